@@ -1,0 +1,79 @@
+"""The FastAPI application: routers, problem details, static assets and pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from gigcity import __version__
+from gigcity.api import auth, district, places, problems
+from gigcity.api.deps import Allow
+from gigcity.config import Settings, get_settings
+from gigcity.services.platform import Platform
+
+DESCRIPTION = """\
+gigcity: the district platform for delivery riders, ride-hailing drivers and truck drivers.
+
+Sign in with `POST /api/auth/token` and send `Authorization: Bearer <token>`; platforms send
+their key as `X-API-Key`. Every endpoint's description says who may call it. Errors are
+RFC 9457 problem details (`application/problem+json`) in Simplified Chinese by default,
+English with `Accept-Language: en` or `?lang=en`.
+"""
+
+
+def _find_allow(dependant: Dependant) -> Allow | None:
+    for dep in dependant.dependencies:
+        if isinstance(dep.call, Allow):
+            return dep.call
+        found = _find_allow(dep)
+        if found is not None:
+            return found
+    return None
+
+
+def _state_access(app: FastAPI) -> None:
+    """Append "Who may call" to every API route's description, from its `Allow` dependency."""
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        allow = _find_allow(route.dependant)
+        if allow is None:
+            continue
+        statement = allow.statement()
+        route.description = f"{route.description}\n\n**Who may call:** {statement}".strip()
+        route.openapi_extra = {**(route.openapi_extra or {}), "x-gigcity-access": statement}
+
+
+def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    platform = platform or Platform.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        platform.upgrade_database()  # the server brings its database up to date at start
+        yield
+
+    app = FastAPI(
+        title="gigcity",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.platform = platform
+    problems.install(app)
+    app.include_router(auth.router)
+    app.include_router(district.router)
+    app.include_router(places.router)
+
+    from gigcity.web import pages
+
+    pages.install(app)
+    _state_access(app)
+    return app

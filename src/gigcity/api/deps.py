@@ -1,0 +1,101 @@
+"""Dependencies shared by the routers: the platform, the caller, and who may call what.
+
+Every route declares its callers with `Allow(...)` (or `Allow.public()`); the app appends
+that statement to the route's OpenAPI description, and a test checks no route lacks one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+
+from gigcity.i18n import N_
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.errors import Forbidden, NotAuthenticated
+from gigcity.services.platform import Platform
+
+bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+ROLE_NAMES = {
+    Role.rider: "riders and drivers",
+    Role.staff: "station staff",
+    Role.officer: "grid officers",
+    Role.admin: "district admins",
+    Role.platform: "platforms (API key)",
+}
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+
+
+def optional_principal(
+    platform: PlatformDep,
+    token: Annotated[str | None, Depends(bearer_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+) -> Principal | None:
+    if api_key:
+        return platform.accounts.principal_from_api_key(api_key)
+    if token:
+        return platform.accounts.principal_from_token(token)
+    return None
+
+
+class Allow:
+    """A dependency naming the roles that may call a route; returns the caller."""
+
+    def __init__(self, *roles: Role, public: bool = False, note: str = "") -> None:
+        self.roles = frozenset(roles)
+        self.public = public
+        self.note = note
+
+    @classmethod
+    def public_access(cls, note: str = "") -> Allow:
+        return cls(public=True, note=note)
+
+    def statement(self) -> str:
+        if self.public:
+            who = "anyone, signed in or not"
+        else:
+            who = ", ".join(ROLE_NAMES[r] for r in Role if r in self.roles)
+        return f"{who}{'; ' + self.note if self.note else ''}"
+
+    def __call__(
+        self, principal: Annotated[Principal | None, Depends(optional_principal)]
+    ) -> Principal | None:
+        if self.public:
+            return principal
+        if principal is None:
+            raise NotAuthenticated(N_("Please sign in (a bearer token or an API key is required)."))
+        if principal.role not in self.roles:
+            raise Forbidden(N_("Your role ({role}) may not do this."), role=principal.role.value)
+        return principal
+
+
+def caller(*roles: Role, note: str = "") -> object:
+    """`Annotated[Principal, caller(Role.admin)]` — the signed-in caller, with one of `roles`."""
+    return Depends(Allow(*roles, note=note))
+
+
+PUBLIC = Allow.public_access()
+PublicCaller = Annotated[Principal | None, Depends(PUBLIC)]
+AnyAccount = Annotated[Principal, Depends(Allow(Role.rider, Role.staff, Role.officer, Role.admin))]
+Admin = Annotated[Principal, Depends(Allow(Role.admin))]
+PlaceKeeper = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.admin,
+            Role.staff,
+            Role.officer,
+            note="staff only for their own station, officers only within their sub-district",
+        )
+    ),
+]

@@ -1,0 +1,258 @@
+"""The friendly map's endpoints: find points, read them, keep them current, import/export."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from pydantic import BaseModel
+
+from gigcity.api.deps import Admin, PlaceKeeper, PlatformDep, PublicCaller
+from gigcity.api.locale import locale_of
+from gigcity.i18n import N_, gettext
+from gigcity.services.errors import InvalidInput
+from gigcity.services.places import (
+    AMENITY_LABELS,
+    KIND_LABELS,
+    Amenity,
+    AuditEntry,
+    ImportReport,
+    PlaceCreate,
+    PlaceKind,
+    PlaceOut,
+    PlaceStatus,
+    PlaceUpdate,
+    export_geojson,
+    import_csv,
+    import_geojson,
+)
+
+router = APIRouter(prefix="/api/places", tags=["places"])
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+AmenityQuery = Annotated[
+    list[str] | None,
+    Query(description="Required amenities; repeat the parameter or separate with commas."),
+]
+KindQuery = Annotated[
+    list[str] | None, Query(description="Only these kinds; repeat or separate with commas.")
+]
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def _amenities(values: list[str] | None) -> list[Amenity]:
+    names = _split(values)
+    unknown = [n for n in names if n not in Amenity.__members__]
+    if unknown:
+        raise InvalidInput(
+            N_("Unknown amenity '{name}'; known: {known}."),
+            field="amenity",
+            name=unknown[0],
+            known=", ".join(Amenity.__members__),
+        )
+    return [Amenity(n) for n in names]
+
+
+def _kinds(values: list[str] | None) -> list[PlaceKind]:
+    names = _split(values)
+    unknown = [n for n in names if n not in PlaceKind.__members__]
+    if unknown:
+        raise InvalidInput(
+            N_("Unknown kind '{name}'; known: {known}."),
+            field="kind",
+            name=unknown[0],
+            known=", ".join(PlaceKind.__members__),
+        )
+    return [PlaceKind(n) for n in names]
+
+
+@router.get("/nearby", response_model=list[PlaceOut], summary="Nearest service points")
+def nearby(
+    platform: PlatformDep,
+    _: PublicCaller,
+    lat: Annotated[float, Query(ge=-90, le=90, description="WGS-84 latitude")],
+    lon: Annotated[float, Query(ge=-180, le=180, description="WGS-84 longitude")],
+    amenity: AmenityQuery = None,
+    kind: KindQuery = None,
+    open_now: Annotated[bool, Query(description="Only points open now (or at `at`).")] = False,
+    at: Annotated[
+        datetime | None, Query(description="Evaluate opening hours at this time (ISO 8601).")
+    ] = None,
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+    radius_m: Annotated[float | None, Query(gt=0, le=50_000)] = None,
+) -> list[PlaceOut]:
+    """The `k` nearest points from a position (within `radius_m`), each with its distance and
+    navigation links (Amap in GCJ-02, geo: URI, OpenStreetMap)."""
+    return platform.places.nearby(
+        lon,
+        lat,
+        k=k,
+        radius_m=radius_m,
+        amenities=_amenities(amenity),
+        kinds=_kinds(kind),
+        open_at=at,
+        open_only=open_now,
+    )
+
+
+@router.get("", response_model=list[PlaceOut], summary="Service points in a bounding box")
+def in_bbox(
+    platform: PlatformDep,
+    _: PublicCaller,
+    bbox: Annotated[str, Query(description="min_lon,min_lat,max_lon,max_lat (WGS-84)")],
+    amenity: AmenityQuery = None,
+    kind: KindQuery = None,
+    at: Annotated[datetime | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> list[PlaceOut]:
+    try:
+        parts = [float(p) for p in bbox.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 4:
+        raise InvalidInput(
+            N_("The bbox must be four numbers: min_lon,min_lat,max_lon,max_lat."), field="bbox"
+        )
+    return platform.places.in_bbox(
+        (parts[0], parts[1], parts[2], parts[3]),
+        amenities=_amenities(amenity),
+        kinds=_kinds(kind),
+        open_at=at,
+        limit=limit,
+    )
+
+
+@router.get("/search", response_model=list[PlaceOut], summary="Find service points by name")
+def search(
+    platform: PlatformDep,
+    _: PublicCaller,
+    q: Annotated[str, Query(min_length=1, max_length=100)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[PlaceOut]:
+    return platform.places.search_text(q, limit=limit)
+
+
+class Label(BaseModel):
+    code: str
+    label: str
+
+
+class PlacesMeta(BaseModel):
+    kinds: list[Label]
+    amenities: list[Label]
+
+
+@router.get("/meta", response_model=PlacesMeta, summary="Kinds and amenities with their names")
+def meta(request: Request, _: PublicCaller) -> PlacesMeta:
+    """Labels in the reader's language (Accept-Language or `?lang=`)."""
+    locale = locale_of(request)
+    return PlacesMeta(
+        kinds=[Label(code=k.value, label=gettext(locale, KIND_LABELS[k])) for k in PlaceKind],
+        amenities=[Label(code=a.value, label=gettext(locale, AMENITY_LABELS[a])) for a in Amenity],
+    )
+
+
+@router.get("/export.geojson", summary="All service points as GeoJSON (RFC 7946)")
+def export(platform: PlatformDep, _: PublicCaller) -> Response:
+    body = json.dumps(export_geojson(platform.places), ensure_ascii=False)
+    return Response(
+        body,
+        media_type="application/geo+json",
+        headers={"Content-Disposition": 'attachment; filename="places.geojson"'},
+    )
+
+
+@router.post(
+    "/import", response_model=ImportReport, summary="Import service points (CSV or GeoJSON)"
+)
+async def import_places(
+    platform: PlatformDep,
+    caller: Admin,
+    file: Annotated[UploadFile, File(description="A .csv or .geojson file (UTF-8).")],
+    format: Annotated[
+        Literal["csv", "geojson"] | None, Query(description="Default: from the file name.")
+    ] = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Good rows are stored together in one transaction; bad rows are listed with their line
+    (CSV) or feature number (GeoJSON) and the reason. Rows whose `external_id` exists update
+    that point."""
+    raw = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(
+            N_("The file is larger than {max} MB."), field="file", max=MAX_UPLOAD_BYTES // 2**20
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(N_("The file is not UTF-8 text."), field="file") from exc
+    name = (file.filename or "").lower()
+    chosen = format or (
+        "csv"
+        if name.endswith(".csv")
+        else "geojson"
+        if name.endswith((".geojson", ".json"))
+        else None
+    )
+    if chosen is None:
+        raise InvalidInput(
+            N_("Say format=csv or format=geojson, or name the file .csv or .geojson."),
+            field="format",
+        )
+    if chosen == "csv":
+        return import_csv(platform.places, caller, text, dry_run=dry_run)
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            N_("The file is not valid JSON: {reason}."), field="file", reason=str(exc)
+        ) from exc
+    return import_geojson(platform.places, caller, data, dry_run=dry_run)
+
+
+@router.get("/{place_id:int}", response_model=PlaceOut, summary="One service point")
+def get_place(platform: PlatformDep, _: PublicCaller, place_id: int) -> PlaceOut:
+    return platform.places.get(place_id)
+
+
+@router.post("", response_model=PlaceOut, status_code=201, summary="Add a service point")
+def create_place(platform: PlatformDep, caller: Admin, body: PlaceCreate) -> PlaceOut:
+    return platform.places.create(caller, body)
+
+
+@router.patch("/{place_id:int}", response_model=PlaceOut, summary="Change a service point")
+def update_place(
+    platform: PlatformDep, caller: PlaceKeeper, place_id: int, body: PlaceUpdate
+) -> PlaceOut:
+    """Admins may change anything; staff (own station) and officers (own sub-district) may
+    change hours, amenities, capacity, contact, address, operator and notes. Send `version`
+    to refuse the change if someone else changed the point meanwhile."""
+    return platform.places.update(caller, place_id, body)
+
+
+@router.put(
+    "/{place_id:int}/status", response_model=PlaceOut, summary="Closed today, free beds, hours"
+)
+def set_status(
+    platform: PlatformDep, caller: PlaceKeeper, place_id: int, body: PlaceStatus
+) -> PlaceOut:
+    return platform.places.set_status(caller, place_id, body)
+
+
+@router.delete("/{place_id:int}", status_code=204, summary="Remove a service point")
+def delete_place(platform: PlatformDep, caller: Admin, place_id: int) -> Response:
+    platform.places.delete(caller, place_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{place_id:int}/audit", response_model=list[AuditEntry], summary="Change history of a point"
+)
+def audit(platform: PlatformDep, caller: PlaceKeeper, place_id: int) -> list[AuditEntry]:
+    """Who changed what and when, newest first, with the values before and after."""
+    return platform.places.audit(caller, place_id)

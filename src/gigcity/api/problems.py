@@ -1,0 +1,152 @@
+"""RFC 9457 problem details for every error, in the reader's language."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gigcity.api.locale import locale_of
+from gigcity.i18n import N_, gettext
+from gigcity.services.errors import ServiceError
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("gigcity.api")
+
+_STATUS_TITLES = {
+    400: N_("Bad request"),
+    401: N_("Not signed in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("Request too large"),
+    415: N_("Unsupported media type"),
+    422: N_("Invalid input"),
+    429: N_("Too many requests"),
+    500: N_("Internal error"),
+}
+
+# Pydantic error types a person meets most, phrased for people.
+_VALIDATION_MESSAGES = {
+    "missing": N_("This field is required."),
+    "float_parsing": N_("Must be a number."),
+    "int_parsing": N_("Must be a whole number."),
+    "bool_parsing": N_("Must be true or false."),
+    "greater_than_equal": N_("Must be at least {ge}."),
+    "less_than_equal": N_("Must be at most {le}."),
+    "greater_than": N_("Must be above {gt}."),
+    "less_than": N_("Must be below {lt}."),
+    "string_too_short": N_("Must have at least {min_length} characters."),
+    "string_too_long": N_("Must have at most {max_length} characters."),
+    "enum": N_("Must be one of: {expected}."),
+    "extra_forbidden": N_("Unknown field."),
+    "datetime_parsing": N_("Must be a date and time such as 2025-05-01T12:00:00+08:00."),
+    "datetime_from_date_parsing": N_("Must be a date and time such as 2025-05-01T12:00:00+08:00."),
+    "json_invalid": N_("The request body is not valid JSON."),
+    "string_pattern_mismatch": N_("Has characters that are not allowed."),
+}
+
+
+def request_locale(request: Request) -> str:
+    return locale_of(request)
+
+
+def problem(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    locale = request_locale(request)
+    body: dict[str, Any] = {
+        "type": f"urn:gigcity:problem:{slug}" if slug else "about:blank",
+        "title": gettext(locale, title or _STATUS_TITLES.get(status, "Error")),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    body.update(extra or {})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)] if len(loc) > 1 else [str(p) for p in loc]
+    return ".".join(parts)
+
+
+def _validation_message(locale: str, err: Any) -> str:
+    template = _VALIDATION_MESSAGES.get(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if template:
+        try:
+            return gettext(
+                locale,
+                template,
+                **{k: v for k, v in ctx.items() if isinstance(v, str | int | float)},
+            )
+        except (KeyError, IndexError):
+            pass
+    return str(err.get("msg", ""))
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        locale = request_locale(request)
+        detail = gettext(locale, exc.message, **exc.params)
+        extra = {"field": exc.field} if exc.field else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return problem(
+            request,
+            exc.status,
+            detail,
+            slug=exc.type_slug,
+            title=exc.title,
+            extra=extra,
+            headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        locale = request_locale(request)
+        errors = [
+            {
+                "field": _field_path(tuple(e.get("loc", ()))),
+                "message": _validation_message(locale, e),
+            }
+            for e in exc.errors()
+        ]
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        detail = gettext(locale, N_("The request has invalid fields: {summary}"), summary=summary)
+        return problem(request, 422, detail, slug="invalid-input", extra={"errors": errors})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        locale = request_locale(request)
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = gettext(locale, N_("There is nothing at {path}."), path=request.url.path)
+        elif exc.status_code == 405:
+            detail = gettext(
+                locale,
+                N_("{method} is not allowed on {path}."),
+                method=request.method,
+                path=request.url.path,
+            )
+        return problem(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        locale = request_locale(request)
+        detail = gettext(locale, N_("Something went wrong on our side; the error has been logged."))
+        return problem(request, 500, detail, slug="internal-error")

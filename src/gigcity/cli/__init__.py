@@ -1,0 +1,26 @@
+"""The `gigcity` command line: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="gigcity",
+    help="gigcity: the district platform for delivery riders and drivers, and its dispatch engine.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    # Each command group lives in its own module and adds itself to `app`.
+    from gigcity.cli import platform  # noqa: F401  (serve, seed, db, places)
+    from gigcity.cli import rules  # noqa: F401  (rules validate/show/diff/quote)
+    from gigcity.cli import streets  # noqa: F401  (streets import/list/route/closures)
+
+
+_register()
+
+
+def main() -> None:
+    app()

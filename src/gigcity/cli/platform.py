@@ -1,0 +1,217 @@
+"""Platform commands: serve, seed, db, places import/export, accounts and API keys."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from gigcity.cli import app
+from gigcity.config import Settings, get_settings
+from gigcity.db.session import transaction
+from gigcity.services.accounts import (
+    AccountCreate,
+    Role,
+    WorkerType,
+    create_account,
+    create_api_key,
+)
+from gigcity.services.errors import ServiceError
+from gigcity.services.platform import Platform
+
+console = Console()
+err = Console(stderr=True)
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+places_app = typer.Typer(help="Service points of the friendly map.", no_args_is_help=True)
+accounts_app = typer.Typer(help="Accounts and platform API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(places_app, name="places")
+app.add_typer(accounts_app, name="accounts")
+
+
+def _settings(mode: str | None = None) -> Settings:
+    if mode:
+        os.environ["GIGCITY_MODE"] = mode
+        get_settings.cache_clear()
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for e in exc.errors():
+            err.print(f"[red]configuration error:[/red] {e['msg']}")
+        raise typer.Exit(2) from exc
+
+
+def _platform(mode: str | None = None) -> Platform:
+    platform = Platform.from_settings(_settings(mode))
+    platform.upgrade_database()
+    return platform
+
+
+def _admin_principal(platform: Platform):  # type: ignore[no-untyped-def]
+    from gigcity.services.accounts import Principal
+
+    return Principal(role=Role.admin, label="cli")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database (GIGCITY_DATABASE_URL) to the newest schema."""
+    platform = Platform.from_settings(_settings())
+    platform.upgrade_database()
+    console.print(
+        f"database is up to date: {platform.engine.url.render_as_string(hide_password=True)}"
+    )
+
+
+@app.command()
+def seed(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Demo points and one account per role.")
+    ] = True,
+    count: Annotated[int, typer.Option(min=1, max=200_000, help="How many service points.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same data.")] = 2025,
+) -> None:
+    """Fill an empty database with deterministic demo data (skipped where data exists)."""
+    from gigcity.services.demo import seed_demo
+
+    platform = _platform("demo" if demo else None)
+    with transaction(platform.factory) as session:
+        logins = seed_demo(session, platform.district, count=count, seed=seed)
+    console.print(f"{platform.places.count()} service points")
+    _print_logins(logins)
+
+
+def _print_logins(logins: list) -> None:  # type: ignore[type-arg]
+    table = Table(title="demo accounts (password for all: shown)")
+    for column in ("username", "password", "role", "who"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.password, login.role.value, login.note)
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Seed demo data, print logins and an API key.")
+    ] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+) -> None:
+    """Run the platform (API at /api, docs at /docs, pages at /)."""
+    import uvicorn
+
+    from gigcity.api.app import create_app
+    from gigcity.services.demo import demo_api_key, seed_demo
+
+    platform = _platform("demo" if demo else None)
+    if demo:
+        with transaction(platform.factory) as session:
+            logins = seed_demo(session, platform.district)
+            key = demo_api_key(session)
+        _print_logins(logins)
+        console.print(f"platform api_key: {key}  (send as X-API-Key)", soft_wrap=True)
+    console.print(f"gigcity on http://{host}:{port}/  ·  API docs http://{host}:{port}/docs")
+    if workers > 1:
+        uvicorn.run(
+            "gigcity.api.app:create_app", factory=True, host=host, port=port, workers=workers
+        )
+    else:
+        uvicorn.run(create_app(platform.settings, platform), host=host, port=port)
+
+
+@places_app.command("import")
+def places_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".csv or .geojson")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only, store nothing.")] = False,
+) -> None:
+    """Import service points; bad rows are listed, good rows are stored in one transaction."""
+    from gigcity.services.places import import_csv, import_geojson
+
+    platform = _platform()
+    text = file.read_text(encoding="utf-8-sig")
+    try:
+        if file.suffix.lower() == ".csv":
+            report = import_csv(platform.places, _admin_principal(platform), text, dry_run=dry_run)
+        else:
+            report = import_geojson(
+                platform.places, _admin_principal(platform), json.loads(text), dry_run=dry_run
+            )
+    except (ServiceError, json.JSONDecodeError) as exc:
+        err.print(f"[red]{file}: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(
+        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"rejected {len(report.rejected)}{' (dry run: nothing stored)' if dry_run else ''}"
+    )
+    for row in report.rejected:
+        err.print(f"{file}:{row.line}: {row.reason}")
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@places_app.command("export")
+def places_export(
+    out: Annotated[Path, typer.Argument(dir_okay=False, help="GeoJSON file to write.")],
+) -> None:
+    """Export every service point as GeoJSON (RFC 7946)."""
+    from gigcity.services.places import export_geojson
+
+    data = export_geojson(_platform().places)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    console.print(f"wrote {len(data['features'])} points to {out}")
+
+
+@accounts_app.command("create")
+def accounts_create(
+    username: str,
+    role: Annotated[Role, typer.Option(help="rider, staff, officer or admin")],
+    display_name: Annotated[str, typer.Option(help="Name shown to others.")] = "",
+    worker_type: Annotated[WorkerType | None, typer.Option()] = None,
+    station_id: Annotated[int | None, typer.Option(help="Station of station staff.")] = None,
+    subdistrict: Annotated[
+        str | None, typer.Option(help="Sub-district code of a grid officer.")
+    ] = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create an account (e.g. the first district admin)."""
+    platform = _platform()
+    try:
+        data = AccountCreate(
+            username=username,
+            password=password,
+            display_name=display_name or username,
+            role=role,
+            worker_type=worker_type,
+            station_id=station_id,
+            subdistrict=subdistrict,
+        )
+        with transaction(platform.factory) as session:
+            account = create_account(session, data, platform.district)
+            console.print(f"created account {account.id} ({account.username}, {account.role})")
+    except ValidationError as exc:
+        for e in exc.errors():
+            err.print(f"[red]{'.'.join(str(p) for p in e['loc'])}: {e['msg']}[/red]")
+        raise typer.Exit(2) from exc
+    except ServiceError as exc:
+        err.print(f"[red]{exc.field or 'error'}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+@accounts_app.command("api-key")
+def accounts_api_key(name: Annotated[str, typer.Argument(help="Who the key is for.")]) -> None:
+    """Issue a platform API key (shown once)."""
+    platform = _platform()
+    with transaction(platform.factory) as session:
+        out = create_api_key(session, name, None)
+    console.print(f"api_key: {out.key}")

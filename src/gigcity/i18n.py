@@ -1,0 +1,87 @@
+"""Message catalogs: Simplified Chinese by default, English on request.
+
+Source strings (msgids) are English and marked with `N_()` where they are defined, so
+`pybabel extract` finds them; they are translated when shown, in the reader's language.
+Catalogs are gettext .po files under gigcity/locales, compiled in memory at first use.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from babel.core import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+SUPPORTED_LOCALES = ("zh_CN", "en")
+DEFAULT_LOCALE = "zh_CN"
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext convention)
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+@lru_cache(maxsize=16)
+def translations(locale: str, domain: str = "messages") -> NullTranslations:
+    """The catalog of `domain` for `locale`; English (the source language) needs none.
+
+    Domains: `messages` (API and services) and `web` (pages and their scripts).
+    """
+    if locale == "en" or locale not in SUPPORTED_LOCALES:
+        return NullTranslations()
+    po = resources.files("gigcity").joinpath(f"locales/{locale}/LC_MESSAGES/{domain}.po")
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def gettext(locale: str, message: str, **params: Any) -> str:
+    """Translate `message` into `locale` and fill in `{named}` parameters."""
+    text = translations(locale).gettext(message)
+    return text.format(**params) if params else text
+
+
+def _normalise(tag: str) -> str | None:
+    try:
+        parsed = Locale.parse(tag.strip().replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return None
+    if parsed.language == "zh":
+        return "zh_CN"
+    if parsed.language == "en":
+        return "en"
+    return None
+
+
+def negotiate_locale(explicit: str | None, accept_language: str | None, default: str) -> str:
+    """Pick the locale: an explicit choice, then Accept-Language by quality, then `default`."""
+    if explicit:
+        chosen = _normalise(explicit)
+        if chosen:
+            return chosen
+    if accept_language:
+        weighted: list[tuple[float, int, str]] = []
+        for order, part in enumerate(accept_language.split(",")):
+            tag, _, q = part.strip().partition(";q=")
+            try:
+                quality = float(q) if q else 1.0
+            except ValueError:
+                quality = 0.0
+            if tag and tag != "*":
+                weighted.append((-quality, order, tag))
+        for neg_q, _, tag in sorted(weighted):
+            if neg_q >= 0:
+                break
+            chosen = _normalise(tag)
+            if chosen:
+                return chosen
+    return default if default in SUPPORTED_LOCALES else DEFAULT_LOCALE

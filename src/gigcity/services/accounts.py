@@ -1,0 +1,341 @@
+"""Accounts, roles, passwords (argon2), bearer tokens (signed JWT) and platform API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gigcity.db.models import Account, ApiKey, Place
+from gigcity.db.session import transaction
+from gigcity.geo.district import District
+from gigcity.i18n import N_
+from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended costs
+# Verifying against this keeps the time of a failed login the same for unknown usernames.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def set_password_hash_costs(time_cost: int, memory_cost_kib: int) -> None:
+    """Change argon2 costs for new hashes (tests use tiny costs to run fast)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=1)
+    _DUMMY_HASH = _hasher.hash("not-a-real-password")
+API_KEY_PREFIX = "gck_"
+
+
+class Role(StrEnum):
+    rider = "rider"  # delivery rider or driver
+    staff = "staff"  # station staff, bound to one service point
+    officer = "officer"  # grid officer, bound to one sub-district
+    admin = "admin"  # district admin
+    platform = "platform"  # a platform's integration, by API key
+
+
+class WorkerType(StrEnum):
+    delivery_rider = "delivery_rider"
+    ride_hailing_driver = "ride_hailing_driver"
+    truck_driver = "truck_driver"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: an account or a platform API key."""
+
+    role: Role
+    account_id: int | None = None
+    api_key_id: int | None = None
+    label: str = ""
+    station_id: int | None = None
+    subdistrict: str | None = None
+
+
+Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Password = Annotated[str, Field(min_length=8, max_length=200)]
+
+
+class AccountCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: Username
+    password: Password
+    display_name: Annotated[str, Field(min_length=1, max_length=120)]
+    role: Role
+    worker_type: WorkerType | None = None
+    phone: Annotated[str, Field(max_length=32)] | None = None
+    station_id: int | None = Field(default=None, description="Required for station staff.")
+    subdistrict: str | None = Field(default=None, description="Required for grid officers.")
+
+
+class AccountOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    worker_type: WorkerType | None
+    phone: str | None
+    station_id: int | None
+    subdistrict: str | None
+    active: bool
+    created_at: datetime
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    role: Role
+
+
+class ApiKeyOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+    key: str | None = Field(default=None, description="The secret, shown once at creation.")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def account_out(account: Account) -> AccountOut:
+    return AccountOut.model_validate(account, from_attributes=True)
+
+
+def create_account(session: Session, data: AccountCreate, district: District) -> Account:
+    if data.role == Role.platform:
+        raise InvalidInput(N_("Platforms sign in with API keys, not accounts."), field="role")
+    if data.role == Role.staff:
+        if data.station_id is None:
+            raise InvalidInput(N_("Station staff must be bound to a station."), field="station_id")
+        if session.get(Place, data.station_id) is None:
+            raise InvalidInput(
+                N_("Service point {id} does not exist."), field="station_id", id=data.station_id
+            )
+    elif data.station_id is not None:
+        raise InvalidInput(N_("Only station staff are bound to a station."), field="station_id")
+    if data.role == Role.officer:
+        if not data.subdistrict or district.get(data.subdistrict) is None:
+            raise InvalidInput(
+                N_("Grid officers must be bound to a sub-district; known codes: {codes}."),
+                field="subdistrict",
+                codes=", ".join(s.code for s in district.subdistricts),
+            )
+    elif data.subdistrict is not None:
+        raise InvalidInput(
+            N_("Only grid officers are bound to a sub-district."), field="subdistrict"
+        )
+    if data.role == Role.rider and data.worker_type is None:
+        data = data.model_copy(update={"worker_type": WorkerType.delivery_rider})
+    account = Account(
+        username=data.username,
+        display_name=data.display_name,
+        password_hash=hash_password(data.password),
+        role=data.role.value,
+        worker_type=data.worker_type.value if data.worker_type else None,
+        phone=data.phone,
+        station_id=data.station_id,
+        subdistrict=data.subdistrict,
+        active=True,
+    )
+    session.add(account)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            N_("The username '{username}' is taken."), field="username", username=data.username
+        ) from exc
+    return account
+
+
+def authenticate(session: Session, username: str, password: str) -> Account:
+    account = session.scalar(select(Account).where(Account.username == username))
+    if account is None:
+        verify_password(_DUMMY_HASH, password)
+        raise NotAuthenticated(N_("Wrong username or password."))
+    if not verify_password(account.password_hash, password) or not account.active:
+        raise NotAuthenticated(N_("Wrong username or password."))
+    return account
+
+
+def issue_token(account: Account, signing_key: str, ttl: timedelta) -> TokenOut:
+    now = datetime.now(UTC)
+    claims = {"sub": str(account.id), "role": account.role, "iat": now, "exp": now + ttl}
+    token = jwt.encode(claims, signing_key, algorithm="HS256")
+    return TokenOut(
+        access_token=token, expires_in=int(ttl.total_seconds()), role=Role(account.role)
+    )
+
+
+def principal_for(account: Account) -> Principal:
+    return Principal(
+        role=Role(account.role),
+        account_id=account.id,
+        label=account.username,
+        station_id=account.station_id,
+        subdistrict=account.subdistrict,
+    )
+
+
+def principal_from_token(session: Session, token: str, signing_key: str) -> Principal:
+    """The caller behind a bearer token; the account is re-read so revocations apply at once."""
+    try:
+        claims = jwt.decode(token, signing_key, algorithms=["HS256"], options={"require": ["exp"]})
+        account_id = int(claims["sub"])
+    except jwt.ExpiredSignatureError as exc:
+        raise NotAuthenticated(N_("Your sign-in has expired; please sign in again.")) from exc
+    except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
+        raise NotAuthenticated(N_("The bearer token is not valid.")) from exc
+    account = session.get(Account, account_id)
+    if account is None or not account.active:
+        raise NotAuthenticated(N_("The bearer token is not valid."))
+    return principal_for(account)
+
+
+def _key_hash(key: str) -> str:
+    # API keys are 32 random bytes, so a plain SHA-256 is enough (no dictionary to attack).
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(session: Session, name: str, created_by: int | None) -> ApiKeyOut:
+    if not name.strip():
+        raise InvalidInput(N_("An API key needs a name."), field="name")
+    secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    row = ApiKey(
+        name=name.strip(), prefix=secret[:12], key_hash=_key_hash(secret), created_by=created_by
+    )
+    session.add(row)
+    session.flush()
+    out = ApiKeyOut.model_validate(row, from_attributes=True)
+    return out.model_copy(update={"key": secret})
+
+
+def list_api_keys(session: Session) -> list[ApiKeyOut]:
+    rows = session.scalars(select(ApiKey).order_by(ApiKey.id))
+    return [ApiKeyOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+def revoke_api_key(session: Session, key_id: int) -> ApiKeyOut:
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFound(N_("API key {id} does not exist."), id=key_id)
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+    return ApiKeyOut.model_validate(row, from_attributes=True)
+
+
+def principal_from_api_key(session: Session, key: str) -> Principal:
+    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == _key_hash(key)))
+    if row is None or row.revoked_at is not None:
+        raise NotAuthenticated(N_("The API key is not valid or has been revoked."))
+    return Principal(role=Role.platform, api_key_id=row.id, label=f"api-key:{row.name}")
+
+
+def get_account(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(N_("Account {id} does not exist."), id=account_id)
+    return account
+
+
+def list_accounts(session: Session, role: Role | None = None) -> list[Account]:
+    query = select(Account).order_by(Account.id)
+    if role is not None:
+        query = query.where(Account.role == role.value)
+    return list(session.scalars(query))
+
+
+class AccountsService:
+    """Accounts and keys, each call in its own transaction."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        district: District,
+        signing_key: str,
+        token_ttl: timedelta,
+    ) -> None:
+        self.factory = factory
+        self.district = district
+        self.signing_key = signing_key
+        self.token_ttl = token_ttl
+
+    def sign_in(self, username: str, password: str) -> TokenOut:
+        with self.factory() as session:
+            return issue_token(
+                authenticate(session, username, password), self.signing_key, self.token_ttl
+            )
+
+    def principal_from_token(self, token: str) -> Principal:
+        with self.factory() as session:
+            return principal_from_token(session, token, self.signing_key)
+
+    def principal_from_api_key(self, key: str) -> Principal:
+        with self.factory() as session:
+            return principal_from_api_key(session, key)
+
+    def create(self, principal: Principal, data: AccountCreate) -> AccountOut:
+        _require_admin(principal)
+        with transaction(self.factory) as session:
+            return account_out(create_account(session, data, self.district))
+
+    def get(self, principal: Principal, account_id: int) -> AccountOut:
+        """An account's details: the account holder and district admins only."""
+        if principal.role != Role.admin and principal.account_id != account_id:
+            raise Forbidden(N_("You may only read your own account."))
+        with self.factory() as session:
+            return account_out(get_account(session, account_id))
+
+    def list_accounts(self, principal: Principal, role: Role | None = None) -> list[AccountOut]:
+        _require_admin(principal)
+        with self.factory() as session:
+            return [account_out(a) for a in list_accounts(session, role)]
+
+    def set_active(self, principal: Principal, account_id: int, active: bool) -> AccountOut:
+        _require_admin(principal)
+        if principal.account_id == account_id and not active:
+            raise InvalidInput(N_("You cannot deactivate your own account."))
+        with transaction(self.factory) as session:
+            account = get_account(session, account_id)
+            account.active = active
+            return account_out(account)
+
+    def create_api_key(self, principal: Principal, name: str) -> ApiKeyOut:
+        _require_admin(principal)
+        with transaction(self.factory) as session:
+            return create_api_key(session, name, principal.account_id)
+
+    def list_api_keys(self, principal: Principal) -> list[ApiKeyOut]:
+        _require_admin(principal)
+        with self.factory() as session:
+            return list_api_keys(session)
+
+    def revoke_api_key(self, principal: Principal, key_id: int) -> ApiKeyOut:
+        _require_admin(principal)
+        with transaction(self.factory) as session:
+            return revoke_api_key(session, key_id)
+
+
+def _require_admin(principal: Principal) -> None:
+    if principal.role != Role.admin:
+        raise Forbidden(N_("Only district admins may do this."))

@@ -1,0 +1,51 @@
+"""Domain errors raised by services; the API turns them into RFC 9457 problems.
+
+Messages are English msgids marked for translation with `{named}` parameters, so the
+reader gets them in their own language.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ServiceError(Exception):
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Bad request"
+    type_slug: ClassVar[str] = "bad-request"
+
+    def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.message = message
+        self.field = field
+        self.params = params
+
+
+class InvalidInput(ServiceError):
+    status = 422
+    title = "Invalid input"
+    type_slug = "invalid-input"
+
+
+class NotFound(ServiceError):
+    status = 404
+    title = "Not found"
+    type_slug = "not-found"
+
+
+class NotAuthenticated(ServiceError):
+    status = 401
+    title = "Not signed in"
+    type_slug = "not-authenticated"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    title = "Not allowed"
+    type_slug = "forbidden"
+
+
+class Conflict(ServiceError):
+    status = 409
+    title = "Conflict"
+    type_slug = "conflict"

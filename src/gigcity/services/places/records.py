@@ -1,0 +1,101 @@
+"""Converting stored rows to the shapes callers see, and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gigcity.db.models import Place
+from gigcity.geo.district import District
+from gigcity.geo.navigation import amap_navigation_url, geo_uri, osm_url
+from gigcity.services.places.hours import OpeningHours
+from gigcity.services.places.schemas import Amenities, NavLinks, PlaceBase, PlaceOut
+
+AUDITED_FIELDS = (
+    "name",
+    "kind",
+    "lon",
+    "lat",
+    "subdistrict",
+    "address",
+    "amenities",
+    "hours",
+    "capacity",
+    "operator",
+    "contact",
+    "notes",
+    "external_id",
+)
+
+
+def snapshot(place: Place) -> dict[str, Any]:
+    """The stored facts of a point as plain JSON-able data (for the audit trail)."""
+    return {name: getattr(place, name) for name in AUDITED_FIELDS}
+
+
+def navigation(lon: float, lat: float, name: str) -> NavLinks:
+    return NavLinks(
+        amap_ride=amap_navigation_url(lon, lat, name, "ride"),
+        amap_walk=amap_navigation_url(lon, lat, name, "walk"),
+        geo=geo_uri(lon, lat, name),
+        osm=osm_url(lon, lat),
+    )
+
+
+def place_out(
+    place: Place,
+    district: District,
+    *,
+    amenities: Amenities | None = None,
+    hours: OpeningHours | None = None,
+    open_now: bool | None = None,
+    distance_m: float | None = None,
+) -> PlaceOut:
+    hours = hours if hours is not None else OpeningHours.model_validate(place.hours or {})
+    sub = district.get(place.subdistrict) if place.subdistrict else None
+    return PlaceOut(
+        id=place.id,
+        name=place.name,
+        kind=place.kind,
+        lon=place.lon,
+        lat=place.lat,
+        address=place.address,
+        amenities=amenities
+        if amenities is not None
+        else Amenities.model_validate(place.amenities or {}),
+        hours=hours,
+        capacity=place.capacity,
+        operator=place.operator,
+        contact=place.contact,
+        notes=place.notes,
+        external_id=place.external_id,
+        subdistrict=place.subdistrict,
+        subdistrict_name=sub.name if sub else None,
+        hours_text=hours.to_text(),
+        open_now=open_now,
+        distance_m=None if distance_m is None else round(distance_m, 1),
+        navigation=navigation(place.lon, place.lat, place.name),
+        version=place.version,
+        updated_at=place.updated_at,
+    )
+
+
+def apply_fields(place: Place, data: PlaceBase | dict[str, Any], district: District) -> None:
+    """Write validated fields onto a row, deriving the mask and the sub-district."""
+    values = data.model_dump(exclude_unset=False) if isinstance(data, PlaceBase) else data
+    for name, value in values.items():
+        if name == "version":
+            continue
+        if name == "amenities":
+            amenities = value if isinstance(value, Amenities) else Amenities.model_validate(value)
+            place.amenities = amenities.model_dump(mode="json", exclude_defaults=True)
+            place.amenity_mask = amenities.mask
+        elif name == "hours":
+            hours = value if isinstance(value, OpeningHours) else OpeningHours.model_validate(value)
+            place.hours = hours.model_dump(mode="json", exclude_defaults=True)
+        elif name == "kind":
+            place.kind = str(getattr(value, "value", value))
+        else:
+            setattr(place, name, value)
+    if "lon" in values or "lat" in values:
+        sub = district.locate(place.lon, place.lat)
+        place.subdistrict = sub.code if sub else None

@@ -1,0 +1,374 @@
+"""The friendly map's service: find, read, create, keep current, delete and audit points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from gigcity.db.models import Place, PlaceAudit, utcnow
+from gigcity.db.session import transaction
+from gigcity.geo.coords import validate_lon_lat
+from gigcity.geo.district import District
+from gigcity.i18n import N_
+from gigcity.services.accounts import Principal
+from gigcity.services.errors import Conflict, InvalidInput, NotFound
+from gigcity.services.places import access
+from gigcity.services.places.hours import OpeningHours
+from gigcity.services.places.records import apply_fields, place_out, snapshot
+from gigcity.services.places.schemas import (
+    Amenities,
+    Amenity,
+    AuditEntry,
+    PlaceCreate,
+    PlaceKind,
+    PlaceOut,
+    PlaceStatus,
+    PlaceUpdate,
+    mask_of,
+)
+from gigcity.services.places.search import PlaceIndex, bump_revision
+
+MAX_K = 100
+MAX_RADIUS_M = 50_000.0
+MAX_BBOX_RESULTS = 5_000
+
+
+class PlacesService:
+    def __init__(
+        self, factory: sessionmaker[Session], district: District, timezone: str = "Asia/Shanghai"
+    ) -> None:
+        self.factory = factory
+        self.district = district
+        self.tz = ZoneInfo(timezone)
+        self.index = PlaceIndex(factory)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def local_time(self, at: datetime | None) -> datetime:
+        """`at` (aware, or naive meaning district local time) or now, as district local time."""
+        if at is None:
+            return datetime.now(self.tz)
+        if at.tzinfo is None:
+            return at.replace(tzinfo=self.tz)
+        return at.astimezone(self.tz)
+
+    def nearby(
+        self,
+        lon: float,
+        lat: float,
+        *,
+        k: int = 10,
+        radius_m: float | None = None,
+        amenities: Iterable[Amenity] = (),
+        kinds: Iterable[PlaceKind] = (),
+        open_at: datetime | None = None,
+        open_only: bool = False,
+    ) -> list[PlaceOut]:
+        """The `k` nearest points (within `radius_m`) having every amenity, optionally open."""
+        try:
+            validate_lon_lat(lon, lat)
+        except ValueError as exc:
+            raise InvalidInput(N_("The position is not valid: {reason}."), reason=str(exc)) from exc
+        if not 1 <= k <= MAX_K:
+            raise InvalidInput(N_("k must be between 1 and {max}."), field="k", max=MAX_K)
+        if radius_m is not None and not 0 < radius_m <= MAX_RADIUS_M:
+            raise InvalidInput(
+                N_("radius_m must be above 0 and at most {max}."),
+                field="radius_m",
+                max=MAX_RADIUS_M,
+            )
+        snap = self.index.get()
+        when = self.local_time(open_at)
+        kind_set = {PlaceKind(k_) for k_ in kinds}
+
+        def accept(position: int) -> bool:
+            entry = snap.entry_at(position)
+            if kind_set and entry.row.kind not in kind_set:
+                return False
+            return not open_only or entry.hours.is_open(when)
+
+        needs_filter = bool(kind_set) or open_only
+        hits = snap.index.nearest(
+            lon,
+            lat,
+            k,
+            radius_m=radius_m,
+            required_mask=mask_of(list(amenities)),
+            accept=accept if needs_filter else None,
+        )
+        results = []
+        for hit in hits:
+            entry = snap.entry_at(hit.index)
+            results.append(
+                place_out(
+                    entry.row,
+                    self.district,
+                    amenities=entry.amenities,
+                    hours=entry.hours,
+                    open_now=entry.hours.is_open(when),
+                    distance_m=hit.distance_m,
+                )
+            )
+        return results
+
+    def in_bbox(
+        self,
+        bbox: tuple[float, float, float, float],
+        *,
+        amenities: Iterable[Amenity] = (),
+        kinds: Iterable[PlaceKind] = (),
+        open_at: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[PlaceOut]:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        for lon, lat in ((min_lon, min_lat), (max_lon, max_lat)):
+            try:
+                validate_lon_lat(lon, lat)
+            except ValueError as exc:
+                raise InvalidInput(
+                    N_("The bbox is not valid: {reason}."), field="bbox", reason=str(exc)
+                ) from exc
+        if min_lon > max_lon or min_lat > max_lat:
+            raise InvalidInput(
+                N_("The bbox must be min_lon,min_lat,max_lon,max_lat with min below max."),
+                field="bbox",
+            )
+        if not 1 <= limit <= MAX_BBOX_RESULTS:
+            raise InvalidInput(
+                N_("limit must be between 1 and {max}."), field="limit", max=MAX_BBOX_RESULTS
+            )
+        snap = self.index.get()
+        when = self.local_time(open_at)
+        kind_set = {PlaceKind(k_) for k_ in kinds}
+        results = []
+        for position in snap.index.within_bbox(*bbox, required_mask=mask_of(list(amenities))):
+            entry = snap.entry_at(int(position))
+            if kind_set and entry.row.kind not in kind_set:
+                continue
+            results.append(
+                place_out(
+                    entry.row,
+                    self.district,
+                    amenities=entry.amenities,
+                    hours=entry.hours,
+                    open_now=entry.hours.is_open(when),
+                )
+            )
+            if len(results) >= limit:
+                break
+        return results
+
+    def search_text(self, query: str, *, limit: int = 20) -> list[PlaceOut]:
+        """Points whose name or address contains `query` (case-insensitive), shortest names first."""
+        text = query.strip()
+        if not text:
+            raise InvalidInput(N_("Type something to search for."), field="q")
+        if not 1 <= limit <= MAX_K:
+            raise InvalidInput(N_("limit must be between 1 and {max}."), field="limit", max=MAX_K)
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        when = self.local_time(None)
+        with self.factory() as session:
+            rows = session.scalars(
+                select(Place)
+                .where(
+                    or_(
+                        Place.name.ilike(pattern, escape="\\"),
+                        Place.address.ilike(pattern, escape="\\"),
+                    )
+                )
+                .order_by(func.length(Place.name), Place.id)
+                .limit(limit)
+            ).all()
+            outs = [place_out(r, self.district) for r in rows]
+        return [o.model_copy(update={"open_now": o.hours.is_open(when)}) for o in outs]
+
+    def get(self, place_id: int) -> PlaceOut:
+        with self.factory() as session:
+            place = self._load(session, place_id)
+            out = place_out(place, self.district)
+        return out.model_copy(update={"open_now": out.hours.is_open(self.local_time(None))})
+
+    def count(self) -> int:
+        with self.factory() as session:
+            return int(session.scalar(select(func.count()).select_from(Place)) or 0)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _load(self, session: Session, place_id: int) -> Place:
+        place = session.get(Place, place_id)
+        if place is None:
+            raise NotFound(N_("Service point {id} does not exist."), id=place_id)
+        return place
+
+    def _audit(
+        self,
+        session: Session,
+        principal: Principal,
+        place_id: int,
+        action: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        session.add(
+            PlaceAudit(
+                place_id=place_id,
+                actor_id=principal.account_id,
+                actor=principal.label or principal.role.value,
+                action=action,
+                at=utcnow(),
+                before=before,
+                after=after,
+            )
+        )
+
+    def create_in(
+        self, session: Session, principal: Principal, data: PlaceCreate, action: str = "create"
+    ) -> Place:
+        """Create within a caller's transaction (used by imports to stay all-or-nothing)."""
+        place = Place(version=1, created_at=utcnow(), updated_at=utcnow())
+        apply_fields(place, data.model_dump(), self.district)
+        session.add(place)
+        session.flush()
+        self._audit(session, principal, place.id, action, None, snapshot(place))
+        bump_revision(session)
+        return place
+
+    def create(self, principal: Principal, data: PlaceCreate) -> PlaceOut:
+        access.check_admin(principal)
+        with transaction(self.factory) as session:
+            if data.external_id and session.scalar(
+                select(Place.id).where(Place.external_id == data.external_id)
+            ):
+                raise Conflict(
+                    N_("A service point with external_id '{external_id}' exists already."),
+                    field="external_id",
+                    external_id=data.external_id,
+                )
+            place = self.create_in(session, principal, data)
+            out = place_out(place, self.district)
+        self.index.mark_dirty()
+        return out
+
+    def update_in(
+        self,
+        session: Session,
+        principal: Principal,
+        place: Place,
+        changes: dict[str, Any],
+        action: str = "update",
+    ) -> None:
+        before = snapshot(place)
+        apply_fields(place, changes, self.district)
+        after = snapshot(place)
+        if after == before:
+            return
+        place.version += 1
+        place.updated_at = utcnow()
+        self._audit(session, principal, place.id, action, before, after)
+        bump_revision(session)
+
+    def update(self, principal: Principal, place_id: int, data: PlaceUpdate) -> PlaceOut:
+        changes = data.model_dump(exclude_unset=True)
+        expected_version = changes.pop("version", None)
+        with transaction(self.factory) as session:
+            place = self._load(session, place_id)
+            access.check_can_edit_fields(principal, place, set(changes))
+            if expected_version is not None and expected_version != place.version:
+                raise Conflict(
+                    N_(
+                        "Service point {id} was changed by someone else (now version {version}); reload and try again."
+                    ),
+                    id=place_id,
+                    version=place.version,
+                )
+            merged = {**snapshot(place), **changes}
+            # Validate the point as a whole, so a change cannot leave it inconsistent.
+            try:
+                PlaceCreate.model_validate({k: v for k, v in merged.items() if k != "subdistrict"})
+            except ValueError as exc:
+                raise InvalidInput(
+                    N_("The change is not valid: {reason}."), reason=str(exc)
+                ) from exc
+            self.update_in(session, principal, place, changes)
+            out = place_out(place, self.district)
+        self.index.mark_dirty()
+        return out
+
+    def set_status(self, principal: Principal, place_id: int, status: PlaceStatus) -> PlaceOut:
+        """Closed today, free beds and hours: what the people on the spot keep current."""
+        with transaction(self.factory) as session:
+            place = self._load(session, place_id)
+            access.check_can_keep(principal, place)
+            changes: dict[str, Any] = {}
+            hours = status.hours or OpeningHours.model_validate(place.hours or {})
+            if status.closed_today is not None:
+                today = self.local_time(None).date()
+                hours = hours.with_closed_day(today, status.closed_today, status.closed_note)
+            if status.hours is not None or status.closed_today is not None:
+                changes["hours"] = hours
+            if status.beds_free is not None:
+                amenities = Amenities.model_validate(place.amenities or {})
+                if amenities.beds is None:
+                    raise InvalidInput(N_("This service point has no beds."), field="beds_free")
+                if status.beds_free > amenities.beds.count:
+                    raise InvalidInput(
+                        N_("Free beds ({free}) cannot exceed the bed count ({count})."),
+                        field="beds_free",
+                        free=status.beds_free,
+                        count=amenities.beds.count,
+                    )
+                beds = amenities.beds.model_copy(update={"free": status.beds_free})
+                changes["amenities"] = amenities.model_copy(update={"beds": beds})
+            if not changes:
+                raise InvalidInput(N_("Nothing to change: give closed_today, beds_free or hours."))
+            self.update_in(session, principal, place, changes, action="status")
+            out = place_out(place, self.district)
+        self.index.mark_dirty()
+        return out.model_copy(update={"open_now": out.hours.is_open(self.local_time(None))})
+
+    def delete(self, principal: Principal, place_id: int) -> None:
+        access.check_admin(principal)
+        with transaction(self.factory) as session:
+            place = self._load(session, place_id)
+            self._audit(session, principal, place.id, "delete", snapshot(place), None)
+            session.delete(place)
+            bump_revision(session)
+        self.index.mark_dirty()
+
+    def audit(self, principal: Principal, place_id: int, limit: int = 200) -> list[AuditEntry]:
+        with self.factory() as session:
+            place = session.get(Place, place_id)
+            if place is not None:
+                access.check_can_keep(principal, place)
+            else:
+                access.check_admin(principal)
+            rows = session.scalars(
+                select(PlaceAudit)
+                .where(PlaceAudit.place_id == place_id)
+                .order_by(PlaceAudit.at.desc(), PlaceAudit.id.desc())
+                .limit(limit)
+            ).all()
+            if not rows and place is None:
+                raise NotFound(N_("Service point {id} does not exist."), id=place_id)
+            return [
+                AuditEntry(
+                    id=r.id,
+                    place_id=r.place_id,
+                    actor=r.actor,
+                    action=r.action,
+                    at=r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC),
+                    before=r.before,
+                    after=r.after,
+                    changed=sorted(
+                        k
+                        for k in set(r.before or {}) | set(r.after or {})
+                        if (r.before or {}).get(k) != (r.after or {}).get(k)
+                    ),
+                )
+                for r in rows
+            ]

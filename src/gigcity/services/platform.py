@@ -1,0 +1,51 @@
+"""The running platform's services, built once from the settings and shared by API and CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from gigcity.config import Settings
+from gigcity.db.migrate import upgrade
+from gigcity.db.session import make_engine, make_sessionmaker
+from gigcity.geo.district import District, load_district
+from gigcity.services.accounts import AccountsService
+from gigcity.services.places.service import PlacesService
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    engine: Engine
+    factory: sessionmaker[Session]
+    district: District
+    places: PlacesService
+    accounts: AccountsService
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Platform:
+        engine = make_engine(settings.database_url)
+        factory = make_sessionmaker(engine)
+        district = load_district(settings.district_file)
+        return cls(
+            settings=settings,
+            engine=engine,
+            factory=factory,
+            district=district,
+            places=PlacesService(factory, district, settings.timezone),
+            accounts=AccountsService(
+                factory,
+                district,
+                settings.signing_key,
+                timedelta(minutes=settings.token_ttl_minutes),
+            ),
+        )
+
+    def upgrade_database(self) -> None:
+        upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()

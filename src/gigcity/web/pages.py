@@ -1,0 +1,106 @@
+"""Page routes and static assets. Pages call the JSON API from the browser; no DB access here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from xstatic.pkg import leaflet
+
+from gigcity import __version__
+from gigcity.api.deps import PUBLIC
+from gigcity.api.locale import locale_of
+from gigcity.config import Settings
+from gigcity.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, gettext
+from gigcity.services.demo import DEMO_PASSWORD
+from gigcity.services.places import AMENITY_LABELS, KIND_LABELS
+from gigcity.services.platform import Platform
+from gigcity.web.csp import content_security_policy
+from gigcity.web.templating import STATIC_DIR, render
+
+LANG_COOKIE = "lang"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
+
+
+def _language_of(tag: str) -> str:
+    return tag.replace("-", "_").split("_")[0].lower()
+
+
+def _html_lang(locale: str) -> str:
+    return locale.replace("_", "-")
+
+
+def _switch_url(request: Request, locale: str) -> str:
+    """This page in the other language (the query string is kept)."""
+    url = request.url.include_query_params(lang=_html_lang(locale))
+    return f"{url.path}?{url.query}"
+
+
+def page_config(request: Request, locale: str) -> dict[str, Any]:
+    """What the page scripts need besides their strings: map set-up and the domain labels."""
+    settings: Settings = request.app.state.settings
+    platform: Platform = request.app.state.platform
+    return {
+        "locale": locale,
+        "htmlLang": _html_lang(locale),
+        "timezone": settings.timezone,
+        "tileUrl": settings.tile_url,
+        "tileAttribution": settings.tile_attribution,
+        "bbox": list(platform.district.bbox),
+        # Labels of the place kinds and amenities come from the API's catalog ("messages").
+        "kinds": {k.value: gettext(locale, label) for k, label in KIND_LABELS.items()},
+        "amenities": {a.value: gettext(locale, label) for a, label in AMENITY_LABELS.items()},
+    }
+
+
+def _page(request: Request, template: str, page: str) -> HTMLResponse:
+    locale = locale_of(request)
+    other = next(code for code in SUPPORTED_LOCALES if code != locale)
+    context = {
+        "page": page,
+        "locale": locale,
+        "html_lang": _html_lang(locale),
+        "other_locale": other,
+        "other_language": LANGUAGE_NAMES[other],
+        "switch_url": _switch_url(request, other),
+        "demo": request.app.state.settings.mode == "demo",
+        "demo_password": DEMO_PASSWORD,
+        "version": __version__,
+        "config": page_config(request, locale),
+        "district_name": request.app.state.platform.district.name,
+    }
+    response = HTMLResponse(render(locale, template, context))
+    settings: Settings = request.app.state.settings
+    response.headers["Content-Security-Policy"] = content_security_policy(settings.tile_url)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    explicit = request.query_params.get("lang", "")
+    if _language_of(explicit) == _language_of(locale):
+        # An explicit choice (the language switch) is remembered for pages and API calls.
+        response.set_cookie(LANG_COOKIE, locale, max_age=LANG_COOKIE_MAX_AGE, samesite="lax")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse, summary="The friendly map")
+def map_page(request: Request) -> HTMLResponse:
+    return _page(request, "map.html", "map")
+
+
+@router.get("/login", response_class=HTMLResponse, summary="Sign in")
+def login_page(request: Request) -> HTMLResponse:
+    return _page(request, "login.html", "login")
+
+
+@router.get("/manage", response_class=HTMLResponse, summary="Keep service points current")
+def manage_page(request: Request) -> HTMLResponse:
+    return _page(request, "manage.html", "manage")
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,0 +1,121 @@
+"""Shared fixtures: the platform on SQLite and (when reachable) PostgreSQL, and an API client.
+
+PostgreSQL tests use GIGCITY_TEST_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test):
+each test run creates its own database there and drops it at the end. Without a server they
+skip, saying so; with GIGCITY_REQUIRE_POSTGRES=1 (as in CI) a missing server is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from gigcity.api.app import create_app
+from gigcity.config import Settings
+from gigcity.services.accounts import set_password_hash_costs
+from gigcity.services.platform import Platform
+from support import World, make_world
+
+# Argon2 at its production cost takes ~0.1-0.3 s a hash; tests create many accounts.
+set_password_hash_costs(time_cost=1, memory_cost_kib=64)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+POSTGRES_URL = os.environ.get(
+    "GIGCITY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data, or skip the test when this checkout has none."""
+    path = SHARED.joinpath("data", *parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (a fresh clone has no ../shared)")
+    return path
+
+
+def _postgres_unavailable() -> str | None:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return "psycopg is not installed (pip install '.[postgres]')"
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:
+        return f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(exc).__name__})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run; its URL."""
+    reason = _postgres_unavailable()
+    if reason:
+        if os.environ.get("GIGCITY_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"GIGCITY_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(f"needs PostgreSQL: {reason}")
+    name = f"gigcity_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'gigcity.db'}"
+    url: str = request.getfixturevalue("postgres_database")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(mode="dev", database_url=database_url, secret_key="")
+
+
+@pytest.fixture
+def platform(settings: Settings) -> Iterator[Platform]:
+    """The platform's services on a migrated, empty database."""
+    p = Platform.from_settings(settings)
+    p.upgrade_database()
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def world(platform: Platform) -> World:
+    return make_world(platform)
+
+
+@pytest.fixture
+def client(platform: Platform) -> Iterator[TestClient]:
+    app = create_app(platform.settings, platform)
+    with TestClient(app) as c:
+        yield c
