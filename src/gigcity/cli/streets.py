@@ -1,0 +1,257 @@
+"""`gigcity streets`: import OpenStreetMap extracts, try routes, manage closures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from gigcity.cli import app
+from gigcity.config import Settings
+from gigcity.geo.closure_file import add_closure, closures_path, read_closures, remove_closure
+from gigcity.geo.closures import ClosureSpec
+from gigcity.geo.street_route import RouteError, parse_lon_lat, route_between
+from gigcity.geo.street_setup import open_street_travel
+from gigcity.geo.streets import (
+    SAMPLE_NAME,
+    GraphBuildError,
+    OsmReadError,
+    StreetsNotFoundError,
+    cch_available,
+    graph_dir,
+    import_streets,
+    imported_names,
+    load_streets,
+)
+from gigcity.geo.streets.routers import prepare_topology
+from gigcity.geo.streets.storage import load_graph
+
+streets_app = typer.Typer(
+    help="Street graphs for e-bike routing: import OSM data, try routes, closures.",
+    no_args_is_help=True,
+)
+closures_app = typer.Typer(
+    help="Temporary traffic control on a street graph.", no_args_is_help=True
+)
+app.add_typer(streets_app, name="streets")
+streets_app.add_typer(closures_app, name="closures")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class _StreetsEnv(BaseSettings):
+    """Just the settings these commands need (no secret key required to import a map)."""
+
+    model_config = SettingsConfigDict(env_prefix="GIGCITY_", extra="ignore")
+    data_dir: Path = Settings.model_fields["data_dir"].default
+    streets: str = Settings.model_fields["streets"].default
+
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data directory (default $GIGCITY_DATA_DIR or ./var)."),
+]
+NameOption = Annotated[
+    str | None,
+    typer.Option("--name", "-n", help="Street graph (default $GIGCITY_STREETS or the sample)."),
+]
+
+
+def _data_dir(option: Path | None) -> Path:
+    return option if option is not None else _StreetsEnv().data_dir
+
+
+def _name(option: str | None) -> str:
+    return option if option is not None else _StreetsEnv().streets
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(message, markup=False, soft_wrap=True)
+    return typer.Exit(1)
+
+
+@streets_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help=".osm, .osm.gz, .osm.bz2 or .osm.pbf extract")],
+    name: Annotated[str, typer.Option("--name", "-n", help="Name to save the graph under.")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Import an OpenStreetMap extract as an e-bike street graph and prepare it for routing."""
+    directory = _data_dir(data_dir)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"reading {file.name}", total=1.0)
+        try:
+            graph = import_streets(
+                file,
+                name,
+                directory,
+                progress=lambda done: progress.update(task, completed=done),
+                step=lambda label: progress.update(task, description=label),
+            )
+        except (OsmReadError, GraphBuildError, ValueError) as exc:
+            raise _fail(f"cannot import: {exc}") from None
+        if cch_available():
+            progress.update(task, description="preparing fast queries (CCH)")
+            prepare_topology(graph, graph_dir(directory, name))
+    meta = graph.meta
+    out.print(
+        f"imported {name!r} from {file.name}: kept {meta['nodes']} nodes, {meta['ways']} ways, "
+        f"{meta['signals']} of {meta['signals_in_file']} signals "
+        f"({meta['junctions']} signalised junctions), {meta['crossings']} crossings; "
+        f"{meta['arcs']} directed arcs"
+    )
+    out.print(
+        f"dropped {meta['nodes_dropped_unreachable']} nodes not reachable both ways from the "
+        f"main network; saved to {graph_dir(directory, name)}"
+    )
+    out.print(f"data {meta['attribution']}")
+    out.print(f"use it: GIGCITY_STREETS={name}")
+
+
+@streets_app.command("list")
+def list_command(data_dir: DataDirOption = None) -> None:
+    """List imported street graphs (and the shipped sample)."""
+    directory = _data_dir(data_dir)
+    table = Table("name", "nodes", "ways", "signals", "junctions", "source")
+    names = imported_names(directory)
+    for name in names:
+        meta = load_graph(graph_dir(directory, name)).meta
+        table.add_row(
+            name, *(str(meta[k]) for k in ("nodes", "ways", "signals", "junctions", "source"))
+        )
+    if SAMPLE_NAME not in names:
+        meta = load_streets(SAMPLE_NAME).meta
+        table.add_row(
+            f"{SAMPLE_NAME} (shipped)",
+            *(str(meta[k]) for k in ("nodes", "ways", "signals", "junctions", "source")),
+        )
+    out.print(table)
+
+
+@streets_app.command("route")
+def route_command(
+    origin: Annotated[str, typer.Argument(help="lon,lat (WGS-84)")],
+    destination: Annotated[str, typer.Argument(help="lon,lat (WGS-84)")],
+    at: Annotated[str | None, typer.Option(help="departure, ISO 8601 with zone")] = None,
+    name: NameOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Route an e-bike between two points and show the ETA breakdown."""
+    directory = _data_dir(data_dir)
+    try:
+        start, end = parse_lon_lat(origin), parse_lon_lat(destination)
+        depart = datetime.fromisoformat(at) if at else datetime.now(UTC)
+        answer = route_between(open_street_travel(_name(name), directory), start, end, depart)
+    except (ValueError, RouteError, StreetsNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    b = answer.breakdown
+    out.print(
+        f"{answer.distance_m:.0f} m, ETA {answer.eta_s / 60:.1f} min "
+        f"(riding {b.moving_s:.0f} s + {b.signals_passed} signals {b.signal_wait_s:.0f} s, "
+        f"{b.signals_exact} exact); arrive {answer.arrive_at.isoformat(timespec='seconds')}"
+    )
+    if b.closures:
+        out.print(
+            f"closures {', '.join(b.closures)} add {b.closure_extra_s:.0f} s "
+            f"and {b.closure_extra_m:.0f} m"
+        )
+    out.print(f"[dim]{answer.attribution}[/dim]")
+
+
+@closures_app.command("add")
+def closures_add(
+    start: Annotated[str, typer.Option("--start", help="ISO 8601 with zone")],
+    end: Annotated[str, typer.Option("--end", help="ISO 8601 with zone")],
+    polygon: Annotated[
+        str | None, typer.Option(help="'lon,lat;lon,lat;lon,lat;...' ring (WGS-84)")
+    ] = None,
+    ways: Annotated[str | None, typer.Option(help="comma-separated OSM way ids")] = None,
+    reason: Annotated[str, typer.Option(help="what the closure is for")] = "",
+    name: NameOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Close an area (--polygon) or ways (--ways) from --start to --end."""
+    directory = _data_dir(data_dir)
+    try:
+        graph = load_streets(_name(name), directory)
+        spec = ClosureSpec.model_validate(
+            {
+                "starts_at": start,
+                "ends_at": end,
+                "polygon": _ring(polygon) if polygon else None,
+                "way_ids": [int(w) for w in ways.split(",")] if ways else None,
+                "reason": reason,
+            }
+        )
+    except ValidationError as exc:
+        raise _fail(_field_errors(exc)) from None
+    except (ValueError, StreetsNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    if spec.way_ids:
+        unknown = sorted(set(spec.way_ids) - set(graph.arc_way_id.tolist()))
+        if unknown:
+            raise _fail(f"ways not in {graph.name!r}: {', '.join(map(str, unknown))}")
+    closure = add_closure(closures_path(directory, graph.name), spec)
+    out.print(f"added closure {closure.id} on {graph.name!r}")
+
+
+def _ring(text: str) -> list[tuple[float, float]]:
+    return [parse_lon_lat(point) for point in text.split(";") if point.strip()]
+
+
+def _field_errors(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'closure'}: {e['msg']}" for e in exc.errors()
+    )
+
+
+@closures_app.command("list")
+def closures_list(name: NameOption = None, data_dir: DataDirOption = None) -> None:
+    """List the closures stored for a street graph."""
+    directory = _data_dir(data_dir)
+    streets = _name(name)
+    try:
+        closures = read_closures(closures_path(directory, streets))
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    now = datetime.now(UTC)
+    table = Table("id", "from", "until", "closes", "active now", "reason")
+    for c in closures:
+        what = f"{len(c.polygon)}-point area" if c.polygon else f"ways {c.way_ids}"
+        table.add_row(
+            c.id,
+            c.starts_at.isoformat(),
+            c.ends_at.isoformat(),
+            what,
+            "yes" if c.active_at(now) else "no",
+            c.reason,
+        )
+    out.print(table if closures else f"no closures on {streets!r}")
+
+
+@closures_app.command("remove")
+def closures_remove(
+    closure_id: Annotated[str, typer.Argument(help="closure id, e.g. c1")],
+    name: NameOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Remove a closure."""
+    directory = _data_dir(data_dir)
+    if not remove_closure(closures_path(directory, _name(name)), closure_id):
+        raise _fail(f"no closure {closure_id!r}")
+    out.print(f"removed closure {closure_id}")

@@ -1,0 +1,255 @@
+"""Traffic-signal timing: plans per junction, a live phase feed, and the wait at arrival.
+
+A junction's cycle has two green windows: the major approach (along its most important
+road) is green from the cycle start for `major_green_s`; after half the lost time (amber
+and all-red) the minor approaches are green until half the lost time before the cycle ends.
+`offset_s` places the cycle start on the clock (UNIX seconds, modulo the cycle).
+
+The wait at a signal for a rider arriving at time t is exact when the offset is known (a
+fixed-time plan, or a live observation still valid at t) and the expectation over a
+uniformly random arrival otherwise: red² / (2 · cycle).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Self
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from gigcity.geo.streets.graph import MAJOR_APPROACH, StreetGraph
+from gigcity.geo.streets.profile import RoadClass
+
+Approach = Literal["major", "minor"]
+_APPROACH_CODE: dict[str, int] = {"major": 0, "minor": 1}
+
+MIN_GREEN_S = 5.0
+
+# Assumed cycle lengths by the junction's most important road. Arterial cycles in Chinese
+# cities run ~120-135 s (Beijing, 2019); smaller crossings cycle faster.
+DEFAULT_CYCLE_S: dict[RoadClass, float] = {
+    RoadClass.TRUNK: 130.0,
+    RoadClass.PRIMARY: 130.0,
+    RoadClass.SECONDARY: 110.0,
+    RoadClass.TERTIARY: 90.0,
+}
+SMALL_JUNCTION_CYCLE_S = 70.0
+DEFAULT_LOST_S = 8.0  # two changes of 3 s amber + 1 s all-red (assumption)
+MAJOR_SHARE_WHEN_DOMINANT = 0.6  # of the effective green, when the major road outranks the minor
+
+
+class SignalPlan(BaseModel):
+    """A junction's timing plan (seconds)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cycle_s: float = Field(ge=20.0, le=300.0)
+    major_green_s: float = Field(gt=0.0)
+    lost_s: float = Field(default=DEFAULT_LOST_S, ge=0.0, le=30.0)
+    offset_s: float | None = Field(
+        default=None, description="cycle start on the UNIX clock (mod cycle); None = unknown"
+    )
+
+    @model_validator(mode="after")
+    def _both_approaches_get_green(self) -> Self:
+        if self.minor_green_s < MIN_GREEN_S or self.major_green_s < MIN_GREEN_S:
+            raise ValueError(
+                f"major_green_s {self.major_green_s:g} leaves the minor approach "
+                f"{self.minor_green_s:g} s of green in a {self.cycle_s:g} s cycle with "
+                f"{self.lost_s:g} s lost; both need at least {MIN_GREEN_S:g} s"
+            )
+        return self
+
+    @property
+    def minor_green_s(self) -> float:
+        return self.cycle_s - self.major_green_s - self.lost_s
+
+    def green_window(self, approach: int) -> tuple[float, float]:
+        """(start within the cycle, length) of the approach's green."""
+        if approach == MAJOR_APPROACH:
+            return 0.0, self.major_green_s
+        return self.major_green_s + self.lost_s / 2.0, self.minor_green_s
+
+    def red_s(self, approach: int) -> float:
+        return self.cycle_s - self.green_window(approach)[1]
+
+    def expected_wait_s(self, approach: int) -> float:
+        """Mean wait for an arrival at a uniformly random moment of the cycle."""
+        red = self.red_s(approach)
+        return red * red / (2.0 * self.cycle_s)
+
+    def wait_s(self, approach: int, arrival_s: float, offset_s: float) -> float:
+        """Exact wait for an arrival at UNIX time `arrival_s`, the cycle starting at `offset_s`."""
+        start, green = self.green_window(approach)
+        into_green = (arrival_s - offset_s - start) % self.cycle_s
+        return 0.0 if into_green < green else self.cycle_s - into_green
+
+    def cycle_position_s(self, approach: int, state: str, remaining_s: float) -> float:
+        """Where in the cycle we are when `approach` shows `state` for `remaining_s` more."""
+        start, green = self.green_window(approach)
+        if state == "green":
+            if remaining_s > green:
+                raise ValueError(f"remaining_s {remaining_s:g} exceeds the {green:g} s green")
+            return (start + green - remaining_s) % self.cycle_s
+        if remaining_s > self.cycle_s - green:
+            raise ValueError(
+                f"remaining_s {remaining_s:g} exceeds the {self.cycle_s - green:g} s red"
+            )
+        return (start - remaining_s) % self.cycle_s
+
+
+def default_plan(major: RoadClass, minor: RoadClass) -> SignalPlan:
+    """The assumed plan for a junction of these road classes (offset unknown)."""
+    cycle = DEFAULT_CYCLE_S.get(major, SMALL_JUNCTION_CYCLE_S)
+    share = MAJOR_SHARE_WHEN_DOMINANT if major < minor else 0.5
+    return SignalPlan(cycle_s=cycle, major_green_s=round((cycle - DEFAULT_LOST_S) * share, 1))
+
+
+# ---- live feed -------------------------------------------------------------------------
+
+
+class PhaseObservation(BaseModel):
+    """What a traffic-management system reports for one signal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    signal_id: int = Field(gt=0, description="OSM node id of a signal node at the junction")
+    approach: Approach = "major"
+    state: Literal["green", "red"]
+    remaining_s: float = Field(ge=0.0, le=300.0)
+    cycle_s: float | None = Field(default=None, ge=20.0, le=300.0)
+    major_green_s: float | None = Field(default=None, gt=0.0)
+
+
+class PhaseFeed(BaseModel):
+    """A batch of observations made at one moment (POST /api/signals/phases)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    observed_at: AwareDatetime
+    valid_for_s: float = Field(
+        default=600.0, gt=0.0, le=3600.0, description="how long the phases may be projected"
+    )
+    phases: list[PhaseObservation] = Field(min_length=1, max_length=50_000)
+
+
+class RejectedObservation(BaseModel):
+    signal_id: int
+    reason: str
+
+
+class PhaseFeedReport(BaseModel):
+    accepted: int
+    unknown_signal_ids: list[int]
+    rejected: list[RejectedObservation]
+
+
+@dataclass(frozen=True, slots=True)
+class LivePhase:
+    plan: SignalPlan  # with the observed offset
+    observed_at_s: float
+    valid_for_s: float
+
+    def covers(self, time_s: float) -> bool:
+        return abs(time_s - self.observed_at_s) <= self.valid_for_s
+
+
+# ---- timing of a whole graph ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignalTiming:
+    """Plans for every junction of a graph, plus live phases where a feed supplied them."""
+
+    plans: tuple[SignalPlan, ...]
+    junction_of_signal: Mapping[int, int]  # OSM node id of a signal node -> junction index
+    live: Mapping[int, LivePhase] = field(default_factory=dict)
+
+    @classmethod
+    def defaults_for(cls, graph: StreetGraph) -> SignalTiming:
+        plans = tuple(
+            default_plan(RoadClass(int(major)), RoadClass(int(minor)))
+            for major, minor in zip(
+                graph.junction_major_class, graph.junction_minor_class, strict=True
+            )
+        )
+        signal_nodes = np.flatnonzero(graph.node_junction >= 0)
+        mapping = dict(
+            zip(
+                graph.node_osm_id[signal_nodes].tolist(),
+                graph.node_junction[signal_nodes].tolist(),
+                strict=True,
+            )
+        )
+        return cls(plans=plans, junction_of_signal=mapping)
+
+    def with_plans(self, plans: Mapping[int, SignalPlan]) -> SignalTiming:
+        """Replace the plans of some junctions (by index), e.g. known fixed-time plans."""
+        updated = list(self.plans)
+        for junction, plan in plans.items():
+            updated[junction] = plan
+        return SignalTiming(tuple(updated), self.junction_of_signal, self.live)
+
+    def wait_s(self, junction: int, approach: int, arrival_s: float) -> tuple[float, bool]:
+        """(seconds waited, whether that is exact rather than expected) at UNIX `arrival_s`."""
+        live = self.live.get(junction)
+        if live is not None and live.covers(arrival_s):
+            plan, offset = live.plan, live.plan.offset_s
+        else:
+            plan = self.plans[junction]
+            offset = plan.offset_s
+        if offset is None:
+            return plan.expected_wait_s(approach), False
+        return plan.wait_s(approach, arrival_s, offset), True
+
+    def expected_wait_by_arc(self, graph: StreetGraph) -> NDArray[np.float64]:
+        """Planned expected wait per arc (0 where an arc waits at no signal): routing weights."""
+        per_approach = np.array(
+            [[p.expected_wait_s(0), p.expected_wait_s(1)] for p in self.plans], dtype=np.float64
+        ).reshape(-1, 2)
+        waits = np.zeros(graph.arc_count, dtype=np.float64)
+        arcs = np.flatnonzero(graph.arc_junction >= 0)
+        waits[arcs] = per_approach[graph.arc_junction[arcs], graph.arc_approach[arcs]]
+        return waits
+
+    def plans_key(self) -> tuple[SignalPlan, ...]:
+        """What routing weights depend on (live phases do not change them)."""
+        return self.plans
+
+
+def apply_phase_feed(timing: SignalTiming, feed: PhaseFeed) -> tuple[SignalTiming, PhaseFeedReport]:
+    """A new timing with the feed's phases as live offsets; the report says what was used."""
+    observed_s = feed.observed_at.timestamp()
+    live = dict(timing.live)
+    unknown: list[int] = []
+    rejected: list[RejectedObservation] = []
+    accepted = 0
+    for obs in feed.phases:
+        junction = timing.junction_of_signal.get(obs.signal_id)
+        if junction is None:
+            unknown.append(obs.signal_id)
+            continue
+        base = timing.plans[junction]
+        try:
+            plan = _observed_plan(base, obs, observed_s)
+        except ValueError as exc:
+            rejected.append(RejectedObservation(signal_id=obs.signal_id, reason=str(exc)))
+            continue
+        live[junction] = LivePhase(plan, observed_s, feed.valid_for_s)
+        accepted += 1
+    report = PhaseFeedReport(accepted=accepted, unknown_signal_ids=unknown, rejected=rejected)
+    return SignalTiming(timing.plans, timing.junction_of_signal, live), report
+
+
+def _observed_plan(base: SignalPlan, obs: PhaseObservation, observed_s: float) -> SignalPlan:
+    cycle = obs.cycle_s if obs.cycle_s is not None else base.cycle_s
+    green = obs.major_green_s
+    if green is None:  # keep the planned split when only the cycle changes
+        green = base.major_green_s * (cycle - base.lost_s) / (base.cycle_s - base.lost_s)
+    plan = SignalPlan(cycle_s=cycle, major_green_s=green, lost_s=base.lost_s)
+    position = plan.cycle_position_s(_APPROACH_CODE[obs.approach], obs.state, obs.remaining_s)
+    return plan.model_copy(update={"offset_s": math.fmod(observed_s - position, cycle)})
