@@ -57,7 +57,8 @@ def test_forged_or_garbage_tokens_are_rejected(client: TestClient, world: World)
 def test_rider_cannot_read_another_riders_account(client: TestClient, world: World) -> None:
     headers = token(client, "rider")
     own = client.get(f"/api/accounts/{world.ids['rider']}", headers=headers)
-    assert own.status_code == 200 and own.json()["phone"] == "13800000001"
+    assert own.status_code == 200
+    assert own.json()["phone"] == "13800000001"
     other = client.get(f"/api/accounts/{world.ids['rider2']}", headers=headers)
     assert other.status_code == 403
     assert "13800000002" not in other.text
@@ -94,7 +95,8 @@ def test_admin_creates_accounts_with_role_bindings_checked(
         },
         headers=headers,
     )
-    assert ok.status_code == 201 and ok.json()["station_id"] == world.other_station_id
+    assert ok.status_code == 201
+    assert ok.json()["station_id"] == world.other_station_id
     unbound = client.post(
         "/api/accounts",
         json={
@@ -131,7 +133,8 @@ def test_deactivated_account_loses_access_at_once(client: TestClient, world: Wor
     r = client.put(
         f"/api/accounts/{world.ids['rider']}/active", json={"active": False}, headers=admin
     )
-    assert r.status_code == 200 and r.json()["active"] is False
+    assert r.status_code == 200
+    assert r.json()["active"] is False
     assert client.get("/api/me", headers=rider).status_code == 401
 
 

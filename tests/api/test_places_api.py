@@ -18,7 +18,8 @@ def test_nearby_orders_by_distance_with_links(client: TestClient, world: World) 
     results = r.json()
     assert [p["name"] for p in results] == ["万里驿站", "万里司机之家", "长征暖心岗亭"]
     distances = [p["distance_m"] for p in results]
-    assert distances == sorted(distances) and distances[0] < 1
+    assert distances == sorted(distances)
+    assert distances[0] < 1
     nav = results[1]["navigation"]
     to = parse_qs(urlparse(nav["amap_ride"]).query)["to"][0].split(",")
     assert to[2] == "万里司机之家"
@@ -91,10 +92,12 @@ def test_bbox_and_text_search(client: TestClient, world: World) -> None:
 def test_place_details_and_404(client: TestClient, world: World) -> None:
     r = client.get(f"/api/places/{world.home_id}")
     assert r.status_code == 200
-    assert r.json()["subdistrict"] == "wanli" and r.json()["subdistrict_name"] == "万里街道"
+    assert r.json()["subdistrict"] == "wanli"
+    assert r.json()["subdistrict_name"] == "万里街道"
     assert r.json()["amenities"]["beds"] == {"count": 10, "free": 4}
     missing = client.get("/api/places/999999")
-    assert missing.status_code == 404 and missing.json()["detail"] == "服务点 999999 不存在。"
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "服务点 999999 不存在。"
 
 
 def test_staff_keep_their_own_station_but_not_another(client: TestClient, world: World) -> None:
@@ -104,7 +107,8 @@ def test_staff_keep_their_own_station_but_not_another(client: TestClient, world:
         json={"closed_today": True, "closed_note": "装修"},
         headers=staff,
     )
-    assert r.status_code == 200 and r.json()["open_now"] is False
+    assert r.status_code == 200
+    assert r.json()["open_now"] is False
     again = client.put(
         f"/api/places/{world.station_id}/status", json={"closed_today": False}, headers=staff
     )
@@ -120,13 +124,15 @@ def test_staff_keep_their_own_station_but_not_another(client: TestClient, world:
     assert patch.status_code == 403
     # Registry facts (where and what a point is) stay with admins.
     moved = client.patch(f"/api/places/{world.station_id}", json={"lat": 31.0}, headers=staff)
-    assert moved.status_code == 403 and "lat" in moved.json()["detail"]
+    assert moved.status_code == 403
+    assert "lat" in moved.json()["detail"]
     ok = client.patch(
         f"/api/places/{world.station_id}",
         json={"contact": "021-1234", "hours": "Mo-Fr 08:00-20:00"},
         headers=staff,
     )
-    assert ok.status_code == 200 and ok.json()["hours_text"] == "Mo-Fr 08:00-20:00"
+    assert ok.status_code == 200
+    assert ok.json()["hours_text"] == "Mo-Fr 08:00-20:00"
 
 
 def test_officers_act_only_within_their_subdistrict(client: TestClient, world: World) -> None:
@@ -187,7 +193,8 @@ def test_free_beds_are_checked_against_the_bed_count(client: TestClient, world: 
         json={"beds_free": 11},
         headers={**staff_home, "Accept-Language": "en"},
     )
-    assert r.status_code == 422 and r.json()["field"] == "beds_free"
+    assert r.status_code == 422
+    assert r.json()["field"] == "beds_free"
     assert client.get(f"/api/places/{world.home_id}").json()["amenities"]["beds"]["free"] == 4
     no_beds = client.put(
         f"/api/places/{world.station_id}/status",
@@ -202,7 +209,8 @@ def test_every_change_is_audited_with_before_and_after(client: TestClient, world
     client.put(f"/api/places/{world.home_id}/status", json={"beds_free": 2}, headers=officer)
     history = client.get(f"/api/places/{world.home_id}/audit", headers=officer).json()
     latest = history[0]
-    assert latest["actor"] == "officer" and latest["action"] == "status"
+    assert latest["actor"] == "officer"
+    assert latest["action"] == "status"
     assert latest["changed"] == ["amenities"]
     assert latest["before"]["amenities"]["beds"]["free"] == 4
     assert latest["after"]["amenities"]["beds"]["free"] == 2
@@ -223,11 +231,13 @@ def test_admin_creates_updates_and_deletes_with_optimistic_versions(
     created = client.post("/api/places", json=body, headers=admin)
     assert created.status_code == 201
     place = created.json()
-    assert place["subdistrict"] == "taopu" and place["version"] == 1
+    assert place["subdistrict"] == "taopu"
+    assert place["version"] == 1
     first = client.patch(
         f"/api/places/{place['id']}", json={"name": "桃浦驿站", "version": 1}, headers=admin
     )
-    assert first.status_code == 200 and first.json()["version"] == 2
+    assert first.status_code == 200
+    assert first.json()["version"] == 2
     stale = client.patch(
         f"/api/places/{place['id']}", json={"name": "旧名", "version": 1}, headers=admin
     )

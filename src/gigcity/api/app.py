@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
@@ -35,17 +35,18 @@ def _find_allow(dependant: Dependant) -> Allow | None:
     return None
 
 
-def _state_access(app: FastAPI) -> None:
-    """Append "Who may call" to every API route's description, from its `Allow` dependency."""
-    for route in app.routes:
+def _state_access(router: APIRouter) -> APIRouter:
+    """Append "Who may call" to every route's description, from its `Allow` dependency."""
+    for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
         allow = _find_allow(route.dependant)
-        if allow is None:
-            continue
+        if allow is None or "x-gigcity-access" in (route.openapi_extra or {}):
+            continue  # no statement, or stated already (routers are shared by apps)
         statement = allow.statement()
         route.description = f"{route.description}\n\n**Who may call:** {statement}".strip()
         route.openapi_extra = {**(route.openapi_extra or {}), "x-gigcity-access": statement}
+    return router
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         platform.upgrade_database()  # the server brings its database up to date at start
+        platform.places.index.get()  # build the map's search index before the first query
         yield
 
     app = FastAPI(
@@ -68,12 +70,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.settings = settings
     app.state.platform = platform
     problems.install(app)
-    app.include_router(auth.router)
-    app.include_router(district.router)
-    app.include_router(places.router)
+    for router in (auth.router, district.router, places.router):
+        app.include_router(_state_access(router))
 
     from gigcity.web import pages
 
     pages.install(app)
-    _state_access(app)
     return app

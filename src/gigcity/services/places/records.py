@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from gigcity.db.models import Place
 from gigcity.geo.district import District
@@ -41,8 +42,29 @@ def navigation(lon: float, lat: float, name: str) -> NavLinks:
     )
 
 
+class StoredPlace(Protocol):
+    """What `place_out` reads: a `Place` row or a detached copy of its columns."""
+
+    id: int
+    version: int
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    subdistrict: str | None
+    address: str | None
+    amenities: dict[str, Any]
+    hours: dict[str, Any]
+    capacity: int | None
+    operator: str | None
+    contact: str | None
+    notes: str | None
+    external_id: str | None
+    updated_at: datetime
+
+
 def place_out(
-    place: Place,
+    place: StoredPlace,
     district: District,
     *,
     amenities: Amenities | None = None,

@@ -3,32 +3,88 @@
 Every write bumps the `places` counter in the same transaction. Readers compare the counter
 (at most once per `refresh_interval_s`; at once after a write in this process) and refresh
 only rows whose version changed, so a 100,000-point map stays fast to query and to update.
+Rows are read as plain tuples, identical hours/amenities are parsed once, and the public
+shape of a point is built on first use and reused until the point changes.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import Counter, Place
+from gigcity.geo.district import District
 from gigcity.geo.spatial_index import PointIndex
 from gigcity.services.places.hours import OpeningHours
-from gigcity.services.places.schemas import Amenities
+from gigcity.services.places.records import place_out
+from gigcity.services.places.schemas import Amenities, PlaceOut
 
 COUNTER = "places"
+_COLUMNS = (
+    Place.id,
+    Place.version,
+    Place.name,
+    Place.kind,
+    Place.lon,
+    Place.lat,
+    Place.subdistrict,
+    Place.address,
+    Place.amenities,
+    Place.amenity_mask,
+    Place.hours,
+    Place.capacity,
+    Place.operator,
+    Place.contact,
+    Place.notes,
+    Place.external_id,
+    Place.updated_at,
+)
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceRow:
+    """A stored point's columns, detached from any session."""
+
+    id: int
+    version: int
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    subdistrict: str | None
+    address: str | None
+    amenities: dict[str, Any]
+    amenity_mask: int
+    hours: dict[str, Any]
+    capacity: int | None
+    operator: str | None
+    contact: str | None
+    notes: str | None
+    external_id: str | None
+    updated_at: datetime
+
+
 class Entry:
-    row: Place  # detached copy
-    amenities: Amenities
-    hours: OpeningHours
+    __slots__ = ("_out", "amenities", "hours", "row")
+
+    def __init__(self, row: PlaceRow, amenities: Amenities, hours: OpeningHours) -> None:
+        self.row = row
+        self.amenities = amenities
+        self.hours = hours
+        self._out: PlaceOut | None = None
+
+    def out(self, district: District) -> PlaceOut:
+        if self._out is None:
+            self._out = place_out(self.row, district, amenities=self.amenities, hours=self.hours)
+        return self._out
 
 
 class Snapshot:
@@ -37,7 +93,6 @@ class Snapshot:
         self.entries = entries
         self.ids = np.array(sorted(entries), dtype=np.int64)
         rows = [entries[int(i)].row for i in self.ids]
-        self.kinds = np.array([r.kind for r in rows], dtype=object)
         self.index = PointIndex(
             np.array([r.lon for r in rows], dtype=np.float64),
             np.array([r.lat for r in rows], dtype=np.float64),
@@ -61,12 +116,23 @@ def bump_revision(session: Session) -> None:
         counter.value += 1
 
 
-def _entry(row: Place) -> Entry:
-    return Entry(
-        row=row,
-        amenities=Amenities.model_validate(row.amenities or {}),
-        hours=OpeningHours.model_validate(row.hours or {}),
-    )
+class _Parser:
+    """Parses amenities and hours, once per distinct JSON value."""
+
+    def __init__(self) -> None:
+        self.amenities: dict[str, Amenities] = {}
+        self.hours: dict[str, OpeningHours] = {}
+
+    def entry(self, row: PlaceRow) -> Entry:
+        a_key = json.dumps(row.amenities, sort_keys=True)
+        amenities = self.amenities.get(a_key)
+        if amenities is None:
+            amenities = self.amenities[a_key] = Amenities.model_validate(row.amenities or {})
+        h_key = json.dumps(row.hours, sort_keys=True)
+        hours = self.hours.get(h_key)
+        if hours is None:
+            hours = self.hours[h_key] = OpeningHours.model_validate(row.hours or {})
+        return Entry(row, amenities, hours)
 
 
 class PlaceIndex:
@@ -85,11 +151,8 @@ class PlaceIndex:
 
     def get(self) -> Snapshot:
         snap = self._snapshot
-        if (
-            snap is not None
-            and not self._dirty
-            and time.monotonic() - self._checked_at < self._interval
-        ):
+        fresh = time.monotonic() - self._checked_at < self._interval
+        if snap is not None and not self._dirty and fresh:
             return snap
         with self._lock:
             return self._refresh()
@@ -110,15 +173,17 @@ class PlaceIndex:
                 if pid in previous and previous[pid].row.version == version
             }
             stale = [pid for pid in versions if pid not in entries]
-            for start in range(0, len(stale), 500):
-                chunk = stale[start : start + 500]
-                for row in session.scalars(select(Place).where(Place.id.in_(chunk))):
-                    session.expunge(row)
-                    entries[row.id] = _entry(row)
+            parser = _Parser()
+            query = select(*_COLUMNS)
+            if len(stale) < len(versions) // 2:  # a few changed: fetch just those
+                chunks = [stale[i : i + 500] for i in range(0, len(stale), 500)]
+                results = (session.execute(query.where(Place.id.in_(c))) for c in chunks)
+                rows = (row for result in results for row in result)
+            else:
+                rows = (row for row in session.execute(query) if row[0] not in entries)
+            for values in rows:
+                entry = parser.entry(PlaceRow(*values))
+                entries[entry.row.id] = entry
             snap = Snapshot(revision, entries)
             self._snapshot = snap
             return snap
-
-
-def is_open(entry: Entry, at: datetime) -> bool:
-    return entry.hours.is_open(at)

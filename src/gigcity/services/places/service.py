@@ -104,16 +104,8 @@ class PlacesService:
         results = []
         for hit in hits:
             entry = snap.entry_at(hit.index)
-            results.append(
-                place_out(
-                    entry.row,
-                    self.district,
-                    amenities=entry.amenities,
-                    hours=entry.hours,
-                    open_now=entry.hours.is_open(when),
-                    distance_m=hit.distance_m,
-                )
-            )
+            update = {"open_now": entry.hours.is_open(when), "distance_m": round(hit.distance_m, 1)}
+            results.append(entry.out(self.district).model_copy(update=update))
         return results
 
     def in_bbox(
@@ -150,15 +142,8 @@ class PlacesService:
             entry = snap.entry_at(int(position))
             if kind_set and entry.row.kind not in kind_set:
                 continue
-            results.append(
-                place_out(
-                    entry.row,
-                    self.district,
-                    amenities=entry.amenities,
-                    hours=entry.hours,
-                    open_now=entry.hours.is_open(when),
-                )
-            )
+            update = {"open_now": entry.hours.is_open(when)}
+            results.append(entry.out(self.district).model_copy(update=update))
             if len(results) >= limit:
                 break
         return results

@@ -1,0 +1,52 @@
+"""WGS-84 <-> GCJ-02 against published values, and the inverse's accuracy."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gigcity.geo.coords import gcj02_to_wgs84, haversine_m, in_china, wgs84_to_gcj02
+
+
+def test_forward_matches_published_reference_value() -> None:
+    # Published example of the standard GCJ-02 transform (Beijing, 116.404, 39.915).
+    lon, lat = wgs84_to_gcj02(116.404, 39.915)
+    assert lon == pytest.approx(116.41024449916938, abs=1e-12)
+    assert lat == pytest.approx(39.91640428150164, abs=1e-12)
+
+
+def test_inverse_is_better_than_the_one_step_approximation() -> None:
+    # The published one-step inverse of (116.404, 39.915) is (116.39775550083061,
+    # 39.91359571849836), which is off by a few decimetres; ours round-trips exactly.
+    lon, lat = gcj02_to_wgs84(116.404, 39.915)
+    assert haversine_m(lon, lat, 116.39775550083061, 39.91359571849836) < 1.0
+    back = wgs84_to_gcj02(lon, lat)
+    assert haversine_m(*back, 116.404, 39.915) < 0.001
+
+
+def test_offset_in_putuo_is_about_480_m() -> None:
+    lon, lat = 121.3874, 31.2597  # Putuo's centroid
+    offset = haversine_m(lon, lat, *wgs84_to_gcj02(lon, lat))
+    assert 450 < offset < 520
+
+
+def test_outside_china_nothing_changes() -> None:
+    assert not in_china(2.35, 48.85)
+    assert wgs84_to_gcj02(2.35, 48.85) == (2.35, 48.85)
+    assert gcj02_to_wgs84(2.35, 48.85) == (2.35, 48.85)
+
+
+@given(
+    lon=st.floats(min_value=73.5, max_value=134.7),
+    lat=st.floats(min_value=18.2, max_value=53.5),
+)
+def test_inverse_round_trips_within_a_millimetre_anywhere_in_china(lon: float, lat: float) -> None:
+    g_lon, g_lat = wgs84_to_gcj02(lon, lat)
+    w_lon, w_lat = gcj02_to_wgs84(g_lon, g_lat)
+    assert haversine_m(w_lon, w_lat, lon, lat) < 0.001
+
+
+def test_haversine_known_distance() -> None:
+    # One degree of latitude is ~111.2 km on the mean sphere.
+    assert haversine_m(121.4, 31.0, 121.4, 32.0) == pytest.approx(111_195, rel=1e-3)
