@@ -1,0 +1,81 @@
+"""The agreement as code: rulebooks, pay, service score, fatigue and on-route rules.
+
+Pure and deterministic: no I/O except reading rulebook files, integer money in fen,
+durations in declared units. Every decision carries the clause and rulebook version behind it.
+"""
+
+from gigcity.rules.combining import OnRouteVerdict, on_route
+from gigcity.rules.diff import ClauseDiff, ClauseRow, clause_rows, diff_rulebooks
+from gigcity.rules.eta import EtaPromise, eta_promise
+from gigcity.rules.fatigue import FatigueClock, FatigueDecision, FatigueStatus
+from gigcity.rules.loader import (
+    RulebookError,
+    RuleProblem,
+    dump_rulebook,
+    list_rulebooks,
+    load_rulebook,
+    parse_rulebook,
+)
+from gigcity.rules.model import (
+    CombiningRules,
+    EtaRules,
+    FatigueRules,
+    GuaranteeRules,
+    LatenessCause,
+    PricingRules,
+    Rulebook,
+    ServiceScoreRules,
+    clause_paths,
+)
+from gigcity.rules.pricing import OrderFacts, Quote, QuoteLine, quote_order
+from gigcity.rules.reasons import Reason
+from gigcity.rules.score import Delivery, ScoreEvent, score_delivery
+from gigcity.rules.statement import (
+    ActivitySpan,
+    DeliveryPay,
+    Statement,
+    StatementLine,
+    day_statement,
+)
+
+__all__ = [
+    "ActivitySpan",
+    "ClauseDiff",
+    "ClauseRow",
+    "CombiningRules",
+    "Delivery",
+    "DeliveryPay",
+    "EtaPromise",
+    "EtaRules",
+    "FatigueClock",
+    "FatigueDecision",
+    "FatigueRules",
+    "FatigueStatus",
+    "GuaranteeRules",
+    "LatenessCause",
+    "OnRouteVerdict",
+    "OrderFacts",
+    "PricingRules",
+    "Quote",
+    "QuoteLine",
+    "Reason",
+    "RuleProblem",
+    "Rulebook",
+    "RulebookError",
+    "ScoreEvent",
+    "ServiceScoreRules",
+    "Statement",
+    "StatementLine",
+    "clause_paths",
+    "clause_rows",
+    "day_statement",
+    "diff_rulebooks",
+    "dump_rulebook",
+    "eta_promise",
+    "list_rulebooks",
+    "load_rulebook",
+    "on_route",
+    "parse_rulebook",
+    "quote_order",
+    "score_delivery",
+]

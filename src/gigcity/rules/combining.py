@@ -1,0 +1,55 @@
+"""The on-route test for combined orders: is this order genuinely on the way?"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from gigcity.rules.display import duration, minutes
+from gigcity.rules.model import Rulebook
+from gigcity.rules.reasons import Reason
+
+_TIME = "combining.max_extra_min"
+_DISTANCE = "combining.max_extra_distance_pct"
+
+
+class OnRouteVerdict(BaseModel):
+    """Whether one order of a combined trip is on the way, with the clauses that decided it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    on_route: bool
+    extra_s: float
+    extra_m: float
+    reasons: tuple[Reason, ...]
+
+
+def on_route(
+    rulebook: Rulebook, solo_s: float, combined_s: float, solo_m: float, combined_m: float
+) -> OnRouteVerdict:
+    """Judge one order of a combined trip against its trip alone.
+
+    `solo_s`/`solo_m`: the order's time and distance from pickup to drop-off if delivered
+    alone; `combined_s`/`combined_m`: the same inside the combined trip. Same verdict as
+    `rulebook.combining.allows(...)`, which skips the reasons.
+    """
+    rules = rulebook.combining
+    extra_s, extra_m = combined_s - solo_s, combined_m - solo_m
+    reasons: list[Reason] = []
+    time_ok = rules.max_extra_min is None or extra_s <= rules.max_extra_min * 60
+    if rules.max_extra_min is None:
+        reasons.append(rulebook.cite(_TIME, "No limit on extra minutes"))
+    else:
+        verdict = "within" if time_ok else "over"
+        text = f"{duration(max(0.0, extra_s))} extra, {verdict} {minutes(rules.max_extra_min)}"
+        reasons.append(rulebook.cite(_TIME, text))
+    limit = rules.max_extra_distance_pct
+    distance_ok = limit is None or extra_m * 100 <= limit * solo_m
+    if limit is None:
+        reasons.append(rulebook.cite(_DISTANCE, "No limit on extra distance"))
+    else:
+        share = f"{extra_m * 100 / solo_m:.0f} %" if solo_m > 0 else f"{extra_m:.0f} m"
+        verdict = "within" if distance_ok else "over"
+        reasons.append(rulebook.cite(_DISTANCE, f"{share} extra distance, {verdict} {limit} %"))
+    return OnRouteVerdict(
+        on_route=time_ok and distance_ok, extra_s=extra_s, extra_m=extra_m, reasons=tuple(reasons)
+    )

@@ -1,0 +1,65 @@
+"""Delivery-time promises: which waits the estimate must include, and the buffer on top."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from gigcity.rules.display import duration
+from gigcity.rules.model import Rulebook
+from gigcity.rules.reasons import Reason
+
+
+class EtaPromise(BaseModel):
+    """How long a delivery is promised to take, and which clauses shaped the promise."""
+
+    model_config = ConfigDict(frozen=True)
+
+    total_s: float
+    reasons: tuple[Reason, ...]
+
+
+def eta_promise(
+    rulebook: Rulebook,
+    *,
+    travel_s: float,
+    signal_wait_s: float = 0.0,
+    closure_extra_s: float = 0.0,
+    prep_s: float = 0.0,
+) -> EtaPromise:
+    """The promised duration: travel, plus each wait the rulebook says the estimate includes.
+
+    A wait the rulebook leaves out still happens on the street; leaving it out of the promise
+    is what makes riders late through no fault of their own.
+    """
+    rules = rulebook.eta
+    total = travel_s
+    reasons: list[Reason] = []
+    parts = (
+        (
+            "eta.include_predicted_prep",
+            "predicted preparation",
+            rules.include_predicted_prep,
+            prep_s,
+        ),
+        (
+            "eta.include_signal_waits",
+            "traffic-light waits",
+            rules.include_signal_waits,
+            signal_wait_s,
+        ),
+        (
+            "eta.include_closures",
+            "traffic-control detours",
+            rules.include_closures,
+            closure_extra_s,
+        ),
+    )
+    for clause, label, included, seconds in parts:
+        if included:
+            total += seconds
+        verb = "included" if included else "not included"
+        reasons.append(rulebook.cite(clause, f"{duration(seconds)} of {label} {verb}"))
+    buffer_s = rules.promise_buffer_min * 60
+    total += buffer_s
+    reasons.append(rulebook.cite("eta.promise_buffer_min", f"{duration(buffer_s)} buffer"))
+    return EtaPromise(total_s=total, reasons=tuple(reasons))

@@ -1,0 +1,395 @@
+"""The fatigue clock: from a rider's work so far, may they take an order now, and if not, why.
+
+Times are seconds on one clock whose zero is a local midnight (day `d` is
+`[d * 86400, (d + 1) * 86400)`). Work intervals are what the rider did (or is committed to);
+the gaps between them are judged by the rulebook's fatigue clauses:
+
+- a gap of at least `min_rest_min` is a rest: it resets the continuous-work clock;
+- a gap of at least `gap_counts_as_rest_from_min` (but shorter than a rest) stops the clock
+  for its length but does not reset it;
+- a shorter gap counts as work (waiting between orders is still continuous work).
+
+The daily confirmation threshold counts recorded work only (not gaps), split at midnight.
+A day is a work day if any work falls on it; the weekly rule looks at every 7-day window.
+
+Queries start at or after the end of the recorded work: the clock plans forward, it does not
+rewrite the past.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from gigcity.rules.display import duration, minutes
+from gigcity.rules.model import Rulebook
+from gigcity.rules.reasons import Reason
+
+DAY_S = 86_400
+_WEEK_DAYS = 7
+
+_LIMIT = "fatigue.continuous_work_limit_min"
+_REST = "fatigue.min_rest_min"
+_DAILY = "fatigue.daily_confirmation_after_min"
+_WEEKLY = "fatigue.weekly_rest_days"
+
+
+class FatigueDecision(BaseModel):
+    """Whether work of a given length may start at a given time, and which clauses say so."""
+
+    model_config = ConfigDict(frozen=True)
+
+    allowed: bool
+    needs_confirmation: bool
+    rest_until_s: float | None
+    reasons: tuple[Reason, ...]
+
+
+class FatigueStatus(BaseModel):
+    """Where a rider stands at a moment: for the rider's page and the dispatcher's log."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at_s: float
+    continuous_s: float
+    rest_due: bool
+    rest_due_at_s: float | None
+    rest_until_s: float | None
+    worked_today_s: float
+    needs_confirmation: bool
+    rest_day_due: bool
+    reasons: tuple[Reason, ...]
+
+
+def _clock(at_s: float) -> str:
+    day, second = divmod(int(at_s), DAY_S)
+    text = f"{second // 3600:02d}:{second // 60 % 60:02d}"
+    return f"{text} (day {day})" if day else text
+
+
+class FatigueClock:
+    """Immutable: `add_work` returns a new clock. Cheap queries for the dispatcher's loop."""
+
+    __slots__ = (
+        "_book",
+        "_day_work",
+        "_last_end",
+        "_longest",
+        "_streak",
+        "_weekly_cache",
+        "_work",
+        "_work_days",
+    )
+
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        work: Iterable[tuple[float, float]] = (),
+        *,
+        other_work_days: Iterable[int] = (),
+    ) -> None:
+        """`work`: (start_s, end_s) intervals, any order, overlaps merged. `other_work_days`:
+        day indices (may be negative) on which the rider worked, for history not in `work`."""
+        self._book = rulebook
+        self._work: tuple[tuple[float, float], ...] = ()
+        self._last_end: float | None = None
+        self._streak = 0.0
+        self._longest = 0.0
+        self._day_work: dict[int, float] = {}
+        self._work_days: frozenset[int] = frozenset(other_work_days)
+        self._weekly_cache: dict[tuple[int, int], bool] = {}
+        for start, end in _merged(work):
+            self._append(start, end)
+
+    # --- building -------------------------------------------------------------------------
+
+    def add_work(self, start_s: float, end_s: float) -> FatigueClock:
+        """A clock that also knows this work; it must not start before the recorded work ends."""
+        if end_s < start_s:
+            raise ValueError(f"work ends ({end_s}) before it starts ({start_s})")
+        self._check_forward(start_s)
+        clock = FatigueClock.__new__(FatigueClock)
+        clock._book = self._book
+        clock._work = self._work
+        clock._last_end = self._last_end
+        clock._streak = self._streak
+        clock._longest = self._longest
+        clock._day_work = dict(self._day_work)
+        clock._work_days = self._work_days
+        clock._weekly_cache = {}
+        if end_s > start_s:
+            clock._append(start_s, end_s)
+        return clock
+
+    def _append(self, start: float, end: float) -> None:
+        if self._last_end is not None and start <= self._last_end:
+            # Touching or overlapping the last interval: extend it.
+            last_start, _ = self._work[-1]
+            self._streak += end - self._last_end
+            self._work = (*self._work[:-1], (last_start, end))
+            self._record_days(self._last_end, end)
+        else:
+            self._streak = self._continuous_after_gap(start) + (end - start)
+            self._work = (*self._work, (start, end))
+            self._record_days(start, end)
+        self._last_end = end
+        self._longest = max(self._longest, self._streak)
+
+    def _record_days(self, start: float, end: float) -> None:
+        days = set(self._work_days)
+        while start < end:
+            day = math.floor(start / DAY_S)
+            until = min(end, (day + 1) * DAY_S)
+            self._day_work[day] = self._day_work.get(day, 0.0) + (until - start)
+            days.add(day)
+            start = until
+        self._work_days = frozenset(days)
+
+    # --- reading --------------------------------------------------------------------------
+
+    @property
+    def rulebook(self) -> Rulebook:
+        return self._book
+
+    @property
+    def work(self) -> tuple[tuple[float, float], ...]:
+        """The recorded work, merged and in time order."""
+        return self._work
+
+    @property
+    def longest_continuous_s(self) -> float:
+        """The longest stretch of continuous work in the recorded timeline."""
+        return self._longest
+
+    def worked_on_day_s(self, day: int) -> float:
+        """Seconds of recorded work on day `day`."""
+        return self._day_work.get(day, 0.0)
+
+    def continuous_s(self, at_s: float) -> float:
+        """Continuous work counted if the rider starts (or resumes) working at `at_s`."""
+        self._check_forward(at_s)
+        return self._continuous_after_gap(at_s)
+
+    def _continuous_after_gap(self, at_s: float) -> float:
+        if self._last_end is None:
+            return 0.0
+        rules = self._book.fatigue
+        gap = at_s - self._last_end
+        if gap >= rules.min_rest_min * 60:
+            return 0.0
+        if gap >= rules.gap_counts_as_rest_from_min * 60:
+            return self._streak
+        return self._streak + gap
+
+    def _check_forward(self, at_s: float) -> None:
+        if self._last_end is not None and at_s < self._last_end:
+            raise ValueError(
+                f"the fatigue clock plans forward: {at_s} is before the end of the recorded "
+                f"work ({self._last_end})"
+            )
+
+    def rest_until_s(self, at_s: float) -> float:
+        """If the rider rests from `at_s` on, when the continuous-work clock is back at zero."""
+        self._check_forward(at_s)
+        if self._last_end is None:
+            return at_s
+        return max(at_s, self._last_end + self._book.fatigue.min_rest_min * 60)
+
+    # --- deciding -------------------------------------------------------------------------
+
+    def headroom_s(self, start_s: float, *, overtime_confirmed: bool = False) -> float:
+        """The longest work that may start at `start_s` (0: none; `math.inf`: no limit).
+
+        `may_assign(start_s, d)` allows exactly the `d <= headroom_s(start_s)`; this is the
+        cheap form for the dispatcher's inner loop.
+        """
+        self._check_forward(start_s)
+        rules = self._book.fatigue
+        room = math.inf
+        if rules.continuous_work_limit_min is not None:
+            limit_s = rules.continuous_work_limit_min * 60
+            room = max(0.0, limit_s - self._continuous_after_gap(start_s))
+        if rules.daily_confirmation_after_min is not None and not overtime_confirmed:
+            room = min(room, self._daily_room(start_s, rules.daily_confirmation_after_min * 60))
+        if rules.weekly_rest_days:
+            room = min(room, self._weekly_room(start_s))
+        return room
+
+    def _daily_room(self, start_s: float, threshold_s: float) -> float:
+        room, at = 0.0, start_s
+        for _ in range(_WEEK_DAYS + 1):
+            day = math.floor(at / DAY_S)
+            available = threshold_s - self.worked_on_day_s(day)
+            to_midnight = (day + 1) * DAY_S - at
+            if available < to_midnight:
+                return room + max(0.0, available)
+            room, at = room + to_midnight, (day + 1) * DAY_S
+        return math.inf
+
+    def _weekly_room(self, start_s: float) -> float:
+        day = math.floor(start_s / DAY_S)
+        for ahead in range(_WEEK_DAYS + 1):
+            if not self._may_work_on(day, day + ahead):
+                return max(0.0, (day + ahead) * DAY_S - start_s)
+        return math.inf
+
+    def _may_work_on(self, first_day: int, last_day: int) -> bool:
+        # Working every day from first_day to last_day must leave every 7-day window
+        # around them enough days off.
+        cached = self._weekly_cache.get((first_day, last_day))
+        if cached is None:
+            required = self._book.fatigue.weekly_rest_days
+            worked = self._work_days | set(range(first_day, last_day + 1))
+            cached = all(
+                _WEEK_DAYS - sum(1 for d in range(first, first + _WEEK_DAYS) if d in worked)
+                >= required
+                for first in range(first_day - _WEEK_DAYS + 1, last_day + 1)
+            )
+            self._weekly_cache[(first_day, last_day)] = cached
+        return cached
+
+    def may_assign(
+        self, start_s: float, duration_s: float, *, overtime_confirmed: bool = False
+    ) -> FatigueDecision:
+        """May work of `duration_s` (an order, or a bundle) start at `start_s`? With reasons."""
+        if duration_s < 0:
+            raise ValueError(f"duration_s must not be negative (got {duration_s})")
+        self._check_forward(start_s)
+        reasons: list[Reason] = []
+        continuous_ok, rest_until = self._judge_continuous(start_s, duration_s, reasons)
+        daily_ok = self._judge_daily(start_s, duration_s, overtime_confirmed, reasons)
+        weekly_ok = self._judge_weekly(start_s, duration_s, reasons)
+        return FatigueDecision(
+            allowed=continuous_ok and daily_ok and weekly_ok,
+            needs_confirmation=continuous_ok and weekly_ok and not daily_ok,
+            rest_until_s=rest_until,
+            reasons=tuple(reasons),
+        )
+
+    def _judge_continuous(
+        self, start_s: float, duration_s: float, reasons: list[Reason]
+    ) -> tuple[bool, float | None]:
+        rules, book = self._book.fatigue, self._book
+        limit_min = rules.continuous_work_limit_min
+        if limit_min is None:
+            reasons.append(book.cite(_LIMIT, "No continuous-work limit"))
+            return True, None
+        after = self._continuous_after_gap(start_s) + duration_s
+        if after <= limit_min * 60:
+            text = f"{duration(after)} of continuous work, within {minutes(limit_min)}"
+            reasons.append(book.cite(_LIMIT, text))
+            return True, None
+        rest_until = self.rest_until_s(start_s)
+        text = (
+            f"Would make {duration(after)} of continuous work, over {minutes(limit_min)}: rest due"
+        )
+        reasons.append(book.cite(_LIMIT, text))
+        rest = (
+            f"A rest of {minutes(rules.min_rest_min)} first; orders again from {_clock(rest_until)}"
+        )
+        reasons.append(book.cite(_REST, rest))
+        return False, rest_until
+
+    def _judge_daily(
+        self, start_s: float, duration_s: float, confirmed: bool, reasons: list[Reason]
+    ) -> bool:
+        threshold_min = self._book.fatigue.daily_confirmation_after_min
+        if threshold_min is None:
+            reasons.append(self._book.cite(_DAILY, "No daily limit"))
+            return True
+        end_s, at, worst = start_s + duration_s, start_s, 0.0
+        while True:
+            day = math.floor(at / DAY_S)
+            until = min(end_s, (day + 1) * DAY_S)
+            worst = max(worst, self.worked_on_day_s(day) + (until - at))
+            if until >= end_s:
+                break
+            at = until
+        if worst <= threshold_min * 60:
+            text = f"{duration(worst)} of work in the day, within {minutes(threshold_min)}"
+            reasons.append(self._book.cite(_DAILY, text))
+            return True
+        if confirmed:
+            text = f"{duration(worst)} of work in the day, beyond {minutes(threshold_min)}: confirmed by the rider"
+            reasons.append(self._book.cite(_DAILY, text))
+            return True
+        text = (
+            f"Would make {duration(worst)} of work in the day, beyond {minutes(threshold_min)}: "
+            "needs the rider's confirmation"
+        )
+        reasons.append(self._book.cite(_DAILY, text))
+        return False
+
+    def _judge_weekly(self, start_s: float, duration_s: float, reasons: list[Reason]) -> bool:
+        required = self._book.fatigue.weekly_rest_days
+        if not required:
+            reasons.append(self._book.cite(_WEEKLY, "No rest day required"))
+            return True
+        first = math.floor(start_s / DAY_S)
+        end_s = start_s + duration_s
+        last = math.floor(end_s / DAY_S)
+        if end_s > start_s and end_s == last * DAY_S:
+            last -= 1  # ending exactly at midnight does not touch the next day
+        if not self._may_work_on(first, last):
+            days = f"day {first}" if first == last else f"days {first}-{last}"
+            text = (
+                f"Working on {days} would leave fewer than {required} rest day(s) in some 7 "
+                "consecutive days"
+            )
+            reasons.append(self._book.cite(_WEEKLY, text))
+            return False
+        reasons.append(self._book.cite(_WEEKLY, f"At least {required} rest day(s) a week kept"))
+        return True
+
+    def status(self, at_s: float) -> FatigueStatus:
+        """The rider's fatigue position at `at_s` (at or after the recorded work)."""
+        self._check_forward(at_s)
+        rules, book = self._book.fatigue, self._book
+        continuous = self._continuous_after_gap(at_s)
+        reasons: list[Reason] = []
+        due_at: float | None = None
+        rest_due = False
+        if rules.continuous_work_limit_min is not None:
+            remaining = rules.continuous_work_limit_min * 60 - continuous
+            rest_due = remaining <= 0
+            due_at = at_s + max(0.0, remaining)
+            state = "rest due now" if rest_due else f"rest due at {_clock(due_at)} if working on"
+            reasons.append(book.cite(_LIMIT, f"{duration(continuous)} of continuous work: {state}"))
+        today = math.floor(at_s / DAY_S)
+        worked_today = self.worked_on_day_s(today)
+        threshold = rules.daily_confirmation_after_min
+        confirm = threshold is not None and worked_today >= threshold * 60
+        if confirm:
+            reasons.append(
+                book.cite(_DAILY, f"{duration(worked_today)} worked today: more needs confirmation")
+            )
+        rest_day_due = bool(rules.weekly_rest_days) and not self._may_work_on(today, today)
+        if rest_day_due:
+            reasons.append(book.cite(_WEEKLY, "Today must be a rest day"))
+        return FatigueStatus(
+            at_s=at_s,
+            continuous_s=continuous,
+            rest_due=rest_due,
+            rest_due_at_s=due_at,
+            rest_until_s=self.rest_until_s(at_s) if continuous > 0 else None,
+            worked_today_s=worked_today,
+            needs_confirmation=confirm,
+            rest_day_due=rest_day_due,
+            reasons=tuple(reasons),
+        )
+
+
+def _merged(work: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(work):
+        if end < start:
+            raise ValueError(f"work ends ({end}) before it starts ({start})")
+        if end == start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

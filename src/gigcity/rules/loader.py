@@ -1,0 +1,195 @@
+"""Reading rulebooks from YAML, with errors that name the file, the line, the clause and the fault."""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from gigcity.rules.model import Rulebook, clause_paths
+
+_SHIPPED = "rulebooks"
+_SUFFIXES = (".yaml", ".yml")
+
+Loc = tuple[int | str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleProblem:
+    """One thing wrong with a rulebook: where (dotted path, line if known) and what."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+
+class RulebookError(ValueError):
+    """A rulebook that cannot be used; `problems` lists every fault found."""
+
+    def __init__(self, source: str, problems: list[RuleProblem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self._describe(problem) for problem in self.problems))
+
+    def _describe(self, problem: RuleProblem) -> str:
+        where = f"{self.source}:{problem.line}" if problem.line else self.source
+        return f"{where}: {problem.path}: {problem.message}"
+
+
+def list_rulebooks() -> list[str]:
+    """Names of the rulebooks shipped with gigcity, e.g. `['baseline-2024', 'putuo-2025']`."""
+    folder = resources.files("gigcity.rules") / _SHIPPED
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+def load_rulebook(path_or_name: str | Path) -> Rulebook:
+    """A shipped rulebook by name (`putuo-2025`) or any rulebook file by path."""
+    text = str(path_or_name)
+    if isinstance(path_or_name, Path) or text.endswith(_SUFFIXES) or "/" in text:
+        path = Path(path_or_name)
+        try:
+            content = path.read_text(encoding="utf-8")
+        except OSError as error:
+            problem = RuleProblem("(file)", error.strerror or str(error))
+            raise RulebookError(str(path), [problem]) from None
+        return parse_rulebook(content, source=str(path))
+    return _shipped(text)
+
+
+@cache
+def _shipped(name: str) -> Rulebook:
+    shipped = list_rulebooks()
+    if name not in shipped:
+        message = f"no shipped rulebook of that name (shipped: {', '.join(shipped)})"
+        raise RulebookError(name, [RuleProblem("(name)", message)])
+    entry = resources.files("gigcity.rules") / _SHIPPED / f"{name}.yaml"
+    return parse_rulebook(entry.read_text(encoding="utf-8"), source=f"{name}.yaml")
+
+
+def parse_rulebook(text: str, source: str = "<text>") -> Rulebook:
+    """A rulebook from YAML text; `source` names it in error messages."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(error, "problem", None) or str(error)
+        problem = RuleProblem("(yaml)", f"not valid YAML: {what}", line)
+        raise RulebookError(source, [problem]) from None
+    duplicates = list(_duplicate_keys(root, ()))
+    if duplicates:
+        raise RulebookError(source, duplicates)
+    if not isinstance(data, dict):
+        problem = RuleProblem("(top)", "a rulebook is a mapping of keys to values", None)
+        raise RulebookError(source, [problem])
+    try:
+        return Rulebook.model_validate(data)
+    except ValidationError as error:
+        problems = [_problem(detail, root) for detail in error.errors(include_url=False)]
+        raise RulebookError(source, problems) from None
+
+
+def dump_rulebook(rulebook: Rulebook) -> str:
+    """YAML text that `parse_rulebook` reads back into an equal rulebook (comments are lost)."""
+    return yaml.safe_dump(
+        rulebook.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def _problem(detail: ErrorDetails, root: yaml.Node | None) -> RuleProblem:
+    loc: Loc = tuple(detail["loc"])
+    message = detail["msg"].removeprefix("Value error, ")
+    if detail["type"] == "extra_forbidden":
+        allowed = ", ".join(_keys_at(loc[:-1]))
+        message = f"unknown key {loc[-1]!r} (allowed here: {allowed})"
+    elif detail["type"] == "missing":
+        message = "required key is missing"
+    elif not loc:
+        # Cross-section checks name their clause at the start of the message.
+        head, _, rest = message.partition(": ")
+        if head in clause_paths():
+            loc, message = tuple(head.split(".")), rest
+    return RuleProblem(_dotted(loc), message, _line(root, loc))
+
+
+def _dotted(loc: Loc) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
+    return path or "(top)"
+
+
+def _keys_at(loc: Loc) -> list[str]:
+    model: type[BaseModel] | None = Rulebook
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, str):
+            field = model.model_fields.get(part)
+            model = _model_in(field.annotation) if field else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    # Looks through `X | None` and `tuple[X, ...]` for the section model inside.
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (Union, types.UnionType, tuple):
+        for argument in get_args(annotation):
+            found = _model_in(argument)
+            if found is not None:
+                return found
+    return None
+
+
+def _line(root: yaml.Node | None, loc: Loc) -> int | None:
+    node = root
+    line = root.start_mark.line + 1 if root is not None else None
+    for part in loc:
+        node = _child(node, part)
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == part:
+                found: yaml.Node = value
+                return found
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        child: yaml.Node = node.value[part]
+        return child
+    return None
+
+
+def _duplicate_keys(node: yaml.Node | None, loc: Loc) -> list[RuleProblem]:
+    problems: list[RuleProblem] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                message = "key appears twice in the same mapping (the last would silently win)"
+                problems.append(
+                    RuleProblem(_dotted((*loc, key.value)), message, key.start_mark.line + 1)
+                )
+            seen.add(key.value)
+            problems.extend(_duplicate_keys(value, (*loc, key.value)))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            problems.extend(_duplicate_keys(item, (*loc, index)))
+    return problems
