@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gigcity.rules import OrderFacts, Rulebook, clause_paths, load_rulebook, quote_order
+from gigcity.rules import (
+    OrderFacts,
+    Rulebook,
+    clause_paths,
+    load_rulebook,
+    order_pay_fen,
+    quote_order,
+)
 from rules.rules_support import variant
 
 PUTUO = load_rulebook("putuo-2025")
@@ -143,6 +150,7 @@ def test_daytime_window_does_not_wrap() -> None:
 def test_pay_is_never_negative_and_adds_up(book: Rulebook, order: OrderFacts) -> None:
     quote = quote_order(book, order)
     assert quote.total_fen >= 0
+    assert order_pay_fen(book, order) == quote.total_fen
     assert quote.total_fen == sum(line.amount_fen for line in quote.lines)
     assert all(line.amount_fen >= 0 for line in quote.lines)
     assert quote.lines[0].clause == "pricing.base_fare_fen"

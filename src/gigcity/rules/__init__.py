@@ -27,7 +27,7 @@ from gigcity.rules.model import (
     ServiceScoreRules,
     clause_paths,
 )
-from gigcity.rules.pricing import OrderFacts, Quote, QuoteLine, quote_order
+from gigcity.rules.pricing import OrderFacts, Quote, QuoteLine, order_pay_fen, quote_order
 from gigcity.rules.reasons import Reason
 from gigcity.rules.score import Delivery, ScoreEvent, score_delivery
 from gigcity.rules.statement import (
@@ -75,6 +75,7 @@ __all__ = [
     "list_rulebooks",
     "load_rulebook",
     "on_route",
+    "order_pay_fen",
     "parse_rulebook",
     "quote_order",
     "score_delivery",

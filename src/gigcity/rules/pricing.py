@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import time
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from gigcity.rules.display import duration, grams, metres, yuan
-from gigcity.rules.model import DistanceTier, NightSurcharge, Rulebook, WeightTier
+from gigcity.rules.model import NightSurcharge, Rulebook
 
 DAY_S = 86_400
 
@@ -57,34 +57,16 @@ class Quote(BaseModel):
 
 def quote_order(rulebook: Rulebook, order: OrderFacts) -> Quote:
     """Price `order` under `rulebook`; every line cites its clause."""
-    pricing = rulebook.pricing
-    items: list[tuple[str, str, int]] = [
-        ("pricing.base_fare_fen", "Base fare", pricing.base_fare_fen)
-    ]
-    items.append(_distance(pricing.distance_tiers, order.distance_m))
-    items.append(_weight(pricing.weight_tiers, order.weight_g))
-    if order.bulky:
-        items.append(("pricing.bulky_fen", "Bulky order", pricing.bulky_fen))
-    items.append(_stairs(rulebook, order))
-    if order.old_estate:
-        items.append(
-            ("pricing.old_estate_fen", "Delivery into an old estate", pricing.old_estate_fen)
-        )
-    if pricing.night is not None and _at_night(pricing.night, order.at_s):
-        items.append(("pricing.night", "Night surcharge", pricing.night.surcharge_fen))
-    if order.weather_alert:
-        items.append(("pricing.bad_weather_fen", "Weather alert", pricing.bad_weather_fen))
-    items.append(_detour(rulebook, order))
     lines = tuple(
         QuoteLine(
             clause=clause,
             rulebook=rulebook.id,
             version=rulebook.version,
-            text=text,
+            text=_TEXTS[clause](rulebook, order),
             amount_fen=amount,
         )
-        for index, (clause, text, amount) in enumerate(items)
-        if amount > 0 or index == 0
+        for clause, amount in _amounts(rulebook, order)
+        if amount > 0 or clause == _BASE
     )
     return Quote(
         rulebook=rulebook.id,
@@ -93,6 +75,50 @@ def quote_order(rulebook: Rulebook, order: OrderFacts) -> Quote:
         lines=lines,
         total_fen=sum(line.amount_fen for line in lines),
     )
+
+
+def order_pay_fen(rulebook: Rulebook, order: OrderFacts) -> int:
+    """`quote_order(rulebook, order).total_fen` without the lines: for simulating many days."""
+    return sum(amount for _, amount in _amounts(rulebook, order))
+
+
+_BASE = "pricing.base_fare_fen"
+
+
+def _amounts(rulebook: Rulebook, order: OrderFacts) -> list[tuple[str, int]]:
+    pricing = rulebook.pricing
+    night = pricing.night
+    detour = pricing.traffic_control_detour
+    return [
+        (_BASE, pricing.base_fare_fen),
+        (
+            "pricing.distance_tiers",
+            _tiered_pay(
+                [(t.above_m, t.step_fen, t.fen_per_km) for t in pricing.distance_tiers],
+                order.distance_m,
+            ),
+        ),
+        (
+            "pricing.weight_tiers",
+            _tiered_pay(
+                [(t.above_g, t.step_fen, t.fen_per_kg) for t in pricing.weight_tiers],
+                order.weight_g,
+            ),
+        ),
+        ("pricing.bulky_fen", pricing.bulky_fen if order.bulky else 0),
+        ("pricing.stairs", _paid_floors(rulebook, order) * pricing.stairs.fen_per_floor),
+        ("pricing.old_estate_fen", pricing.old_estate_fen if order.old_estate else 0),
+        (
+            "pricing.night",
+            night.surcharge_fen if night is not None and _at_night(night, order.at_s) else 0,
+        ),
+        ("pricing.bad_weather_fen", pricing.bad_weather_fen if order.weather_alert else 0),
+        (
+            "pricing.traffic_control_detour",
+            _per_thousand_up(order.traffic_control_detour_m * detour.fen_per_km)
+            - (-order.traffic_control_detour_s * detour.fen_per_min // 60),
+        ),
+    ]
 
 
 def _per_thousand_up(units_times_rate: int) -> int:
@@ -111,35 +137,16 @@ def _bands(thresholds: Sequence[int], value: int) -> list[tuple[int, int]]:
     return bands
 
 
-def _distance(tiers: tuple[DistanceTier, ...], distance_m: int) -> tuple[str, str, int]:
-    bands = _bands([tier.above_m for tier in tiers], distance_m)
-    steps = sum(tiers[index].step_fen for index, _ in bands)
-    amount = steps + _per_thousand_up(sum(tiers[i].fen_per_km * inside for i, inside in bands))
-    parts = [f"{metres(inside)} at {yuan(tiers[i].fen_per_km)}/km" for i, inside in bands]
-    if steps:
-        parts.append(f"{yuan(steps)} in tier steps")
-    return "pricing.distance_tiers", f"Distance {metres(distance_m)}: " + ", ".join(parts), amount
+def _tiered_pay(tiers: list[tuple[int, int, int]], value: int) -> int:
+    """Tiers as (above, step_fen, fen_per_1000_units): steps once, rates on each band."""
+    bands = _bands([above for above, _, _ in tiers], value)
+    steps = sum(tiers[index][1] for index, _ in bands)
+    return steps + _per_thousand_up(sum(tiers[index][2] * inside for index, inside in bands))
 
 
-def _weight(tiers: tuple[WeightTier, ...], weight_g: int) -> tuple[str, str, int]:
-    bands = _bands([tier.above_g for tier in tiers], weight_g)
-    steps = sum(tiers[index].step_fen for index, _ in bands)
-    amount = steps + _per_thousand_up(sum(tiers[i].fen_per_kg * inside for i, inside in bands))
-    parts = [f"{grams(inside)} at {yuan(tiers[i].fen_per_kg)}/kg" for i, inside in bands]
-    if steps:
-        parts.append(f"{yuan(steps)} in tier steps")
-    return "pricing.weight_tiers", f"Weight {grams(weight_g)}: " + ", ".join(parts), amount
-
-
-def _stairs(rulebook: Rulebook, order: OrderFacts) -> tuple[str, str, int]:
-    stairs = rulebook.pricing.stairs
+def _paid_floors(rulebook: Rulebook, order: OrderFacts) -> int:
     climbed = 0 if order.has_lift else order.floor - 1
-    paid = max(0, climbed - stairs.free_floors)
-    text = (
-        f"Stairs: {climbed} floors climbed without a lift, {stairs.free_floors} unpaid, "
-        f"{paid} at {yuan(stairs.fen_per_floor)}"
-    )
-    return "pricing.stairs", text, paid * stairs.fen_per_floor
+    return max(0, climbed - rulebook.pricing.stairs.free_floors)
 
 
 def _clock_s(moment: time) -> int:
@@ -151,12 +158,57 @@ def _at_night(night: NightSurcharge, at_s: int) -> bool:
     return start <= now < end if start < end else now >= start or now < end
 
 
-def _detour(rulebook: Rulebook, order: OrderFacts) -> tuple[str, str, int]:
-    pay = rulebook.pricing.traffic_control_detour
-    by_distance = _per_thousand_up(order.traffic_control_detour_m * pay.fen_per_km)
-    by_time = -(-order.traffic_control_detour_s * pay.fen_per_min // 60)
-    text = (
+# --- the words on each line (only built for quotes) -------------------------------------------
+
+
+def _distance_text(rulebook: Rulebook, order: OrderFacts) -> str:
+    tiers = rulebook.pricing.distance_tiers
+    bands = _bands([tier.above_m for tier in tiers], order.distance_m)
+    parts = [f"{metres(inside)} at {yuan(tiers[i].fen_per_km)}/km" for i, inside in bands]
+    steps = sum(tiers[index].step_fen for index, _ in bands)
+    if steps:
+        parts.append(f"{yuan(steps)} in tier steps")
+    return f"Distance {metres(order.distance_m)}: " + ", ".join(parts)
+
+
+def _weight_text(rulebook: Rulebook, order: OrderFacts) -> str:
+    tiers = rulebook.pricing.weight_tiers
+    bands = _bands([tier.above_g for tier in tiers], order.weight_g)
+    parts = [f"{grams(inside)} at {yuan(tiers[i].fen_per_kg)}/kg" for i, inside in bands]
+    steps = sum(tiers[index].step_fen for index, _ in bands)
+    if steps:
+        parts.append(f"{yuan(steps)} in tier steps")
+    return f"Weight {grams(order.weight_g)}: " + ", ".join(parts)
+
+
+def _stairs_text(rulebook: Rulebook, order: OrderFacts) -> str:
+    stairs = rulebook.pricing.stairs
+    climbed = 0 if order.has_lift else order.floor - 1
+    return (
+        f"Stairs: {climbed} floors climbed without a lift, {stairs.free_floors} unpaid, "
+        f"{_paid_floors(rulebook, order)} paid at {yuan(stairs.fen_per_floor)} each"
+    )
+
+
+def _detour_text(rulebook: Rulebook, order: OrderFacts) -> str:
+    return (
         f"Traffic-control detour: {metres(order.traffic_control_detour_m)} "
         f"and {duration(order.traffic_control_detour_s)} extra"
     )
-    return "pricing.traffic_control_detour", text, by_distance + by_time
+
+
+def _fixed(text: str) -> Callable[[Rulebook, OrderFacts], str]:
+    return lambda _rulebook, _order: text
+
+
+_TEXTS: dict[str, Callable[[Rulebook, OrderFacts], str]] = {
+    _BASE: _fixed("Base fare"),
+    "pricing.distance_tiers": _distance_text,
+    "pricing.weight_tiers": _weight_text,
+    "pricing.bulky_fen": _fixed("Bulky order"),
+    "pricing.stairs": _stairs_text,
+    "pricing.old_estate_fen": _fixed("Delivery into an old estate"),
+    "pricing.night": _fixed("Night surcharge"),
+    "pricing.bad_weather_fen": _fixed("Weather alert"),
+    "pricing.traffic_control_detour": _detour_text,
+}
