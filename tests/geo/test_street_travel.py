@@ -214,3 +214,31 @@ def test_eta_is_never_faster_than_riding_straight_at_the_legal_maximum(
     route = sample_travel.route(origin, destination, depart)
     assert route is not None
     assert route.distance_m >= haversine_m(*origin, *destination) - 1e-6
+
+
+def test_walking_signals_with_stale_live_phases_matches_the_expectation(
+    sample_travel: StreetTravel,
+) -> None:
+    # A feed for every junction, observed long ago: the route is walked signal by signal,
+    # but every wait falls back to its expectation, as on the fast path.
+    timing = sample_travel.timing
+    feed = PhaseFeed.model_validate(
+        {
+            "observed_at": T0 - timedelta(days=1),
+            "phases": [
+                {"signal_id": sid, "state": "red", "remaining_s": 1}
+                for sid in timing.junction_of_signal
+            ],
+        }
+    )
+    stale, report = sample_travel.with_live_phases(feed)
+    assert report.accepted == len(timing.junction_of_signal)
+    assert stale.timing.phase_known.all()
+    for origin, destination in zip(_sample_points(10, 5), _sample_points(10, 6), strict=True):
+        walked = stale.route(origin, destination, T0.timestamp())
+        fast = sample_travel.route(origin, destination, T0.timestamp())
+        assert walked is not None
+        assert fast is not None
+        assert walked.eta_s == pytest.approx(fast.eta_s)
+        np.testing.assert_allclose(walked.signal_arrivals_unix_s, fast.signal_arrivals_unix_s)
+        assert not walked.signal_exact.any()

@@ -168,6 +168,13 @@ class SignalTiming:
     plans: tuple[SignalPlan, ...]
     junction_of_signal: Mapping[int, int]  # OSM node id of a signal node -> junction index
     live: Mapping[int, LivePhase] = field(default_factory=dict)
+    # Junctions whose phase may be known (live or fixed-time): only these need walking.
+    phase_known: NDArray[np.bool_] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        known = np.array([p.offset_s is not None for p in self.plans], dtype=bool)
+        known[list(self.live)] = True
+        object.__setattr__(self, "phase_known", known)
 
     @classmethod
     def defaults_for(cls, graph: StreetGraph) -> SignalTiming:

@@ -141,7 +141,9 @@ def _answer(
     graph = travel.graph
     tz = depart.tzinfo
     coordinates = [route.origin]
-    coordinates += [(float(graph.node_lon[n]), float(graph.node_lat[n])) for n in route.nodes]
+    coordinates += zip(
+        graph.node_lon[route.nodes].tolist(), graph.node_lat[route.nodes].tolist(), strict=True
+    )
     coordinates.append(route.destination)
     return RouteAnswer(
         streets=graph.name,

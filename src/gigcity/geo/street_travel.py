@@ -56,14 +56,18 @@ class StreetRoute:
 
     origin: Location
     destination: Location
-    nodes: tuple[int, ...]
+    nodes: NDArray[np.int64]  # graph node indices, first to last
     arcs: NDArray[np.int64]
     depart_unix_s: float
     network_m: float
     access_m: float
     moving_s: float  # riding, access legs included
     signal_wait_s: float
-    waits: tuple[SignalWait, ...]
+    signal_junctions: NDArray[np.int64]  # junction index of each signal passed, in order
+    signal_arrivals_unix_s: NDArray[np.float64]
+    signal_waits_s: NDArray[np.float64]
+    signal_exact: NDArray[np.bool_]  # wait from a known phase, not an expectation
+    graph: StreetGraph = field(repr=False)
     closures_in_force: tuple[str, ...] = ()
 
     @property
@@ -73,6 +77,28 @@ class StreetRoute:
     @property
     def eta_s(self) -> float:
         return self.moving_s + self.signal_wait_s
+
+    @property
+    def waits(self) -> tuple[SignalWait, ...]:
+        """Each signal on the route with the predicted arrival and wait."""
+        g = self.graph
+        return tuple(
+            SignalWait(
+                junction_osm_id=int(g.junction_osm_id[j]),
+                lon=float(g.junction_lon[j]),
+                lat=float(g.junction_lat[j]),
+                arrival_unix_s=float(arrival),
+                wait_s=float(wait),
+                exact=bool(exact),
+            )
+            for j, arrival, wait, exact in zip(
+                self.signal_junctions,
+                self.signal_arrivals_unix_s,
+                self.signal_waits_s,
+                self.signal_exact,
+                strict=True,
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +125,9 @@ class _Prepared:
     graph: StreetGraph
     arc_moving_s: NDArray[np.float64]
     weights_ms: NDArray[np.int64]
+    expected_wait_s: NDArray[np.float64]  # per arc, from the signal plans
     tree: cKDTree
-    plane: tuple[float, float]
+    plane: NDArray[np.float64]  # metres per degree (lon, lat)
     base: _Metric
     metrics: OrderedDict[tuple[str, ...], _Metric] = field(default_factory=OrderedDict)
     masks: OrderedDict[str, NDArray[np.bool_]] = field(default_factory=OrderedDict)
@@ -197,17 +224,19 @@ class StreetTravel:
         depart_unix = self.clock_origin_s + depart_s
         in_force = active_closures(self.closures, depart_unix) if closures_apply else ()
         metric = self._metric_for(in_force)
-        if origin == destination:
-            return self._evaluate(origin, destination, [], [], depart_unix, 0.0, 0.0, ())
-        source, source_m = self._snap(origin, metric.usable_out)
-        target, target_m = self._snap(destination, metric.usable_in)
+        if origin == destination:  # no street needed, not even the nearest node
+            return self._evaluate(origin, destination, -1, [], depart_unix, 0.0, 0.0, ())
+        both = np.array([origin, destination], dtype=np.float64)
+        ends, metres = self._nearest(both)
+        self._unblock(both[:1], ends[:1], metres[:1], metric.usable_out)
+        self._unblock(both[1:], ends[1:], metres[1:], metric.usable_in)
+        source, source_m, target, target_m = int(ends[0]), metres[0], int(ends[1]), metres[1]
         found = metric.router.path(source, target)
         if found is None:
             return None
         ids = tuple(c.id for c in in_force)
-        nodes = [source, *(int(self.graph.arc_head[a]) for a in found[1])]
         return self._evaluate(
-            origin, destination, nodes, found[1], depart_unix, source_m, target_m, ids
+            origin, destination, source, found[1], depart_unix, source_m, target_m, ids
         )
 
     def detour(
@@ -242,50 +271,75 @@ class StreetTravel:
         self,
         origin: Location,
         destination: Location,
-        nodes: Sequence[int],
+        source: int,
         arcs: Sequence[int],
         depart_unix: float,
         source_m: float,
         target_m: float,
         closure_ids: tuple[str, ...],
     ) -> StreetRoute:
-        graph = self.graph
+        graph, prepared = self.graph, self._prepared
         arc_ids = np.asarray(arcs, dtype=np.int64)
         access_mps = self.profile.access_kmh / 3.6
-        riding = np.cumsum(self._prepared.arc_moving_s[arc_ids])
+        riding = np.cumsum(prepared.arc_moving_s[arc_ids])
         clock = depart_unix + source_m / access_mps
-        waited = 0.0
-        waits: list[SignalWait] = []
-        for i in np.flatnonzero(graph.arc_junction[arc_ids] >= 0).tolist():
-            arc = int(arc_ids[i])
-            junction = int(graph.arc_junction[arc])
-            arrival = clock + float(riding[i]) + waited
-            wait, exact = self.timing.wait_s(junction, int(graph.arc_approach[arc]), arrival)
-            waited += wait
-            waits.append(
-                SignalWait(
-                    junction_osm_id=int(graph.junction_osm_id[junction]),
-                    lon=float(graph.junction_lon[junction]),
-                    lat=float(graph.junction_lat[junction]),
-                    arrival_unix_s=arrival,
-                    wait_s=wait,
-                    exact=exact,
-                )
+        at_signal = np.flatnonzero(graph.arc_junction[arc_ids] >= 0)
+        signal_arcs = arc_ids[at_signal]
+        junctions = graph.arc_junction[signal_arcs].astype(np.int64)
+        if not self.timing.phase_known[junctions].any():
+            # Only expectations on this route: no need to walk it signal by signal.
+            waits = prepared.expected_wait_s[signal_arcs]
+            exact = np.zeros(len(waits), dtype=bool)
+            arrivals = clock + riding[at_signal] + (np.cumsum(waits) - waits)
+        else:
+            waits, arrivals, exact = self._walk_signals(
+                junctions, graph.arc_approach[signal_arcs], clock + riding[at_signal]
             )
         access_m = source_m + target_m
         return StreetRoute(
             origin=origin,
             destination=destination,
-            nodes=tuple(nodes),
+            nodes=np.concatenate([[source] if source >= 0 else [], graph.arc_head[arc_ids]]).astype(
+                np.int64
+            ),
             arcs=arc_ids,
             depart_unix_s=depart_unix,
             network_m=float(graph.arc_length_m[arc_ids].sum()),
             access_m=access_m,
             moving_s=(float(riding[-1]) if len(riding) else 0.0) + access_m / access_mps,
-            signal_wait_s=waited,
-            waits=tuple(waits),
+            signal_wait_s=float(waits.sum()),
+            signal_junctions=junctions,
+            signal_arrivals_unix_s=arrivals,
+            signal_waits_s=waits,
+            signal_exact=exact,
+            graph=graph,
             closures_in_force=closure_ids,
         )
+
+    def _walk_signals(
+        self,
+        junctions: NDArray[np.int64],
+        approaches: NDArray[np.int8],
+        arrivals_without_waiting: NDArray[np.float64],
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+        """Waits in order: each wait delays the arrival at every later signal."""
+        count = len(junctions)
+        waits, arrivals = np.zeros(count), np.zeros(count)
+        exact = np.zeros(count, dtype=bool)
+        waited = 0.0
+        for i, (junction, approach, riding_arrival) in enumerate(
+            zip(
+                junctions.tolist(),
+                approaches.tolist(),
+                arrivals_without_waiting.tolist(),
+                strict=True,
+            )
+        ):
+            arrival = riding_arrival + waited
+            wait, exact[i] = self.timing.wait_s(junction, approach, arrival)
+            waits[i], arrivals[i] = wait, arrival
+            waited += wait
+        return waits, arrivals, exact
 
     # ---- snapping and metrics -------------------------------------------------------
 
@@ -296,16 +350,39 @@ class StreetTravel:
     def _snap_many(
         self, points: NDArray[np.float64], usable: NDArray[np.bool_]
     ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        idx, dist = self._nearest(points)
+        self._unblock(points, idx, dist, usable)
+        return idx, dist
+
+    def _nearest(
+        self, points: NDArray[np.float64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """Nearest node of each (lon, lat) point and its distance in metres."""
         prepared = self._prepared
-        xy = points * np.array(prepared.plane)
+        dist, idx = prepared.tree.query(points * prepared.plane, k=1)
+        return np.atleast_1d(idx).astype(np.int64), np.atleast_1d(dist).astype(np.float64)
+
+    def _unblock(
+        self,
+        points: NDArray[np.float64],
+        idx: NDArray[np.int64],
+        dist: NDArray[np.float64],
+        usable: NDArray[np.bool_],
+    ) -> None:
+        """Where the nearest node is cut off by a closure, take the nearest usable one
+        among a few candidates (or keep it when none is: the route then fails). In place."""
+        blocked = np.flatnonzero(~usable[idx])
+        if len(blocked) == 0:
+            return
+        prepared = self._prepared
         k = min(_SNAP_CANDIDATES, prepared.graph.node_count)
-        dist, idx = prepared.tree.query(xy, k=k)
-        dist, idx = dist.reshape(len(points), k), idx.reshape(len(points), k)
-        ok = usable[idx]
-        # First usable candidate; the nearest node when none is (the route then fails).
-        choice = np.where(ok.any(axis=1), ok.argmax(axis=1), 0)
-        rows = np.arange(len(points))
-        return idx[rows, choice].astype(np.int64), dist[rows, choice]
+        near_d, near_i = prepared.tree.query(points[blocked] * prepared.plane, k=k)
+        near_d, near_i = near_d.reshape(len(blocked), k), near_i.reshape(len(blocked), k)
+        ok = usable[near_i]
+        pick = np.where(ok.any(axis=1), ok.argmax(axis=1), 0)
+        rows = np.arange(len(blocked))
+        idx[blocked] = near_i[rows, pick]
+        dist[blocked] = near_d[rows, pick]
 
     def snap_distance_m(self, point: Location) -> float:
         """How far `point` is from the nearest street node."""
@@ -362,10 +439,10 @@ def _prepare(
     graph: StreetGraph, timing: SignalTiming, engine: Engine, cache_dir: Path | None
 ) -> _Prepared:
     moving = graph.arc_moving_s
-    expected = moving + timing.expected_wait_by_arc(graph)
-    weights = np.clip(np.rint(expected * 1000.0), 1, CLOSED_MS - 1).astype(np.int64)
-    plane = local_plane_factors(float(np.mean(graph.node_lat)))
-    tree = cKDTree(np.column_stack([graph.node_lon * plane[0], graph.node_lat * plane[1]]))
+    waits = timing.expected_wait_by_arc(graph)
+    weights = np.clip(np.rint((moving + waits) * 1000.0), 1, CLOSED_MS - 1).astype(np.int64)
+    plane = np.array(local_plane_factors(float(np.mean(graph.node_lat))))
+    tree = cKDTree(np.column_stack([graph.node_lon, graph.node_lat]) * plane)
     router = make_router(graph, weights, engine, cache_dir)
     base = _metric(graph, router, np.zeros(graph.arc_count, dtype=bool))
-    return _Prepared(graph, moving, weights, tree, plane, base)
+    return _Prepared(graph, moving, weights, waits, tree, plane, base)
