@@ -17,6 +17,7 @@ def _register() -> None:
     from gigcity.cli import platform  # noqa: F401  (serve, seed, db, places)
     from gigcity.cli import rules  # noqa: F401  (rules validate/show/diff/quote)
     from gigcity.cli import streets  # noqa: F401  (streets import/list/route/closures)
+    from gigcity.cli import sim  # noqa: F401  (validate, simulate, bench mdrp)
 
 
 _register()

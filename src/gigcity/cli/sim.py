@@ -1,0 +1,241 @@
+"""`gigcity validate`, `gigcity simulate` and `gigcity bench mdrp`: the day simulator's commands."""
+
+from __future__ import annotations
+
+import platform
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from gigcity.cli import app
+from gigcity.dispatch.policy import DispatchPolicy
+from gigcity.rules import RulebookError
+from gigcity.sim.bench import bench_instance, mean_row, write_summary
+from gigcity.sim.labour import policy_for
+from gigcity.sim.mdrp import Instance, MdrpFormatError, find_instances, read_instance, read_solution
+from gigcity.sim.metrics import LabourContext, compute_metrics
+from gigcity.sim.outputs import write_run
+from gigcity.sim.simulator import SimulationConfig, simulate
+from gigcity.sim.validate import CONDITIONS, CONSISTENCY, validate
+
+bench_app = typer.Typer(help="Benchmarks that print and write figures.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+_SHOWN_PER_CONDITION = 10
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def _metrics_table(metrics: dict[str, Any]) -> Table:
+    table = Table(
+        "measure", "mean", "std", "min", "p10", "p50", "p90", "max", title=metrics["instance"]
+    )
+    for name in (
+        "click_to_door",
+        "click_to_door_overage",
+        "ready_to_door",
+        "ready_to_pickup",
+        "utilisation",
+        "orders_per_hour",
+        "bundles_per_hour",
+        "orders_per_bundle",
+    ):
+        stats = metrics[name]
+        table.add_row(
+            name.replace("_", "-"),
+            *(
+                "–" if stats[k] is None else f"{stats[k]:.2f}"
+                for k in ("mean", "std", "min", "p10", "p50", "p90", "max")
+            ),
+        )
+    return table
+
+
+def _print_summary(console: Console, metrics: dict[str, Any]) -> None:
+    orders, pay, rest = metrics["orders"], metrics["pay"], metrics["rest"]
+    console.print(
+        f"orders delivered: {orders['delivered']} of {orders['total']} "
+        f"({100 * orders['undelivered_share']:.2f} % undelivered)"
+    )
+    console.print(
+        f"total courier pay: {pay['total']:.2f}  per order: {pay['per_order'] or 0:.2f}  "
+        f"couriers on the hourly guarantee: {100 * pay['on_guarantee_share']:.1f} %"
+    )
+    console.print(_metrics_table(metrics))
+    on_route = metrics["on_route"]
+    rate = "–" if on_route["rate"] is None else f"{100 * on_route['rate']:.1f} %"
+    console.print(
+        f"on-route combining rate: {rate} of {on_route['combined_orders']} combined orders; "
+        f"rest breaches: {rest['breaches']} ({rest['rule'] or 'reference 240/20 min, not enforced'}); "
+        f"longest continuous work: {rest['longest_continuous_work_min']:g} min; "
+        f"Gini of pay per active hour: {metrics['fairness']['gini_pay_per_active_hour']}"
+    )
+
+
+@app.command("validate")
+def validate_command(
+    instance_dir: Annotated[Path, typer.Argument(help="MDRP instance folder")],
+    solution_dir: Annotated[Path, typer.Argument(help="Folder with the three solution files")],
+) -> None:
+    """Check a solution against the MDRP's feasibility conditions and print its metrics.
+
+    Exits 1 if the solution is infeasible (naming the courier and order of each violation),
+    2 if a file cannot be read.
+    """
+    console = _console()
+    try:
+        instance = read_instance(instance_dir)
+        solution = read_solution(solution_dir)
+    except MdrpFormatError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    report = validate(instance, solution)
+    grouped = report.by_condition()
+    for number, (name, text) in enumerate(
+        [*CONDITIONS.items(), (CONSISTENCY, "files agree with each other and the instance")],
+        start=1,
+    ):
+        found = grouped.get(name, [])
+        mark = "[green]ok[/green]" if not found else f"[red]{len(found)} violation(s)[/red]"
+        label = f"{number}." if name != CONSISTENCY else "+"
+        console.print(f"{label} {text}: {mark}")
+        for violation in found[:_SHOWN_PER_CONDITION]:
+            console.print(f"    {violation.message}")
+        if len(found) > _SHOWN_PER_CONDITION:
+            console.print(f"    … and {len(found) - _SHOWN_PER_CONDITION} more")
+    _print_summary(console, compute_metrics(instance, solution))
+    if not report.feasible:
+        console.print(f"[red]INFEASIBLE[/red]: {len(report.violations)} violation(s)")
+        raise typer.Exit(1)
+    console.print("[green]FEASIBLE[/green]")
+
+
+def _policy(
+    rules: str | None, console: Console, instance: Instance
+) -> tuple[DispatchPolicy, LabourContext]:
+    try:
+        return policy_for(rules, instance)
+    except RulebookError as error:
+        console.print(f"[red]error:[/red] rulebook {rules!r}: {error}")
+        raise typer.Exit(2) from None
+
+
+@app.command("simulate")
+def simulate_command(
+    instance_dir: Annotated[Path, typer.Argument(help="MDRP instance folder")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the solution, metrics.json and report.html")
+    ],
+    rules: Annotated[
+        str | None, typer.Option("--rules", help="Rulebook to dispatch under, e.g. putuo-2025")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the random kitchen delays")] = 0,
+    prep_delay_max: Annotated[
+        int, typer.Option(help="Kitchens run up to this many minutes late, unknown to dispatch")
+    ] = 0,
+) -> None:
+    """Simulate one day with the rolling-horizon dispatcher and write all outputs."""
+    console = _console()
+    try:
+        instance = read_instance(instance_dir)
+    except MdrpFormatError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    policy, labour = _policy(rules, console, instance)
+    config = SimulationConfig(seed=seed, prep_delay_max_min=prep_delay_max)
+    started = time.perf_counter()
+    result = simulate(instance, policy, config)
+    elapsed = time.perf_counter() - started
+    metrics = write_run(result, out, labour)
+    report = validate(instance, result.solution)
+    _print_summary(console, metrics)
+    console.print(f"simulated in {elapsed:.2f} s under {result.policy_name}; outputs in {out}")
+    if not report.feasible:
+        for violation in report.violations[:_SHOWN_PER_CONDITION]:
+            console.print(f"[red]{violation.condition}[/red]: {violation.message}")
+        raise typer.Exit(1)
+
+
+@bench_app.command("mdrp")
+def bench_mdrp_command(
+    dirs: Annotated[list[Path], typer.Argument(help="Instance folders, or folders holding them")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Where the CSV and markdown summary go")
+    ] = Path("benchmarks/results"),
+    name: Annotated[str, typer.Option(help="File stem of the summary")] = "mdrp",
+    rules: Annotated[str | None, typer.Option("--rules", help="Rulebook to dispatch under")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N instances")] = None,
+) -> None:
+    """Run the dispatcher on many MDRP instances; write a CSV and markdown summary."""
+    console = _console()
+    try:
+        directories = find_instances(dirs)
+    except MdrpFormatError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    if limit is not None:
+        directories = directories[:limit]
+    if not directories:
+        console.print("[red]error:[/red] no MDRP instance folders found")
+        raise typer.Exit(2)
+    rows = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("instances", total=len(directories))
+        for directory in directories:
+            progress.update(task, description=directory.name)
+            try:
+                rows.append(bench_instance(directory, rules))
+            except RulebookError as error:
+                console.print(f"[red]error:[/red] rulebook {rules!r}: {error}")
+                raise typer.Exit(2) from None
+            progress.advance(task)
+    header = (
+        f"# MDRP benchmark ({len(rows)} instances, rules: {rules or 'none (plain MDRP)'})\n\n"
+        f"Command: `gigcity bench mdrp {' '.join(str(d) for d in dirs)}"
+        f"{f' --rules {rules}' if rules else ''}`  \n"
+        f"Python {platform.python_version()} on {platform.machine()}, one process, one core.\n"
+    )
+    csv_path, md_path = write_summary(rows, out, name, header)
+    mean = mean_row(rows)
+    table = Table(
+        "undelivered %",
+        "c2d mean",
+        "c2d p90",
+        "lower bound",
+        "r2p mean",
+        "cost/order",
+        "solve s",
+        "feasible",
+    )
+    table.add_row(
+        *(
+            f"{mean[k]:.3f}"
+            for k in (
+                "undelivered_pct",
+                "click_to_door_mean_min",
+                "click_to_door_p90_min",
+                "lower_bound_mean_min",
+                "ready_to_pickup_mean_min",
+                "cost_per_order",
+                "solve_s",
+            )
+        ),
+        str(mean["feasible"]),
+    )
+    console.print(table)
+    console.print(f"wrote {csv_path} and {md_path}")
+    if any(not row.feasible for row in rows):
+        raise typer.Exit(1)

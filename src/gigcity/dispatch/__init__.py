@@ -1,0 +1,52 @@
+"""Dispatch decisions, pure: state in, assignments and their reasons out."""
+
+from gigcity.dispatch.bundling import Route, best_route
+from gigcity.dispatch.config import DispatchConfig
+from gigcity.dispatch.dispatcher import Dispatcher, clock
+from gigcity.dispatch.model import (
+    Assignment,
+    Block,
+    CourierState,
+    Decision,
+    DispatchState,
+    Hold,
+    PendingOrder,
+    Reason,
+    ServiceTimes,
+)
+from gigcity.dispatch.policy import (
+    ALLOWED,
+    UNLIMITED,
+    DispatchPolicy,
+    Unconstrained,
+    Verdict,
+    WorkWindow,
+    may_assign_within_window,
+)
+from gigcity.dispatch.travel_matrix import travel_matrix_s, travel_pairs_s
+
+__all__ = [
+    "ALLOWED",
+    "UNLIMITED",
+    "Assignment",
+    "Block",
+    "CourierState",
+    "Decision",
+    "DispatchConfig",
+    "DispatchPolicy",
+    "DispatchState",
+    "Dispatcher",
+    "Hold",
+    "PendingOrder",
+    "Reason",
+    "Route",
+    "ServiceTimes",
+    "Unconstrained",
+    "Verdict",
+    "WorkWindow",
+    "best_route",
+    "clock",
+    "may_assign_within_window",
+    "travel_matrix_s",
+    "travel_pairs_s",
+]

@@ -1,0 +1,481 @@
+"""The rolling-horizon dispatcher: one decision epoch, state in, decisions and reasons out.
+
+At each epoch:
+
+1. every waiting order is costed against every courier who could still pick it up: the
+   pickup time (the food waits if the courier is late) plus the courier's travel to the
+   restaurant, weighted by how scarce couriers are right now;
+2. orders are matched to couriers with the Hungarian method (`linear_sum_assignment`);
+3. a match is committed only if waiting one more epoch would make the food wait (the
+   courier must leave now); otherwise the order is held, so that later orders and
+   couriers can still change the plan;
+4. a committed trip takes on other orders of the same restaurant when the click-to-door
+   time this costs is worth less than the courier time it saves (and the rules allow the
+   combination).
+
+The dispatcher keeps no state between calls: the same state always gives the same decision.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+
+from gigcity.dispatch.bundling import Route, best_route
+from gigcity.dispatch.config import DispatchConfig
+from gigcity.dispatch.model import (
+    Assignment,
+    Block,
+    CourierState,
+    Decision,
+    DispatchState,
+    Hold,
+    PendingOrder,
+    Reason,
+    ServiceTimes,
+)
+from gigcity.dispatch.policy import DispatchPolicy, Unconstrained
+from gigcity.dispatch.travel_matrix import travel_matrix_s, travel_pairs_s
+from gigcity.geo.travel import TravelModel
+
+FloatArray = NDArray[np.float64]
+
+_INFEASIBLE = 1e12
+
+
+def clock(seconds: float) -> str:
+    """Seconds since the start of the day as h:mm (for reasons a person reads)."""
+    minutes = math.floor(seconds / 60.0)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+@dataclass(slots=True)
+class _Job:
+    courier: int
+    orders: list[int]
+    route: Route
+    pickup_s: float
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Epoch:
+    """Arrays for one decision; rows are orders, columns couriers."""
+
+    now: float
+    orders: list[PendingOrder]
+    couriers: list[CourierState]
+    ready: FloatArray
+    placed: FloatArray
+    restaurant_of: NDArray[np.intp]
+    start: FloatArray
+    free_at: FloatArray
+    shift_end: FloatArray
+    deadline: FloatArray
+    to_restaurant: FloatArray
+    restaurant_to_drop: FloatArray
+    pickup: FloatArray
+    end: FloatArray
+    feasible: NDArray[np.bool_]
+    courier_value: float
+
+
+class Dispatcher:
+    """Pure rolling-horizon dispatcher shared by the simulator and the live platform."""
+
+    def __init__(
+        self,
+        travel: TravelModel,
+        service: ServiceTimes,
+        config: DispatchConfig | None = None,
+        policy: DispatchPolicy | None = None,
+    ) -> None:
+        self.travel = travel
+        self.service = service
+        self.config = config or DispatchConfig()
+        self.policy: DispatchPolicy = policy or Unconstrained()
+
+    def decide(self, state: DispatchState) -> Decision:
+        now = state.now_s
+        orders = sorted(state.orders, key=lambda o: (o.ready_s, o.placed_s, o.id))
+        if not orders:
+            return Decision(now_s=now, assignments=(), holds=())
+        couriers = sorted((c for c in state.couriers if self._may_work(c, now)), key=lambda c: c.id)
+        if not couriers:
+            reason = Reason("hold.no_courier", "no courier on shift can pick up before going off")
+            return Decision(now, (), tuple(Hold(o.id, reason) for o in orders))
+
+        epoch = self._costed_epoch(now, orders, couriers)
+        matched = self._match(epoch)
+        jobs, holds = self._commit(epoch, matched)
+        jobs = self._bundle(epoch, jobs, matched, holds)
+        assignments, dropped = self._finalise(epoch, jobs)
+        holds.update(dropped)
+        hold_list = tuple(holds[row] for row in sorted(holds))
+        return Decision(
+            now_s=now,
+            assignments=assignments,
+            holds=hold_list,
+            blocks=self._blocks(epoch),
+            courier_value=epoch.courier_value,
+        )
+
+    # -- costing -----------------------------------------------------------------------
+
+    def _may_work(self, courier: CourierState, now: float) -> bool:
+        start = max(now, courier.free_at_s)
+        return (
+            courier.shift_start_s <= now
+            and start < courier.shift_end_s
+            and courier.free_at_s <= now + self.config.courier_horizon_s
+        )
+
+    def _costed_epoch(
+        self, now: float, orders: list[PendingOrder], couriers: list[CourierState]
+    ) -> _Epoch:
+        half_pickup = self.service.pickup_s / 2
+        half_drop = self.service.dropoff_s / 2
+
+        restaurant_index: dict[str, int] = {}
+        restaurant_points: list[tuple[float, float]] = []
+        restaurant_of = np.empty(len(orders), dtype=np.intp)
+        for row, order in enumerate(orders):
+            index = restaurant_index.get(order.restaurant_id)
+            if index is None:
+                index = len(restaurant_points)
+                restaurant_index[order.restaurant_id] = index
+                restaurant_points.append(order.pickup)
+            restaurant_of[row] = index
+
+        ready = np.array([o.ready_s for o in orders], dtype=np.float64)
+        placed = np.array([o.placed_s for o in orders], dtype=np.float64)
+        free_at = np.array([c.free_at_s for c in couriers], dtype=np.float64)
+        start = np.maximum(free_at, now)
+        shift_end = np.array([c.shift_end_s for c in couriers], dtype=np.float64)
+        if isinstance(self.policy, Unconstrained):
+            deadline = np.full(len(couriers), np.inf)
+        else:
+            deadline = np.array(
+                [
+                    self.policy.work_window(c, float(s)).deadline_s
+                    for c, s in zip(couriers, start, strict=True)
+                ],
+                dtype=np.float64,
+            )
+
+        courier_to_restaurant = travel_matrix_s(
+            self.travel, [c.location for c in couriers], restaurant_points, now
+        )
+        to_restaurant = courier_to_restaurant[:, restaurant_of].T
+        restaurant_to_drop = travel_pairs_s(
+            self.travel, [o.pickup for o in orders], [o.dropoff for o in orders], now
+        )
+        pickup = np.maximum(ready[:, None], start[None, :] + to_restaurant + half_pickup)
+        end = pickup + (half_pickup + restaurant_to_drop + 2 * half_drop)[:, None]
+        feasible = (pickup <= shift_end[None, :]) & (end <= deadline[None, :])
+
+        return _Epoch(
+            now=now,
+            orders=orders,
+            couriers=couriers,
+            ready=ready,
+            placed=placed,
+            restaurant_of=restaurant_of,
+            start=start,
+            free_at=free_at,
+            shift_end=shift_end,
+            deadline=deadline,
+            to_restaurant=to_restaurant,
+            restaurant_to_drop=restaurant_to_drop,
+            pickup=pickup,
+            end=end,
+            feasible=feasible,
+            courier_value=self._courier_value(now, ready, start),
+        )
+
+    def _courier_value(self, now: float, ready: FloatArray, start: FloatArray) -> float:
+        """How many click-to-door seconds a courier-second is worth now."""
+        cfg = self.config
+        horizon = now + cfg.lookahead_s
+        demand = float(np.count_nonzero(ready <= horizon))
+        supply = float(np.count_nonzero(start <= horizon))
+        load = demand / max(supply, 1.0)
+        share = min(max((load - cfg.load_low) / (cfg.load_high - cfg.load_low), 0.0), 1.0)
+        return cfg.courier_value_low + share * (cfg.courier_value_high - cfg.courier_value_low)
+
+    def _pay_penalty(self, epoch: _Epoch) -> FloatArray:
+        """Seconds of cost for giving one more order to each courier, from their pay."""
+        weight = self.config.pay_weight_s
+        if weight == 0:
+            return np.zeros(len(epoch.couriers))
+        penalty = np.zeros(len(epoch.couriers))
+        for col, courier in enumerate(epoch.couriers):
+            shift = max(courier.shift_end_s - courier.shift_start_s, 1.0)
+            elapsed = min(max((epoch.now - courier.shift_start_s) / shift, 0.0), 1.0)
+            # Ahead of the pace that earns the guarantee: more orders will be paid extra.
+            surplus = courier.orders_committed + 1 - courier.guaranteed_orders * elapsed
+            penalty[col] = weight * min(max(surplus, 0.0), 1.0)
+        return penalty
+
+    # -- matching and commitment -------------------------------------------------------
+
+    def _match(self, epoch: _Epoch) -> dict[int, int]:
+        cost = (epoch.pickup - epoch.now) + epoch.courier_value * epoch.to_restaurant
+        cost = cost + self._pay_penalty(epoch)[None, :]
+        cost = np.where(epoch.feasible, cost, _INFEASIBLE)
+        rows, cols = linear_sum_assignment(cost)
+        return {
+            int(row): int(col)
+            for row, col in zip(rows, cols, strict=True)
+            if epoch.feasible[row, col]
+        }
+
+    def _commit(self, epoch: _Epoch, matched: dict[int, int]) -> tuple[list[_Job], dict[int, Hold]]:
+        half_pickup = self.service.pickup_s / 2
+        next_epoch = epoch.now + self.config.epoch_s
+        jobs: list[_Job] = []
+        holds: dict[int, Hold] = {}
+        for row, order in enumerate(epoch.orders):
+            col = matched.get(row)
+            if col is None:
+                holds[row] = Hold(order.id, self._unmatched_reason(epoch, row))
+                continue
+            courier = epoch.couriers[col]
+            pickup = float(epoch.pickup[row, col])
+            later_start = max(next_epoch, float(epoch.free_at[col]))
+            later_pickup = max(
+                float(epoch.ready[row]),
+                later_start + float(epoch.to_restaurant[row, col]) + half_pickup,
+            )
+            if later_pickup > pickup or later_pickup > float(epoch.shift_end[col]):
+                route = self._single_route(epoch, row, pickup)
+                reason = Reason(
+                    "assign.match",
+                    f"{courier.id} reaches {order.restaurant_id} at "
+                    f"{clock(float(epoch.start[col] + epoch.to_restaurant[row, col]))}, "
+                    f"food ready {clock(order.ready_s)}, pickup {clock(pickup)}",
+                )
+                jobs.append(_Job(col, [row], route, pickup, [reason]))
+            elif epoch.free_at[col] > epoch.now:
+                holds[row] = Hold(
+                    order.id,
+                    Reason(
+                        "hold.courier_busy",
+                        f"best courier {courier.id} is busy until {clock(float(epoch.free_at[col]))}",
+                    ),
+                )
+            else:
+                latest = float(epoch.ready[row] - half_pickup - epoch.to_restaurant[row, col])
+                holds[row] = Hold(
+                    order.id,
+                    Reason(
+                        "hold.can_wait",
+                        f"{courier.id} can leave as late as {clock(latest)} and still meet the food",
+                    ),
+                )
+        return jobs, holds
+
+    def _unmatched_reason(self, epoch: _Epoch, row: int) -> Reason:
+        if epoch.feasible[row].any():
+            return Reason("hold.queued", "every courier who could take it is better used elsewhere")
+        shift_ok = epoch.pickup[row] <= epoch.shift_end
+        if shift_ok.any():
+            return Reason(
+                "hold.rules",
+                "the couriers who could take it are due for rest under the active rules",
+                rule=self.policy.name,
+            )
+        return Reason("hold.no_courier", "no courier on shift can pick it up before going off")
+
+    def _single_route(self, epoch: _Epoch, row: int, pickup: float) -> Route:
+        leg = float(epoch.restaurant_to_drop[row])
+        drop = pickup + self.service.pickup_s / 2 + leg + self.service.dropoff_s / 2
+        end = drop + self.service.dropoff_s / 2
+        return Route((0,), (drop,), end, drop - float(epoch.placed[row]))
+
+    # -- bundling ----------------------------------------------------------------------
+
+    def _bundle(
+        self,
+        epoch: _Epoch,
+        jobs: list[_Job],
+        matched: dict[int, int],
+        holds: dict[int, Hold],
+    ) -> list[_Job]:
+        if self.config.max_bundle < 2 or not jobs:
+            return jobs
+        by_restaurant: dict[int, list[int]] = {}
+        for row in range(len(epoch.orders)):
+            by_restaurant.setdefault(int(epoch.restaurant_of[row]), []).append(row)
+        job_of: dict[int, _Job] = {job.orders[0]: job for job in jobs}
+        taken: set[int] = set()
+        kept: list[_Job] = []
+        for job in sorted(jobs, key=lambda j: (j.pickup_s, epoch.orders[j.orders[0]].id)):
+            if job.orders[0] in taken:
+                continue  # merged into an earlier trip; its courier stays free
+            taken.update(job.orders)
+            restaurant = int(epoch.restaurant_of[job.orders[0]])
+            while len(job.orders) < self.config.max_bundle:
+                candidates = [
+                    row
+                    for row in by_restaurant[restaurant]
+                    if row not in taken
+                    and epoch.ready[row] <= job.pickup_s + self.config.bundle_ready_gap_s
+                ]
+                joined = self._best_join(epoch, job, candidates, matched)
+                if joined is None:
+                    break
+                row, route, pickup, saving_s, extra_c2d_s = joined
+                job.orders = [([*job.orders, row])[i] for i in route.sequence]
+                job.route = Route(
+                    tuple(range(len(job.orders))),
+                    route.dropoff_s,
+                    route.end_s,
+                    route.click_to_door_s,
+                )
+                job.pickup_s = pickup
+                job.reasons.append(
+                    Reason(
+                        "bundle.join",
+                        f"{epoch.orders[row].id} joins the trip: {extra_c2d_s / 60:+.1f} min "
+                        f"click-to-door for {saving_s / 60:.1f} courier-min saved",
+                    )
+                )
+                taken.add(row)
+                holds.pop(row, None)
+                job_of.pop(row, None)
+            kept.append(job)
+        return kept
+
+    def _best_join(
+        self, epoch: _Epoch, job: _Job, candidates: Sequence[int], matched: dict[int, int]
+    ) -> tuple[int, Route, float, float, float] | None:
+        col = job.courier
+        value = epoch.courier_value
+        half_pickup = self.service.pickup_s / 2
+        best: tuple[float, int, Route, float, float, float] | None = None
+        for row in candidates:
+            pickup = max(job.pickup_s, float(epoch.ready[row]))
+            if pickup > epoch.shift_end[col]:
+                continue
+            rows = [*job.orders, row]
+            route = self._route_for(epoch, rows, pickup, value)
+            if route.end_s > epoch.deadline[col]:
+                continue
+            alternative = self._alternative(epoch, row, matched)
+            if alternative is None:
+                extra_c2d = -math.inf  # nobody else can take it: joining is its only chance
+                saving = 0.0
+                score = -math.inf
+            else:
+                alt_pickup, alt_col = alternative
+                alt_end = (
+                    float(epoch.end[row, alt_col]) - float(epoch.pickup[row, alt_col]) + alt_pickup
+                )
+                alt_drop = alt_end - self.service.dropoff_s / 2
+                alt_busy = (
+                    float(epoch.to_restaurant[row, alt_col]) + half_pickup + alt_end - alt_pickup
+                )
+                extra_c2d = (
+                    route.click_to_door_s
+                    - job.route.click_to_door_s
+                    - (alt_drop - float(epoch.placed[row]))
+                )
+                saving = alt_busy - (route.end_s - job.route.end_s)
+                score = extra_c2d - value * saving
+            if score >= 0:
+                continue
+            if not self._combination_allowed(epoch, rows, route, job):
+                continue
+            key = (score, row)
+            if best is None or key < (best[0], best[1]):
+                best = (score, row, route, pickup, saving, extra_c2d)
+        if best is None:
+            return None
+        _, row, route, pickup, saving, extra_c2d = best
+        return row, route, pickup, saving, 0.0 if math.isinf(extra_c2d) else extra_c2d
+
+    def _alternative(
+        self, epoch: _Epoch, row: int, matched: dict[int, int]
+    ) -> tuple[float, int] | None:
+        """The pickup time and courier an order would get without joining a trip."""
+        col = matched.get(row)
+        if col is not None:
+            return float(epoch.pickup[row, col]), col
+        options = np.flatnonzero(epoch.feasible[row])
+        if options.size == 0:
+            return None
+        best = int(options[np.argmin(epoch.pickup[row, options])])
+        return float(epoch.pickup[row, best]), best
+
+    def _route_for(self, epoch: _Epoch, rows: list[int], pickup: float, value: float) -> Route:
+        drops = [epoch.orders[row].dropoff for row in rows]
+        between = travel_matrix_s(self.travel, drops, drops, pickup)
+        return best_route(
+            pickup,
+            [float(epoch.placed[row]) for row in rows],
+            epoch.restaurant_to_drop[rows],
+            between,
+            self.service,
+            value,
+        )
+
+    def _combination_allowed(self, epoch: _Epoch, rows: list[int], route: Route, job: _Job) -> bool:
+        if isinstance(self.policy, Unconstrained):
+            return True
+        sequence = [rows[i] for i in route.sequence]
+        verdict = self.policy.combination_ok(
+            epoch.orders[rows[0]].pickup, [epoch.orders[row].dropoff for row in sequence]
+        )
+        if not verdict.ok and verdict.reason is not None:
+            job.reasons.append(verdict.reason)
+        return verdict.ok
+
+    # -- output ------------------------------------------------------------------------
+
+    def _finalise(
+        self, epoch: _Epoch, jobs: list[_Job]
+    ) -> tuple[tuple[Assignment, ...], dict[int, Hold]]:
+        assignments: list[Assignment] = []
+        dropped: dict[int, Hold] = {}
+        for job in sorted(jobs, key=lambda j: epoch.couriers[j.courier].id):
+            courier = epoch.couriers[job.courier]
+            depart = float(epoch.start[job.courier])
+            verdict = self.policy.may_assign(courier, depart, job.route.end_s - depart)
+            if not verdict.ok:
+                reason = verdict.reason or Reason("hold.rules", "the active rules refuse it")
+                for row in job.orders:
+                    dropped[row] = Hold(epoch.orders[row].id, reason)
+                continue
+            first = job.orders[0]
+            assignments.append(
+                Assignment(
+                    courier_id=courier.id,
+                    restaurant_id=epoch.orders[first].restaurant_id,
+                    order_ids=tuple(epoch.orders[row].id for row in job.orders),
+                    depart_s=depart,
+                    arrive_s=depart + float(epoch.to_restaurant[first, job.courier]),
+                    pickup_s=job.pickup_s,
+                    dropoff_s=job.route.dropoff_s,
+                    end_s=job.route.end_s,
+                    reasons=tuple(job.reasons),
+                )
+            )
+        return tuple(assignments), dropped
+
+    def _blocks(self, epoch: _Epoch) -> tuple[Block, ...]:
+        if isinstance(self.policy, Unconstrained):
+            return ()
+        blocked = (epoch.pickup <= epoch.shift_end[None, :]) & (epoch.end > epoch.deadline[None, :])
+        blocks: list[Block] = []
+        for col in np.flatnonzero(blocked.any(axis=0)):
+            courier = epoch.couriers[int(col)]
+            window = self.policy.work_window(courier, float(epoch.start[col]))
+            if window.reason is not None:
+                blocks.append(Block(courier.id, window.reason))
+        return tuple(blocks)

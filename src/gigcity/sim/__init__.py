@@ -1,0 +1,74 @@
+"""Replaying days: event queue, simulator, MDRP instances, validation, metrics, reports."""
+
+from gigcity.sim.bench import BenchRow, bench_instance, mean_row, run_bench, write_summary
+from gigcity.sim.events import Event, EventQueue, Priority
+from gigcity.sim.labour import labour_context, policy_for
+from gigcity.sim.mdrp import (
+    AssignmentRecord,
+    Courier,
+    Instance,
+    MdrpFormatError,
+    MoveRecord,
+    Order,
+    OrderRecord,
+    Parameters,
+    Restaurant,
+    Solution,
+    find_instances,
+    read_instance,
+    read_solution,
+    write_instance,
+    write_solution,
+)
+from gigcity.sim.mdrp_synthetic import generate_instance
+from gigcity.sim.metrics import LabourContext, click_to_door_lower_bounds, compute_metrics
+from gigcity.sim.outputs import run_metrics, write_run
+from gigcity.sim.report import render_report
+from gigcity.sim.simulator import SimulationConfig, SimulationResult, Trip, simulate
+from gigcity.sim.stats import describe, gini
+from gigcity.sim.validate import CONDITIONS, ValidationReport, Violation, validate
+
+__all__ = [
+    "CONDITIONS",
+    "AssignmentRecord",
+    "BenchRow",
+    "Courier",
+    "Event",
+    "EventQueue",
+    "Instance",
+    "LabourContext",
+    "MdrpFormatError",
+    "MoveRecord",
+    "Order",
+    "OrderRecord",
+    "Parameters",
+    "Priority",
+    "Restaurant",
+    "SimulationConfig",
+    "SimulationResult",
+    "Solution",
+    "Trip",
+    "ValidationReport",
+    "Violation",
+    "bench_instance",
+    "click_to_door_lower_bounds",
+    "compute_metrics",
+    "describe",
+    "find_instances",
+    "generate_instance",
+    "gini",
+    "labour_context",
+    "mean_row",
+    "policy_for",
+    "read_instance",
+    "read_solution",
+    "render_report",
+    "run_bench",
+    "run_metrics",
+    "simulate",
+    "validate",
+    "write_instance",
+    "write_run",
+    "write_solution",
+    "write_summary",
+]
