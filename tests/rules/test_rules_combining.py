@@ -25,9 +25,11 @@ def test_order_within_both_limits_is_on_route() -> None:
 def test_too_much_extra_time_or_distance_is_a_detour() -> None:
     late = on_route(PUTUO, solo_s=900, combined_s=900 + 601, solo_m=3_000, combined_m=3_000)
     assert not late.on_route
+    assert late.refused_by == ("combining.max_extra_min",)
     assert "over 10 min" in late.reasons[0].text
     far = on_route(PUTUO, solo_s=900, combined_s=900, solo_m=3_000, combined_m=3_901)
     assert not far.on_route
+    assert far.refused_by == ("combining.max_extra_distance_pct",)
     assert "over 30 %" in far.reasons[1].text
 
 

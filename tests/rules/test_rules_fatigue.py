@@ -24,6 +24,7 @@ def test_four_hours_of_work_makes_a_rest_due() -> None:
     assert not decision.allowed
     assert not decision.needs_confirmation
     assert decision.rest_until_s == 12 * H + 20 * M
+    assert decision.refused_by == ("fatigue.continuous_work_limit_min",)
     assert [reason.clause for reason in decision.reasons][:2] == [
         "fatigue.continuous_work_limit_min",
         "fatigue.min_rest_min",
@@ -70,6 +71,7 @@ def test_eight_hours_a_day_then_only_with_confirmation() -> None:
     refused = clock.may_assign(at, 15 * M)
     assert not refused.allowed
     assert refused.needs_confirmation
+    assert refused.refused_by == ("fatigue.daily_confirmation_after_min",)
     assert any(r.clause == "fatigue.daily_confirmation_after_min" for r in refused.reasons)
     confirmed = clock.may_assign(at, 15 * M, overtime_confirmed=True)
     assert confirmed.allowed
@@ -92,6 +94,7 @@ def test_seventh_day_in_a_row_is_a_rest_day() -> None:
     decision = tired.may_assign(9 * H, 30 * M)
     assert not decision.allowed
     assert not decision.needs_confirmation  # a rest day cannot be confirmed away
+    assert decision.refused_by == ("fatigue.weekly_rest_days",)
     assert any(r.clause == "fatigue.weekly_rest_days" for r in decision.reasons)
     assert tired.headroom_s(9 * H) == 0
     assert tired.status(9 * H).rest_day_due

@@ -20,6 +20,7 @@ class OnRouteVerdict(BaseModel):
     on_route: bool
     extra_s: float
     extra_m: float
+    refused_by: tuple[str, ...]
     reasons: tuple[Reason, ...]
 
 
@@ -50,6 +51,13 @@ def on_route(
         share = f"{extra_m * 100 / solo_m:.0f} %" if solo_m > 0 else f"{extra_m:.0f} m"
         verdict = "within" if distance_ok else "over"
         reasons.append(rulebook.cite(_DISTANCE, f"{share} extra distance, {verdict} {limit} %"))
+    refused_by = tuple(
+        clause for clause, ok in ((_TIME, time_ok), (_DISTANCE, distance_ok)) if not ok
+    )
     return OnRouteVerdict(
-        on_route=time_ok and distance_ok, extra_s=extra_s, extra_m=extra_m, reasons=tuple(reasons)
+        on_route=not refused_by,
+        extra_s=extra_s,
+        extra_m=extra_m,
+        refused_by=refused_by,
+        reasons=tuple(reasons),
     )

@@ -37,13 +37,18 @@ _WEEKLY = "fatigue.weekly_rest_days"
 
 
 class FatigueDecision(BaseModel):
-    """Whether work of a given length may start at a given time, and which clauses say so."""
+    """Whether work of a given length may start at a given time, and which clauses say so.
+
+    `reasons` covers every fatigue clause (passed or not); `refused_by` names the clauses
+    that refused; `needs_confirmation` is true when only the daily threshold refused.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     allowed: bool
     needs_confirmation: bool
     rest_until_s: float | None
+    refused_by: tuple[str, ...]
     reasons: tuple[Reason, ...]
 
 
@@ -261,10 +266,16 @@ class FatigueClock:
         continuous_ok, rest_until = self._judge_continuous(start_s, duration_s, reasons)
         daily_ok = self._judge_daily(start_s, duration_s, overtime_confirmed, reasons)
         weekly_ok = self._judge_weekly(start_s, duration_s, reasons)
+        refused_by = tuple(
+            clause
+            for clause, ok in ((_LIMIT, continuous_ok), (_DAILY, daily_ok), (_WEEKLY, weekly_ok))
+            if not ok
+        )
         return FatigueDecision(
-            allowed=continuous_ok and daily_ok and weekly_ok,
-            needs_confirmation=continuous_ok and weekly_ok and not daily_ok,
+            allowed=not refused_by,
+            needs_confirmation=refused_by == (_DAILY,),
             rest_until_s=rest_until,
+            refused_by=refused_by,
             reasons=tuple(reasons),
         )
 
