@@ -1,0 +1,266 @@
+/* Shared by every page: configuration and strings from the template, the API client,
+   sign-in state, small DOM helpers and the formatting of hours, amenities and distances.
+   The scripts carry no user-facing text: every string comes from the page (#gigcity-strings). */
+(function () {
+  "use strict";
+
+  function readJson(id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  }
+
+  const config = readJson("gigcity-config");
+  const strings = readJson("gigcity-strings");
+
+  function fmt(template, params) {
+    return template.replace(/\{(\w+)\}/g, function (match, name) {
+      return params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : match;
+    });
+  }
+
+  /* The translated string `key`, with {placeholders} filled from `params`. */
+  function t(key, params) {
+    const text = strings[key];
+    if (text === undefined) {
+      console.error("gigcity: no string for key", key);
+      return key;
+    }
+    return params ? fmt(text, params) : text;
+  }
+
+  /* Build an element: h("a", {class: "x", href: "/", text: "..."}, child, ...). */
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "text") el.textContent = value;
+      else if (name === "class") el.className = value;
+      else if (name === "dataset") Object.assign(el.dataset, value);
+      else if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
+      else el.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return el;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  /* ---- sign-in state (bearer token in localStorage) ---- */
+
+  const TOKEN_KEY = "gigcity.token";
+  const auth = {
+    save(tokenOut) {
+      const expiresAt = Date.now() + (tokenOut.expires_in || 0) * 1000;
+      localStorage.setItem(
+        TOKEN_KEY,
+        JSON.stringify({ token: tokenOut.access_token, role: tokenOut.role, expiresAt: expiresAt })
+      );
+    },
+    read() {
+      try {
+        const saved = JSON.parse(localStorage.getItem(TOKEN_KEY) || "null");
+        if (saved && saved.token && (!saved.expiresAt || saved.expiresAt > Date.now())) return saved;
+      } catch (err) {
+        /* a damaged entry counts as signed out */
+      }
+      return null;
+    },
+    token() {
+      const saved = auth.read();
+      return saved ? saved.token : null;
+    },
+    role() {
+      const saved = auth.read();
+      return saved ? saved.role : null;
+    },
+    clear() {
+      localStorage.removeItem(TOKEN_KEY);
+    },
+  };
+
+  /* ---- API client: JSON in and out, RFC 9457 problems raised as ApiError ---- */
+
+  class ApiError extends Error {
+    constructor(status, detail, problem) {
+      super(detail);
+      this.name = "ApiError";
+      this.status = status;
+      this.detail = detail;
+      this.problem = problem;
+    }
+  }
+
+  async function api(path, options) {
+    const opts = options || {};
+    const headers = { Accept: "application/json", "Accept-Language": config.htmlLang };
+    const token = auth.token();
+    if (token && opts.auth !== false) headers.Authorization = "Bearer " + token;
+    let body;
+    if (opts.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(opts.json);
+    } else if (opts.form) {
+      body = new URLSearchParams(opts.form);
+    }
+    let response;
+    try {
+      response = await fetch(path, {
+        method: opts.method || "GET",
+        headers: headers,
+        body: body,
+        signal: opts.signal,
+        credentials: "same-origin",
+      });
+    } catch (err) {
+      if (err.name === "AbortError") throw err;
+      throw new ApiError(0, t("error_network"), null);
+    }
+    const type = response.headers.get("content-type") || "";
+    const data = type.includes("json") ? await response.json().catch(() => null) : null;
+    if (!response.ok) {
+      const detail = (data && data.detail) || t("error_status", { status: response.status });
+      throw new ApiError(response.status, detail, data);
+    }
+    return data;
+  }
+
+  /* Show an error (ApiError or any Error) in an alert box, with field errors when given. */
+  function showError(box, error) {
+    box.replaceChildren();
+    box.append(h("p", { text: error.detail || error.message || String(error) }));
+    const fieldErrors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+    if (fieldErrors.length) {
+      box.append(h("ul", {}, fieldErrors.map((e) => h("li", { text: e.field + ": " + e.message }))));
+    }
+    box.hidden = false;
+  }
+
+  function hideError(box) {
+    box.hidden = true;
+    box.replaceChildren();
+  }
+
+  /* ---- formatting ---- */
+
+  const WEEKDAY_CODES = ["mo", "tu", "we", "th", "fr", "sa", "su"];
+
+  function formatRanges(ranges) {
+    return ranges.map((r) => r.start + "–" + r.end).join(t("list_separator"));
+  }
+
+  /* Opening hours as lines such as "Mon–Fri 08:00–20:00"; consecutive days with the same
+     hours are grouped, days without hours say "closed". */
+  function formatHours(hours) {
+    if (!hours) return [];
+    if (hours.always_open) return [t("open_24h")];
+    const weekly = hours.weekly || {};
+    const groups = [];
+    WEEKDAY_CODES.forEach(function (code, index) {
+      const ranges = weekly[code] || [];
+      const text = ranges.length ? formatRanges(ranges) : t("day_closed");
+      const last = groups[groups.length - 1];
+      if (last && last.text === text && last.end === index - 1) last.end = index;
+      else groups.push({ start: index, end: index, text: text });
+    });
+    const names = strings.weekdays;
+    return groups.map(function (g) {
+      const days =
+        g.start === g.end ? names[g.start] : t("day_range", { first: names[g.start], last: names[g.end] });
+      return days + " " + g.text;
+    });
+  }
+
+  /* Today's date (YYYY-MM-DD) where the district is. */
+  function todayInDistrict() {
+    return new Intl.DateTimeFormat("en-CA", {
+      timeZone: config.timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    }).format(new Date());
+  }
+
+  /* The "closed today" exception of these hours, or null. */
+  function closedToday(hours) {
+    const today = todayInDistrict();
+    const list = (hours && hours.exceptions) || [];
+    return list.find((e) => e.date === today && e.closed) || null;
+  }
+
+  function formatYuan(fen) {
+    return fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2);
+  }
+
+  /* Amenities as display lines: flags by name, beds with their free count, meals with price. */
+  function amenityLines(amenities) {
+    const lines = [];
+    if (!amenities) return lines;
+    for (const [code, value] of Object.entries(amenities)) {
+      if (value === true) lines.push(config.amenities[code] || code);
+    }
+    if (amenities.beds) lines.push(t("beds_free", { free: amenities.beds.free, count: amenities.beds.count }));
+    if (amenities.discounted_meals) {
+      const meals = amenities.discounted_meals;
+      const price = t("meal_price", { price: formatYuan(meals.price_fen) });
+      lines.push(meals.note ? price + " (" + meals.note + ")" : price);
+    }
+    return lines;
+  }
+
+  function formatDistance(metres) {
+    if (metres === null || metres === undefined) return "";
+    if (metres < 1000) return t("distance_m", { m: Math.round(metres / 10) * 10 });
+    return t("distance_km", { km: (metres / 1000).toFixed(1) });
+  }
+
+  /* Great-circle distance in metres (for points the API gave no distance for). */
+  function haversine(lat1, lon1, lat2, lon2) {
+    const rad = Math.PI / 180;
+    const dLat = (lat2 - lat1) * rad;
+    const dLon = (lon2 - lon1) * rad;
+    const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+    return 2 * 6371008.8 * Math.asin(Math.sqrt(a));
+  }
+
+  /* A timestamp from the API in district time; one without a zone is taken as UTC. */
+  function formatDateTime(iso) {
+    const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(iso) ? iso : iso + "Z";
+    return new Intl.DateTimeFormat(config.htmlLang, {
+      timeZone: config.timezone,
+      dateStyle: "short",
+      timeStyle: "medium",
+    }).format(new Date(zoned));
+  }
+
+  function kindLabel(code) {
+    return config.kinds[code] || code;
+  }
+
+  window.gigcity = {
+    config: config,
+    strings: strings,
+    t: t,
+    fmt: fmt,
+    h: h,
+    escapeHtml: escapeHtml,
+    auth: auth,
+    api: api,
+    ApiError: ApiError,
+    showError: showError,
+    hideError: hideError,
+    formatHours: formatHours,
+    closedToday: closedToday,
+    formatYuan: formatYuan,
+    amenityLines: amenityLines,
+    formatDistance: formatDistance,
+    haversine: haversine,
+    formatDateTime: formatDateTime,
+    kindLabel: kindLabel,
+  };
+})();

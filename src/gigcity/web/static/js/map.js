@@ -1,0 +1,424 @@
+/* The friendly map: sub-district backdrop, markers of the points in view, amenity and kind
+   filters, text search, "nearest open now" and the details card with navigation links. */
+(function () {
+  "use strict";
+
+  const G = window.gigcity;
+  const { config, t, h, api } = G;
+  const MARKER_LIMIT = 1500; // whole district of the demo (1,000 points) in one answer
+  const KEEPER_ROLES = ["admin", "staff", "officer"];
+
+  const mapEl = document.getElementById("map");
+  const statusEl = document.getElementById("map-status");
+  const cardEl = document.getElementById("card");
+  const resultsEl = document.getElementById("results");
+  const resultsTitle = document.getElementById("results-title");
+  const resultsNote = document.getElementById("results-note");
+  const resultsList = document.getElementById("results-list");
+  const kindSelect = document.getElementById("kind-select");
+  const chips = Array.from(document.querySelectorAll("#amenity-chips .chip"));
+
+  /* ---- the map and its backdrop ---- */
+
+  const [minLon, minLat, maxLon, maxLat] = config.bbox;
+  const districtBounds = L.latLngBounds([minLat, minLon], [maxLat, maxLon]);
+  const map = L.map(mapEl, { minZoom: 10, maxZoom: 19, maxBounds: districtBounds.pad(1.5), zoomControl: false });
+  L.control.zoom({ position: "topright" }).addTo(map);
+  map.attributionControl.setPrefix(false);
+  map.fitBounds(districtBounds);
+
+  if (config.tileUrl) {
+    L.tileLayer(config.tileUrl, {
+      maxZoom: 19,
+      attribution: G.escapeHtml(config.tileAttribution || ""),
+    }).addTo(map);
+  }
+
+  // The sub-district partition is drawn under the markers, so the map reads even without tiles.
+  map.createPane("backdrop");
+  map.getPane("backdrop").style.zIndex = 350;
+  map.getPane("backdrop").style.pointerEvents = "none";
+  // Sub-district names sit above the markers (for orientation) but let clicks through.
+  map.createPane("labels");
+  map.getPane("labels").style.zIndex = 450;
+  map.getPane("labels").style.pointerEvents = "none";
+
+  async function drawBackdrop() {
+    try {
+      const [shapes, district] = await Promise.all([
+        api("/api/district/subdistricts.geojson"),
+        api("/api/district"),
+      ]);
+      L.geoJSON(shapes, {
+        pane: "backdrop",
+        interactive: false,
+        style: (feature) => ({ className: "subdistrict subdistrict-" + feature.properties.kind }),
+      }).addTo(map);
+      for (const sub of district.subdistricts) {
+        L.tooltip({ permanent: true, direction: "center", className: "subdistrict-label", pane: "labels" })
+          .setLatLng([sub.lat, sub.lon])
+          .setContent(G.escapeHtml(config.locale === "zh_CN" ? sub.name : sub.pinyin))
+          .addTo(map);
+      }
+    } catch (err) {
+      showStatus(err.detail || String(err));
+    }
+  }
+
+  function showStatus(text) {
+    statusEl.textContent = text || "";
+    statusEl.hidden = !text;
+  }
+
+  /* ---- filters ---- */
+
+  function selectedAmenities() {
+    return chips.filter((c) => c.getAttribute("aria-pressed") === "true").map((c) => c.dataset.amenity);
+  }
+
+  function filterParams(params) {
+    for (const code of selectedAmenities()) params.append("amenity", code);
+    if (kindSelect.value) params.append("kind", kindSelect.value);
+    return params;
+  }
+
+  for (const chip of chips) {
+    chip.addEventListener("click", function () {
+      const pressed = chip.getAttribute("aria-pressed") === "true";
+      chip.setAttribute("aria-pressed", pressed ? "false" : "true");
+      loadMarkers();
+    });
+  }
+  kindSelect.addEventListener("change", loadMarkers);
+
+  /* ---- markers of the points in view ---- */
+
+  const markerLayer = L.featureGroup().addTo(map);
+  const markers = new Map(); // place id -> {marker, place}
+  let selectedId = null;
+  let userPosition = null; // {lat, lon, located}
+  let loadController = null;
+
+  function markerClass(place) {
+    let name = "place-marker kind-" + place.kind;
+    if (place.open_now === false) name += " is-closed";
+    if (place.id === selectedId) name += " is-selected";
+    return name;
+  }
+
+  function styleMarker(entry) {
+    const el = entry.marker.getElement();
+    if (el) el.setAttribute("class", markerClass(entry.place) + " leaflet-interactive");
+    entry.marker.setRadius(entry.place.id === selectedId ? 11 : 7);
+    if (entry.place.id === selectedId) entry.marker.bringToFront();
+  }
+
+  function addMarker(place) {
+    const marker = L.circleMarker([place.lat, place.lon], {
+      radius: 7,
+      weight: 2,
+      className: markerClass(place),
+      bubblingMouseEvents: false,
+    });
+    marker.bindTooltip(G.escapeHtml(place.name), { direction: "top", offset: [0, -6] });
+    marker.on("click", () => selectPlace(markers.get(place.id).place, { pan: false }));
+    marker.addTo(markerLayer);
+    marker.getElement().dataset.placeId = String(place.id);
+    const entry = { marker: marker, place: place };
+    markers.set(place.id, entry);
+    return entry;
+  }
+
+  function renderMarkers(places) {
+    const seen = new Set();
+    for (const place of places) {
+      seen.add(place.id);
+      const entry = markers.get(place.id);
+      if (entry) {
+        entry.place = place;
+        styleMarker(entry);
+      } else {
+        addMarker(place);
+      }
+    }
+    for (const [id, entry] of markers) {
+      if (!seen.has(id)) {
+        markerLayer.removeLayer(entry.marker);
+        markers.delete(id);
+      }
+    }
+    mapEl.dataset.markers = String(markers.size);
+  }
+
+  function clamp(value, low, high) {
+    return Math.min(high, Math.max(low, value));
+  }
+
+  async function loadMarkers() {
+    if (loadController) loadController.abort();
+    loadController = new AbortController();
+    const b = map.getBounds();
+    const bbox = [
+      clamp(b.getWest(), -180, 180),
+      clamp(b.getSouth(), -90, 90),
+      clamp(b.getEast(), -180, 180),
+      clamp(b.getNorth(), -90, 90),
+    ].map((n) => n.toFixed(6));
+    const params = filterParams(new URLSearchParams({ bbox: bbox.join(","), limit: String(MARKER_LIMIT) }));
+    mapEl.dataset.state = "loading";
+    try {
+      const places = await api("/api/places?" + params.toString(), { signal: loadController.signal });
+      renderMarkers(places);
+      showStatus(
+        places.length >= MARKER_LIMIT
+          ? t("too_many", { n: MARKER_LIMIT })
+          : places.length === 0
+            ? t("no_results")
+            : ""
+      );
+      mapEl.dataset.state = "ready";
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      showStatus(err.detail || String(err));
+      mapEl.dataset.state = "error";
+    }
+  }
+
+  let moveTimer = null;
+  map.on("moveend", function () {
+    clearTimeout(moveTimer);
+    moveTimer = setTimeout(loadMarkers, 150);
+  });
+
+  /* ---- the details card ---- */
+
+  function distanceTo(place) {
+    if (place.distance_m !== null && place.distance_m !== undefined) return place.distance_m;
+    if (!userPosition) return null;
+    return G.haversine(userPosition.lat, userPosition.lon, place.lat, place.lon);
+  }
+
+  function openBadge(place) {
+    if (place.open_now === true) return h("span", { class: "badge badge-open", text: t("open_now") });
+    if (place.open_now === false) return h("span", { class: "badge badge-closed", text: t("closed_now") });
+    return h("span", { class: "badge", text: t("hours_unknown") });
+  }
+
+  function fact(label, ...value) {
+    return [h("dt", { text: label }), h("dd", {}, ...value)];
+  }
+
+  function renderCard(place, fromResults) {
+    const nav = place.navigation;
+    const closed = G.closedToday(place.hours);
+    const distance = distanceTo(place);
+    const facts = [];
+    facts.push(fact(t("label_hours"), ...G.formatHours(place.hours).map((line) => h("div", { text: line }))));
+    if (distance !== null) facts.push(fact(t("label_distance"), G.formatDistance(distance)));
+    const amenities = G.amenityLines(place.amenities);
+    if (amenities.length) {
+      facts.push(
+        fact(t("label_amenities"), h("ul", { class: "amenity-list" }, amenities.map((a) => h("li", { text: a }))))
+      );
+    }
+    if (place.contact) facts.push(fact(t("label_contact"), h("a", { href: "tel:" + place.contact, text: place.contact })));
+    if (place.address) facts.push(fact(t("label_address"), place.address));
+    if (place.subdistrict_name) facts.push(fact(t("label_subdistrict"), place.subdistrict_name));
+    if (place.operator) facts.push(fact(t("label_operator"), place.operator));
+    if (place.capacity) facts.push(fact(t("label_capacity"), t("capacity_people", { n: place.capacity })));
+    if (place.notes) facts.push(fact(t("label_notes"), place.notes));
+
+    const keeper = KEEPER_ROLES.includes(G.auth.role());
+    cardEl.replaceChildren(
+      h(
+        "header",
+        { class: "sheet-head" },
+        h("div", {}, h("h2", { id: "card-name", text: place.name }), h("p", { class: "kind", text: G.kindLabel(place.kind) })),
+        h("button", { type: "button", class: "icon-button", "aria-label": t("close"), text: "×", onclick: closeCard })
+      ),
+      h(
+        "p",
+        { class: "status-line" },
+        openBadge(place),
+        closed
+          ? h("span", { class: "badge badge-closed", text: closed.note ? t("closed_today_note", { note: closed.note }) : t("closed_today") })
+          : null
+      ),
+      h("a", {
+        class: "btn btn-nav amap-ride",
+        href: nav.amap_ride,
+        target: "_blank",
+        rel: "noopener",
+        text: t("navigate_ride"),
+      }),
+      h(
+        "p",
+        { class: "nav-links" },
+        h("a", { class: "amap-walk", href: nav.amap_walk, target: "_blank", rel: "noopener", text: t("navigate_walk") }),
+        h("a", { class: "geo-link", href: nav.geo, text: t("open_geo") }),
+        h("a", { class: "osm-link", href: nav.osm, target: "_blank", rel: "noopener", text: t("open_osm") })
+      ),
+      h("dl", { class: "facts" }, facts.flat()),
+      h(
+        "p",
+        { class: "card-foot" },
+        fromResults && !resultsList.hidden && resultsList.children.length
+          ? h("button", { type: "button", class: "btn btn-small", text: t("back_to_list"), onclick: backToResults })
+          : null,
+        keeper ? h("a", { class: "btn btn-small", href: "/manage?place=" + place.id, text: t("edit_place") }) : null
+      )
+    );
+    cardEl.dataset.placeId = String(place.id);
+    cardEl.hidden = false;
+  }
+
+  function restyleAll() {
+    for (const entry of markers.values()) styleMarker(entry);
+  }
+
+  /* The part of the map a sheet covers: the bottom on phones, the left on wide screens. */
+  function coveredBy(sheet) {
+    if (sheet.hidden) return { bottom: 0, left: 0 };
+    const wide = window.matchMedia("(min-width: 900px)").matches;
+    return wide ? { bottom: 0, left: sheet.offsetWidth + 12 } : { bottom: sheet.offsetHeight, left: 0 };
+  }
+
+  /* Centre `latlng` in the part of the map the open sheet leaves visible. */
+  function focusOn(latlng, zoom, sheet) {
+    const covered = coveredBy(sheet);
+    const point = map.project(latlng, zoom).add([-covered.left / 2, covered.bottom / 2]);
+    map.setView(map.unproject(point, zoom), zoom);
+  }
+
+  function fitVisible(bounds, sheet) {
+    const covered = coveredBy(sheet);
+    map.fitBounds(bounds, {
+      paddingTopLeft: [covered.left + 20, 20],
+      paddingBottomRight: [20, covered.bottom + 20],
+      maxZoom: 17,
+    });
+  }
+
+  function selectPlace(place, options) {
+    selectedId = place.id;
+    restyleAll();
+    resultsEl.hidden = true;
+    renderCard(place, options && options.fromResults);
+    if (options && options.pan) focusOn(L.latLng(place.lat, place.lon), Math.max(map.getZoom(), 16), cardEl);
+  }
+
+  function closeCard() {
+    cardEl.hidden = true;
+    selectedId = null;
+    restyleAll();
+  }
+
+  function backToResults() {
+    cardEl.hidden = true;
+    resultsEl.hidden = false;
+  }
+
+  /* ---- result lists: search and nearest ---- */
+
+  function showResults(title, places, note) {
+    resultsTitle.textContent = title;
+    resultsNote.textContent = note || (places.length ? "" : t("no_results"));
+    resultsList.replaceChildren(
+      ...places.map(function (place) {
+        const distance = distanceTo(place);
+        return h(
+          "li",
+          {},
+          h(
+            "button",
+            {
+              type: "button",
+              class: "place-row",
+              dataset: { placeId: String(place.id) },
+              onclick: () => selectPlace(place, { pan: true, fromResults: true }),
+            },
+            h("span", { class: "dot kind-" + place.kind + (place.open_now === false ? " is-closed" : "") }),
+            h("span", { class: "row-main" }, h("strong", { text: place.name }), h("small", { text: G.kindLabel(place.kind) })),
+            h("span", { class: "row-side" }, distance !== null ? G.formatDistance(distance) : "", openBadge(place))
+          )
+        );
+      })
+    );
+    cardEl.hidden = true;
+    resultsEl.hidden = false;
+  }
+
+  document.getElementById("search-form").addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const q = document.getElementById("search-input").value.trim();
+    if (!q) return;
+    try {
+      const places = await api("/api/places/search?" + new URLSearchParams({ q: q, limit: "30" }));
+      showResults(t("search_results", { q: q }), places);
+    } catch (err) {
+      showResults(t("search_results", { q: q }), [], err.detail || String(err));
+    }
+  });
+
+  function currentPosition() {
+    return new Promise(function (resolve) {
+      if (!navigator.geolocation) return resolve(null);
+      navigator.geolocation.getCurrentPosition(
+        (pos) => resolve({ lat: pos.coords.latitude, lon: pos.coords.longitude, located: true }),
+        () => resolve(null),
+        { enableHighAccuracy: true, timeout: 8000, maximumAge: 60000 }
+      );
+    });
+  }
+
+  let hereMarker = null;
+  const nearestButton = document.getElementById("nearest-button");
+  nearestButton.addEventListener("click", async function () {
+    nearestButton.disabled = true;
+    showStatus(t("locating"));
+    let note = "";
+    let position = await currentPosition();
+    if (!position) {
+      const centre = map.getCenter();
+      position = { lat: centre.lat, lon: centre.lng, located: false };
+      note = t("position_fallback");
+    }
+    userPosition = position;
+    if (hereMarker) hereMarker.remove();
+    hereMarker = L.circleMarker([position.lat, position.lon], { radius: 9, className: "you-are-here", interactive: false })
+      .bindTooltip(G.escapeHtml(position.located ? t("you_are_here") : t("map_centre")), { permanent: true, direction: "right" })
+      .addTo(map);
+    const params = filterParams(
+      new URLSearchParams({ lat: position.lat.toFixed(6), lon: position.lon.toFixed(6), open_now: "true", k: "10" })
+    );
+    try {
+      const places = await api("/api/places/nearby?" + params.toString());
+      showStatus("");
+      showResults(t("nearest_results"), places, places.length ? note : t("nearest_none"));
+      if (places.length) {
+        const bounds = L.latLngBounds([[position.lat, position.lon]]);
+        for (const p of places.slice(0, 5)) bounds.extend([p.lat, p.lon]);
+        fitVisible(bounds, resultsEl);
+      }
+    } catch (err) {
+      showStatus(err.detail || String(err));
+    } finally {
+      nearestButton.disabled = false;
+    }
+  });
+
+  for (const button of document.querySelectorAll("[data-close=results]")) {
+    button.addEventListener("click", () => (resultsEl.hidden = true));
+  }
+
+  /* ---- start ---- */
+
+  drawBackdrop();
+  loadMarkers();
+  const wanted = new URLSearchParams(location.search).get("place");
+  if (wanted && /^\d+$/.test(wanted)) {
+    api("/api/places/" + wanted)
+      .then((place) => selectPlace(place, { pan: true }))
+      .catch((err) => showStatus(err.detail || String(err)));
+  }
+})();

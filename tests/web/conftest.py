@@ -1,0 +1,149 @@
+"""Fixtures for the page tests: a seeded demo platform, the app served by uvicorn in a thread,
+and Debian's headless Chromium driven by Playwright (never `playwright install`)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from gigcity.api.app import create_app
+from gigcity.config import Settings
+from gigcity.db.models import Account
+from gigcity.db.session import transaction
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.demo import seed_demo
+from gigcity.services.places import PlaceUpdate
+from gigcity.services.platform import Platform
+from web.web_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEMO_POINTS,
+    PHONE,
+    STAFF_BEDS,
+    TILE_HOST,
+    TILE_URL,
+    Demo,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+
+def _seed(platform: Platform) -> Demo:
+    with transaction(platform.factory) as session:
+        seed_demo(session, platform.district, count=DEMO_POINTS, seed=7)
+    with platform.factory() as session:
+        station_id = session.scalar(select(Account.station_id).where(Account.username == "staff"))
+        subdistrict = session.scalar(
+            select(Account.subdistrict).where(Account.username == "officer")
+        )
+    assert station_id is not None
+    assert subdistrict is not None
+    # The demo station has no beds; give it some so staff can keep the free count current.
+    admin = Principal(role=Role.admin, label="test-admin")
+    amenities = platform.places.get(station_id).amenities.model_copy(update={"beds": STAFF_BEDS})
+    platform.places.update(admin, station_id, PlaceUpdate(amenities=amenities))
+    return Demo(platform, station_id, subdistrict)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """A platform on a temporary SQLite database, seeded with a small demo district."""
+    database = tmp_path_factory.mktemp("web") / "web.db"
+    settings = Settings(mode="demo", database_url=f"sqlite:///{database}", tile_url=TILE_URL)
+    platform = Platform.from_settings(settings)
+    platform.upgrade_database()
+    yield _seed(platform)
+    platform.close()
+
+
+@pytest.fixture(scope="session")
+def web_app(demo: Demo) -> FastAPI:
+    return create_app(demo.platform.settings, demo.platform)
+
+
+@pytest.fixture
+def page_client(web_app: FastAPI) -> TestClient:
+    """A fresh client (no cookies) of the app; the demo database is migrated already."""
+    return TestClient(web_app)
+
+
+@pytest.fixture(scope="session")
+def live_server(demo: Demo) -> Iterator[str]:
+    """The app served over HTTP on a free local port, for the browser."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(demo.platform.settings, demo.platform), log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the test server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed: apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watch:
+    """What a page asked of other sites, and the script errors it raised."""
+
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watch() -> Watch:
+    return Watch()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str, watch: Watch) -> Iterator[Page]:
+    """A phone-sized page in Chinese; requests to other sites are refused and recorded."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server)
+    context.set_default_timeout(10_000)
+
+    def refuse_other_sites(route, request) -> None:  # type: ignore[no-untyped-def]
+        if request.url.startswith(live_server):
+            route.continue_()
+        else:
+            watch.external.append(request.url)
+            route.abort()
+
+    context.route("**/*", refuse_other_sites)
+    page = context.new_page()
+    page.on("pageerror", lambda error: watch.errors.append(str(error)))
+    yield page
+    context.close()
+    assert watch.errors == [], f"script errors on the page: {watch.errors}"
+    foreign = {urlsplit(url).hostname for url in watch.external} - {TILE_HOST}
+    assert not foreign, f"the page loaded from other sites (only tiles may): {foreign}"

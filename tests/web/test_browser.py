@@ -1,0 +1,197 @@
+"""The pages in real headless Chromium: map, card, filters, language, sign-in and keeping a
+station current. Expected texts come from the catalogs, so rewording a string keeps tests valid."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from gigcity.geo.coords import wgs84_to_gcj02
+from gigcity.i18n import translations
+from web.web_support import STAFF_BEDS, Demo
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+# A marker whose centre is not covered by another marker: clicking there hits it.
+TOPMOST_MARKER = """() => {
+  for (const el of document.querySelectorAll('#map path.place-marker')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.top < 120 || r.bottom > window.innerHeight - 120) continue;
+    if (document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === el) return el.dataset.placeId;
+  }
+  return null;
+}"""
+
+
+def zh(message: str) -> str:
+    return translations("zh_CN", "web").gettext(message)
+
+
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def open_map(page: Page, path: str = "/") -> None:
+    page.goto(path)
+    page.wait_for_selector("#map[data-state=ready]")
+
+
+def markers(page: Page) -> int:
+    return page.locator("#map path.place-marker").count()
+
+
+def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    dx = (a[0] - b[0]) * 111_320 * math.cos(math.radians(a[1]))
+    dy = (a[1] - b[1]) * 110_540
+    return math.hypot(dx, dy)
+
+
+def sign_in(page: Page, username: str, password: str, path: str = "/manage") -> None:
+    """Go to a page that needs an account, get sent to /login, sign in, come back."""
+    page.goto(path)
+    page.wait_for_url(lambda url: urlsplit(url).path == "/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(lambda url: urlsplit(url).path == urlsplit(path).path)
+
+
+def token_of(page: Page) -> str:
+    token: str = page.evaluate("JSON.parse(localStorage.getItem('gigcity.token')).token")
+    return token
+
+
+def test_markers_render_and_a_chosen_one_opens_its_card_with_amap_in_gcj02(page: Page) -> None:
+    open_map(page)
+    assert markers(page) > 50
+    place_id = page.evaluate(TOPMOST_MARKER)
+    assert place_id is not None, "no marker is clickable"
+
+    page.click(f"#map path.place-marker[data-place-id='{place_id}']")
+
+    card = page.locator("#card")
+    expect(card).to_be_visible()
+    place = page.request.get(f"/api/places/{place_id}").json()
+    expect(card.locator("h2")).to_have_text(place["name"])
+    amap = card.locator("a.amap-ride")
+    expect(amap).to_have_text(zh("Navigate with Amap (ride)"))
+    query = parse_qs(urlsplit(amap.get_attribute("href") or "").query)
+    lon, lat, name = query["to"][0].split(",", 2)
+    expected = wgs84_to_gcj02(place["lon"], place["lat"])
+    assert (float(lon), float(lat)) == pytest.approx(expected, abs=2e-6)
+    # GCJ-02 is offset from WGS-84 by some hundreds of metres in Shanghai.
+    assert 300 < metres_between((float(lon), float(lat)), (place["lon"], place["lat"])) < 800
+    assert name == place["name"]
+    assert query["mode"] == ["ride"]
+    assert "mode=walk" in (card.locator("a.amap-walk").get_attribute("href") or "")
+    assert (card.locator("a.geo-link").get_attribute("href") or "").startswith("geo:")
+    assert "openstreetmap.org" in (card.locator("a.osm-link").get_attribute("href") or "")
+    expect(card.locator(".status-line .badge").first).to_have_text(
+        zh("Open now") if place["open_now"] else zh("Closed now")
+    )
+
+
+def test_an_amenity_filter_reduces_the_markers(page: Page) -> None:
+    open_map(page)
+    before = markers(page)
+
+    page.click("#amenity-chips [data-amenity=shower]")
+    page.wait_for_selector("#map[data-state=ready]")
+
+    after = markers(page)
+    assert 0 < after < before
+    shown = page.eval_on_selector_all(
+        "#map path.place-marker", "els => els.slice(0, 8).map(e => e.dataset.placeId)"
+    )
+    for place_id in shown:
+        assert page.request.get(f"/api/places/{place_id}").json()["amenities"]["shower"] is True
+
+
+def test_the_english_switch_changes_the_language_and_is_remembered(page: Page) -> None:
+    open_map(page)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("#nearest-button")).to_contain_text(zh("Nearest open now"))
+
+    page.click("#lang-switch")
+    page.wait_for_selector("html[lang=en]")
+    page.wait_for_selector("#map[data-state=ready]")
+
+    expect(page.locator("#nearest-button")).to_contain_text("Nearest open now")
+    expect(page.locator("#amenity-chips [data-amenity=drinking_water]")).to_have_text(
+        "Drinking water"
+    )
+    open_map(page, "/")  # no ?lang: the cookie remembers the choice
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#search-form button")).to_have_text("Search")
+
+
+def test_nearest_open_now_uses_the_position_or_else_the_map_centre(page: Page) -> None:
+    open_map(page)
+    page.click("#nearest-button")
+    expect(page.locator("#results-note")).to_have_text(
+        zh("Your position is not available; searching from the map centre.")
+    )
+
+    here = {"latitude": 31.2427, "longitude": 121.4269}
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation(here)
+    page.click("#results [data-close=results]")  # on a phone the list covers the button
+    page.click("#nearest-button")
+    expect(page.locator("#results-note")).to_have_text("")
+    expected = page.request.get(
+        f"/api/places/nearby?lat={here['latitude']}&lon={here['longitude']}&open_now=true&k=10"
+    ).json()
+    first = page.locator("#results-list .place-row").first
+    expect(first).to_have_attribute("data-place-id", str(expected[0]["id"]))
+    first.click()
+    expect(page.locator("#card h2")).to_have_text(expected[0]["name"])
+
+
+def test_staff_set_free_beds_and_the_change_shows_in_the_history(page: Page, demo: Demo) -> None:
+    sign_in(page, "staff", demo.password)
+    expect(page.locator("#editor")).to_be_visible()
+    beds = page.locator("#status-beds")
+    expect(beds).to_have_value(str(STAFF_BEDS.free))
+
+    beds.fill("1")
+    page.click("#status-form button[type=submit]")
+
+    expect(page.locator("#notice")).to_have_text(zh("Saved."))
+    newest = page.locator("#history-rows tr").first
+    expect(newest).to_contain_text(f"{STAFF_BEDS.free} → 1")
+    expect(newest).to_contain_text("staff")
+    expect(newest).to_contain_text(zh("Status update"))
+    assert demo.platform.places.get(demo.staff_station_id).amenities.beds == STAFF_BEDS.model_copy(
+        update={"free": 1}
+    )
+    # Put it back for other tests sharing the demo.
+    page.request.put(
+        f"/api/places/{demo.staff_station_id}/status",
+        headers={"Authorization": f"Bearer {token_of(page)}"},
+        data={"beds_free": STAFF_BEDS.free},
+    )
+
+
+def test_staff_cannot_change_another_station_and_are_told_why(page: Page, demo: Demo) -> None:
+    other = 1 if demo.staff_station_id != 1 else 3
+    version = demo.platform.places.get(other).version
+    sign_in(page, "staff", demo.password, f"/manage?place={other}")
+    expect(page.locator("#editor-warning")).to_be_visible()
+
+    with page.expect_response(lambda r: r.url.endswith(f"/api/places/{other}/status")) as answer:
+        page.check("#status-closed")
+        page.click("#status-form button[type=submit]")
+    assert answer.value.status == 403
+
+    detail = answer.value.json()["detail"]
+    expect(page.locator("#alert")).to_be_visible()
+    expect(page.locator("#alert")).to_have_text(detail)
+    assert demo.platform.places.get(other).version == version
