@@ -53,8 +53,6 @@ class StoredPlace(Protocol):
     lat: float
     subdistrict: str | None
     address: str | None
-    amenities: dict[str, Any]
-    hours: dict[str, Any]
     capacity: int | None
     operator: str | None
     contact: str | None
@@ -63,16 +61,25 @@ class StoredPlace(Protocol):
     updated_at: datetime
 
 
+def row_out(place: Place, district: District) -> PlaceOut:
+    """The public shape of a stored row."""
+    return place_out(
+        place,
+        district,
+        Amenities.model_validate(place.amenities or {}),
+        OpeningHours.model_validate(place.hours or {}),
+    )
+
+
 def place_out(
     place: StoredPlace,
     district: District,
+    amenities: Amenities,
+    hours: OpeningHours,
     *,
-    amenities: Amenities | None = None,
-    hours: OpeningHours | None = None,
     open_now: bool | None = None,
     distance_m: float | None = None,
 ) -> PlaceOut:
-    hours = hours if hours is not None else OpeningHours.model_validate(place.hours or {})
     sub = district.get(place.subdistrict) if place.subdistrict else None
     return PlaceOut(
         id=place.id,

@@ -19,7 +19,7 @@ from gigcity.services.accounts import Principal
 from gigcity.services.errors import Conflict, InvalidInput, NotFound
 from gigcity.services.places import access
 from gigcity.services.places.hours import OpeningHours
-from gigcity.services.places.records import apply_fields, place_out, snapshot
+from gigcity.services.places.records import apply_fields, row_out, snapshot
 from gigcity.services.places.schemas import (
     Amenities,
     Amenity,
@@ -169,13 +169,13 @@ class PlacesService:
                 .order_by(func.length(Place.name), Place.id)
                 .limit(limit)
             ).all()
-            outs = [place_out(r, self.district) for r in rows]
+            outs = [row_out(r, self.district) for r in rows]
         return [o.model_copy(update={"open_now": o.hours.is_open(when)}) for o in outs]
 
     def get(self, place_id: int) -> PlaceOut:
         with self.factory() as session:
             place = self._load(session, place_id)
-            out = place_out(place, self.district)
+            out = row_out(place, self.district)
         return out.model_copy(update={"open_now": out.hours.is_open(self.local_time(None))})
 
     def count(self) -> int:
@@ -235,7 +235,7 @@ class PlacesService:
                     external_id=data.external_id,
                 )
             place = self.create_in(session, principal, data)
-            out = place_out(place, self.district)
+            out = row_out(place, self.district)
         self.index.mark_dirty()
         return out
 
@@ -280,7 +280,7 @@ class PlacesService:
                     N_("The change is not valid: {reason}."), reason=str(exc)
                 ) from exc
             self.update_in(session, principal, place, changes)
-            out = place_out(place, self.district)
+            out = row_out(place, self.district)
         self.index.mark_dirty()
         return out
 
@@ -312,7 +312,7 @@ class PlacesService:
             if not changes:
                 raise InvalidInput(N_("Nothing to change: give closed_today, beds_free or hours."))
             self.update_in(session, principal, place, changes, action="status")
-            out = place_out(place, self.district)
+            out = row_out(place, self.district)
         self.index.mark_dirty()
         return out.model_copy(update={"open_now": out.hours.is_open(self.local_time(None))})
 

@@ -20,7 +20,7 @@ from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
 from gigcity.services.errors import InvalidInput
 from gigcity.services.places import access
-from gigcity.services.places.records import place_out, snapshot
+from gigcity.services.places.records import row_out, snapshot
 from gigcity.services.places.schemas import Amenities, Amenity, PlaceCreate
 from gigcity.services.places.service import PlacesService
 
@@ -62,7 +62,7 @@ def export_geojson(service: PlacesService) -> dict[str, Any]:
         rows = session.scalars(select(Place).order_by(Place.id)).all()
         features = []
         for row in rows:
-            out = place_out(row, service.district)
+            out = row_out(row, service.district)
             props = out.model_dump(
                 mode="json", exclude={"lon", "lat", "navigation", "open_now", "distance_m"}
             )
