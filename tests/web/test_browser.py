@@ -195,3 +195,29 @@ def test_staff_cannot_change_another_station_and_are_told_why(page: Page, demo: 
     expect(page.locator("#alert")).to_be_visible()
     expect(page.locator("#alert")).to_have_text(detail)
     assert demo.platform.places.get(other).version == version
+
+
+def test_officers_list_the_points_of_their_sub_district(page: Page, demo: Demo) -> None:
+    district = demo.platform.district
+    everything = demo.platform.places.in_bbox(district.bbox, limit=5000)
+    theirs = [p for p in everything if p.subdistrict == demo.officer_subdistrict]
+    assert 0 < len(theirs) < len(everything)
+
+    sign_in(page, "officer", demo.password)
+
+    rows = page.locator("#point-list .place-row")
+    expect(rows).to_have_count(min(len(theirs), 200))
+    shown = {int(i) for i in rows.evaluate_all("els => els.map(e => e.dataset.placeId)")}
+    assert shown <= {p.id for p in theirs}
+    rows.first.click()
+    expect(page.locator("#editor")).to_be_visible()
+    expect(page.locator("#f-name")).to_be_disabled()  # registry facts stay with admins
+    expect(page.locator("#f-contact")).to_be_enabled()
+
+
+def test_riders_are_told_they_cannot_manage_points(page: Page, demo: Demo) -> None:
+    sign_in(page, "rider", demo.password)
+    expect(page.locator("#notice")).to_have_text(
+        zh("Your account cannot change service points. The map is open to everyone.")
+    )
+    expect(page.locator("#editor")).to_be_hidden()
