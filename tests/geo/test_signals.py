@@ -166,3 +166,35 @@ def test_fixed_time_plans_give_exact_waits(timing: SignalTiming) -> None:
     assert fixed.wait_s(0, MAJOR, T0.timestamp())[1] is True
     assert fixed.wait_s(1, MAJOR, T0.timestamp())[1] is False
     assert (T0 + timedelta(seconds=1)).tzinfo is UTC
+
+
+def test_arrival_spread_blends_from_exact_to_expected(timing: SignalTiming) -> None:
+    signal_id, junction = next(iter(timing.junction_of_signal.items()))
+    live, _ = apply_phase_feed(
+        timing, _feed({"signal_id": signal_id, "state": "red", "remaining_s": 30})
+    )
+    t = T0.timestamp()
+    plan = timing.plans[junction]
+    assert live.wait_s(junction, MAJOR, t, spread_s=0.0) == (30, True)
+    assert live.wait_s(junction, MAJOR, t, spread_s=0.01)[0] == pytest.approx(30, abs=0.05)
+    # An arrival uncertain by many cycles knows no more than a random arrival.
+    blurred, known = live.wait_s(junction, MAJOR, t, spread_s=5 * plan.cycle_s)
+    assert known
+    assert blurred == pytest.approx(plan.expected_wait_s(MAJOR), rel=0.1)
+    # Without a known phase the spread changes nothing.
+    assert timing.wait_s(junction, MAJOR, t, spread_s=20) == (plan.expected_wait_s(MAJOR), False)
+
+
+@given(
+    plan=plans,
+    approach=st.sampled_from([MAJOR, MINOR]),
+    t=st.floats(0, 1e6),
+    spread=st.floats(0, 400),
+)
+def test_blurred_wait_stays_within_the_red(
+    plan: SignalPlan, approach: int, t: float, spread: float
+) -> None:
+    timing = SignalTiming((plan.model_copy(update={"offset_s": 17.0}),), {1: 0})
+    wait, known = timing.wait_s(0, approach, t, spread)
+    assert known
+    assert -1e-9 <= wait <= plan.red_s(approach) + 1e-9

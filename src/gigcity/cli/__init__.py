@@ -14,10 +14,12 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each command group lives in its own module and adds itself to `app`.
-    from gigcity.cli import platform  # noqa: F401  (serve, seed, db, places)
-    from gigcity.cli import rules  # noqa: F401  (rules validate/show/diff/quote)
-    from gigcity.cli import streets  # noqa: F401  (streets import/list/route/closures)
-    from gigcity.cli import sim  # noqa: F401  (validate, simulate, bench mdrp)
+    from gigcity.cli import (
+        platform,  # noqa: F401  (serve, seed, db, places)
+        rules,  # noqa: F401  (rules validate/show/diff/quote)
+        sim,  # noqa: F401  (validate, simulate, bench mdrp)
+        streets,  # noqa: F401  (streets import/list/route/closures)
+    )
 
 
 _register()

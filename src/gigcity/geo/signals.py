@@ -29,6 +29,10 @@ _APPROACH_CODE: dict[str, int] = {"major": 0, "minor": 1}
 
 MIN_GREEN_S = 5.0
 
+_CYCLE_POINTS = 96  # where in the cycle a blurred arrival is evaluated
+_CYCLE_GRID = (np.arange(_CYCLE_POINTS) + 0.5) / _CYCLE_POINTS
+_WRAPS = np.arange(-2, 3)[:, None]  # the normal wrapped onto the cycle, +-2 turns
+
 # Assumed cycle lengths by the junction's most important road. Arterial cycles in Chinese
 # cities run ~120-135 s (Beijing, 2019); smaller crossings cycle faster.
 DEFAULT_CYCLE_S: dict[RoadClass, float] = {
@@ -100,6 +104,26 @@ class SignalPlan(BaseModel):
                 f"remaining_s {remaining_s:g} exceeds the {self.cycle_s - green:g} s red"
             )
         return (start - remaining_s) % self.cycle_s
+
+
+def _blurred_wait_s(
+    plan: SignalPlan, approach: int, arrival_s: float, offset_s: float, spread_s: float
+) -> float:
+    """Mean wait for an arrival ~ Normal(arrival_s, spread_s), spread below half a cycle.
+
+    The wait is a sawtooth over the cycle, so it is averaged over evenly spaced points of
+    the cycle weighted by the normal wrapped onto it (a few quadrature nodes would alias).
+    """
+    cycle = plan.cycle_s
+    if spread_s < cycle / _CYCLE_POINTS:
+        return plan.wait_s(approach, arrival_s, offset_s)
+    start, green = plan.green_window(approach)
+    positions = _CYCLE_GRID * cycle  # seconds after this approach's green starts
+    waits = np.where(positions < green, 0.0, cycle - positions)
+    predicted = (arrival_s - offset_s - start) % cycle
+    offsets = (positions - predicted)[None, :] + _WRAPS * cycle
+    weights = np.exp(-0.5 * (offsets / spread_s) ** 2).sum(axis=0)
+    return float(np.dot(weights, waits) / weights.sum())
 
 
 def default_plan(major: RoadClass, minor: RoadClass) -> SignalPlan:
@@ -201,8 +225,15 @@ class SignalTiming:
             updated[junction] = plan
         return SignalTiming(tuple(updated), self.junction_of_signal, self.live)
 
-    def wait_s(self, junction: int, approach: int, arrival_s: float) -> tuple[float, bool]:
-        """(seconds waited, whether that is exact rather than expected) at UNIX `arrival_s`."""
+    def wait_s(
+        self, junction: int, approach: int, arrival_s: float, spread_s: float = 0.0
+    ) -> tuple[float, bool]:
+        """(seconds waited, whether the phase is known rather than expected) at UNIX `arrival_s`.
+
+        With a known phase and `spread_s` > 0 the wait is averaged over a normal arrival time
+        (mean `arrival_s`, standard deviation `spread_s`): a far-off signal's phase at the
+        rider's actual arrival is uncertain even when its cycle is known exactly.
+        """
         live = self.live.get(junction)
         if live is not None and live.covers(arrival_s):
             plan, offset = live.plan, live.plan.offset_s
@@ -211,7 +242,12 @@ class SignalTiming:
             offset = plan.offset_s
         if offset is None:
             return plan.expected_wait_s(approach), False
-        return plan.wait_s(approach, arrival_s, offset), True
+        if spread_s <= 0.0:
+            return plan.wait_s(approach, arrival_s, offset), True
+        if spread_s >= plan.cycle_s / 2:
+            # A normal this wide, wrapped onto the cycle, is uniform to within 1 %.
+            return plan.expected_wait_s(approach), True
+        return _blurred_wait_s(plan, approach, arrival_s, offset, spread_s), True
 
     def expected_wait_by_arc(self, graph: StreetGraph) -> NDArray[np.float64]:
         """Planned expected wait per arc (0 where an arc waits at no signal): routing weights."""

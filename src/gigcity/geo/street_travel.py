@@ -9,6 +9,12 @@ known phase (live feed or fixed-time plan) costs its exact wait at the predicted
 Clock: `depart_s` arguments are seconds after `clock_origin_s` (a UNIX time; 0 by default,
 so plain UNIX seconds). The simulator passes its day start as the origin.
 
+With `arrival_spread` > 0 (e.g. 0.1: a rider's arrival varies by about 10 % of the time
+ridden so far), a known phase gives the wait averaged over that uncertain arrival instead
+of the wait at the single predicted instant. That is the mean wait, so it cuts the worst
+errors (p90) but raises the mean absolute error, which the single-instant wait (the
+likeliest outcome) keeps lower: see benchmarks/streets_eta_quality.py. Off by default.
+
 `travel_seconds_many` answers from the same routes' expected times in one CCH sweep; it
 does not walk live phases. Without live phases or fixed-time plans it agrees with
 `travel_seconds` (to rounding of a millisecond per arc).
@@ -147,7 +153,11 @@ class StreetTravel:
         engine: Engine = "auto",
         clock_origin_s: float = 0.0,
         cache_dir: Path | None = None,
+        arrival_spread: float = 0.0,
     ) -> None:
+        if not 0.0 <= arrival_spread <= 1.0:
+            raise ValueError(f"arrival_spread must be within 0..1, got {arrival_spread}")
+        self.arrival_spread = arrival_spread
         self.profile = profile or EbikeProfile()
         self.timing = timing or SignalTiming.defaults_for(graph)
         self.closures: tuple[Closure, ...] = tuple(closures)
@@ -166,6 +176,7 @@ class StreetTravel:
         clone.timing = timing or self.timing
         clone.closures = tuple(self.closures if closures is None else closures)
         clone.clock_origin_s = self.clock_origin_s
+        clone.arrival_spread = self.arrival_spread
         clone._prepared = self._prepared
         if clone.timing.plans_key() != self.timing.plans_key():
             raise ValueError("new signal plans change routing weights: build a new StreetTravel")
@@ -293,7 +304,7 @@ class StreetTravel:
             arrivals = clock + riding[at_signal] + (np.cumsum(waits) - waits)
         else:
             waits, arrivals, exact = self._walk_signals(
-                junctions, graph.arc_approach[signal_arcs], clock + riding[at_signal]
+                junctions, graph.arc_approach[signal_arcs], clock + riding[at_signal], depart_unix
             )
         access_m = source_m + target_m
         return StreetRoute(
@@ -321,8 +332,10 @@ class StreetTravel:
         junctions: NDArray[np.int64],
         approaches: NDArray[np.int8],
         arrivals_without_waiting: NDArray[np.float64],
+        depart_unix: float,
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-        """Waits in order: each wait delays the arrival at every later signal."""
+        """Waits in order: each wait delays the arrival at every later signal. With an
+        arrival spread, the uncertainty of each arrival grows with the time ridden so far."""
         count = len(junctions)
         waits, arrivals = np.zeros(count), np.zeros(count)
         exact = np.zeros(count, dtype=bool)
@@ -336,7 +349,8 @@ class StreetTravel:
             )
         ):
             arrival = riding_arrival + waited
-            wait, exact[i] = self.timing.wait_s(junction, approach, arrival)
+            spread = self.arrival_spread * (riding_arrival - depart_unix)
+            wait, exact[i] = self.timing.wait_s(junction, approach, arrival, spread)
             waits[i], arrivals[i] = wait, arrival
             waited += wait
         return waits, arrivals, exact
