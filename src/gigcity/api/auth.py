@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from pydantic import BaseModel, ConfigDict, Field
 
-from gigcity.api.deps import Admin, AnyAccount, PlatformDep, PublicCaller
+from gigcity.api.deps import Admin, AnyAccount, PlatformDep, PublicCaller, RowId
 from gigcity.services.accounts import AccountCreate, AccountOut, ApiKeyOut, Role, TokenOut
 
 router = APIRouter(prefix="/api", tags=["accounts"])
@@ -49,7 +49,7 @@ def list_accounts(
     summary="Read an account",
     description="Riders, staff and officers may read only their own account.",
 )
-def get_account(platform: PlatformDep, caller: AnyAccount, account_id: int) -> AccountOut:
+def get_account(platform: PlatformDep, caller: AnyAccount, account_id: RowId) -> AccountOut:
     return platform.accounts.get(caller, account_id)
 
 
@@ -63,7 +63,9 @@ class ActiveIn(BaseModel):
     response_model=AccountOut,
     summary="(De)activate an account",
 )
-def set_active(platform: PlatformDep, caller: Admin, account_id: int, body: ActiveIn) -> AccountOut:
+def set_active(
+    platform: PlatformDep, caller: Admin, account_id: RowId, body: ActiveIn
+) -> AccountOut:
     return platform.accounts.set_active(caller, account_id, body.active)
 
 
@@ -86,7 +88,7 @@ def list_api_keys(platform: PlatformDep, caller: Admin) -> list[ApiKeyOut]:
 
 
 @router.delete("/api-keys/{key_id:int}", response_model=ApiKeyOut, summary="Revoke an API key")
-def revoke_api_key(platform: PlatformDep, caller: Admin, key_id: int) -> ApiKeyOut:
+def revoke_api_key(platform: PlatformDep, caller: Admin, key_id: RowId) -> ApiKeyOut:
     return platform.accounts.revoke_api_key(caller, key_id)
 
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Forbidden, NotAuthenticated
 from gigcity.services.platform import Platform
+
+# Ids in paths: positive and within a 32-bit integer column, so huge numbers are a 422.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="Row id")]
 
 bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)

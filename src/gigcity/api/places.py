@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
-from gigcity.api.deps import Admin, PlaceKeeper, PlatformDep, PublicCaller
+from gigcity.api.deps import Admin, PlaceKeeper, PlatformDep, PublicCaller, RowId
 from gigcity.api.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.errors import InvalidInput
@@ -216,7 +216,7 @@ async def import_places(
 
 
 @router.get("/{place_id:int}", response_model=PlaceOut, summary="One service point")
-def get_place(platform: PlatformDep, _: PublicCaller, place_id: int) -> PlaceOut:
+def get_place(platform: PlatformDep, _: PublicCaller, place_id: RowId) -> PlaceOut:
     return platform.places.get(place_id)
 
 
@@ -227,7 +227,7 @@ def create_place(platform: PlatformDep, caller: Admin, body: PlaceCreate) -> Pla
 
 @router.patch("/{place_id:int}", response_model=PlaceOut, summary="Change a service point")
 def update_place(
-    platform: PlatformDep, caller: PlaceKeeper, place_id: int, body: PlaceUpdate
+    platform: PlatformDep, caller: PlaceKeeper, place_id: RowId, body: PlaceUpdate
 ) -> PlaceOut:
     """Admins may change anything; staff (own station) and officers (own sub-district) may
     change hours, amenities, capacity, contact, address, operator and notes. Send `version`
@@ -239,13 +239,13 @@ def update_place(
     "/{place_id:int}/status", response_model=PlaceOut, summary="Closed today, free beds, hours"
 )
 def set_status(
-    platform: PlatformDep, caller: PlaceKeeper, place_id: int, body: PlaceStatus
+    platform: PlatformDep, caller: PlaceKeeper, place_id: RowId, body: PlaceStatus
 ) -> PlaceOut:
     return platform.places.set_status(caller, place_id, body)
 
 
 @router.delete("/{place_id:int}", status_code=204, summary="Remove a service point")
-def delete_place(platform: PlatformDep, caller: Admin, place_id: int) -> Response:
+def delete_place(platform: PlatformDep, caller: Admin, place_id: RowId) -> Response:
     platform.places.delete(caller, place_id)
     return Response(status_code=204)
 
@@ -253,6 +253,6 @@ def delete_place(platform: PlatformDep, caller: Admin, place_id: int) -> Respons
 @router.get(
     "/{place_id:int}/audit", response_model=list[AuditEntry], summary="Change history of a point"
 )
-def audit(platform: PlatformDep, caller: PlaceKeeper, place_id: int) -> list[AuditEntry]:
+def audit(platform: PlatformDep, caller: PlaceKeeper, place_id: RowId) -> list[AuditEntry]:
     """Who changed what and when, newest first, with the values before and after."""
     return platform.places.audit(caller, place_id)

@@ -33,6 +33,8 @@ def set_password_hash_costs(time_cost: int, memory_cost_kib: int) -> None:
     global _hasher, _DUMMY_HASH
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=1)
     _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
 API_KEY_PREFIX = "gck_"
 
 
@@ -74,7 +76,9 @@ class AccountCreate(BaseModel):
     role: Role
     worker_type: WorkerType | None = None
     phone: Annotated[str, Field(max_length=32)] | None = None
-    station_id: int | None = Field(default=None, description="Required for station staff.")
+    station_id: int | None = Field(
+        default=None, ge=1, le=2_147_483_647, description="Required for station staff."
+    )
     subdistrict: str | None = Field(default=None, description="Required for grid officers.")
 
 
