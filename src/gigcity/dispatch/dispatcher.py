@@ -469,13 +469,16 @@ class Dispatcher:
         return tuple(assignments), dropped
 
     def _blocks(self, epoch: _Epoch) -> tuple[Block, ...]:
+        """Couriers the rules kept from a job they could otherwise have done, with the rule."""
         if isinstance(self.policy, Unconstrained):
             return ()
         blocked = (epoch.pickup <= epoch.shift_end[None, :]) & (epoch.end > epoch.deadline[None, :])
         blocks: list[Block] = []
         for col in np.flatnonzero(blocked.any(axis=0)):
             courier = epoch.couriers[int(col)]
-            window = self.policy.work_window(courier, float(epoch.start[col]))
-            if window.reason is not None:
-                blocks.append(Block(courier.id, window.reason))
+            start = float(epoch.start[col])
+            shortest = float(np.min(np.where(blocked[:, col], epoch.end[:, col], np.inf))) - start
+            verdict = self.policy.may_assign(courier, start, shortest)
+            if not verdict.ok and verdict.reason is not None:
+                blocks.append(Block(courier.id, verdict.reason))
         return tuple(blocks)

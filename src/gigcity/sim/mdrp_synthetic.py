@@ -21,6 +21,7 @@ def generate_instance(
     day_min: int = 300,
     size_m: int = 8000,
     metres_per_minute: float = 320.0,
+    shift_min: tuple[int, int] = (60, 240),
     name: str | None = None,
 ) -> Instance:
     """A random but reproducible instance (all times whole minutes, coordinates whole metres)."""
@@ -59,7 +60,7 @@ def generate_instance(
 
     courier_list: list[Courier] = []
     for i in range(couriers):
-        length = int(rng.integers(60, 241))
+        length = int(rng.integers(shift_min[0], shift_min[1] + 1))
         on = int(rng.integers(0, max(day_min - length, 0) + 1))
         x, y = rng.uniform(0, size_m, size=2).round()
         courier_list.append(
