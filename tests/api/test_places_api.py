@@ -287,3 +287,47 @@ def test_meta_labels_follow_the_language(client: TestClient) -> None:
     assert {k["code"]: k["label"] for k in zh["kinds"]}["driver_home"] == "司机之家"
     assert {k["code"]: k["label"] for k in en["kinds"]}["driver_home"] == "Driver home"
     assert {a["code"]: a["label"] for a in zh["amenities"]}["tyre_pump"] == "打气筒"
+
+
+def test_changing_hours_as_text_keeps_closed_today(client: TestClient, world: World) -> None:
+    staff = token(client, "staff")
+    client.put(f"/api/places/{world.station_id}/status", json={"closed_today": True}, headers=staff)
+    r = client.patch(
+        f"/api/places/{world.station_id}", json={"hours": "06:00-23:00"}, headers=staff
+    )
+    assert r.json()["hours_text"] == "Mo-Su 06:00-23:00"
+    assert len(r.json()["hours"]["exceptions"]) == 1
+    assert r.json()["updated_at"].endswith(("Z", "+00:00"))
+
+
+def test_timestamps_carry_a_time_zone(client: TestClient, world: World) -> None:
+    me = client.get("/api/me", headers=token(client, "rider")).json()
+    assert me["created_at"].endswith(("Z", "+00:00"))
+    assert client.get(f"/api/places/{world.home_id}").json()["updated_at"].endswith(("Z", "+00:00"))
+
+
+def test_listing_by_subdistrict_and_compact_markers(client: TestClient, world: World) -> None:
+    wanli = client.get("/api/places", params={"subdistrict": "wanli"}).json()
+    assert {p["name"] for p in wanli} == {"万里驿站", "万里司机之家"}
+    assert client.get("/api/places", params={"subdistrict": "atlantis"}).status_code == 422
+    assert client.get("/api/places").status_code == 422  # neither bbox nor sub-district
+    m = client.get(
+        "/api/places/markers", params={"bbox": "121.3,31.2,121.5,31.3", "kind": "driver_home"}
+    ).json()
+    assert m["total"] == 1
+    assert m["truncated"] is False
+    assert m["markers"][0][:4] == [world.home_id, 121.401, 31.272, "driver_home"]
+    thin = client.get(
+        "/api/places/markers", params={"bbox": "121.3,31.2,121.5,31.3", "limit": 2}
+    ).json()
+    assert thin["total"] == 3
+    assert thin["truncated"] is True
+    assert len(thin["markers"]) == 2
+
+
+def test_large_answers_are_gzip_compressed(client: TestClient, world: World) -> None:
+    r = client.get("/api/places/export.geojson", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200
+    small = client.get("/api/places/meta", headers={"Accept-Encoding": "gzip"})
+    assert r.headers.get("content-encoding") == "gzip" or len(r.content) < 2048
+    assert small.status_code == 200

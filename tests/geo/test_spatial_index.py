@@ -32,7 +32,9 @@ def _brute(lons, lats, masks, lon, lat, k, radius, mask, accept):  # type: ignor
     mask=st.sampled_from([0, 1, 2, 3, 8]),
     odd_only=st.booleans(),
 )
-def test_nearest_equals_brute_force(n: int, seed: int, k: int, radius: float | None, mask: int, odd_only: bool) -> None:
+def test_nearest_equals_brute_force(
+    n: int, seed: int, k: int, radius: float | None, mask: int, odd_only: bool
+) -> None:
     rng = np.random.default_rng(seed)
     lons = LON0 + rng.uniform(-0.05, 0.05, n)
     lats = LAT0 + rng.uniform(-0.04, 0.04, n)
@@ -40,7 +42,10 @@ def test_nearest_equals_brute_force(n: int, seed: int, k: int, radius: float | N
     index = PointIndex(lons, lats, masks)
     accept = (lambda i: i % 2 == 1) if odd_only else None
     qlon, qlat = LON0 + rng.uniform(-0.05, 0.05), LAT0 + rng.uniform(-0.04, 0.04)
-    got = [h.index for h in index.nearest(qlon, qlat, k, radius_m=radius, required_mask=mask, accept=accept)]
+    got = [
+        h.index
+        for h in index.nearest(qlon, qlat, k, radius_m=radius, required_mask=mask, accept=accept)
+    ]
     want = _brute(lons, lats, masks, qlon, qlat, k, radius, mask, accept)
     # Equal distances may tie; compare the distances, not the order of ties.
     dist = lambda ids: [round(haversine_m(qlon, qlat, lons[i], lats[i]), 6) for i in ids]  # noqa: E731
@@ -61,3 +66,18 @@ def test_empty_and_rare_filters() -> None:
     index = PointIndex(np.array([LON0, LON0 + 0.01]), np.array([LAT0, LAT0]), np.array([0, 4]))
     assert [h.index for h in index.nearest(LON0, LAT0, 5, required_mask=4)] == [1]
     assert index.nearest(LON0, LAT0, 5, required_mask=8) == []
+
+
+def test_spread_thins_evenly_and_keeps_a_subset() -> None:
+    rng = np.random.default_rng(3)
+    # A dense cluster and a sparse spread: thinning must not keep only the cluster.
+    lons = np.r_[LON0 + rng.normal(0, 0.0005, 900), LON0 + rng.uniform(-0.05, 0.05, 100)]
+    lats = np.r_[LAT0 + rng.normal(0, 0.0005, 900), LAT0 + rng.uniform(-0.05, 0.05, 100)]
+    index = PointIndex(lons, lats)
+    positions = np.arange(1000)
+    kept = index.spread(positions, 100)
+    assert len(kept) == 100
+    assert len(set(kept.tolist())) == 100
+    assert set(kept.tolist()) <= set(positions.tolist())
+    assert (kept >= 900).sum() > 30  # the sparse points are well represented
+    assert list(index.spread(positions[:50], 100)) == list(range(50))

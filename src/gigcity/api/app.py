@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.dependencies.models import Dependant
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 
 from gigcity import __version__
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     )
     app.state.settings = settings
     app.state.platform = platform
+    # Map layers and exports are large JSON; compress them (small answers are left alone).
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
     problems.install(app)
     for router in (auth.router, district.router, places.router):
         app.include_router(_state_access(router))

@@ -19,6 +19,7 @@ from gigcity.services.places import (
     Amenity,
     AuditEntry,
     ImportReport,
+    Markers,
     PlaceCreate,
     PlaceKind,
     PlaceOut,
@@ -100,16 +101,9 @@ def nearby(
     )
 
 
-@router.get("", response_model=list[PlaceOut], summary="Service points in a bounding box")
-def in_bbox(
-    platform: PlatformDep,
-    _: PublicCaller,
-    bbox: Annotated[str, Query(description="min_lon,min_lat,max_lon,max_lat (WGS-84)")],
-    amenity: AmenityQuery = None,
-    kind: KindQuery = None,
-    at: Annotated[datetime | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> list[PlaceOut]:
+def _bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
     try:
         parts = [float(p) for p in bbox.split(",")]
     except ValueError:
@@ -118,10 +112,56 @@ def in_bbox(
         raise InvalidInput(
             N_("The bbox must be four numbers: min_lon,min_lat,max_lon,max_lat."), field="bbox"
         )
+    return (parts[0], parts[1], parts[2], parts[3])
+
+
+BboxQuery = Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat (WGS-84)")]
+SubdistrictQuery = Annotated[
+    str | None, Query(max_length=64, description="Only this sub-district (code, e.g. wanli).")
+]
+
+
+@router.get("", response_model=list[PlaceOut], summary="Service points in a box or sub-district")
+def in_bbox(
+    platform: PlatformDep,
+    _: PublicCaller,
+    bbox: BboxQuery = None,
+    subdistrict: SubdistrictQuery = None,
+    amenity: AmenityQuery = None,
+    kind: KindQuery = None,
+    at: Annotated[datetime | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> list[PlaceOut]:
+    """Give a `bbox`, a `subdistrict`, or both. Over `limit`, the answer is an even spread
+    over the area."""
     return platform.places.in_bbox(
-        (parts[0], parts[1], parts[2], parts[3]),
+        _bbox(bbox),
         amenities=_amenities(amenity),
         kinds=_kinds(kind),
+        subdistrict=subdistrict,
+        open_at=at,
+        limit=limit,
+    )
+
+
+@router.get("/markers", response_model=Markers, summary="Compact map markers")
+def markers(
+    platform: PlatformDep,
+    _: PublicCaller,
+    bbox: BboxQuery = None,
+    subdistrict: SubdistrictQuery = None,
+    amenity: AmenityQuery = None,
+    kind: KindQuery = None,
+    at: Annotated[datetime | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 5000,
+) -> Markers:
+    """`[id, lon, lat, kind, open_now]` per point, for drawing many points; `truncated` says
+    the points were thinned to an even spread of `limit`."""
+    return platform.places.markers(
+        _bbox(bbox),
+        amenities=_amenities(amenity),
+        kinds=_kinds(kind),
+        subdistrict=subdistrict,
         open_at=at,
         limit=limit,
     )

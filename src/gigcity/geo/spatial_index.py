@@ -135,3 +135,23 @@ class PointIndex:
         if required_mask:
             inside &= (self.masks & required_mask) == required_mask
         return np.flatnonzero(inside)
+
+    def spread(self, positions: NDArray[np.intp], limit: int) -> NDArray[np.intp]:
+        """At most `limit` of `positions`, spread evenly over their area (grid thinning):
+        the first point of each grid cell, then more cell by cell until `limit`."""
+        if len(positions) <= limit:
+            return positions
+        xy = self._xy[positions]
+        lo, hi = xy.min(axis=0), xy.max(axis=0)
+        side = max(1, int(np.ceil(np.sqrt(limit))))
+        cells = np.minimum(
+            ((xy - lo) / np.maximum(hi - lo, 1e-9) * side).astype(np.int64), side - 1
+        )
+        cell_id = cells[:, 0] * side + cells[:, 1]
+        order = np.lexsort((positions, cell_id))
+        sorted_cells = cell_id[order]
+        # rank of each point within its cell: 0 for the first, 1 for the second, ...
+        starts = np.r_[0, np.flatnonzero(np.diff(sorted_cells)) + 1]
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        chosen = order[np.argsort(rank, kind="stable")[:limit]]
+        return np.sort(positions[chosen])

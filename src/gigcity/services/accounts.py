@@ -22,6 +22,7 @@ from gigcity.db.session import transaction
 from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
+from gigcity.services.types import UtcDatetime
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended costs
 # Verifying against this keeps the time of a failed login the same for unknown usernames.
@@ -92,7 +93,7 @@ class AccountOut(BaseModel):
     station_id: int | None
     subdistrict: str | None
     active: bool
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class TokenOut(BaseModel):
@@ -106,8 +107,8 @@ class ApiKeyOut(BaseModel):
     id: int
     name: str
     prefix: str
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: UtcDatetime
+    revoked_at: UtcDatetime | None
     key: str | None = Field(default=None, description="The secret, shown once at creation.")
 
 

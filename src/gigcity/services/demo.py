@@ -281,7 +281,7 @@ def bulk_insert_places(
     session: Session, district: District, places: list[PlaceCreate], actor: str
 ) -> int:
     """Insert many points at once (seeding, benchmarks), audited as one import each."""
-    from gigcity.services.places.records import apply_fields, snapshot
+    from gigcity.services.places.records import AUDITED_FIELDS, apply_fields, snapshot
 
     now = utcnow()
     rows = []
@@ -308,7 +308,7 @@ def bulk_insert_places(
             "action": "seed",
             "at": now,
             "before": None,
-            "after": {k: v for k, v in r.items() if k not in ("created_at", "updated_at")},
+            "after": {k: r[k] for k in AUDITED_FIELDS},
         }
         for r in rows
         if r["external_id"] in by_ext
@@ -328,10 +328,11 @@ def seed_demo(
             bulk_insert_places(
                 session, district, generate_places(district, count, seed), actor="seed"
             )
+        # Staff of a driver home with beds, so "free beds" can be kept current in the demo.
         station = session.scalar(
-            select(Place).where(Place.name.like("万有引力%"))
+            select(Place).where(Place.name == "居高司机之家")
         ) or session.scalar(
-            select(Place).where(Place.kind == PlaceKind.rider_station.value).order_by(Place.id)
+            select(Place).where(Place.kind == PlaceKind.driver_home.value).order_by(Place.id)
         )
         officer_sub = (
             station.subdistrict

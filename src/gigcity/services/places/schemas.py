@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from gigcity.i18n import N_
 from gigcity.services.places.hours import OpeningHours, parse_opening_hours
+from gigcity.services.types import UtcDatetime
 
 
 class PlaceKind(StrEnum):
@@ -236,7 +236,7 @@ class PlaceOut(PlaceBase):
     distance_m: float | None = None
     navigation: NavLinks
     version: int
-    updated_at: datetime
+    updated_at: UtcDatetime
 
 
 class AuditEntry(BaseModel):
@@ -244,7 +244,16 @@ class AuditEntry(BaseModel):
     place_id: int
     actor: str
     action: str
-    at: datetime
+    at: UtcDatetime
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     changed: list[str]
+
+
+class Markers(BaseModel):
+    """Points for a map layer: `[id, lon, lat, kind, open_now]` each, evenly spread when
+    there are more than asked for (`truncated`)."""
+
+    total: int
+    truncated: bool
+    markers: list[tuple[int, float, float, str, bool]]

@@ -93,6 +93,8 @@ class Snapshot:
         self.entries = entries
         self.ids = np.array(sorted(entries), dtype=np.int64)
         rows = [entries[int(i)].row for i in self.ids]
+        self.kinds = np.array([r.kind for r in rows], dtype=object)
+        self.subdistricts = np.array([r.subdistrict for r in rows], dtype=object)
         self.index = PointIndex(
             np.array([r.lon for r in rows], dtype=np.float64),
             np.array([r.lat for r in rows], dtype=np.float64),

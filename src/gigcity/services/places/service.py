@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +26,7 @@ from gigcity.services.places.schemas import (
     Amenities,
     Amenity,
     AuditEntry,
+    Markers,
     PlaceCreate,
     PlaceKind,
     PlaceOut,
@@ -31,7 +34,7 @@ from gigcity.services.places.schemas import (
     PlaceUpdate,
     mask_of,
 )
-from gigcity.services.places.search import PlaceIndex, bump_revision
+from gigcity.services.places.search import PlaceIndex, Snapshot, bump_revision
 
 MAX_K = 100
 MAX_RADIUS_M = 50_000.0
@@ -108,45 +111,94 @@ class PlacesService:
             results.append(entry.out(self.district).model_copy(update=update))
         return results
 
-    def in_bbox(
+    def _select(
         self,
-        bbox: tuple[float, float, float, float],
-        *,
-        amenities: Iterable[Amenity] = (),
-        kinds: Iterable[PlaceKind] = (),
-        open_at: datetime | None = None,
-        limit: int = 1000,
-    ) -> list[PlaceOut]:
-        min_lon, min_lat, max_lon, max_lat = bbox
-        for lon, lat in ((min_lon, min_lat), (max_lon, max_lat)):
-            try:
-                validate_lon_lat(lon, lat)
-            except ValueError as exc:
+        bbox: tuple[float, float, float, float] | None,
+        amenities: Iterable[Amenity],
+        kinds: Iterable[PlaceKind],
+        subdistrict: str | None,
+        limit: int,
+    ) -> tuple[Snapshot, NDArray[np.intp], int]:
+        """Positions of the matching points, spread evenly over the area when over `limit`."""
+        if bbox is None and subdistrict is None:
+            raise InvalidInput(N_("Give a bbox or a sub-district."), field="bbox")
+        if bbox is not None:
+            min_lon, min_lat, max_lon, max_lat = bbox
+            for lon, lat in ((min_lon, min_lat), (max_lon, max_lat)):
+                try:
+                    validate_lon_lat(lon, lat)
+                except ValueError as exc:
+                    raise InvalidInput(
+                        N_("The bbox is not valid: {reason}."), field="bbox", reason=str(exc)
+                    ) from exc
+            if min_lon > max_lon or min_lat > max_lat:
                 raise InvalidInput(
-                    N_("The bbox is not valid: {reason}."), field="bbox", reason=str(exc)
-                ) from exc
-        if min_lon > max_lon or min_lat > max_lat:
+                    N_("The bbox must be min_lon,min_lat,max_lon,max_lat with min below max."),
+                    field="bbox",
+                )
+        if subdistrict is not None and self.district.get(subdistrict) is None:
             raise InvalidInput(
-                N_("The bbox must be min_lon,min_lat,max_lon,max_lat with min below max."),
-                field="bbox",
+                N_("Unknown sub-district '{code}'; known: {codes}."),
+                field="subdistrict",
+                code=subdistrict,
+                codes=", ".join(s.code for s in self.district.subdistricts),
             )
         if not 1 <= limit <= MAX_BBOX_RESULTS:
             raise InvalidInput(
                 N_("limit must be between 1 and {max}."), field="limit", max=MAX_BBOX_RESULTS
             )
         snap = self.index.get()
+        box = bbox if bbox is not None else (-180.0, -90.0, 180.0, 90.0)
+        positions = snap.index.within_bbox(*box, required_mask=mask_of(list(amenities)))
+        kind_set = [k.value for k in kinds]
+        if kind_set:
+            positions = positions[np.isin(snap.kinds[positions], kind_set)]
+        if subdistrict is not None:
+            positions = positions[snap.subdistricts[positions] == subdistrict]
+        total = len(positions)
+        if total > limit:
+            positions = snap.index.spread(positions, limit)
+        return snap, positions, total
+
+    def in_bbox(
+        self,
+        bbox: tuple[float, float, float, float] | None,
+        *,
+        amenities: Iterable[Amenity] = (),
+        kinds: Iterable[PlaceKind] = (),
+        subdistrict: str | None = None,
+        open_at: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[PlaceOut]:
+        """Points in a box and/or a sub-district; over `limit`, an even spread of them."""
+        snap, positions, _ = self._select(bbox, amenities, kinds, subdistrict, limit)
         when = self.local_time(open_at)
-        kind_set = {PlaceKind(k_) for k_ in kinds}
         results = []
-        for position in snap.index.within_bbox(*bbox, required_mask=mask_of(list(amenities))):
+        for position in positions:
             entry = snap.entry_at(int(position))
-            if kind_set and entry.row.kind not in kind_set:
-                continue
             update = {"open_now": entry.hours.is_open(when)}
             results.append(entry.out(self.district).model_copy(update=update))
-            if len(results) >= limit:
-                break
         return results
+
+    def markers(
+        self,
+        bbox: tuple[float, float, float, float] | None,
+        *,
+        amenities: Iterable[Amenity] = (),
+        kinds: Iterable[PlaceKind] = (),
+        subdistrict: str | None = None,
+        open_at: datetime | None = None,
+        limit: int = 5000,
+    ) -> Markers:
+        """Compact markers for a map: [id, lon, lat, kind, open now] each."""
+        snap, positions, total = self._select(bbox, amenities, kinds, subdistrict, limit)
+        when = self.local_time(open_at)
+        rows = []
+        for position in positions:
+            entry = snap.entry_at(int(position))
+            r = entry.row
+            rows.append((r.id, r.lon, r.lat, r.kind, entry.hours.is_open(when)))
+        return Markers(total=total, truncated=total > len(rows), markers=rows)
 
     def search_text(self, query: str, *, limit: int = 20) -> list[PlaceOut]:
         """Points whose name or address contains `query` (case-insensitive), shortest names first."""
@@ -263,6 +315,8 @@ class PlacesService:
         with transaction(self.factory) as session:
             place = self._load(session, place_id)
             access.check_can_edit_fields(principal, place, set(changes))
+            if data.hours is not None:
+                changes["hours"] = _keep_exceptions(place, data.hours)
             if expected_version is not None and expected_version != place.version:
                 raise Conflict(
                     N_(
@@ -290,7 +344,8 @@ class PlacesService:
             place = self._load(session, place_id)
             access.check_can_keep(principal, place)
             changes: dict[str, Any] = {}
-            hours = status.hours or OpeningHours.model_validate(place.hours or {})
+            stored = OpeningHours.model_validate(place.hours or {})
+            hours = _keep_exceptions(place, status.hours) if status.hours else stored
             if status.closed_today is not None:
                 today = self.local_time(None).date()
                 hours = hours.with_closed_day(today, status.closed_today, status.closed_note)
@@ -346,7 +401,7 @@ class PlacesService:
                     place_id=r.place_id,
                     actor=r.actor,
                     action=r.action,
-                    at=r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC),
+                    at=r.at,
                     before=r.before,
                     after=r.after,
                     changed=sorted(
@@ -357,3 +412,12 @@ class PlacesService:
                 )
                 for r in rows
             ]
+
+
+def _keep_exceptions(place: Place, hours: OpeningHours) -> OpeningHours:
+    """New hours given without date exceptions keep the stored ones (e.g. "closed today"):
+    the text form of hours carries no exceptions, so an edit must not silently reopen."""
+    if hours.exceptions:
+        return hours
+    stored = OpeningHours.model_validate(place.hours or {})
+    return hours.model_copy(update={"exceptions": stored.exceptions})
