@@ -2,8 +2,8 @@
 
     python tools/i18n.py          # extract msgids, merge them into every .po, report gaps
 
-Source strings are English, marked with `N_()` (domain `messages`: api and services). The
-web domain's strings live in templates and are merged by the same script. Fill in new
+Source strings are English, marked with `N_()` (domain `messages`: api and services); the
+`web` domain's strings are the `_()` calls in the page templates. Fill in new
 `msgstr`s by hand; the test suite fails while any msgid lacks a translation.
 """
 
@@ -48,7 +48,11 @@ def merge(template: Catalog, po_path: Path, locale: str) -> list[str]:
 
 def main() -> int:
     template = extract_messages()
+    from gigcity.web.catalog import extract_template_messages
+
     missing = merge(template, LOCALES / "zh_CN" / "LC_MESSAGES" / "messages.po", "zh_CN")
+    web_po = LOCALES / "zh_CN" / "LC_MESSAGES" / "web.po"
+    missing += merge(extract_template_messages(), web_po, "zh_CN")
     for msgid in missing:
         print(f"untranslated: {msgid}")
     return 1 if missing else 0

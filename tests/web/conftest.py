@@ -3,6 +3,8 @@ and Debian's headless Chromium driven by Playwright (never `playwright install`)
 
 from __future__ import annotations
 
+import os
+
 import socket
 import threading
 import time
@@ -105,6 +107,8 @@ def live_server(demo: Demo) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
+        if os.environ.get("GIGCITY_REQUIRE_BROWSER") == "1":
+            pytest.fail("GIGCITY_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
         pytest.skip("Debian chromium not installed: apt-get install chromium")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
     with sync_api.sync_playwright() as playwright:
