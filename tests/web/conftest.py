@@ -4,7 +4,6 @@ and Debian's headless Chromium driven by Playwright (never `playwright install`)
 from __future__ import annotations
 
 import os
-
 import socket
 import threading
 import time
