@@ -242,3 +242,31 @@ def test_walking_signals_with_stale_live_phases_matches_the_expectation(
         assert walked.eta_s == pytest.approx(fast.eta_s)
         np.testing.assert_allclose(walked.signal_arrivals_unix_s, fast.signal_arrivals_unix_s)
         assert not walked.signal_exact.any()
+
+
+def test_live_walk_equals_waiting_signal_by_signal(sample_travel: StreetTravel) -> None:
+    rng = np.random.default_rng(11)
+    timing = sample_travel.timing
+    feed = PhaseFeed.model_validate(
+        {
+            "observed_at": T0,
+            "phases": [
+                {"signal_id": sid, "state": "red", "remaining_s": float(rng.uniform(0, 50))}
+                for sid in list(timing.junction_of_signal)[::2]
+            ],
+        }
+    )
+    live, _ = sample_travel.with_live_phases(feed)
+    for origin, destination in zip(_sample_points(8, 21), _sample_points(8, 22), strict=True):
+        route = live.route(origin, destination, T0.timestamp())
+        assert route is not None
+        graph = live.graph
+        at_signal = np.flatnonzero(graph.arc_junction[route.arcs] >= 0)
+        riding = np.cumsum(graph.arc_moving_s[route.arcs])[at_signal]
+        arrivals, waits = route.signal_arrivals_unix_s, route.signal_waits_s
+        for i, arc in enumerate(route.arcs[at_signal]):
+            junction, approach = int(graph.arc_junction[arc]), int(graph.arc_approach[arc])
+            assert live.timing.wait_s(junction, approach, arrivals[i])[0] == pytest.approx(waits[i])
+        # Each arrival is the previous one plus the riding between them and the wait there.
+        np.testing.assert_allclose(np.diff(arrivals), np.diff(riding) + waits[:-1], atol=1e-6)
+        assert route.signal_exact.any()

@@ -13,7 +13,7 @@ uniformly random arrival otherwise: red² / (2 · cycle).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Self
 
@@ -182,6 +182,32 @@ class LivePhase:
         return abs(time_s - self.observed_at_s) <= self.valid_for_s
 
 
+@dataclass(frozen=True, slots=True)
+class _LiveTable:
+    """Live plans as flat lists by junction, for the signal-by-signal walk."""
+
+    lo: list[float]  # live phase valid from (UNIX s); +inf where none
+    hi: list[float]
+    cycle: list[float]
+    offset: list[float]
+    major_green: list[float]
+    minor_start: list[float]
+    minor_green: list[float]
+
+    @classmethod
+    def of(cls, live: Mapping[int, LivePhase], count: int) -> _LiveTable:
+        table = cls(*([math.inf] * count, [-math.inf] * count), *([0.0] * count for _ in range(5)))
+        for junction, phase in live.items():
+            plan = phase.plan
+            table.lo[junction] = phase.observed_at_s - phase.valid_for_s
+            table.hi[junction] = phase.observed_at_s + phase.valid_for_s
+            table.cycle[junction] = plan.cycle_s
+            table.offset[junction] = plan.offset_s or 0.0
+            table.major_green[junction] = plan.major_green_s
+            table.minor_start[junction], table.minor_green[junction] = plan.green_window(1)
+        return table
+
+
 # ---- timing of a whole graph ------------------------------------------------------------
 
 
@@ -194,11 +220,51 @@ class SignalTiming:
     live: Mapping[int, LivePhase] = field(default_factory=dict)
     # Junctions whose phase may be known (live or fixed-time): only these need walking.
     phase_known: NDArray[np.bool_] = field(init=False, repr=False, compare=False)
+    _live_table: _LiveTable = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         known = np.array([p.offset_s is not None for p in self.plans], dtype=bool)
         known[list(self.live)] = True
         object.__setattr__(self, "phase_known", known)
+        object.__setattr__(self, "_live_table", _LiveTable.of(self.live, len(self.plans)))
+
+    def walk(
+        self,
+        junctions: Sequence[int],
+        approaches: Sequence[int],
+        arrivals_without_waiting: Sequence[float],
+        spread_per_s: float = 0.0,
+        depart_s: float = 0.0,
+    ) -> tuple[list[float], list[float], list[bool]]:
+        """Waits along a route, in order: each wait delays every later arrival.
+
+        `spread_per_s` > 0 blurs each known phase over an arrival uncertain by that fraction
+        of the time ridden since `depart_s`. Returns (waits, arrivals, phase known).
+        """
+        table = self._live_table
+        waits: list[float] = []
+        arrivals: list[float] = []
+        exact: list[bool] = []
+        waited = 0.0
+        for junction, approach, riding in zip(
+            junctions, approaches, arrivals_without_waiting, strict=True
+        ):
+            arrival = riding + waited
+            spread = spread_per_s * (riding - depart_s)
+            if spread <= 0.0 and table.lo[junction] <= arrival <= table.hi[junction]:
+                # Live phase in force: the exact wait, inlined (this loop is the hot path).
+                cycle = table.cycle[junction]
+                start = table.minor_start[junction] if approach else 0.0
+                green = table.minor_green[junction] if approach else table.major_green[junction]
+                into_green = (arrival - table.offset[junction] - start) % cycle
+                wait, known = (0.0 if into_green < green else cycle - into_green), True
+            else:
+                wait, known = self.wait_s(junction, approach, arrival, spread)
+            waits.append(wait)
+            arrivals.append(arrival)
+            exact.append(known)
+            waited += wait
+        return waits, arrivals, exact
 
     @classmethod
     def defaults_for(cls, graph: StreetGraph) -> SignalTiming:

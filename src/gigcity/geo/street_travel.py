@@ -303,9 +303,15 @@ class StreetTravel:
             exact = np.zeros(len(waits), dtype=bool)
             arrivals = clock + riding[at_signal] + (np.cumsum(waits) - waits)
         else:
-            waits, arrivals, exact = self._walk_signals(
-                junctions, graph.arc_approach[signal_arcs], clock + riding[at_signal], depart_unix
+            walked = self.timing.walk(
+                junctions.tolist(),
+                graph.arc_approach[signal_arcs].tolist(),
+                (clock + riding[at_signal]).tolist(),
+                self.arrival_spread,
+                depart_unix,
             )
+            waits, arrivals = np.array(walked[0]), np.array(walked[1])
+            exact = np.array(walked[2], dtype=bool)
         access_m = source_m + target_m
         return StreetRoute(
             origin=origin,
@@ -326,34 +332,6 @@ class StreetTravel:
             graph=graph,
             closures_in_force=closure_ids,
         )
-
-    def _walk_signals(
-        self,
-        junctions: NDArray[np.int64],
-        approaches: NDArray[np.int8],
-        arrivals_without_waiting: NDArray[np.float64],
-        depart_unix: float,
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-        """Waits in order: each wait delays the arrival at every later signal. With an
-        arrival spread, the uncertainty of each arrival grows with the time ridden so far."""
-        count = len(junctions)
-        waits, arrivals = np.zeros(count), np.zeros(count)
-        exact = np.zeros(count, dtype=bool)
-        waited = 0.0
-        for i, (junction, approach, riding_arrival) in enumerate(
-            zip(
-                junctions.tolist(),
-                approaches.tolist(),
-                arrivals_without_waiting.tolist(),
-                strict=True,
-            )
-        ):
-            arrival = riding_arrival + waited
-            spread = self.arrival_spread * (riding_arrival - depart_unix)
-            wait, exact[i] = self.timing.wait_s(junction, approach, arrival, spread)
-            waits[i], arrivals[i] = wait, arrival
-            waited += wait
-        return waits, arrivals, exact
 
     # ---- snapping and metrics -------------------------------------------------------
 
