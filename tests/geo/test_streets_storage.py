@@ -78,3 +78,19 @@ def test_old_format_asks_for_a_new_import(tmp_path: Path) -> None:
     (directory / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="import the OSM file again"):
         load_graph(directory)
+
+
+def test_reimport_drops_the_old_routing_preparation(tmp_path: Path) -> None:
+    from gigcity.geo.street_setup import open_street_travel
+    from gigcity.geo.streets import cch_available
+
+    if not cch_available():
+        pytest.skip("pyroutingkit is not installed")
+    import_streets(write_grid(tmp_path / "grid.osm"), "grid", tmp_path)
+    open_street_travel("grid", tmp_path)
+    assert len(list(graph_dir(tmp_path, "grid").glob("cch-*"))) == 1
+    import_streets(write_grid(tmp_path / "grid.osm"), "grid", tmp_path)
+    assert list(graph_dir(tmp_path, "grid").glob("cch-*")) == []
+    assert (
+        open_street_travel("grid", tmp_path).travel_seconds((121.47, 31.23), (121.473, 31.232)) > 0
+    )

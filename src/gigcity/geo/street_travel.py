@@ -218,6 +218,7 @@ class StreetTravel:
         return seconds
 
     def distance_m(self, origin: Location, destination: Location) -> float:
+        """Metres along the route leaving at the clock origin (`depart_s` = 0)."""
         route = self.route(origin, destination, 0.0)
         return math.inf if route is None else route.distance_m
 

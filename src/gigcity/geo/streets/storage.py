@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -58,6 +59,8 @@ def save_graph(graph: StreetGraph, data_dir: Path) -> Path:
     partial_meta = directory / (_META_FILE + ".partial")
     partial_meta.write_text(json.dumps(graph.meta, indent=2, ensure_ascii=False), "utf-8")
     os.replace(partial_meta, directory / _META_FILE)
+    for stale in directory.glob("cch-*"):  # routing preparation of the graph replaced
+        shutil.rmtree(stale, ignore_errors=True)
     return directory
 
 
