@@ -19,7 +19,9 @@ def test_production_accepts_a_long_random_secret() -> None:
     assert s.signing_key == "x9" * 24
 
 
-def test_demo_and_dev_run_without_a_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+def test_demo_and_dev_run_without_a_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
     for mode in ("demo", "dev"):
         assert Settings(mode=mode).signing_key  # type: ignore[arg-type]
 
@@ -32,7 +34,9 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.mode == "dev"
 
 
-def test_default_database_is_a_sqlite_file_in_the_working_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+def test_default_database_is_a_sqlite_file_in_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
     monkeypatch.delenv("GIGCITY_DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
     assert Settings(mode="dev").database_url == f"sqlite:///{tmp_path}/gigcity.db"

@@ -53,4 +53,7 @@ def test_negotiation(explicit: str | None, header: str | None, expected: str) ->
 
 def test_translation_fills_parameters() -> None:
     assert gettext("zh_CN", "Service point {id} does not exist.", id=7) == "服务点 7 不存在。"
-    assert gettext("en", "Service point {id} does not exist.", id=7) == "Service point 7 does not exist."
+    assert (
+        gettext("en", "Service point {id} does not exist.", id=7)
+        == "Service point 7 does not exist."
+    )

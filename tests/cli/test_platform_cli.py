@@ -36,14 +36,17 @@ def test_seed_demo_is_deterministic_and_prints_logins(env: Path) -> None:
     result = runner.invoke(app, ["seed", "--demo", "--count", "120"])
     assert result.exit_code == 0, result.output
     assert "120 service points" in result.output
-    assert "officer" in result.output and "gigcity-demo" in result.output
+    assert "officer" in result.output
+    assert "gigcity-demo" in result.output
     again = runner.invoke(app, ["seed", "--demo", "--count", "120"])
     assert "120 service points" in again.output  # nothing added twice
 
 
 def test_places_import_reports_bad_lines_and_export_writes_geojson(env: Path) -> None:
     csv_file = env / "points.csv"
-    csv_file.write_text("name,kind,lon,lat\n好点,water,121.40,31.25\n坏点,water,121.40,\n", encoding="utf-8")
+    csv_file.write_text(
+        "name,kind,lon,lat\n好点,water,121.40,31.25\n坏点,water,121.40,\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["places", "import", str(csv_file)])
     assert result.exit_code == 1  # a rejected row is a failure the shell can see
     assert "created 1" in result.output
@@ -55,16 +58,33 @@ def test_places_import_reports_bad_lines_and_export_writes_geojson(env: Path) ->
 
 
 def test_accounts_create_checks_bindings(env: Path) -> None:
-    ok = runner.invoke(app, ["accounts", "create", "boss", "--role", "admin", "--password", "long-enough-pw"])
+    ok = runner.invoke(
+        app, ["accounts", "create", "boss", "--role", "admin", "--password", "long-enough-pw"]
+    )
     assert ok.exit_code == 0, ok.output
-    bad = runner.invoke(app, ["accounts", "create", "grid", "--role", "officer", "--subdistrict", "nowhere", "--password", "long-enough-pw"])
+    bad = runner.invoke(
+        app,
+        [
+            "accounts",
+            "create",
+            "grid",
+            "--role",
+            "officer",
+            "--subdistrict",
+            "nowhere",
+            "--password",
+            "long-enough-pw",
+        ],
+    )
     assert bad.exit_code == 2
     assert "subdistrict" in bad.output
     key = runner.invoke(app, ["accounts", "api-key", "ele.me"])
     assert "api_key: gck_" in key.output
 
 
-def test_production_without_secret_is_refused_with_a_clear_message(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_production_without_secret_is_refused_with_a_clear_message(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GIGCITY_MODE", "production")
     monkeypatch.delenv("GIGCITY_SECRET_KEY", raising=False)
     get_settings.cache_clear()
@@ -74,5 +94,8 @@ def test_production_without_secret_is_refused_with_a_clear_message(env: Path, mo
 
 
 def test_python_dash_m_runs_the_cli() -> None:
-    out = subprocess.run([sys.executable, "-m", "gigcity", "--help"], capture_output=True, text=True, check=True)
-    assert "serve" in out.stdout and "seed" in out.stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "gigcity", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "serve" in out.stdout
+    assert "seed" in out.stdout

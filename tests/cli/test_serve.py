@@ -43,13 +43,20 @@ def test_serve_demo_answers_and_prints_an_api_key(tmp_path: Path) -> None:
             assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.3)
-        nearby = httpx.get(f"{base}/api/places/nearby", params={"lat": 31.26, "lon": 121.39, "k": 5}).json()
+        nearby = httpx.get(
+            f"{base}/api/places/nearby", params={"lat": 31.26, "lon": 121.39, "k": 5}
+        ).json()
         assert len(nearby) == 5
         text = log.read_text()
         key = re.search(r"api_key: (gck_\S+)", text)
         assert key, text
-        assert httpx.get(f"{base}/api/places/meta", headers={"X-API-Key": key.group(1)}).status_code == 200
-        token = httpx.post(f"{base}/api/auth/token", data={"username": "admin", "password": "gigcity-demo"})
+        assert (
+            httpx.get(f"{base}/api/places/meta", headers={"X-API-Key": key.group(1)}).status_code
+            == 200
+        )
+        token = httpx.post(
+            f"{base}/api/auth/token", data={"username": "admin", "password": "gigcity-demo"}
+        )
         assert token.status_code == 200
         assert httpx.get(f"{base}/docs").status_code == 200
     finally:

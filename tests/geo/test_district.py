@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, box
 from shapely.ops import unary_union
 
-from gigcity.geo.district import District, load_district
 from conftest import shared_data
+from gigcity.geo.district import District, load_district
 
 PUTUO = load_district()
 

@@ -28,7 +28,8 @@ def test_thousand_points_cover_every_subdistrict_and_include_named_places() -> N
     assert {n.name for n in PUTUO.named_places} <= names
     kinds = Counter(p.kind for p in places)
     assert kinds.most_common(1)[0][0] == "convenience_rest_point"
-    assert kinds["driver_home"] > 0 and kinds["truck_driver_station"] > 0
+    assert kinds["driver_home"] > 0
+    assert kinds["truck_driver_station"] > 0
     assert len({p.external_id for p in places}) == 1000
 
 

@@ -77,7 +77,10 @@ def test_text_round_trip_preserves_meaning(days: set[str], start: str, end: str)
         assert hours.is_open(at) == again.is_open(at), (hours.to_text(), at)
 
 
-@given(day=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 1, 1)), minute=st.integers(0, 1439))
+@given(
+    day=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 1, 1)),
+    minute=st.integers(0, 1439),
+)
 def test_always_open_is_open_at_every_minute(day: date, minute: int) -> None:
     at = datetime(day.year, day.month, day.day) + timedelta(minutes=minute)
     assert OpeningHours.open_24h().is_open(at)

@@ -25,14 +25,21 @@ def test_csv_import_keeps_good_rows_and_reports_bad_ones(platform: Platform, wor
     )
     report = import_csv(platform.places, ADMIN, text)
     assert report.created == 2
-    assert [(r.line, r.reason.split(":")[0]) for r in report.rejected] == [(3, "lat"), (4, "kind"), (5, "beds"), (7, "hours")]
+    assert [(r.line, r.reason.split(":")[0]) for r in report.rejected] == [
+        (3, "lat"),
+        (4, "kind"),
+        (5, "beds"),
+        (7, "hours"),
+    ]
     found = platform.places.search_text("食堂")
     assert found[0].amenities.discounted_meals is not None
     assert found[0].amenities.discounted_meals.price_fen == 1200
     assert platform.places.search_text("曹杨驿站")[0].subdistrict == "caoyang-xincun"
 
 
-def test_reimporting_the_same_file_updates_instead_of_duplicating(platform: Platform, world: World) -> None:
+def test_reimporting_the_same_file_updates_instead_of_duplicating(
+    platform: Platform, world: World
+) -> None:
     text = HEADER + "b1,驿站甲,rider_station,121.40,31.25,24/7,,,,\n"
     assert import_csv(platform.places, ADMIN, text).created == 1
     again = import_csv(platform.places, ADMIN, text)
@@ -45,12 +52,16 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(platform: Plat
 
 def test_dry_run_stores_nothing(platform: Platform, world: World) -> None:
     before = platform.places.count()
-    report = import_csv(platform.places, ADMIN, HEADER + "c1,x,water,121.4,31.25,24/7,,,,\n", dry_run=True)
+    report = import_csv(
+        platform.places, ADMIN, HEADER + "c1,x,water,121.4,31.25,24/7,,,,\n", dry_run=True
+    )
     assert report.created == 1
     assert platform.places.count() == before
 
 
-def test_a_crash_half_way_leaves_nothing_half_imported(platform: Platform, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_half_way_leaves_nothing_half_imported(
+    platform: Platform, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = platform.places.count()
     rows = "".join(f"d{i},点{i},water,121.4,31.25,24/7,,,,\n" for i in range(5))
     original = platform.places.create_in
@@ -88,9 +99,11 @@ def test_geojson_round_trip_reproduces_every_point(platform: Platform, world: Wo
         f["properties"]["external_id"] = f"copy-{f['id']}"
         f["properties"]["name"] += "（副本）"
     report = import_geojson(platform.places, ADMIN, json.loads(json.dumps(exported)))
-    assert report.created == 3 and not report.rejected
+    assert report.created == 3
+    assert not report.rejected
     copy = platform.places.search_text("万里司机之家（副本）")[0]
-    assert copy.amenities.beds is not None and copy.amenities.beds.count == 10
+    assert copy.amenities.beds is not None
+    assert copy.amenities.beds.count == 10
     assert (copy.lon, copy.lat) == (121.401, 31.272)
 
 
@@ -98,8 +111,16 @@ def test_geojson_bad_features_are_reported_by_number(platform: Platform, world: 
     data = {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [121.4, 31.25]}, "properties": {"name": "好", "kind": "water"}},
-            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, "properties": {"name": "线", "kind": "water"}},
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [121.4, 31.25]},
+                "properties": {"name": "好", "kind": "water"},
+            },
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]},
+                "properties": {"name": "线", "kind": "water"},
+            },
             "nonsense",
         ],
     }
@@ -111,17 +132,36 @@ def test_geojson_bad_features_are_reported_by_number(platform: Platform, world: 
 def test_import_and_export_over_http(client: TestClient, world: World) -> None:
     admin = token(client, "admin")
     csv_text = HEADER + "e1,导入点,water,121.40,31.25,24/7,,,,\ne2,坏,water,x,31.25,24/7,,,,\n"
-    r = client.post("/api/places/import", files={"file": ("points.csv", csv_text.encode(), "text/csv")}, headers=admin)
+    r = client.post(
+        "/api/places/import",
+        files={"file": ("points.csv", csv_text.encode(), "text/csv")},
+        headers=admin,
+    )
     assert r.status_code == 200
     assert r.json()["created"] == 1
     assert r.json()["rejected"][0]["line"] == 3
-    staff = client.post("/api/places/import", files={"file": ("p.csv", csv_text.encode(), "text/csv")}, headers=token(client, "staff"))
+    staff = client.post(
+        "/api/places/import",
+        files={"file": ("p.csv", csv_text.encode(), "text/csv")},
+        headers=token(client, "staff"),
+    )
     assert staff.status_code == 403
-    unknown = client.post("/api/places/import", files={"file": ("p.txt", b"hello", "text/plain")}, headers=admin)
-    assert unknown.status_code == 422 and unknown.json()["field"] == "format"
-    not_json = client.post("/api/places/import", files={"file": ("p.geojson", b"{oops", "application/json")}, headers=admin)
+    unknown = client.post(
+        "/api/places/import", files={"file": ("p.txt", b"hello", "text/plain")}, headers=admin
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["field"] == "format"
+    not_json = client.post(
+        "/api/places/import",
+        files={"file": ("p.geojson", b"{oops", "application/json")},
+        headers=admin,
+    )
     assert not_json.status_code == 422
-    binary = client.post("/api/places/import?format=csv", files={"file": ("p", b"\xff\xfe\x00", "text/csv")}, headers=admin)
+    binary = client.post(
+        "/api/places/import?format=csv",
+        files={"file": ("p", b"\xff\xfe\x00", "text/csv")},
+        headers=admin,
+    )
     assert binary.status_code == 422
     exported = client.get("/api/places/export.geojson")
     assert exported.headers["content-type"].startswith("application/geo+json")
