@@ -82,11 +82,6 @@ class Allow:
         return principal
 
 
-def caller(*roles: Role, note: str = "") -> object:
-    """`Annotated[Principal, caller(Role.admin)]` — the signed-in caller, with one of `roles`."""
-    return Depends(Allow(*roles, note=note))
-
-
 PUBLIC = Allow.public_access()
 PublicCaller = Annotated[Principal | None, Depends(PUBLIC)]
 AnyAccount = Annotated[Principal, Depends(Allow(Role.rider, Role.staff, Role.officer, Role.admin))]

@@ -17,11 +17,13 @@ from gigcity.config import Settings, get_settings
 from gigcity.db.session import transaction
 from gigcity.services.accounts import (
     AccountCreate,
+    Principal,
     Role,
     WorkerType,
     create_account,
     create_api_key,
 )
+from gigcity.services.demo import DemoLogin
 from gigcity.services.errors import ServiceError
 from gigcity.services.platform import Platform
 
@@ -54,10 +56,8 @@ def _platform(mode: str | None = None) -> Platform:
     return platform
 
 
-def _admin_principal(platform: Platform):  # type: ignore[no-untyped-def]
-    from gigcity.services.accounts import Principal
-
-    return Principal(role=Role.admin, label="cli")
+# Commands run by the operator at the console act as a district admin.
+CLI_ADMIN = Principal(role=Role.admin, label="cli")
 
 
 @db_app.command("upgrade")
@@ -88,7 +88,7 @@ def seed(
     _print_logins(logins)
 
 
-def _print_logins(logins: list) -> None:  # type: ignore[type-arg]
+def _print_logins(logins: list[DemoLogin]) -> None:
     table = Table(title="demo accounts (password for all: shown)")
     for column in ("username", "password", "role", "who"):
         table.add_column(column)
@@ -140,11 +140,9 @@ def places_import(
     text = file.read_text(encoding="utf-8-sig")
     try:
         if file.suffix.lower() == ".csv":
-            report = import_csv(platform.places, _admin_principal(platform), text, dry_run=dry_run)
+            report = import_csv(platform.places, CLI_ADMIN, text, dry_run=dry_run)
         else:
-            report = import_geojson(
-                platform.places, _admin_principal(platform), json.loads(text), dry_run=dry_run
-            )
+            report = import_geojson(platform.places, CLI_ADMIN, json.loads(text), dry_run=dry_run)
     except (ServiceError, json.JSONDecodeError) as exc:
         err.print(f"[red]{file}: {exc}[/red]")
         raise typer.Exit(1) from exc
