@@ -237,7 +237,7 @@ class Dispatcher:
 
     def _commit(self, epoch: _Epoch, matched: dict[int, int]) -> tuple[list[_Job], dict[int, Hold]]:
         half_pickup = self.service.pickup_s / 2
-        next_epoch = epoch.now + self.config.epoch_s
+        next_epoch = epoch.now + self.config.epoch_s + self.config.commit_ahead_s
         jobs: list[_Job] = []
         holds: dict[int, Hold] = {}
         for row, order in enumerate(epoch.orders):
