@@ -99,6 +99,18 @@ def test_waits_for_a_busy_courier_who_will_be_quicker() -> None:
     assert decision.holds[0].reason.code == "hold.courier_busy"
 
 
+def test_an_order_may_wait_for_a_courier_starting_soon_but_is_never_given_early() -> None:
+    starting = CourierState("c1", (0.0, 0.0), 0.0, 600.0, DAY)  # on shift in 10 minutes
+    far = courier("c2", (2400.0, 0.0))  # 40 minutes away
+    decision = decide([order("o1", ready=0.0)], [starting, far])
+    assert decision.assignments == ()
+    assert decision.holds[0].reason.code == "hold.courier_starting"
+    (a,) = decide([order("o1", ready=0.0)], [starting, far], now=600.0).assignments
+    assert (a.courier_id, a.depart_s) == ("c1", 600.0)
+    later = decide([order("o1", ready=0.0)], [starting, far], config=DispatchConfig(pre_shift_s=0))
+    assert [a.courier_id for a in later.assignments] == ["c2"]
+
+
 def test_no_pickup_after_the_end_of_a_shift() -> None:
     decision = decide([order("o1", ready=0.0)], [courier("c1", (1200.0, 0.0), end=600.0)])
     assert decision.assignments == ()

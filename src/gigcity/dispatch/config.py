@@ -27,6 +27,9 @@ class DispatchConfig:
     """Only orders ready within this long after a bundle's pickup may join it."""
     courier_horizon_s: float = 3600.0
     """Couriers busy for longer than this are not considered."""
+    pre_shift_s: float = 1800.0
+    """Couriers whose shift starts within this long are matched too (as busy until then),
+    so an order may wait for them; they are only committed once on shift."""
     lookahead_s: float = 600.0
     """Window used to measure load: orders ready and couriers free within it."""
     courier_value_low: float = 0.1

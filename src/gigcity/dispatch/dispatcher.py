@@ -128,11 +128,11 @@ class Dispatcher:
     # -- costing -----------------------------------------------------------------------
 
     def _may_work(self, courier: CourierState, now: float) -> bool:
-        start = max(now, courier.free_at_s)
+        start = max(now, courier.free_at_s, courier.shift_start_s)
         return (
-            courier.shift_start_s <= now
+            courier.shift_start_s <= now + self.config.pre_shift_s
             and start < courier.shift_end_s
-            and courier.free_at_s <= now + self.config.courier_horizon_s
+            and start <= now + self.config.courier_horizon_s
         )
 
     def _costed_epoch(
@@ -154,7 +154,7 @@ class Dispatcher:
 
         ready = np.array([o.ready_s for o in orders], dtype=np.float64)
         placed = np.array([o.placed_s for o in orders], dtype=np.float64)
-        free_at = np.array([c.free_at_s for c in couriers], dtype=np.float64)
+        free_at = np.array([max(c.free_at_s, c.shift_start_s) for c in couriers], dtype=np.float64)
         start = np.maximum(free_at, now)
         shift_end = np.array([c.shift_end_s for c in couriers], dtype=np.float64)
         if isinstance(self.policy, Unconstrained):
@@ -252,7 +252,8 @@ class Dispatcher:
                 float(epoch.ready[row]),
                 later_start + float(epoch.to_restaurant[row, col]) + half_pickup,
             )
-            if later_pickup > pickup or later_pickup > float(epoch.shift_end[col]):
+            on_shift = courier.shift_start_s <= epoch.now
+            if on_shift and (later_pickup > pickup or later_pickup > float(epoch.shift_end[col])):
                 route = self._single_route(epoch, row, pickup)
                 reason = Reason(
                     "assign.match",
@@ -261,6 +262,14 @@ class Dispatcher:
                     f"food ready {clock(order.ready_s)}, pickup {clock(pickup)}",
                 )
                 jobs.append(_Job(col, [row], route, pickup, [reason]))
+            elif not on_shift:
+                holds[row] = Hold(
+                    order.id,
+                    Reason(
+                        "hold.courier_starting",
+                        f"best courier {courier.id} starts their shift at {clock(courier.shift_start_s)}",
+                    ),
+                )
             elif epoch.free_at[col] > epoch.now:
                 holds[row] = Hold(
                     order.id,

@@ -211,7 +211,12 @@ class _Run:
 
     def _decide(self, now: float) -> None:
         if self.pending:
-            states = tuple(self._state(run) for run in self.couriers.values() if run.on_duty)
+            soon = now + self.config.dispatch.pre_shift_s
+            states = tuple(
+                self._state(run)
+                for run in self.couriers.values()
+                if run.on_duty or now < run.courier.on_min * 60.0 <= soon
+            )
             decision = self.dispatcher.decide(
                 DispatchState(now, tuple(self.pending.values()), states)
             )
