@@ -36,6 +36,9 @@ class DispatchConfig:
     courier_value_high: float = 1.5
     load_low: float = 0.5
     load_high: float = 1.5
+    explain_holds: bool = True
+    """Name the courier and times in the reason of every held order (the simulator, which
+    does not keep holds, turns this off for speed)."""
     pay_weight_s: float = 600.0
     """Cost, in seconds, of giving an order to a courier who is ahead of the pace that
     earns their hourly guarantee (so it will likely be paid per order) rather than to one

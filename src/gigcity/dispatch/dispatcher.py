@@ -75,6 +75,7 @@ class _Epoch:
     restaurant_of: NDArray[np.intp]
     start: FloatArray
     free_at: FloatArray
+    shift_start: FloatArray
     shift_end: FloatArray
     deadline: FloatArray
     to_restaurant: FloatArray
@@ -156,6 +157,7 @@ class Dispatcher:
         placed = np.array([o.placed_s for o in orders], dtype=np.float64)
         free_at = np.array([max(c.free_at_s, c.shift_start_s) for c in couriers], dtype=np.float64)
         start = np.maximum(free_at, now)
+        shift_start = np.array([c.shift_start_s for c in couriers], dtype=np.float64)
         shift_end = np.array([c.shift_end_s for c in couriers], dtype=np.float64)
         if isinstance(self.policy, Unconstrained):
             deadline = np.full(len(couriers), np.inf)
@@ -188,6 +190,7 @@ class Dispatcher:
             restaurant_of=restaurant_of,
             start=start,
             free_at=free_at,
+            shift_start=shift_start,
             shift_end=shift_end,
             deadline=deadline,
             to_restaurant=to_restaurant,
@@ -213,13 +216,13 @@ class Dispatcher:
         weight = self.config.pay_weight_s
         if weight == 0:
             return np.zeros(len(epoch.couriers))
-        penalty = np.zeros(len(epoch.couriers))
-        for col, courier in enumerate(epoch.couriers):
-            shift = max(courier.shift_end_s - courier.shift_start_s, 1.0)
-            elapsed = min(max((epoch.now - courier.shift_start_s) / shift, 0.0), 1.0)
-            # Ahead of the pace that earns the guarantee: more orders will be paid extra.
-            surplus = courier.orders_committed + 1 - courier.guaranteed_orders * elapsed
-            penalty[col] = weight * min(max(surplus, 0.0), 1.0)
+        shift = np.maximum(epoch.shift_end - epoch.shift_start, 1.0)
+        elapsed = np.clip((epoch.now - epoch.shift_start) / shift, 0.0, 1.0)
+        committed = np.array([c.orders_committed for c in epoch.couriers], dtype=np.float64)
+        guaranteed = np.array([c.guaranteed_orders for c in epoch.couriers], dtype=np.float64)
+        # Ahead of the pace that earns the guarantee: more orders will be paid extra.
+        surplus = committed + 1.0 - guaranteed * elapsed
+        penalty: FloatArray = weight * np.clip(surplus, 0.0, 1.0)
         return penalty
 
     # -- matching and commitment -------------------------------------------------------
@@ -238,44 +241,54 @@ class Dispatcher:
     def _commit(self, epoch: _Epoch, matched: dict[int, int]) -> tuple[list[_Job], dict[int, Hold]]:
         half_pickup = self.service.pickup_s / 2
         next_epoch = epoch.now + self.config.epoch_s + self.config.commit_ahead_s
+        rows = np.array(sorted(matched), dtype=np.intp)
+        cols = np.array([matched[row] for row in rows.tolist()], dtype=np.intp)
+        pickup = epoch.pickup[rows, cols]
+        later_start = np.maximum(next_epoch, epoch.free_at[cols])
+        later_pickup = np.maximum(
+            epoch.ready[rows], later_start + epoch.to_restaurant[rows, cols] + half_pickup
+        )
+        on_shift = epoch.shift_start[cols] <= epoch.now
+        # Commit only when waiting one more epoch would make the food wait (or miss the shift).
+        commit = on_shift & ((later_pickup > pickup) | (later_pickup > epoch.shift_end[cols]))
+        busy = epoch.free_at[cols] > epoch.now
+        explain = self.config.explain_holds
+
         jobs: list[_Job] = []
         holds: dict[int, Hold] = {}
-        for row, order in enumerate(epoch.orders):
-            col = matched.get(row)
-            if col is None:
-                holds[row] = Hold(order.id, self._unmatched_reason(epoch, row))
-                continue
-            courier = epoch.couriers[col]
-            pickup = float(epoch.pickup[row, col])
-            later_start = max(next_epoch, float(epoch.free_at[col]))
-            later_pickup = max(
-                float(epoch.ready[row]),
-                later_start + float(epoch.to_restaurant[row, col]) + half_pickup,
-            )
-            on_shift = courier.shift_start_s <= epoch.now
-            if on_shift and (later_pickup > pickup or later_pickup > float(epoch.shift_end[col])):
-                route = self._single_route(epoch, row, pickup)
+        for row in range(len(epoch.orders)):
+            if row not in matched:
+                holds[row] = Hold(epoch.orders[row].id, self._unmatched_reason(epoch, row))
+        for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+            order, courier = epoch.orders[row], epoch.couriers[col]
+            if commit[i]:
+                at = float(pickup[i])
                 reason = Reason(
                     "assign.match",
                     f"{courier.id} reaches {order.restaurant_id} at "
                     f"{clock(float(epoch.start[col] + epoch.to_restaurant[row, col]))}, "
-                    f"food ready {clock(order.ready_s)}, pickup {clock(pickup)}",
+                    f"food ready {clock(order.ready_s)}, pickup {clock(at)}",
                 )
-                jobs.append(_Job(col, [row], route, pickup, [reason]))
-            elif not on_shift:
+                jobs.append(_Job(col, [row], self._single_route(epoch, row, at), at, [reason]))
+            elif not on_shift[i]:
                 holds[row] = Hold(
                     order.id,
                     Reason(
                         "hold.courier_starting",
-                        f"best courier {courier.id} starts their shift at {clock(courier.shift_start_s)}",
+                        f"best courier {courier.id} starts their shift at "
+                        f"{clock(courier.shift_start_s)}"
+                        if explain
+                        else "the best courier starts their shift soon",
                     ),
                 )
-            elif epoch.free_at[col] > epoch.now:
+            elif busy[i]:
                 holds[row] = Hold(
                     order.id,
                     Reason(
                         "hold.courier_busy",
-                        f"best courier {courier.id} is busy until {clock(float(epoch.free_at[col]))}",
+                        f"best courier {courier.id} is busy until {clock(float(epoch.free_at[col]))}"
+                        if explain
+                        else "the best courier is still busy",
                     ),
                 )
             else:
@@ -284,7 +297,9 @@ class Dispatcher:
                     order.id,
                     Reason(
                         "hold.can_wait",
-                        f"{courier.id} can leave as late as {clock(latest)} and still meet the food",
+                        f"{courier.id} can leave as late as {clock(latest)} and still meet the food"
+                        if explain
+                        else "the best courier can still leave later and meet the food",
                     ),
                 )
         return jobs, holds

@@ -21,7 +21,13 @@ from gigcity.sim.mdrp import (
     write_solution,
 )
 from gigcity.sim.mdrp_synthetic import generate_instance
-from gigcity.sim.metrics import LabourContext, click_to_door_lower_bounds, compute_metrics
+from gigcity.sim.metrics import (
+    CourierFigures,
+    LabourContext,
+    click_to_door_lower_bounds,
+    compute_metrics,
+    courier_figures,
+)
 from gigcity.sim.outputs import run_metrics, write_run
 from gigcity.sim.report import render_report
 from gigcity.sim.simulator import SimulationConfig, SimulationResult, Trip, simulate
@@ -33,6 +39,7 @@ __all__ = [
     "AssignmentRecord",
     "BenchRow",
     "Courier",
+    "CourierFigures",
     "Event",
     "EventQueue",
     "Instance",
@@ -53,6 +60,7 @@ __all__ = [
     "bench_instance",
     "click_to_door_lower_bounds",
     "compute_metrics",
+    "courier_figures",
     "describe",
     "find_instances",
     "generate_instance",

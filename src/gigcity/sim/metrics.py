@@ -102,6 +102,70 @@ def click_to_door_lower_bounds(instance: Instance) -> list[float]:
     return bounds
 
 
+@dataclass(frozen=True, slots=True)
+class CourierFigures:
+    """One courier's day in the evaluator's terms (minutes, cents)."""
+
+    courier_id: str
+    shift_min: int
+    orders: int
+    bundles: int
+    driving_min: float
+    busy_min: float
+    """Driving plus the service time of every pickup and drop-off."""
+    pay_cents: int
+    on_guarantee: bool
+    """Paid the hourly guarantee because per-order pay fell short of it."""
+
+
+def courier_figures(instance: Instance, solution: Solution) -> list[CourierFigures]:
+    """Per courier, in instance order: orders, bundles, driving, busy time and pay."""
+    p = instance.parameters
+    places: dict[str, Location] = {o.id: o.location for o in instance.orders}
+    places.update({r.id: r.location for r in instance.restaurants.values()})
+    couriers = {c.id: c for c in instance.couriers}
+    driving: dict[str, float] = defaultdict(float)
+    for move in solution.moves:
+        courier = couriers.get(move.courier_id)
+        if courier is None:
+            continue
+        origin = courier.location if move.origin == HOME else places.get(move.origin)
+        destination = places.get(move.destination)
+        if origin is not None and destination is not None:
+            seconds = instance.travel.travel_seconds_many(origin, [destination])[0]
+            driving[move.courier_id] += float(seconds) / 60
+    known = {o.id for o in instance.orders}
+    orders: dict[str, int] = defaultdict(int)
+    for record in solution.orders:
+        if record.order_id in known:
+            orders[record.courier_id] += 1
+    bundles: dict[str, int] = defaultdict(int)
+    for a in solution.assignments:
+        bundles[a.courier_id] += 1
+    figures: list[CourierFigures] = []
+    for courier in instance.couriers:
+        guaranteed = instance.guaranteed_pay_cents(courier)
+        earned = orders[courier.id] * p.pay_per_order_cents
+        busy = (
+            driving[courier.id]
+            + orders[courier.id] * p.dropoff_service_min
+            + bundles[courier.id] * p.pickup_service_min
+        )
+        figures.append(
+            CourierFigures(
+                courier_id=courier.id,
+                shift_min=courier.shift_min,
+                orders=orders[courier.id],
+                bundles=bundles[courier.id],
+                driving_min=driving[courier.id],
+                busy_min=busy,
+                pay_cents=max(earned, guaranteed),
+                on_guarantee=earned < guaranteed,
+            )
+        )
+    return figures
+
+
 def compute_metrics(
     instance: Instance,
     solution: Solution,
@@ -121,50 +185,14 @@ def compute_metrics(
     overage = [max(0, c - p.target_click_to_door_min) for c in click_to_door]
     late = sum(1 for c in click_to_door if c > p.max_click_to_door_min)
 
-    places: dict[str, Location] = {o.id: o.location for o in instance.orders}
-    places.update({r.id: r.location for r in instance.restaurants.values()})
-    travel = instance.travel
-    couriers = {c.id: c for c in instance.couriers}
-    driving: dict[str, float] = defaultdict(float)
-    for move in solution.moves:
-        courier = couriers.get(move.courier_id)
-        if courier is None:
-            continue
-        origin = courier.location if move.origin == HOME else places.get(move.origin)
-        destination = places.get(move.destination)
-        if origin is not None and destination is not None:
-            driving[move.courier_id] += (
-                float(travel.travel_seconds_many(origin, [destination])[0]) / 60
-            )
-    orders_by_courier: dict[str, int] = defaultdict(int)
-    for r in records:
-        orders_by_courier[r.courier_id] += 1
-    bundles_by_courier: dict[str, int] = defaultdict(int)
-    for a in solution.assignments:
-        bundles_by_courier[a.courier_id] += 1
-
-    pay_cents: list[int] = []
-    on_guarantee = 0
-    utilisation: list[float] = []
-    orders_per_hour: list[float] = []
-    bundles_per_hour: list[float] = []
-    pay_per_hour: list[float] = []
-    for courier in instance.couriers:
-        shift = courier.shift_min
-        guaranteed = instance.guaranteed_pay_cents(courier)
-        earned = orders_by_courier[courier.id] * p.pay_per_order_cents
-        pay_cents.append(max(earned, guaranteed))
-        on_guarantee += earned < guaranteed
-        if shift > 0:
-            busy = (
-                driving[courier.id]
-                + orders_by_courier[courier.id] * p.dropoff_service_min
-                + bundles_by_courier[courier.id] * p.pickup_service_min
-            )
-            utilisation.append(busy / shift)
-            orders_per_hour.append(60 * orders_by_courier[courier.id] / shift)
-            bundles_per_hour.append(60 * bundles_by_courier[courier.id] / shift)
-            pay_per_hour.append(max(earned, guaranteed) / 100 / (shift / 60))
+    figures = courier_figures(instance, solution)
+    pay_cents = [f.pay_cents for f in figures]
+    on_guarantee = sum(1 for f in figures if f.on_guarantee)
+    with_shift = [f for f in figures if f.shift_min > 0]
+    utilisation = [f.busy_min / f.shift_min for f in with_shift]
+    orders_per_hour = [60 * f.orders / f.shift_min for f in with_shift]
+    bundles_per_hour = [60 * f.bundles / f.shift_min for f in with_shift]
+    pay_per_hour = [f.pay_cents / 100 / (f.shift_min / 60) for f in with_shift]
 
     total_pay = sum(pay_cents)
     bundle_sizes = [len(a.order_ids) for a in solution.assignments]

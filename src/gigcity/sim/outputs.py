@@ -28,7 +28,9 @@ def run_metrics(result: SimulationResult, labour: LabourContext | None = None) -
         "rules": result.policy_name,
         "seed": result.config.seed,
         "prep_delay_max_min": result.config.prep_delay_max_min,
-        "dispatch": asdict(result.config.dispatch),
+        "dispatch": {
+            k: v for k, v in asdict(result.config.dispatch).items() if k != "explain_holds"
+        },
         "decision_epochs": result.decisions,
         "plan_deviations": result.plan_deviations,
     }

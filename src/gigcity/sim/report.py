@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gigcity.sim.mdrp import Instance, Solution
+from gigcity.sim.metrics import courier_figures
 
 
 def _svg(draw: Callable[[Any], None], width: float = 6.4, height: float = 3.2) -> str:
@@ -47,26 +48,19 @@ def _plots(
         ax.set_ylabel("orders")
         ax.legend()
 
-    delivered: dict[str, int] = {}
-    for r in solution.orders:
-        delivered[r.courier_id] = delivered.get(r.courier_id, 0) + 1
+    figures = {f.courier_id: f for f in courier_figures(instance, solution)}
     couriers = sorted(instance.couriers, key=lambda c: (c.on_min, c.id))
 
     def draw_utilisation(ax: Any) -> None:
-        per_hour = [
-            60 * delivered.get(c.id, 0) / c.shift_min if c.shift_min else 0.0 for c in couriers
-        ]
-        ax.bar(range(len(couriers)), per_hour, color="#5b8c5a", width=1.0)
+        shares = [figures[c.id].busy_min / c.shift_min if c.shift_min else 0.0 for c in couriers]
+        ax.bar(range(len(couriers)), shares, color="#5b8c5a", width=1.0)
         ax.set_xlabel("couriers, by start of shift")
-        ax.set_ylabel("orders per shift hour")
+        ax.set_ylabel("busy share of shift")
         mean = metrics["utilisation"]["mean"]
         if mean is not None:
             ax.set_title(f"mean utilisation {mean:.0%}")
 
-    pay = []
-    for courier in instance.couriers:
-        earned = delivered.get(courier.id, 0) * p.pay_per_order_cents
-        pay.append(max(earned, instance.guaranteed_pay_cents(courier)) / 100)
+    pay = [f.pay_cents / 100 for f in figures.values()]
 
     def draw_pay(ax: Any) -> None:
         ax.hist(pay, bins=20, color="#8e6c8a")

@@ -11,6 +11,7 @@ order goes back to the queue.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import deque
 from dataclasses import dataclass, field
@@ -137,7 +138,9 @@ class _Run:
         self.policy = policy
         self.travel = instance.travel
         self.service = ServiceTimes(p.pickup_service_min * 60.0, p.dropoff_service_min * 60.0)
-        self.dispatcher = Dispatcher(self.travel, self.service, config.dispatch, policy)
+        # Holds are not kept by the simulator: skip writing a sentence for each of them.
+        quiet = dataclasses.replace(config.dispatch, explain_holds=False)
+        self.dispatcher = Dispatcher(self.travel, self.service, quiet, policy)
         self.queue: EventQueue[_Kind] = EventQueue()
         self.orders = {o.id: o for o in instance.orders}
         self.pending: dict[str, PendingOrder] = {}
@@ -159,6 +162,10 @@ class _Run:
         self.log: list[LoggedDecision] = []
         self.decisions = 0
         self.plan_deviations = 0
+        self.blocked: set[str] = set()
+        self.active: dict[str, _CourierRun] = {}
+        """Couriers on shift or starting soon (what the dispatcher sees)."""
+        self.upcoming = sorted(self.couriers.values(), key=lambda r: r.courier.on_min)
 
     # -- event loop --------------------------------------------------------------------
 
@@ -192,6 +199,7 @@ class _Run:
                 run = self.couriers[kind.subject]
                 run.on_duty = False
                 run.state = None
+                self.active.pop(kind.subject, None)
             else:  # pragma: no cover - every kind is scheduled above
                 raise AssertionError(f"unknown event {kind.name}")
         return self._result()
@@ -212,11 +220,11 @@ class _Run:
     def _decide(self, now: float) -> None:
         if self.pending:
             soon = now + self.config.dispatch.pre_shift_s
-            states = tuple(
-                self._state(run)
-                for run in self.couriers.values()
-                if run.on_duty or now < run.courier.on_min * 60.0 <= soon
-            )
+            while self.upcoming and self.upcoming[0].courier.on_min * 60.0 <= soon:
+                run = self.upcoming.pop(0)
+                if run.courier.off_min * 60.0 > now:  # a shift may be over before it is seen
+                    self.active[run.courier.id] = run
+            states = tuple(self._state(run) for run in self.active.values())
             decision = self.dispatcher.decide(
                 DispatchState(now, tuple(self.pending.values()), states)
             )
@@ -244,11 +252,13 @@ class _Run:
 
     def _apply(self, decision: Decision, now: float) -> None:
         blocked_now = {block.courier_id: block for block in decision.blocks}
-        for courier_id, courier_run in self.couriers.items():
-            block = blocked_now.get(courier_id)
-            if block is not None and not courier_run.blocked:
+        for courier_id in sorted(self.blocked - blocked_now.keys()):
+            self.couriers[courier_id].blocked = False
+        for courier_id, block in blocked_now.items():
+            if not self.couriers[courier_id].blocked:  # log when a block starts
                 self.log.append(LoggedDecision(now, "block", courier_id, (), (block.reason,)))
-            courier_run.blocked = block is not None
+                self.couriers[courier_id].blocked = True
+        self.blocked = set(blocked_now)
         for assignment in decision.assignments:
             found = self.couriers.get(assignment.courier_id)
             if found is None or not found.on_duty:
