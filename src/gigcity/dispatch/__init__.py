@@ -23,6 +23,7 @@ from gigcity.dispatch.policy import (
     WorkWindow,
     may_assign_within_window,
 )
+from gigcity.dispatch.rulebook_policy import RulebookPolicy
 from gigcity.dispatch.travel_matrix import travel_matrix_s, travel_pairs_s
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "PendingOrder",
     "Reason",
     "Route",
+    "RulebookPolicy",
     "ServiceTimes",
     "Unconstrained",
     "Verdict",

@@ -34,6 +34,10 @@ class BenchRow:
     ready_to_pickup_mean_min: float
     cost_per_order: float
     orders_per_bundle: float
+    rest_breaches: int
+    longest_work_min: float
+    on_route_rate: float | None
+    gini_pay_per_hour: float | None
     feasible: bool
     violations: int
     solve_s: float
@@ -86,6 +90,10 @@ def bench_instance(
         ready_to_pickup_mean_min=metrics["ready_to_pickup"]["mean"],
         cost_per_order=metrics["pay"]["per_order"],
         orders_per_bundle=metrics["orders_per_bundle"]["mean"],
+        rest_breaches=metrics["rest"]["breaches"],
+        longest_work_min=metrics["rest"]["longest_continuous_work_min"],
+        on_route_rate=metrics["on_route"]["rate"],
+        gini_pay_per_hour=metrics["fairness"]["gini_pay_per_active_hour"],
         feasible=report.feasible,
         violations=len(report.violations),
         solve_s=round(solve_s, 4),
@@ -119,8 +127,8 @@ def mean_row(rows: Sequence[BenchRow]) -> dict[str, object]:
         elif name == "feasible":
             mean[name] = f"{sum(row.feasible for row in rows)}/{len(rows)}"
         else:
-            values = [float(getattr(row, name)) for row in rows]
-            mean[name] = round(sum(values) / len(values), 4)
+            values = [float(v) for row in rows if (v := getattr(row, name)) is not None]
+            mean[name] = round(sum(values) / len(values), 4) if values else None
     return mean
 
 
@@ -165,7 +173,11 @@ def summary_markdown(rows: Sequence[BenchRow], header: str = "") -> str:
             f"is ready), over these instances: mean {mean['lower_bound_mean_min']:.2f} min, "
             f"p90 {mean['lower_bound_p90_min']:.2f} min. No algorithm can go below it: for "
             "every order click-to-door >= its bound + its ready-to-pickup time.",
-            f"Feasible solutions (own validator, 8 conditions): {mean['feasible']}.",
+            f"Feasible solutions (own validator, 8 conditions): {mean['feasible']}.  ",
+            f"Labour measures (means): rest breaches {mean['rest_breaches']}, longest continuous "
+            f"work {mean['longest_work_min']} min, on-route combining rate "
+            f"{_cell(mean['on_route_rate'])}, Gini of pay per active hour "
+            f"{mean['gini_pay_per_hour']}.",
             "",
         ]
     lines += ["## Per instance", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
@@ -177,6 +189,8 @@ def summary_markdown(rows: Sequence[BenchRow], header: str = "") -> str:
 
 
 def _cell(value: object) -> str:
+    if value is None:
+        return "–"
     if isinstance(value, bool):
         return "yes" if value else "NO"
     if isinstance(value, float):
