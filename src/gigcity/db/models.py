@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -121,3 +123,82 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# -- the agreement, persisted: published rulebooks and what a rider's day is paid from ----------
+
+
+class RulebookVersion(Base):
+    """A published rulebook version: its text as published and the day it takes effect."""
+
+    __tablename__ = "rulebook_versions"
+    __table_args__ = (UniqueConstraint("rulebook_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rulebook_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    effective_from: Mapped[date] = mapped_column(Date, index=True)  # of this publication
+    effective_until: Mapped[date | None] = mapped_column(Date)
+    source_text: Mapped[str] = mapped_column(Text)  # YAML or JSON, exactly as published
+    source_format: Mapped[str] = mapped_column(String(8))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    publisher: Mapped[str] = mapped_column(String(120))
+    audit: Mapped[str] = mapped_column(Text, default="")
+
+
+class PayDay(Base):
+    """The rulebook version a rider's day is paid under, fixed when its first fact arrives."""
+
+    __tablename__ = "pay_days"
+    __table_args__ = (UniqueConstraint("account_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    day: Mapped[date] = mapped_column(Date)
+    rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_versions.id"), index=True)
+    pinned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DeliveryReport(Base):
+    """A completed delivery a platform reported; (platform key, order id) is stored once."""
+
+    __tablename__ = "delivery_reports"
+    __table_args__ = (
+        UniqueConstraint("api_key_id", "order_id"),
+        Index("ix_delivery_reports_account_day", "account_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    order_id: Mapped[str] = mapped_column(String(120))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    day: Mapped[date] = mapped_column(Date)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)  # OrderFacts without its clock time
+    ordered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    promised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    late_cause: Mapped[str | None] = mapped_column(String(32))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # tells a retry from a contradiction
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ActivityReport(Base):
+    """A stretch of a rider's day online (waiting or on an order), within one local day."""
+
+    __tablename__ = "activity_reports"
+    __table_args__ = (
+        UniqueConstraint("api_key_id", "account_id", "start_at", "end_at", "kind"),
+        Index("ix_activity_reports_account_day", "account_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    day: Mapped[date] = mapped_column(Date)
+    start_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    end_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(16))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

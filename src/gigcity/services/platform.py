@@ -13,7 +13,10 @@ from gigcity.db.migrate import upgrade
 from gigcity.db.session import make_engine, make_sessionmaker
 from gigcity.geo.district import District, load_district
 from gigcity.services.accounts import AccountsService
+from gigcity.services.day_clock import DayClock
+from gigcity.services.pay import PayService
 from gigcity.services.places.service import PlacesService
+from gigcity.services.rulebooks import RulebooksService
 
 
 @dataclass
@@ -24,12 +27,16 @@ class Platform:
     district: District
     places: PlacesService
     accounts: AccountsService
+    rulebooks: RulebooksService
+    pay: PayService
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Platform:
         engine = make_engine(settings.database_url)
         factory = make_sessionmaker(engine)
         district = load_district(settings.district_file)
+        clock = DayClock(settings.timezone)
+        rulebooks = RulebooksService(factory, clock)
         return cls(
             settings=settings,
             engine=engine,
@@ -42,6 +49,8 @@ class Platform:
                 settings.signing_key,
                 timedelta(minutes=settings.token_ttl_minutes),
             ),
+            rulebooks=rulebooks,
+            pay=PayService(factory, rulebooks, clock),
         )
 
     def upgrade_database(self) -> None:

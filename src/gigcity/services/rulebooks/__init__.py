@@ -1,0 +1,45 @@
+"""Published rulebooks: versions with effective dates, the one in force on a day, quotes."""
+
+from gigcity.services.rulebooks.schemas import (
+    LINE_TITLES,
+    OrderIn,
+    PayLineOut,
+    QuoteOut,
+    RulebookRef,
+    RulebookVersionDetail,
+    RulebookVersionOut,
+    RulesOverview,
+    localise_lines,
+    pay_line,
+    yuan_text,
+)
+from gigcity.services.rulebooks.service import (
+    VERSION_OF_RECORD,
+    RulebookChoice,
+    RulebookInvalid,
+    RulebooksService,
+    localise_version,
+    rulebook_ref,
+    version_out,
+)
+
+__all__ = [
+    "LINE_TITLES",
+    "VERSION_OF_RECORD",
+    "OrderIn",
+    "PayLineOut",
+    "QuoteOut",
+    "RulebookChoice",
+    "RulebookInvalid",
+    "RulebookRef",
+    "RulebookVersionDetail",
+    "RulebookVersionOut",
+    "RulebooksService",
+    "RulesOverview",
+    "localise_lines",
+    "localise_version",
+    "pay_line",
+    "rulebook_ref",
+    "version_out",
+    "yuan_text",
+]
