@@ -11,7 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 
 from gigcity import __version__
-from gigcity.api import auth, district, places, problems, riders, rules
+from gigcity.api import auth, district, places, problems, riders, rules, streets
 from gigcity.api.deps import Allow
 from gigcity.config import Settings, get_settings
 from gigcity.services.platform import Platform
@@ -73,7 +73,14 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     # Map layers and exports are large JSON; compress them (small answers are left alone).
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     problems.install(app)
-    for router in (auth.router, district.router, places.router, rules.router, riders.router):
+    for router in (
+        auth.router,
+        district.router,
+        places.router,
+        rules.router,
+        riders.router,
+        streets.router,
+    ):
         app.include_router(_state_access(router))
 
     from gigcity.web import pages, statement_page

@@ -17,6 +17,7 @@ from gigcity.services.day_clock import DayClock
 from gigcity.services.pay import PayService
 from gigcity.services.places.service import PlacesService
 from gigcity.services.rulebooks import RulebooksService
+from gigcity.services.streets import StreetsService
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Platform:
     accounts: AccountsService
     rulebooks: RulebooksService
     pay: PayService
+    streets: StreetsService
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Platform:
@@ -51,6 +53,7 @@ class Platform:
             ),
             rulebooks=rulebooks,
             pay=PayService(factory, rulebooks, clock),
+            streets=StreetsService(settings.data_dir, settings.streets, timezone=settings.timezone),
         )
 
     def upgrade_database(self) -> None:

@@ -1,0 +1,121 @@
+"""Streets: routes with their ETA breakdown, the live signal feed, and temporary closures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from gigcity.api.deps import Allow, PlatformDep, PublicCaller
+from gigcity.api.locale import locale_of
+from gigcity.geo import PhaseFeed, PhaseFeedReport, RouteAnswer, RouteQuery
+from gigcity.i18n import N_, gettext
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.streets import ClosureIn, ClosureOut, SignalsOut
+
+router = APIRouter(prefix="/api", tags=["streets"])
+
+PhaseSender = Annotated[
+    Principal,
+    Depends(Allow(Role.platform, Role.admin, note="a traffic-management system uses its API key")),
+]
+ClosureKeeper = Annotated[Principal, Depends(Allow(Role.officer, Role.admin))]
+ClosureId = Annotated[
+    str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Closure id, e.g. c3")
+]
+
+_LON_LAT_HINT = N_("Must be lon,lat in WGS-84 degrees, such as 121.4735,31.2310 ({reason}).")
+_AWARE_HINT = N_("Must carry a time zone, such as 2026-11-28T12:00:00+08:00.")
+
+
+def _query_errors(request: Request, exc: ValidationError) -> RequestValidationError:
+    """RouteQuery's errors as query-parameter errors (`query.from`, ...), in plain words."""
+    locale = locale_of(request)
+    errors: list[dict[str, Any]] = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "query"
+        item: dict[str, Any] = {**error, "loc": ("query", field)}
+        if field in ("from", "to") and error["type"] == "value_error":
+            reason = str(error.get("ctx", {}).get("error", error["msg"]))
+            item["msg"] = gettext(locale, _LON_LAT_HINT, reason=reason)
+            item["type"] = "lon_lat"
+        elif error["type"] == "timezone_aware":
+            item["msg"] = gettext(locale, _AWARE_HINT)
+        errors.append(item)
+    return RequestValidationError(errors)
+
+
+@router.get("/route", response_model=RouteAnswer, summary="An e-bike route and its ETA")
+def route(
+    request: Request,
+    platform: PlatformDep,
+    _: PublicCaller,
+    origin: Annotated[
+        str, Query(alias="from", max_length=100, description="Start, lon,lat (WGS-84)")
+    ],
+    destination: Annotated[
+        str, Query(alias="to", max_length=100, description="End, lon,lat (WGS-84)")
+    ],
+    at: Annotated[
+        str | None,
+        Query(max_length=64, description="Departure, ISO 8601 with a time zone; default now"),
+    ] = None,
+) -> RouteAnswer:
+    """The fastest route for an e-bike on the configured street network, as a GeoJSON
+    LineString, with its distance and ETA: `eta_s` = `moving_s` + `signal_wait_s` (the wait
+    at each signal at the predicted arrival: exact where a live phase is known, expected
+    otherwise). `closure_extra_s`/`closure_extra_m` say how much of the trip closures in
+    force cause (included in the ETA, not added to it). Show `attribution` with the route.
+
+    A point more than 500 m from every street is a 422 naming `from` or `to` (choose
+    another point); when closures cut every way between the points, 404 `no-route` (the
+    query is valid, but no route exists at that time)."""
+    raw = {"from": origin, "to": destination} | ({"at": at} if at is not None else {})
+    try:
+        query = RouteQuery.model_validate(raw)
+    except ValidationError as exc:
+        raise _query_errors(request, exc) from None
+    return platform.streets.route(query.origin, query.destination, query.at)
+
+
+@router.post("/signals/phases", response_model=PhaseFeedReport, summary="Report live signal phases")
+def post_phases(platform: PlatformDep, _: PhaseSender, body: PhaseFeed) -> PhaseFeedReport:
+    """Per signal (OSM node id of any of a junction's signal nodes): the state of the major
+    or minor approach and the seconds remaining, optionally the cycle and green. Routes
+    use the phases, projected along the cycle, for `valid_for_s` after `observed_at`; a
+    newer observation of a junction replaces an older one. The report counts the accepted
+    observations and lists unknown signal ids and rejected observations with the reason.
+
+    Phases are kept in the memory of the server process that received them."""
+    return platform.streets.apply_phases(body)
+
+
+@router.get("/signals", response_model=SignalsOut, summary="Traffic signals and their phases")
+def signals(platform: PlatformDep, _: PublicCaller) -> SignalsOut:
+    """Every signalised junction of the street network: its timing plan (assumed from the
+    road classes unless known) and its live phase, when a feed reported one still valid."""
+    return platform.streets.signals()
+
+
+@router.get("/closures", response_model=list[ClosureOut], summary="Temporary closures")
+def list_closures(platform: PlatformDep, _: PublicCaller) -> list[ClosureOut]:
+    """Closures in force now or still to come (ended ones are left out), by start time."""
+    return platform.streets.closures()
+
+
+@router.post(
+    "/closures", response_model=ClosureOut, status_code=201, summary="Close streets for a time"
+)
+def add_closure(platform: PlatformDep, caller: ClosureKeeper, body: ClosureIn) -> ClosureOut:
+    """A polygon (every street segment touching it is closed) or a list of OSM way ids,
+    from `starts_at` to `ends_at`. Routes avoid it while it is in force; route answers
+    report the detour it causes. It must close at least one street and not have ended."""
+    return platform.streets.add_closure(caller, body)
+
+
+@router.delete("/closures/{closure_id}", status_code=204, summary="Lift a closure")
+def remove_closure(platform: PlatformDep, caller: ClosureKeeper, closure_id: ClosureId) -> Response:
+    platform.streets.remove_closure(caller, closure_id)
+    return Response(status_code=204)

@@ -1,0 +1,465 @@
+"""Street routing for the platform: routes with honest ETAs, live signal phases, closures.
+
+One graph (settings `streets`, under `data_dir`) is loaded at first use and shared by all
+requests. The service keeps an immutable snapshot (graph + live phases + closures) and
+swaps it under a lock when something changes, so a route query never sees half an update.
+
+- Live phases live in this process's memory only: with several server workers, each keeps
+  the feeds it was sent (a traffic-management system should post to every worker, or run
+  one). Phases are forgotten `valid_for_s` after they were observed.
+- Closures live in the closures file the CLI uses (`closures_path(data_dir, name)`); writes
+  hold a file lock, and a changed file is re-read on the next query, so the CLI, other
+  workers and this one agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ValidationInfo, field_validator
+
+from gigcity.geo import (
+    OSM_ATTRIBUTION,
+    Closure,
+    ClosureSpec,
+    Location,
+    NoRouteError,
+    PhaseFeed,
+    PhaseFeedReport,
+    RouteAnswer,
+    RouteError,
+    SignalPlan,
+    SignalTiming,
+    StreetTravel,
+    closed_arc_mask,
+    closures_path,
+    route_between,
+)
+from gigcity.geo.streets import RoadClass, StreetsNotFoundError, graph_dir, load_streets
+from gigcity.geo.streets.routers import Engine
+from gigcity.i18n import N_
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.closure_store import ClosureStore, ClosuresVersion, file_stamp
+from gigcity.services.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from gigcity.services.live_phases import apply_feed, expiry_s, without_expired
+
+log = logging.getLogger("gigcity.services.streets")
+
+SNAP_LIMIT_M = 500.0  # farther than this from every street, a point is outside the network
+MAX_CLOCK_SKEW_S = 300.0  # a feed observed further in the future has a wrong clock
+MAX_POLYGON_POINTS = 1_000
+MAX_CLOSED_WAYS = 1_000
+EARLIEST_DEPARTURE = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_DEPARTURE = datetime(2100, 1, 1, tzinfo=UTC)
+CLOSURE_ROLES = frozenset({Role.admin, Role.officer})
+
+
+# ---- errors ----------------------------------------------------------------------------
+
+
+class OutsideNetwork(InvalidInput):
+    """422: the request is well formed but names a point no street reaches; the client must
+    choose another point (the problem names the field)."""
+
+    title: ClassVar[str] = N_("Outside the street network")
+    type_slug: ClassVar[str] = "outside-network"
+
+
+class NoRoute(NotFound):
+    """404: both points are on the network, but no route exists at that time (closures in
+    force cut every way); the same query may succeed at another time."""
+
+    title: ClassVar[str] = N_("No route")
+    type_slug: ClassVar[str] = "no-route"
+
+
+class StreetsUnavailable(ServiceError):
+    """503: the configured street graph or its closures file cannot be used."""
+
+    status: ClassVar[int] = 503
+    title: ClassVar[str] = N_("Street data unavailable")
+    type_slug: ClassVar[str] = "streets-unavailable"
+
+
+# ---- answers ---------------------------------------------------------------------------
+
+
+class PlanOut(BaseModel):
+    """A junction's timing plan (seconds); the major approach is green from the cycle start."""
+
+    cycle_s: float
+    major_green_s: float
+    minor_green_s: float
+    lost_s: float
+    offset_s: float | None  # cycle start on the UNIX clock (mod cycle); null = unknown
+
+    @classmethod
+    def of(cls, plan: SignalPlan) -> PlanOut:
+        return cls(
+            cycle_s=plan.cycle_s,
+            major_green_s=round(plan.major_green_s, 1),
+            minor_green_s=round(plan.minor_green_s, 1),
+            lost_s=plan.lost_s,
+            offset_s=None if plan.offset_s is None else round(plan.offset_s, 3),
+        )
+
+
+class LivePhaseOut(BaseModel):
+    observed_at: datetime
+    valid_until: datetime
+    plan: PlanOut  # as observed, with its offset
+    major_state: Literal["green", "red"]  # of the major approach when this answer was made
+    major_remaining_s: float
+
+
+class SignalOut(BaseModel):
+    signal_id: int  # OSM node id naming the junction (its smallest signal node id)
+    signal_node_ids: list[int]  # every signal node of the junction (a feed may use any)
+    lon: float
+    lat: float
+    major_road: str  # road class of the major approach
+    minor_road: str
+    plan: PlanOut
+    live: LivePhaseOut | None
+
+
+class SignalsOut(BaseModel):
+    streets: str
+    at: datetime
+    signals: list[SignalOut]
+    attribution: str = OSM_ATTRIBUTION
+
+
+class ClosureIn(ClosureSpec):
+    """A closure as the API receives it: `ends_at` before `starts_at` is an error of
+    `ends_at` (the engine's model checks it too, but for the closure as a whole)."""
+
+    @field_validator("ends_at")
+    @classmethod
+    def _ends_after_start(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
+        starts_at = info.data.get("starts_at")
+        if isinstance(starts_at, datetime) and ends_at <= starts_at:
+            raise ValueError("must be after starts_at")
+        return ends_at
+
+
+class ClosureOut(Closure):
+    in_force: bool  # at the time of the answer
+
+
+# ---- the service -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    base: StreetTravel  # the graph and its plans, nothing live
+    timing: SignalTiming  # plans plus the live phases still valid
+    closures: ClosuresVersion
+    travel: StreetTravel  # base with `timing` and the closures: what queries use
+    expires_s: float  # when the first live phase expires
+
+
+class StreetsService:
+    def __init__(
+        self,
+        data_dir: Path,
+        name: str,
+        *,
+        timezone: str = "Asia/Shanghai",
+        engine: Engine = "auto",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.data_dir = data_dir
+        self.name = name
+        self.tz = ZoneInfo(timezone)
+        self.engine: Engine = engine
+        self.clock = clock
+        self.store = ClosureStore(closures_path(data_dir, name))
+        self._lock = threading.RLock()
+        self._snapshot: _Snapshot | None = None
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _load(self) -> _Snapshot:
+        try:
+            graph = load_streets(self.name, self.data_dir)
+        except (StreetsNotFoundError, OSError, ValueError) as exc:
+            log.error(
+                "street graph %r under %s cannot be loaded: %s", self.name, self.data_dir, exc
+            )
+            raise StreetsUnavailable(
+                N_("The street network {streets} is not available on this server."),
+                streets=self.name,
+            ) from exc
+        directory = graph_dir(self.data_dir, self.name)
+        base = StreetTravel(
+            graph, engine=self.engine, cache_dir=directory if directory.is_dir() else None
+        )
+        return self._build(base, base.timing, self._read_closures(None))
+
+    def _build(
+        self, base: StreetTravel, timing: SignalTiming, closures: ClosuresVersion
+    ) -> _Snapshot:
+        travel = base.with_timing(timing).with_closures(closures.closures)
+        return _Snapshot(base, timing, closures, travel, expiry_s(timing))
+
+    def _read_closures(self, last: ClosuresVersion | None) -> ClosuresVersion:
+        version = self.store.read(last)
+        if version.error and (last is None or version.stamp != last.stamp):
+            log.error(
+                "closures file %s cannot be read (keeping the last good closures): %s",
+                self.store.path,
+                version.error,
+            )
+        return version
+
+    def _current(self) -> _Snapshot:
+        """The snapshot to answer from: loaded, without expired phases, closures current."""
+        snapshot = self._snapshot
+        now = self.clock()
+        if (
+            snapshot is not None
+            and now <= snapshot.expires_s
+            and file_stamp(self.store.path) == snapshot.closures.stamp
+        ):
+            return snapshot
+        with self._lock:
+            snapshot = self._snapshot
+            if snapshot is None:
+                snapshot = self._load()
+            timing = without_expired(snapshot.timing, now)
+            closures = self._read_closures(snapshot.closures)
+            if timing is not snapshot.timing or closures is not snapshot.closures:
+                snapshot = self._build(snapshot.base, timing, closures)
+            self._snapshot = snapshot
+            return snapshot
+
+    @property
+    def travel(self) -> StreetTravel:
+        """The street model as of now (live phases and closures included)."""
+        return self._current().travel
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), self.tz)
+
+    # -- routes --------------------------------------------------------------------------
+
+    def route(
+        self, origin: Location, destination: Location, at: datetime | None = None
+    ) -> RouteAnswer:
+        """The fastest e-bike route leaving at `at` (aware; default now), ETA broken down."""
+        depart = at or self._now()
+        if depart.tzinfo is None:
+            raise InvalidInput(N_("The departure time must carry a time zone."), field="at")
+        if not EARLIEST_DEPARTURE <= depart < LATEST_DEPARTURE:
+            raise InvalidInput(
+                N_("The departure time must be between {first} and {last}."),
+                field="at",
+                first=EARLIEST_DEPARTURE.date().isoformat(),
+                last=LATEST_DEPARTURE.date().isoformat(),
+            )
+        travel = self.travel
+        for field, point in (("from", origin), ("to", destination)):
+            off_by = travel.snap_distance_m(point)
+            if not off_by <= SNAP_LIMIT_M:
+                raise OutsideNetwork(
+                    N_(
+                        "The point {lon},{lat} is {distance} m from the nearest street of "
+                        "the {streets} network; routes start and end within {limit} m of "
+                        "a street."
+                    ),
+                    field=field,
+                    lon=f"{point[0]:.6f}",
+                    lat=f"{point[1]:.6f}",
+                    distance=f"{off_by:.0f}" if math.isfinite(off_by) else "∞",
+                    streets=self.name,
+                    limit=f"{SNAP_LIMIT_M:.0f}",
+                )
+        try:
+            return route_between(travel, origin, destination, depart, max_snap_m=SNAP_LIMIT_M)
+        except NoRouteError as exc:
+            raise NoRoute(
+                N_("No route at {at}: closures in force cut every way between these points."),
+                at=depart.isoformat(timespec="minutes"),
+            ) from exc
+        except RouteError as exc:
+            raise InvalidInput(
+                N_("This route cannot be answered: {reason}."), reason=str(exc)
+            ) from exc
+
+    # -- signals -------------------------------------------------------------------------
+
+    def apply_phases(self, feed: PhaseFeed) -> PhaseFeedReport:
+        """Keep the feed's phases (newer observations win) until they expire."""
+        now = self.clock()
+        observed_s = feed.observed_at.timestamp()
+        if observed_s + feed.valid_for_s < now:
+            raise InvalidInput(
+                N_("These phases expired at {expired_at} (observed_at plus valid_for_s)."),
+                field="observed_at",
+                # In the sender's own zone: any aware time in the past can be shown in it.
+                expired_at=(feed.observed_at + timedelta(seconds=feed.valid_for_s)).isoformat(
+                    timespec="seconds"
+                ),
+            )
+        if observed_s > now + MAX_CLOCK_SKEW_S:
+            raise InvalidInput(
+                N_("observed_at is {seconds} s in the future; check the sending system's clock."),
+                field="observed_at",
+                seconds=f"{observed_s - now:.0f}",
+            )
+        with self._lock:
+            snapshot = self._current()
+            timing, report = apply_feed(snapshot.timing, feed, now)
+            self._snapshot = self._build(snapshot.base, timing, snapshot.closures)
+        log.info(
+            "phase feed observed %s: %d accepted, %d unknown, %d rejected",
+            feed.observed_at.isoformat(),
+            report.accepted,
+            len(report.unknown_signal_ids),
+            len(report.rejected),
+        )
+        return report
+
+    def signals(self) -> SignalsOut:
+        """Every signalised junction with its plan and, where a feed gave one, its live phase."""
+        snapshot = self._current()
+        now = self.clock()
+        graph, timing = snapshot.travel.graph, snapshot.timing
+        nodes_of: dict[int, list[int]] = {}
+        for node_id, junction in timing.junction_of_signal.items():
+            nodes_of.setdefault(junction, []).append(node_id)
+        signals = []
+        for junction, plan in enumerate(timing.plans):
+            live = timing.live.get(junction)
+            signals.append(
+                SignalOut(
+                    signal_id=int(graph.junction_osm_id[junction]),
+                    signal_node_ids=sorted(nodes_of.get(junction, [])),
+                    lon=float(graph.junction_lon[junction]),
+                    lat=float(graph.junction_lat[junction]),
+                    major_road=RoadClass(int(graph.junction_major_class[junction])).name.lower(),
+                    minor_road=RoadClass(int(graph.junction_minor_class[junction])).name.lower(),
+                    plan=PlanOut.of(plan),
+                    live=None
+                    if live is None
+                    else self._live_out(live.plan, live.observed_at_s, live.valid_for_s, now),
+                )
+            )
+        return SignalsOut(
+            streets=self.name, at=datetime.fromtimestamp(now, self.tz), signals=signals
+        )
+
+    def _live_out(
+        self, plan: SignalPlan, observed_s: float, valid_for_s: float, now: float
+    ) -> LivePhaseOut:
+        offset = plan.offset_s or 0.0
+        position = (now - offset) % plan.cycle_s
+        green = position < plan.major_green_s
+        return LivePhaseOut(
+            observed_at=datetime.fromtimestamp(observed_s, self.tz),
+            valid_until=datetime.fromtimestamp(observed_s + valid_for_s, self.tz),
+            plan=PlanOut.of(plan),
+            major_state="green" if green else "red",
+            major_remaining_s=round(
+                plan.major_green_s - position if green else plan.cycle_s - position, 1
+            ),
+        )
+
+    # -- closures ------------------------------------------------------------------------
+
+    def closures(self) -> list[ClosureOut]:
+        """Closures in force now or still to come, by start time."""
+        snapshot = self._current()
+        if snapshot.closures.error:
+            raise StreetsUnavailable(
+                N_("The stored closures cannot be read; an admin must repair the closures file.")
+            )
+        now = self.clock()
+        current = [c for c in snapshot.closures.closures if c.ends_at.timestamp() > now]
+        return [
+            ClosureOut.model_validate({**c.model_dump(), "in_force": c.active_at_s(now)})
+            for c in sorted(current, key=lambda c: (c.starts_at, c.id))
+        ]
+
+    def add_closure(self, principal: Principal, spec: ClosureSpec) -> ClosureOut:
+        """Store a closure (admins and grid officers); routing avoids it from its start."""
+        _check_may_close(principal)
+        self._check_closure(spec)
+        try:
+            closure = self.store.add(spec)
+        except ValueError as exc:
+            log.error("cannot add a closure to %s: %s", self.store.path, exc)
+            raise StreetsUnavailable(
+                N_("The stored closures cannot be read; an admin must repair the closures file.")
+            ) from exc
+        log.info("closure %s added by %s", closure.id, principal.label or principal.role.value)
+        self._current()  # re-read now, so this worker routes around it at once
+        return ClosureOut.model_validate(
+            {**closure.model_dump(), "in_force": closure.active_at_s(self.clock())}
+        )
+
+    def remove_closure(self, principal: Principal, closure_id: str) -> None:
+        _check_may_close(principal)
+        try:
+            removed = self.store.remove(closure_id)
+        except ValueError as exc:
+            log.error("cannot remove closure %s from %s: %s", closure_id, self.store.path, exc)
+            raise StreetsUnavailable(
+                N_("The stored closures cannot be read; an admin must repair the closures file.")
+            ) from exc
+        if not removed:
+            raise NotFound(N_("Closure {id} does not exist."), id=closure_id)
+        log.info("closure %s removed by %s", closure_id, principal.label or principal.role.value)
+        self._current()
+
+    def _check_closure(self, spec: ClosureSpec) -> None:
+        if spec.ends_at.timestamp() <= self.clock():
+            raise InvalidInput(
+                N_("The closure has already ended ({ends_at})."),
+                field="ends_at",
+                ends_at=spec.ends_at.isoformat(),
+            )
+        if spec.polygon is not None and len(spec.polygon) > MAX_POLYGON_POINTS:
+            raise InvalidInput(
+                N_("A closure polygon may have at most {max} points."),
+                field="polygon",
+                max=MAX_POLYGON_POINTS,
+            )
+        graph = self.travel.graph
+        if spec.way_ids is not None:
+            if len(spec.way_ids) > MAX_CLOSED_WAYS:
+                raise InvalidInput(
+                    N_("A closure may list at most {max} ways."),
+                    field="way_ids",
+                    max=MAX_CLOSED_WAYS,
+                )
+            known = set(graph.arc_way_id.tolist())
+            unknown = sorted({w for w in spec.way_ids if w not in known})
+            if unknown:
+                raise InvalidInput(
+                    N_("These ways are not streets of the {streets} network: {ids}."),
+                    field="way_ids",
+                    streets=self.name,
+                    ids=", ".join(map(str, unknown[:20])),
+                )
+        if not closed_arc_mask(graph, [spec]).any():
+            raise InvalidInput(
+                N_("The polygon closes no street of the {streets} network."),
+                field="polygon",
+                streets=self.name,
+            )
+
+
+def _check_may_close(principal: Principal) -> None:
+    if principal.role not in CLOSURE_ROLES:
+        raise Forbidden(N_("Only district admins and grid officers may change closures."))
