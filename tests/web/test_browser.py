@@ -221,3 +221,53 @@ def test_riders_are_told_they_cannot_manage_points(page: Page, demo: Demo) -> No
         zh("Your account cannot change service points. The map is open to everyone.")
     )
     expect(page.locator("#editor")).to_be_hidden()
+
+
+def test_route_here_draws_the_street_route_and_shows_its_eta(page: Page, demo: Demo) -> None:
+    from gigcity.services.places import PlaceCreate, PlaceKind
+    from support import ADMIN
+
+    # The shipped street sample is central Shanghai, east of the Putuo demo points.
+    place = demo.platform.places.create(
+        ADMIN,
+        PlaceCreate(
+            name="静安测试驿站", kind=PlaceKind.rider_station, lon=121.4820, lat=31.2250,
+            hours="24/7",
+        ),
+    )  # fmt: skip
+    rider = {"latitude": 31.2350, "longitude": 121.4650}
+    try:
+        page.context.grant_permissions(["geolocation"])
+        page.context.set_geolocation(rider)
+        open_map(page, f"/?place={place.id}")
+        expect(page.locator("#card h2")).to_have_text(place.name)
+
+        page.click("#route-here")
+
+        page.wait_for_selector("#map[data-route=shown]")
+        line = page.locator("#map path.route-line")
+        expect(line).to_have_count(1)
+        assert (line.get_attribute("d") or "").count("L") >= 4  # along streets, not a beeline
+        answer = page.request.get(
+            "/api/route",
+            params={"from": "121.465000,31.235000", "to": "121.482000,31.225000"},
+        ).json()
+        minutes = round(answer["eta_s"] / 60)
+        eta = page.locator("#route-eta")
+        expect(eta).to_contain_text(zh("{min} min").format(min=minutes))
+        info = page.locator("#route-info")
+        expect(info.locator(".route-riding")).to_contain_text(zh("Riding: {duration}")[:2])
+        signals = zh("Waiting at {n} traffic lights: {duration}").split("{n}")[0]
+        expect(info.locator(".route-signals")).to_contain_text(
+            signals + str(answer["breakdown"]["signals_passed"])
+        )
+        expect(info.locator(".route-closures")).to_have_text(zh("No detour for road closures"))
+        expect(info.locator(".route-attribution")).to_contain_text("OpenStreetMap")
+        expect(info).not_to_contain_text("null")
+        expect(info).not_to_contain_text("undefined")
+        licence = page.locator(
+            ".leaflet-control-attribution a[href*='openstreetmap.org/copyright']"
+        )
+        expect(licence).to_have_text(zh("Street data: ODbL"))
+    finally:
+        demo.platform.places.delete(ADMIN, place.id)

@@ -1,5 +1,6 @@
 /* The friendly map: sub-district backdrop, markers of the points in view, amenity and kind
-   filters, text search, "nearest open now" and the details card with navigation links. */
+   filters, text search, "nearest open now", the details card with navigation links, and
+   "route here": an e-bike route on the street network with its ETA broken down. */
 (function () {
   "use strict";
 
@@ -258,6 +259,14 @@
         h("a", { class: "geo-link", href: nav.geo, text: t("open_geo") }),
         h("a", { class: "osm-link", href: nav.osm, target: "_blank", rel: "noopener", text: t("open_osm") })
       ),
+      h("button", {
+        type: "button",
+        id: "route-here",
+        class: "btn btn-small btn-route",
+        text: t("route_here"),
+        onclick: () => routeTo(place),
+      }),
+      h("section", { id: "route-info", class: "route-info", "aria-live": "polite", hidden: true }),
       h("dl", { class: "facts" }, facts.flat()),
       h(
         "p",
@@ -300,6 +309,7 @@
   }
 
   function selectPlace(place, options) {
+    clearRoute();
     selectedId = place.id;
     restyleAll();
     resultsEl.hidden = true;
@@ -308,6 +318,7 @@
   }
 
   function closeCard() {
+    clearRoute();
     cardEl.hidden = true;
     selectedId = null;
     restyleAll();
@@ -372,22 +383,28 @@
   }
 
   let hereMarker = null;
-  const nearestButton = document.getElementById("nearest-button");
-  nearestButton.addEventListener("click", async function () {
-    nearestButton.disabled = true;
-    showStatus(t("locating"));
-    let note = "";
+
+  /* The rider's position, or else the map centre ({located: false}); marked on the map. */
+  async function positionOrCentre() {
     let position = await currentPosition();
     if (!position) {
       const centre = map.getCenter();
       position = { lat: centre.lat, lon: centre.lng, located: false };
-      note = t("position_fallback");
     }
     userPosition = position;
     if (hereMarker) hereMarker.remove();
     hereMarker = L.circleMarker([position.lat, position.lon], { radius: 9, className: "you-are-here", interactive: false })
       .bindTooltip(G.escapeHtml(position.located ? t("you_are_here") : t("map_centre")), { permanent: true, direction: "right" })
       .addTo(map);
+    return position;
+  }
+
+  const nearestButton = document.getElementById("nearest-button");
+  nearestButton.addEventListener("click", async function () {
+    nearestButton.disabled = true;
+    showStatus(t("locating"));
+    const position = await positionOrCentre();
+    const note = position.located ? "" : t("position_fallback");
     const params = filterParams(
       new URLSearchParams({ lat: position.lat.toFixed(6), lon: position.lon.toFixed(6), open_now: "true", k: "10" })
     );
@@ -406,6 +423,95 @@
       nearestButton.disabled = false;
     }
   });
+
+  /* ---- route here: street route from the rider (or the map centre) to the chosen point ---- */
+
+  let routeLine = null;
+  let routeRequest = 0; // answers to an older request are dropped
+  const attributions = new Set();
+
+  function clearRoute() {
+    routeRequest += 1;
+    if (routeLine) routeLine.remove();
+    routeLine = null;
+    mapEl.dataset.route = "";
+  }
+
+  function formatDuration(seconds) {
+    if (seconds < 90) return t("duration_s", { s: Math.round(seconds) });
+    return t("duration_min", { min: Math.round(seconds / 60) });
+  }
+
+  function formatClock(iso) {
+    return new Intl.DateTimeFormat(config.htmlLang, { timeZone: config.timezone, timeStyle: "short" }).format(
+      new Date(iso)
+    );
+  }
+
+  function routeLines(answer, note) {
+    const b = answer.breakdown;
+    const detour =
+      b.closures.length || b.closure_extra_s > 0
+        ? t("route_closures", { duration: formatDuration(b.closure_extra_s), distance: G.formatDistance(b.closure_extra_m) })
+        : t("route_no_closures");
+    return [
+      h("p", { id: "route-eta", class: "route-eta", text: t("route_eta", { duration: formatDuration(answer.eta_s), distance: G.formatDistance(answer.distance_m) }) }),
+      h("p", { class: "route-arrive", text: t("route_arrive", { time: formatClock(answer.arrive_at) }) }),
+      h(
+        "ul",
+        { class: "route-breakdown" },
+        h("li", { class: "route-riding", text: t("route_riding", { duration: formatDuration(b.moving_s) }) }),
+        h("li", { class: "route-signals", text: t("route_signals", { n: b.signals_passed, duration: formatDuration(b.signal_wait_s) }) }),
+        b.signals_exact > 0 ? h("li", { class: "route-live", text: t("route_signals_live", { exact: b.signals_exact }) }) : null,
+        h("li", { class: "route-closures", text: detour })
+      ),
+      note ? h("p", { class: "note", text: note }) : null,
+      h("p", { class: "route-attribution", text: answer.attribution }),
+    ];
+  }
+
+  /* The street data's licence in the map's attribution: a short link to the licence page
+     (the card shows the answer's full attribution next to the route). */
+  function showLicence(attribution) {
+    if (attributions.has(attribution)) return;
+    attributions.add(attribution);
+    const url = (attribution.match(/https:\/\/[^\s)]+/) || [null])[0];
+    const link = url
+      ? '<a href="' + G.escapeHtml(url) + '" target="_blank" rel="noopener" title="' + G.escapeHtml(attribution) + '">' +
+        G.escapeHtml(t("street_data_licence")) + "</a>"
+      : G.escapeHtml(attribution);
+    map.attributionControl.addAttribution(link);
+  }
+
+  async function routeTo(place) {
+    clearRoute();
+    const request = routeRequest;
+    const button = document.getElementById("route-here");
+    const info = document.getElementById("route-info");
+    button.disabled = true;
+    info.replaceChildren(h("p", { class: "note", text: t("route_finding") }));
+    info.hidden = false;
+    try {
+      const position = await positionOrCentre();
+      const params = new URLSearchParams({
+        from: position.lon.toFixed(6) + "," + position.lat.toFixed(6),
+        to: place.lon.toFixed(6) + "," + place.lat.toFixed(6),
+      });
+      const answer = await api("/api/route?" + params.toString());
+      if (request !== routeRequest) return;
+      const latlngs = answer.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+      routeLine = L.polyline(latlngs, { className: "route-line", weight: 6, opacity: 0.85, interactive: false }).addTo(map);
+      showLicence(answer.attribution);
+      info.replaceChildren(...routeLines(answer, position.located ? "" : t("route_from_centre")).filter(Boolean));
+      mapEl.dataset.route = "shown";
+      fitVisible(routeLine.getBounds(), cardEl);
+    } catch (err) {
+      if (request !== routeRequest) return;
+      info.replaceChildren(h("p", { class: "route-error", role: "alert", text: err.detail || String(err) }));
+    } finally {
+      button.disabled = false;
+    }
+  }
 
   for (const button of document.querySelectorAll("[data-close=results]")) {
     button.addEventListener("click", () => (resultsEl.hidden = true));
