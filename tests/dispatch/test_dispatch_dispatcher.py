@@ -85,6 +85,15 @@ def test_a_courier_with_time_to_spare_is_held_until_they_must_leave() -> None:
     assert a.pickup_s == 1800.0  # just in time
 
 
+def test_orders_ready_much_later_do_not_hold_a_courier_yet() -> None:
+    decision = decide([order("o1", ready=7200.0)], [courier("c1", (60.0, 0.0))])
+    assert decision.assignments == ()
+    assert decision.holds[0].reason.code == "hold.not_yet"
+    everything = DispatchConfig(match_window_s=None)
+    held = decide([order("o1", ready=7200.0)], [courier("c1", (60.0, 0.0))], config=everything)
+    assert held.holds[0].reason.code == "hold.can_wait"
+
+
 def test_the_courier_who_gets_there_first_is_chosen() -> None:
     far, near = courier("c1", (1200.0, 0.0)), courier("c2", (300.0, 0.0))
     (a,) = decide([order("o1", ready=0.0)], [far, near]).assignments

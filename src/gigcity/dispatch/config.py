@@ -21,6 +21,9 @@ class DispatchConfig:
     commit_ahead_s: float = 0.0
     """Commit this long before the last moment, so a courier kept waiting is not lost to
     another order in the meantime."""
+    match_window_s: float | None = 900.0
+    """Only orders for which some courier must leave within this long are matched (the
+    others wait without holding a courier); None: match every waiting order."""
     max_bundle: int = 3
     """Most orders of one restaurant carried in one trip."""
     bundle_ready_gap_s: float = 600.0

@@ -106,7 +106,18 @@ class Dispatcher:
         orders = sorted(state.orders, key=lambda o: (o.ready_s, o.placed_s, o.id))
         if not orders:
             return Decision(now_s=now, assignments=(), holds=())
-        couriers = sorted((c for c in state.couriers if self._may_work(c, now)), key=lambda c: c.id)
+        soonest_shift = now + self.config.pre_shift_s
+        horizon = now + self.config.courier_horizon_s
+        couriers = sorted(
+            (
+                c
+                for c in state.couriers
+                if c.shift_start_s <= soonest_shift
+                and max(now, c.free_at_s, c.shift_start_s) < c.shift_end_s
+                and max(now, c.free_at_s, c.shift_start_s) <= horizon
+            ),
+            key=lambda c: c.id,
+        )
         if not couriers:
             reason = Reason("hold.no_courier", "no courier on shift can pick up before going off")
             return Decision(now, (), tuple(Hold(o.id, reason) for o in orders))
@@ -127,14 +138,6 @@ class Dispatcher:
         )
 
     # -- costing -----------------------------------------------------------------------
-
-    def _may_work(self, courier: CourierState, now: float) -> bool:
-        start = max(now, courier.free_at_s, courier.shift_start_s)
-        return (
-            courier.shift_start_s <= now + self.config.pre_shift_s
-            and start < courier.shift_end_s
-            and start <= now + self.config.courier_horizon_s
-        )
 
     def _costed_epoch(
         self, now: float, orders: list[PendingOrder], couriers: list[CourierState]
@@ -228,15 +231,30 @@ class Dispatcher:
     # -- matching and commitment -------------------------------------------------------
 
     def _match(self, epoch: _Epoch) -> dict[int, int]:
-        cost = (epoch.pickup - epoch.now) + epoch.courier_value * epoch.to_restaurant
+        considered = self._due_rows(epoch)
+        if considered.size == 0:
+            return {}
+        feasible = epoch.feasible[considered]
+        cost = (epoch.pickup[considered] - epoch.now) + epoch.courier_value * epoch.to_restaurant[
+            considered
+        ]
         cost = cost + self._pay_penalty(epoch)[None, :]
-        cost = np.where(epoch.feasible, cost, _INFEASIBLE)
+        cost = np.where(feasible, cost, _INFEASIBLE)
         rows, cols = linear_sum_assignment(cost)
         return {
-            int(row): int(col)
+            int(considered[row]): int(col)
             for row, col in zip(rows, cols, strict=True)
-            if epoch.feasible[row, col]
+            if feasible[row, col]
         }
+
+    def _due_rows(self, epoch: _Epoch) -> NDArray[np.intp]:
+        """Orders for which some courier must leave within the match window."""
+        window = self.config.match_window_s
+        if window is None:
+            return np.arange(len(epoch.orders), dtype=np.intp)
+        latest = epoch.ready[:, None] - self.service.pickup_s / 2 - epoch.to_restaurant
+        latest = np.where(epoch.feasible, np.maximum(latest, epoch.start[None, :]), np.inf)
+        return np.flatnonzero(latest.min(axis=1, initial=np.inf) <= epoch.now + window)
 
     def _commit(self, epoch: _Epoch, matched: dict[int, int]) -> tuple[list[_Job], dict[int, Hold]]:
         half_pickup = self.service.pickup_s / 2
@@ -305,6 +323,12 @@ class Dispatcher:
         return jobs, holds
 
     def _unmatched_reason(self, epoch: _Epoch, row: int) -> Reason:
+        window = self.config.match_window_s
+        if window is not None and epoch.feasible[row].any():
+            latest = epoch.ready[row] - self.service.pickup_s / 2 - epoch.to_restaurant[row]
+            latest = np.maximum(latest, epoch.start)[epoch.feasible[row]]
+            if latest.min() > epoch.now + window:
+                return Reason("hold.not_yet", "no courier needs to leave for it yet")
         if epoch.feasible[row].any():
             return Reason("hold.queued", "every courier who could take it is better used elsewhere")
         shift_ok = epoch.pickup[row] <= epoch.shift_end
