@@ -55,6 +55,10 @@ class UnsupportedMediaType(ServiceError):
     type_slug = "unsupported-media-type"
 
 
+def _too_large() -> RequestTooLarge:
+    return RequestTooLarge(N_("A rulebook may have at most {max} bytes."), max=MAX_RULEBOOK_BYTES)
+
+
 @router.get("", response_model=RulesOverview, summary="The rulebook in force and all versions")
 def overview(
     platform: PlatformDep, request: Request, _: PublicCaller, on: OnDate = None
@@ -124,11 +128,12 @@ async def publish(
             N_("Send the rulebook as application/yaml or application/json, not {type}."),
             type=media_type,
         )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_RULEBOOK_BYTES:
+        raise _too_large()  # before reading it
     body = await request.body()
     if len(body) > MAX_RULEBOOK_BYTES:
-        raise RequestTooLarge(
-            N_("A rulebook may have at most {max} bytes."), max=MAX_RULEBOOK_BYTES
-        )
+        raise _too_large()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
