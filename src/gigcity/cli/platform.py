@@ -151,7 +151,8 @@ def places_import(
         f"rejected {len(report.rejected)}{' (dry run: nothing stored)' if dry_run else ''}"
     )
     for row in report.rejected:
-        err.print(f"{file}:{row.line}: {row.reason}")
+        # One line per fault, never wrapped: editors and scripts read these.
+        typer.echo(f"{file}:{row.line}: {row.reason}", err=True)
     if report.rejected:
         raise typer.Exit(1)
 
