@@ -15,7 +15,7 @@ from rich.table import Table
 
 from gigcity.cli import app
 from gigcity.config import Settings
-from gigcity.geo.closure_file import add_closure, closures_path, read_closures, remove_closure
+from gigcity.geo.closure_file import closures_path, read_closures
 from gigcity.geo.closures import ClosureSpec
 from gigcity.geo.street_route import RouteError, parse_lon_lat, route_between
 from gigcity.geo.street_setup import open_street_travel
@@ -32,6 +32,7 @@ from gigcity.geo.streets import (
 )
 from gigcity.geo.streets.routers import prepare_topology
 from gigcity.geo.streets.storage import load_graph
+from gigcity.services.closure_store import ClosureStore
 
 streets_app = typer.Typer(
     help="Street graphs for e-bike routing: import OSM data, try routes, closures.",
@@ -206,7 +207,8 @@ def closures_add(
         unknown = sorted(set(spec.way_ids) - set(graph.arc_way_id.tolist()))
         if unknown:
             raise _fail(f"ways not in {graph.name!r}: {', '.join(map(str, unknown))}")
-    closure = add_closure(closures_path(directory, graph.name), spec)
+    # Through the server's store: the same file lock, so a running server's writes are kept.
+    closure = ClosureStore(closures_path(directory, graph.name)).add(spec)
     out.print(f"added closure {closure.id} on {graph.name!r}")
 
 
@@ -252,6 +254,6 @@ def closures_remove(
 ) -> None:
     """Remove a closure."""
     directory = _data_dir(data_dir)
-    if not remove_closure(closures_path(directory, _name(name)), closure_id):
+    if not ClosureStore(closures_path(directory, _name(name))).remove(closure_id):
         raise _fail(f"no closure {closure_id!r}")
     out.print(f"removed closure {closure_id}")
