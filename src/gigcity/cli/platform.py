@@ -80,10 +80,13 @@ def seed(
 ) -> None:
     """Fill an empty database with deterministic demo data (skipped where data exists)."""
     from gigcity.services.demo import seed_demo
+    from gigcity.services.pay.demo import seed_demo_pay
 
     platform = _platform("demo" if demo else None)
     with transaction(platform.factory) as session:
         logins = seed_demo(session, platform.district, count=count, seed=seed)
+    if demo:
+        seed_demo_pay(platform, seed)
     console.print(f"{platform.places.count()} service points")
     _print_logins(logins)
 
@@ -111,12 +114,14 @@ def serve(
 
     from gigcity.api.app import create_app
     from gigcity.services.demo import demo_api_key, seed_demo
+    from gigcity.services.pay.demo import seed_demo_pay
 
     platform = _platform("demo" if demo else None)
     if demo:
         with transaction(platform.factory) as session:
             logins = seed_demo(session, platform.district)
             key = demo_api_key(session)
+        seed_demo_pay(platform)
         _print_logins(logins)
         console.print(f"platform api_key: {key}  (send as X-API-Key)", soft_wrap=True)
     console.print(f"gigcity on http://{host}:{port}/  ·  API docs http://{host}:{port}/docs")
