@@ -54,6 +54,24 @@ class Settings(BaseSettings):
         default="shanghai-central-sample",
         description="Street graph to route on: a name imported with `gigcity streets import`.",
     )
+    # -- snap-and-report: photos, rate limits (0 = no limit), Open311 ------------------------
+    report_photo_max_bytes: int = Field(default=12 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    report_photo_max_pixels: int = Field(
+        default=50_000_000,
+        ge=10_000,
+        description="Larger images are refused (decompression bombs).",
+    )
+    report_photo_max_side: int = Field(
+        default=2048, ge=256, le=8192, description="Stored photos are scaled to this long side."
+    )
+    report_rate_account_per_hour: int = Field(default=30, ge=0, description="New reports.")
+    report_rate_ip_per_hour: int = Field(default=600, ge=0, description="New reports.")
+    report_photo_rate_account_per_hour: int = Field(default=120, ge=0)
+    open311_rate_ip_per_minute: int = Field(default=120, ge=0, description="Open311 reads.")
+    open311_jurisdiction_id: str = Field(
+        default="gigcity", description="The jurisdiction_id Open311 clients may send."
+    )
+    open311_contact: str = Field(default="", description="Contact shown in Open311 discovery.")
 
     @model_validator(mode="after")
     def _secret_key_required_in_production(self) -> Settings:

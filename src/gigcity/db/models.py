@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -202,3 +203,228 @@ class ActivityReport(Base):
     end_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     kind: Mapped[str] = mapped_column(String(16))
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- snap-and-report (随手拍): reports, their trail and photos, routing, rewards, rollups -------
+
+
+class Report(Base):
+    """A hazard a rider (or an integrator, over Open311) reported, and where it stands now.
+
+    `is_open` is kept with `status` so queues are one index range; `due_at` is the SLA's
+    resolution deadline; `resolution_s` feeds the median time to resolution.
+    """
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("reporter_id", "client_key"),
+        Index("ix_reports_assignee_open_due", "assignee_id", "is_open", "due_at"),
+        Index("ix_reports_subdistrict_open_due", "subdistrict", "is_open", "due_at"),
+        Index("ix_reports_open_due", "is_open", "due_at"),
+        Index("ix_reports_open_category_lat", "is_open", "category", "lat"),
+        Index("ix_reports_created_at", "created_at"),
+        Index("ix_reports_resolved_at", "resolved_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)  # Open311 token
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text, default="")
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    subdistrict: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(300))
+    reference: Mapped[str | None] = mapped_column(String(200))  # merchant or building
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16))
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    held: Mapped[bool] = mapped_column(Boolean, default=False)  # waiting for an admin's review
+    reject_reason: Mapped[str | None] = mapped_column(String(16))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="SET NULL"), index=True
+    )
+    status_note: Mapped[str | None] = mapped_column(Text)  # the latest public note
+    source: Mapped[str] = mapped_column(String(16))  # app or open311
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    client_key: Mapped[str | None] = mapped_column(String(64))  # the reporter's retry key
+    api_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL"), index=True
+    )
+    contact: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # Open311 contact, private
+    external_media_url: Mapped[str | None] = mapped_column(String(500))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    dispatched_to: Mapped[str | None] = mapped_column(String(200))
+    reward_status: Mapped[str] = mapped_column(String(16), default="none")
+    reward_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution_s: Mapped[int | None] = mapped_column(Integer)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReportReporter(Base):
+    """Everyone credited with a report: who filed it, said "same as this one", or was merged in."""
+
+    __tablename__ = "report_reporters"
+    __table_args__ = (
+        UniqueConstraint("report_id", "account_id"),
+        Index("ix_report_reporters_account_joined", "account_id", "joined_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    how: Mapped[str] = mapped_column(String(16))  # original, same, merged
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportEvent(Base):
+    """One step of a report's life: who did what, when, from which status to which."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ReportPhoto(Base):
+    """A stored photo (re-encoded, metadata stripped) under a server-chosen name.
+
+    `report_id` is empty while the photo is staged (uploaded, not yet part of a report).
+    `band0`..`band3` are the 16-bit quarters of the difference hash, indexed so that
+    near-identical photos are found without scanning (multi-index hashing).
+    """
+
+    __tablename__ = "report_photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))  # report or after
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # of the upload as received
+    dhash: Mapped[int] = mapped_column(BigInteger)
+    band0: Mapped[int] = mapped_column(Integer, index=True)
+    band1: Mapped[int] = mapped_column(Integer, index=True)
+    band2: Mapped[int] = mapped_column(Integer, index=True)
+    band3: Mapped[int] = mapped_column(Integer, index=True)
+    near_photo_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_photos.id", ondelete="SET NULL")
+    )
+    uploaded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportRoute(Base):
+    """Which grid officer handles a category in a sub-district ("*": every category)."""
+
+    __tablename__ = "report_routes"
+    __table_args__ = (UniqueConstraint("subdistrict", "category"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subdistrict: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(32))
+    officer_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportCategoryRule(Base):
+    """A district's own reward, SLA and duplicate radius for a category (else the defaults)."""
+
+    __tablename__ = "report_category_rules"
+
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reward_fen: Mapped[int] = mapped_column(BigInteger)
+    sla_hours: Mapped[int] = mapped_column(Integer)
+    duplicate_radius_m: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+class ReportBan(Base):
+    """An account, or an integrator's API key, whose new reports are held for review."""
+
+    __tablename__ = "report_bans"
+    __table_args__ = (
+        CheckConstraint("(account_id IS NULL) <> (api_key_id IS NULL)", name="one_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    api_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="CASCADE"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+class RewardPool(Base):
+    """A bonus pool; the database itself refuses a negative balance."""
+
+    __tablename__ = "reward_pools"
+    __table_args__ = (CheckConstraint("balance_fen >= 0", name="balance_not_negative"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    budget_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # everything ever put in
+    balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RewardLedgerEntry(Base):
+    """One movement of a pool's money; `key` makes every movement happen at most once."""
+
+    __tablename__ = "reward_ledger"
+    __table_args__ = (Index("ix_reward_ledger_account_at", "account_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("reward_pools.id"), index=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # top_up or payout
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # + into the pool, - out of it
+    balance_after_fen: Mapped[int] = mapped_column(BigInteger)
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="SET NULL"), index=True
+    )
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportDailyCount(Base):
+    """Reports filed on a local day, by sub-district, category and current status.
+
+    Kept in the same transaction as every intake and status change, so the dashboard sums
+    a few thousand rows instead of millions of reports.
+    """
+
+    __tablename__ = "report_daily_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    subdistrict: Mapped[str] = mapped_column(String(64), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -28,6 +28,7 @@ from gigcity.services.accounts import (
 )
 from gigcity.services.places.schemas import Amenities, PlaceCreate, PlaceKind
 from gigcity.services.places.search import bump_revision
+from gigcity.services.reports.demo import seed_demo_reports
 
 ROADS = (
     "曹杨路", "长寿路", "武宁路", "真北路", "中山北路", "金沙江路", "光复西路", "大渡河路",
@@ -349,6 +350,7 @@ def seed_demo(
         ]  # fmt: skip
         for person in people:
             create_account(session, person, district)
+    seed_demo_reports(session, district)  # snap-and-report: routes, pool, a month of reports
     station_name = session.scalar(
         select(Place.name)
         .join(Account, Account.station_id == Place.id)

@@ -16,6 +16,7 @@ from gigcity.services.accounts import AccountsService
 from gigcity.services.day_clock import DayClock
 from gigcity.services.pay import PayService
 from gigcity.services.places.service import PlacesService
+from gigcity.services.reports import ReportsService
 from gigcity.services.rulebooks import RulebooksService
 from gigcity.services.streets import StreetsService
 
@@ -31,6 +32,7 @@ class Platform:
     rulebooks: RulebooksService
     pay: PayService
     streets: StreetsService
+    reports: ReportsService
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Platform:
@@ -54,6 +56,7 @@ class Platform:
             rulebooks=rulebooks,
             pay=PayService(factory, rulebooks, clock),
             streets=StreetsService(settings.data_dir, settings.streets, timezone=settings.timezone),
+            reports=ReportsService(factory, district, settings),
         )
 
     def upgrade_database(self) -> None:

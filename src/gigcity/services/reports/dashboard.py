@@ -1,0 +1,421 @@
+"""The district dashboard: counts over time, time to resolution, overdue reports, a heatmap
+and CSV exports, for a window of local days (at most a year).
+
+Counts come from the daily rollup (a few rows per day however many reports there are);
+resolution times, overdue reports and the heatmap from indexed ranges of the reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
+
+from gigcity.db.models import Report, ReportDailyCount
+from gigcity.geo.district import District
+from gigcity.i18n import N_
+from gigcity.services.accounts import Principal
+from gigcity.services.errors import Forbidden, InvalidInput
+from gigcity.services.reports.access import is_staff
+from gigcity.services.reports.categories import Category
+from gigcity.services.reports.lifecycle import UNRESOLVED, Status
+from gigcity.services.reports.schemas import QueueItem
+from gigcity.services.reports.views import first_thumbs, queue_item
+from gigcity.services.types import as_utc
+
+Bucket = Literal["day", "week", "month"]
+MAX_DAYS = 366
+DEFAULT_DAYS = 30
+OVERDUE_SHOWN = 50
+HEAT_CELL_DEG = 0.0025  # about 250 m by 240 m here
+_UNRESOLVED = [s.value for s in UNRESOLVED]
+
+
+class Window(BaseModel):
+    since: date
+    until: date  # inclusive
+    subdistrict: str | None = None
+    category: Category | None = None
+
+
+class Period(BaseModel):
+    period: date
+    total: int
+    by_status: dict[str, int]
+    by_category: dict[str, int]
+
+
+class SubdistrictCount(BaseModel):
+    code: str
+    name: str
+    count: int
+
+
+class Resolution(BaseModel):
+    resolved: int
+    median_hours: float | None
+    p90_hours: float | None
+    within_sla_share: float | None
+
+
+class DashboardSummary(BaseModel):
+    since: date
+    until: date
+    bucket: Bucket
+    total: int
+    by_status: dict[str, int]
+    by_category: dict[str, int]
+    by_subdistrict: list[SubdistrictCount]
+    series: list[Period]
+    resolution: Resolution
+    overdue_total: int
+    overdue: list[QueueItem]
+
+
+class Heatmap(BaseModel):
+    since: date
+    until: date
+    cell_deg: float
+    max: int
+    cells: list[tuple[float, float, int]]
+
+
+def _period_start(day: date, bucket: Bucket) -> date:
+    if bucket == "week":
+        return day - timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def csv_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class ReportsDashboard:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        district: District,
+        tz: ZoneInfo,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.factory = factory
+        self.district = district
+        self.tz = tz
+        self.clock = clock
+
+    # -- the window ------------------------------------------------------------------------
+
+    def window(
+        self,
+        since: date | None,
+        until: date | None,
+        subdistrict: str | None = None,
+        category: Category | None = None,
+    ) -> Window:
+        today = as_utc(self.clock()).astimezone(self.tz).date()
+        until = until or today
+        since = since or until - timedelta(days=DEFAULT_DAYS - 1)
+        if since > until:
+            raise InvalidInput(N_("since must not be after until."), field="since")
+        if (until - since).days + 1 > MAX_DAYS:
+            raise InvalidInput(
+                N_("The window may span at most {max} days."), field="since", max=MAX_DAYS
+            )
+        if subdistrict is not None and self.district.get(subdistrict) is None:
+            raise InvalidInput(
+                N_("Unknown sub-district '{code}'; known: {codes}."),
+                field="subdistrict",
+                code=subdistrict,
+                codes=", ".join(s.code for s in self.district.subdistricts),
+            )
+        return Window(since=since, until=until, subdistrict=subdistrict, category=category)
+
+    def _instants(self, window: Window) -> tuple[datetime, datetime]:
+        """The window as [start, end) instants (local midnights)."""
+        start = datetime.combine(window.since, time(), self.tz)
+        end = datetime.combine(window.until + timedelta(days=1), time(), self.tz)
+        # In UTC, as stored: SQLite keeps the clock time and drops the offset.
+        return as_utc(start), as_utc(end)
+
+    def _report_filters(self, window: Window) -> list[ColumnElement[bool]]:
+        filters: list[ColumnElement[bool]] = []
+        if window.subdistrict:
+            filters.append(Report.subdistrict == window.subdistrict)
+        if window.category:
+            filters.append(Report.category == window.category.value)
+        return filters
+
+    def _count_filters(self, window: Window) -> list[ColumnElement[bool]]:
+        filters: list[ColumnElement[bool]] = [
+            ReportDailyCount.day.between(window.since, window.until)
+        ]
+        if window.subdistrict:
+            filters.append(ReportDailyCount.subdistrict == window.subdistrict)
+        if window.category:
+            filters.append(ReportDailyCount.category == window.category.value)
+        return filters
+
+    # -- the summary -----------------------------------------------------------------------
+
+    def summary(
+        self, principal: Principal, window: Window, bucket: Bucket = "day"
+    ) -> DashboardSummary:
+        _require_staff(principal)
+        filters = self._count_filters(window)
+        total_count = func.sum(ReportDailyCount.count)
+        with self.factory() as session:
+            by_day_status = session.execute(
+                select(ReportDailyCount.day, ReportDailyCount.status, total_count)
+                .where(*filters)
+                .group_by(ReportDailyCount.day, ReportDailyCount.status)
+            ).all()
+            by_day_category = session.execute(
+                select(ReportDailyCount.day, ReportDailyCount.category, total_count)
+                .where(*filters)
+                .group_by(ReportDailyCount.day, ReportDailyCount.category)
+            ).all()
+            by_sub = dict(
+                session.execute(
+                    select(ReportDailyCount.subdistrict, total_count)
+                    .where(*filters)
+                    .group_by(ReportDailyCount.subdistrict)
+                ).all()
+            )
+            resolution = self._resolution(session, window)
+            overdue_total, overdue = self._overdue(session, window)
+        series: dict[date, Period] = {}
+
+        def period(day: date) -> Period:
+            start = _period_start(day, bucket)
+            if start not in series:
+                series[start] = Period(period=start, total=0, by_status={}, by_category={})
+            return series[start]
+
+        by_status: Counter[str] = Counter()
+        by_category: Counter[str] = Counter()
+        for day, status, n in by_day_status:
+            if n:
+                p = period(day)
+                p.by_status[status] = p.by_status.get(status, 0) + int(n)
+                p.total += int(n)
+                by_status[status] += int(n)
+        for day, category, n in by_day_category:
+            if n:
+                p = period(day)
+                p.by_category[category] = p.by_category.get(category, 0) + int(n)
+                by_category[category] += int(n)
+        subs = [
+            SubdistrictCount(code=s.code, name=s.name, count=int(by_sub.get(s.code) or 0))
+            for s in self.district.subdistricts
+        ]
+        return DashboardSummary(
+            since=window.since,
+            until=window.until,
+            bucket=bucket,
+            total=sum(by_status.values()),
+            by_status={s.value: by_status.get(s.value, 0) for s in Status},
+            by_category={c.value: by_category.get(c.value, 0) for c in Category},
+            by_subdistrict=subs,
+            series=[series[k] for k in sorted(series)],
+            resolution=resolution,
+            overdue_total=overdue_total,
+            overdue=overdue,
+        )
+
+    def _resolution(self, session: Session, window: Window) -> Resolution:
+        """Time from filing to resolution of the reports resolved in the window (exact)."""
+        start, end = self._instants(window)
+        filters = [
+            Report.resolved_at >= start,
+            Report.resolved_at < end,
+            Report.resolution_s.is_not(None),
+            *self._report_filters(window),
+        ]
+        count, within = session.execute(
+            select(func.count(), func.count().filter(Report.resolved_at <= Report.due_at)).where(
+                *filters
+            )
+        ).one()
+        count = int(count or 0)
+        if count == 0:
+            return Resolution(resolved=0, median_hours=None, p90_hours=None, within_sla_share=None)
+
+        def nth(k: int, n: int = 1) -> list[int]:
+            rows = session.scalars(
+                select(Report.resolution_s)
+                .where(*filters)
+                .order_by(Report.resolution_s)
+                .offset(k)
+                .limit(n)
+            )
+            return [int(v or 0) for v in rows]
+
+        middle = nth((count - 1) // 2, 1 if count % 2 else 2)
+        median_s = sum(middle) / len(middle)
+        p90_s = nth(max(0, math.ceil(0.9 * count) - 1))[0]
+        return Resolution(
+            resolved=count,
+            median_hours=round(median_s / 3600, 2),
+            p90_hours=round(p90_s / 3600, 2),
+            within_sla_share=round(int(within or 0) / count, 4),
+        )
+
+    def _overdue(self, session: Session, window: Window) -> tuple[int, list[QueueItem]]:
+        """Reports past their deadline and not resolved, now (whenever they were filed)."""
+        now = self.clock()
+        filters = [
+            Report.is_open.is_(True),
+            Report.due_at < now,
+            Report.status.in_(_UNRESOLVED),
+            *self._report_filters(window),
+        ]
+        total = session.scalar(select(func.count()).select_from(Report).where(*filters))
+        reports = list(
+            session.scalars(
+                select(Report)
+                .where(*filters)
+                .order_by(Report.due_at, Report.id)
+                .limit(OVERDUE_SHOWN)
+            )
+        )
+        thumbs = first_thumbs(session, [r.id for r in reports])
+        return int(total or 0), [queue_item(r, thumbs.get(r.id), now) for r in reports]
+
+    # -- the heatmap -----------------------------------------------------------------------
+
+    def heatmap(self, principal: Principal, window: Window) -> Heatmap:
+        """Reports filed in the window, counted per cell of a grid over the district."""
+        _require_staff(principal)
+        start, end = self._instants(window)
+        west, south = self.district.bbox[0], self.district.bbox[1]
+        with self.factory() as session:
+            dialect = session.get_bind().dialect.name
+            cx = _floor_int((Report.lon - west) / HEAT_CELL_DEG, dialect).label("cx")
+            cy = _floor_int((Report.lat - south) / HEAT_CELL_DEG, dialect).label("cy")
+            rows = session.execute(
+                select(cx, cy, func.count())
+                .where(Report.created_at >= start, Report.created_at < end)
+                .where(*self._report_filters(window))
+                .group_by(cx, cy)
+            ).all()
+        cells = [
+            (
+                round(west + (int(x or 0) + 0.5) * HEAT_CELL_DEG, 6),
+                round(south + (int(y or 0) + 0.5) * HEAT_CELL_DEG, 6),
+                int(n),
+            )
+            for x, y, n in rows
+        ]
+        cells.sort(key=lambda c: (c[1], c[0]))
+        return Heatmap(
+            since=window.since,
+            until=window.until,
+            cell_deg=HEAT_CELL_DEG,
+            max=max((c[2] for c in cells), default=0),
+            cells=cells,
+        )
+
+    # -- exports ---------------------------------------------------------------------------
+
+    def reports_csv(self, principal: Principal, window: Window) -> Iterator[str]:
+        """Every report filed in the window, one row each (no reporter identities)."""
+        _require_staff(principal)
+        start, end = self._instants(window)
+        header = [
+            "id", "created_at", "category", "status", "reject_reason", "subdistrict", "lon",
+            "lat", "address", "reference", "description", "due_at", "resolved_at", "closed_at",
+            "overdue", "resolution_hours", "source", "merged_into_id",
+        ]  # fmt: skip
+        now = self.clock()
+        tz = self.tz
+
+        def local(at: datetime | None) -> str:
+            return as_utc(at).astimezone(tz).isoformat(timespec="seconds") if at else ""
+
+        def rows() -> Iterator[str]:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(header)
+            yield buffer.getvalue()
+            with self.factory() as session:
+                result = session.execute(
+                    select(Report)
+                    .where(Report.created_at >= start, Report.created_at < end)
+                    .where(*self._report_filters(window))
+                    .order_by(Report.created_at, Report.id)
+                    .execution_options(yield_per=2000)
+                )
+                for chunk in result.scalars().partitions():
+                    buffer.seek(0)
+                    buffer.truncate()
+                    for r in chunk:
+                        overdue = r.status in _UNRESOLVED and as_utc(r.due_at) < now
+                        writer.writerow(
+                            [
+                                r.id, local(r.created_at), r.category, r.status,
+                                r.reject_reason or "", r.subdistrict, r.lon, r.lat,
+                                csv_safe(r.address or ""), csv_safe(r.reference or ""),
+                                csv_safe(r.description), local(r.due_at), local(r.resolved_at),
+                                local(r.closed_at), "yes" if overdue else "no",
+                                round(r.resolution_s / 3600, 2) if r.resolution_s is not None else "",
+                                r.source, r.merged_into_id or "",
+                            ]
+                        )  # fmt: skip
+                    yield buffer.getvalue()
+
+        return rows()
+
+    def counts_csv(self, principal: Principal, window: Window) -> str:
+        """The daily counts of the window: day, sub-district, category, status, count."""
+        _require_staff(principal)
+        with self.factory() as session:
+            rows = session.execute(
+                select(
+                    ReportDailyCount.day,
+                    ReportDailyCount.subdistrict,
+                    ReportDailyCount.category,
+                    ReportDailyCount.status,
+                    ReportDailyCount.count,
+                )
+                .where(*self._count_filters(window), ReportDailyCount.count > 0)
+                .order_by(
+                    ReportDailyCount.day,
+                    ReportDailyCount.subdistrict,
+                    ReportDailyCount.category,
+                    ReportDailyCount.status,
+                )
+            ).all()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["day", "subdistrict", "category", "status", "count"])
+        for day, sub, category, status, n in rows:
+            writer.writerow([day.isoformat(), sub, category, status, n])
+        return buffer.getvalue()
+
+
+def _floor_int(expression: Any, dialect: str) -> Any:
+    """floor() as an integer; SQLite has no floor() unless built with math functions, but
+    its CAST truncates, which is floor for the non-negative offsets used here."""
+    if dialect == "postgresql":
+        return cast(func.floor(expression), Integer)
+    return cast(expression, Integer)
+
+
+def _require_staff(principal: Principal) -> None:
+    if not is_staff(principal):
+        raise Forbidden(N_("Only grid officers and district admins see the dashboard."))
