@@ -82,6 +82,17 @@ def test_simulate_under_a_rulebook_and_refuses_unknown_ones(day: Path, tmp_path:
     assert "nowhere-1999" in unknown.output
 
 
+def test_judging_by_a_rulebook_measures_without_enforcing(day: Path, tmp_path: Path) -> None:
+    out = tmp_path / "judged"
+    result = runner.invoke(app, ["simulate", str(day), "--out", str(out), "--judge", "putuo-2025"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["run"]["rules"] == "mdrp"
+    assert metrics["rest"]["rule"] == "putuo-2025@1"
+    assert metrics["rest"]["enforced"] is False
+    assert metrics["on_route"]["test"] == "putuo-2025@1"
+
+
 def test_bench_writes_csv_and_markdown_with_a_mean_row(tmp_path: Path) -> None:
     folder = tmp_path / "instances"
     for seed in (10, 1):

@@ -118,13 +118,16 @@ def validate_command(
 
 
 def _policy(
-    rules: str | None, console: Console, instance: Instance
+    rules: str | None, console: Console, instance: Instance, judge: str | None = None
 ) -> tuple[DispatchPolicy, LabourContext]:
     try:
-        return policy_for(rules, instance)
+        return policy_for(rules, instance, judge)
     except RulebookError as error:
-        console.print(f"[red]error:[/red] rulebook {rules!r}: {error}")
+        console.print(f"[red]error:[/red] rulebook: {error}")
         raise typer.Exit(2) from None
+
+
+_JUDGE_HELP = "Measure rest and on-route combining against this rulebook without enforcing it"
 
 
 @app.command("simulate")
@@ -140,6 +143,7 @@ def simulate_command(
     prep_delay_max: Annotated[
         int, typer.Option(help="Kitchens run up to this many minutes late, unknown to dispatch")
     ] = 0,
+    judge: Annotated[str | None, typer.Option("--judge", help=_JUDGE_HELP)] = None,
 ) -> None:
     """Simulate one day with the rolling-horizon dispatcher and write all outputs."""
     console = _console()
@@ -148,7 +152,7 @@ def simulate_command(
     except MdrpFormatError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
-    policy, labour = _policy(rules, console, instance)
+    policy, labour = _policy(rules, console, instance, judge)
     config = SimulationConfig(seed=seed, prep_delay_max_min=prep_delay_max)
     started = time.perf_counter()
     result = simulate(instance, policy, config)
@@ -172,6 +176,7 @@ def bench_mdrp_command(
     name: Annotated[str, typer.Option(help="File stem of the summary")] = "mdrp",
     rules: Annotated[str | None, typer.Option("--rules", help="Rulebook to dispatch under")] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N instances")] = None,
+    judge: Annotated[str | None, typer.Option("--judge", help=_JUDGE_HELP)] = None,
 ) -> None:
     """Run the dispatcher on many MDRP instances; write a CSV and markdown summary."""
     console = _console()
@@ -197,15 +202,16 @@ def bench_mdrp_command(
         for directory in directories:
             progress.update(task, description=directory.name)
             try:
-                rows.append(bench_instance(directory, rules))
+                rows.append(bench_instance(directory, rules, judge=judge))
             except RulebookError as error:
-                console.print(f"[red]error:[/red] rulebook {rules!r}: {error}")
+                console.print(f"[red]error:[/red] rulebook: {error}")
                 raise typer.Exit(2) from None
             progress.advance(task)
     header = (
-        f"# MDRP benchmark ({len(rows)} instances, rules: {rules or 'none (plain MDRP)'})\n\n"
+        f"# MDRP benchmark ({len(rows)} instances, rules: {rules or 'none (plain MDRP)'}"
+        f"{f', measured against {judge}' if judge else ''})\n\n"
         f"Command: `gigcity bench mdrp {' '.join(str(d) for d in dirs)}"
-        f"{f' --rules {rules}' if rules else ''}`  \n"
+        f"{f' --rules {rules}' if rules else ''}{f' --judge {judge}' if judge else ''}`  \n"
         f"Python {platform.python_version()} on {platform.machine()}, one process, one core.\n"
     )
     csv_path, md_path = write_summary(rows, out, name, header)

@@ -67,11 +67,18 @@ REFERENCES = (
 
 
 def bench_instance(
-    directory: Path, rules: str | None = None, config: SimulationConfig | None = None
+    directory: Path,
+    rules: str | None = None,
+    config: SimulationConfig | None = None,
+    judge: str | None = None,
 ) -> BenchRow:
-    """Simulate, validate and measure one instance (`rules`: a rulebook name, or None)."""
+    """Simulate, validate and measure one instance.
+
+    `rules`: rulebook to dispatch under (None: plain MDRP); `judge`: rulebook to measure rest
+    and on-route combining against without enforcing it.
+    """
     instance = read_instance(directory)
-    policy, labour = policy_for(rules, instance)
+    policy, labour = policy_for(rules, instance, judge)
     wall, cpu = time.perf_counter(), time.process_time()
     result = simulate(instance, policy, config)
     solve_s, cpu_s = time.perf_counter() - wall, time.process_time() - cpu
@@ -106,10 +113,11 @@ def run_bench(
     rules: str | None = None,
     config: SimulationConfig | None = None,
     progress: Callable[[Path], None] | None = None,
+    judge: str | None = None,
 ) -> list[BenchRow]:
     rows: list[BenchRow] = []
     for directory in directories:
-        rows.append(bench_instance(directory, rules, config))
+        rows.append(bench_instance(directory, rules, config, judge))
         if progress is not None:
             progress(directory)
     return rows

@@ -36,7 +36,7 @@ def fatigue_stretches(rulebook: Rulebook) -> StretchMeter:
     return lengths
 
 
-def labour_context(rulebook: Rulebook | None) -> LabourContext:
+def labour_context(rulebook: Rulebook | None, *, enforced: bool = True) -> LabourContext:
     """How rest and on-route combining are measured, with or without a rulebook."""
     if rulebook is None:
         return LabourContext()
@@ -52,18 +52,28 @@ def labour_context(rulebook: Rulebook | None) -> LabourContext:
         rest_source=rulebook.ref
         if limit is not None
         else f"reference {REFERENCE_WORK_MIN:g} min ({rulebook.ref} sets no limit)",
-        enforced=limit is not None,
+        enforced=enforced and limit is not None,
         stretches=fatigue_stretches(rulebook),
         on_route_test=rulebook.combining.allows if on_route_active else None,
         on_route_source=rulebook.ref if on_route_active else None,
     )
 
 
-def policy_for(rules: str | None, instance: Instance) -> tuple[DispatchPolicy, LabourContext]:
-    """The dispatch policy and measurement context for `--rules NAME` (None: plain MDRP)."""
+def policy_for(
+    rules: str | None, instance: Instance, judge: str | None = None
+) -> tuple[DispatchPolicy, LabourContext]:
+    """The dispatch policy for `--rules NAME` (None: plain MDRP) and how labour is measured.
+
+    Rest and on-route combining are measured against `judge` if given (without enforcing
+    it), else against the enforced rulebook, else against the reference rest rule only.
+    """
+    judged = load_rulebook(judge) if judge is not None else None
     if rules is None:
-        return Unconstrained(), labour_context(None)
+        return Unconstrained(), labour_context(judged, enforced=False)
     rulebook = load_rulebook(rules)
     p = instance.parameters
     service = ServiceTimes(p.pickup_service_min * 60.0, p.dropoff_service_min * 60.0)
-    return RulebookPolicy(rulebook, instance.travel, service), labour_context(rulebook)
+    policy = RulebookPolicy(rulebook, instance.travel, service)
+    if judged is not None and judged.ref != rulebook.ref:
+        return policy, labour_context(judged, enforced=False)
+    return policy, labour_context(rulebook)
