@@ -11,7 +11,18 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 
 from gigcity import __version__
-from gigcity.api import auth, district, places, problems, riders, rules, streets
+from gigcity.api import (
+    auth,
+    dashboard,
+    district,
+    open311,
+    places,
+    problems,
+    reports,
+    riders,
+    rules,
+    streets,
+)
 from gigcity.api.deps import Allow
 from gigcity.config import Settings, get_settings
 from gigcity.services.platform import Platform
@@ -80,11 +91,15 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         rules.router,
         riders.router,
         streets.router,
+        reports.router,
+        dashboard.router,
     ):
         app.include_router(_state_access(router))
+    open311.install(app, settings, platform)
 
-    from gigcity.web import pages, statement_page
+    from gigcity.web import pages, report_pages, statement_page
 
     pages.install(app)
     statement_page.install(app)
+    report_pages.install(app)
     return app

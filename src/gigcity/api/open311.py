@@ -1,0 +1,606 @@
+"""Open311 GeoReport v2 under /open311/v2/: discovery, services, service definitions,
+requests (GET and POST), one request, tokens; each as .json or .xml.
+
+A sub-application of its own, so that its errors follow the GeoReport format (an array of
+{code, description}; 400, 403 for api_key problems, 404 for what does not exist) while the
+rest of the API keeps RFC 9457 problem details. Dates are ISO 8601 in district time with the
+offset. Nothing here tells who filed a request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gigcity import __version__
+from gigcity.api.locale import locale_of
+from gigcity.api.ratelimit import check_rate, check_rates, client_ip
+from gigcity.config import Settings
+from gigcity.i18n import N_, gettext
+from gigcity.services.errors import Forbidden, NotAuthenticated, NotFound, ServiceError
+from gigcity.services.platform import Platform
+from gigcity.services.reports import (
+    CATEGORY_DESCRIPTIONS,
+    CATEGORY_GROUPS,
+    CATEGORY_LABELS,
+    REFERENCE_REQUIRED,
+    STATUS_LABELS,
+    Category,
+    PublicReport,
+    ReportCreate,
+    open311_status,
+    reference_hint,
+)
+
+log = logging.getLogger("gigcity.open311")
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2025-06-01T00:00:00Z"  # when this server's service list last changed shape
+MAX_SPAN = timedelta(days=90)
+MAX_IDS = 1000
+Format = Literal["json", "xml"]
+MEDIA_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+# Plural element -> the name of each item in XML (the "Spark convention" the spec uses).
+ITEM_NAMES = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.params = params
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _element(parent: ET.Element, name: str, value: Any) -> None:
+    child = ET.SubElement(parent, name)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _element(child, key, item)
+    elif isinstance(value, list):
+        for item in value:
+            _element(child, ITEM_NAMES.get(name, "item"), item)
+    else:
+        child.text = _text(value)
+
+
+def render(
+    fmt: Format, root: str, data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """JSON as is; XML with `root` as the document element (lists become repeated items)."""
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False).encode()
+    else:
+        document = ET.Element(root)
+        if isinstance(data, list):
+            for item in data:
+                _element(document, ITEM_NAMES[root], item)
+        else:
+            for key, value in data.items():
+                _element(document, key, value)
+        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
+            document, "utf-8", xml_declaration=False
+        )
+    return Response(body, status_code=status, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _format_of(request: Request) -> Format:
+    return "json" if request.url.path.endswith(".json") else "xml"
+
+
+def _error_response(
+    request: Request, status: int, description: str, headers: dict[str, str] | None = None
+) -> Response:
+    return render(
+        _format_of(request),
+        "errors",
+        [{"code": status, "description": description}],
+        status,
+        headers,
+    )
+
+
+# -- shared arguments -----------------------------------------------------------------------
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+
+
+def _check_format(fmt: str) -> Format:
+    if fmt not in ("json", "xml"):
+        raise Open311Error(
+            404, N_("Format '{format}' is not offered; use .json or .xml."), format=fmt
+        )
+    return fmt  # type: ignore[return-value]
+
+
+def _check_jurisdiction(request: Request, jurisdiction_id: str | None) -> None:
+    settings: Settings = request.app.state.settings
+    if jurisdiction_id and jurisdiction_id != settings.open311_jurisdiction_id:
+        raise Open311Error(
+            404,
+            N_("jurisdiction_id '{given}' was not found; this server serves '{ours}'."),
+            given=jurisdiction_id,
+            ours=settings.open311_jurisdiction_id,
+        )
+
+
+def read_limit(request: Request, platform: PlatformDep) -> None:
+    check_rate(
+        request,
+        platform,
+        "open311-read-ip",
+        client_ip(request),
+        platform.reports.rates.open311_reads_per_ip,
+    )
+
+
+Jurisdiction = Annotated[str | None, Query(max_length=200)]
+router = APIRouter(dependencies=[Depends(read_limit)])
+
+
+def _tz(request: Request) -> ZoneInfo:
+    settings: Settings = request.app.state.settings
+    return ZoneInfo(settings.timezone)
+
+
+def w3c(at: datetime | None, tz: ZoneInfo) -> str | None:
+    """ISO 8601 in district time with its offset, e.g. 2025-05-01T12:00:00+08:00."""
+    if at is None:
+        return None
+    aware = at if at.tzinfo else at.replace(tzinfo=ZoneInfo("UTC"))
+    return aware.astimezone(tz).isoformat(timespec="seconds")
+
+
+def _parse_date(name: str, value: str | None, tz: ZoneInfo) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise Open311Error(
+            400,
+            N_("{name} must be a w3c date and time, such as 2025-05-01T00:00:00+08:00."),
+            name=name,
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _codes(value: str | None) -> list[Category]:
+    codes = _split(value)
+    unknown = [c for c in codes if c not in Category.__members__]
+    if unknown:
+        raise Open311Error(404, N_("service_code '{code}' was not found."), code=unknown[0])
+    return [Category(c) for c in codes]
+
+
+def _one_code(value: str) -> Category:
+    codes = _codes(value)
+    if len(codes) != 1:
+        raise Open311Error(400, N_("Give exactly one service_code."))
+    return codes[0]
+
+
+# -- discovery and services ------------------------------------------------------------------
+
+
+@router.get("/discovery.{fmt}", summary="Service discovery")
+def discovery(request: Request, fmt: str) -> Response:
+    chosen = _check_format(fmt)
+    settings: Settings = request.app.state.settings
+    # This endpoint sits at the API root: its own URL minus the file name is the base.
+    base = str(request.url.replace(query="")).rsplit("/", 1)[0]
+    data = {
+        "changeset": CHANGESET,
+        "contact": settings.open311_contact or request.app.state.platform.district.name,
+        "key_service": gettext(
+            locale_of(request), N_("API keys are issued by the district's admins.")
+        ),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    return render(chosen, "discovery", data)
+
+
+def _service(category: Category, locale: str) -> dict[str, Any]:
+    return {
+        "service_code": category.value,
+        "service_name": gettext(locale, CATEGORY_LABELS[category]),
+        "description": gettext(locale, CATEGORY_DESCRIPTIONS[category]),
+        "metadata": True,
+        "type": "realtime",
+        "keywords": ", ".join(category.value.split("_")),
+        "group": CATEGORY_GROUPS[category],
+    }
+
+
+@router.get("/services.{fmt}", summary="Service list")
+def services(request: Request, fmt: str, jurisdiction_id: Jurisdiction = None) -> Response:
+    chosen = _check_format(fmt)
+    _check_jurisdiction(request, jurisdiction_id)
+    locale = locale_of(request)
+    return render(chosen, "services", [_service(c, locale) for c in Category])
+
+
+@router.get("/services/{service_code}.{fmt}", summary="Service definition")
+def service_definition(
+    request: Request, service_code: str, fmt: str, jurisdiction_id: Jurisdiction = None
+) -> Response:
+    chosen = _check_format(fmt)
+    _check_jurisdiction(request, jurisdiction_id)
+    category = _one_code(service_code)
+    locale = locale_of(request)
+    attribute = {
+        "variable": True,
+        "code": "reference",
+        "datatype": "string",
+        "required": category in REFERENCE_REQUIRED,
+        "datatype_description": gettext(locale, N_("Up to 200 characters.")),
+        "order": 1,
+        "description": gettext(locale, reference_hint(category)),
+        "values": [],
+    }
+    return render(
+        chosen, "service_definition", {"service_code": category.value, "attributes": [attribute]}
+    )
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+
+def _request_out(report: PublicReport, request: Request, locale: str) -> dict[str, Any]:
+    tz = _tz(request)
+    platform: Platform = request.app.state.platform
+    sub = platform.district.get(report.subdistrict)
+    agency = sub.name if sub else report.subdistrict
+    if report.merged_into_id is not None:
+        notes = gettext(locale, N_("Duplicate of request {id}."), id=report.merged_into_id)
+    else:
+        notes = report.status_note or gettext(locale, STATUS_LABELS[report.status])
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    media = origin + report.photo_thumb.replace(".t.jpg", ".jpg") if report.photo_thumb else None
+    updated = report.updated_at
+    return {
+        "service_request_id": report.id,
+        "status": open311_status(report.status),
+        "status_notes": notes,
+        "service_name": gettext(locale, CATEGORY_LABELS[report.category]),
+        "service_code": report.category.value,
+        "description": report.description,
+        "agency_responsible": agency,
+        "service_notice": None,
+        "requested_datetime": w3c(report.created_at, tz),
+        "updated_datetime": w3c(updated, tz),
+        "expected_datetime": w3c(report.due_at, tz),
+        "address": report.address or agency,
+        "address_id": None,
+        "zipcode": None,
+        "lat": report.lat,
+        "long": report.lon,
+        "media_url": media or report.external_media_url,
+    }
+
+
+@router.get("/requests.{fmt}", summary="Service requests")
+def requests(
+    request: Request,
+    platform: PlatformDep,
+    fmt: str,
+    jurisdiction_id: Jurisdiction = None,
+    service_request_id: Annotated[str | None, Query(max_length=12_000)] = None,
+    service_code: Annotated[str | None, Query(max_length=1000)] = None,
+    start_date: Annotated[str | None, Query(max_length=40)] = None,
+    end_date: Annotated[str | None, Query(max_length=40)] = None,
+    status: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """Newest first, at most 1,000, within 90 days (the last 90 by default);
+    `service_request_id` (comma-separated) overrides every other filter."""
+    chosen = _check_format(fmt)
+    _check_jurisdiction(request, jurisdiction_id)
+    locale = locale_of(request)
+    ids = _split(service_request_id)
+    if ids:
+        if len(ids) > MAX_IDS or not all(i.isdigit() and 0 < int(i) < 2**31 for i in ids):
+            raise Open311Error(
+                400,
+                N_("service_request_id must be up to {max} comma-separated numbers."),
+                max=MAX_IDS,
+            )
+        found = platform.reports.public_requests(ids=[int(i) for i in ids])
+        return render(chosen, "service_requests", [_request_out(r, request, locale) for r in found])
+    tz = _tz(request)
+    start = _parse_date("start_date", start_date, tz)
+    end = _parse_date("end_date", end_date, tz)
+    if start is None and end is None:
+        end = datetime.now(tz)
+        start = end - MAX_SPAN
+    elif start is None:
+        assert end is not None
+        start = end - MAX_SPAN
+    elif end is None:
+        end = start + MAX_SPAN
+    if end < start:
+        raise Open311Error(400, N_("end_date must not be before start_date."))
+    if end - start > MAX_SPAN:
+        raise Open311Error(400, N_("The date range may not span more than 90 days."))
+    statuses = _split(status)
+    if any(s not in ("open", "closed") for s in statuses):
+        raise Open311Error(400, N_("status must be open, closed, or both (comma-separated)."))
+    found = platform.reports.public_requests(
+        categories=_codes(service_code), start=start, end=end, statuses=statuses
+    )
+    return render(chosen, "service_requests", [_request_out(r, request, locale) for r in found])
+
+
+@router.get("/requests/{service_request_id}.{fmt}", summary="One service request")
+def one_request(
+    request: Request,
+    platform: PlatformDep,
+    service_request_id: Annotated[str, Path(max_length=20)],
+    fmt: str,
+    jurisdiction_id: Jurisdiction = None,
+) -> Response:
+    chosen = _check_format(fmt)
+    _check_jurisdiction(request, jurisdiction_id)
+    number = int(service_request_id) if service_request_id.isdigit() else 0
+    found = platform.reports.public_request(number) if 0 < number < 2**31 else None
+    if found is None:
+        raise Open311Error(
+            404, N_("service_request_id '{id}' was not found."), id=service_request_id
+        )
+    return render(chosen, "service_requests", [_request_out(found, request, locale_of(request))])
+
+
+@router.get("/tokens/{token}.{fmt}", summary="A request id from a token")
+def token(
+    request: Request,
+    platform: PlatformDep,
+    token: Annotated[str, Path(max_length=64)],
+    fmt: str,
+    jurisdiction_id: Jurisdiction = None,
+) -> Response:
+    chosen = _check_format(fmt)
+    _check_jurisdiction(request, jurisdiction_id)
+    found = platform.reports.token(token)
+    if found is None:
+        raise Open311Error(404, N_("token '{token}' was not found."), token=token)
+    return render(chosen, "service_requests", [{"service_request_id": found[1], "token": found[0]}])
+
+
+# -- filing a request ----------------------------------------------------------------------
+
+_CONTACT_FIELDS = {
+    "email": 254,
+    "device_id": 120,
+    "account_id": 120,
+    "first_name": 120,
+    "last_name": 120,
+    "phone": 40,
+}
+
+
+def _float(form: Any, name: str) -> float | None:
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise Open311Error(400, N_("{name} must be a number."), name=name) from exc
+
+
+@router.post("/requests.{fmt}", summary="File a service request")
+async def post_request(request: Request, platform: PlatformDep, fmt: str) -> Response:
+    """Form-encoded (`application/x-www-form-urlencoded`) with `api_key`; `lat` and `long`
+    are required (this server does not geocode addresses)."""
+    chosen = _check_format(fmt)
+    form = await request.form(max_files=0, max_fields=100)
+    _check_jurisdiction(request, form.get("jurisdiction_id") or None)  # type: ignore[arg-type]
+    api_key = str(form.get("api_key") or request.headers.get("x-api-key") or "")
+    if not api_key:
+        raise Open311Error(403, N_("api_key was not provided."))
+    try:
+        principal = await run_in_threadpool(platform.accounts.principal_from_api_key, api_key)
+    except NotAuthenticated as exc:
+        raise Open311Error(403, N_("The api_key is not valid or has been revoked.")) from exc
+    rates = platform.reports.rates
+    check_rates(
+        request,
+        platform,
+        [
+            ("report-key", str(principal.api_key_id), rates.reports_per_account),
+            ("report-ip", client_ip(request), rates.reports_per_ip),
+        ],
+    )
+    code = str(form.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, N_("service_code was not provided."))
+    category = _one_code(code)
+    lat, lon = _float(form, "lat"), _float(form, "long")
+    if lat is None or lon is None:
+        raise Open311Error(
+            400, N_("lat and long are required: this server routes requests by location.")
+        )
+    reference = str(form.get("attribute[reference]") or "").strip() or None
+    if category in REFERENCE_REQUIRED and reference is None:
+        raise Open311Error(400, N_("attribute[reference] is required for this service_code."))
+    media_url = str(form.get("media_url") or "").strip() or None
+    if media_url is not None:
+        parts = urlsplit(media_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(media_url) > 500:
+            raise Open311Error(
+                400, N_("media_url must be an http(s) URL of at most 500 characters.")
+            )
+    contact: dict[str, str] = {}
+    for name, limit in _CONTACT_FIELDS.items():
+        value = str(form.get(name) or "").strip()
+        if len(value) > limit:
+            raise Open311Error(
+                400, N_("{name} is too long (at most {max} characters)."), name=name, max=limit
+            )
+        if value:
+            contact[name] = value
+    try:
+        data = ReportCreate(
+            category=category,
+            description=str(form.get("description") or ""),
+            lon=lon,
+            lat=lat,
+            address=str(form.get("address_string") or "").strip()[:300] or None,
+            reference=reference,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "request"
+        raise Open311Error(
+            400, N_("{name} is not valid: {reason}"), name=field, reason=first["msg"]
+        ) from exc
+    receipt = await run_in_threadpool(
+        platform.reports.submit_open311, principal, data, contact, media_url
+    )
+    locale = locale_of(request)
+    if receipt.held:
+        item: dict[str, Any] = {
+            "token": receipt.token,
+            "service_notice": gettext(
+                locale, N_("The request will be reviewed before it is published.")
+            ),
+            "account_id": contact.get("account_id"),
+        }
+    else:
+        item = {
+            "service_request_id": receipt.id,
+            "service_notice": gettext(
+                locale, N_("The district's grid officers will look into it.")
+            ),
+            "account_id": contact.get("account_id"),
+        }
+    return render(chosen, "service_requests", [item], status=201)
+
+
+# -- the sub-application --------------------------------------------------------------------
+
+_SERVICE_STATUS = {401: 403, 403: 403, 404: 404}
+
+
+def create_open311_app(settings: Settings, platform: Platform) -> FastAPI:
+    app = FastAPI(
+        title="gigcity Open311 GeoReport v2",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.platform = platform
+    app.include_router(router)
+
+    def described(request: Request, message: str, params: dict[str, Any]) -> str:
+        return gettext(locale_of(request), message, **params)
+
+    @app.exception_handler(Open311Error)
+    async def _open311(request: Request, exc: Open311Error) -> Response:
+        return _error_response(request, exc.status, described(request, exc.message, exc.params))
+
+    @app.exception_handler(ServiceError)
+    async def _service(request: Request, exc: ServiceError) -> Response:
+        status = _SERVICE_STATUS.get(exc.status, 400)
+        if isinstance(exc, Forbidden | NotAuthenticated):
+            status = 403
+        elif isinstance(exc, NotFound):
+            status = 404
+        return _error_response(request, status, described(request, exc.message, exc.params))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        name = str((first.get("loc") or ("request",))[-1])
+        return _error_response(
+            request,
+            400,
+            described(
+                request,
+                N_("{name} is not valid: {reason}"),
+                {"name": name, "reason": first.get("msg", "")},
+            ),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            text = described(request, N_("There is nothing at {path}."), {"path": request.url.path})
+        elif exc.status_code == 405:
+            text = described(
+                request,
+                N_("{method} is not allowed on {path}."),
+                {"method": request.method, "path": request.url.path},
+            )
+        else:
+            text = str(exc.detail)
+        status = exc.status_code if exc.status_code in (404, 405, 429) else 400
+        return _error_response(request, status, text, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error_response(
+            request,
+            500,
+            described(
+                request, N_("Something went wrong on our side; the error has been logged."), {}
+            ),
+        )
+
+    return app
+
+
+def install(app: FastAPI, settings: Settings, platform: Platform) -> None:
+    app.mount("/open311/v2", create_open311_app(settings, platform))
+
+
+__all__ = ["create_open311_app", "install"]

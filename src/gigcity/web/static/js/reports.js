@@ -1,0 +1,242 @@
+/* Shared by the report pages: their strings and configuration, sign-in state, photo upload,
+   the district map, and how a report, its status and its trail are shown.
+   No user-facing text here: strings come from the page (#report-strings, #report-config). */
+(function () {
+  "use strict";
+
+  const G = window.gigcity;
+  const { h, config } = G;
+  const own = JSON.parse(document.getElementById("report-strings").textContent);
+  const reportConfig = JSON.parse(document.getElementById("report-config").textContent);
+  const categories = new Map(reportConfig.categories.map((c) => [c.code, c]));
+
+  /* This page's string `key`, with {placeholders} filled from `params`. */
+  function say(key, params) {
+    const text = own[key];
+    if (text === undefined) {
+      console.error("gigcity: no string for key", key);
+      return key;
+    }
+    return params ? G.fmt(text, params) : text;
+  }
+
+  function categoryLabel(code) {
+    const found = categories.get(code);
+    return found ? found.label : code;
+  }
+
+  function statusLabel(code) {
+    return reportConfig.statuses[code] || code;
+  }
+
+  function subdistrictName(code) {
+    return reportConfig.subdistricts[code] || code;
+  }
+
+  function yuan(fen) {
+    return G.formatYuan(fen);
+  }
+
+  /* ---- who is signed in ---- */
+
+  function signInAgain(expired) {
+    G.auth.clear();
+    const params = new URLSearchParams({ next: location.pathname + location.search });
+    if (expired) params.set("expired", "1");
+    location.replace("/login?" + params.toString());
+  }
+
+  /* The signed-in account (GET /api/me), or a trip to the sign-in page. */
+  async function whoAmI() {
+    if (!G.auth.token()) {
+      signInAgain(false);
+      return null;
+    }
+    try {
+      const me = await G.api("/api/me");
+      document.getElementById("whoami").textContent = say("signed_in_as", { name: me.display_name });
+      const staff = me.role === "officer" || me.role === "admin";
+      document.querySelectorAll("[data-staff-only]").forEach((el) => {
+        el.hidden = !staff;
+      });
+      const out = document.getElementById("sign-out");
+      out.hidden = false;
+      out.addEventListener("click", () => {
+        G.auth.clear();
+        location.assign("/login?next=" + encodeURIComponent(location.pathname));
+      });
+      return me;
+    } catch (err) {
+      if (err.status === 401) signInAgain(true);
+      throw err;
+    }
+  }
+
+  /* ---- messages ---- */
+
+  function messenger(alertBox, notice) {
+    return {
+      fail(err) {
+        if (err && err.status === 401) return signInAgain(true);
+        notice.hidden = true;
+        G.showError(alertBox, err);
+      },
+      say(text) {
+        G.hideError(alertBox);
+        notice.textContent = text;
+        notice.hidden = false;
+      },
+      clear() {
+        G.hideError(alertBox);
+        notice.hidden = true;
+      },
+    };
+  }
+
+  /* ---- photos ---- */
+
+  /* Upload one photo (multipart); the API answers with its id and URLs, or a problem. */
+  async function uploadPhoto(file) {
+    if (file.size > reportConfig.maxPhotoBytes) {
+      throw new G.ApiError(422, say("photo_too_big", { mb: Math.round(reportConfig.maxPhotoBytes / 1048576) }), null);
+    }
+    const body = new FormData();
+    body.append("file", file, "photo");
+    let response;
+    try {
+      response = await fetch("/api/reports/photos", {
+        method: "POST",
+        headers: { Accept: "application/json", "Accept-Language": config.htmlLang, Authorization: "Bearer " + G.auth.token() },
+        body: body,
+        credentials: "same-origin",
+      });
+    } catch (err) {
+      throw new G.ApiError(0, G.t("error_network"), null);
+    }
+    const data = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new G.ApiError(response.status, (data && data.detail) || G.t("error_status", { status: response.status }), data);
+    }
+    return data;
+  }
+
+  /* Download an export the API serves to signed-in staff (a link cannot carry the token). */
+  async function download(path, fallbackName) {
+    const response = await fetch(path, {
+      headers: { "Accept-Language": config.htmlLang, Authorization: "Bearer " + G.auth.token() },
+      credentials: "same-origin",
+    });
+    if (!response.ok) {
+      const data = await response.json().catch(() => null);
+      throw new G.ApiError(response.status, (data && data.detail) || G.t("error_status", { status: response.status }), data);
+    }
+    const disposition = response.headers.get("content-disposition") || "";
+    const match = /filename="([^"]+)"/.exec(disposition);
+    const url = URL.createObjectURL(await response.blob());
+    const link = h("a", { href: url, download: match ? match[1] : fallbackName });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  /* ---- the map ---- */
+
+  /* A Leaflet map of the district with its sub-districts drawn (readable without tiles). */
+  function districtMap(element) {
+    const [minLon, minLat, maxLon, maxLat] = config.bbox;
+    const bounds = L.latLngBounds([minLat, minLon], [maxLat, maxLon]);
+    const map = L.map(element, { minZoom: 10, maxZoom: 19, maxBounds: bounds.pad(1.5) });
+    map.attributionControl.setPrefix(false);
+    map.fitBounds(bounds);
+    if (config.tileUrl) {
+      L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: G.escapeHtml(config.tileAttribution || "") }).addTo(map);
+    }
+    map.createPane("backdrop");
+    map.getPane("backdrop").style.zIndex = 350;
+    map.getPane("backdrop").style.pointerEvents = "none";
+    G.api("/api/district/subdistricts.geojson")
+      .then((shapes) => {
+        L.geoJSON(shapes, {
+          pane: "backdrop",
+          interactive: false,
+          style: (feature) => ({ className: "subdistrict subdistrict-" + feature.properties.kind }),
+        }).addTo(map);
+        element.dataset.state = "ready";
+      })
+      .catch(() => {
+        element.dataset.state = "ready";
+      });
+    return map;
+  }
+
+  /* ---- reports ---- */
+
+  function statusBadge(report) {
+    const badges = [h("span", { class: "badge status-" + report.status, text: statusLabel(report.status) })];
+    if (report.overdue) badges.push(h("span", { class: "badge badge-overdue", text: say("overdue") }));
+    if (report.held) badges.push(h("span", { class: "badge badge-held", text: say("held") }));
+    return badges;
+  }
+
+  function eventText(event) {
+    if (event.action === "merge" || event.action === "absorb") {
+      return say("action_" + event.action, { id: event.other_report_id || "" });
+    }
+    return say("action_" + event.action);
+  }
+
+  /* The trail of a report: every step, when, by which role (names for staff only). */
+  function timeline(report) {
+    return h(
+      "ol",
+      { class: "timeline" },
+      report.events.map((event) => {
+        const who = event.actor_name ? event.actor_name : say("role_" + event.actor_role);
+        return h(
+          "li",
+          { class: "timeline-step" + (event.to_status ? " status-" + event.to_status : "") },
+          h("span", { class: "timeline-what", text: eventText(event) }),
+          h("span", { class: "timeline-when", text: G.formatDateTime(event.at) + " · " + who }),
+          event.note ? h("span", { class: "timeline-note", text: event.note }) : null
+        );
+      })
+    );
+  }
+
+  function rewardLine(report) {
+    if (!report.reward_status || report.reward_status === "none") return null;
+    const amount = yuan(report.reward_fen || 0);
+    return h("p", { class: "reward reward-" + report.reward_status, text: say("reward_" + report.reward_status, { amount: amount }) });
+  }
+
+  function photoStrip(photos) {
+    if (!photos || !photos.length) return null;
+    return h(
+      "ul",
+      { class: "photo-strip" },
+      photos.map((p) => h("li", {}, h("a", { href: p.url, target: "_blank", rel: "noopener" }, h("img", { src: p.thumb_url, alt: "", loading: "lazy" }))))
+    );
+  }
+
+  window.gigcityReports = {
+    own: own,
+    reportConfig: reportConfig,
+    categories: categories,
+    say: say,
+    categoryLabel: categoryLabel,
+    statusLabel: statusLabel,
+    subdistrictName: subdistrictName,
+    yuan: yuan,
+    whoAmI: whoAmI,
+    signInAgain: signInAgain,
+    messenger: messenger,
+    uploadPhoto: uploadPhoto,
+    download: download,
+    districtMap: districtMap,
+    statusBadge: statusBadge,
+    timeline: timeline,
+    rewardLine: rewardLine,
+    photoStrip: photoStrip,
+  };
+})();
