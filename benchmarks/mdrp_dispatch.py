@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/mdrp_dispatch.py [INSTANCE_DIR ...]
 
 Defaults to ../shared/data/mdrp (144 of the 240 public instances). Runs the same code as
-`gigcity bench mdrp DIR --out benchmarks/results` (plain MDRP, then under putuo-2025) and
-writes benchmarks/results/mdrp.{csv,md} and mdrp-putuo-2025.{csv,md}. Targets and published
+`gigcity bench mdrp DIR --out benchmarks/results` three times: plain MDRP, under putuo-2025,
+and plain but measured against putuo-2025; writes benchmarks/results/mdrp.{csv,md},
+mdrp-putuo-2025.{csv,md} and mdrp-judged-putuo-2025.{csv,md}. Targets and published
 references are in issue 4 and in the markdown summary.
 """
 
@@ -22,7 +23,12 @@ RESULTS = REPO / "benchmarks" / "results"
 
 def main() -> None:
     dirs = sys.argv[1:] or [os.path.relpath(REPO.parent / "shared" / "data" / "mdrp")]
-    for name, extra in (("mdrp", []), ("mdrp-putuo-2025", ["--rules", "putuo-2025"])):
+    runs = (
+        ("mdrp", []),
+        ("mdrp-putuo-2025", ["--rules", "putuo-2025"]),
+        ("mdrp-judged-putuo-2025", ["--judge", "putuo-2025"]),
+    )
+    for name, extra in runs:
         print(f"== {name}", flush=True)
         try:
             app(["bench", "mdrp", *dirs, "--out", str(RESULTS), "--name", name, *extra])
