@@ -46,6 +46,9 @@ from gigcity.geo.travel import TravelModel
 FloatArray = NDArray[np.float64]
 
 _INFEASIBLE = 1e12
+_NOT_YET = Reason("hold.not_yet", "no courier needs to leave for it yet")
+_QUEUED = Reason("hold.queued", "every courier who could take it is better used elsewhere")
+_NO_COURIER = Reason("hold.no_courier", "no courier on shift can pick it up before going off")
 
 
 def clock(seconds: float) -> str:
@@ -83,6 +86,8 @@ class _Epoch:
     pickup: FloatArray
     end: FloatArray
     feasible: NDArray[np.bool_]
+    latest_departure: FloatArray
+    """Per order: the latest time some feasible courier can leave and meet the food."""
     courier_value: float
 
 
@@ -183,6 +188,8 @@ class Dispatcher:
         pickup = np.maximum(ready[:, None], start[None, :] + to_restaurant + half_pickup)
         end = pickup + (half_pickup + restaurant_to_drop + 2 * half_drop)[:, None]
         feasible = (pickup <= shift_end[None, :]) & (end <= deadline[None, :])
+        latest = np.maximum(ready[:, None] - half_pickup - to_restaurant, start[None, :])
+        latest_departure = np.where(feasible, latest, np.inf).min(axis=1, initial=np.inf)
 
         return _Epoch(
             now=now,
@@ -201,6 +208,7 @@ class Dispatcher:
             pickup=pickup,
             end=end,
             feasible=feasible,
+            latest_departure=latest_departure,
             courier_value=self._courier_value(now, ready, start),
         )
 
@@ -252,9 +260,7 @@ class Dispatcher:
         window = self.config.match_window_s
         if window is None:
             return np.arange(len(epoch.orders), dtype=np.intp)
-        latest = epoch.ready[:, None] - self.service.pickup_s / 2 - epoch.to_restaurant
-        latest = np.where(epoch.feasible, np.maximum(latest, epoch.start[None, :]), np.inf)
-        return np.flatnonzero(latest.min(axis=1, initial=np.inf) <= epoch.now + window)
+        return np.flatnonzero(epoch.latest_departure <= epoch.now + window)
 
     def _commit(self, epoch: _Epoch, matched: dict[int, int]) -> tuple[list[_Job], dict[int, Hold]]:
         half_pickup = self.service.pickup_s / 2
@@ -274,9 +280,15 @@ class Dispatcher:
 
         jobs: list[_Job] = []
         holds: dict[int, Hold] = {}
-        for row in range(len(epoch.orders)):
-            if row not in matched:
-                holds[row] = Hold(epoch.orders[row].id, self._unmatched_reason(epoch, row))
+        unmatched = np.ones(len(epoch.orders), dtype=np.bool_)
+        unmatched[rows] = False
+        if unmatched.any():
+            for row, reason in zip(
+                np.flatnonzero(unmatched).tolist(),
+                self._unmatched_reasons(epoch, unmatched),
+                strict=True,
+            ):
+                holds[row] = Hold(epoch.orders[row].id, reason)
         for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
             order, courier = epoch.orders[row], epoch.couriers[col]
             if commit[i]:
@@ -322,23 +334,38 @@ class Dispatcher:
                 )
         return jobs, holds
 
-    def _unmatched_reason(self, epoch: _Epoch, row: int) -> Reason:
+    def _unmatched_reasons(self, epoch: _Epoch, unmatched: NDArray[np.bool_]) -> list[Reason]:
+        """Why each order left out of the matching waits, in row order."""
         window = self.config.match_window_s
-        if window is not None and epoch.feasible[row].any():
-            latest = epoch.ready[row] - self.service.pickup_s / 2 - epoch.to_restaurant[row]
-            latest = np.maximum(latest, epoch.start)[epoch.feasible[row]]
-            if latest.min() > epoch.now + window:
-                return Reason("hold.not_yet", "no courier needs to leave for it yet")
-        if epoch.feasible[row].any():
-            return Reason("hold.queued", "every courier who could take it is better used elsewhere")
-        shift_ok = epoch.pickup[row] <= epoch.shift_end
-        if shift_ok.any():
-            return Reason(
-                "hold.rules",
-                "the couriers who could take it are due for rest under the active rules",
-                rule=self.policy.name,
-            )
-        return Reason("hold.no_courier", "no courier on shift can pick it up before going off")
+        any_feasible = np.asarray(epoch.feasible[unmatched].any(axis=1), dtype=np.bool_)
+        not_yet = (
+            epoch.latest_departure[unmatched] > epoch.now + window
+            if window is not None
+            else np.zeros(int(unmatched.sum()), dtype=np.bool_)
+        )
+        shift_ok = np.asarray(
+            (epoch.pickup[unmatched] <= epoch.shift_end[None, :]).any(axis=1), dtype=np.bool_
+        )
+        reasons: list[Reason] = []
+        feasible_rows: list[bool] = any_feasible.tolist()
+        later_rows: list[bool] = not_yet.tolist()
+        shift_rows: list[bool] = shift_ok.tolist()
+        for feasible, later, in_shift in zip(feasible_rows, later_rows, shift_rows, strict=True):
+            if feasible and later:
+                reasons.append(_NOT_YET)
+            elif feasible:
+                reasons.append(_QUEUED)
+            elif in_shift:
+                reasons.append(
+                    Reason(
+                        "hold.rules",
+                        "the couriers who could take it are due for rest under the active rules",
+                        rule=self.policy.name,
+                    )
+                )
+            else:
+                reasons.append(_NO_COURIER)
+        return reasons
 
     def _single_route(self, epoch: _Epoch, row: int, pickup: float) -> Route:
         leg = float(epoch.restaurant_to_drop[row])
