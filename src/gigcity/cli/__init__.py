@@ -19,6 +19,7 @@ def _register() -> None:
         rules,  # noqa: F401  (rules validate/show/diff/quote)
         sim,  # noqa: F401  (validate, simulate, bench mdrp)
         streets,  # noqa: F401  (streets import/list/route/closures)
+        workbench,  # noqa: F401  (scenario generate, compare, sweep)
     )
 
 

@@ -3,13 +3,15 @@
 The dispatcher needs couriers x restaurants at every decision. For `EuclideanTravel` the
 matrix is computed in one vectorised step with exactly the arithmetic of
 `EuclideanTravel.travel_seconds_many` (same NumPy operations, element by element), so the
-simulator, the validator and the dispatcher always agree to the second. Other models are
-asked one origin at a time.
+simulator, the validator and the dispatcher always agree to the second. A model that computes
+whole arrays itself (`MatrixTravel`: `matrix_s` and `pairs_s`, e.g. a scenario's travel) is
+asked once; other models are asked one origin at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,6 +19,19 @@ from numpy.typing import NDArray
 from gigcity.geo.travel import EuclideanTravel, Location, TravelModel
 
 FloatArray = NDArray[np.float64]
+
+
+@runtime_checkable
+class MatrixTravel(Protocol):
+    """A travel model that answers many-to-many and pairwise questions in one call."""
+
+    def matrix_s(
+        self, origins: FloatArray, destinations: FloatArray, depart_s: float = 0.0
+    ) -> FloatArray: ...
+
+    def pairs_s(
+        self, origins: FloatArray, destinations: FloatArray, depart_s: float = 0.0
+    ) -> FloatArray: ...
 
 
 def as_points(locations: Sequence[Location] | FloatArray) -> FloatArray:
@@ -50,6 +65,8 @@ def travel_matrix_s(
             minutes = np.ceil(minutes)
         result: FloatArray = minutes * 60.0
         return result
+    if isinstance(model, MatrixTravel):
+        return model.matrix_s(orig, dest, depart_s)
     dest_list = [(float(x), float(y)) for x, y in dest]
     rows = [model.travel_seconds_many((float(x), float(y)), dest_list, depart_s) for x, y in orig]
     return np.vstack(rows).astype(np.float64, copy=False)
@@ -76,6 +93,8 @@ def travel_pairs_s(
             minutes = np.ceil(minutes)
         result: FloatArray = minutes * 60.0
         return result
+    if isinstance(model, MatrixTravel):
+        return model.pairs_s(orig, dest, depart_s)
     return np.array(
         [
             model.travel_seconds_many(

@@ -1,0 +1,83 @@
+"""The rulebook's dispatch policy with what a scenario knows about each rider.
+
+`RulebookPolicy` judges riders by today's work alone, with one overtime setting for all.
+A scenario also knows which riders are on their seventh working day (the weekly rest day is
+due) and which would confirm working beyond the daily threshold, and dispatch cannot see
+everything that makes a trip last longer (stairs, a merchant's delay, a customer who does
+not answer): work is planned to end a margin before the fatigue clock's limit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from gigcity.dispatch.model import CourierState, Reason, ServiceTimes
+from gigcity.dispatch.policy import ALLOWED, Verdict, WorkWindow
+from gigcity.dispatch.rulebook_policy import RulebookPolicy
+from gigcity.geo.travel import TravelModel
+from gigcity.rules import FatigueClock, Rulebook
+
+PLANNING_MARGIN_S = 15 * 60.0
+"""assumption: dispatch keeps 15 minutes between planned work and a fatigue limit."""
+
+
+class ScenarioPolicy(RulebookPolicy):
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        travel: TravelModel,
+        service: ServiceTimes,
+        *,
+        days_worked_before: Mapping[str, int],
+        confirms_overtime: frozenset[str],
+        margin_s: float = PLANNING_MARGIN_S,
+    ) -> None:
+        super().__init__(rulebook, travel, service)
+        self.history = {
+            rider: frozenset(range(-days, 0)) for rider, days in days_worked_before.items() if days
+        }
+        self.confirms_overtime = confirms_overtime
+        self.margin_s = margin_s
+
+    def clock(self, courier: CourierState) -> FatigueClock:
+        cached = self._clocks.get(courier.id)
+        if cached is not None and cached[0] == courier.work_intervals:
+            return cached[1]
+        clock = FatigueClock(
+            self.rulebook,
+            courier.work_intervals,
+            other_work_days=self.history.get(courier.id, frozenset()),
+        )
+        self._clocks[courier.id] = (courier.work_intervals, clock)
+        return clock
+
+    def work_window(self, courier: CourierState, start_s: float) -> WorkWindow:
+        confirmed = courier.id in self.confirms_overtime
+        room = self.clock(courier).headroom_s(start_s, overtime_confirmed=confirmed)
+        if not math.isfinite(room):
+            return WorkWindow(deadline_s=math.inf)
+        return WorkWindow(deadline_s=start_s + room - self.margin_s)
+
+    def may_assign(
+        self, courier: CourierState, start_s: float, expected_duration_s: float
+    ) -> Verdict:
+        clock = self.clock(courier)
+        confirmed = courier.id in self.confirms_overtime
+        if start_s + expected_duration_s <= self.work_window(courier, start_s).deadline_s:
+            return ALLOWED
+        decision = clock.may_assign(
+            start_s, expected_duration_s + self.margin_s, overtime_confirmed=confirmed
+        )
+        refused = [r for r in decision.reasons if r.clause in decision.refused_by] or list(
+            decision.reasons
+        )
+        first = refused[0] if refused else None
+        return Verdict(
+            ok=False,
+            reason=Reason(
+                "rules.fatigue",
+                "; ".join(r.text for r in refused) or "refused by the active rulebook",
+                rule=f"{first.rulebook}@{first.version}:{first.clause}" if first else None,
+            ),
+        )

@@ -1,0 +1,145 @@
+"""Running simulated days as independent tasks: inline, in local processes, or on Ray.
+
+A task names its scenario (a generated one by name, seed and size, or a folder) rather than
+carrying it, so a worker builds or reads it once and keeps it; it simulates the day under one
+rulebook's dispatch clauses and judges the outcome under every rulebook that shares them.
+Results come back in task order whatever order the workers finish in.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from gigcity.rules import Rulebook
+from gigcity.sim.scenarios.evaluate import DayFacts, Yardstick, judge
+from gigcity.sim.scenarios.fileformat import read_scenario
+from gigcity.sim.scenarios.generate import generate_scenario
+from gigcity.sim.scenarios.model import Scenario, ScenarioError
+from gigcity.sim.scenarios.simulate import SimulationSettings, simulate_scenario
+
+Progress = Callable[[int, int, str], None]
+"""(tasks done, tasks in all, what just finished)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioSpec:
+    """A generated scenario (name, seed, orders) or a scenario folder (path)."""
+
+    name: str = "putuo-weekday"
+    seed: int = 0
+    orders: int | None = None
+    path: str | None = None
+
+    def describe(self) -> str:
+        if self.path:
+            return self.path
+        size = f", {self.orders} orders" if self.orders else ""
+        return f"{self.name} (seed {self.seed}{size})"
+
+
+@lru_cache(maxsize=4)
+def load_scenario(spec: ScenarioSpec) -> Scenario:
+    """The scenario a spec names (kept, so a worker builds each one once)."""
+    if spec.path:
+        return read_scenario(spec.path)
+    return generate_scenario(spec.name, seed=spec.seed, orders=spec.orders)
+
+
+@dataclass(frozen=True, slots=True)
+class DayTask:
+    spec: ScenarioSpec
+    dispatch: Rulebook
+    """The rulebook whose dispatch clauses run the day."""
+    judged: tuple[tuple[str, Rulebook], ...]
+    """(key, rulebook) pairs to judge the outcome under; all share `dispatch`'s clauses."""
+    stick: Yardstick
+    series: frozenset[str] = frozenset()
+    """Keys whose per-rider and per-order series are kept (for plots)."""
+    settings: SimulationSettings = field(default_factory=SimulationSettings)
+
+
+def run_day_task(task: DayTask) -> dict[str, dict[str, Any]]:
+    scenario = load_scenario(task.spec)
+    outcome = simulate_scenario(scenario, task.dispatch, settings=task.settings)
+    facts = DayFacts(outcome)
+    results: dict[str, dict[str, Any]] = {}
+    for key, rulebook in task.judged:
+        figures = judge(facts, rulebook, task.stick)
+        if key not in task.series:
+            figures.pop("_series", None)
+        results[key] = figures
+    return results
+
+
+def run_tasks(
+    tasks: Sequence[DayTask],
+    *,
+    workers: int = 1,
+    ray_address: str | None = None,
+    progress: Progress | None = None,
+) -> list[dict[str, dict[str, Any]]]:
+    """Run every task; inline when `workers` is 1, else in processes (or on Ray)."""
+    if ray_address is not None:
+        return _run_on_ray(tasks, ray_address, progress)
+    results: list[dict[str, dict[str, Any]] | None] = [None] * len(tasks)
+    if workers <= 1 or len(tasks) <= 1:
+        for index, task in enumerate(tasks):
+            results[index] = run_day_task(task)
+            if progress:
+                progress(index + 1, len(tasks), task.dispatch.ref)
+    else:
+        # spawn: the parent may be a server with threads, where fork is unsafe.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(run_day_task, task): i for i, task in enumerate(tasks)}
+            for done, future in enumerate(as_completed(futures), start=1):
+                index = futures[future]
+                results[index] = future.result()
+                if progress:
+                    progress(done, len(tasks), tasks[index].dispatch.ref)
+    return [r for r in results if r is not None]
+
+
+class RayUnavailable(ScenarioError):
+    """`--ray` was given but Ray is not installed."""
+
+
+def _run_on_ray(
+    tasks: Sequence[DayTask], address: str, progress: Progress | None
+) -> list[dict[str, dict[str, Any]]]:
+    try:
+        import ray
+    except ImportError:
+        raise RayUnavailable(
+            "Ray is not installed: pip install 'gigcity[ray]' (or run without --ray)"
+        ) from None
+    started_here = not ray.is_initialized()
+    if started_here:
+        # "local" starts a Ray instance on this machine; anything else is a cluster address.
+        if address == "local":
+            ray.init(include_dashboard=False, log_to_driver=False)
+        else:
+            ray.init(address=address, log_to_driver=False)
+    try:
+        remote = ray.remote(run_day_task)
+        pending = {remote.remote(task): i for i, task in enumerate(tasks)}
+        results: list[dict[str, dict[str, Any]] | None] = [None] * len(tasks)
+        done = 0
+        waiting = list(pending)
+        while waiting:
+            ready, waiting = ray.wait(waiting, num_returns=1)
+            for ref in ready:
+                index = pending[ref]
+                results[index] = ray.get(ref)
+                done += 1
+                if progress:
+                    progress(done, len(tasks), tasks[index].dispatch.ref)
+        return [r for r in results if r is not None]
+    finally:
+        if started_here:
+            ray.shutdown()

@@ -1,0 +1,190 @@
+"""The default travel model of a scenario: e-bikes on the plane, weather, lights, closures.
+
+A trip's street distance is the straight line times a route factor; its time is that
+distance at the e-bike's moving speed (slower in rain and under weather alerts), plus the
+expected waits at traffic lights, plus a detour round any traffic-control closure in force
+that the straight line crosses. It implements `gigcity.geo.TravelModel`, and computes whole
+matrices at once (`matrix_s`, `pairs_s`) for the dispatcher. A street-network model can
+replace it through `OnPlane`, which hands it longitude/latitude.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gigcity.geo.travel import Location, TravelModel
+from gigcity.sim.scenarios.model import Closure, Plane, Scenario, TravelSettings, WeatherAlert
+
+FloatArray = NDArray[np.float64]
+
+
+def _points(locations: Sequence[Location] | FloatArray) -> FloatArray:
+    points = np.asarray(locations, dtype=np.float64)
+    return points.reshape(-1, 2) if points.size else np.zeros((0, 2), dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class TripParts:
+    """A trip's time split the way promises need it (seconds; metres for the detour)."""
+
+    moving_s: FloatArray
+    signal_s: FloatArray
+    closure_s: FloatArray
+    closure_m: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictTravel:
+    settings: TravelSettings
+    weather: tuple[WeatherAlert, ...] = ()
+    closures: tuple[Closure, ...] = ()
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> DistrictTravel:
+        return cls(scenario.travel, scenario.weather, scenario.closures)
+
+    def without_closures(self) -> DistrictTravel:
+        """The same streets as a planner that is not told about traffic control sees them."""
+        return replace(self, closures=())
+
+    def speed_factor(self, at_s: float) -> float:
+        factor = self.settings.rain_speed_factor
+        for alert in self.weather:
+            if alert.active(at_s):
+                factor = min(factor, alert.speed_factor * self.settings.rain_speed_factor)
+        return factor
+
+    # -- TravelModel -------------------------------------------------------------------
+
+    def distance_m(self, origin: Location, destination: Location) -> float:
+        straight = math.hypot(destination[0] - origin[0], destination[1] - origin[1])
+        return straight * self.settings.route_factor
+
+    def travel_seconds(
+        self, origin: Location, destination: Location, depart_s: float = 0.0
+    ) -> float:
+        return float(self.pairs_s([origin], [destination], depart_s)[0])
+
+    def travel_seconds_many(
+        self, origin: Location, destinations: Sequence[Location], depart_s: float = 0.0
+    ) -> FloatArray:
+        if len(destinations) == 0:
+            return np.zeros(0, dtype=np.float64)
+        row: FloatArray = self.matrix_s([origin], destinations, depart_s)[0]
+        return row
+
+    # -- whole arrays ------------------------------------------------------------------
+
+    def matrix_s(
+        self,
+        origins: Sequence[Location] | FloatArray,
+        destinations: Sequence[Location] | FloatArray,
+        depart_s: float = 0.0,
+    ) -> FloatArray:
+        """Seconds from every origin (rows) to every destination (columns)."""
+        orig, dest = _points(origins), _points(destinations)
+        dx = dest[None, :, 0] - orig[:, None, 0]
+        dy = dest[None, :, 1] - orig[:, None, 1]
+        parts = self._parts(orig[:, None, :], dx, dy, depart_s)
+        total: FloatArray = parts.moving_s + parts.signal_s + parts.closure_s
+        return total
+
+    def pairs_s(
+        self,
+        origins: Sequence[Location] | FloatArray,
+        destinations: Sequence[Location] | FloatArray,
+        depart_s: float = 0.0,
+    ) -> FloatArray:
+        """Seconds from origins[i] to destinations[i]."""
+        parts = self.parts(origins, destinations, depart_s)
+        total: FloatArray = parts.moving_s + parts.signal_s + parts.closure_s
+        return total
+
+    def parts(
+        self,
+        origins: Sequence[Location] | FloatArray,
+        destinations: Sequence[Location] | FloatArray,
+        depart_s: float = 0.0,
+    ) -> TripParts:
+        """Moving time, traffic-light waits and closure detour of each origin[i] -> dest[i]."""
+        orig, dest = _points(origins), _points(destinations)
+        return self._parts(orig, dest[:, 0] - orig[:, 0], dest[:, 1] - orig[:, 1], depart_s)
+
+    def _parts(
+        self, orig: FloatArray, dx: FloatArray, dy: FloatArray, depart_s: float
+    ) -> TripParts:
+        s = self.settings
+        per_metre_s = 60.0 / (s.speed_m_per_min * self.speed_factor(depart_s))
+        route_m = np.hypot(dx, dy) * s.route_factor
+        detour_m = np.zeros_like(route_m)
+        delay_s = np.zeros_like(route_m)
+        for closure in self.closures:
+            if closure.active(depart_s):
+                extra = _detour_m(orig, dx, dy, closure)
+                detour_m += extra * s.route_factor
+                delay_s += np.where(extra > 0, float(closure.delay_s), 0.0)
+        return TripParts(
+            moving_s=route_m * per_metre_s,
+            signal_s=route_m * (s.signal_s_per_km / 1000.0),
+            closure_s=detour_m * per_metre_s + delay_s,
+            closure_m=detour_m,
+        )
+
+
+def _detour_m(orig: FloatArray, dx: FloatArray, dy: FloatArray, closure: Closure) -> FloatArray:
+    """Extra straight-line metres to go round the closure's disc instead of through it.
+
+    A segment that passes through the disc (both ends outside it) follows the shorter arc
+    instead of the chord. A segment that starts or ends inside is let through (residents'
+    and delivery access), as is one that only touches the rim.
+    """
+    px = closure.x - orig[..., 0]
+    py = closure.y - orig[..., 1]
+    length2 = dx * dx + dy * dy
+    safe = np.where(length2 > 0, length2, 1.0)
+    t = (px * dx + py * dy) / safe
+    # Perpendicular distance from the centre to the line.
+    cross = np.abs(px * dy - py * dx) / np.sqrt(safe)
+    r = closure.radius_m
+    start_out = px * px + py * py > r * r
+    ex, ey = px - dx, py - dy
+    end_out = ex * ex + ey * ey > r * r
+    crosses = (length2 > 0) & (t > 0) & (t < 1) & (cross < r) & start_out & end_out
+    ratio = np.clip(cross / r, 0.0, 1.0)
+    arc = r * 2.0 * np.arccos(ratio)
+    chord = 2.0 * np.sqrt(np.maximum(r * r - cross * cross, 0.0))
+    result: FloatArray = np.where(crosses, arc - chord, 0.0)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class OnPlane:
+    """A travel model that works in longitude/latitude (e.g. `StreetTravel`), on the plane."""
+
+    model: TravelModel
+    plane: Plane
+
+    def _lon_lat(self, point: Location) -> Location:
+        return self.plane.to_lon_lat(point[0], point[1])
+
+    def distance_m(self, origin: Location, destination: Location) -> float:
+        return self.model.distance_m(self._lon_lat(origin), self._lon_lat(destination))
+
+    def travel_seconds(
+        self, origin: Location, destination: Location, depart_s: float = 0.0
+    ) -> float:
+        return self.model.travel_seconds(
+            self._lon_lat(origin), self._lon_lat(destination), depart_s
+        )
+
+    def travel_seconds_many(
+        self, origin: Location, destinations: Sequence[Location], depart_s: float = 0.0
+    ) -> FloatArray:
+        return self.model.travel_seconds_many(
+            self._lon_lat(origin), [self._lon_lat(d) for d in destinations], depart_s
+        )
