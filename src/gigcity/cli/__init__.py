@@ -16,6 +16,7 @@ def _register() -> None:
     # Each command group lives in its own module and adds itself to `app`.
     from gigcity.cli import (
         platform,  # noqa: F401  (serve, seed, db, places)
+        reports,  # noqa: F401  (reports purge-photos/recount/pool/top-up)
         rules,  # noqa: F401  (rules validate/show/diff/quote)
         sim,  # noqa: F401  (validate, simulate, bench mdrp)
         streets,  # noqa: F401  (streets import/list/route/closures)

@@ -1,7 +1,7 @@
-"""The district's settings for reports: category rules, officer routes and bans.
+"""The district's settings for reports: category rules, officer routes and reviews (bans).
 
-Rules and routes are read on every intake, so they are kept in memory for a few seconds
-(a change made here is seen at once; one made by another worker within `ttl_s`).
+All three are read on every intake, so they are kept in memory for a few seconds (a change
+made here is seen at once; one made by another worker within `ttl_s`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -56,6 +56,7 @@ class ReportPolicy:
         self.district = district
         self._rules: _Cached[dict[Category, CategoryRule]] = _Cached(ttl_s)
         self._routes: _Cached[dict[tuple[str, str], int]] = _Cached(ttl_s)
+        self._bans: _Cached[tuple[frozenset[int], frozenset[int]]] = _Cached(ttl_s)
 
     # -- category rules --------------------------------------------------------------------
 
@@ -170,14 +171,19 @@ class ReportPolicy:
     # -- bans ------------------------------------------------------------------------------
 
     def is_banned(self, session: Session, account_id: int | None, api_key_id: int | None) -> bool:
-        conditions = []
-        if account_id is not None:
-            conditions.append(ReportBan.account_id == account_id)
-        if api_key_id is not None:
-            conditions.append(ReportBan.api_key_id == api_key_id)
-        if not conditions:
-            return False
-        return session.scalar(select(ReportBan.id).where(or_(*conditions)).limit(1)) is not None
+        """Whether the account or key is under review (the short list is kept in memory)."""
+
+        def load() -> tuple[frozenset[int], frozenset[int]]:
+            rows = session.execute(select(ReportBan.account_id, ReportBan.api_key_id)).all()
+            return (
+                frozenset(a for a, _ in rows if a is not None),
+                frozenset(k for _, k in rows if k is not None),
+            )
+
+        accounts, keys = self._bans.get(load)
+        return (account_id is not None and account_id in accounts) or (
+            api_key_id is not None and api_key_id in keys
+        )
 
     def bans(self, session: Session) -> list[BanOut]:
         rows = session.scalars(select(ReportBan).order_by(ReportBan.id))
@@ -202,9 +208,11 @@ class ReportPolicy:
                 session.flush()
         except IntegrityError as exc:
             raise Conflict(N_("This account or key is already under review.")) from exc
+        self._bans.clear()
         return BanOut.model_validate(row, from_attributes=True)
 
     def unban(self, session: Session, ban_id: int) -> None:
         deleted = session.execute(delete(ReportBan).where(ReportBan.id == ban_id))
         if getattr(deleted, "rowcount", 0) == 0:
             raise NotFound(N_("Review {id} does not exist."), id=ban_id)
+        self._bans.clear()

@@ -13,12 +13,20 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.config import Settings
-from gigcity.db.models import Account, Place, Report, ReportPhoto, ReportReporter, utcnow
+from gigcity.db.models import (
+    Account,
+    Place,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    ReportReporter,
+    utcnow,
+)
 from gigcity.db.session import transaction
 from gigcity.geo.coords import validate_lon_lat
 from gigcity.geo.district import District
@@ -75,6 +83,16 @@ class Receipt:
     id: int
     token: str
     held: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Filed:
+    """A report just written, with what was written along with it."""
+
+    report: Report
+    photos: list[ReportPhoto]
+    events: list[ReportEvent]
+    credits: list[ReportReporter]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,16 +268,16 @@ class ReportsService:
             raise InvalidInput(
                 N_("Add a photo or a few words about what you saw."), field="description"
             )
-        if data.client_key is not None:
-            existing = self._by_client_key(principal.account_id, data.client_key)
-            if existing is not None:
-                return self.get(principal, existing)
         try:
             with transaction(self.factory) as session:
-                report = self._create(session, principal, data, source="app")
-                return self._views(session, principal, [report])[0]
+                filed = self._create(session, principal, data, source="app")
+                builder = ViewBuilder(session, self.district, principal)
+                return builder.fresh(
+                    filed.report, filed.photos, filed.events, filed.credits, self.clock()
+                )
         except IntegrityError:
-            # A concurrent retry with the same client key won the race: answer with its report.
+            # A retry with the same client key (the unique key refused it): answer with the
+            # report stored the first time.
             if data.client_key is None:
                 raise
             existing = self._by_client_key(principal.account_id, data.client_key)
@@ -285,7 +303,7 @@ class ReportsService:
                 source="open311",
                 contact=contact or None,
                 media_url=media_url,
-            )
+            ).report
             return Receipt(report.id, report.token, report.held)
 
     def _by_client_key(self, account_id: int, client_key: str) -> int | None:
@@ -305,7 +323,7 @@ class ReportsService:
         source: str,
         contact: dict[str, str] | None = None,
         media_url: str | None = None,
-    ) -> Report:
+    ) -> _Filed:
         subdistrict = self._locate(data.lon, data.lat)
         reference = (data.reference or "").strip() or None
         if data.category in REFERENCE_REQUIRED and reference is None:
@@ -320,56 +338,78 @@ class ReportsService:
         rule = self.policy.rules(session)[data.category]
         account_id = principal.account_id if source == "app" else None
         held = self.policy.is_banned(session, account_id, principal.api_key_id)
-        report = Report(
-            token=secrets.token_urlsafe(12),
-            category=data.category.value,
-            description=data.description.strip(),
-            lon=data.lon,
-            lat=data.lat,
-            subdistrict=subdistrict,
-            address=(data.address or "").strip() or None,
-            reference=reference,
-            place_id=data.place_id,
-            status=Status.submitted.value,
-            is_open=True,
-            held=held,
-            source=source,
-            reporter_id=account_id,
-            client_key=data.client_key if account_id is not None else None,
-            api_key_id=principal.api_key_id,
-            contact=contact,
-            external_media_url=media_url,
-            assignee_id=None
+        values: dict[str, Any] = {
+            "token": secrets.token_urlsafe(12),
+            "category": data.category.value,
+            "description": data.description.strip(),
+            "lon": data.lon,
+            "lat": data.lat,
+            "subdistrict": subdistrict,
+            "address": (data.address or "").strip() or None,
+            "reference": reference,
+            "place_id": data.place_id,
+            "status": Status.submitted.value,
+            "is_open": True,
+            "held": held,
+            "source": source,
+            "reporter_id": account_id,
+            "client_key": data.client_key if account_id is not None else None,
+            "api_key_id": principal.api_key_id,
+            "contact": contact,
+            "external_media_url": media_url,
+            "assignee_id": None
             if held
             else self.policy.officer_for(session, subdistrict, data.category),
-            reward_status="none",
-            reward_fen=0,
-            created_at=now,
-            updated_at=now,
-            due_at=now + timedelta(hours=rule.sla_hours),
-        )
-        session.add(report)
-        session.flush()
+            "reward_status": "none",
+            "reward_fen": 0,
+            "created_at": now,
+            "updated_at": now,
+            "due_at": now + timedelta(hours=rule.sla_hours),
+        }
+        # Plain INSERTs (no unit of work): intake is the platform's busiest write.
+        report_id = session.execute(insert(Report).values(values).returning(Report.id)).scalar_one()
+        report = Report(id=report_id, **values)  # transient: what was written, for the answer
+        credits = []
         if account_id is not None:
-            workflow.credit(session, report.id, account_id, "original", now)
-        workflow.attach_photos(session, report, principal, data.photo_ids, "report")
-        workflow.record(
-            session,
-            report,
-            principal,
-            Action.submit,
-            now,
-            to_status=Status.submitted.value,
-            data={"assignee_id": report.assignee_id} if report.assignee_id else None,
+            credit = {
+                "report_id": report_id,
+                "account_id": account_id,
+                "how": "original",
+                "joined_at": now,
+            }
+            session.execute(insert(ReportReporter).values(credit))
+            credits.append(ReportReporter(**credit))
+        photos = (
+            workflow.attach_photos(session, report, principal, data.photo_ids, "report")
+            if data.photo_ids
+            else []
         )
+        submitted = {
+            "report_id": report_id,
+            "at": now,
+            "actor_id": principal.account_id,
+            "actor_role": principal.role.value,
+            "action": Action.submit.value,
+            "from_status": None,
+            "to_status": Status.submitted.value,
+            "note": None,
+            "data": {"assignee_id": values["assignee_id"]} if values["assignee_id"] else None,
+        }
+        trail = [submitted]
         if held:
-            workflow.record(session, report, None, Action.hold, now)
+            trail.append(
+                submitted
+                | {"actor_id": None, "actor_role": "system", "action": Action.hold.value}
+                | {"to_status": None, "data": None}
+            )
+        session.execute(insert(ReportEvent), trail)
+        events = [ReportEvent(**row) for row in trail]
         stats.bump(
             session,
             (stats.local_day(now, self.tz), subdistrict, report.category, report.status),
             1,
         )
-        return report
+        return _Filed(report, sorted(photos, key=lambda p: p.id), events, credits)
 
     def join(self, principal: Principal, report_id: int, data: JoinIn) -> ReportOut:
         """ "Same as this one": credit the caller with an open report, adding their photos."""

@@ -121,6 +121,18 @@ class ViewBuilder:
             )
         return out
 
+    def fresh(
+        self,
+        report: Report,
+        photos: list[ReportPhoto],
+        events: list[ReportEvent],
+        credits: list[ReportReporter],
+        now: datetime,
+    ) -> ReportOut:
+        """A report just filed, from what was written (nothing is merged into it yet)."""
+        names = self._names([report], {report.id: events}, {report.id: credits})
+        return self._one(report, photos, events, credits, {}, names, now)
+
     def _merged(self, ids: list[int]) -> dict[int, list[int]]:
         rows = self.session.execute(
             select(Report.merged_into_id, Report.id).where(Report.merged_into_id.in_(ids))

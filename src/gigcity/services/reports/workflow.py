@@ -44,20 +44,20 @@ def record(
     to_status: str | None = None,
     note: str | None = None,
     data: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        ReportEvent(
-            report_id=report.id,
-            at=now,
-            actor_id=principal.account_id if principal else None,
-            actor_role=principal.role.value if principal else "system",
-            action=action.value,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            data=data,
-        )
+) -> ReportEvent:
+    event = ReportEvent(
+        report_id=report.id,
+        at=now,
+        actor_id=principal.account_id if principal else None,
+        actor_role=principal.role.value if principal else "system",
+        action=action.value,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data,
     )
+    session.add(event)
+    return event
 
 
 def step(

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-28 23:17:35.359827
+Create Date: 2026-11-28 23:46:42.959065
 """
 
 from __future__ import annotations
@@ -184,7 +184,11 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_reports_assignee_open_due", ["assignee_id", "is_open", "due_at"], unique=False
         )
-        batch_op.create_index("ix_reports_created_at", ["created_at"], unique=False)
+        batch_op.create_index(
+            "ix_reports_created_cover",
+            ["created_at", "category", "subdistrict", "lon", "lat"],
+            unique=False,
+        )
         batch_op.create_index(
             batch_op.f("ix_reports_merged_into_id"), ["merged_into_id"], unique=False
         )
@@ -192,7 +196,11 @@ def upgrade() -> None:
             "ix_reports_open_category_lat", ["is_open", "category", "lat"], unique=False
         )
         batch_op.create_index("ix_reports_open_due", ["is_open", "due_at"], unique=False)
-        batch_op.create_index("ix_reports_resolved_at", ["resolved_at"], unique=False)
+        batch_op.create_index(
+            "ix_reports_resolved_cover",
+            ["resolved_at", "category", "subdistrict", "resolution_s", "due_at"],
+            unique=False,
+        )
         batch_op.create_index(
             "ix_reports_subdistrict_open_due", ["subdistrict", "is_open", "due_at"], unique=False
         )
@@ -376,11 +384,11 @@ def downgrade() -> None:
     op.drop_table("report_events")
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.drop_index("ix_reports_subdistrict_open_due")
-        batch_op.drop_index("ix_reports_resolved_at")
+        batch_op.drop_index("ix_reports_resolved_cover")
         batch_op.drop_index("ix_reports_open_due")
         batch_op.drop_index("ix_reports_open_category_lat")
         batch_op.drop_index(batch_op.f("ix_reports_merged_into_id"))
-        batch_op.drop_index("ix_reports_created_at")
+        batch_op.drop_index("ix_reports_created_cover")
         batch_op.drop_index("ix_reports_assignee_open_due")
         batch_op.drop_index(batch_op.f("ix_reports_api_key_id"))
 

@@ -1,0 +1,201 @@
+"""Report intake over HTTP: reports per second (without photos) into PostgreSQL through one
+uvicorn worker, and the latency riders see.
+
+    .venv/bin/python benchmarks/reports_intake.py [--rate 200] [--seconds 20] [--riders 1000]
+
+Creates a scratch PostgreSQL database (GIGCITY_BENCH_POSTGRES_URL, default the tests'
+server) with an admin, an officer per sub-district (routes for every category) and
+`--riders` riders; starts `uvicorn gigcity.api.app:create_app --workers 1`; then sends
+`POST /api/reports` open-loop at `--rate` per second for `--seconds` (after a short
+warm-up), each from a random rider at a random place in the district, and measures every
+answer. Latency is counted from the moment a request was due to be sent, so a server that
+falls behind shows it (no coordinated omission). The per-IP limit is off (all load comes
+from one address); the per-account limit stays on. Afterwards the stored reports and the
+dashboard rollup are checked. Target (issue 7): 200 reports/s, p99 < 100 ms.
+Writes benchmarks/results/reports_intake.{json,md}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import func, select
+
+from gigcity.config import Settings
+from gigcity.db.models import Report, ReportRoute
+from gigcity.db.session import transaction
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.platform import Platform
+from gigcity.services.reports import stats
+from reports_bench_support import (
+    RESULTS,
+    bearer,
+    machine,
+    make_accounts,
+    percentiles,
+    scratch_database,
+)
+
+CATEGORIES = ["fire_passage_blocked", "fire_hazard", "road_hazard", "broken_facility", "other"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bodies(platform: Platform, count: int, seed: int) -> list[dict[str, object]]:
+    rnd = random.Random(seed)
+    subs = platform.district.subdistricts
+    out = []
+    for i in range(count):
+        sub = rnd.choice(subs)
+        out.append(
+            {
+                "category": rnd.choice(CATEGORIES),
+                "description": f"benchmark hazard {i}",
+                "lon": round(sub.lon + rnd.gauss(0, 0.004), 6),
+                "lat": round(sub.lat + rnd.gauss(0, 0.003), 6),
+                "client_key": f"bench-{seed}-{i:08d}",
+            }
+        )
+    return out
+
+
+async def fire(
+    base: str,
+    rate: float,
+    seconds: float,
+    headers: list[dict[str, str]],
+    payloads: list[dict[str, object]],
+) -> tuple[list[float], list[float], dict[int, int], float]:
+    """Send len(payloads) requests open-loop at `rate`/s; latencies from due time and send."""
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+    due_latency: list[float] = []
+    send_latency: list[float] = []
+    statuses: dict[int, int] = {}
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+
+        async def one(i: int, due: float) -> None:
+            sent = time.perf_counter()
+            try:
+                response = await client.post(
+                    "/api/reports", json=payloads[i], headers=headers[i % len(headers)]
+                )
+                code = response.status_code
+            except httpx.HTTPError:
+                code = 0
+            done = time.perf_counter()
+            statuses[code] = statuses.get(code, 0) + 1
+            due_latency.append(done - due)
+            send_latency.append(done - sent)
+
+        start = time.perf_counter()
+        tasks = []
+        for i in range(len(payloads)):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i, due)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - start
+    return due_latency, send_latency, statuses, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--riders", type=int, default=1000)
+    parser.add_argument("--warmup", type=float, default=3)
+    args = parser.parse_args()
+    with scratch_database() as url:
+        platform = Platform.from_settings(Settings(mode="dev", database_url=url))
+        platform.upgrade_database()
+        admin_id, officers, riders = make_accounts(platform, args.riders)
+        with transaction(platform.factory) as session:
+            for sub, officer in officers.items():
+                session.add(ReportRoute(subdistrict=sub, category="*", officer_id=officer))
+        platform.reports.rewards.top_up(
+            Principal(role=Role.admin, account_id=admin_id), 10**9, "bench-pool"
+        )
+        headers = [bearer(platform, rider) for rider in riders]
+        port = free_port()
+        env = {
+            **os.environ,
+            "GIGCITY_DATABASE_URL": url,
+            "GIGCITY_MODE": "dev",
+            "GIGCITY_REPORT_RATE_IP_PER_HOUR": "0",
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "gigcity.api.app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+             "--log-level", "warning", "--no-access-log"],
+            env=env,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    httpx.get(base + "/api/reports/categories", timeout=2)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            warm = bodies(platform, int(args.warmup * args.rate / 4), seed=1)
+            asyncio.run(fire(base, args.rate / 4, args.warmup, headers, warm))
+            payloads = bodies(platform, int(args.seconds * args.rate), seed=2)
+            due, sent, statuses, elapsed = asyncio.run(
+                fire(base, args.rate, args.seconds, headers, payloads)
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+        with platform.factory() as session:
+            stored = session.scalar(select(func.count()).select_from(Report))
+            rollup_ok = stats.stored(session) == stats.counted(session, ZoneInfo("Asia/Shanghai"))
+        platform.close()
+    created = statuses.get(201, 0)
+    record = {
+        "target": {"reports_per_second": args.rate, "p99_ms": 100},
+        "sent": len(payloads),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "achieved_reports_per_second": round(created / elapsed, 1),
+        "latency_from_due_time": percentiles(due),
+        "latency_from_send": percentiles(sent),
+        "stored_reports": stored,
+        "rollup_matches_reports": rollup_ok,
+        "server": "uvicorn, one worker (httptools/uvloop as installed), PostgreSQL 15 on the same machine",
+        "client": "httpx.AsyncClient in another process on the same machine, open-loop",
+        "machine": machine(),
+        "command": f"python benchmarks/reports_intake.py --rate {args.rate:g} --seconds {args.seconds:g} --riders {args.riders}",
+    }
+    print(json.dumps(record, indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "reports_intake.json").write_text(json.dumps(record, indent=2) + "\n")
+    d = record["latency_from_due_time"]
+    s = record["latency_from_send"]
+    (RESULTS / "reports_intake.md").write_text(
+        f"Report intake (no photos), PostgreSQL, one uvicorn worker; load average {record['machine']['load_average_1_5_15']}.\n\n"  # type: ignore[index]
+        "| offered rate | achieved | p50 | p95 | p99 | max | target |\n|---|---|---|---|---|---|---|\n"
+        f"| {args.rate:g}/s for {args.seconds:g} s | {record['achieved_reports_per_second']}/s | {d['p50_ms']} ms | {d['p95_ms']} ms | "  # type: ignore[index]
+        f"{d['p99_ms']} ms | {d['max_ms']} ms | 200/s, p99 < 100 ms |\n\n"  # type: ignore[index]
+        f"Latency counted from each request's due time (from the actual send: p99 {s['p99_ms']} ms). "  # type: ignore[index]
+        f"Answers: {record['statuses']}; stored {stored}; rollup consistent: {rollup_ok}.\n\n"
+        f"Command: `{record['command']}`\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
