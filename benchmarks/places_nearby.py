@@ -78,14 +78,19 @@ def main() -> None:
 
     for lon, lat in queries[:100]:  # warm-up
         platform.places.nearby(lon, lat, **params)  # type: ignore[arg-type]
-    samples = []
+    samples, cpu_samples = [], []
     for lon, lat in queries:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         result = platform.places.nearby(lon, lat, **params)  # type: ignore[arg-type]
+        cpu_samples.append(time.thread_time() - c)
         samples.append(time.perf_counter() - t)
         assert len(result) == 10
     in_process = percentiles(samples)
-    print(f"in process: {in_process}")
+    # CPU time of the querying thread: what the query costs, without waiting for a core
+    # when other jobs share the machine.
+    in_process_cpu = percentiles(cpu_samples)
+    print(f"in process (wall): {in_process}")
+    print(f"in process (CPU):  {in_process_cpu}")
 
     port = free_port()
     env = {**os.environ, "GIGCITY_DATABASE_URL": url, "GIGCITY_MODE": "dev"}
@@ -123,6 +128,7 @@ def main() -> None:
         "points": args.points,
         "query": "nearest k=10, amenity=charging, open now, random positions in the district",
         "in_process": in_process,
+        "in_process_cpu": in_process_cpu,
         "http_one_worker": over_http,
         "seed_seconds": round(seed_s, 1),
         "index_build_seconds": round(index_s, 2),
@@ -134,7 +140,8 @@ def main() -> None:
     (RESULTS / "places_nearby.md").write_text(
         "| 100,000 points, nearest 10 with amenity + open now | p50 | p99 | target p99 |\n"
         "|---|---|---|---|\n"
-        f"| in process | {in_process['p50_ms']} ms | {in_process['p99_ms']} ms | < 2 ms |\n"
+        f"| in process, wall clock | {in_process['p50_ms']} ms | {in_process['p99_ms']} ms | < 2 ms |\n"
+        f"| in process, CPU time | {in_process_cpu['p50_ms']} ms | {in_process_cpu['p99_ms']} ms | < 2 ms |\n"
         f"| HTTP, one worker | {over_http['p50_ms']} ms | {over_http['p99_ms']} ms | < 20 ms |\n"
     )
 

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from typing import Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from gigcity.geo.coords import wgs84_to_gcj02
 
 AmapMode = Literal["ride", "walk", "car", "bus"]
 
 
-def amap_navigation_url(lon: float, lat: float, name: str, mode: AmapMode = "ride") -> str:
-    """Amap's navigation URI to a WGS-84 point; Amap reads GCJ-02, so the point is converted."""
+def amap_navigation_urls(
+    lon: float, lat: float, name: str, modes: tuple[AmapMode, ...] = ("ride",)
+) -> list[str]:
+    """Amap's navigation URIs (one per mode) to a WGS-84 point; Amap reads GCJ-02, so the
+    point is converted (once for all modes)."""
     g_lon, g_lat = wgs84_to_gcj02(lon, lat)
-    params = {
-        "to": f"{g_lon:.6f},{g_lat:.6f},{name}",
-        "mode": mode,
-        "coordinate": "gaode",
-        "callnative": "1",
-        "src": "gigcity",
-    }
-    return "https://uri.amap.com/navigation?" + urlencode(params, quote_via=quote, safe=",")
+    to = f"{g_lon:.6f},{g_lat:.6f},{quote(name, safe='')}"
+    return [
+        f"https://uri.amap.com/navigation?to={to}&mode={mode}"
+        "&coordinate=gaode&callnative=1&src=gigcity"
+        for mode in modes
+    ]
+
+
+def amap_navigation_url(lon: float, lat: float, name: str, mode: AmapMode = "ride") -> str:
+    """Amap's navigation URI to a WGS-84 point (GCJ-02 inside)."""
+    return amap_navigation_urls(lon, lat, name, (mode,))[0]
 
 
 def geo_uri(lon: float, lat: float, name: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -39,11 +40,11 @@ class TimeRange(BaseModel):
         _minutes(value)
         return value
 
-    @property
+    @cached_property
     def start_min(self) -> int:
         return _minutes(self.start)
 
-    @property
+    @cached_property
     def end_min(self) -> int:
         end = _minutes(self.end)
         return end if end > self.start_min else end + 24 * 60

@@ -7,9 +7,10 @@ from typing import Any, Protocol
 
 from gigcity.db.models import Place
 from gigcity.geo.district import District
-from gigcity.geo.navigation import amap_navigation_url, geo_uri, osm_url
+from gigcity.geo.navigation import amap_navigation_urls, geo_uri, osm_url
 from gigcity.services.places.hours import OpeningHours
-from gigcity.services.places.schemas import Amenities, NavLinks, PlaceBase, PlaceOut
+from gigcity.services.places.schemas import Amenities, NavLinks, PlaceBase, PlaceKind, PlaceOut
+from gigcity.services.types import as_utc
 
 AUDITED_FIELDS = (
     "name",
@@ -34,11 +35,9 @@ def snapshot(place: Place) -> dict[str, Any]:
 
 
 def navigation(lon: float, lat: float, name: str) -> NavLinks:
-    return NavLinks(
-        amap_ride=amap_navigation_url(lon, lat, name, "ride"),
-        amap_walk=amap_navigation_url(lon, lat, name, "walk"),
-        geo=geo_uri(lon, lat, name),
-        osm=osm_url(lon, lat),
+    ride, walk = amap_navigation_urls(lon, lat, name, ("ride", "walk"))
+    return NavLinks.model_construct(
+        amap_ride=ride, amap_walk=walk, geo=geo_uri(lon, lat, name), osm=osm_url(lon, lat)
     )
 
 
@@ -81,16 +80,16 @@ def place_out(
     distance_m: float | None = None,
 ) -> PlaceOut:
     sub = district.get(place.subdistrict) if place.subdistrict else None
-    return PlaceOut(
+    # Every part is validated already (stored rows, parsed amenities and hours): build the
+    # answer without validating it again, which is most of a map query's cost.
+    return PlaceOut.model_construct(
         id=place.id,
         name=place.name,
-        kind=place.kind,
+        kind=PlaceKind(place.kind),
         lon=place.lon,
         lat=place.lat,
         address=place.address,
-        amenities=amenities
-        if amenities is not None
-        else Amenities.model_validate(place.amenities or {}),
+        amenities=amenities,
         hours=hours,
         capacity=place.capacity,
         operator=place.operator,
@@ -104,7 +103,7 @@ def place_out(
         distance_m=None if distance_m is None else round(distance_m, 1),
         navigation=navigation(place.lon, place.lat, place.name),
         version=place.version,
-        updated_at=place.updated_at,
+        updated_at=as_utc(place.updated_at),
     )
 
 
