@@ -37,6 +37,20 @@ class ScenarioPolicy(RulebookPolicy):
         self.history = {
             rider: frozenset(range(-days, 0)) for rider, days in days_worked_before.items() if days
         }
+        # A simulated day's work touches today and, past midnight, tomorrow. A rider with
+        # fewer than 7 - required - 2 days behind them keeps the weekly rest day whatever
+        # they do, so their clock can skip that (costly) test: the answers are the same.
+        required = rulebook.fatigue.weekly_rest_days
+        self._short_history = frozenset(
+            rider for rider, days in days_worked_before.items() if days <= 7 - required - 2
+        )
+        # The dispatcher asks every epoch; busy riders ask with the same state and start.
+        self._windows: dict[str, tuple[tuple[tuple[float, float], ...], float, WorkWindow]] = {}
+        # Refusal reasons are worded once per rider state and ten minutes of start time.
+        self._refusals: dict[tuple[str, int], tuple[tuple[tuple[float, float], ...], Verdict]] = {}
+        self._without_weekly = rulebook.model_copy(
+            update={"fatigue": rulebook.fatigue.model_copy(update={"weekly_rest_days": 0})}
+        )
         self.confirms_overtime = confirms_overtime
         self.margin_s = margin_s
 
@@ -45,7 +59,7 @@ class ScenarioPolicy(RulebookPolicy):
         if cached is not None and cached[0] == courier.work_intervals:
             return cached[1]
         clock = FatigueClock(
-            self.rulebook,
+            self._without_weekly if courier.id in self._short_history else self.rulebook,
             courier.work_intervals,
             other_work_days=self.history.get(courier.id, frozenset()),
         )
@@ -53,11 +67,18 @@ class ScenarioPolicy(RulebookPolicy):
         return clock
 
     def work_window(self, courier: CourierState, start_s: float) -> WorkWindow:
+        cached = self._windows.get(courier.id)
+        if cached is not None and cached[0] is courier.work_intervals and cached[1] == start_s:
+            return cached[2]
         confirmed = courier.id in self.confirms_overtime
         room = self.clock(courier).headroom_s(start_s, overtime_confirmed=confirmed)
-        if not math.isfinite(room):
-            return WorkWindow(deadline_s=math.inf)
-        return WorkWindow(deadline_s=start_s + room - self.margin_s)
+        window = (
+            WorkWindow(deadline_s=math.inf)
+            if not math.isfinite(room)
+            else WorkWindow(deadline_s=start_s + room - self.margin_s)
+        )
+        self._windows[courier.id] = (courier.work_intervals, start_s, window)
+        return window
 
     def may_assign(
         self, courier: CourierState, start_s: float, expected_duration_s: float
@@ -66,6 +87,10 @@ class ScenarioPolicy(RulebookPolicy):
         confirmed = courier.id in self.confirms_overtime
         if start_s + expected_duration_s <= self.work_window(courier, start_s).deadline_s:
             return ALLOWED
+        key = (courier.id, int(start_s // 600))
+        known = self._refusals.get(key)
+        if known is not None and known[0] is courier.work_intervals:
+            return known[1]
         decision = clock.may_assign(
             start_s, expected_duration_s + self.margin_s, overtime_confirmed=confirmed
         )
@@ -73,7 +98,7 @@ class ScenarioPolicy(RulebookPolicy):
             decision.reasons
         )
         first = refused[0] if refused else None
-        return Verdict(
+        verdict = Verdict(
             ok=False,
             reason=Reason(
                 "rules.fatigue",
@@ -81,3 +106,5 @@ class ScenarioPolicy(RulebookPolicy):
                 rule=f"{first.rulebook}@{first.version}:{first.clause}" if first else None,
             ),
         )
+        self._refusals[key] = (courier.work_intervals, verdict)
+        return verdict

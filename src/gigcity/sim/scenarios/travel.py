@@ -127,7 +127,7 @@ class DistrictTravel:
             if closure.active(depart_s):
                 extra = _detour_m(orig, dx, dy, closure)
                 detour_m += extra * s.route_factor
-                delay_s += np.where(extra > 0, float(closure.delay_s), 0.0)
+                delay_s += np.where(extra > 0.01, float(closure.delay_s), 0.0)
         return TripParts(
             moving_s=route_m * per_metre_s,
             signal_s=route_m * (s.signal_s_per_km / 1000.0),
@@ -158,7 +158,8 @@ def _detour_m(orig: FloatArray, dx: FloatArray, dy: FloatArray, closure: Closure
     ratio = np.clip(cross / r, 0.0, 1.0)
     arc = r * 2.0 * np.arccos(ratio)
     chord = 2.0 * np.sqrt(np.maximum(r * r - cross * cross, 0.0))
-    result: FloatArray = np.where(crosses, arc - chord, 0.0)
+    # Rounding can make a grazing segment's arc a hair shorter than its chord.
+    result: FloatArray = np.where(crosses, np.maximum(arc - chord, 0.0), 0.0)
     return result
 
 

@@ -1,0 +1,130 @@
+"""A scenario day under a rulebook: deterministic, every order once, pay as day_statement says."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gigcity.rules import ActivitySpan, Delivery, day_statement, load_rulebook
+from gigcity.sim.scenarios import (
+    Closure,
+    DayFacts,
+    DistrictTravel,
+    Scenario,
+    generate_scenario,
+    judge,
+    simulate_scenario,
+    yardstick,
+)
+from gigcity.sim.scenarios.model import TravelSettings
+
+
+@pytest.fixture(scope="module")
+def small() -> Scenario:
+    return generate_scenario("putuo-weekday", seed=5, orders=350)
+
+
+def test_same_day_same_outcome(small: Scenario) -> None:
+    book = load_rulebook("putuo-2025")
+    assert simulate_scenario(small, book) == simulate_scenario(small, book)
+
+
+@pytest.mark.parametrize("name", ["baseline-2024", "putuo-2025"])
+def test_every_order_delivered_once_in_time_order(small: Scenario, name: str) -> None:
+    outcome = simulate_scenario(small, load_rulebook(name))
+    seen: list[str] = []
+    orders = {o.id: o for o in small.instance.orders}
+    for trip in outcome.trips:
+        if trip.pickup_s is None:
+            continue
+        seen.extend(trip.order_ids)
+        actual_ready = max(
+            (orders[o].ready_min + small.orders[o].prep_delay_min) * 60 for o in trip.order_ids
+        )
+        assert trip.pickup_s >= actual_ready
+        assert trip.start_s <= trip.arrive_s <= trip.pickup_s
+        assert list(trip.dropoff_s) == sorted(trip.dropoff_s)
+        assert trip.dropoff_s[-1] <= trip.end_s
+    assert len(seen) == len(set(seen))
+    assert set(seen) | set(outcome.undelivered) == set(orders)
+
+
+def test_putuo_2025_has_no_rest_breaches_and_passes_the_on_route_target(small: Scenario) -> None:
+    putuo = load_rulebook("putuo-2025")
+    stick = yardstick([load_rulebook("baseline-2024"), putuo])
+    figures = judge(DayFacts(simulate_scenario(small, putuo)), putuo, stick)
+    assert figures["rest"]["breaches"] == 0
+    assert figures["rest"]["longest_continuous_work_min"] <= 240
+    assert figures["rest"]["rest_day_due_but_worked"] == 0
+    assert figures["hours"]["hours_beyond_unconfirmed"] == 0
+    assert figures["pay"]["fines_fen"] == 0
+    assert figures["on_route"]["rate"] is None or figures["on_route"]["rate"] >= 0.9
+
+
+@pytest.mark.parametrize("name", ["baseline-2024", "putuo-2025"])
+def test_judged_pay_is_what_day_statement_pays(small: Scenario, name: str) -> None:
+    book = load_rulebook(name)
+    facts = DayFacts(simulate_scenario(small, book))
+    figures = judge(facts, book, yardstick([book]))
+    d = facts.delivered
+    promise = facts.promises(book)
+    deliveries: dict[str, list[Delivery]] = defaultdict(list)
+    for i, rider in enumerate(d.courier_ids):
+        deliveries[rider].append(
+            Delivery(
+                order=d.facts[i],
+                promised_at_s=math.floor(promise[i]),
+                delivered_at_s=math.ceil(d.dropoff_s[i]),
+                late_cause=d.late_cause[i],
+            )
+        )
+    spans = facts.on_order_spans()
+    total = fines = 0
+    for courier in small.instance.couriers:
+        activity = [
+            ActivitySpan(start_s=int(a), end_s=int(b), kind="on_order")
+            for a, b in spans.get(courier.id, [])
+        ]
+        statement = day_statement(book, deliveries.get(courier.id, []), activity)
+        total += statement.total_fen
+        fines += statement.fines_fen
+    assert figures["pay"]["total_fen"] == total
+    assert figures["pay"]["fines_fen"] == fines
+
+
+_SETTINGS = TravelSettings(
+    speed_m_per_min=285.0, route_factor=1.3, signal_s_per_km=22.5, rain_speed_factor=1.0
+)
+_coord = st.floats(min_value=-3000, max_value=3000, allow_nan=False)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_coord, _coord, _coord, _coord, st.floats(min_value=50, max_value=800))
+def test_a_closure_only_ever_lengthens_a_trip(
+    x0: float, y0: float, x1: float, y1: float, r: float
+) -> None:
+    closure = Closure("tc", 0.0, 0.0, r, 0, 60, 60)
+    free = DistrictTravel(_SETTINGS)
+    closed = DistrictTravel(_SETTINGS, closures=(closure,))
+    parts = closed.parts([(x0, y0)], [(x1, y1)], 30 * 60.0)
+    assert parts.closure_m[0] >= 0
+    assert closed.travel_seconds((x0, y0), (x1, y1), 30 * 60.0) >= free.travel_seconds(
+        (x0, y0), (x1, y1), 30 * 60.0
+    )
+    # Not in force: no detour.
+    assert closed.travel_seconds((x0, y0), (x1, y1), 2 * 3600.0) == free.travel_seconds(
+        (x0, y0), (x1, y1), 2 * 3600.0
+    )
+
+
+def test_a_trip_straight_through_a_closure_goes_round_it() -> None:
+    closed = DistrictTravel(_SETTINGS, closures=(Closure("tc", 0.0, 0.0, 200.0, 0, 60, 60),))
+    parts = closed.parts([(-1000.0, 0.0)], [(1000.0, 0.0)], 0.0)
+    # Half the circumference instead of the diameter, times the route factor.
+    assert parts.closure_m[0] == pytest.approx((math.pi * 200 - 400) * 1.3)
+    matrix = closed.matrix_s([(-1000.0, 0.0)], [(1000.0, 0.0)], 0.0)
+    assert matrix[0, 0] == pytest.approx(closed.pairs_s([(-1000.0, 0.0)], [(1000.0, 0.0)], 0.0)[0])
