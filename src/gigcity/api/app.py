@@ -22,6 +22,7 @@ from gigcity.api import (
     riders,
     rules,
     streets,
+    workbench,
 )
 from gigcity.api.deps import Allow
 from gigcity.config import Settings, get_settings
@@ -93,13 +94,15 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         streets.router,
         reports.router,
         dashboard.router,
+        workbench.router,
     ):
         app.include_router(_state_access(router))
     open311.install(app, settings, platform)
 
-    from gigcity.web import pages, report_pages, statement_page
+    from gigcity.web import pages, report_pages, statement_page, workbench_page
 
     pages.install(app)
     statement_page.install(app)
     report_pages.install(app)
+    workbench_page.install(app)
     return app

@@ -437,3 +437,32 @@ class ReportDailyCount(Base):
     category: Mapped[str] = mapped_column(String(32), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorkbenchRun(Base):
+    """A negotiation-workbench comparison: a background job, its progress and its report."""
+
+    __tablename__ = "workbench_runs"
+    __table_args__ = (Index("ix_workbench_runs_status_heartbeat", "status", "heartbeat_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # queued running done failed interrupted
+    rules_a: Mapped[str] = mapped_column(String(64))
+    rules_b: Mapped[str] = mapped_column(String(64))
+    scenario: Mapped[str] = mapped_column(String(32))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    orders: Mapped[int] = mapped_column(Integer)
+    attribution: Mapped[bool] = mapped_column(Boolean, default=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    stage: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(120))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    owner: Mapped[str] = mapped_column(String(64))  # the server process that queued it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plots: Mapped[list[Any] | None] = mapped_column(JSON)
+    report_html: Mapped[str | None] = mapped_column(Text)

@@ -19,6 +19,7 @@ from gigcity.services.places.service import PlacesService
 from gigcity.services.reports import ReportsService
 from gigcity.services.rulebooks import RulebooksService
 from gigcity.services.streets import StreetsService
+from gigcity.services.workbench import WorkbenchService
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Platform:
     pay: PayService
     streets: StreetsService
     reports: ReportsService
+    workbench: WorkbenchService
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Platform:
@@ -57,10 +59,12 @@ class Platform:
             pay=PayService(factory, rulebooks, clock),
             streets=StreetsService(settings.data_dir, settings.streets, timezone=settings.timezone),
             reports=ReportsService(factory, district, settings),
+            workbench=WorkbenchService(factory, settings.database_url),
         )
 
     def upgrade_database(self) -> None:
         upgrade(self.engine)
 
     def close(self) -> None:
+        self.workbench.close()
         self.engine.dispose()

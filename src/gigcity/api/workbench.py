@@ -1,0 +1,110 @@
+"""The negotiation workbench over HTTP: start a comparison, follow its progress, read it.
+
+Runs are background jobs: `POST /api/workbench/runs` answers 202 at once with the queued
+run; `GET /api/workbench/runs/{id}` reports its progress; the result (JSON with the plots
+as SVG) and the self-contained HTML report are served once it is done.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from gigcity.api.deps import Allow, PlatformDep, RowId
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.workbench import RunCreate, RunOut, RunResult, WorkbenchOptions
+
+router = APIRouter(prefix="/api/workbench", tags=["workbench"])
+
+Viewer = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.rider,
+            Role.staff,
+            Role.officer,
+            Role.admin,
+            Role.platform,
+            note="every party to the negotiation reads the runs and their reports",
+        )
+    ),
+]
+Starter = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.admin,
+            Role.platform,
+            note="the district and the platform start runs; rider representatives read them",
+        )
+    ),
+]
+# The report is a self-contained page of our own: inline styles and SVG, nothing else.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+
+
+@router.get("/options", response_model=WorkbenchOptions, summary="Rulebooks, scenarios, limits")
+def options(platform: PlatformDep, caller: Viewer) -> WorkbenchOptions:
+    """What a run may be made of, and whether the caller may start one."""
+    return platform.workbench.options(caller)
+
+
+@router.post(
+    "/runs",
+    response_model=RunOut,
+    status_code=202,
+    summary="Start a comparison run",
+    responses={422: {"description": "A field is invalid; `errors` names it"}},
+)
+async def start_run(
+    platform: PlatformDep, caller: Starter, body: RunCreate, response: Response
+) -> RunOut:
+    """Queue the identical day under rulebooks A and B (and, with `attribution`, A with each
+    changed clause of B). Answers at once; follow `GET /api/workbench/runs/{id}`."""
+    run = await run_in_threadpool(platform.workbench.start, caller, body)
+    response.headers["Location"] = f"/api/workbench/runs/{run.id}"
+    return run
+
+
+@router.get("/runs", response_model=list[RunOut], summary="Recent runs, newest first")
+def list_runs(
+    platform: PlatformDep,
+    _: Viewer,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[RunOut]:
+    return platform.workbench.list(limit)
+
+
+@router.get("/runs/{run_id}", response_model=RunOut, summary="One run and its progress")
+def get_run(platform: PlatformDep, _: Viewer, run_id: RowId) -> RunOut:
+    """Status (queued, running, done, failed, interrupted), progress from 0 to 1, the stage,
+    and the links to the result once done."""
+    return platform.workbench.get(run_id)
+
+
+@router.get(
+    "/runs/{run_id}/result",
+    response_model=RunResult,
+    summary="A finished run: tables, attribution, plots",
+    responses={409: {"description": "The run is not done"}},
+)
+def get_result(platform: PlatformDep, _: Viewer, run_id: RowId) -> RunResult:
+    return platform.workbench.result(run_id)
+
+
+@router.get(
+    "/runs/{run_id}/report",
+    response_class=HTMLResponse,
+    summary="A finished run's HTML report",
+    responses={409: {"description": "The run is not done"}},
+)
+def get_report(platform: PlatformDep, _: Viewer, run_id: RowId) -> HTMLResponse:
+    """The self-contained report (inline SVG plots, no scripts)."""
+    response = HTMLResponse(platform.workbench.report(run_id))
+    response.headers["Content-Security-Policy"] = REPORT_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = f'inline; filename="workbench-run-{run_id}.html"'
+    return response

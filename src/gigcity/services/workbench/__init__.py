@@ -1,0 +1,24 @@
+"""The negotiation workbench on the platform: comparison runs as background jobs."""
+
+from gigcity.services.workbench.schemas import (
+    MAX_ORDERS,
+    Plot,
+    RunCreate,
+    RunOut,
+    RunResult,
+    RunStatus,
+    WorkbenchOptions,
+)
+from gigcity.services.workbench.service import STARTERS, WorkbenchService
+
+__all__ = [
+    "MAX_ORDERS",
+    "STARTERS",
+    "Plot",
+    "RunCreate",
+    "RunOut",
+    "RunResult",
+    "RunStatus",
+    "WorkbenchOptions",
+    "WorkbenchService",
+]

@@ -1,0 +1,106 @@
+"""One workbench run, executed in a worker process: compare, render, store.
+
+The worker opens its own connection to the database (it may be another process), marks the
+run running, reports progress and a heartbeat while it works, and stores the comparison,
+its plots and the HTML report, or the error. A run whose heartbeat stops (the server died)
+is shown as interrupted by the service.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+
+from sqlalchemy import update
+
+from gigcity.db.models import WorkbenchRun, utcnow
+from gigcity.db.session import make_engine, make_sessionmaker, transaction
+from gigcity.rules import load_rulebook
+from gigcity.sim.scenarios import ScenarioSpec, compare, compare_plots, render_compare_html
+from gigcity.sim.scenarios.outputs import without_series
+
+HEARTBEAT_S = 10.0
+
+
+def run_job(database_url: str, run_id: int) -> str:
+    """Execute run `run_id`; returns its final status."""
+    engine = make_engine(database_url)
+    factory = make_sessionmaker(engine)
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_S):
+            with transaction(factory) as session:
+                session.execute(
+                    update(WorkbenchRun)
+                    .where(WorkbenchRun.id == run_id, WorkbenchRun.status == "running")
+                    .values(heartbeat_at=utcnow())
+                )
+
+    try:
+        with transaction(factory) as session:
+            run = session.get(WorkbenchRun, run_id)
+            if run is None or run.status != "queued":
+                return run.status if run is not None else "missing"
+            run.status, run.started_at, run.heartbeat_at = "running", utcnow(), utcnow()
+            run.stage = "simulating"
+            spec = ScenarioSpec(run.scenario, run.seed, run.orders)
+            names = (run.rules_a, run.rules_b)
+            attribution = run.attribution
+        heart = threading.Thread(target=beat, daemon=True)
+        heart.start()
+        last = [0.0]
+
+        def progress(done: int, total: int, label: str) -> None:
+            now = time.monotonic()
+            if done < total and now - last[0] < 0.5:
+                return  # at most two writes a second
+            last[0] = now
+            _set(
+                factory,
+                run_id,
+                progress=0.05 + 0.85 * done / total,
+                stage=f"simulated {done} of {total} days ({label})",
+            )
+
+        a, b = (load_rulebook(name) for name in names)
+        result = compare(spec, a, b, attribution=attribution, progress=progress)
+        _set(factory, run_id, progress=0.92, stage="drawing the report")
+        plots = compare_plots(result)
+        html = render_compare_html(result, plots)
+        stored = without_series(result)
+        with transaction(factory) as session:
+            run = session.get(WorkbenchRun, run_id)
+            if run is not None:
+                run.result = {k: v for k, v in stored.items() if k != "figures"}
+                run.plots = plots
+                run.report_html = html
+                run.status, run.progress, run.stage = "done", 1.0, "done"
+                run.finished_at = run.heartbeat_at = utcnow()
+        return "done"
+    except Exception as error:  # the run fails, the worker lives on
+        _set(
+            factory,
+            run_id,
+            status="failed",
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=utcnow(),
+        )
+        return "failed"
+    finally:
+        stop.set()
+        engine.dispose()
+
+
+def _set(factory: object, run_id: int, **values: float | str | datetime) -> None:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    assert isinstance(factory, sessionmaker)
+    maker: sessionmaker[Session] = factory
+    with transaction(maker) as session:
+        session.execute(
+            update(WorkbenchRun)
+            .where(WorkbenchRun.id == run_id)
+            .values(heartbeat_at=utcnow(), **values)
+        )

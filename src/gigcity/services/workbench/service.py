@@ -1,0 +1,232 @@
+"""The negotiation workbench on the platform: runs as background jobs with progress.
+
+A run is a row (queued -> running -> done | failed); a pool of worker processes executes
+them (`job.run_job`), so a long comparison never holds up the server. Rows outlive the page
+that started them; a run whose worker stopped beating (the server was restarted, or died) is
+shown as interrupted rather than left running forever.
+
+Who may do what: the negotiating parties start runs (district admins, and platforms through
+their API key); anyone signed in may read runs and their reports (rider representatives
+sign in with their own accounts).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import uuid
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import timedelta
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from gigcity.db.models import WorkbenchRun, utcnow
+from gigcity.db.session import transaction
+from gigcity.i18n import N_
+from gigcity.rules import list_rulebooks
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gigcity.services.workbench.job import HEARTBEAT_S, run_job
+from gigcity.services.workbench.schemas import (
+    MAX_ORDERS,
+    Plot,
+    RunCreate,
+    RunOut,
+    RunResult,
+    WorkbenchOptions,
+)
+
+STARTERS = frozenset({Role.admin, Role.platform})
+STALE = timedelta(seconds=max(120.0, 6 * HEARTBEAT_S))
+ACTIVE = ("queued", "running")
+
+
+class WorkbenchService:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        database_url: str,
+        *,
+        workers: int = 1,
+        pool: Literal["process", "thread"] = "process",
+    ) -> None:
+        self.factory = factory
+        self.database_url = database_url
+        self.workers = workers
+        self.pool = pool
+        self.instance_id = uuid.uuid4().hex
+        self._executor: Executor | None = None
+        self._lock = threading.Lock()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def options(self, caller: Principal) -> WorkbenchOptions:
+        from gigcity.sim.scenarios import scenario_names
+
+        return WorkbenchOptions(
+            rulebooks=list_rulebooks(),
+            scenarios=list(scenario_names()),
+            max_orders=MAX_ORDERS,
+            may_start=caller.role in STARTERS,
+        )
+
+    def list(self, limit: int = 50) -> list[RunOut]:
+        with transaction(self.factory) as session:
+            rows = session.scalars(
+                select(WorkbenchRun).order_by(WorkbenchRun.id.desc()).limit(limit)
+            ).all()
+            return [self._out(self._checked(row)) for row in rows]
+
+    def get(self, run_id: int) -> RunOut:
+        with transaction(self.factory) as session:
+            return self._out(self._checked(self._row(session, run_id)))
+
+    def result(self, run_id: int) -> RunResult:
+        with self.factory() as session:
+            row = self._finished(session, run_id)
+            data = row.result or {}
+            return RunResult(
+                id=row.id,
+                rulebooks=data.get("rulebooks", {}),
+                scenario=data.get("scenario", {}),
+                yardstick=data.get("yardstick", {}),
+                table=data.get("table", []),
+                attribution=data.get("attribution"),
+                plots=[Plot(**p) for p in (row.plots or [])],
+            )
+
+    def report(self, run_id: int) -> str:
+        with self.factory() as session:
+            return self._finished(session, run_id).report_html or ""
+
+    # -- starting ----------------------------------------------------------------------
+
+    def start(self, caller: Principal, request: RunCreate) -> RunOut:
+        if caller.role not in STARTERS:
+            raise Forbidden(N_("Only district admins and platforms may start workbench runs."))
+        known = list_rulebooks()
+        for field, name in (("rules_a", request.rules_a), ("rules_b", request.rules_b)):
+            if name not in known:
+                raise InvalidInput(
+                    N_("There is no rulebook {name} (known: {known})."),
+                    field=field,
+                    name=name,
+                    known=", ".join(known),
+                )
+        now = utcnow()
+        with transaction(self.factory) as session:
+            row = WorkbenchRun(
+                status="queued",
+                rules_a=request.rules_a,
+                rules_b=request.rules_b,
+                scenario=request.scenario,
+                seed=request.seed,
+                orders=request.orders,
+                attribution=request.attribution,
+                progress=0.0,
+                stage="queued",
+                requested_by=caller.label or caller.role.value,
+                account_id=caller.account_id,
+                owner=self.instance_id,
+                created_at=now,
+                heartbeat_at=now,
+            )
+            session.add(row)
+            session.flush()
+            out = self._out(row)
+        future = self._pool().submit(run_job, self.database_url, out.id)
+        run_id = out.id
+
+        def finished(done: Future[str]) -> None:
+            self._finished_callback(run_id, done)
+
+        future.add_done_callback(finished)
+        return out
+
+    def _pool(self) -> Executor:
+        with self._lock:
+            if self._executor is None:
+                if self.pool == "thread":
+                    self._executor = ThreadPoolExecutor(self.workers, "workbench")
+                else:
+                    # spawn: the server has threads, and fork would copy their locks.
+                    context = multiprocessing.get_context("spawn")
+                    self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            return self._executor
+
+    def _finished_callback(self, run_id: int, future: Future[str]) -> None:
+        error = future.exception() if not future.cancelled() else None
+        if error is None and not future.cancelled():
+            return
+        message = f"{type(error).__name__}: {error}" if error else "cancelled"
+        with transaction(self.factory) as session:
+            session.execute(
+                update(WorkbenchRun)
+                .where(WorkbenchRun.id == run_id, WorkbenchRun.status.in_(ACTIVE))
+                .values(status="failed", error=message[:2000], finished_at=utcnow())
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
+
+    # -- helpers -----------------------------------------------------------------------
+
+    @staticmethod
+    def _row(session: Session, run_id: int) -> WorkbenchRun:
+        row = session.get(WorkbenchRun, run_id)
+        if row is None:
+            raise NotFound(N_("There is no workbench run {id}."), id=run_id)
+        return row
+
+    def _finished(self, session: Session, run_id: int) -> WorkbenchRun:
+        row = self._row(session, run_id)
+        if row.status != "done":
+            raise Conflict(
+                N_("Workbench run {id} is {status}: its report exists once it is done."),
+                id=run_id,
+                status=row.status,
+            )
+        return row
+
+    def _checked(self, row: WorkbenchRun) -> WorkbenchRun:
+        """A queued or running row whose worker has gone quiet becomes interrupted."""
+        if row.status in ACTIVE and row.owner != self.instance_id:
+            beat = row.heartbeat_at or row.created_at
+            if beat.tzinfo is None:
+                from datetime import UTC
+
+                beat = beat.replace(tzinfo=UTC)
+            if utcnow() - beat > STALE:
+                row.status = "interrupted"
+                row.error = "the server stopped while this run was queued or running"
+                row.finished_at = utcnow()
+        return row
+
+    @staticmethod
+    def _out(row: WorkbenchRun) -> RunOut:
+        done = row.status == "done"
+        base = f"/api/workbench/runs/{row.id}"
+        return RunOut(
+            id=row.id,
+            status=row.status,
+            rules_a=row.rules_a,
+            rules_b=row.rules_b,
+            scenario=row.scenario,
+            seed=row.seed,
+            orders=row.orders,
+            attribution=row.attribution,
+            progress=round(row.progress, 4),
+            stage=row.stage,
+            error=row.error,
+            requested_by=row.requested_by,
+            created_at=row.created_at,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            result_url=f"{base}/result" if done else None,
+            report_url=f"{base}/report" if done else None,
+        )

@@ -1,0 +1,204 @@
+/* The negotiation workbench: start a comparison run, follow its progress, read its result.
+   Runs are kept by the server, so a reload shows them again; the selected run is in the
+   URL (?run=ID). The server decides who may start runs; this page shows its answer. */
+(function () {
+  "use strict";
+
+  const G = window.gigcity;
+  const { h, api } = G;
+  const $ = (id) => document.getElementById(id);
+  const own = JSON.parse($("workbench-strings").textContent);
+  const alertBox = $("alert");
+  const form = $("run-form");
+  const POLL_MS = 1500;
+  let selected = Number(new URLSearchParams(location.search).get("run")) || null;
+  let shownResult = null;
+  let timer = null;
+
+  function say(key, params) {
+    const text = own[key];
+    if (text === undefined) {
+      console.error("gigcity: no string for key", key);
+      return key;
+    }
+    return params ? G.fmt(text, params) : text;
+  }
+
+  function fill(select, values, chosen) {
+    select.replaceChildren(...values.map((v) => h("option", { value: v, selected: v === chosen }, v)));
+  }
+
+  function number(value, unit) {
+    if (value === null || value === undefined) return "–";
+    if (unit === "share") return (100 * value).toFixed(1) + " %";
+    return Number(value).toLocaleString(G.config.htmlLang, { maximumFractionDigits: 2 });
+  }
+
+  function signed(value, unit) {
+    if (value === null || value === undefined) return "–";
+    const text = number(Math.abs(value), unit);
+    return (value > 0 ? "+" : value < 0 ? "−" : "±") + text;
+  }
+
+  function runItem(run) {
+    const status = say("status_" + run.status);
+    const item = h(
+      "li",
+      { class: run.id === selected ? "is-selected" : "", dataset: { run: String(run.id), status: run.status } },
+      h(
+        "div",
+        { class: "run-head" },
+        h("strong", {}, say("run_title", { id: run.id, a: run.rules_a, b: run.rules_b })),
+        run.status === "done"
+          ? h("button", { type: "button", class: "btn btn-small", onclick: () => select(run.id) }, say("show"))
+          : null
+      ),
+      h("p", { class: "note" }, say("run_detail", { scenario: run.scenario, seed: run.seed, orders: run.orders, status: status }))
+    );
+    if (run.status === "queued" || run.status === "running") {
+      item.append(h("progress", { max: "1", value: String(run.progress) }));
+      item.append(h("p", { class: "note" }, say("progress", { percent: Math.round(100 * run.progress) + " %", stage: run.stage })));
+    }
+    if (run.error) item.append(h("p", { class: "note" }, run.error));
+    return item;
+  }
+
+  async function refresh() {
+    clearTimeout(timer);
+    try {
+      const runs = await api("/api/workbench/runs");
+      $("runs").replaceChildren(...runs.map(runItem));
+      $("no-runs").hidden = runs.length > 0;
+      const current = runs.find((r) => r.id === selected);
+      if (current && current.status === "done" && shownResult !== current.id) await showResult(current.id);
+      if (runs.some((r) => r.status === "queued" || r.status === "running")) timer = setTimeout(refresh, POLL_MS);
+    } catch (error) {
+      G.showError(alertBox, error);
+    }
+  }
+
+  function select(id) {
+    selected = id;
+    const url = new URL(location.href);
+    url.searchParams.set("run", String(id));
+    history.replaceState(null, "", url);
+    shownResult = null;
+    refresh();
+  }
+
+  function tableFrom(rows, head) {
+    return [h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))), h("tbody", {}, rows)];
+  }
+
+  async function showResult(id) {
+    const result = await api("/api/workbench/runs/" + id + "/result");
+    shownResult = id;
+    $("result").hidden = false;
+    $("result-title").textContent = say("result_title", {
+      id: id,
+      a: result.rulebooks.a,
+      b: result.rulebooks.b,
+      scenario: result.scenario.spec,
+    });
+    const rows = result.table.map((row) =>
+      h("tr", {}, h("th", {}, row.label + (row.unit ? " (" + row.unit + ")" : "")),
+        h("td", { class: "num" }, number(row.a, row.unit)),
+        h("td", { class: "num" }, number(row.b, row.unit)),
+        h("td", { class: "num" }, signed(row.difference, row.unit)))
+    );
+    $("result-table").replaceChildren(...tableFrom(rows, [say("measure"), result.rulebooks.a, result.rulebooks.b, say("difference")]));
+    const attribution = result.attribution;
+    $("attribution-title").hidden = !attribution;
+    if (attribution) {
+      const units = {};
+      const labels = {};
+      result.table.forEach((row) => { units[row.key] = row.unit; labels[row.key] = row.label; });
+      const line = (name, values) =>
+        h("tr", {}, h("th", {}, name), attribution.measures.map((k) => h("td", { class: "num" }, signed(values[k], units[k]))));
+      const body = attribution.rows.map((row) => line(row.clauses.join(" + "), row.effects));
+      ["sum_of_effects", "all_together", "interaction"].forEach((key) => body.push(line(say(key), attribution[key])));
+      $("attribution-table").replaceChildren(...tableFrom(body, [say("clauses"), ...attribution.measures.map((k) => labels[k])]));
+    } else {
+      $("attribution-table").replaceChildren();
+    }
+    // Plots are SVG documents shown as images (their styles stay inside them).
+    $("plots").replaceChildren(
+      ...result.plots.map((plot) =>
+        h("figure", {}, h("figcaption", {}, plot.title),
+          h("img", { alt: plot.title, src: "data:image/svg+xml;base64," + btoa(unescape(encodeURIComponent(plot.svg))) }))
+      )
+    );
+    const link = $("report-link");
+    link.onclick = async function (event) {
+      event.preventDefault();
+      const response = await fetch("/api/workbench/runs/" + id + "/report", {
+        headers: { Authorization: "Bearer " + G.auth.token() },
+      });
+      const url = URL.createObjectURL(await response.blob());
+      const a = h("a", { href: url, download: "workbench-run-" + id + ".html" });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      URL.revokeObjectURL(url);
+    };
+  }
+
+  async function start(event) {
+    event.preventDefault();
+    G.hideError(alertBox);
+    const button = $("start");
+    button.disabled = true;
+    button.textContent = say("starting");
+    try {
+      const run = await api("/api/workbench/runs", {
+        method: "POST",
+        json: {
+          rules_a: $("rules_a").value,
+          rules_b: $("rules_b").value,
+          scenario: $("scenario").value,
+          seed: Number($("seed").value),
+          orders: Number($("orders").value),
+          attribution: $("attribution").checked,
+        },
+      });
+      selected = run.id;
+      select(run.id);
+    } catch (error) {
+      G.showError(alertBox, error);
+    } finally {
+      button.disabled = false;
+      button.textContent = form.dataset.startLabel;
+    }
+  }
+
+  async function init() {
+    if (!G.auth.token()) {
+      $("whoami").textContent = say("signed_out");
+      location.replace("/login?" + new URLSearchParams({ next: location.pathname + location.search }));
+      return;
+    }
+    try {
+      const options = await api("/api/workbench/options");
+      $("whoami").textContent = "";
+      form.dataset.startLabel = $("start").textContent;
+      fill($("rules_a"), options.rulebooks, "baseline-2024");
+      fill($("rules_b"), options.rulebooks, "putuo-2025");
+      fill($("scenario"), options.scenarios, options.scenarios[0]);
+      $("orders").max = String(options.max_orders);
+      form.hidden = !options.may_start;
+      $("viewer-note").hidden = options.may_start;
+      form.addEventListener("submit", start);
+      $("workbench").dataset.state = "ready";
+      await refresh();
+    } catch (error) {
+      if (error.status === 401) {
+        G.auth.clear();
+        location.replace("/login?" + new URLSearchParams({ next: location.pathname, expired: "1" }));
+        return;
+      }
+      G.showError(alertBox, error);
+    }
+  }
+
+  init();
+})();

@@ -1,0 +1,115 @@
+"""/api/workbench: who may start and read runs, bad input, a run from queued to done, restarts."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from gigcity.db.models import WorkbenchRun, utcnow
+from gigcity.db.session import transaction
+from gigcity.services.platform import Platform
+from support import World, token
+
+EN = {"Accept-Language": "en"}
+
+
+def test_only_admins_and_platforms_start_runs(client: TestClient, world: World) -> None:
+    assert client.post("/api/workbench/runs", json={}).status_code == 401
+    rider = token(client, "rider")
+    r = client.post("/api/workbench/runs", json={}, headers=rider | EN)
+    assert r.status_code == 403
+    assert client.get("/api/workbench/runs", headers=rider).status_code == 200
+    options = client.get("/api/workbench/options", headers=rider).json()
+    assert options["may_start"] is False
+    assert {"baseline-2024", "putuo-2025"} <= set(options["rulebooks"])
+    admin_options = client.get("/api/workbench/options", headers=token(client, "admin")).json()
+    assert admin_options["may_start"] is True
+
+
+def test_bad_input_names_the_fields(client: TestClient, world: World) -> None:
+    admin = token(client, "admin") | EN
+    r = client.post(
+        "/api/workbench/runs", json={"orders": 5, "scenario": "mars", "extra": 1}, headers=admin
+    )
+    assert r.status_code == 422
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert {"orders", "scenario", "extra"} <= fields
+    r = client.post("/api/workbench/runs", json={"rules_b": "putuo-2099"}, headers=admin)
+    assert r.status_code == 422
+    assert r.json()["field"] == "rules_b"
+    assert "putuo-2099" in r.json()["detail"]
+    assert client.get("/api/workbench/runs/0", headers=admin).status_code == 422
+    assert client.get("/api/workbench/runs/999", headers=admin).status_code == 404
+
+
+def test_a_run_goes_from_queued_to_done_and_its_report_is_served(
+    client: TestClient, world: World
+) -> None:
+    admin = token(client, "admin")
+    body = {"orders": 60, "seed": 3, "attribution": False}
+    r = client.post("/api/workbench/runs", json=body, headers=admin)
+    assert r.status_code == 202, r.text
+    run = r.json()
+    assert run["status"] == "queued"
+    assert r.headers["location"] == f"/api/workbench/runs/{run['id']}"
+    seen = [run["status"]]
+    deadline = time.monotonic() + 120
+    while run["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, f"still {run['status']}: {run['stage']}"
+        time.sleep(0.3)
+        run = client.get(f"/api/workbench/runs/{run['id']}", headers=admin).json()
+        if run["status"] != seen[-1]:
+            seen.append(run["status"])
+    assert run["status"] == "done", run["error"]
+    assert seen in (["queued", "running", "done"], ["queued", "done"])
+    assert run["progress"] == 1
+    assert run["started_at"] is not None
+    rider = token(client, "rider")
+    result = client.get(run["result_url"], headers=rider).json()
+    assert {row["key"] for row in result["table"]} >= {
+        "rest_breaches",
+        "c2d_mean",
+        "cost_per_order",
+    }
+    assert result["attribution"] is None
+    assert result["plots"][0]["svg"].startswith("<svg")
+    report = client.get(run["report_url"], headers=rider)
+    assert report.status_code == 200
+    assert report.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in report.headers["content-security-policy"]
+    assert "putuo-2025@1" in report.text
+    listed = client.get("/api/workbench/runs", headers=rider).json()
+    assert listed[0]["id"] == run["id"]
+
+
+def test_a_run_left_by_a_stopped_server_shows_as_interrupted(
+    client: TestClient, world: World, platform: Platform
+) -> None:
+    long_ago = utcnow() - timedelta(minutes=30)
+    with transaction(platform.factory) as session:
+        row = WorkbenchRun(
+            status="running",
+            rules_a="baseline-2024",
+            rules_b="putuo-2025",
+            scenario="putuo-weekday",
+            seed=0,
+            orders=100,
+            attribution=True,
+            progress=0.4,
+            stage="simulating",
+            requested_by="admin",
+            owner="a-server-that-stopped",
+            created_at=long_ago,
+            heartbeat_at=long_ago,
+        )
+        session.add(row)
+        session.flush()
+        run_id = row.id
+    admin = token(client, "admin") | EN
+    run = client.get(f"/api/workbench/runs/{run_id}", headers=admin).json()
+    assert run["status"] == "interrupted"
+    r = client.get(f"/api/workbench/runs/{run_id}/report", headers=admin)
+    assert r.status_code == 409
+    assert "interrupted" in r.json()["detail"]
