@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,7 +33,14 @@ from gigcity.geo.district import District
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gigcity.services.reports import duplicates, phash, public, stats, workflow
+from gigcity.services.reports import (
+    duplicates,
+    intake_sql,
+    phash,
+    public,
+    stats,
+    workflow,
+)
 from gigcity.services.reports.access import can_view, check_admin, check_can_act, is_staff
 from gigcity.services.reports.categories import (
     CATEGORY_DESCRIPTIONS,
@@ -366,26 +373,7 @@ class ReportsService:
             "updated_at": now,
             "due_at": now + timedelta(hours=rule.sla_hours),
         }
-        # Plain INSERTs (no unit of work): intake is the platform's busiest write.
-        report_id = session.execute(insert(Report).values(values).returning(Report.id)).scalar_one()
-        report = Report(id=report_id, **values)  # transient: what was written, for the answer
-        credits = []
-        if account_id is not None:
-            credit = {
-                "report_id": report_id,
-                "account_id": account_id,
-                "how": "original",
-                "joined_at": now,
-            }
-            session.execute(insert(ReportReporter).values(credit))
-            credits.append(ReportReporter(**credit))
-        photos = (
-            workflow.attach_photos(session, report, principal, data.photo_ids, "report")
-            if data.photo_ids
-            else []
-        )
         submitted = {
-            "report_id": report_id,
             "at": now,
             "actor_id": principal.account_id,
             "actor_role": principal.role.value,
@@ -402,12 +390,26 @@ class ReportsService:
                 | {"actor_id": None, "actor_role": "system", "action": Action.hold.value}
                 | {"to_status": None, "data": None}
             )
-        session.execute(insert(ReportEvent), trail)
-        events = [ReportEvent(**row) for row in trail]
-        stats.bump(
+        credit = (
+            {"account_id": account_id, "how": "original", "joined_at": now}
+            if account_id is not None
+            else None
+        )
+        day = stats.local_day(now, self.tz)
+        report_id = intake_sql.insert_filed(
             session,
-            (stats.local_day(now, self.tz), subdistrict, report.category, report.status),
-            1,
+            values,
+            credit,
+            trail,
+            (day, subdistrict, values["category"], values["status"]),
+        )
+        report = Report(id=report_id, **values)  # transient: what was written, for the answer
+        credits = [ReportReporter(report_id=report_id, **credit)] if credit else []
+        events = [ReportEvent(report_id=report_id, **row) for row in trail]
+        photos = (
+            workflow.attach_photos(session, report, principal, data.photo_ids, "report")
+            if data.photo_ids
+            else []
         )
         return _Filed(report, sorted(photos, key=lambda p: p.id), events, credits)
 
