@@ -11,7 +11,7 @@ asked once; other models are asked one origin at a time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeGuard, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,6 +32,18 @@ class MatrixTravel(Protocol):
     def pairs_s(
         self, origins: FloatArray, destinations: FloatArray, depart_s: float = 0.0
     ) -> FloatArray: ...
+
+
+_ARRAY_MODELS: dict[type, bool] = {}
+
+
+def _has_arrays(model: TravelModel) -> TypeGuard[MatrixTravel]:
+    """`isinstance(model, MatrixTravel)`, remembered per class (the check is slow)."""
+    kind = type(model)
+    known = _ARRAY_MODELS.get(kind)
+    if known is None:
+        known = _ARRAY_MODELS[kind] = isinstance(model, MatrixTravel)
+    return known
 
 
 def as_points(locations: Sequence[Location] | FloatArray) -> FloatArray:
@@ -65,7 +77,7 @@ def travel_matrix_s(
             minutes = np.ceil(minutes)
         result: FloatArray = minutes * 60.0
         return result
-    if isinstance(model, MatrixTravel):
+    if _has_arrays(model):
         return model.matrix_s(orig, dest, depart_s)
     dest_list = [(float(x), float(y)) for x, y in dest]
     rows = [model.travel_seconds_many((float(x), float(y)), dest_list, depart_s) for x, y in orig]
@@ -93,7 +105,7 @@ def travel_pairs_s(
             minutes = np.ceil(minutes)
         result: FloatArray = minutes * 60.0
         return result
-    if isinstance(model, MatrixTravel):
+    if _has_arrays(model):
         return model.pairs_s(orig, dest, depart_s)
     return np.array(
         [

@@ -76,11 +76,14 @@ CLUSTER_SPREAD_M = 250.0
 MALL_SHARE_OF_CENTRE = 0.60
 MALL_PICKUP_EXTRA_S = 240
 MALL_WITH_RIDER_STATION = "shiquan-road"
-# assumption: customers choose merchants with weight exp(-d / 1100 m) x popularity, up to
-# 5 km away; calibrated so the mean street distance is near [fact] 2.39 km (mean riding
-# radius, Changsha 2023).
-CHOICE_DECAY_M = 1100.0
-CHOICE_MAX_M = 5000.0
+# assumption: customers choose merchants with weight exp(-d / 700 m) x popularity, up to
+# 4 km away: the mean street distance from merchant to door is ~1.4 km within one
+# sub-district and ~1.75 km over the whole district. [fact] The mean riding radius is
+# 2.39 km (Changsha, 2023), but that is a rider's whole ride; and the dispatcher here
+# combines orders of one merchant only, so at 2.39 km per order 21 orders a rider-day
+# (below) cannot be served (tried: 5 % of a full day undelivered, click-to-door 39 min).
+CHOICE_DECAY_M = 700.0
+CHOICE_MAX_M = 4000.0
 # assumption: preparation time, log-normal: food median 12 min, non-food 6 min.
 PREP_MEDIAN_MIN = {"food": 12.0, "non_food": 6.0}
 PREP_SIGMA = 0.35

@@ -375,6 +375,7 @@ def judge(facts: DayFacts, rulebook: Rulebook, stick: Yardstick) -> dict[str, An
             "decisions": facts.outcome.decisions,
             "plan_deviations": facts.outcome.plan_deviations,
             "handed_back": facts.outcome.handed_back,
+            "rested_early": facts.outcome.rested_early,
             "blocks": facts.outcome.blocks,
             "riders_blocked": len(facts.outcome.blocked_riders),
         },

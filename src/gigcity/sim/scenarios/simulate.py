@@ -3,15 +3,19 @@
 Like `gigcity.sim.simulate` (same dispatcher, same event queue, same commitment rules), with
 what a Putuo day adds:
 
-- dispatch areas: each sub-district's station dispatches its merchants' orders to its own
-  riders, so one decision is ten small problems rather than one large one;
+- dispatch areas: a sub-district's merchants' orders go to the riders of its station and to
+  riders whose committed work ends in it, so one decision is ten small problems rather than
+  one large one; a rider delivering across the border may take the next order there, and
+  an idle rider belongs to their station again (supply does not drain to the edges);
 - the dispatcher plans with what the rulebook says it is told (predicted kitchen delays
   under `eta.include_predicted_prep`, closures under `eta.include_closures`); the trip is
   then executed with what really happens: the kitchen's actual delay, a mall's long pickup,
   stairs, old estates, a customer who does not answer, rain, detours round closures;
 - riders' rest-day history and overtime confirmations feed the fatigue clock, and a queued
   job whose start slipped is checked again before it starts (a rider due for rest hands it
-  back rather than work on).
+  back rather than work on);
+- under a continuous-work limit, riders take their rest early when their area is quiet
+  (few orders waiting for the idle riders) rather than be stopped by it at a peak.
 
 Times are seconds from the scenario's midnight. The same scenario, rulebook and settings
 give the same outcome.
@@ -23,6 +27,8 @@ import dataclasses
 import math
 from collections import Counter, deque
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from gigcity.dispatch.config import DispatchConfig
 from gigcity.dispatch.dispatcher import Dispatcher
@@ -40,7 +46,7 @@ from gigcity.sim.events import EventQueue, Priority
 from gigcity.sim.mdrp import Courier, Order
 from gigcity.sim.scenarios.model import Scenario
 from gigcity.sim.scenarios.policy import PLANNING_MARGIN_S, ScenarioPolicy
-from gigcity.sim.scenarios.travel import DistrictTravel, TripParts
+from gigcity.sim.scenarios.travel import DistrictTravel
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,8 @@ class DayOutcome:
     plan_deviations: int
     handed_back: int
     """Queued jobs a rider handed back because their start slipped into a rest."""
+    rested_early: int
+    """Rests taken early because the rider's area was quiet."""
     blocks: dict[str, int]
     """Rule clause -> how many times a rider was kept from work by it."""
     blocked_riders: tuple[str, ...]
@@ -86,6 +94,11 @@ class DayOutcome:
 class SimulationSettings:
     dispatch: DispatchConfig = field(default_factory=DispatchConfig)
     margin_s: float = PLANNING_MARGIN_S
+    rest_early_after_s: float | None = 150 * 60.0
+    """assumption: an idle rider with this much continuous work rests when it is quiet
+    (None: riders rest only when the limit stops them)."""
+    quiet_ratio: float = 0.5
+    """An area is quiet when its waiting orders are at most this share of its idle riders."""
 
 
 @dataclass(slots=True)
@@ -111,6 +124,7 @@ class _Rider:
     orders_committed: int = 0
     state: CourierState | None = None
     blocked: bool = False
+    resting_until_s: float = -math.inf
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +195,23 @@ class _Day:
             c.id: hourly / per_order * c.shift_min / 60.0 for c in instance.couriers
         }
         self.active: dict[str, dict[str, _Rider]] = {a: {} for a in scenario.areas}
+        self.station = {r.rider_id: r.area for r in scenario.riders.values()}
+        # An area's centre: the mean of its merchants (works for exported days too).
+        self.area_names = list(scenario.areas)
+        self.area_centres = np.array(
+            [
+                np.mean(
+                    [
+                        instance.restaurants[m.merchant_id].location
+                        for m in scenario.merchants.values()
+                        if m.area == area
+                    ]
+                    or [(0.0, 0.0)],
+                    axis=0,
+                )
+                for area in self.area_names
+            ]
+        )
         self.upcoming = deque(
             sorted(self.riders.values(), key=lambda r: (r.courier.on_min, r.courier.id))
         )
@@ -188,6 +219,7 @@ class _Day:
         self.decisions = 0
         self.deviations = 0
         self.handed_back = 0
+        self.rested_early = 0
         self.blocks: Counter[str] = Counter()
         self.blocked_riders: set[str] = set()
 
@@ -232,6 +264,7 @@ class _Day:
             decisions=self.decisions,
             plan_deviations=self.deviations,
             handed_back=self.handed_back,
+            rested_early=self.rested_early,
             blocks=dict(sorted(self.blocks.items())),
             blocked_riders=tuple(sorted(self.blocked_riders)),
             asks_confirmation=self.rulebook.fatigue.daily_confirmation_after_min is not None,
@@ -265,13 +298,38 @@ class _Day:
                 continue
             waiting = True
             riders = self.active[area]
-            states = tuple(self._state(r) for r in riders.values())
+            self._rest_when_quiet(now, riders, len(pending))
+            states = tuple(self._state(r) for r in riders.values() if r.resting_until_s <= now)
             decision = self.dispatcher.decide(DispatchState(now, tuple(pending.values()), states))
             self.decisions += 1
             self._apply(decision, now, pending, riders)
         following = now + self.settings.dispatch.epoch_s
         if (waiting or self.to_place) and following <= self.end_of_day_s:
             self.queue.schedule(following, Priority.DECIDE, _Kind("decide"))
+
+    def _rest_when_quiet(self, now: float, riders: dict[str, _Rider], waiting: int) -> None:
+        limit = self.rulebook.fatigue.continuous_work_limit_min
+        after = self.settings.rest_early_after_s
+        if limit is None or after is None:
+            return
+        idle = [
+            r
+            for r in riders.values()
+            if r.on_duty and not r.busy and r.resting_until_s <= now and r.done
+        ]
+        if not idle or waiting > self.settings.quiet_ratio * len(idle):
+            return
+        tired = []
+        for rider in idle:
+            state = self._state(rider)
+            if state.free_at_s <= now:
+                continuous = self.policy.clock(state).continuous_s(now)
+                if continuous >= after:
+                    tired.append((-continuous, rider.courier.id, rider))
+        rest_s = self.rulebook.fatigue.min_rest_min * 60.0
+        for _, _, rider in sorted(tired)[: max(1, len(idle) // 3)]:
+            rider.resting_until_s = max(now, rider.done[-1][1]) + rest_s
+            self.rested_early += 1
 
     def _planned_work(self, rider: _Rider) -> tuple[tuple[float, float], ...]:
         """Actual work so far, then queued jobs shifted behind any delay."""
@@ -327,6 +385,7 @@ class _Day:
             rider.orders_committed += len(assignment.order_ids)
             rider.location = self.orders[assignment.order_ids[-1]].location
             rider.state = None
+            self._relocate(rider)
             rider.queue.append(_Job(assignment, now))
             if not rider.busy:
                 rider.busy = True
@@ -393,16 +452,28 @@ class _Day:
             else previous
         )
         rider.state = None
+        self._relocate(rider)
         self.queue.schedule(clock, Priority.JOB_END, _Kind("job_end", courier_id))
+
+    def _relocate(self, rider: _Rider, *, idle: bool = False) -> None:
+        """Put the rider in the dispatch area where their committed work ends (their
+        station's when they have none)."""
+        if idle:
+            area = self.station[rider.courier.id]
+        else:
+            x, y = rider.location
+            nearest = int(
+                np.argmin(np.hypot(self.area_centres[:, 0] - x, self.area_centres[:, 1] - y))
+            )
+            area = self.area_names[nearest]
+        if area != rider.area:
+            if self.active[rider.area].pop(rider.courier.id, None) is not None:
+                self.active[area][rider.courier.id] = rider
+            rider.area = area
 
     def _leg(self, origin: Location, destination: Location, depart_s: float) -> _Leg:
         if isinstance(self.travel, DistrictTravel):
-            parts: TripParts = self.travel.parts([origin], [destination], depart_s)
-            return _Leg(
-                float(parts.moving_s[0] + parts.signal_s[0] + parts.closure_s[0]),
-                float(parts.closure_m[0]),
-                float(parts.closure_s[0]),
-            )
+            return _Leg(*self.travel.leg(origin, destination, depart_s))
         return _Leg(float(self.travel.travel_seconds_many(origin, [destination], depart_s)[0]))
 
     def _may_still_start(self, rider: _Rider, now: float, a: Assignment) -> bool:
@@ -421,6 +492,7 @@ class _Day:
         rider.free_s = now
         rider.location = rider.here
         rider.state = None
+        self._relocate(rider, idle=True)
 
     def _abandon(self, rider: _Rider, job: _Job, now: float, arrive: float) -> None:
         a = job.assignment
@@ -449,6 +521,7 @@ class _Day:
         rider.done.append((now, max(off, arrive)))
         rider.here = rider.location = self.scenario.instance.restaurants[a.restaurant_id].location
         rider.state = None
+        self._relocate(rider)
         self.queue.schedule(max(off, arrive), Priority.JOB_END, _Kind("job_end", rider.courier.id))
 
     def _end_job(self, courier_id: str, now: float) -> None:
@@ -459,6 +532,7 @@ class _Day:
             self.queue.schedule(start, Priority.JOB_START, _Kind("job_start", courier_id))
         else:
             rider.busy = False
+            self._relocate(rider, idle=True)
         rider.state = None
 
 

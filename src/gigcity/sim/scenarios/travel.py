@@ -78,6 +78,32 @@ class DistrictTravel:
         row: FloatArray = self.matrix_s([origin], destinations, depart_s)[0]
         return row
 
+    def leg(
+        self, origin: Location, destination: Location, depart_s: float
+    ) -> tuple[float, float, float]:
+        """One trip as (seconds, closure detour metres, closure seconds), without NumPy."""
+        s = self.settings
+        per_metre_s = 60.0 / (s.speed_m_per_min * self.speed_factor(depart_s))
+        dx, dy = destination[0] - origin[0], destination[1] - origin[1]
+        route_m = math.hypot(dx, dy) * s.route_factor
+        detour_m = delay_s = 0.0
+        for closure in self.closures:
+            if closure.active(depart_s):
+                extra = float(
+                    _detour_m(
+                        np.array(origin, dtype=np.float64),
+                        np.array(dx, dtype=np.float64),
+                        np.array(dy, dtype=np.float64),
+                        closure,
+                    )
+                )
+                if extra > 0:
+                    detour_m += extra * s.route_factor
+                    delay_s += closure.delay_s if extra > 0.01 else 0.0
+        closure_s = detour_m * per_metre_s + delay_s
+        total = route_m * per_metre_s + route_m * s.signal_s_per_km / 1000.0 + closure_s
+        return total, detour_m, closure_s
+
     # -- whole arrays ------------------------------------------------------------------
 
     def matrix_s(
