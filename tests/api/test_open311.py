@@ -66,40 +66,42 @@ def as_int(value: Any) -> int:
     return int(value)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_discovery_services_and_definitions(client: TestClient, fmt: str) -> None:
-    o = client_for(client, fmt)
-    found = o.discovery()
-    endpoint = found["endpoints"][0]
-    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
-    assert endpoint["url"].endswith("/open311/v2")
-    assert set(endpoint["formats"]) == {"text/xml", "application/json"}
-    services = o.services()
-    assert [s["service_code"] for s in services][:3] == [
-        "fire_passage_blocked",
-        "fire_hazard",
-        "food_safety",
-    ]
-    assert len(services) == 7
-    assert {str(s["metadata"]).lower() for s in services} == {"true"}
-    assert {s["type"] for s in services} == {"realtime"}
-    assert services[0]["service_name"] == "Fire passage blocked"
-    definition = o.service_definition("food_safety")
-    assert definition["service_code"] == "food_safety"
-    (attribute,) = definition["attributes"]
-    assert attribute["code"] == "reference"
-    assert attribute["datatype"] == "string"
-    assert str(attribute["required"]).lower() == "true"
-    assert as_int(attribute["order"]) == 1
-    assert str(o.service_definition("road_hazard")["attributes"][0]["required"]).lower() == "false"
-    with pytest.raises(Open311Error) as missing:
-        o.service_definition("volcano")
-    assert missing.value.status == 404
-    assert "volcano" in missing.value.errors[0]["description"]
-    assert client_for(client, fmt, jurisdiction_id="gigcity").services()
-    with pytest.raises(Open311Error) as elsewhere:
-        client_for(client, fmt, jurisdiction_id="sfgov.org").services()
-    assert elsewhere.value.status == 404
+def test_discovery_services_and_definitions(client: TestClient) -> None:
+    for fmt in FORMATS:
+        o = client_for(client, fmt)
+        found = o.discovery()
+        endpoint = found["endpoints"][0]
+        assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+        assert endpoint["url"].endswith("/open311/v2")
+        assert set(endpoint["formats"]) == {"text/xml", "application/json"}
+        services = o.services()
+        assert [s["service_code"] for s in services][:3] == [
+            "fire_passage_blocked",
+            "fire_hazard",
+            "food_safety",
+        ]
+        assert len(services) == 7
+        assert {str(s["metadata"]).lower() for s in services} == {"true"}
+        assert {s["type"] for s in services} == {"realtime"}
+        assert services[0]["service_name"] == "Fire passage blocked"
+        definition = o.service_definition("food_safety")
+        assert definition["service_code"] == "food_safety"
+        (attribute,) = definition["attributes"]
+        assert attribute["code"] == "reference"
+        assert attribute["datatype"] == "string"
+        assert str(attribute["required"]).lower() == "true"
+        assert as_int(attribute["order"]) == 1
+        assert (
+            str(o.service_definition("road_hazard")["attributes"][0]["required"]).lower() == "false"
+        )
+        with pytest.raises(Open311Error) as missing:
+            o.service_definition("volcano")
+        assert missing.value.status == 404
+        assert "volcano" in missing.value.errors[0]["description"]
+        assert client_for(client, fmt, jurisdiction_id="gigcity").services()
+        with pytest.raises(Open311Error) as elsewhere:
+            client_for(client, fmt, jurisdiction_id="sfgov.org").services()
+        assert elsewhere.value.status == 404
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -214,12 +216,10 @@ def platform_account(platform: Platform, username: str) -> int:
     return who
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
 def test_getting_requests_with_the_specs_filters(
-    client: TestClient, platform: Platform, fmt: str, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, platform: Platform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = _seed(platform)
-    o = client_for(client, fmt)
     # The default window is the most recent 90 days before now (the server's clock).
     import gigcity.api.open311 as open311_module
 
@@ -229,62 +229,74 @@ def test_getting_requests_with_the_specs_filters(
             return NOW.astimezone(tz)
 
     monkeypatch.setattr(open311_module, "datetime", FrozenDatetime)
-    listed = o.requests()
-    assert [as_int(r["service_request_id"]) for r in listed] == [
-        ids["pictured"],
-        ids["merged"],
-        ids["open"],
-    ]
-    for request in listed:
-        assert set(request) == SPEC_FIELDS
-        for name in ("requested_datetime", "updated_datetime", "expected_datetime"):
-            assert W3C.match(request[name]), request[name]
-        assert request["requested_datetime"].endswith("+08:00")
-    by_id = {as_int(r["service_request_id"]): r for r in listed}
-    assert by_id[ids["merged"]]["status"] == "closed"
-    assert by_id[ids["merged"]]["status_notes"] == f"Duplicate of request {ids['open']}."
-    assert by_id[ids["pictured"]]["status_notes"] == "a crew comes tomorrow"
-    assert by_id[ids["pictured"]]["media_url"].startswith("http://testserver/api/reports/photos/")
-    assert client.get(by_id[ids["pictured"]]["media_url"]).headers["content-type"] == "image/jpeg"
-    assert [as_int(r["service_request_id"]) for r in o.requests(status="closed")] == [ids["merged"]]
-    assert {as_int(r["service_request_id"]) for r in o.requests(status="open,closed")} == {
-        ids["pictured"],
-        ids["merged"],
-        ids["open"],
-    }
-    assert [
-        as_int(r["service_request_id"])
-        for r in o.requests(service_code="fire_hazard,road_hazard", status="open")
-    ] == [ids["open"]]
-    old_window = {"start_date": "2025-02-15T00:00:00+08:00", "end_date": "2025-03-01T00:00:00Z"}
-    assert [as_int(r["service_request_id"]) for r in o.requests(**old_window)] == [ids["old"]]
-    only_end = o.requests(end_date="2025-03-01T00:00:00Z")
-    assert [as_int(r["service_request_id"]) for r in only_end] == [ids["old"]]
-    # service_request_id overrides the other filters, the window included.
-    chosen = o.requests(service_request_id=f"{ids['old']},{ids['open']}", status="closed")
-    assert sorted(as_int(r["service_request_id"]) for r in chosen) == sorted(
-        [ids["old"], ids["open"]]
-    )
-    # Hidden from the public: held requests and those rejected as not valid.
-    assert o.requests(service_request_id=f"{ids['held']},{ids['invalid']}") == []
-    for hidden in (ids["held"], ids["invalid"], 999_999, "abc"):
-        with pytest.raises(Open311Error) as caught:
-            o.request(hidden)
-        assert caught.value.status == 404
-    bad = [
-        {"start_date": "yesterday"},
-        {"start_date": "2025-01-01T00:00:00Z", "end_date": "2025-05-01T00:00:00Z"},  # > 90 days
-        {"start_date": "2025-05-02T00:00:00Z", "end_date": "2025-05-01T00:00:00Z"},
-        {"status": "pending"},
-        {"service_request_id": "1,two"},
-    ]
-    for params in bad:
-        with pytest.raises(Open311Error) as caught:
-            o.requests(**params)
-        assert caught.value.status == 400, params
-    with pytest.raises(Open311Error) as unknown:
-        o.requests(service_code="volcano")
-    assert unknown.value.status == 404
+    # Both formats carry the same requests, field for field.
+    as_json = client_for(client, "json").requests(status="open,closed")
+    as_xml = client_for(client, "xml").requests(status="open,closed")
+    assert [{k: None if v is None else str(v) for k, v in r.items()} for r in as_json] == as_xml
+    for fmt in FORMATS:
+        o = client_for(client, fmt)
+        listed = o.requests()
+        assert [as_int(r["service_request_id"]) for r in listed] == [
+            ids["pictured"],
+            ids["merged"],
+            ids["open"],
+        ]
+        for request in listed:
+            assert set(request) == SPEC_FIELDS
+            for name in ("requested_datetime", "updated_datetime", "expected_datetime"):
+                assert W3C.match(request[name]), request[name]
+            assert request["requested_datetime"].endswith("+08:00")
+        by_id = {as_int(r["service_request_id"]): r for r in listed}
+        assert by_id[ids["merged"]]["status"] == "closed"
+        assert by_id[ids["merged"]]["status_notes"] == f"Duplicate of request {ids['open']}."
+        assert by_id[ids["pictured"]]["status_notes"] == "a crew comes tomorrow"
+        assert by_id[ids["pictured"]]["media_url"].startswith(
+            "http://testserver/api/reports/photos/"
+        )
+        assert (
+            client.get(by_id[ids["pictured"]]["media_url"]).headers["content-type"] == "image/jpeg"
+        )
+        assert [as_int(r["service_request_id"]) for r in o.requests(status="closed")] == [
+            ids["merged"]
+        ]
+        assert {as_int(r["service_request_id"]) for r in o.requests(status="open,closed")} == {
+            ids["pictured"],
+            ids["merged"],
+            ids["open"],
+        }
+        assert [
+            as_int(r["service_request_id"])
+            for r in o.requests(service_code="fire_hazard,road_hazard", status="open")
+        ] == [ids["open"]]
+        old_window = {"start_date": "2025-02-15T00:00:00+08:00", "end_date": "2025-03-01T00:00:00Z"}
+        assert [as_int(r["service_request_id"]) for r in o.requests(**old_window)] == [ids["old"]]
+        only_end = o.requests(end_date="2025-03-01T00:00:00Z")
+        assert [as_int(r["service_request_id"]) for r in only_end] == [ids["old"]]
+        # service_request_id overrides the other filters, the window included.
+        chosen = o.requests(service_request_id=f"{ids['old']},{ids['open']}", status="closed")
+        assert sorted(as_int(r["service_request_id"]) for r in chosen) == sorted(
+            [ids["old"], ids["open"]]
+        )
+        # Hidden from the public: held requests and those rejected as not valid.
+        assert o.requests(service_request_id=f"{ids['held']},{ids['invalid']}") == []
+        for hidden in (ids["held"], ids["invalid"], 999_999, "abc"):
+            with pytest.raises(Open311Error) as caught:
+                o.request(hidden)
+            assert caught.value.status == 404
+        bad = [
+            {"start_date": "yesterday"},
+            {"start_date": "2025-01-01T00:00:00Z", "end_date": "2025-05-01T00:00:00Z"},  # > 90 days
+            {"start_date": "2025-05-02T00:00:00Z", "end_date": "2025-05-01T00:00:00Z"},
+            {"status": "pending"},
+            {"service_request_id": "1,two"},
+        ]
+        for params in bad:
+            with pytest.raises(Open311Error) as caught:
+                o.requests(**params)
+            assert caught.value.status == 400, params
+        with pytest.raises(Open311Error) as unknown:
+            o.requests(service_code="volcano")
+        assert unknown.value.status == 404
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -356,27 +368,33 @@ def test_at_most_1000_requests_newest_first(client: TestClient, platform: Platfo
     assert len(client_for(client, "xml").requests()) == 1000
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_other_errors_keep_the_specs_format(
-    client: TestClient, platform: Platform, fmt: str
-) -> None:
-    r = client.get(f"/open311/v2/nothing-here.{fmt}")
-    assert r.status_code == 404
-    assert client.get("/open311/v2/services.yaml").status_code == 404
-    assert client.get("/open311/v2/services.yaml").headers["content-type"].startswith("text/xml")
-    r = client.delete(f"/open311/v2/services.{fmt}")
-    assert r.status_code == 405
-    platform.reports.rates = platform.reports.rates.__class__(
-        Rate(0, 1), Rate(0, 1), Rate(0, 1), Rate(2, 60)
-    )
-    platform.reports.limiter.reset()
-    o = client_for(client, fmt)
-    o.services()
-    o.services()
-    with pytest.raises(Open311Error) as caught:
+def test_other_errors_keep_the_specs_format(client: TestClient, platform: Platform) -> None:
+    unlimited = platform.reports.rates
+    for fmt in FORMATS:
+        platform.reports.rates = unlimited
+        r = client.get(f"/open311/v2/nothing-here.{fmt}")
+        assert r.status_code == 404
+        assert client.get("/open311/v2/services.yaml").status_code == 404
+        assert (
+            client.get("/open311/v2/services.yaml").headers["content-type"].startswith("text/xml")
+        )
+        r = client.delete(f"/open311/v2/services.{fmt}")
+        assert r.status_code == 405
+        platform.reports.rates = platform.reports.rates.__class__(
+            Rate(0, 1), Rate(0, 1), Rate(0, 1), Rate(2, 60)
+        )
+        platform.reports.limiter.reset()
+        o = client_for(client, fmt)
         o.services()
-    assert caught.value.status == 429
-    limited = client.get(f"/open311/v2/services.{fmt}")
-    assert int(limited.headers["retry-after"]) >= 1
-    # The rest of the API keeps RFC 9457 problems.
-    assert client.get("/api/nothing").headers["content-type"].startswith("application/problem+json")
+        o.services()
+        with pytest.raises(Open311Error) as caught:
+            o.services()
+        assert caught.value.status == 429
+        limited = client.get(f"/open311/v2/services.{fmt}")
+        assert int(limited.headers["retry-after"]) >= 1
+        # The rest of the API keeps RFC 9457 problems.
+        assert (
+            client.get("/api/nothing")
+            .headers["content-type"]
+            .startswith("application/problem+json")
+        )

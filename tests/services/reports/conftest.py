@@ -12,7 +12,12 @@ from sqlalchemy import create_engine, text
 from gigcity.config import Settings
 from gigcity.services.platform import Platform
 from gigcity.services.reports import PhotoStore
-from services.reports.reports_support import database_url, setup_district
+from services.reports.reports_support import (
+    database_url,
+    empty_all,
+    pg_at_head,
+    setup_district,
+)
 from support import World, make_world
 
 __all__ = ["database_url"]  # the faster PostgreSQL reset for this directory
@@ -35,11 +40,14 @@ def ready(platform: Platform, world: World) -> World:
 @pytest.fixture
 def pg_platform(postgres_database: str, tmp_path: Path) -> Iterator[Platform]:
     """The platform on PostgreSQL only (races need a server that runs them in parallel)."""
-    engine = create_engine(postgres_database)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    if pg_at_head(postgres_database):
+        empty_all(postgres_database)
+    else:
+        engine = create_engine(postgres_database)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
     platform = Platform.from_settings(
         Settings(mode="dev", database_url=postgres_database, data_dir=tmp_path)
     )

@@ -140,7 +140,7 @@ def new_report(
     return platform.reports.submit(who, data).id
 
 
-def _pg_at_head(url: str) -> bool:
+def pg_at_head(url: str) -> bool:
     from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine, inspect, text
 
@@ -157,7 +157,7 @@ def _pg_at_head(url: str) -> bool:
         engine.dispose()
 
 
-def _empty_all(url: str) -> None:
+def empty_all(url: str) -> None:
     """Delete every row (children first); for a few rows far faster than TRUNCATE."""
     from sqlalchemy import create_engine, delete
 
@@ -180,8 +180,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     from sqlalchemy import create_engine, text
 
     url: str = request.getfixturevalue("postgres_database")
-    if _pg_at_head(url):
-        _empty_all(url)
+    if pg_at_head(url):
+        empty_all(url)
     else:
         engine = create_engine(url)
         with engine.begin() as conn:

@@ -178,7 +178,7 @@ operations = st.lists(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=operations, run=st.uuids())
 def test_any_sequence_of_top_ups_and_verifications_keeps_the_books(
