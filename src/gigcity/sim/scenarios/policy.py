@@ -18,6 +18,7 @@ from gigcity.dispatch.rulebook_policy import RulebookPolicy
 from gigcity.geo.travel import TravelModel
 from gigcity.rules import FatigueClock, Rulebook
 
+DAY_S = 86_400
 PLANNING_MARGIN_S = 15 * 60.0
 """assumption: dispatch keeps 15 minutes between planned work and a fatigue limit."""
 
@@ -56,7 +57,9 @@ class ScenarioPolicy(RulebookPolicy):
 
     def clock(self, courier: CourierState) -> FatigueClock:
         cached = self._clocks.get(courier.id)
-        if cached is not None and cached[0] == courier.work_intervals:
+        if cached is not None and (
+            cached[0] is courier.work_intervals or cached[0] == courier.work_intervals
+        ):
             return cached[1]
         clock = FatigueClock(
             self._without_weekly if courier.id in self._short_history else self.rulebook,
@@ -71,7 +74,7 @@ class ScenarioPolicy(RulebookPolicy):
         if cached is not None and cached[0] is courier.work_intervals and cached[1] == start_s:
             return cached[2]
         confirmed = courier.id in self.confirms_overtime
-        room = self.clock(courier).headroom_s(start_s, overtime_confirmed=confirmed)
+        room = self._room(courier, start_s, confirmed)
         window = (
             WorkWindow(deadline_s=math.inf)
             if not math.isfinite(room)
@@ -79,6 +82,28 @@ class ScenarioPolicy(RulebookPolicy):
         )
         self._windows[courier.id] = (courier.work_intervals, start_s, window)
         return window
+
+    def _room(self, courier: CourierState, start_s: float, confirmed: bool) -> float:
+        """`FatigueClock.headroom_s`, computed directly in the common case.
+
+        For a rider whose weekly rest day cannot bind today and whose daily room ends before
+        midnight, the room is the smaller of what the continuous-work limit and the daily
+        threshold leave; otherwise (rarely) the clock is asked. Both give the same answer.
+        """
+        clock = self.clock(courier)
+        if courier.id not in self._short_history:
+            return clock.headroom_s(start_s, overtime_confirmed=confirmed)
+        rules = self.rulebook.fatigue
+        room = math.inf
+        if rules.continuous_work_limit_min is not None:
+            room = max(0.0, rules.continuous_work_limit_min * 60 - clock.continuous_s(start_s))
+        if rules.daily_confirmation_after_min is not None and not confirmed:
+            day = math.floor(start_s / DAY_S)
+            available = rules.daily_confirmation_after_min * 60 - clock.worked_on_day_s(day)
+            if available >= (day + 1) * DAY_S - start_s:
+                return clock.headroom_s(start_s, overtime_confirmed=confirmed)
+            room = min(room, max(0.0, available))
+        return room
 
     def may_assign(
         self, courier: CourierState, start_s: float, expected_duration_s: float
