@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
 
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
@@ -31,7 +32,9 @@ ROLE_NAMES = {
 }
 
 
-def get_platform(request: Request) -> Platform:
+# Dependencies that never block are `async def`: FastAPI runs each sync dependency in the
+# thread pool, and those hops cost more than the work on busy endpoints.
+async def get_platform(request: Request) -> Platform:
     platform: Platform = request.app.state.platform
     return platform
 
@@ -39,15 +42,16 @@ def get_platform(request: Request) -> Platform:
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 
 
-def optional_principal(
+async def optional_principal(
     platform: PlatformDep,
     token: Annotated[str | None, Depends(bearer_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
 ) -> Principal | None:
+    # Only a caller with credentials needs the database (in the thread pool).
     if api_key:
-        return platform.accounts.principal_from_api_key(api_key)
+        return await run_in_threadpool(platform.accounts.principal_from_api_key, api_key)
     if token:
-        return platform.accounts.principal_from_token(token)
+        return await run_in_threadpool(platform.accounts.principal_from_token, token)
     return None
 
 
@@ -70,7 +74,7 @@ class Allow:
             who = ", ".join(ROLE_NAMES[r] for r in Role if r in self.roles)
         return f"{who}{'; ' + self.note if self.note else ''}"
 
-    def __call__(
+    async def __call__(
         self, principal: Annotated[Principal | None, Depends(optional_principal)]
     ) -> Principal | None:
         if self.public:
