@@ -128,3 +128,47 @@ def test_a_trip_straight_through_a_closure_goes_round_it() -> None:
     assert parts.closure_m[0] == pytest.approx((math.pi * 200 - 400) * 1.3)
     matrix = closed.matrix_s([(-1000.0, 0.0)], [(1000.0, 0.0)], 0.0)
     assert matrix[0, 0] == pytest.approx(closed.pairs_s([(-1000.0, 0.0)], [(1000.0, 0.0)], 0.0)[0])
+
+
+class _LonLatTravel:
+    """A stand-in street model that works in longitude/latitude, as `StreetTravel` does."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[float, float]] = []
+
+    def distance_m(self, origin: tuple[float, float], destination: tuple[float, float]) -> float:
+        from gigcity.geo import haversine_m
+
+        self.seen.append(origin)
+        return haversine_m(origin[0], origin[1], destination[0], destination[1])
+
+    def travel_seconds(
+        self, origin: tuple[float, float], destination: tuple[float, float], depart_s: float = 0.0
+    ) -> float:
+        return self.distance_m(origin, destination) / 4.0
+
+    def travel_seconds_many(
+        self,
+        origin: tuple[float, float],
+        destinations: object,
+        depart_s: float = 0.0,
+    ) -> object:
+        import numpy as np
+
+        assert isinstance(destinations, list)
+        return np.array([self.travel_seconds(origin, d) for d in destinations])
+
+
+def test_any_travel_model_can_replace_the_default(small: Scenario) -> None:
+    from gigcity.sim.scenarios import OnPlane
+
+    street = _LonLatTravel()
+    travel = OnPlane(street, small.plane)  # type: ignore[arg-type]
+    origin = small.instance.couriers[0].location
+    lon, lat = small.plane.to_lon_lat(*origin)
+    assert small.plane.to_xy(lon, lat) == pytest.approx(origin)
+    tiny = generate_scenario("putuo-weekday", seed=5, orders=40)
+    outcome = simulate_scenario(tiny, load_rulebook("putuo-2025"), travel=travel)
+    assert len(outcome.undelivered) < 40
+    # The street model was asked in degrees, inside Putuo.
+    assert all(121.3 < x < 121.5 and 31.2 < y < 31.32 for x, y in street.seen)

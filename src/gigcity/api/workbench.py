@@ -75,7 +75,7 @@ def list_runs(
     _: Viewer,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[RunOut]:
-    return platform.workbench.list(limit)
+    return platform.workbench.recent(limit)
 
 
 @router.get("/runs/{run_id}", response_model=RunOut, summary="One run and its progress")

@@ -13,6 +13,7 @@ import time
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import WorkbenchRun, utcnow
 from gigcity.db.session import make_engine, make_sessionmaker, transaction
@@ -93,12 +94,8 @@ def run_job(database_url: str, run_id: int) -> str:
         engine.dispose()
 
 
-def _set(factory: object, run_id: int, **values: float | str | datetime) -> None:
-    from sqlalchemy.orm import Session, sessionmaker
-
-    assert isinstance(factory, sessionmaker)
-    maker: sessionmaker[Session] = factory
-    with transaction(maker) as session:
+def _set(factory: sessionmaker[Session], run_id: int, **values: float | str | datetime) -> None:
+    with transaction(factory) as session:
         session.execute(
             update(WorkbenchRun)
             .where(WorkbenchRun.id == run_id)

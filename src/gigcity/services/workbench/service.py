@@ -12,6 +12,7 @@ sign in with their own accounts).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 import uuid
@@ -20,6 +21,7 @@ from datetime import timedelta
 from typing import Literal
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import WorkbenchRun, utcnow
@@ -38,6 +40,7 @@ from gigcity.services.workbench.schemas import (
     WorkbenchOptions,
 )
 
+log = logging.getLogger("gigcity.workbench")
 STARTERS = frozenset({Role.admin, Role.platform})
 STALE = timedelta(seconds=max(120.0, 6 * HEARTBEAT_S))
 ACTIVE = ("queued", "running")
@@ -59,6 +62,7 @@ class WorkbenchService:
         self.instance_id = uuid.uuid4().hex
         self._executor: Executor | None = None
         self._lock = threading.Lock()
+        self._stop = threading.Event()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -72,7 +76,7 @@ class WorkbenchService:
             may_start=caller.role in STARTERS,
         )
 
-    def list(self, limit: int = 50) -> list[RunOut]:
+    def recent(self, limit: int = 50) -> list[RunOut]:
         with transaction(self.factory) as session:
             rows = session.scalars(
                 select(WorkbenchRun).order_by(WorkbenchRun.id.desc()).limit(limit)
@@ -154,7 +158,26 @@ class WorkbenchService:
                     # spawn: the server has threads, and fork would copy their locks.
                     context = multiprocessing.get_context("spawn")
                     self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+                # Runs waiting in this server's queue beat too, so other servers sharing the
+                # database do not take them for abandoned.
+                self._stop.clear()
+                threading.Thread(target=self._beat_queued, daemon=True).start()
             return self._executor
+
+    def _beat_queued(self) -> None:
+        while not self._stop.wait(HEARTBEAT_S):
+            try:
+                with transaction(self.factory) as session:
+                    session.execute(
+                        update(WorkbenchRun)
+                        .where(
+                            WorkbenchRun.owner == self.instance_id,
+                            WorkbenchRun.status == "queued",
+                        )
+                        .values(heartbeat_at=utcnow())
+                    )
+            except SQLAlchemyError:  # the database is going away; the next beat may work
+                log.warning("workbench: could not record the queue's heartbeat", exc_info=True)
 
     def _finished_callback(self, run_id: int, future: Future[str]) -> None:
         error = future.exception() if not future.cancelled() else None
@@ -169,6 +192,7 @@ class WorkbenchService:
             )
 
     def close(self) -> None:
+        self._stop.set()
         with self._lock:
             if self._executor is not None:
                 self._executor.shutdown(wait=False, cancel_futures=True)

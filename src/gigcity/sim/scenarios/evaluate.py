@@ -191,7 +191,7 @@ class DayFacts:
                 causes.append("merchant_delay")
             elif self.delivered.closure_s[i] > 0:
                 causes.append("traffic_control")
-            elif bool(weather[i]) if weather.size else False:
+            elif weather.size and bool(weather[i]):
                 causes.append("weather_alert")
             elif det.lift_out_of_order:
                 causes.append("lift_out_of_order")

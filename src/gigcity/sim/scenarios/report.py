@@ -312,7 +312,10 @@ def sweep_markdown(result: dict[str, Any], keys: tuple[str, ...]) -> str:
     for p in result["points"]:
         rows.append(
             [p["label"], str(p["seeds"])]
-            + [f"{_fmt(p['mean'][k], MEASURE_BY_KEY[k].unit)} ± {_fmt(p['std'][k])}" for k in keys]
+            + [
+                f"{_fmt(p['mean'][k], MEASURE_BY_KEY[k].unit)} ± {_fmt(p['std'][k], MEASURE_BY_KEY[k].unit)}"
+                for k in keys
+            ]
         )
     return (
         f"# Sweep of {', '.join(result['clauses'])} under {result['rulebook']}\n\n"
