@@ -57,7 +57,11 @@ def page_config(request: Request, locale: str) -> dict[str, Any]:
     }
 
 
-def _page(request: Request, template: str, page: str) -> HTMLResponse:
+def render_page(
+    request: Request, template: str, page: str, extra: dict[str, Any] | None = None
+) -> HTMLResponse:
+    """A page in the reader's language, with the shared frame, config and safe headers;
+    `extra` adds page-specific template context."""
     locale = locale_of(request)
     other = next(code for code in SUPPORTED_LOCALES if code != locale)
     context = {
@@ -72,6 +76,7 @@ def _page(request: Request, template: str, page: str) -> HTMLResponse:
         "version": __version__,
         "config": page_config(request, locale),
         "district_name": request.app.state.platform.district.name,
+        **(extra or {}),
     }
     response = HTMLResponse(render(locale, template, context))
     settings: Settings = request.app.state.settings
@@ -87,17 +92,17 @@ def _page(request: Request, template: str, page: str) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse, summary="The friendly map")
 def map_page(request: Request) -> HTMLResponse:
-    return _page(request, "map.html", "map")
+    return render_page(request, "map.html", "map")
 
 
 @router.get("/login", response_class=HTMLResponse, summary="Sign in")
 def login_page(request: Request) -> HTMLResponse:
-    return _page(request, "login.html", "login")
+    return render_page(request, "login.html", "login")
 
 
 @router.get("/manage", response_class=HTMLResponse, summary="Keep service points current")
 def manage_page(request: Request) -> HTMLResponse:
-    return _page(request, "manage.html", "manage")
+    return render_page(request, "manage.html", "manage")
 
 
 def install(app: FastAPI) -> None:

@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from gigcity.api.deps import PUBLIC
 from gigcity.api.locale import locale_of
-from gigcity.config import Settings
-from gigcity.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, gettext
+from gigcity.i18n import gettext
 from gigcity.services.platform import Platform
 from gigcity.services.reports import (
     CATEGORY_DESCRIPTIONS,
@@ -22,9 +21,7 @@ from gigcity.services.reports import (
     Category,
     reference_hint,
 )
-from gigcity.web.csp import content_security_policy
-from gigcity.web.pages import LANG_COOKIE, LANG_COOKIE_MAX_AGE, page_config
-from gigcity.web.templating import render
+from gigcity.web.pages import render_page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
 
@@ -60,32 +57,8 @@ def report_config(request: Request, locale: str) -> dict[str, Any]:
 
 
 def _report_page(request: Request, template: str, page: str) -> HTMLResponse:
-    locale = locale_of(request)
-    other = next(code for code in SUPPORTED_LOCALES if code != locale)
-    url = request.url.include_query_params(lang=_html_lang(other))
-    settings: Settings = request.app.state.settings
-    context = {
-        "page": page,
-        "locale": locale,
-        "html_lang": _html_lang(locale),
-        "other_locale": other,
-        "other_language": LANGUAGE_NAMES[other],
-        "switch_url": f"{url.path}?{url.query}",
-        "demo": settings.mode == "demo",
-        "version": request.app.version,
-        "config": page_config(request, locale),
-        "report_config": report_config(request, locale),
-        "district_name": request.app.state.platform.district.name,
-    }
-    response = HTMLResponse(render(locale, template, context))
-    response.headers["Content-Security-Policy"] = content_security_policy(settings.tile_url)
-    response.headers["Vary"] = "Accept-Language, Cookie"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    explicit = request.query_params.get("lang", "")
-    if explicit and explicit.replace("-", "_").split("_")[0].lower() == locale.split("_")[0]:
-        response.set_cookie(LANG_COOKIE, locale, max_age=LANG_COOKIE_MAX_AGE, samesite="lax")
-    return response
+    extra = {"report_config": report_config(request, locale_of(request))}
+    return render_page(request, template, page, extra)
 
 
 @router.get("/report", response_class=HTMLResponse, summary="Report a hazard")

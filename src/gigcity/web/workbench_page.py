@@ -7,14 +7,14 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from gigcity.api.deps import PUBLIC
-from gigcity.web.pages import _page  # the shared page frame (language, config, headers)
+from gigcity.web.pages import render_page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
 
 
 @router.get("/workbench", response_class=HTMLResponse, summary="Negotiation workbench")
 def workbench_page(request: Request) -> HTMLResponse:
-    return _page(request, "workbench.html", "workbench")
+    return render_page(request, "workbench.html", "workbench")
 
 
 def install(app: FastAPI) -> None:
