@@ -18,6 +18,10 @@ DEMO_SECRET_KEY = "gigcity-demo-and-dev-only-signing-key-do-not-use-in-productio
 
 Mode = Literal["production", "dev", "demo"]
 
+# Threads a server worker runs blocking work (sync endpoints, database calls) on; the
+# database pool keeps as many connections open.
+WORKER_THREADS = 16
+
 
 class SettingsError(ValueError):
     """The environment does not describe a usable configuration."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.middleware.gzip import GZipMiddleware
@@ -25,7 +26,7 @@ from gigcity.api import (
     workbench,
 )
 from gigcity.api.deps import Allow
-from gigcity.config import Settings, get_settings
+from gigcity.config import WORKER_THREADS, Settings, get_settings
 from gigcity.services.platform import Platform
 
 DESCRIPTION = """\
@@ -68,6 +69,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # As many threads for blocking work as the database pool keeps connections: more
+        # only contend for the GIL and the pool (anyio's default is 40).
+        to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         platform.upgrade_database()  # the server brings its database up to date at start
         platform.places.index.get()  # build the map's search index before the first query
         yield

@@ -47,10 +47,17 @@ async def optional_principal(
     token: Annotated[str | None, Depends(bearer_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
 ) -> Principal | None:
-    # Only a caller with credentials needs the database (in the thread pool).
+    # Credentials checked in the last few seconds are answered from memory; others need
+    # the database (in the thread pool).
     if api_key:
+        known = platform.accounts.cached_principal(api_key)
+        if known is not None:
+            return known
         return await run_in_threadpool(platform.accounts.principal_from_api_key, api_key)
     if token:
+        known = platform.accounts.cached_principal(token)
+        if known is not None:
+            return known
         return await run_in_threadpool(platform.accounts.principal_from_token, token)
     return None
 

@@ -9,13 +9,19 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from gigcity.config import WORKER_THREADS
+
 
 def make_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
-        kwargs["pool_pre_ping"] = True
+        # A worker runs sync endpoints on up to WORKER_THREADS threads, each holding at most
+        # one connection at a time: keep that many open. With the default pool (5 + 10
+        # overflow) a busy worker opened and closed a PostgreSQL connection (a new server
+        # process) for every request beyond the fifth in flight.
+        kwargs.update(pool_size=WORKER_THREADS, max_overflow=WORKER_THREADS, pool_pre_ping=True)
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)

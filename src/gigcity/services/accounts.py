@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -21,6 +22,7 @@ from gigcity.db.models import Account, ApiKey, Place
 from gigcity.db.session import transaction
 from gigcity.geo.district import District
 from gigcity.i18n import N_
+from gigcity.services.accounts_cache import PrincipalCache
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from gigcity.services.types import UtcDatetime
 
@@ -202,15 +204,25 @@ def principal_for(account: Account) -> Principal:
     )
 
 
-def principal_from_token(session: Session, token: str, signing_key: str) -> Principal:
-    """The caller behind a bearer token; the account is re-read so revocations apply at once."""
+def token_claims(token: str, signing_key: str) -> tuple[int, float]:
+    """The account id a bearer token names and when it expires (Unix seconds)."""
     try:
         claims = jwt.decode(token, signing_key, algorithms=["HS256"], options={"require": ["exp"]})
-        account_id = int(claims["sub"])
+        return int(claims["sub"]), float(claims["exp"])
     except jwt.ExpiredSignatureError as exc:
         raise NotAuthenticated(N_("Your sign-in has expired; please sign in again.")) from exc
-    except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
+    except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
         raise NotAuthenticated(N_("The bearer token is not valid.")) from exc
+
+
+def principal_from_token(session: Session, token: str, signing_key: str) -> Principal:
+    """The caller behind a bearer token; the account is re-read so revocations apply at once."""
+    account_id, _ = token_claims(token, signing_key)
+    return principal_of_account(session, account_id)
+
+
+def principal_of_account(session: Session, account_id: int) -> Principal:
+    """The principal of an active account named by a valid token."""
     account = session.get(Account, account_id)
     if account is None or not account.active:
         raise NotAuthenticated(N_("The bearer token is not valid."))
@@ -284,6 +296,8 @@ class AccountsService:
         self.district = district
         self.signing_key = signing_key
         self.token_ttl = token_ttl
+        # Checked credentials, emptied by every change below that could withdraw one.
+        self.recent = PrincipalCache()
 
     def sign_in(self, username: str, password: str) -> TokenOut:
         with self.factory() as session:
@@ -291,13 +305,34 @@ class AccountsService:
                 authenticate(session, username, password), self.signing_key, self.token_ttl
             )
 
+    def cached_principal(self, credential: str) -> Principal | None:
+        """The caller behind a token or key checked within the last few seconds (no I/O:
+        callable from the event loop); None means ask `principal_from_token`/`_api_key`."""
+        return self.recent.get(credential)
+
     def principal_from_token(self, token: str) -> Principal:
+        """The caller behind a bearer token: the account is read (or was, within the
+        cache's few seconds), so a deactivation applies at once in this process and within
+        seconds everywhere."""
+        cached = self.recent.get(token)
+        if cached is not None:
+            return cached
+        account_id, expires = token_claims(token, self.signing_key)
+        generation = self.recent.generation
         with self.factory() as session:
-            return principal_from_token(session, token, self.signing_key)
+            principal = principal_of_account(session, account_id)
+        self.recent.put(token, principal, generation, expires - time.time())
+        return principal
 
     def principal_from_api_key(self, key: str) -> Principal:
+        cached = self.recent.get(key)
+        if cached is not None:
+            return cached
+        generation = self.recent.generation
         with self.factory() as session:
-            return principal_from_api_key(session, key)
+            principal = principal_from_api_key(session, key)
+        self.recent.put(key, principal, generation)
+        return principal
 
     def create(self, principal: Principal, data: AccountCreate) -> AccountOut:
         _require_admin(principal)
@@ -320,10 +355,13 @@ class AccountsService:
         _require_admin(principal)
         if principal.account_id == account_id and not active:
             raise InvalidInput(N_("You cannot deactivate your own account."))
-        with transaction(self.factory) as session:
-            account = get_account(session, account_id)
-            account.active = active
-            return account_out(account)
+        try:
+            with transaction(self.factory) as session:
+                account = get_account(session, account_id)
+                account.active = active
+                return account_out(account)
+        finally:
+            self.recent.clear()
 
     def create_api_key(self, principal: Principal, name: str) -> ApiKeyOut:
         _require_admin(principal)
@@ -337,8 +375,11 @@ class AccountsService:
 
     def revoke_api_key(self, principal: Principal, key_id: int) -> ApiKeyOut:
         _require_admin(principal)
-        with transaction(self.factory) as session:
-            return revoke_api_key(session, key_id)
+        try:
+            with transaction(self.factory) as session:
+                return revoke_api_key(session, key_id)
+        finally:
+            self.recent.clear()
 
 
 def _require_admin(principal: Principal) -> None:
