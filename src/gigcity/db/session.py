@@ -45,3 +45,15 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work is committed on success and rolled back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def single_statement_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions for work that is only reads, or one writing statement, on PostgreSQL: every
+    statement commits on its own, which saves the BEGIN and COMMIT round trips of a
+    transaction (a third of the database time of a request on the busiest paths). Work of
+    more than one write must use `factory`. Elsewhere (SQLite) the same as `factory`."""
+    engine = factory.kw["bind"]
+    if not isinstance(engine, Engine) or engine.dialect.name != "postgresql":
+        return factory
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return sessionmaker(bind=autocommit, expire_on_commit=False)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import Account, ApiKey, Place
-from gigcity.db.session import transaction
+from gigcity.db.session import single_statement_sessions, transaction
 from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts_cache import PrincipalCache
@@ -296,6 +296,7 @@ class AccountsService:
         self.district = district
         self.signing_key = signing_key
         self.token_ttl = token_ttl
+        self._reads = single_statement_sessions(factory)  # checking a credential only reads
         # Checked credentials, emptied by every change below that could withdraw one.
         self.recent = PrincipalCache()
 
@@ -319,7 +320,7 @@ class AccountsService:
             return cached
         account_id, expires = token_claims(token, self.signing_key)
         generation = self.recent.generation
-        with self.factory() as session:
+        with self._reads() as session:
             principal = principal_of_account(session, account_id)
         self.recent.put(token, principal, generation, expires - time.time())
         return principal
@@ -329,7 +330,7 @@ class AccountsService:
         if cached is not None:
             return cached
         generation = self.recent.generation
-        with self.factory() as session:
+        with self._reads() as session:
             principal = principal_from_api_key(session, key)
         self.recent.put(key, principal, generation)
         return principal

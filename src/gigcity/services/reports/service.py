@@ -27,7 +27,7 @@ from gigcity.db.models import (
     ReportReporter,
     utcnow,
 )
-from gigcity.db.session import transaction
+from gigcity.db.session import single_statement_sessions, transaction
 from gigcity.geo.coords import validate_lon_lat
 from gigcity.geo.district import District
 from gigcity.i18n import N_, gettext
@@ -126,6 +126,8 @@ def _now() -> datetime:
 class ReportsService:
     def __init__(self, factory: sessionmaker[Session], district: District, settings: Settings):
         self.factory = factory
+        # A report without photos is filed in one statement on PostgreSQL (intake_sql).
+        self._one_statement = single_statement_sessions(factory)
         self.district = district
         self.tz = ZoneInfo(settings.timezone)
         self.clock: Callable[[], datetime] = _now  # aware, in UTC (tests set their own)
@@ -275,8 +277,10 @@ class ReportsService:
             raise InvalidInput(
                 N_("Add a photo or a few words about what you saw."), field="description"
             )
+        # Attaching photos is more writes: then a transaction is needed.
+        sessions = self.factory if data.photo_ids else self._one_statement
         try:
-            with transaction(self.factory) as session:
+            with transaction(sessions) as session:
                 filed = self._create(session, principal, data, source="app")
                 builder = ViewBuilder(session, self.district, principal)
                 return builder.fresh(
@@ -302,7 +306,7 @@ class ReportsService:
         """File a report an integrator sent over Open311 (no reporter account, no reward)."""
         if principal.role != Role.platform or principal.api_key_id is None:
             raise Forbidden(N_("Only platforms (API keys) file reports over Open311."))
-        with transaction(self.factory) as session:
+        with transaction(self._one_statement) as session:  # no photos: one statement
             report = self._create(
                 session,
                 principal,
