@@ -130,6 +130,45 @@ def test_a_trip_straight_through_a_closure_goes_round_it() -> None:
     assert matrix[0, 0] == pytest.approx(closed.pairs_s([(-1000.0, 0.0)], [(1000.0, 0.0)], 0.0)[0])
 
 
+_points = st.lists(st.tuples(_coord, _coord), min_size=1, max_size=6)
+
+
+def _reference_detour_m(
+    a: tuple[float, float], b: tuple[float, float], centre: tuple[float, float], r: float
+) -> float:
+    """Arc minus chord when the segment a-b passes through the disc with both ends outside."""
+    (ax, ay), (bx, by), (cx, cy) = a, b, centre
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    if length2 == 0 or math.hypot(ax - cx, ay - cy) <= r or math.hypot(bx - cx, by - cy) <= r:
+        return 0.0
+    t = ((cx - ax) * dx + (cy - ay) * dy) / length2
+    d = abs((cx - ax) * dy - (cy - ay) * dx) / math.sqrt(length2)
+    if not 0 < t < 1 or d >= r:
+        return 0.0
+    return max(2 * r * math.acos(d / r) - 2 * math.sqrt(r * r - d * d), 0.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_points, _points, st.floats(min_value=50, max_value=800))
+def test_matrix_and_pairs_go_round_a_closure_exactly_when_the_geometry_says(
+    origins: list[tuple[float, float]], destinations: list[tuple[float, float]], r: float
+) -> None:
+    # The matrix form works out detours only for segments near the closure: none may be missed.
+    centre = (100.0, -50.0)
+    free = DistrictTravel(_SETTINGS)
+    closed = DistrictTravel(_SETTINGS, closures=(Closure("tc", *centre, r, 0, 60, 60),))
+    matrix = closed.matrix_s(origins, destinations, 600.0)
+    for i, origin in enumerate(origins):
+        pairs = closed.parts([origin] * len(destinations), destinations, 600.0)
+        assert list(matrix[i]) == list(pairs.moving_s + pairs.signal_s + pairs.closure_s)
+        for j, destination in enumerate(destinations):
+            expected = _reference_detour_m(origin, destination, centre, r) * 1.3
+            assert pairs.closure_m[j] == pytest.approx(expected, abs=1e-6)
+            if expected == 0:
+                assert matrix[i, j] == free.travel_seconds(origin, destination, 600.0)
+
+
 class _LonLatTravel:
     """A stand-in street model that works in longitude/latitude, as `StreetTravel` does."""
 
