@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -233,6 +234,16 @@ class Report(Base):
             "resolution_s",
             "due_at",
         ),
+        # The reports of one resolution-time bucket, for the dashboard's exact quantiles.
+        Index(
+            "ix_reports_resolution_bucket",
+            "resolution_s",
+            "resolved_at",
+            "category",
+            "subdistrict",
+            postgresql_where=text("resolution_s IS NOT NULL"),
+            sqlite_where=text("resolution_s IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -436,6 +447,38 @@ class ReportDailyCount(Base):
     subdistrict: Mapped[str] = mapped_column(String(64), primary_key=True)
     category: Mapped[str] = mapped_column(String(32), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportResolutionCount(Base):
+    """Reports resolved in a local day or month (`grain` "d" or "m", `period` its first
+    day), by sub-district, category and resolution-time bucket (`gigcity.db.rollups`), and
+    how many of them within their SLA. Kept in the transaction of every resolution."""
+
+    __tablename__ = "report_resolution_counts"
+
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    subdistrict: Mapped[str] = mapped_column(String(64), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    within_sla: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportHeatCount(Base):
+    """Reports filed in a local day or month (`grain` "d" or "m", `period` its first day),
+    by sub-district, category and heatmap cell (`gigcity.db.rollups`). Kept with every
+    intake."""
+
+    __tablename__ = "report_heat_counts"
+
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    subdistrict: Mapped[str] = mapped_column(String(64), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 

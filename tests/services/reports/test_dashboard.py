@@ -6,12 +6,16 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from gigcity.db.migrate import downgrade, upgrade
+from gigcity.db.models import ReportHeatCount, ReportResolutionCount
 from gigcity.services.errors import Forbidden, InvalidInput
 from gigcity.services.platform import Platform
-from gigcity.services.reports import DispatchIn, NoteIn, ResolveIn
+from gigcity.services.reports import DispatchIn, NoteIn, ResolveIn, stats
 from services.reports.reports_support import ADMIN, CHANGZHENG, WANLI, jpeg, new_report, scene
 from support import World, principal
 
@@ -23,8 +27,10 @@ def at(platform: Platform, when: datetime) -> None:
     platform.reports.clock = lambda: when
 
 
-def resolve_after(platform: Platform, report: int, start: datetime, hours: float) -> None:
-    officer = principal(platform, "officer")
+def resolve_after(
+    platform: Platform, report: int, start: datetime, hours: float, officer_name: str = "officer"
+) -> None:
+    officer = principal(platform, officer_name)
     at(platform, start + timedelta(minutes=1))
     platform.reports.accept(officer, report, NoteIn())
     platform.reports.dispatch(officer, report, DispatchIn(to="team"))
@@ -159,3 +165,83 @@ def test_windows_are_checked_and_riders_are_kept_out(platform: Platform, ready: 
     with pytest.raises(Forbidden):
         dash.summary(principal(platform, "rider"), dash.window(None, None))
     assert dash.summary(principal(platform, "officer"), dash.window(None, None)).total == 0
+
+
+def test_long_windows_answered_from_the_rollups_agree_with_the_reports(
+    platform: Platform, ready: World
+) -> None:
+    # Filed from 20 March to mid-May, resolved after 10 minutes to 3 days: a window from
+    # 25 March to 10 May reads April from month rows and the ends from day rows.
+    first = datetime(2025, 3, 20, 4, 0, tzinfo=UTC)
+    plan = [(0, 0.2), (6, 1.5), (8, 30), (12, 70), (20, 0), (27, 5), (33, 2), (40, 9),
+            (41, 0.5), (44, 48), (48, 3), (52, 0)]  # fmt: skip
+    for n, (day, hours) in enumerate(plan):
+        start = first + timedelta(days=day)
+        at(platform, start)
+        place = CHANGZHENG if n % 3 == 0 else WANLI
+        report = new_report(platform, category="road_hazard", at=place)
+        if hours:
+            resolve_after(
+                platform, report, start, hours, "officer2" if place == CHANGZHENG else "officer"
+            )
+    at(platform, datetime(2025, 6, 1, tzinfo=UTC))
+    dash = platform.reports.dashboard
+    for since, until, sub in [
+        (date(2025, 3, 25), date(2025, 5, 10), None),
+        (date(2025, 4, 1), date(2025, 4, 30), None),
+        (date(2025, 3, 25), date(2025, 5, 10), "changzheng"),
+        (date(2025, 3, 1), date(2025, 5, 31), None),
+    ]:
+        window = dash.window(since, until, sub)
+        summary = dash.summary(ADMIN, window)
+        with platform.factory() as session:
+            assert summary.resolution == dash.resolution_from_reports(session, window)
+        heat = dash.heatmap(ADMIN, window)
+        assert sum(c[2] for c in heat.cells) == summary.total
+    whole = dash.summary(ADMIN, dash.window(date(2025, 3, 1), date(2025, 5, 31)))
+    assert whole.total == len(plan)
+    assert whole.resolution.resolved == sum(1 for _, h in plan if h)
+    tz = ZoneInfo(platform.settings.timezone)
+    with platform.factory() as session:
+        heat_rows, resolution_rows = stats.dashboard_rollups(session, tz)
+        for table, expected in (
+            (ReportHeatCount, heat_rows),
+            (ReportResolutionCount, resolution_rows),
+        ):
+            stored = [
+                {c.name: getattr(row, c.name) for c in table.__table__.columns}
+                for row in session.scalars(select(table))
+            ]
+            key = sorted(expected[0])
+            assert sorted(tuple(r[k] for k in key) for r in stored) == sorted(
+                tuple(r[k] for k in key) for r in expected
+            )
+
+
+def _rollup_rows(platform: Platform) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    with platform.factory() as session:
+        heat = {
+            (r.grain, r.period, r.subdistrict, r.category, r.cx, r.cy, r.count)
+            for r in session.scalars(select(ReportHeatCount))
+        }
+        resolution = {
+            (r.grain, r.period, r.subdistrict, r.category, r.bucket, r.count, r.within_sla)
+            for r in session.scalars(select(ReportResolutionCount))
+        }
+    return heat, resolution
+
+
+def test_the_migration_counts_the_reports_stored_before_it(
+    platform: Platform, ready: World
+) -> None:
+    start = MAY_FIRST_EARLY
+    for n, hours in enumerate([2, 30, 0]):
+        at(platform, start + timedelta(days=n))
+        report = new_report(platform, category="road_hazard")
+        if hours:
+            resolve_after(platform, report, start + timedelta(days=n), hours)
+    kept = _rollup_rows(platform)
+    assert all(kept)
+    downgrade(platform.engine, "0004")  # as before the rollups existed
+    upgrade(platform.engine)
+    assert _rollup_rows(platform) == kept

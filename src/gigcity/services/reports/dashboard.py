@@ -1,8 +1,10 @@
 """The district dashboard: counts over time, time to resolution, overdue reports, a heatmap
 and CSV exports, for a window of local days (at most a year).
 
-Counts come from the daily rollup (a few rows per day however many reports there are);
-resolution times, overdue reports and the heatmap from indexed ranges of the reports.
+Counts come from the daily rollup (a few rows per day however many reports there are); the
+heatmap and time to resolution from rollups by day and month (a year is a dozen months and
+the days at its ends), the exact quantiles from the few reports of the buckets that hold
+them; overdue reports from an indexed range of the open ones.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import ARRAY, Float, Integer, cast, func, literal, select, text, tuple_
+from sqlalchemy import ARRAY, Float, and_, func, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
-from gigcity.db.models import Report, ReportDailyCount
+from gigcity.db import rollups
+from gigcity.db.models import Report, ReportDailyCount, ReportHeatCount, ReportResolutionCount
 from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
@@ -37,7 +40,7 @@ Bucket = Literal["day", "week", "month"]
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
 OVERDUE_SHOWN = 50
-HEAT_CELL_DEG = 0.0025  # about 250 m by 240 m here
+HEAT_CELL_DEG = rollups.CELL_DEG
 QUANTILES = [0.5, 0.9]  # median and 90th percentile, interpolated (percentile_cont)
 _UNRESOLVED = [s.value for s in UNRESOLVED]
 
@@ -178,6 +181,9 @@ class ReportsDashboard:
     ) -> DashboardSummary:
         _require_staff(principal)
         with self.factory() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # One snapshot: the rollup and the reports read after it agree.
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             by_day_status, by_day_category, by_sub = self._counts(session, window)
             resolution = self._resolution(session, window)
             overdue_total, overdue = self._overdue(session, window)
@@ -263,8 +269,86 @@ class ReportsDashboard:
             },
         )
 
+    def _rollup_periods(self, table: Any, window: Window) -> list[ColumnElement[bool]]:
+        """Rows of a day/month rollup that make up the window, with its filters: the months
+        it covers whole and the days at either end."""
+        months, days = rollups.split_window(window.since, window.until)
+        spans = [and_(table.grain == rollups.DAY, table.period.between(a, b)) for a, b in days]
+        if months is not None:
+            spans.append(and_(table.grain == rollups.MONTH, table.period.between(*months)))
+        filters: list[ColumnElement[bool]] = [or_(*spans)]
+        if window.subdistrict:
+            filters.append(table.subdistrict == window.subdistrict)
+        if window.category:
+            filters.append(table.category == window.category.value)
+        return filters
+
     def _resolution(self, session: Session, window: Window) -> Resolution:
-        """Time from filing to resolution of the reports resolved in the window (exact)."""
+        """Time from filing to resolution of the reports resolved in the window, exact:
+        the rollup's histogram tells which bucket holds each quantile's neighbouring ranks
+        and how far into it, and those few values are read from the reports of that bucket
+        (percentile_cont's interpolation between them)."""
+        table = ReportResolutionCount
+        rows = session.execute(
+            select(table.bucket, func.sum(table.count), func.sum(table.within_sla))
+            .where(*self._rollup_periods(table, window))
+            .group_by(table.bucket)
+            .order_by(table.bucket)
+        ).all()
+        histogram = [(int(b), int(n)) for b, n, _ in rows if n]
+        count = sum(n for _, n in histogram)
+        if count == 0:
+            return Resolution(resolved=0, median_hours=None, p90_hours=None, within_sla_share=None)
+        within = sum(int(w or 0) for _, _, w in rows)
+        start, end = self._instants(window)
+        in_window = [
+            Report.resolved_at >= start,
+            Report.resolved_at < end,
+            *self._report_filters(window),
+        ]
+        quantiles = []
+        for q in QUANTILES:
+            position = q * (count - 1)
+            below = math.floor(position)
+            low = self._ranked(session, histogram, below, in_window)
+            high = self._ranked(session, histogram, min(below + 1, count - 1), in_window)
+            if low is None or high is None:  # the reports moved on between the two reads
+                return self.resolution_from_reports(session, window)
+            quantiles.append(low + (high - low) * (position - below))
+        median_s, p90_s = quantiles
+        return Resolution(
+            resolved=count,
+            median_hours=round(median_s / 3600, 2),
+            p90_hours=round(p90_s / 3600, 2),
+            within_sla_share=round(within / count, 4),
+        )
+
+    def _ranked(
+        self,
+        session: Session,
+        histogram: list[tuple[int, int]],
+        rank: int,
+        in_window: list[ColumnElement[bool]],
+    ) -> int | None:
+        """The resolution time of the given rank (0 = shortest) in the window."""
+        before = 0
+        for bucket, n in histogram:
+            if rank < before + n:
+                low, high = rollups.bucket_range(bucket)
+                value = session.scalar(
+                    select(Report.resolution_s)
+                    .where(Report.resolution_s >= low, Report.resolution_s < high, *in_window)
+                    .order_by(Report.resolution_s)
+                    .offset(rank - before)
+                    .limit(1)
+                )
+                return None if value is None else int(value)
+            before += n
+        return None
+
+    def resolution_from_reports(self, session: Session, window: Window) -> Resolution:
+        """Time from filing to resolution of the reports resolved in the window, from the
+        reports alone (the rollup's answer must equal this)."""
         start, end = self._instants(window)
         filters = [
             Report.resolved_at >= start,
@@ -348,26 +432,14 @@ class ReportsDashboard:
     def heatmap(self, principal: Principal, window: Window) -> Heatmap:
         """Reports filed in the window, counted per cell of a grid over the district."""
         _require_staff(principal)
-        start, end = self._instants(window)
-        west, south = self.district.bbox[0], self.district.bbox[1]
+        table = ReportHeatCount
         with self.factory() as session:
-            dialect = session.get_bind().dialect.name
-            cx = _floor_int((Report.lon - west) / HEAT_CELL_DEG, dialect).label("cx")
-            cy = _floor_int((Report.lat - south) / HEAT_CELL_DEG, dialect).label("cy")
             rows = session.execute(
-                select(cx, cy, func.count())
-                .where(Report.created_at >= start, Report.created_at < end)
-                .where(*self._report_filters(window))
-                .group_by(cx, cy)
+                select(table.cx, table.cy, func.sum(table.count))
+                .where(*self._rollup_periods(table, window))
+                .group_by(table.cx, table.cy)
             ).all()
-        cells = [
-            (
-                round(west + (int(x or 0) + 0.5) * HEAT_CELL_DEG, 6),
-                round(south + (int(y or 0) + 0.5) * HEAT_CELL_DEG, 6),
-                int(n),
-            )
-            for x, y, n in rows
-        ]
+        cells = [(*rollups.cell_centre(int(x), int(y)), int(n)) for x, y, n in rows if n]
         cells.sort(key=lambda c: (c[1], c[0]))
         return Heatmap(
             since=window.since,
@@ -453,14 +525,6 @@ class ReportsDashboard:
         for day, sub, category, status, n in rows:
             writer.writerow([day.isoformat(), sub, category, status, n])
         return buffer.getvalue()
-
-
-def _floor_int(expression: Any, dialect: str) -> Any:
-    """floor() as an integer; SQLite has no floor() unless built with math functions, but
-    its CAST truncates, which is floor for the non-negative offsets used here."""
-    if dialect == "postgresql":
-        return cast(func.floor(expression), Integer)
-    return cast(expression, Integer)
 
 
 def _require_staff(principal: Principal) -> None:

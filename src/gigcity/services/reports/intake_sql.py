@@ -1,4 +1,4 @@
-"""Writing a new report with its credit, trail and daily count in as few round trips as the
+"""Writing a new report with its credit, trail, daily count and heatmap cells in as few round trips as the
 database allows: on PostgreSQL one statement (data-modifying CTEs, whose constraints are
 checked together at its end), elsewhere one plain INSERT each. Intake is the platform's
 busiest write, so the statement is built once per shape and reused with new parameters."""
@@ -46,6 +46,13 @@ def _statement(report_columns: tuple[str, ...], credited: bool, events: int) -> 
         " ON CONFLICT (day, subdistrict, category, status)"
         " DO UPDATE SET count = report_daily_counts.count + 1)"
     )
+    heat = "grain, period, subdistrict, category, cx, cy"
+    parts.append(
+        f"mapped AS (INSERT INTO report_heat_counts ({heat}, count) VALUES"
+        " (:h0_grain, :h0_period, :k_subdistrict, :k_category, :h_cx, :h_cy, 1),"
+        " (:h1_grain, :h1_period, :k_subdistrict, :k_category, :h_cx, :h_cy, 1)"
+        f" ON CONFLICT ({heat}) DO UPDATE SET count = report_heat_counts.count + 1)"
+    )
     statement = text("WITH " + ",\n".join(parts) + "\nSELECT id FROM filed")
     json_params = [bindparam(f"r_{c}", type_=JSON) for c in report_columns if c in JSON_COLUMNS]
     json_params += [bindparam(f"e{n}_data", type_=JSON) for n in range(events)]
@@ -59,8 +66,10 @@ def insert_filed(
     trail: Sequence[Mapping[str, Any]],
     count_key: stats.CountKey,
 ) -> int:
-    """Insert the report, its credit (if any), its trail (report_id filled in) and count it;
-    the new report's id."""
+    """Insert the report, its credit (if any), its trail (report_id filled in) and count it
+    (daily counts and heatmap cells); the new report's id."""
+    day, subdistrict, category, status = count_key
+    heat = stats.heat_rows(day, subdistrict, category, values["lon"], values["lat"])
     if session.get_bind().dialect.name != "postgresql":
         report_id: int = session.execute(
             insert(Report).values(dict(values)).returning(Report.id)
@@ -69,14 +78,17 @@ def insert_filed(
             session.execute(insert(ReportReporter).values({**credit, "report_id": report_id}))
         session.execute(insert(ReportEvent), [{**row, "report_id": report_id} for row in trail])
         stats.bump(session, count_key, 1)
+        stats.count_filed(session, heat)
         return report_id
     params: dict[str, Any] = {f"r_{c}": v for c, v in values.items()}
     if credit is not None:
         params.update({f"c_{c}": v for c, v in credit.items()})
     for n, row in enumerate(trail):
         params.update({f"e{n}_{c}": row[c] for c in EVENT_COLUMNS})
-    day, subdistrict, category, status = count_key
     params.update(k_day=day, k_subdistrict=subdistrict, k_category=category, k_status=status)
+    params.update(h_cx=heat[0]["cx"], h_cy=heat[0]["cy"])
+    for n, row in enumerate(heat):
+        params.update({f"h{n}_grain": row["grain"], f"h{n}_period": row["period"]})
     statement = _statement(tuple(values), credit is not None, len(trail))
     new_id: int = session.execute(statement, params).scalar_one()
     return new_id

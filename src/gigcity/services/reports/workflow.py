@@ -89,6 +89,7 @@ def step(
     if target == Status.resolved:
         report.resolved_at = now
         report.resolution_s = max(0, int((now - as_utc(report.created_at)).total_seconds()))
+        stats.count_resolved(session, report, tz)
     if target == Status.closed:
         report.closed_at = now
     stats.move(session, report, current.value, tz)
