@@ -55,19 +55,12 @@ class ScenarioPolicy(RulebookPolicy):
         self.confirms_overtime = confirms_overtime
         self.margin_s = margin_s
 
-    def clock(self, courier: CourierState) -> FatigueClock:
-        cached = self._clocks.get(courier.id)
-        if cached is not None and (
-            cached[0] is courier.work_intervals or cached[0] == courier.work_intervals
-        ):
-            return cached[1]
-        clock = FatigueClock(
+    def make_clock(self, courier: CourierState) -> FatigueClock:
+        return FatigueClock(
             self._without_weekly if courier.id in self._short_history else self.rulebook,
             courier.work_intervals,
             other_work_days=self.history.get(courier.id, frozenset()),
         )
-        self._clocks[courier.id] = (courier.work_intervals, clock)
-        return clock
 
     def work_window(self, courier: CourierState, start_s: float) -> WorkWindow:
         cached = self._windows.get(courier.id)
