@@ -1,7 +1,7 @@
 """Side-by-side tables (markdown, CSV, HTML) and inline-SVG plots for comparisons and sweeps.
 
 No scripts and no CDN: the HTML report is one file. Plots come from matplotlib through the
-simulator report's reproducible SVG helper, so the same result gives the same bytes.
+simulator report's reproducible `svg_chart`, so the same result gives the same bytes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcity.sim.report import _svg as svg_plot
+from gigcity.sim.report import svg_chart
 from gigcity.sim.scenarios.compare import MEASURE_BY_KEY
 
 COLOURS = ("#8e6c8a", "#3b6ea8")
@@ -186,16 +186,16 @@ def compare_plots(result: dict[str, Any]) -> list[dict[str, str]]:
 
     plots = [
         ("pay", "Rider pay per active hour (after top-up)",
-         svg_plot(overlay("pay_per_active_hour", "¥ per active hour", hourly, "hourly guarantee"))),
+         svg_chart(overlay("pay_per_active_hour", "¥ per active hour", hourly, "hourly guarantee"))),
         ("pay_before", "Rider pay per active hour before top-up",
-         svg_plot(overlay("pay_before_top_up_per_hour", "¥ per active hour", hourly, "hourly guarantee"))),
-        ("fines", "Fines and service-score points", svg_plot(fines_points)),
+         svg_chart(overlay("pay_before_top_up_per_hour", "¥ per active hour", hourly, "hourly guarantee"))),
+        ("fines", "Fines and service-score points", svg_chart(fines_points)),
         ("rest", "Continuous work stretches",
-         svg_plot(overlay("continuous_work_min", "minutes of continuous work",
+         svg_chart(overlay("continuous_work_min", "minutes of continuous work",
                           result["figures"]["a"]["rest"]["max_continuous_work_min"], "limit"))),
         ("hours", "Hours worked per rider",
-         svg_plot(overlay("work_hours", "hours of work", result["yardstick"]["daily_min"] / 60, "daily threshold", 20))),
-        ("c2d", "Click-to-door (cumulative)", svg_plot(click_to_door)),
+         svg_chart(overlay("work_hours", "hours of work", result["yardstick"]["daily_min"] / 60, "daily threshold", 20))),
+        ("c2d", "Click-to-door (cumulative)", svg_chart(click_to_door)),
     ]  # fmt: skip
     attribution = result.get("attribution")
     if attribution and attribution["rows"]:
@@ -215,7 +215,7 @@ def compare_plots(result: dict[str, Any]) -> list[dict[str, str]]:
 
         plots.append(
             ("attribution", "Effect of each clause switched from A to B",
-             svg_plot(effects, height=max(3.2, 0.28 * len(rows) + 1.0)))
+             svg_chart(effects, height=max(3.2, 0.28 * len(rows) + 1.0)))
         )  # fmt: skip
     return [{"id": pid, "title": title, "svg": svg} for pid, title, svg in plots]
 
@@ -304,7 +304,7 @@ def sweep_plot(result: dict[str, Any], x_key: str, y_key: str) -> str:
         ax.set_xlabel(f"{MEASURE_BY_KEY[x_key].label} ({MEASURE_BY_KEY[x_key].unit})")
         ax.set_ylabel(f"{MEASURE_BY_KEY[y_key].label} ({MEASURE_BY_KEY[y_key].unit})")
 
-    return svg_plot(draw, width=7.0, height=4.2)
+    return svg_chart(draw, width=7.0, height=4.2)
 
 
 def sweep_markdown(result: dict[str, Any], keys: tuple[str, ...]) -> str:
