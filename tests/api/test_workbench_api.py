@@ -1,18 +1,33 @@
-"""/api/workbench: who may start and read runs, bad input, a run from queued to done, restarts."""
+"""/api/workbench: who may start and read runs, bad input, a run from queued to done, restarts,
+and a platform without a simulator."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
+from gigcity.api.app import create_app
+from gigcity.config import Settings
 from gigcity.db.models import WorkbenchRun, utcnow
 from gigcity.db.session import transaction
 from gigcity.services.platform import Platform
-from support import World, token
+from gigcity.sim.scenarios import ScenarioWorkbench, scenario_names
+from support import World, make_world, token
 
 EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def platform(settings: Settings) -> Iterator[Platform]:
+    """The platform as the API app builds it: the simulator is the workbench's engine."""
+    p = Platform.from_settings(settings, workbench_engine=ScenarioWorkbench())
+    p.upgrade_database()
+    yield p
+    p.close()
 
 
 def test_only_admins_and_platforms_start_runs(client: TestClient, world: World) -> None:
@@ -26,6 +41,7 @@ def test_only_admins_and_platforms_start_runs(client: TestClient, world: World) 
     assert {"baseline-2024", "putuo-2025"} <= set(options["rulebooks"])
     admin_options = client.get("/api/workbench/options", headers=token(client, "admin")).json()
     assert admin_options["may_start"] is True
+    assert admin_options["scenarios"] == list(scenario_names())
 
 
 def test_bad_input_names_the_fields(client: TestClient, world: World) -> None:
@@ -113,3 +129,30 @@ def test_a_run_left_by_a_stopped_server_shows_as_interrupted(
     r = client.get(f"/api/workbench/runs/{run_id}/report", headers=admin)
     assert r.status_code == 409
     assert "interrupted" in r.json()["detail"]
+
+
+def test_the_app_gives_its_own_platform_the_simulator(settings: Settings) -> None:
+    app = create_app(settings)
+    assert isinstance(app.state.platform.workbench.engine, ScenarioWorkbench)
+    app.state.platform.close()
+
+
+def test_without_a_simulator_runs_are_read_but_none_is_started(settings: Settings) -> None:
+    bare = Platform.from_settings(settings)
+    bare.upgrade_database()
+    make_world(bare)
+    try:
+        with TestClient(create_app(settings, bare)) as client:
+            admin = token(client, "admin") | EN
+            options = client.get("/api/workbench/options", headers=admin).json()
+            assert options["scenarios"] == []
+            assert options["may_start"] is False
+            r = client.post("/api/workbench/runs", json={}, headers=admin)
+            assert r.status_code == 409
+            assert r.headers["content-type"].startswith("application/problem+json")
+            assert "no simulator" in r.json()["detail"]
+            zh = client.post("/api/workbench/runs", json={}, headers=token(client, "admin"))
+            assert "模拟" in zh.json()["detail"]
+            assert client.get("/api/workbench/runs", headers=admin).json() == []
+    finally:
+        bare.close()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from fastapi.testclient import TestClient
 
+from gigcity.sim.scenarios import ScenarioWorkbench
 from web.test_browser import sign_in
 from web.web_support import Demo
 
@@ -26,7 +27,14 @@ def test_page_renders_with_its_strings_and_policy(page_client: TestClient) -> No
     assert page_client.get("/static/js/workbench.js").status_code == 200
 
 
+@pytest.fixture
+def simulator(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo platform with the simulator as its workbench engine, as `gigcity serve` runs."""
+    monkeypatch.setattr(demo.platform.workbench, "engine", ScenarioWorkbench())
+
+
 @pytest.mark.browser
+@pytest.mark.usefixtures("simulator")
 def test_admin_starts_a_run_and_reads_it_after_a_reload(page: Page, demo: Demo) -> None:
     sign_in(page, "admin", demo.password, "/workbench")
     page.wait_for_selector("#workbench[data-state=ready]")

@@ -19,7 +19,7 @@ from gigcity.services.places.service import PlacesService
 from gigcity.services.reports import ReportsService
 from gigcity.services.rulebooks import RulebooksService
 from gigcity.services.streets import StreetsService
-from gigcity.services.workbench import WorkbenchService
+from gigcity.services.workbench import WorkbenchEngine, WorkbenchService
 
 
 @dataclass
@@ -37,7 +37,12 @@ class Platform:
     workbench: WorkbenchService
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Platform:
+    def from_settings(
+        cls, settings: Settings, *, workbench_engine: WorkbenchEngine | None = None
+    ) -> Platform:
+        """Build every service. `workbench_engine` runs the workbench's comparisons (the API
+        and CLI pass `gigcity.sim.scenarios.ScenarioWorkbench()`); without it the workbench
+        serves stored runs but starts none."""
         engine = make_engine(settings.database_url)
         factory = make_sessionmaker(engine)
         district = load_district(settings.district_file)
@@ -59,7 +64,7 @@ class Platform:
             pay=PayService(factory, rulebooks, clock),
             streets=StreetsService(settings.data_dir, settings.streets, timezone=settings.timezone),
             reports=ReportsService(factory, district, settings),
-            workbench=WorkbenchService(factory, settings.database_url),
+            workbench=WorkbenchService(factory, settings.database_url, engine=workbench_engine),
         )
 
     def upgrade_database(self) -> None:

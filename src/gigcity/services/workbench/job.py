@@ -1,6 +1,7 @@
 """One workbench run, executed in a worker process: compare, render, store.
 
-The worker opens its own connection to the database (it may be another process), marks the
+The comparison itself is the engine's (`engine.CompareDays`, a module-level function sent
+along with the run's id); this module only keeps the run's row up to date. The worker opens its own connection to the database (it may be another process), marks the
 run running, reports progress and a heartbeat while it works, and stores the comparison,
 its plots and the HTML report, or the error. A run whose heartbeat stops (the server died)
 is shown as interrupted by the service.
@@ -18,14 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from gigcity.db.models import WorkbenchRun, utcnow
 from gigcity.db.session import make_engine, make_sessionmaker, transaction
 from gigcity.rules import load_rulebook
-from gigcity.sim.scenarios import ScenarioSpec, compare, compare_plots, render_compare_html
-from gigcity.sim.scenarios.outputs import without_series
+from gigcity.services.workbench.engine import CompareDays
 
 HEARTBEAT_S = 10.0
 
 
-def run_job(database_url: str, run_id: int) -> str:
-    """Execute run `run_id`; returns its final status."""
+def run_job(compare: CompareDays, database_url: str, run_id: int) -> str:
+    """Execute run `run_id` with `compare`; returns its final status."""
     engine = make_engine(database_url)
     factory = make_sessionmaker(engine)
     stop = threading.Event()
@@ -46,7 +46,7 @@ def run_job(database_url: str, run_id: int) -> str:
                 return run.status if run is not None else "missing"
             run.status, run.started_at, run.heartbeat_at = "running", utcnow(), utcnow()
             run.stage = "simulating"
-            spec = ScenarioSpec(run.scenario, run.seed, run.orders)
+            scenario, seed, orders = run.scenario, run.seed, run.orders
             names = (run.rules_a, run.rules_b)
             attribution = run.attribution
         heart = threading.Thread(target=beat, daemon=True)
@@ -54,8 +54,11 @@ def run_job(database_url: str, run_id: int) -> str:
         last = [0.0]
 
         def progress(done: int, total: int, label: str) -> None:
+            if done >= total:  # the last day is simulated: the engine draws the report next
+                _set(factory, run_id, progress=0.92, stage="drawing the report")
+                return
             now = time.monotonic()
-            if done < total and now - last[0] < 0.5:
+            if now - last[0] < 0.5:
                 return  # at most two writes a second
             last[0] = now
             _set(
@@ -66,17 +69,15 @@ def run_job(database_url: str, run_id: int) -> str:
             )
 
         a, b = (load_rulebook(name) for name in names)
-        result = compare(spec, a, b, attribution=attribution, progress=progress)
-        _set(factory, run_id, progress=0.92, stage="drawing the report")
-        plots = compare_plots(result)
-        html = render_compare_html(result, plots)
-        stored = without_series(result)
+        comparison = compare(
+            scenario, seed, orders, a, b, attribution=attribution, progress=progress
+        )
         with transaction(factory) as session:
             run = session.get(WorkbenchRun, run_id)
             if run is not None:
-                run.result = {k: v for k, v in stored.items() if k != "figures"}
-                run.plots = plots
-                run.report_html = html
+                run.result = dict(comparison.result)
+                run.plots = [dict(plot) for plot in comparison.plots]
+                run.report_html = comparison.html
                 run.status, run.progress, run.stage = "done", 1.0, "done"
                 run.finished_at = run.heartbeat_at = utcnow()
         return "done"

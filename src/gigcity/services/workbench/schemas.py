@@ -66,4 +66,6 @@ class WorkbenchOptions(BaseModel):
     rulebooks: list[str]
     scenarios: list[str]
     max_orders: int
-    may_start: bool = Field(description="Whether the caller may start runs")
+    may_start: bool = Field(
+        description="Whether the caller may start runs (never on a platform without a simulator)"
+    )

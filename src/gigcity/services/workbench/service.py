@@ -5,6 +5,10 @@ them (`job.run_job`), so a long comparison never holds up the server. Rows outli
 that started them; a run whose worker stopped beating (the server was restarted, or died) is
 shown as interrupted rather than left running forever.
 
+The comparisons themselves come from the `WorkbenchEngine` the platform is given (the
+simulator; services do not import it). A platform built without one still serves stored
+runs and their reports, but offers no scenarios and refuses to start a run.
+
 Who may do what: the negotiating parties start runs (district admins, and platforms through
 their API key); anyone signed in may read runs and their reports (rider representatives
 sign in with their own accounts).
@@ -30,6 +34,7 @@ from gigcity.i18n import N_
 from gigcity.rules import list_rulebooks
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gigcity.services.workbench.engine import WorkbenchEngine
 from gigcity.services.workbench.job import HEARTBEAT_S, run_job
 from gigcity.services.workbench.schemas import (
     MAX_ORDERS,
@@ -52,10 +57,12 @@ class WorkbenchService:
         factory: sessionmaker[Session],
         database_url: str,
         *,
+        engine: WorkbenchEngine | None = None,
         workers: int = 1,
         pool: Literal["process", "thread"] = "process",
     ) -> None:
         self.factory = factory
+        self.engine = engine
         self.database_url = database_url
         self.workers = workers
         self.pool = pool
@@ -67,13 +74,12 @@ class WorkbenchService:
     # -- reading -----------------------------------------------------------------------
 
     def options(self, caller: Principal) -> WorkbenchOptions:
-        from gigcity.sim.scenarios import scenario_names
-
+        engine = self.engine
         return WorkbenchOptions(
             rulebooks=list_rulebooks(),
-            scenarios=list(scenario_names()),
+            scenarios=list(engine.scenario_names()) if engine is not None else [],
             max_orders=MAX_ORDERS,
-            may_start=caller.role in STARTERS,
+            may_start=engine is not None and caller.role in STARTERS,
         )
 
     def recent(self, limit: int = 50) -> list[RunOut]:
@@ -110,6 +116,19 @@ class WorkbenchService:
     def start(self, caller: Principal, request: RunCreate) -> RunOut:
         if caller.role not in STARTERS:
             raise Forbidden(N_("Only district admins and platforms may start workbench runs."))
+        if self.engine is None:
+            raise Conflict(
+                N_("This platform runs no simulator, so workbench runs cannot be started here.")
+            )
+        compare = self.engine.compare
+        scenarios = self.engine.scenario_names()
+        if request.scenario not in scenarios:
+            raise InvalidInput(
+                N_("There is no scenario {name} (known: {known})."),
+                field="scenario",
+                name=request.scenario,
+                known=", ".join(scenarios),
+            )
         known = list_rulebooks()
         for field, name in (("rules_a", request.rules_a), ("rules_b", request.rules_b)):
             if name not in known:
@@ -140,7 +159,7 @@ class WorkbenchService:
             session.add(row)
             session.flush()
             out = self._out(row)
-        future = self._pool().submit(run_job, self.database_url, out.id)
+        future = self._pool().submit(run_job, compare, self.database_url, out.id)
         run_id = out.id
 
         def finished(done: Future[str]) -> None:

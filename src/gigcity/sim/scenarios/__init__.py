@@ -3,7 +3,8 @@
 `generate_scenario` builds a realistic day from a seed; `write_scenario`/`read_scenario` keep
 it in a folder that extends the MDRP files (FORMAT.md); `simulate_scenario` replays it under
 a rulebook; `compare` puts two rulebooks side by side with each clause's share of the
-difference; `sweep` moves clauses over a grid of values and seeds.
+difference; `sweep` moves clauses over a grid of values and seeds; `ScenarioWorkbench` is
+the engine the platform's workbench service is given to run comparisons in the background.
 """
 
 from gigcity.sim.scenarios.clauses import (
@@ -73,6 +74,11 @@ from gigcity.sim.scenarios.simulate import (
 )
 from gigcity.sim.scenarios.sweep import sweep
 from gigcity.sim.scenarios.travel import DistrictTravel, OnPlane
+from gigcity.sim.scenarios.workbench_engine import (
+    ScenarioWorkbench,
+    WorkbenchComparison,
+    compare_for_workbench,
+)
 
 __all__ = [
     "ATTRIBUTED",
@@ -99,9 +105,11 @@ __all__ = [
     "ScenarioError",
     "ScenarioPolicy",
     "ScenarioSpec",
+    "ScenarioWorkbench",
     "SimulationSettings",
     "TripRecord",
     "WeatherAlert",
+    "WorkbenchComparison",
     "Yardstick",
     "attribution_csv",
     "changed_clauses",
@@ -109,6 +117,7 @@ __all__ = [
     "clause_value",
     "compare",
     "compare_csv",
+    "compare_for_workbench",
     "compare_markdown",
     "compare_plots",
     "default_orders",

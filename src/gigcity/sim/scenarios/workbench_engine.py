@@ -1,0 +1,57 @@
+"""The scenario simulator as the negotiation workbench's engine.
+
+The platform's workbench service does not import the simulator; the API and the CLI give
+it a `ScenarioWorkbench()`, which matches `gigcity.services.workbench.WorkbenchEngine`
+structurally. `compare_for_workbench` runs in the service's worker processes, so it is a
+module-level function (pickled by name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gigcity.rules import Rulebook
+from gigcity.sim.scenarios.compare import compare
+from gigcity.sim.scenarios.generate import scenario_names
+from gigcity.sim.scenarios.report import compare_plots, render_compare_html
+from gigcity.sim.scenarios.runner import Progress, ScenarioSpec
+
+
+@dataclass(frozen=True)
+class WorkbenchComparison:
+    result: dict[str, Any]
+    """The comparison without per-rider series or per-day figures (the plots carry those)."""
+    plots: list[dict[str, str]]
+    html: str
+
+
+def compare_for_workbench(
+    scenario: str,
+    seed: int,
+    orders: int,
+    rules_a: Rulebook,
+    rules_b: Rulebook,
+    *,
+    attribution: bool,
+    progress: Progress,
+) -> WorkbenchComparison:
+    """The generated day `scenario`/`seed`/`orders` under A and B: summary, plots, report."""
+    spec = ScenarioSpec(scenario, seed, orders)
+    result = compare(spec, rules_a, rules_b, attribution=attribution, progress=progress)
+    plots = compare_plots(result)
+    html = render_compare_html(result, plots)
+    # The per-day figures (and their per-rider series) only feed the plots: not stored.
+    summary = {k: v for k, v in result.items() if k != "figures"}
+    return WorkbenchComparison(summary, plots, html)
+
+
+@dataclass(frozen=True)
+class ScenarioWorkbench:
+    """The generated Putuo days and the comparison of two rulebooks on one of them."""
+
+    compare = staticmethod(compare_for_workbench)
+
+    def scenario_names(self) -> Sequence[str]:
+        return scenario_names()
