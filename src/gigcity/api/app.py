@@ -28,6 +28,7 @@ from gigcity.api import (
 from gigcity.api.deps import Allow
 from gigcity.config import WORKER_THREADS, Settings, get_settings
 from gigcity.services.platform import Platform
+from gigcity.sim.scenarios import ScenarioWorkbench
 
 DESCRIPTION = """\
 gigcity: the district platform for delivery riders, ride-hailing drivers and truck drivers.
@@ -65,7 +66,7 @@ def _state_access(router: APIRouter) -> APIRouter:
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
     settings = settings or get_settings()
-    platform = platform or Platform.from_settings(settings)
+    platform = platform or Platform.from_settings(settings, workbench_engine=ScenarioWorkbench())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
