@@ -26,6 +26,7 @@ from gigcity.services.accounts import (
 from gigcity.services.demo import DemoLogin
 from gigcity.services.errors import ServiceError
 from gigcity.services.platform import Platform
+from gigcity.sim.scenarios import ScenarioWorkbench
 
 console = Console()
 err = Console(stderr=True)
@@ -51,7 +52,7 @@ def _settings(mode: str | None = None) -> Settings:
 
 
 def _platform(mode: str | None = None) -> Platform:
-    platform = Platform.from_settings(_settings(mode))
+    platform = Platform.from_settings(_settings(mode), workbench_engine=ScenarioWorkbench())
     platform.upgrade_database()
     return platform
 
