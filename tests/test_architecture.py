@@ -1,0 +1,157 @@
+"""Imports follow DESIGN.md's arrows ("Which way the arrows go"), checked on the source itself.
+
+    cli, api, web  ->  services, sim  ->  dispatch  ->  rules, geo
+                             services  ->  db
+
+Every `import` of every module under src/gigcity is read with `ast` (including imports inside
+functions and under `TYPE_CHECKING`: a type-only import couples the layers just the same).
+Layers side by side do not import each other: services and sim, rules and geo. The engine
+(rules, geo, dispatch, sim) imports no database, platform, web or CLI code, and no settings
+from the environment. `api` and `web` never touch the database: they call services.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "gigcity"
+
+# What each part of the house may import, besides itself and the root package (`__version__`).
+ENGINE = {
+    "rules": frozenset(),
+    "geo": frozenset(),
+    "dispatch": frozenset({"rules", "geo"}),
+    "sim": frozenset({"dispatch", "rules", "geo"}),
+}
+PLATFORM_UTILITIES = frozenset({"config", "i18n"})  # leaves: settings and message catalogs
+ALLOWED: dict[str, frozenset[str]] = {
+    "gigcity": frozenset(),  # the root package: `__version__` only
+    **ENGINE,
+    "config": frozenset(),
+    "i18n": frozenset(),
+    "db": frozenset({"config"}),
+    "services": frozenset({"db", "dispatch", "rules", "geo"}) | PLATFORM_UTILITIES,
+    # The outer layer: api and web are one web application (the app mounts the pages, the
+    # pages use the API's dependencies); the CLI also serves that application.
+    "api": frozenset({"services", "sim", "dispatch", "rules", "geo", "web"}) | PLATFORM_UTILITIES,
+    "web": frozenset({"services", "sim", "dispatch", "rules", "geo", "api"}) | PLATFORM_UTILITIES,
+    "cli": frozenset({"services", "sim", "dispatch", "rules", "geo", "api", "web"})
+    | PLATFORM_UTILITIES,
+    "__main__": frozenset({"cli"}),
+}
+# Composition-root wiring allowed past the arrows, one (importer, imported module) at a time:
+# the operator's console commands (seed, accounts create, api-key) open the transaction
+# that the services' functions work in. Nothing else outside services touches `gigcity.db`.
+EXCEPTIONS = frozenset({("gigcity.cli.platform", "gigcity.db.session")})
+
+
+@dataclass(frozen=True)
+class Violation:
+    module: str
+    line: int
+    imported: str
+
+    def __str__(self) -> str:
+        layer, target = _layer(self.module), _layer(self.imported)
+        return f"{self.module}:{self.line} imports {self.imported} ({layer} -> {target})"
+
+
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "gigcity"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(
+    module: str, source: str, *, is_package: bool = False
+) -> list[tuple[int, str]]:
+    """The gigcity modules `source` (the text of `module`) imports, with their lines."""
+    found: list[tuple[int, str]] = []
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: resolve against the importing package
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                name = ".".join([*base, node.module] if node.module else base)
+            else:
+                name = node.module or ""
+            if name == "gigcity":  # `from gigcity import sim` imports the subpackage
+                found += [(node.lineno, f"gigcity.{alias.name}") for alias in node.names]
+            else:
+                found.append((node.lineno, name))
+    return [(line, name) for line, name in found if name.split(".")[0] == "gigcity"]
+
+
+def violations(module: str, source: str, *, is_package: bool = False) -> list[Violation]:
+    layer = _layer(module)
+    allowed = ALLOWED[layer]
+    bad = []
+    for line, imported in imported_modules(module, source, is_package=is_package):
+        target = _layer(imported)
+        if target in (layer, "gigcity", "__version__"):  # itself, or the root package
+            continue
+        if target in allowed or (module, imported) in EXCEPTIONS:
+            continue
+        bad.append(Violation(module, line, imported))
+    return bad
+
+
+def _sources() -> list[tuple[str, str, bool]]:
+    return [
+        (_module_name(path), path.read_text(encoding="utf-8"), path.name == "__init__.py")
+        for path in sorted(SRC.rglob("*.py"))
+    ]
+
+
+def test_every_part_of_the_house_has_a_place_on_the_map() -> None:
+    parts = {_layer(module) for module, _, _ in _sources()}
+    assert parts <= ALLOWED.keys(), f"say where {sorted(parts - ALLOWED.keys())} sit in DESIGN"
+
+
+def test_imports_go_the_way_of_the_arrows() -> None:
+    found = [
+        v for module, text, pkg in _sources() for v in violations(module, text, is_package=pkg)
+    ]
+    assert not found, "imports against DESIGN's arrows:\n" + "\n".join(map(str, found))
+
+
+def test_the_allowed_wiring_still_exists() -> None:
+    """An exception that is no longer used is removed, so it cannot hide a new import."""
+    sources = {module: (text, pkg) for module, text, pkg in _sources()}
+    for importer, imported in EXCEPTIONS:
+        text, pkg = sources[importer]
+        assert imported in {name for _, name in imported_modules(importer, text, is_package=pkg)}
+
+
+def test_the_check_catches_imports_against_the_arrows() -> None:
+    """The check itself can fail: each of these is an import DESIGN forbids."""
+    forbidden = {
+        "gigcity.services.workbench.job": "from gigcity.sim.scenarios import compare",
+        "gigcity.services.x": "from gigcity import sim",
+        "gigcity.sim.scenarios.report": "import gigcity.db.models",
+        "gigcity.sim.x": "from gigcity.services.errors import Conflict",
+        "gigcity.dispatch.x": "from gigcity.sim import simulate",
+        "gigcity.dispatch.y": "from ..api import deps",
+        "gigcity.rules.x": "from gigcity.geo import EuclideanTravel",
+        "gigcity.geo.x": "from gigcity.config import Settings",
+        "gigcity.api.places": "from gigcity.db.session import transaction",
+        "gigcity.web.pages": "from gigcity.db.models import Account",
+        "gigcity.db.session": "from gigcity.services.errors import Conflict",
+        "gigcity.cli.sim": "from gigcity.db.session import transaction",
+    }
+    for module, line in forbidden.items():
+        source = f"def f() -> None:\n    {line}\n"
+        assert [v.line for v in violations(module, source)] == [2], (module, line)
+    # ... and lets the arrows' own directions through.
+    assert not violations("gigcity.sim.scenarios.policy", "from ..dispatch import policy")
+    assert not violations("gigcity.api.app", "from gigcity import __version__")
+    assert not violations("gigcity.cli.platform", "from gigcity.db.session import transaction")
