@@ -27,12 +27,15 @@ SERVER_URL = os.environ.get(
 
 
 @contextmanager
-def scratch_database(keep: bool = False) -> Iterator[str]:
-    """A new, empty PostgreSQL database for one benchmark run; dropped afterwards."""
-    name = f"gigcity_bench_{uuid.uuid4().hex[:10]}"
+def scratch_database(keep: bool = False, reuse: str | None = None) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one benchmark run; dropped afterwards (unless
+    `keep`). `reuse` names a database kept earlier instead: it is used and kept."""
+    name = reuse or f"gigcity_bench_{uuid.uuid4().hex[:10]}"
+    keep = keep or reuse is not None
     admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    if reuse is None:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
     try:
         yield url

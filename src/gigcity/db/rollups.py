@@ -3,7 +3,7 @@ heatmap cells. They are part of the stored data's meaning: changing one needs a 
 that rebuilds the rollups (`gigcity reports recount` does too).
 
 Rollup rows come in two grains: a local day ("d", period = the day) and a local month
-("m", period = its first day). A window of days is answered from the months it covers
+("m", period = its first day), and for "*" (all) as well as each category (sub-district). A window of days is answered from the months it covers
 whole and the days at either end, so a year is a dozen month rows per key, not 366 days.
 """
 
@@ -55,6 +55,23 @@ def heat_cell(lon: float, lat: float) -> tuple[int, int]:
 
 def cell_centre(cx: int, cy: int) -> tuple[float, float]:
     return round((cx + 0.5) * CELL_DEG, 6), round((cy + 0.5) * CELL_DEG, 6)
+
+
+# Rows are also kept for every category ("*"), and resolution rows for every sub-district,
+# so a district-wide window sums a few rows per period rather than one per sub-district and
+# category.
+ALL = "*"
+
+
+def heat_keys(subdistrict: str, category: str) -> tuple[tuple[str, str], ...]:
+    """The (sub-district, category) rows a filed report counts in (cells lie in one or two
+    sub-districts, so a district-wide row would save little)."""
+    return (subdistrict, category), (subdistrict, ALL)
+
+
+def resolution_keys(subdistrict: str, category: str) -> tuple[tuple[str, str], ...]:
+    """The (sub-district, category) rows a resolution counts in."""
+    return (subdistrict, category), (subdistrict, ALL), (ALL, category), (ALL, ALL)
 
 
 def month_of(day: date) -> date:

@@ -15,7 +15,7 @@ from gigcity.db.migrate import downgrade, upgrade
 from gigcity.db.models import ReportHeatCount, ReportResolutionCount
 from gigcity.services.errors import Forbidden, InvalidInput
 from gigcity.services.platform import Platform
-from gigcity.services.reports import DispatchIn, NoteIn, ResolveIn, stats
+from gigcity.services.reports import Category, DispatchIn, NoteIn, ResolveIn, stats
 from services.reports.reports_support import ADMIN, CHANGZHENG, WANLI, jpeg, new_report, scene
 from support import World, principal
 
@@ -186,13 +186,16 @@ def test_long_windows_answered_from_the_rollups_agree_with_the_reports(
             )
     at(platform, datetime(2025, 6, 1, tzinfo=UTC))
     dash = platform.reports.dashboard
-    for since, until, sub in [
-        (date(2025, 3, 25), date(2025, 5, 10), None),
-        (date(2025, 4, 1), date(2025, 4, 30), None),
-        (date(2025, 3, 25), date(2025, 5, 10), "changzheng"),
-        (date(2025, 3, 1), date(2025, 5, 31), None),
+    for since, until, sub, category in [
+        (date(2025, 3, 25), date(2025, 5, 10), None, None),
+        (date(2025, 4, 1), date(2025, 4, 30), None, None),
+        (date(2025, 3, 25), date(2025, 5, 10), "changzheng", None),
+        (date(2025, 3, 25), date(2025, 5, 10), "changzheng", Category.road_hazard),
+        (date(2025, 3, 25), date(2025, 5, 10), None, Category.road_hazard),
+        (date(2025, 3, 25), date(2025, 5, 10), None, Category.fire_hazard),
+        (date(2025, 3, 1), date(2025, 5, 31), None, None),
     ]:
-        window = dash.window(since, until, sub)
+        window = dash.window(since, until, sub, category)
         summary = dash.summary(ADMIN, window)
         with platform.factory() as session:
             assert summary.resolution == dash.resolution_from_reports(session, window)

@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from gigcity.db import rollups
 from gigcity.db.models import Report, ReportDailyCount, ReportHeatCount, ReportResolutionCount
+from gigcity.db.rollups import ALL
 from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
@@ -269,18 +270,24 @@ class ReportsDashboard:
             },
         )
 
-    def _rollup_periods(self, table: Any, window: Window) -> list[ColumnElement[bool]]:
+    def _rollup_periods(
+        self, table: Any, window: Window, all_subdistricts: bool
+    ) -> list[ColumnElement[bool]]:
         """Rows of a day/month rollup that make up the window, with its filters: the months
-        it covers whole and the days at either end."""
+        it covers whole and the days at either end, for the window's category (or all)
+        and sub-district (or all, as one row if the rollup keeps one)."""
         months, days = rollups.split_window(window.since, window.until)
         spans = [and_(table.grain == rollups.DAY, table.period.between(a, b)) for a, b in days]
         if months is not None:
             spans.append(and_(table.grain == rollups.MONTH, table.period.between(*months)))
         filters: list[ColumnElement[bool]] = [or_(*spans)]
+        filters.append(table.category == (window.category.value if window.category else ALL))
         if window.subdistrict:
             filters.append(table.subdistrict == window.subdistrict)
-        if window.category:
-            filters.append(table.category == window.category.value)
+        elif all_subdistricts:
+            filters.append(table.subdistrict == ALL)
+        else:
+            filters.append(table.subdistrict != ALL)
         return filters
 
     def _resolution(self, session: Session, window: Window) -> Resolution:
@@ -291,7 +298,7 @@ class ReportsDashboard:
         table = ReportResolutionCount
         rows = session.execute(
             select(table.bucket, func.sum(table.count), func.sum(table.within_sla))
-            .where(*self._rollup_periods(table, window))
+            .where(*self._rollup_periods(table, window, all_subdistricts=True))
             .group_by(table.bucket)
             .order_by(table.bucket)
         ).all()
@@ -436,7 +443,7 @@ class ReportsDashboard:
         with self.factory() as session:
             rows = session.execute(
                 select(table.cx, table.cy, func.sum(table.count))
-                .where(*self._rollup_periods(table, window))
+                .where(*self._rollup_periods(table, window, all_subdistricts=False))
                 .group_by(table.cx, table.cy)
             ).all()
         cells = [(*rollups.cell_centre(int(x), int(y)), int(n)) for x, y, n in rows if n]

@@ -22,7 +22,9 @@ JSON_COLUMNS = frozenset({"contact"})
 
 
 @lru_cache(maxsize=64)
-def _statement(report_columns: tuple[str, ...], credited: bool, events: int) -> TextClause:
+def _statement(
+    report_columns: tuple[str, ...], credited: bool, events: int, heat_rows: int
+) -> TextClause:
     """The one-statement intake for PostgreSQL, for this shape of report."""
     placeholders = ", ".join(f":r_{c}" for c in report_columns)
     parts = [
@@ -47,10 +49,12 @@ def _statement(report_columns: tuple[str, ...], credited: bool, events: int) -> 
         " DO UPDATE SET count = report_daily_counts.count + 1)"
     )
     heat = "grain, period, subdistrict, category, cx, cy"
+    cells = ", ".join(
+        f"(:h{n}_grain, :h{n}_period, :k_subdistrict, :h{n}_category, :h_cx, :h_cy, 1)"
+        for n in range(heat_rows)
+    )
     parts.append(
-        f"mapped AS (INSERT INTO report_heat_counts ({heat}, count) VALUES"
-        " (:h0_grain, :h0_period, :k_subdistrict, :k_category, :h_cx, :h_cy, 1),"
-        " (:h1_grain, :h1_period, :k_subdistrict, :k_category, :h_cx, :h_cy, 1)"
+        f"mapped AS (INSERT INTO report_heat_counts ({heat}, count) VALUES {cells}"
         f" ON CONFLICT ({heat}) DO UPDATE SET count = report_heat_counts.count + 1)"
     )
     statement = text("WITH " + ",\n".join(parts) + "\nSELECT id FROM filed")
@@ -88,7 +92,7 @@ def insert_filed(
     params.update(k_day=day, k_subdistrict=subdistrict, k_category=category, k_status=status)
     params.update(h_cx=heat[0]["cx"], h_cy=heat[0]["cy"])
     for n, row in enumerate(heat):
-        params.update({f"h{n}_grain": row["grain"], f"h{n}_period": row["period"]})
-    statement = _statement(tuple(values), credit is not None, len(trail))
+        params.update({f"h{n}_{c}": row[c] for c in ("grain", "period", "category")})
+    statement = _statement(tuple(values), credit is not None, len(trail), len(heat))
     new_id: int = session.execute(statement, params).scalar_one()
     return new_id

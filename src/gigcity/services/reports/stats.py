@@ -69,13 +69,14 @@ def count_resolved(session: Session, report: Report, tz: ZoneInfo) -> None:
         {
             "grain": grain,
             "period": period,
-            "subdistrict": report.subdistrict,
-            "category": report.category,
+            "subdistrict": sub,
+            "category": category,
             "bucket": bucket,
             "count": 1,
             "within_sla": on_time,
         }
         for grain, period in periods(local_day(report.resolved_at, tz))
+        for sub, category in rollups.resolution_keys(report.subdistrict, report.category)
     ]
     _add(session, cast(Table, ReportResolutionCount.__table__), rows, ("count", "within_sla"))
 
@@ -83,18 +84,20 @@ def count_resolved(session: Session, report: Report, tz: ZoneInfo) -> None:
 def heat_rows(
     day: date, subdistrict: str, category: str, lon: float, lat: float
 ) -> list[dict[str, Any]]:
+    """The heatmap rollup rows a report filed on `day` adds one to."""
     cx, cy = rollups.heat_cell(lon, lat)
     return [
         {
             "grain": grain,
             "period": period,
-            "subdistrict": subdistrict,
-            "category": category,
+            "subdistrict": sub,
+            "category": which,
             "cx": cx,
             "cy": cy,
             "count": 1,
         }
         for grain, period in periods(day)
+        for sub, which in rollups.heat_keys(subdistrict, category)
     ]
 
 
@@ -170,13 +173,15 @@ def dashboard_rollups(
     for created, sub, category, lon, lat, resolved_at, resolution_s, due in rows:
         cx, cy = rollups.heat_cell(lon, lat)
         for grain, period in periods(local_day(created, tz)):
-            heat[(grain, period, sub, category, cx, cy)] += 1
+            for s, c in rollups.heat_keys(sub, category):
+                heat[(grain, period, s, c, cx, cy)] += 1
         if resolved_at is not None and resolution_s is not None:
             bucket = rollups.resolution_bucket(resolution_s)
+            on_time = int(as_utc(resolved_at) <= as_utc(due))
             for grain, period in periods(local_day(resolved_at, tz)):
-                key = (grain, period, sub, category, bucket)
-                resolved[key] += 1
-                within[key] += int(as_utc(resolved_at) <= as_utc(due))
+                for s, c in rollups.resolution_keys(sub, category):
+                    resolved[(grain, period, s, c, bucket)] += 1
+                    within[(grain, period, s, c, bucket)] += on_time
     heat_keys = ("grain", "period", "subdistrict", "category", "cx", "cy", "count")
     resolution_keys = (
         "grain",

@@ -16,7 +16,15 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-from gigcity.db.rollups import DAY, MONTH, heat_cell, month_of, resolution_bucket
+from gigcity.db.rollups import (
+    DAY,
+    MONTH,
+    heat_cell,
+    heat_keys,
+    month_of,
+    resolution_bucket,
+    resolution_keys,
+)
 
 revision = "0005"
 down_revision = "0004"
@@ -101,14 +109,16 @@ def _backfill(bind: sa.Connection) -> None:
         day = _local_day(created, tz)
         cx, cy = heat_cell(lon, lat)
         for grain, period in ((DAY, day), (MONTH, month_of(day))):
-            heat[(grain, period, sub, category, cx, cy)] += 1
+            for s, c in heat_keys(sub, category):
+                heat[(grain, period, s, c, cx, cy)] += 1
         if resolved_at is not None and resolution_s is not None:
             day = _local_day(resolved_at, tz)
             bucket = resolution_bucket(resolution_s)
-            on_time = _aware(resolved_at) <= _aware(due)
+            on_time = int(_aware(resolved_at) <= _aware(due))
             for grain, period in ((DAY, day), (MONTH, month_of(day))):
-                resolved[(grain, period, sub, category, bucket)] += 1
-                within[(grain, period, sub, category, bucket)] += int(on_time)
+                for s, c in resolution_keys(sub, category):
+                    resolved[(grain, period, s, c, bucket)] += 1
+                    within[(grain, period, s, c, bucket)] += on_time
     heat_table = sa.table("report_heat_counts", *(sa.column(c) for c in _HEAT))
     resolution_table = sa.table("report_resolution_counts", *(sa.column(c) for c in _RESOLUTION))
     _insert(bind, heat_table, [dict(zip(_HEAT, (*k, n), strict=True)) for k, n in heat.items()])
