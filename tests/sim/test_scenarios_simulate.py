@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import statistics
 from collections import defaultdict
 
 import pytest
@@ -21,6 +23,7 @@ from gigcity.sim.scenarios import (
     yardstick,
 )
 from gigcity.sim.scenarios.model import TravelSettings
+from gigcity.sim.scenarios.simulate import SimulationSettings
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +97,53 @@ def test_judged_pay_is_what_day_statement_pays(small: Scenario, name: str) -> No
         fines += statement.fines_fen
     assert figures["pay"]["total_fen"] == total
     assert figures["pay"]["fines_fen"] == fines
+
+
+def _with_riderless_area(day: Scenario, shift_m: float) -> tuple[Scenario, set[str]]:
+    """The day with its eastern half of merchants (and their customers) moved `shift_m`
+    further east into a new dispatch area that has no riders of its own."""
+    instance = day.instance
+    cut = statistics.median(r.x for r in instance.restaurants.values())
+    east = {m for m, r in instance.restaurants.items() if r.x > cut}
+    restaurants = {
+        m: dataclasses.replace(r, x=r.x + shift_m) if m in east else r
+        for m, r in instance.restaurants.items()
+    }
+    orders = tuple(
+        dataclasses.replace(o, x=o.x + shift_m) if o.restaurant_id in east else o
+        for o in instance.orders
+    )
+    merchants = {
+        m: dataclasses.replace(d, area="east") if m in east else d for m, d in day.merchants.items()
+    }
+    moved = dataclasses.replace(
+        day,
+        areas=(*day.areas, "east"),
+        merchants=merchants,
+        instance=dataclasses.replace(instance, restaurants=restaurants, orders=orders),
+    )
+    return moved, {o.id for o in orders if o.restaurant_id in east}
+
+
+def test_an_area_without_riders_borrows_idle_riders_from_its_neighbour(small: Scenario) -> None:
+    day, east = _with_riderless_area(small, 1500.0)
+    book = load_rulebook("putuo-2025")
+    alone = simulate_scenario(day, book, settings=SimulationSettings(lend_within_s=None))
+    lent = simulate_scenario(day, book, settings=SimulationSettings(lend_within_s=900.0))
+    assert len(east & set(alone.undelivered)) > len(east) / 3
+    assert len(east & set(lent.undelivered)) < len(east) / 20
+    # The lending area keeps riders for its own orders: it lends at most half its spare ones.
+    west = {o.id for o in day.instance.orders} - east
+    assert len(west & set(lent.undelivered)) < len(west) / 50
+
+
+def test_riders_are_not_lent_beyond_the_riding_time_limit(small: Scenario) -> None:
+    day, east = _with_riderless_area(small, 4000.0)
+    book = load_rulebook("putuo-2025")
+    near = simulate_scenario(day, book, settings=SimulationSettings(lend_within_s=900.0))
+    far = simulate_scenario(day, book, settings=SimulationSettings(lend_within_s=1800.0))
+    assert east <= set(near.undelivered)
+    assert len(east & set(far.undelivered)) < len(east) / 5
 
 
 _SETTINGS = TravelSettings(

@@ -7,6 +7,8 @@ what a Putuo day adds:
   riders whose committed work ends in it, so one decision is ten small problems rather than
   one large one; a rider delivering across the border may take the next order there, and
   an idle rider belongs to their station again (supply does not drain to the edges);
+  an area with more waiting orders than idle riders borrows nearby idle riders from areas
+  with riders to spare, one decision at a time;
 - the dispatcher plans with what the rulebook says it is told (predicted kitchen delays
   under `eta.include_predicted_prep`, closures under `eta.include_closures`); the trip is
   then executed with what really happens: the kitchen's actual delay, a mall's long pickup,
@@ -40,6 +42,7 @@ from gigcity.dispatch.model import (
     PendingOrder,
     ServiceTimes,
 )
+from gigcity.dispatch.travel_matrix import travel_matrix_s
 from gigcity.geo.travel import Location, TravelModel
 from gigcity.rules import Rulebook
 from gigcity.sim.events import EventQueue, Priority
@@ -99,6 +102,10 @@ class SimulationSettings:
     (None: riders rest only when the limit stops them)."""
     quiet_ratio: float = 0.5
     """An area is quiet when its waiting orders are at most this share of its idle riders."""
+    lend_within_s: float | None = 900.0
+    """assumption: when an area has more waiting orders than idle riders, idle riders of
+    areas with riders to spare, at most this far (riding time) from it, are lent to it for
+    the next decision (None: riders are dispatched in their own area only)."""
 
 
 @dataclass(slots=True)
@@ -292,6 +299,8 @@ class _Day:
             rider = self.upcoming.popleft()
             if rider.courier.off_min * 60.0 > now:
                 self.active[rider.area][rider.courier.id] = rider
+        if self.settings.lend_within_s is not None:
+            self._lend_idle_riders(now, self.settings.lend_within_s)
         waiting = False
         for area, pending in self.pending.items():
             if not pending:
@@ -306,6 +315,56 @@ class _Day:
         following = now + self.settings.dispatch.epoch_s
         if (waiting or self.to_place) and following <= self.end_of_day_s:
             self.queue.schedule(following, Priority.DECIDE, _Kind("decide"))
+
+    def _idle(self, rider: _Rider, now: float) -> bool:
+        return rider.on_duty and not rider.busy and rider.resting_until_s <= now
+
+    def _lend_idle_riders(self, now: float, within_s: float) -> None:
+        """Idle riders go home to their station's area, then areas short of idle riders
+        borrow the nearest spare ones of other areas for this decision.
+
+        Supply and demand differ between sub-districts at the evening peak; a platform
+        dispatches across the line rather than leave orders waiting next to idle riders.
+        """
+        idle: dict[str, list[_Rider]] = {area: [] for area in self.area_names}
+        everyone = [r for area in self.area_names for r in self.active[area].values()]
+        for rider in everyone:
+            if self._idle(rider, now):
+                home = self.station[rider.courier.id]
+                if home != rider.area:
+                    self._move(rider, home)
+                idle[home].append(rider)
+        short = {a: len(self.pending[a]) - len(idle[a]) for a in self.area_names}
+        # An area lends at most half of what it has to spare, so its own next orders still
+        # find a rider.
+        spare = {a: max(0, -short[a]) // 2 for a in self.area_names}
+        for area in sorted((a for a in self.area_names if short[a] > 0), key=lambda a: -short[a]):
+            offers = [r for a in self.area_names if a != area and spare[a] > 0 for r in idle[a]]
+            if not offers:
+                continue
+            centre = self.area_centres[self.area_names.index(area)]
+            seconds = travel_matrix_s(
+                self.dispatcher.travel, [r.location for r in offers], [tuple(centre)], now
+            )[:, 0]
+            ranked = sorted(
+                (float(t), r.courier.id, r) for t, r in zip(seconds, offers, strict=True)
+            )
+            wanted = short[area]
+            for t, _, rider in ranked:
+                if wanted == 0 or t > within_s:
+                    break
+                lender = rider.area
+                if spare[lender] == 0:
+                    continue
+                spare[lender] -= 1
+                idle[lender].remove(rider)
+                self._move(rider, area)
+                wanted -= 1
+
+    def _move(self, rider: _Rider, area: str) -> None:
+        if self.active[rider.area].pop(rider.courier.id, None) is not None:
+            self.active[area][rider.courier.id] = rider
+        rider.area = area
 
     def _rest_when_quiet(self, now: float, riders: dict[str, _Rider], waiting: int) -> None:
         limit = self.rulebook.fatigue.continuous_work_limit_min
@@ -467,9 +526,7 @@ class _Day:
             )
             area = self.area_names[nearest]
         if area != rider.area:
-            if self.active[rider.area].pop(rider.courier.id, None) is not None:
-                self.active[area][rider.courier.id] = rider
-            rider.area = area
+            self._move(rider, area)
 
     def _leg(self, origin: Location, destination: Location, depart_s: float) -> _Leg:
         if isinstance(self.travel, DistrictTravel):
