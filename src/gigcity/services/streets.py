@@ -31,6 +31,7 @@ from gigcity.geo import (
     OSM_ATTRIBUTION,
     Closure,
     ClosureSpec,
+    District,
     Location,
     NoRouteError,
     PhaseFeed,
@@ -42,6 +43,7 @@ from gigcity.geo import (
     StreetTravel,
     closed_arc_mask,
     closures_path,
+    load_district,
     route_between,
 )
 from gigcity.geo.streets import RoadClass, StreetsNotFoundError, graph_dir, load_streets
@@ -177,9 +179,12 @@ class StreetsService:
         timezone: str = "Asia/Shanghai",
         engine: Engine = "auto",
         clock: Callable[[], float] = time.time,
+        district: District | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.name = name
+        # Whose sub-district a closure lies in; the platform passes its configured district.
+        self.district = district if district is not None else load_district()
         self.tz = ZoneInfo(timezone)
         self.engine: Engine = engine
         self.clock = clock
