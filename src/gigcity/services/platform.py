@@ -62,7 +62,9 @@ class Platform:
             ),
             rulebooks=rulebooks,
             pay=PayService(factory, rulebooks, clock),
-            streets=StreetsService(settings.data_dir, settings.streets, timezone=settings.timezone),
+            streets=StreetsService(
+                settings.data_dir, settings.streets, timezone=settings.timezone, district=district
+            ),
             reports=ReportsService(factory, district, settings),
             workbench=WorkbenchService(factory, settings.database_url, engine=workbench_engine),
         )
