@@ -1,8 +1,12 @@
 """Streets over HTTP on the shipped central-Shanghai sample: routes and their ETA breakdown,
-closures and live signal phases changing them, who may change what, and bad input."""
+closures and live signal phases changing them, who may change what, and bad input.
+
+The sample lies outside Putuo, so these tests run in a small district of two sub-districts
+laid over it: Wanli (officer `officer`) west of BORDER_LON, Changzheng (`officer2`) east."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,12 +28,29 @@ SHANGHAI = timezone(timedelta(hours=8))
 ORIGIN = (121.465, 31.235)  # near Jing'an temple
 DESTINATION = (121.482, 31.225)  # ~2.2 km south-east, across several signalised junctions
 PROBLEM = "application/problem+json"
+BORDER_LON = 121.478  # halfway between the two sub-districts' points (same latitude)
+SAMPLE_DISTRICT = {
+    "district": "测试区",
+    "bbox_approx": [121.44, 31.20, 121.52, 31.26],
+    "subdistricts": [
+        {"name": "万里街道", "pinyin": "Wanli", "point": [121.455, 31.23]},
+        {"name": "长征镇", "pinyin": "Changzheng", "type": "town", "point": [121.501, 31.23]},
+    ],
+}
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    """The shared fixtures' settings, with a fresh data directory (closures file) per test."""
-    return Settings(mode="dev", database_url=database_url, data_dir=tmp_path / "data")
+    """The shared fixtures' settings, with a fresh data directory (closures file) per test
+    and the two-sub-district district over the sample."""
+    district = tmp_path / "district.json"
+    district.write_text(json.dumps(SAMPLE_DISTRICT, ensure_ascii=False), encoding="utf-8")
+    return Settings(
+        mode="dev",
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        district_file=str(district),
+    )
 
 
 def lon_lat(point: tuple[float, float]) -> str:
@@ -347,6 +368,73 @@ def test_who_may_post_phases_and_closures(
     # Reading is public.
     assert client.get("/api/signals").status_code == 200
     assert client.get("/api/closures").status_code == 200
+
+
+def _closure_at(lon: float, lat: float = 31.2310) -> dict[str, Any]:
+    return _closure_body() | {"polygon": square_around([lon, lat])}
+
+
+WANLI_CLOSURE = (121.4735, 31.2310)  # ~430 m west of the border
+CHANGZHENG_CLOSURE = (121.4820, 31.2300)  # ~380 m east of it
+
+
+def test_a_grid_officer_adds_closures_only_within_their_sub_district(
+    client: TestClient, world: World
+) -> None:
+    officer = token(client, "officer")  # Wanli
+    r = client.post("/api/closures", json=_closure_at(*WANLI_CLOSURE), headers=officer)
+    assert r.status_code == 201, r.text
+
+    for body in (
+        _closure_at(*CHANGZHENG_CLOSURE),
+        _closure_at(BORDER_LON - 0.0003),  # mostly Wanli, but its east side crosses over
+    ):
+        r = client.post("/api/closures", json=body, headers=officer | {"Accept-Language": "en"})
+        assert r.status_code == 403, r.text
+        assert r.headers["content-type"].startswith(PROBLEM)
+        problem = r.json()
+        assert problem["type"] == "urn:gigcity:problem:outside-subdistrict"
+        assert problem["field"] == "polygon"
+        assert "own sub-district (万里街道 (Wanli))" in problem["detail"]
+        assert "reaches into 长征镇 (Changzheng)" in problem["detail"]
+        zh = client.post("/api/closures", json=body, headers=officer).json()  # Chinese by default
+        assert zh["title"] == "超出您负责的街道/镇"
+        assert "网格员只能在自己负责的街道/镇" in zh["detail"]
+    # Nothing of the refused closures was stored.
+    assert [c["id"] for c in client.get("/api/closures").json()] == ["c1"]
+
+    # The Changzheng officer and an admin may add the one refused.
+    for who in ("officer2", "admin"):
+        r = client.post(
+            "/api/closures", json=_closure_at(*CHANGZHENG_CLOSURE), headers=token(client, who)
+        )
+        assert r.status_code == 201, r.text
+    assert len(client.get("/api/closures").json()) == 3
+
+
+def test_a_grid_officer_lifts_closures_only_within_their_sub_district(
+    client: TestClient, world: World
+) -> None:
+    admin, officer, officer2 = (token(client, who) for who in ("admin", "officer", "officer2"))
+    for point in (WANLI_CLOSURE, CHANGZHENG_CLOSURE, WANLI_CLOSURE, CHANGZHENG_CLOSURE):
+        r = client.post("/api/closures", json=_closure_at(*point), headers=admin)
+        assert r.status_code == 201, r.text  # c1 and c3 in Wanli, c2 and c4 in Changzheng
+
+    r = client.delete("/api/closures/c2", headers=officer | {"Accept-Language": "en"})
+    assert r.status_code == 403
+    assert r.headers["content-type"].startswith(PROBLEM)
+    assert r.json()["type"] == "urn:gigcity:problem:outside-subdistrict"
+    assert "closure c2 reaches into 长征镇 (Changzheng)" in r.json()["detail"]
+    assert client.delete("/api/closures/c1", headers=officer2).status_code == 403
+    assert [c["id"] for c in client.get("/api/closures").json()] == ["c1", "c2", "c3", "c4"]
+
+    # Whoever added it: an admin's closure on an officer's streets is theirs to lift.
+    assert client.delete("/api/closures/c1", headers=officer).status_code == 204
+    assert client.delete("/api/closures/c2", headers=officer2).status_code == 204
+    assert client.delete("/api/closures/c9", headers=officer).status_code == 404
+    for closure_id in ("c3", "c4"):
+        assert client.delete(f"/api/closures/{closure_id}", headers=admin).status_code == 204
+    assert client.get("/api/closures").json() == []
 
 
 # ---- bad input ---------------------------------------------------------------------------

@@ -12,8 +12,17 @@ import pytest
 from typer.testing import CliRunner
 
 from gigcity.cli import app
-from gigcity.geo import SAMPLE_NAME, ClosureSpec, PhaseFeed, closures_path, read_closures
+from gigcity.geo import (
+    SAMPLE_NAME,
+    ClosureSpec,
+    District,
+    PhaseFeed,
+    Subdistrict,
+    closures_path,
+    read_closures,
+)
 from gigcity.services.accounts import Principal, Role
+from gigcity.services.closure_scope import OutsideSubdistrict
 from gigcity.services.closure_store import ClosureStore
 from gigcity.services.errors import Forbidden, InvalidInput, NotFound
 from gigcity.services.streets import StreetsService, StreetsUnavailable
@@ -23,6 +32,10 @@ NOON = datetime(2026, 11, 28, 12, 0, tzinfo=SHANGHAI)
 ORIGIN = (121.465, 31.235)
 DESTINATION = (121.482, 31.225)
 ADMIN = Principal(role=Role.admin, label="test-admin")
+WANLI = Principal(role=Role.officer, subdistrict="wanli")
+CHANGZHENG = Principal(role=Role.officer, subdistrict="changzheng")
+BORDER_LON = 121.478  # between the two sub-districts' points: west is Wanli, east Changzheng
+NORTH_EDGE = 31.238  # the district ends here; the sample's northern streets lie beyond
 runner = CliRunner()
 
 
@@ -39,9 +52,22 @@ def clock() -> Clock:
     return Clock(NOON.timestamp())
 
 
+def sample_district() -> District:
+    """Two sub-districts over the sample's streets, split along BORDER_LON."""
+    return District(
+        "测试区",
+        (121.44, 31.20, 121.52, NORTH_EDGE),
+        [
+            Subdistrict("wanli", "万里街道", "Wanli", "street", 121.455, 31.23),
+            Subdistrict("changzheng", "长征镇", "Changzheng", "town", 121.501, 31.23),
+        ],
+        [],
+    )
+
+
 @pytest.fixture
 def service(tmp_path: Path, clock: Clock) -> StreetsService:
-    return StreetsService(tmp_path, SAMPLE_NAME, clock=clock)
+    return StreetsService(tmp_path, SAMPLE_NAME, clock=clock, district=sample_district())
 
 
 def cli(*args: str) -> str:
@@ -158,6 +184,95 @@ def test_only_admins_and_grid_officers_change_closures(service: StreetsService) 
     service.remove_closure(officer, "c1")
     with pytest.raises(NotFound):
         service.remove_closure(officer, "c1")
+
+
+def ways(service: StreetsService) -> dict[int, tuple[float, float]]:
+    """Each way of the sample: the smallest and largest longitude of its nodes."""
+    graph = service.travel.graph
+    spans: dict[int, tuple[float, float]] = {}
+    for arc, way in enumerate(graph.arc_way_id.tolist()):
+        for node in (graph.arc_tail[arc], graph.arc_head[arc]):
+            lon = float(graph.node_lon[node])
+            low, high = spans.get(way, (lon, lon))
+            spans[way] = (min(low, lon), max(high, lon))
+    return spans
+
+
+def test_a_grid_officer_adds_only_closures_wholly_within_their_sub_district(
+    service: StreetsService,
+) -> None:
+    assert service.add_closure(WANLI, spec()).id == "c1"
+    # Centroid in Wanli, two vertices across the border: not wholly within.
+    west_edge, east_edge = BORDER_LON - 0.004, BORDER_LON + 0.001
+    straddling = ClosureSpec(
+        starts_at=NOON,
+        ends_at=NOON + timedelta(hours=1),
+        polygon=[(west_edge, 31.229), (east_edge, 31.229), (east_edge, 31.232), (west_edge, 31.232)],
+    )  # fmt: skip
+    graph = service.travel.graph
+    beyond = int((graph.node_lat > NORTH_EDGE + 0.001).argmax())  # a street node past the edge
+    north = spec(point=(float(graph.node_lon[beyond]), float(graph.node_lat[beyond])))
+    spans = ways(service)
+    west = next(w for w, (_, high) in spans.items() if high < BORDER_LON - 0.002)
+    across = next(w for w, (low, high) in spans.items() if low < BORDER_LON < high)
+    way_spec = ClosureSpec(starts_at=NOON, ends_at=NOON + timedelta(hours=1), way_ids=[west])
+    assert service.add_closure(WANLI, way_spec).id == "c2"
+    stored = closures_path(service.data_dir, service.name).read_bytes()
+
+    refused_cases = [
+        (straddling, "polygon", "Changzheng"),
+        (north, "polygon", "测试区"),
+        (way_spec.model_copy(update={"way_ids": [west, across]}), "way_ids", "Changzheng"),
+    ]
+    for refused_spec, field, named in refused_cases:
+        with pytest.raises(OutsideSubdistrict) as refused:
+            service.add_closure(WANLI, refused_spec)
+        assert refused.value.status == 403
+        assert refused.value.field == field
+        assert named in str(refused.value)
+        assert "Wanli" in str(refused.value)
+    assert closures_path(service.data_dir, service.name).read_bytes() == stored
+    assert [c.id for c in service.closures()] == ["c1", "c2"]
+    # An admin may: the whole district is theirs.
+    assert [service.add_closure(ADMIN, s).id for s, _, _ in refused_cases] == ["c3", "c4", "c5"]
+
+
+def test_a_grid_officer_lifts_only_closures_within_their_sub_district_whoever_added_them(
+    service: StreetsService,
+) -> None:
+    graph = service.travel.graph
+    inside = graph.node_lat < NORTH_EDGE - 0.002
+    west_node = int((inside & (graph.node_lon < BORDER_LON - 0.003)).argmax())
+    east_node = int((inside & (graph.node_lon > BORDER_LON + 0.003)).argmax())
+    west, east = (
+        service.add_closure(ADMIN, spec(point=(graph.node_lon[n], graph.node_lat[n])))
+        for n in (west_node, east_node)
+    )
+    stored = closures_path(service.data_dir, service.name).read_bytes()
+    with pytest.raises(OutsideSubdistrict) as refused:
+        service.remove_closure(WANLI, east.id)
+    assert f"closure {east.id}" in str(refused.value)
+    assert "Changzheng" in str(refused.value)
+    assert closures_path(service.data_dir, service.name).read_bytes() == stored
+    with pytest.raises(OutsideSubdistrict):
+        service.remove_closure(CHANGZHENG, west.id)
+    service.remove_closure(WANLI, west.id)  # an admin's closure, but on Wanli's streets
+    service.remove_closure(CHANGZHENG, east.id)
+    assert service.closures() == []
+    with pytest.raises(NotFound):
+        service.remove_closure(WANLI, west.id)
+
+
+def test_an_officer_bound_to_no_known_sub_district_changes_no_closure(
+    service: StreetsService,
+) -> None:
+    service.add_closure(ADMIN, spec())
+    for stray in (Principal(role=Role.officer), Principal(role=Role.officer, subdistrict="gone")):
+        with pytest.raises(Forbidden):
+            service.add_closure(stray, spec())
+        with pytest.raises(Forbidden):
+            service.remove_closure(stray, "c1")
+    assert [c.id for c in service.closures()] == ["c1"]
 
 
 def test_closures_that_close_nothing_or_have_ended_are_refused(service: StreetsService) -> None:

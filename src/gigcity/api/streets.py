@@ -21,7 +21,16 @@ PhaseSender = Annotated[
     Principal,
     Depends(Allow(Role.platform, Role.admin, note="a traffic-management system uses its API key")),
 ]
-ClosureKeeper = Annotated[Principal, Depends(Allow(Role.officer, Role.admin))]
+ClosureKeeper = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.officer,
+            Role.admin,
+            note="officers only for closures wholly within their sub-district",
+        )
+    ),
+]
 ClosureId = Annotated[
     str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Closure id, e.g. c3")
 ]
@@ -111,11 +120,17 @@ def list_closures(platform: PlatformDep, _: PublicCaller) -> list[ClosureOut]:
 def add_closure(platform: PlatformDep, caller: ClosureKeeper, body: ClosureIn) -> ClosureOut:
     """A polygon (every street segment touching it is closed) or a list of OSM way ids,
     from `starts_at` to `ends_at`. Routes avoid it while it is in force; route answers
-    report the detour it causes. It must close at least one street and not have ended."""
+    report the detour it causes. It must close at least one street and not have ended.
+
+    A grid officer may add only a closure wholly within their sub-district (every polygon
+    vertex, or both ends of every segment of the ways); otherwise 403
+    `outside-subdistrict`, and nothing is stored."""
     return platform.streets.add_closure(caller, body)
 
 
 @router.delete("/closures/{closure_id}", status_code=204, summary="Lift a closure")
 def remove_closure(platform: PlatformDep, caller: ClosureKeeper, closure_id: ClosureId) -> Response:
+    """Lift a closure at once. A grid officer may lift only closures wholly within their
+    sub-district, whoever added them; otherwise 403 `outside-subdistrict`."""
     platform.streets.remove_closure(caller, closure_id)
     return Response(status_code=204)
