@@ -142,7 +142,9 @@ def test_platform_api_keys_are_issued_once_used_and_revoked(
     client: TestClient, world: World
 ) -> None:
     admin = token(client, "admin")
-    created = client.post("/api/api-keys", json={"name": "ele.me"}, headers=admin)
+    created = client.post(
+        "/api/api-keys", json={"name": "ele.me", "scopes": ["deliveries"]}, headers=admin
+    )
     assert created.status_code == 201
     key = created.json()["key"]
     assert key.startswith("gck_")
@@ -154,6 +156,10 @@ def test_platform_api_keys_are_issued_once_used_and_revoked(
     assert client.delete(f"/api/api-keys/{created.json()['id']}", headers=admin).status_code == 200
     assert client.get("/api/places/meta", headers={"X-API-Key": key}).status_code == 401
     assert (
-        client.post("/api/api-keys", json={"name": "x"}, headers=token(client, "staff")).status_code
+        client.post(
+            "/api/api-keys",
+            json={"name": "x", "scopes": ["signals"]},
+            headers=token(client, "staff"),
+        ).status_code
         == 403
     )

@@ -15,6 +15,7 @@ from sqlalchemy import insert
 
 from api.open311_client import Open311Client, Open311Error
 from gigcity.db.models import Report, utcnow
+from gigcity.services.accounts import Scope
 from gigcity.services.platform import Platform
 from gigcity.services.reports import BanIn, NoteIn, PhotoStore, Rate, RejectIn
 from services.reports.reports_support import (
@@ -52,7 +53,7 @@ def _ready(platform: Platform, world: World, tmp_path: Path) -> None:
 @pytest.fixture
 def api_key(platform: Platform) -> str:
     key = platform.accounts.create_api_key(
-        ADMIN.__class__(role=ADMIN.role, label="t"), "city app"
+        ADMIN.__class__(role=ADMIN.role, label="t"), "city app", scopes=[Scope.open311]
     ).key
     assert key is not None
     return key

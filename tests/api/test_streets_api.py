@@ -78,8 +78,14 @@ def square_around(point: list[float], half_deg: float = 0.0004) -> list[list[flo
     ]
 
 
-def api_key(client: TestClient, name: str = "traffic-control") -> dict[str, str]:
-    r = client.post("/api/api-keys", json={"name": name}, headers=token(client, "admin"))
+def api_key(
+    client: TestClient, name: str = "traffic-control", scopes: tuple[str, ...] = ("signals",)
+) -> dict[str, str]:
+    r = client.post(
+        "/api/api-keys",
+        json={"name": name, "scopes": list(scopes)},
+        headers=token(client, "admin"),
+    )
     assert r.status_code == 201, r.text
     return {"X-API-Key": r.json()["key"]}
 

@@ -78,7 +78,7 @@ def test_accounts_create_checks_bindings(env: Path) -> None:
     )
     assert bad.exit_code == 2
     assert "subdistrict" in bad.output
-    key = runner.invoke(app, ["accounts", "api-key", "ele.me"])
+    key = runner.invoke(app, ["accounts", "api-key", "ele.me", "--scope", "deliveries"])
     assert "api_key: gck_" in key.output
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from gigcity.services.accounts import Principal
+from gigcity.services.accounts import Principal, Scope
 from gigcity.services.pay import ActivityIn, DeliveryIn, DeliveryOrderIn, SpanIn
 from gigcity.services.platform import Platform
 from support import ADMIN
@@ -42,9 +43,11 @@ def putuo_version(version: int, **lines: str) -> str:
     return edited(shipped_text("putuo-2025"), version=f"version: {version}", **lines)
 
 
-def platform_key(platform: Platform, name: str = "eleme") -> tuple[str, Principal]:
-    """A new platform API key: its secret and the caller it stands for."""
-    key = platform.accounts.create_api_key(ADMIN, name).key
+def platform_key(
+    platform: Platform, name: str = "eleme", scopes: Iterable[Scope] = (Scope.deliveries,)
+) -> tuple[str, Principal]:
+    """A new platform API key (a delivery feed, unless told): its secret and the caller."""
+    key = platform.accounts.create_api_key(ADMIN, name, scopes=scopes).key
     assert key is not None
     return key, platform.accounts.principal_from_api_key(key)
 

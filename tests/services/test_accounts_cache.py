@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from gigcity.db.models import Account
 from gigcity.db.session import transaction
-from gigcity.services.accounts import Principal, Role, get_account, issue_token
+from gigcity.services.accounts import Principal, Role, Scope, get_account, issue_token
 from gigcity.services.accounts_cache import PrincipalCache
 from gigcity.services.errors import NotAuthenticated
 from gigcity.services.platform import Platform
@@ -96,7 +96,7 @@ def test_deactivation_here_applies_at_once_and_elsewhere_within_the_ttl(
 def test_a_revoked_api_key_is_refused_at_once(platform: Platform, world: World) -> None:
     accounts = platform.accounts
     admin = _admin(platform, world)
-    created = accounts.create_api_key(admin, "ele.me")
+    created = accounts.create_api_key(admin, "ele.me", scopes=[Scope.deliveries])
     assert created.key is not None
     assert accounts.principal_from_api_key(created.key).api_key_id == created.id
     assert accounts.cached_principal(created.key) is not None

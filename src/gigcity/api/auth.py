@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form
 from pydantic import BaseModel, ConfigDict, Field
 
 from gigcity.api.deps import Admin, AnyAccount, PlatformDep, PublicCaller, RowId
-from gigcity.services.accounts import AccountCreate, AccountOut, ApiKeyOut, Role, TokenOut
+from gigcity.services.accounts import AccountCreate, AccountOut, ApiKeyOut, Role, Scope, TokenOut
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -72,14 +72,26 @@ def set_active(
 class ApiKeyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, Field(min_length=1, max_length=120)]
+    scopes: list[Scope] = Field(
+        min_length=1,
+        max_length=len(Scope),
+        description="What the key may do (at least one): `open311` (file Open311 requests), "
+        "`deliveries` (report deliveries and activity, quote orders), `signals` (post live "
+        "signal phases), `workbench` (start and read workbench runs).",
+    )
 
 
 @router.post(
-    "/api-keys", response_model=ApiKeyOut, status_code=201, summary="Issue a platform API key"
+    "/api-keys",
+    response_model=ApiKeyOut,
+    status_code=201,
+    summary="Issue a platform API key",
+    responses={422: {"description": "A field is invalid (`scopes` empty or unknown)"}},
 )
 def create_api_key(platform: PlatformDep, caller: Admin, body: ApiKeyIn) -> ApiKeyOut:
-    """The secret is returned once; send it as the `X-API-Key` header."""
-    return platform.accounts.create_api_key(caller, body.name)
+    """The secret is returned once; send it as the `X-API-Key` header. The key may call
+    only the routes its scopes name."""
+    return platform.accounts.create_api_key(caller, body.name, scopes=body.scopes)
 
 
 @router.get("/api-keys", response_model=list[ApiKeyOut], summary="List API keys")

@@ -2,6 +2,8 @@
 
 Every route declares its callers with `Allow(...)` (or `Allow.public()`); the app appends
 that statement to the route's OpenAPI description, and a test checks no route lacks one.
+A route that admits platforms names the one API-key scope it needs (`Allow(Role.platform,
+scope=Scope.signals)`): a key without that scope is refused (403 missing-scope).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
 from gigcity.i18n import N_
-from gigcity.services.accounts import Principal, Role
+from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.errors import Forbidden, NotAuthenticated
 from gigcity.services.platform import Platform
 
@@ -62,13 +64,32 @@ async def optional_principal(
     return None
 
 
-class Allow:
-    """A dependency naming the roles that may call a route; returns the caller."""
+class MissingScope(Forbidden):
+    """A platform API key was issued without the scope this route needs."""
 
-    def __init__(self, *roles: Role, public: bool = False, note: str = "") -> None:
+    type_slug = "missing-scope"
+
+
+class Allow:
+    """A dependency naming the roles that may call a route; returns the caller.
+
+    Platform API keys are admitted only with `scope`, which a route admitting
+    `Role.platform` must name (so no route grants a key everything by omission)."""
+
+    def __init__(
+        self, *roles: Role, public: bool = False, note: str = "", scope: Scope | None = None
+    ) -> None:
+        if (Role.platform in roles) != (scope is not None):
+            raise ValueError("a route admits platform API keys if and only if it names a scope")
         self.roles = frozenset(roles)
         self.public = public
         self.note = note
+        self.scope = scope
+
+    def _role_name(self, role: Role) -> str:
+        if role == Role.platform and self.scope is not None:
+            return f"platform API keys with the `{self.scope.value}` scope"
+        return ROLE_NAMES[role]
 
     @classmethod
     def public_access(cls, note: str = "") -> Allow:
@@ -78,7 +99,7 @@ class Allow:
         if self.public:
             who = "anyone, signed in or not"
         else:
-            who = ", ".join(ROLE_NAMES[r] for r in Role if r in self.roles)
+            who = ", ".join(self._role_name(r) for r in Role if r in self.roles)
         return f"{who}{'; ' + self.note if self.note else ''}"
 
     async def __call__(
@@ -90,6 +111,15 @@ class Allow:
             raise NotAuthenticated(N_("Please sign in (a bearer token or an API key is required)."))
         if principal.role not in self.roles:
             raise Forbidden(N_("Your role ({role}) may not do this."), role=principal.role.value)
+        if principal.role == Role.platform and self.scope not in principal.scopes:
+            assert self.scope is not None  # platforms are only admitted with a scope
+            raise MissingScope(
+                N_(
+                    "This API key lacks the '{scope}' scope; a district admin can issue a key "
+                    "with it."
+                ),
+                scope=self.scope.value,
+            )
         return principal
 
 

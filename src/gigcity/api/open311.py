@@ -28,6 +28,7 @@ from gigcity.api.locale import locale_of
 from gigcity.api.ratelimit import check_rate, check_rates, client_ip
 from gigcity.config import Settings
 from gigcity.i18n import N_, gettext
+from gigcity.services.accounts import Scope
 from gigcity.services.errors import Forbidden, NotAuthenticated, NotFound, ServiceError
 from gigcity.services.platform import Platform
 from gigcity.services.reports import (
@@ -448,6 +449,8 @@ async def post_request(request: Request, platform: PlatformDep, fmt: str) -> Res
         principal = await run_in_threadpool(platform.accounts.principal_from_api_key, api_key)
     except NotAuthenticated as exc:
         raise Open311Error(403, N_("The api_key is not valid or has been revoked.")) from exc
+    if Scope.open311 not in principal.scopes:
+        raise Open311Error(403, N_("This api_key lacks the 'open311' scope."))
     rates = platform.reports.rates
     check_rates(
         request,

@@ -12,7 +12,7 @@ from gigcity.api.deps import Admin, Allow, AnyAccount, PlatformDep, PublicCaller
 from gigcity.api.locale import locale_of
 from gigcity.api.ratelimit import check_rate, check_rates, client_ip
 from gigcity.i18n import N_
-from gigcity.services.accounts import Principal, Role
+from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.errors import InvalidInput, NotFound
 from gigcity.services.reports import (
     AssignIn,
@@ -57,6 +57,7 @@ Reader = Annotated[
             Role.officer,
             Role.admin,
             Role.platform,
+            scope=Scope.open311,
             note="reporters their own reports, officers their sub-district's, platforms the "
             "reports they filed",
         )

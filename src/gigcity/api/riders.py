@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from gigcity.api.deps import Allow, PlatformDep
 from gigcity.api.locale import locale_of
-from gigcity.services.accounts import Principal, Role
+from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.pay import (
     ActivityIn,
     ActivityReceipt,
@@ -20,7 +20,7 @@ from gigcity.services.pay import (
 
 router = APIRouter(prefix="/api/riders", tags=["pay"])
 
-PlatformCaller = Annotated[Principal, Depends(Allow(Role.platform))]
+PlatformCaller = Annotated[Principal, Depends(Allow(Role.platform, scope=Scope.deliveries))]
 RiderCaller = Annotated[Principal, Depends(Allow(Role.rider))]
 RiderOrAdmin = Annotated[
     Principal, Depends(Allow(Role.rider, Role.admin, note="riders only their own statement"))

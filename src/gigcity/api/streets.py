@@ -12,14 +12,21 @@ from gigcity.api.deps import Allow, PlatformDep, PublicCaller
 from gigcity.api.locale import locale_of
 from gigcity.geo import PhaseFeed, PhaseFeedReport, RouteAnswer, RouteQuery
 from gigcity.i18n import N_, gettext
-from gigcity.services.accounts import Principal, Role
+from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.streets import ClosureIn, ClosureOut, SignalsOut
 
 router = APIRouter(prefix="/api", tags=["streets"])
 
 PhaseSender = Annotated[
     Principal,
-    Depends(Allow(Role.platform, Role.admin, note="a traffic-management system uses its API key")),
+    Depends(
+        Allow(
+            Role.platform,
+            Role.admin,
+            scope=Scope.signals,
+            note="a traffic-management system uses its API key",
+        )
+    ),
 ]
 ClosureKeeper = Annotated[
     Principal,

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from gigcity.api.deps import Allow, PlatformDep, RowId
-from gigcity.services.accounts import Principal, Role
+from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.workbench import RunCreate, RunOut, RunResult, WorkbenchOptions
 
 router = APIRouter(prefix="/api/workbench", tags=["workbench"])
@@ -28,6 +28,7 @@ Viewer = Annotated[
             Role.officer,
             Role.admin,
             Role.platform,
+            scope=Scope.workbench,
             note="every party to the negotiation reads the runs and their reports",
         )
     ),
@@ -38,6 +39,7 @@ Starter = Annotated[
         Allow(
             Role.admin,
             Role.platform,
+            scope=Scope.workbench,
             note="the district and the platform start runs; rider representatives read them",
         )
     ),

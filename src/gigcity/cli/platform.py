@@ -19,6 +19,7 @@ from gigcity.services.accounts import (
     AccountCreate,
     Principal,
     Role,
+    Scope,
     WorkerType,
     create_account,
     create_api_key,
@@ -124,7 +125,11 @@ def serve(
             key = demo_api_key(session)
         seed_demo_pay(platform)
         _print_logins(logins)
-        console.print(f"platform api_key: {key}  (send as X-API-Key)", soft_wrap=True)
+        console.print(
+            f"platform api_key: {key}  (send as X-API-Key; all scopes: "
+            f"{', '.join(s.value for s in Scope)})",
+            soft_wrap=True,
+        )
     console.print(f"gigcity on http://{host}:{port}/  ·  API docs http://{host}:{port}/docs")
     if workers > 1:
         uvicorn.run(
@@ -214,9 +219,24 @@ def accounts_create(
 
 
 @accounts_app.command("api-key")
-def accounts_api_key(name: Annotated[str, typer.Argument(help="Who the key is for.")]) -> None:
-    """Issue a platform API key (shown once)."""
+def accounts_api_key(
+    name: Annotated[str, typer.Argument(help="Who the key is for.")],
+    scope: Annotated[
+        list[Scope],
+        typer.Option(
+            "--scope",
+            help="What the key may do; repeat for several: open311 (file Open311 requests), "
+            "deliveries (report deliveries and activity, quote orders), signals (post live "
+            "signal phases), workbench (start and read workbench runs).",
+        ),
+    ],
+) -> None:
+    """Issue a platform API key (shown once) that may do only what its scopes name."""
     platform = _platform()
-    with transaction(platform.factory) as session:
-        out = create_api_key(session, name, None)
-    console.print(f"api_key: {out.key}")
+    try:
+        with transaction(platform.factory) as session:
+            out = create_api_key(session, name, None, scopes=scope)
+    except ServiceError as exc:
+        err.print(f"[red]{exc.field or 'error'}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"api_key: {out.key}  (scopes: {', '.join(out.scopes)})", soft_wrap=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -49,6 +50,31 @@ class Role(StrEnum):
     platform = "platform"  # a platform's integration, by API key
 
 
+class Scope(StrEnum):
+    """What a platform API key may do; a key may do only what its scopes name."""
+
+    open311 = "open311"  # file Open311 service requests and read the reports it filed
+    deliveries = "deliveries"  # report deliveries and activity for pay statements; quote orders
+    signals = "signals"  # post live traffic-signal phases
+    workbench = "workbench"  # start workbench runs and read them
+
+
+ALL_SCOPES = frozenset(Scope)
+
+
+def scopes_text(scopes: Iterable[Scope]) -> str:
+    """Scopes as stored: comma-separated names in declaration order (the same on every
+    database)."""
+    chosen = set(scopes)
+    return ",".join(s.value for s in Scope if s in chosen)
+
+
+def parse_scopes(text: str | None) -> frozenset[Scope]:
+    """Stored scopes; a name this version does not know grants nothing."""
+    known = {s.value: s for s in Scope}
+    return frozenset(known[n] for n in (text or "").split(",") if n in known)
+
+
 class WorkerType(StrEnum):
     delivery_rider = "delivery_rider"
     ride_hailing_driver = "ride_hailing_driver"
@@ -65,6 +91,7 @@ class Principal:
     label: str = ""
     station_id: int | None = None
     subdistrict: str | None = None
+    scopes: frozenset[Scope] = frozenset()  # API keys only: what the key may do
 
 
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
@@ -109,6 +136,7 @@ class ApiKeyOut(BaseModel):
     id: int
     name: str
     prefix: str
+    scopes: list[Scope]
     created_at: UtcDatetime
     revoked_at: UtcDatetime | None
     key: str | None = Field(default=None, description="The secret, shown once at creation.")
@@ -234,22 +262,46 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(session: Session, name: str, created_by: int | None) -> ApiKeyOut:
+def api_key_out(row: ApiKey) -> ApiKeyOut:
+    return ApiKeyOut(
+        id=row.id,
+        name=row.name,
+        prefix=row.prefix,
+        scopes=[s for s in Scope if s in parse_scopes(row.scopes)],
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def create_api_key(
+    session: Session, name: str, created_by: int | None, *, scopes: Iterable[Scope]
+) -> ApiKeyOut:
+    """A new key that may do only what `scopes` name (at least one)."""
     if not name.strip():
         raise InvalidInput(N_("An API key needs a name."), field="name")
+    stored = scopes_text(scopes)
+    if not stored:
+        raise InvalidInput(
+            N_("An API key needs at least one scope; known scopes: {scopes}."),
+            field="scopes",
+            scopes=", ".join(s.value for s in Scope),
+        )
     secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(
-        name=name.strip(), prefix=secret[:12], key_hash=_key_hash(secret), created_by=created_by
+        name=name.strip(),
+        prefix=secret[:12],
+        key_hash=_key_hash(secret),
+        scopes=stored,
+        created_by=created_by,
     )
     session.add(row)
     session.flush()
-    out = ApiKeyOut.model_validate(row, from_attributes=True)
-    return out.model_copy(update={"key": secret})
+    return api_key_out(row).model_copy(update={"key": secret})
 
 
 def list_api_keys(session: Session) -> list[ApiKeyOut]:
     rows = session.scalars(select(ApiKey).order_by(ApiKey.id))
-    return [ApiKeyOut.model_validate(r, from_attributes=True) for r in rows]
+    return [api_key_out(r) for r in rows]
 
 
 def revoke_api_key(session: Session, key_id: int) -> ApiKeyOut:
@@ -258,14 +310,19 @@ def revoke_api_key(session: Session, key_id: int) -> ApiKeyOut:
         raise NotFound(N_("API key {id} does not exist."), id=key_id)
     if row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
-    return ApiKeyOut.model_validate(row, from_attributes=True)
+    return api_key_out(row)
 
 
 def principal_from_api_key(session: Session, key: str) -> Principal:
     row = session.scalar(select(ApiKey).where(ApiKey.key_hash == _key_hash(key)))
     if row is None or row.revoked_at is not None:
         raise NotAuthenticated(N_("The API key is not valid or has been revoked."))
-    return Principal(role=Role.platform, api_key_id=row.id, label=f"api-key:{row.name}")
+    return Principal(
+        role=Role.platform,
+        api_key_id=row.id,
+        label=f"api-key:{row.name}",
+        scopes=parse_scopes(row.scopes),
+    )
 
 
 def get_account(session: Session, account_id: int) -> Account:
@@ -364,10 +421,12 @@ class AccountsService:
         finally:
             self.recent.clear()
 
-    def create_api_key(self, principal: Principal, name: str) -> ApiKeyOut:
+    def create_api_key(
+        self, principal: Principal, name: str, *, scopes: Iterable[Scope]
+    ) -> ApiKeyOut:
         _require_admin(principal)
         with transaction(self.factory) as session:
-            return create_api_key(session, name, principal.account_id)
+            return create_api_key(session, name, principal.account_id, scopes=scopes)
 
     def list_api_keys(self, principal: Principal) -> list[ApiKeyOut]:
         _require_admin(principal)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from gigcity.db.models import Account, Place, PlaceAudit, utcnow
 from gigcity.geo.district import District
 from gigcity.services.accounts import (
+    ALL_SCOPES,
     AccountCreate,
     Role,
     WorkerType,
@@ -368,8 +369,9 @@ def seed_demo(
 
 
 def demo_api_key(session: Session) -> str:
-    """A fresh platform API key for the demo (printed at start)."""
+    """A fresh platform API key for the demo (printed at start), with every scope so one
+    key tries every integration."""
     admin_id = session.scalar(select(Account.id).where(Account.username == "admin"))
-    key = create_api_key(session, "demo platform", admin_id).key
+    key = create_api_key(session, "demo platform", admin_id, scopes=ALL_SCOPES).key
     assert key is not None
     return key

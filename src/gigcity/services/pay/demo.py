@@ -11,7 +11,7 @@ from sqlalchemy import select
 from gigcity.db.models import Account, DeliveryReport
 from gigcity.db.session import transaction
 from gigcity.rules import LatenessCause
-from gigcity.services.accounts import Principal, Role, create_api_key
+from gigcity.services.accounts import Principal, Role, Scope, create_api_key
 from gigcity.services.pay.schemas import ActivityIn, DeliveryIn, DeliveryOrderIn, SpanIn
 from gigcity.services.platform import Platform
 
@@ -25,8 +25,13 @@ def seed_demo_pay(platform: Platform, seed: int = 2025) -> int:
         if session.scalar(select(Account.id).where(Account.username == "rider")) is None:
             return 0
     with transaction(platform.factory) as session:
-        key = create_api_key(session, "demo delivery feed", None)
-    feed = Principal(role=Role.platform, api_key_id=key.id, label="api-key:demo delivery feed")
+        key = create_api_key(session, "demo delivery feed", None, scopes=[Scope.deliveries])
+    feed = Principal(
+        role=Role.platform,
+        api_key_id=key.id,
+        label="api-key:demo delivery feed",
+        scopes=frozenset({Scope.deliveries}),
+    )
     tz = ZoneInfo(platform.settings.timezone)
     day = datetime.now(tz).date() - timedelta(days=1)
     rnd = random.Random(seed)
