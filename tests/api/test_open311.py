@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from api.open311_client import Open311Client, Open311Error
-from gigcity.db.models import Report, utcnow
+from gigcity.db.models import ApiKey, Report, utcnow
+from gigcity.db.session import transaction
 from gigcity.services.accounts import Scope
 from gigcity.services.platform import Platform
 from gigcity.services.reports import BanIn, NoteIn, PhotoStore, Rate, RejectIn
@@ -163,6 +164,42 @@ def test_posting_requests_and_their_errors(
             assert caught.value.status == status, (case, caught.value.errors)
     ok = o.post_request("food_safety", attributes={"reference": "老王面馆"}, **where)
     assert as_int(ok[0]["service_request_id"]) > request_id
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_key_without_the_open311_scope_files_nothing(
+    client: TestClient, platform: Platform, api_key: str, fmt: str
+) -> None:
+    where = {"lat": WANLI[1], "long": WANLI[0]}
+    other = platform.accounts.create_api_key(
+        ADMIN, "delivery feed", scopes=[Scope.deliveries, Scope.signals, Scope.workbench]
+    ).key
+    before = len(client_for(client, fmt).requests())
+    with pytest.raises(Open311Error) as caught:
+        client_for(client, fmt, api_key=other).post_request("road_hazard", **where)
+    assert caught.value.status == 403  # in the GeoReport error format (checked by the client)
+    assert caught.value.errors[0]["description"] == "This api_key lacks the 'open311' scope."
+    with pytest.raises(Open311Error) as caught:
+        Open311Client(client, fmt=fmt, api_key=other).post_request("road_hazard", **where)  # type: ignore[arg-type]
+    assert caught.value.errors[0]["description"] == "此 api_key 缺少“open311”权限范围。"
+    assert len(client_for(client, fmt).requests()) == before
+
+    # The key with the scope files, and reads what it filed only while it keeps the scope.
+    (receipt,) = client_for(client, fmt, api_key=api_key).post_request("road_hazard", **where)
+    report_id = as_int(receipt["service_request_id"])
+    own = {"X-API-Key": api_key, "Accept-Language": "en"}
+    assert client.get(f"/api/reports/{report_id}", headers=own).status_code == 200
+    key_id = platform.accounts.principal_from_api_key(api_key).api_key_id
+    with transaction(platform.factory) as session:  # narrowed by hand in the database
+        session.execute(update(ApiKey).where(ApiKey.id == key_id).values(scopes="deliveries"))
+    platform.accounts.recent.clear()  # as after the credential cache's few seconds
+    refused = client.get(f"/api/reports/{report_id}", headers=own)
+    assert refused.status_code == 403
+    assert refused.json()["type"] == "urn:gigcity:problem:missing-scope"
+    assert "'open311' scope" in refused.json()["detail"]
+    with pytest.raises(Open311Error) as caught:
+        client_for(client, fmt, api_key=api_key).post_request("road_hazard", **where)
+    assert caught.value.status == 403
 
 
 def officer_sees_contact(platform: Platform, report_id: int) -> bool:

@@ -376,6 +376,25 @@ def test_who_may_post_phases_and_closures(
     assert client.get("/api/closures").status_code == 200
 
 
+def test_only_keys_with_the_signals_scope_post_phases(client: TestClient, world: World) -> None:
+    def live() -> list[int]:
+        signals = client.get("/api/signals").json()["signals"]
+        return [s["signal_id"] for s in signals if s["live"] is not None]
+
+    other = api_key(client, "platform", ("open311", "deliveries", "workbench"))
+    r = client.post("/api/signals/phases", json=_feed(), headers=other | {"Accept-Language": "en"})
+    assert r.status_code == 403, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    assert r.json()["type"] == "urn:gigcity:problem:missing-scope"
+    assert "'signals' scope" in r.json()["detail"]
+    assert live() == []  # nothing taken from the refused feed
+
+    r = client.post("/api/signals/phases", json=_feed(), headers=api_key(client))
+    assert r.status_code == 200, r.text
+    assert r.json()["accepted"] == 1
+    assert live() == [64846822]
+
+
 def _closure_at(lon: float, lat: float = 31.2310) -> dict[str, Any]:
     return _closure_body() | {"polygon": square_around([lon, lat])}
 

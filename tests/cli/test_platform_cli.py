@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,29 @@ def test_accounts_create_checks_bindings(env: Path) -> None:
     assert "subdistrict" in bad.output
     key = runner.invoke(app, ["accounts", "api-key", "ele.me", "--scope", "deliveries"])
     assert "api_key: gck_" in key.output
+
+
+def test_accounts_api_key_is_issued_with_its_scopes(env: Path) -> None:
+    from gigcity.services.accounts import Scope
+    from gigcity.services.platform import Platform
+
+    assert runner.invoke(app, ["accounts", "api-key", "city app"]).exit_code == 2  # no --scope
+    unknown = runner.invoke(app, ["accounts", "api-key", "city app", "--scope", "everything"])
+    assert unknown.exit_code == 2
+    assert "everything" in unknown.output
+    issued = runner.invoke(
+        app, ["accounts", "api-key", "traffic", "--scope", "signals", "--scope", "open311"]
+    )
+    assert issued.exit_code == 0, issued.output
+    assert "(scopes: open311, signals)" in issued.output
+    found = re.search(r"api_key: (gck_\S+)", issued.output)
+    assert found, issued.output
+    platform = Platform.from_settings(get_settings())
+    try:
+        caller = platform.accounts.principal_from_api_key(found.group(1))
+    finally:
+        platform.close()
+    assert caller.scopes == {Scope.signals, Scope.open311}
 
 
 def test_production_without_secret_is_refused_with_a_clear_message(
