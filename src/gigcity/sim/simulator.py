@@ -11,31 +11,20 @@ order goes back to the queue.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from gigcity.dispatch.config import DispatchConfig
-from gigcity.dispatch.dispatcher import Dispatcher
-from gigcity.dispatch.model import (
-    Assignment,
-    CourierState,
-    Decision,
-    DispatchState,
-    PendingOrder,
-    Reason,
-    ServiceTimes,
-)
+from gigcity.dispatch.model import Decision, PendingOrder, Reason
 from gigcity.dispatch.policy import DispatchPolicy, Unconstrained
 from gigcity.geo.travel import Location
-from gigcity.sim.events import EventQueue, Priority
+from gigcity.sim.courier_day import CourierDay, CourierRun, DayEvent
+from gigcity.sim.events import Priority
 from gigcity.sim.mdrp import (
     HOME,
     AssignmentRecord,
-    Courier,
     Instance,
     MoveRecord,
     OrderRecord,
@@ -99,194 +88,88 @@ class SimulationResult:
     """Trips whose executed times differ from the dispatcher's plan (0 without kitchen delays)."""
 
 
-@dataclass(slots=True)
-class _Job:
-    assignment: Assignment
-    assigned_s: float
-
-
-@dataclass(slots=True)
-class _CourierRun:
-    courier: Courier
+@dataclass(slots=True, kw_only=True)
+class _CourierRun(CourierRun):
     place: str
-    location: Location
+    """Where the courier last went (HOME, a restaurant or an order), for the move records."""
     free_at_s: float
-    on_duty: bool = False
-    busy: bool = False
-    queue: deque[_Job] = field(default_factory=deque)
-    orders_committed: int = 0
     work: list[tuple[float, float]] = field(default_factory=list)
-    state: CourierState | None = None
-    blocked: bool = False
+    """Committed work as planned, moved later when a trip ends late."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Kind:
-    name: str
-    subject: str = ""
-
-
-class _Run:
+class _Run(CourierDay[_CourierRun]):
     """One simulation; mutable, used once."""
 
     def __init__(
         self, instance: Instance, policy: DispatchPolicy, config: SimulationConfig
     ) -> None:
         p = instance.parameters
-        self.instance = instance
-        self.config = config
-        self.policy = policy
-        self.travel = instance.travel
-        self.service = ServiceTimes(p.pickup_service_min * 60.0, p.dropoff_service_min * 60.0)
-        # Holds are not kept by the simulator: skip writing a sentence for each of them.
-        quiet = dataclasses.replace(config.dispatch, explain_holds=False)
-        self.dispatcher = Dispatcher(self.travel, self.service, quiet, policy)
-        self.queue: EventQueue[_Kind] = EventQueue()
-        self.orders = {o.id: o for o in instance.orders}
-        self.pending: dict[str, PendingOrder] = {}
-        self.to_place = len(instance.orders)
-        self.end_of_day_s = max((c.off_min for c in instance.couriers), default=0) * 60.0
         rng = np.random.Generator(np.random.PCG64(config.seed))
         delays = rng.integers(0, config.prep_delay_max_min + 1, size=len(instance.orders))
-        self.actual_ready_s = {
-            o.id: (o.ready_min + int(d)) * 60.0
-            for o, d in zip(instance.orders, delays, strict=True)
-        }
-        self.couriers = {
-            c.id: _CourierRun(c, HOME, c.location, c.on_min * 60.0) for c in instance.couriers
+        couriers = {
+            c.id: _CourierRun(courier=c, location=c.location, place=HOME, free_at_s=c.on_min * 60.0)
+            for c in instance.couriers
         }
         guarantee = p.guaranteed_pay_per_hour_cents / max(p.pay_per_order_cents, 1)
-        self.guaranteed_orders = {c.id: guarantee * c.shift_min / 60.0 for c in instance.couriers}
+        super().__init__(
+            instance,
+            couriers,
+            sorted(couriers.values(), key=lambda r: r.courier.on_min),
+            travel=instance.travel,
+            planning=instance.travel,
+            policy=policy,
+            dispatch=config.dispatch,
+            planned_ready_s={o.id: o.ready_min * 60.0 for o in instance.orders},
+            actual_ready_s={
+                o.id: (o.ready_min + int(d)) * 60.0
+                for o, d in zip(instance.orders, delays, strict=True)
+            },
+            guaranteed_orders={c.id: guarantee * c.shift_min / 60.0 for c in instance.couriers},
+        )
+        self.config = config
+        self.policy = policy
+        self.pending: dict[str, PendingOrder] = {}
         self.trips: list[Trip] = []
         self.moves: dict[str, list[MoveRecord]] = {c.id: [] for c in instance.couriers}
         self.log: list[LoggedDecision] = []
-        self.decisions = 0
         self.plan_deviations = 0
-        self.blocked: set[str] = set()
         self.active: dict[str, _CourierRun] = {}
         """Couriers on shift or starting soon (what the dispatcher sees)."""
-        self.upcoming = sorted(self.couriers.values(), key=lambda r: r.courier.on_min)
-
-    # -- event loop --------------------------------------------------------------------
 
     def run(self) -> SimulationResult:
-        for courier in self.instance.couriers:
-            self.queue.schedule(courier.on_min * 60.0, Priority.COURIER_ON, _Kind("on", courier.id))
-            self.queue.schedule(
-                courier.off_min * 60.0, Priority.COURIER_OFF, _Kind("off", courier.id)
-            )
-        for order in self.instance.orders:
-            self.queue.schedule(
-                order.placement_min * 60.0, Priority.ORDER_PLACED, _Kind("placed", order.id)
-            )
-        if self.instance.orders:
-            first = min(o.placement_min for o in self.instance.orders) * 60.0
-            self.queue.schedule(first, Priority.DECIDE, _Kind("decide"))
-
-        while (event := self.queue.pop()) is not None:
-            now, kind = event.time_s, event.payload
-            if kind.name == "placed":
-                self._place(kind.subject)
-            elif kind.name == "decide":
-                self._decide(now)
-            elif kind.name == "job_start":
-                self._start_next(kind.subject, now)
-            elif kind.name == "job_end":
-                self._end_job(kind.subject, now)
-            elif kind.name == "on":
-                self.couriers[kind.subject].on_duty = True
-            elif kind.name == "off":
-                run = self.couriers[kind.subject]
-                run.on_duty = False
-                run.state = None
-                self.active.pop(kind.subject, None)
-            else:  # pragma: no cover - every kind is scheduled above
-                raise AssertionError(f"unknown event {kind.name}")
+        self._run_events()
         return self._result()
 
-    def _place(self, order_id: str) -> None:
-        order = self.orders[order_id]
-        restaurant = self.instance.restaurants[order.restaurant_id]
-        self.pending[order_id] = PendingOrder(
-            id=order.id,
-            restaurant_id=order.restaurant_id,
-            pickup=restaurant.location,
-            dropoff=order.location,
-            placed_s=order.placement_min * 60.0,
-            ready_s=order.ready_min * 60.0,
-        )
-        self.to_place -= 1
+    def _pool_of(self, order_id: str) -> dict[str, PendingOrder]:
+        return self.pending
+
+    def _active_of(self, run: _CourierRun) -> dict[str, _CourierRun]:
+        return self.active
+
+    def _free_and_work(self, run: _CourierRun) -> tuple[float, tuple[tuple[float, float], ...]]:
+        return run.free_at_s, tuple(run.work)
 
     def _decide(self, now: float) -> None:
         if self.pending:
-            soon = now + self.config.dispatch.pre_shift_s
-            while self.upcoming and self.upcoming[0].courier.on_min * 60.0 <= soon:
-                run = self.upcoming.pop(0)
-                if run.courier.off_min * 60.0 > now:  # a shift may be over before it is seen
-                    self.active[run.courier.id] = run
+            self._activate_due(now)
             states = tuple(self._state(run) for run in self.active.values())
-            decision = self.dispatcher.decide(
-                DispatchState(now, tuple(self.pending.values()), states)
-            )
-            self.decisions += 1
-            self._apply(decision, now)
-        following = now + self.config.dispatch.epoch_s
-        if (self.pending or self.to_place) and following <= self.end_of_day_s:
-            self.queue.schedule(following, Priority.DECIDE, _Kind("decide"))
-
-    def _state(self, run: _CourierRun) -> CourierState:
-        if run.state is None:
-            run.state = CourierState(
-                id=run.courier.id,
-                location=run.location,
-                free_at_s=run.free_at_s,
-                shift_start_s=run.courier.on_min * 60.0,
-                shift_end_s=run.courier.off_min * 60.0,
-                orders_committed=run.orders_committed,
-                guaranteed_orders=self.guaranteed_orders[run.courier.id],
-                work_intervals=tuple(run.work),
-            )
-        return run.state
+            self._apply(self._ask(now, self.pending, states), now)
+        self._decide_again(now, waiting=bool(self.pending))
 
     # -- applying decisions ------------------------------------------------------------
 
     def _apply(self, decision: Decision, now: float) -> None:
-        blocked_now = {block.courier_id: block for block in decision.blocks}
-        for courier_id in sorted(self.blocked - blocked_now.keys()):
-            self.couriers[courier_id].blocked = False
-        for courier_id, block in blocked_now.items():
-            if not self.couriers[courier_id].blocked:  # log when a block starts
-                self.log.append(LoggedDecision(now, "block", courier_id, (), (block.reason,)))
-                self.couriers[courier_id].blocked = True
-        self.blocked = set(blocked_now)
+        for block in self._blocks_starting(decision, self.active.values()):
+            self.log.append(LoggedDecision(now, "block", block.courier_id, (), (block.reason,)))
         for assignment in decision.assignments:
-            found = self.couriers.get(assignment.courier_id)
-            if found is None or not found.on_duty:
-                raise RuntimeError(
-                    f"dispatcher assigned unknown or off-duty courier {assignment.courier_id}"
-                )
-            run = found
-            missing = [oid for oid in assignment.order_ids if oid not in self.pending]
-            if missing:
-                raise RuntimeError(f"dispatcher assigned orders that are not waiting: {missing}")
-            for oid in assignment.order_ids:
-                del self.pending[oid]
+            run = self._take_on(assignment, now, self.pending)
             self.log.append(
                 LoggedDecision(
                     now, "assign", run.courier.id, assignment.order_ids, assignment.reasons
                 )
             )
-            last = self.orders[assignment.order_ids[-1]]
-            run.orders_committed += len(assignment.order_ids)
             run.free_at_s = assignment.end_s
-            run.location = last.location
             run.work.append((assignment.depart_s, assignment.end_s))
-            run.state = None
-            run.queue.append(_Job(assignment, now))
-            if not run.busy:
-                run.busy = True
-                start = max(now, assignment.depart_s)
-                self.queue.schedule(start, Priority.JOB_START, _Kind("job_start", run.courier.id))
 
     # -- executing trips ---------------------------------------------------------------
 
@@ -294,54 +177,31 @@ class _Run:
         run = self.couriers[courier_id]
         job = run.queue.popleft()
         a = job.assignment
-        courier = run.courier
-        restaurant = self.instance.restaurants[a.restaurant_id]
-        half_pickup = self.service.pickup_s / 2
-        half_drop = self.service.dropoff_s / 2
-
-        origin = run.place if run.place != HOME else HOME
-        origin_location = self._place_location(run)
-        arrive = (
-            now + self.travel.travel_seconds_many(origin_location, [restaurant.location], now)[0]
+        ride = self._ride(run, a, now, self._place_location(run))
+        self.trips.append(
+            Trip(
+                courier_id,
+                a.restaurant_id,
+                a.order_ids,
+                job.assigned_s,
+                now,
+                ride.arrive_s,
+                ride.pickup_s,
+                ride.dropoff_s,
+                ride.end_s,
+            )
         )
-        ready = max(self.actual_ready_s[oid] for oid in a.order_ids)
-        pickup = max(ready, arrive + half_pickup)
-        self.moves[courier_id].append(MoveRecord(courier_id, _minute(now), origin, a.restaurant_id))
+        moves = self.moves[courier_id]
+        moves.append(MoveRecord(courier_id, _minute(now), run.place, a.restaurant_id))
         run.place = a.restaurant_id
-
-        if pickup > courier.off_min * 60.0:
-            self._abandon(run, job, now, arrive)
+        if ride.pickup_s is None:
+            self._abandon(run, job, ride)
+            run.free_at_s = ride.end_s
             return
-
-        clock = pickup + half_pickup
-        previous: Location = restaurant.location
-        previous_place = a.restaurant_id
-        drops: list[float] = []
-        for oid in a.order_ids:
-            order = self.orders[oid]
-            self.moves[courier_id].append(
-                MoveRecord(courier_id, _minute(clock), previous_place, oid)
-            )
-            clock += (
-                self.travel.travel_seconds_many(previous, [order.location], clock)[0] + half_drop
-            )
-            drops.append(clock)
-            clock += half_drop
-            previous, previous_place = order.location, oid
-        run.place = previous_place
-        trip = Trip(
-            courier_id,
-            a.restaurant_id,
-            a.order_ids,
-            job.assigned_s,
-            now,
-            arrive,
-            pickup,
-            tuple(drops),
-            clock,
-        )
-        self.trips.append(trip)
-        if (now, arrive, pickup, tuple(drops), clock) != (
+        for oid, departs in zip(a.order_ids, ride.departs_s, strict=True):
+            moves.append(MoveRecord(courier_id, _minute(departs), run.place, oid))
+            run.place = oid
+        if (now, ride.arrive_s, ride.pickup_s, ride.dropoff_s, ride.end_s) != (
             a.depart_s,
             a.arrive_s,
             a.pickup_s,
@@ -349,8 +209,8 @@ class _Run:
             a.end_s,
         ):
             self.plan_deviations += 1
-            self._reschedule(run, clock)
-        self.queue.schedule(clock, Priority.JOB_END, _Kind("job_end", courier_id))
+            self._reschedule(run, ride.end_s)
+        self.queue.schedule(ride.end_s, Priority.JOB_END, DayEvent("job_end", courier_id))
 
     def _place_location(self, run: _CourierRun) -> Location:
         if run.place == HOME:
@@ -364,51 +224,6 @@ class _Run:
         queued = sum(j.assignment.end_s - j.assignment.depart_s for j in run.queue)
         run.free_at_s = end_s + queued
         run.state = None
-
-    def _abandon(self, run: _CourierRun, job: _Job, now: float, arrive: float) -> None:
-        """The food is not ready before the shift ends: the courier leaves without it."""
-        a = job.assignment
-        off = run.courier.off_min * 60.0
-        self.trips.append(
-            Trip(
-                run.courier.id,
-                a.restaurant_id,
-                a.order_ids,
-                job.assigned_s,
-                now,
-                arrive,
-                None,
-                (),
-                max(off, arrive),
-            )
-        )
-        returned = [a, *(j.assignment for j in run.queue)]
-        run.queue.clear()
-        for assignment in returned:
-            for oid in assignment.order_ids:
-                order = self.orders[oid]
-                restaurant = self.instance.restaurants[order.restaurant_id]
-                self.pending[oid] = PendingOrder(
-                    oid,
-                    order.restaurant_id,
-                    restaurant.location,
-                    order.location,
-                    order.placement_min * 60.0,
-                    order.ready_min * 60.0,
-                )
-            run.orders_committed -= len(assignment.order_ids)
-        run.location = self.instance.restaurants[a.restaurant_id].location
-        run.free_at_s = max(off, arrive)
-        run.state = None
-        self.queue.schedule(max(off, arrive), Priority.JOB_END, _Kind("job_end", run.courier.id))
-
-    def _end_job(self, courier_id: str, now: float) -> None:
-        run = self.couriers[courier_id]
-        if run.queue:
-            start = max(now, run.queue[0].assignment.depart_s)
-            self.queue.schedule(start, Priority.JOB_START, _Kind("job_start", courier_id))
-        else:
-            run.busy = False
 
     # -- results -----------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Replaying a scenario day under a rulebook: the dispatcher decides, the street decides how long.
 
-Like `gigcity.sim.simulate` (same dispatcher, same event queue, same commitment rules), with
-what a Putuo day adds:
+Like `gigcity.sim.simulate` (same dispatcher, same event queue, same commitment rules: both
+are a `gigcity.sim.courier_day.CourierDay`), with what a Putuo day adds:
 
 - dispatch areas: a sub-district's merchants' orders go to the riders of its station and to
   riders whose committed work ends in it, so one decision is ten small problems rather than
@@ -27,26 +27,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from gigcity.dispatch.config import DispatchConfig
-from gigcity.dispatch.dispatcher import Dispatcher
-from gigcity.dispatch.model import (
-    Assignment,
-    CourierState,
-    Decision,
-    DispatchState,
-    PendingOrder,
-    ServiceTimes,
-)
+from gigcity.dispatch.model import Assignment, Decision, PendingOrder
 from gigcity.dispatch.travel_matrix import travel_matrix_s
 from gigcity.geo.travel import Location, TravelModel
 from gigcity.rules import Rulebook
-from gigcity.sim.events import EventQueue, Priority
-from gigcity.sim.mdrp import Courier, Order
+from gigcity.sim.courier_day import CourierDay, CourierRun, DayEvent, Leg, service_times
+from gigcity.sim.events import Priority
 from gigcity.sim.scenarios.model import Scenario
 from gigcity.sim.scenarios.policy import PLANNING_MARGIN_S, ScenarioPolicy
 from gigcity.sim.scenarios.travel import DistrictTravel
@@ -108,39 +100,19 @@ class SimulationSettings:
     the next decision (None: riders are dispatched in their own area only)."""
 
 
-@dataclass(slots=True)
-class _Job:
-    assignment: Assignment
-    assigned_s: float
-
-
-@dataclass(slots=True)
-class _Rider:
-    courier: Courier
+@dataclass(slots=True, kw_only=True)
+class _Rider(CourierRun):
     area: str
-    location: Location
-    """Where the rider's committed work ends (what the dispatcher plans from)."""
+    """The dispatch area the rider is dispatched in now."""
     here: Location
     """Where the rider's last executed trip ended (or their starting point)."""
-    on_duty: bool = False
-    busy: bool = False
-    queue: deque[_Job] = field(default_factory=deque)
     done: list[tuple[float, float]] = field(default_factory=list)
     """Work started or finished today (actual times)."""
     free_s: float = 0.0
-    orders_committed: int = 0
-    state: CourierState | None = None
-    blocked: bool = False
     resting_until_s: float = -math.inf
 
 
-@dataclass(frozen=True, slots=True)
-class _Kind:
-    name: str
-    subject: str = ""
-
-
-class _Day:
+class _Day(CourierDay[_Rider]):
     """One simulated day; mutable, used once."""
 
     def __init__(
@@ -152,55 +124,62 @@ class _Day:
     ) -> None:
         instance = scenario.instance
         p = instance.parameters
-        self.scenario = scenario
-        self.rulebook = rulebook
-        self.settings = settings
-        self.travel = travel
         planning: TravelModel = travel
         if isinstance(travel, DistrictTravel) and not rulebook.eta.include_closures:
             planning = travel.without_closures()
-        self.service = ServiceTimes(p.pickup_service_min * 60.0, p.dropoff_service_min * 60.0)
         self.policy = ScenarioPolicy(
             rulebook,
             planning,
-            self.service,
+            service_times(instance),
             days_worked_before={r.rider_id: r.days_worked_before for r in scenario.riders.values()},
             confirms_overtime=frozenset(
                 r.rider_id for r in scenario.riders.values() if r.confirms_overtime
             ),
             margin_s=settings.margin_s,
         )
-        quiet = dataclasses.replace(settings.dispatch, explain_holds=False)
-        self.dispatcher = Dispatcher(planning, self.service, quiet, self.policy)
-        self.queue: EventQueue[_Kind] = EventQueue()
-        self.orders: dict[str, Order] = {o.id: o for o in instance.orders}
         knows_delay = rulebook.eta.include_predicted_prep
-        self.planned_ready_s = {
-            o.id: (o.ready_min + (scenario.orders[o.id].predicted_delay_min if knows_delay else 0))
-            * 60.0
-            for o in instance.orders
-        }
-        self.actual_ready_s = {
-            o.id: (o.ready_min + scenario.orders[o.id].prep_delay_min) * 60.0
-            for o in instance.orders
-        }
-        self.area_of_order = {
-            o.id: scenario.merchants[o.restaurant_id].area for o in instance.orders
-        }
-        self.pending: dict[str, dict[str, PendingOrder]] = {a: {} for a in scenario.areas}
-        self.to_place = len(instance.orders)
-        self.end_of_day_s = max((c.off_min for c in instance.couriers), default=0) * 60.0
-        self.riders = {
+        riders = {
             c.id: _Rider(
-                c, scenario.riders[c.id].area, c.location, c.location, free_s=c.on_min * 60.0
+                courier=c,
+                location=c.location,
+                area=scenario.riders[c.id].area,
+                here=c.location,
+                free_s=c.on_min * 60.0,
             )
             for c in instance.couriers
         }
         per_order = max(p.pay_per_order_cents, 1)
         hourly = rulebook.guarantee.hourly_minimum_fen
-        self.guaranteed_orders = {
-            c.id: hourly / per_order * c.shift_min / 60.0 for c in instance.couriers
+        super().__init__(
+            instance,
+            riders,
+            sorted(riders.values(), key=lambda r: (r.courier.on_min, r.courier.id)),
+            travel=travel,
+            planning=planning,
+            policy=self.policy,
+            dispatch=settings.dispatch,
+            planned_ready_s={
+                o.id: (
+                    o.ready_min + (scenario.orders[o.id].predicted_delay_min if knows_delay else 0)
+                )
+                * 60.0
+                for o in instance.orders
+            },
+            actual_ready_s={
+                o.id: (o.ready_min + scenario.orders[o.id].prep_delay_min) * 60.0
+                for o in instance.orders
+            },
+            guaranteed_orders={
+                c.id: hourly / per_order * c.shift_min / 60.0 for c in instance.couriers
+            },
+        )
+        self.scenario = scenario
+        self.rulebook = rulebook
+        self.settings = settings
+        self.area_of_order = {
+            o.id: scenario.merchants[o.restaurant_id].area for o in instance.orders
         }
+        self.pending: dict[str, dict[str, PendingOrder]] = {a: {} for a in scenario.areas}
         self.active: dict[str, dict[str, _Rider]] = {a: {} for a in scenario.areas}
         self.station = {r.rider_id: r.area for r in scenario.riders.values()}
         # An area's centre: the mean of its merchants (works for exported days too).
@@ -219,49 +198,15 @@ class _Day:
                 for area in self.area_names
             ]
         )
-        self.upcoming = deque(
-            sorted(self.riders.values(), key=lambda r: (r.courier.on_min, r.courier.id))
-        )
         self.trips: list[TripRecord] = []
-        self.decisions = 0
         self.deviations = 0
         self.handed_back = 0
         self.rested_early = 0
         self.blocks: Counter[str] = Counter()
         self.blocked_riders: set[str] = set()
 
-    # -- event loop --------------------------------------------------------------------
-
     def run(self) -> DayOutcome:
-        for c in self.scenario.instance.couriers:
-            self.queue.schedule(c.on_min * 60.0, Priority.COURIER_ON, _Kind("on", c.id))
-            self.queue.schedule(c.off_min * 60.0, Priority.COURIER_OFF, _Kind("off", c.id))
-        for o in self.scenario.instance.orders:
-            self.queue.schedule(
-                o.placement_min * 60.0, Priority.ORDER_PLACED, _Kind("placed", o.id)
-            )
-        if self.orders:
-            first = min(o.placement_min for o in self.orders.values()) * 60.0
-            self.queue.schedule(first, Priority.DECIDE, _Kind("decide"))
-        while (event := self.queue.pop()) is not None:
-            now, kind = event.time_s, event.payload
-            if kind.name == "placed":
-                self._place(kind.subject)
-            elif kind.name == "decide":
-                self._decide(now)
-            elif kind.name == "job_start":
-                self._start_next(kind.subject, now)
-            elif kind.name == "job_end":
-                self._end_job(kind.subject, now)
-            elif kind.name == "on":
-                self.riders[kind.subject].on_duty = True
-            elif kind.name == "off":
-                rider = self.riders[kind.subject]
-                rider.on_duty = False
-                rider.state = None
-                self.active[rider.area].pop(kind.subject, None)
-            else:  # pragma: no cover - every kind is scheduled above
-                raise AssertionError(f"unknown event {kind.name}")
+        self._run_events()
         delivered = {oid for t in self.trips if t.pickup_s is not None for oid in t.order_ids}
         return DayOutcome(
             scenario=self.scenario,
@@ -277,28 +222,14 @@ class _Day:
             asks_confirmation=self.rulebook.fatigue.daily_confirmation_after_min is not None,
         )
 
-    def _pending_order(self, order_id: str) -> PendingOrder:
-        order = self.orders[order_id]
-        merchant = self.scenario.instance.restaurants[order.restaurant_id]
-        return PendingOrder(
-            order.id,
-            order.restaurant_id,
-            merchant.location,
-            order.location,
-            order.placement_min * 60.0,
-            self.planned_ready_s[order.id],
-        )
+    def _pool_of(self, order_id: str) -> dict[str, PendingOrder]:
+        return self.pending[self.area_of_order[order_id]]
 
-    def _place(self, order_id: str) -> None:
-        self.pending[self.area_of_order[order_id]][order_id] = self._pending_order(order_id)
-        self.to_place -= 1
+    def _active_of(self, run: _Rider) -> dict[str, _Rider]:
+        return self.active[run.area]
 
     def _decide(self, now: float) -> None:
-        soon = now + self.settings.dispatch.pre_shift_s
-        while self.upcoming and self.upcoming[0].courier.on_min * 60.0 <= soon:
-            rider = self.upcoming.popleft()
-            if rider.courier.off_min * 60.0 > now:
-                self.active[rider.area][rider.courier.id] = rider
+        self._activate_due(now)
         if self.settings.lend_within_s is not None:
             self._lend_idle_riders(now, self.settings.lend_within_s)
         waiting = False
@@ -309,12 +240,8 @@ class _Day:
             riders = self.active[area]
             self._rest_when_quiet(now, riders, len(pending))
             states = tuple(self._state(r) for r in riders.values() if r.resting_until_s <= now)
-            decision = self.dispatcher.decide(DispatchState(now, tuple(pending.values()), states))
-            self.decisions += 1
-            self._apply(decision, now, pending, riders)
-        following = now + self.settings.dispatch.epoch_s
-        if (waiting or self.to_place) and following <= self.end_of_day_s:
-            self.queue.schedule(following, Priority.DECIDE, _Kind("decide"))
+            self._apply(self._ask(now, pending, states), now, pending, riders)
+        self._decide_again(now, waiting=waiting)
 
     def _idle(self, rider: _Rider, now: float) -> bool:
         return rider.on_duty and not rider.busy and rider.resting_until_s <= now
@@ -390,6 +317,10 @@ class _Day:
             rider.resting_until_s = max(now, rider.done[-1][1]) + rest_s
             self.rested_early += 1
 
+    def _free_and_work(self, rider: _Rider) -> tuple[float, tuple[tuple[float, float], ...]]:
+        work = self._planned_work(rider)
+        return (max(rider.free_s, work[-1][1]) if work else rider.free_s), work
+
     def _planned_work(self, rider: _Rider) -> tuple[tuple[float, float], ...]:
         """Actual work so far, then queued jobs shifted behind any delay."""
         work = list(rider.done)
@@ -401,22 +332,6 @@ class _Day:
             work.append((start, at))
         return tuple(work)
 
-    def _state(self, rider: _Rider) -> CourierState:
-        if rider.state is None:
-            work = self._planned_work(rider)
-            free = max(rider.free_s, work[-1][1]) if work else rider.free_s
-            rider.state = CourierState(
-                id=rider.courier.id,
-                location=rider.location,
-                free_at_s=free,
-                shift_start_s=rider.courier.on_min * 60.0,
-                shift_end_s=rider.courier.off_min * 60.0,
-                orders_committed=rider.orders_committed,
-                guaranteed_orders=self.guaranteed_orders[rider.courier.id],
-                work_intervals=work,
-            )
-        return rider.state
-
     def _apply(
         self,
         decision: Decision,
@@ -424,68 +339,25 @@ class _Day:
         pending: dict[str, PendingOrder],
         riders: dict[str, _Rider],
     ) -> None:
-        blocked_now = {b.courier_id for b in decision.blocks}
-        for rider in riders.values():
-            if rider.blocked and rider.courier.id not in blocked_now:
-                rider.blocked = False
-        for block in decision.blocks:
-            rider = self.riders[block.courier_id]
-            if not rider.blocked:  # count each stretch of being kept from work once
-                clause = (block.reason.rule or block.reason.code).split(":")[-1]
-                self.blocks[clause] += 1
-                self.blocked_riders.add(block.courier_id)
-                rider.blocked = True
+        for block in self._blocks_starting(decision, riders.values()):
+            clause = (block.reason.rule or block.reason.code).split(":")[-1]
+            self.blocks[clause] += 1
+            self.blocked_riders.add(block.courier_id)
         for assignment in decision.assignments:
-            rider = self.riders[assignment.courier_id]
-            if not rider.on_duty:
-                raise RuntimeError(f"dispatcher assigned off-duty rider {assignment.courier_id}")
-            for oid in assignment.order_ids:
-                del pending[oid]
-            rider.orders_committed += len(assignment.order_ids)
-            rider.location = self.orders[assignment.order_ids[-1]].location
-            rider.state = None
-            self._relocate(rider)
-            rider.queue.append(_Job(assignment, now))
-            if not rider.busy:
-                rider.busy = True
-                start = max(now, assignment.depart_s)
-                self.queue.schedule(start, Priority.JOB_START, _Kind("job_start", rider.courier.id))
+            self._relocate(self._take_on(assignment, now, pending))
 
     # -- executing trips ---------------------------------------------------------------
 
     def _start_next(self, courier_id: str, now: float) -> None:
-        rider = self.riders[courier_id]
+        rider = self.couriers[courier_id]
         job = rider.queue[0]
         a = job.assignment
         if now > a.depart_s + 1.0 and not self._may_still_start(rider, now, a):
             self._hand_back(rider, now)
             return
         rider.queue.popleft()
-        merchant = self.scenario.merchants[a.restaurant_id]
-        restaurant = self.scenario.instance.restaurants[a.restaurant_id]
-        half_pickup, half_drop = self.service.pickup_s / 2, self.service.dropoff_s / 2
-        origin = rider.here
-        arrive = now + self._leg(origin, restaurant.location, now).total
-        ready = max(self.actual_ready_s[oid] for oid in a.order_ids)
-        pickup = max(ready, arrive + half_pickup + merchant.pickup_extra_s)
-        if pickup > rider.courier.off_min * 60.0:
-            self._abandon(rider, job, now, arrive)
-            return
-        clock = pickup + half_pickup
-        previous = restaurant.location
-        drops: list[float] = []
-        closure_m: list[float] = []
-        closure_s: list[float] = []
-        for oid in a.order_ids:
-            order = self.orders[oid]
-            leg = self._leg(previous, order.location, clock)
-            before, after = self.scenario.dropoff_extra_s(oid)
-            drop = clock + leg.total + half_drop + before
-            drops.append(drop)
-            closure_m.append(leg.closure_m)
-            closure_s.append(leg.closure_s)
-            clock = drop + half_drop + after
-            previous = order.location
+        pickup_extra_s = self.scenario.merchants[a.restaurant_id].pickup_extra_s
+        ride = self._ride(rider, a, now, rider.here, pickup_extra_s)
         self.trips.append(
             TripRecord(
                 courier_id,
@@ -493,26 +365,32 @@ class _Day:
                 a.order_ids,
                 job.assigned_s,
                 now,
-                arrive,
-                pickup,
-                tuple(drops),
-                clock,
-                tuple(closure_m),
-                tuple(closure_s),
+                ride.arrive_s,
+                ride.pickup_s,
+                ride.dropoff_s,
+                ride.end_s,
+                tuple(leg.closure_m for leg in ride.legs),
+                tuple(leg.closure_s for leg in ride.legs),
             )
         )
-        if abs(clock - a.end_s) > 1e-6 or abs(now - a.depart_s) > 1e-6:
+        if ride.pickup_s is None:
+            self._abandon(rider, job, ride)
+            rider.done.append((now, ride.end_s))
+            rider.here = rider.location
+            self._relocate(rider)
+            return
+        if abs(ride.end_s - a.end_s) > 1e-6 or abs(now - a.depart_s) > 1e-6:
             self.deviations += 1
-        rider.done.append((now, clock))
-        rider.here = previous
+        rider.done.append((now, ride.end_s))
+        rider.here = self.orders[a.order_ids[-1]].location
         rider.location = (
             self.orders[rider.queue[-1].assignment.order_ids[-1]].location
             if rider.queue
-            else previous
+            else rider.here
         )
         rider.state = None
         self._relocate(rider)
-        self.queue.schedule(clock, Priority.JOB_END, _Kind("job_end", courier_id))
+        self.queue.schedule(ride.end_s, Priority.JOB_END, DayEvent("job_end", courier_id))
 
     def _relocate(self, rider: _Rider, *, idle: bool = False) -> None:
         """Put the rider in the dispatch area where their committed work ends (their
@@ -528,10 +406,13 @@ class _Day:
         if area != rider.area:
             self._move(rider, area)
 
-    def _leg(self, origin: Location, destination: Location, depart_s: float) -> _Leg:
+    def _leg(self, origin: Location, destination: Location, depart_s: float) -> Leg:
         if isinstance(self.travel, DistrictTravel):
-            return _Leg(*self.travel.leg(origin, destination, depart_s))
-        return _Leg(float(self.travel.travel_seconds_many(origin, [destination], depart_s)[0]))
+            return Leg(*self.travel.leg(origin, destination, depart_s))
+        return Leg(float(self.travel.travel_seconds_many(origin, [destination], depart_s)[0]))
+
+    def _dropoff_extra_s(self, order_id: str) -> tuple[float, float]:
+        return self.scenario.dropoff_extra_s(order_id)
 
     def _may_still_start(self, rider: _Rider, now: float, a: Assignment) -> bool:
         state = dataclasses.replace(self._state(rider), work_intervals=tuple(rider.done))
@@ -539,11 +420,8 @@ class _Day:
 
     def _hand_back(self, rider: _Rider, now: float) -> None:
         """The rider is due for rest: queued work goes back to the area's waiting orders."""
-        for job in rider.queue:
-            self.handed_back += 1
-            for oid in job.assignment.order_ids:
-                self.pending[self.area_of_order[oid]][oid] = self._pending_order(oid)
-            rider.orders_committed -= len(job.assignment.order_ids)
+        self.handed_back += len(rider.queue)
+        self._give_back(rider, [job.assignment for job in rider.queue])
         rider.queue.clear()
         rider.busy = False
         rider.free_s = now
@@ -551,53 +429,13 @@ class _Day:
         rider.state = None
         self._relocate(rider, idle=True)
 
-    def _abandon(self, rider: _Rider, job: _Job, now: float, arrive: float) -> None:
-        a = job.assignment
-        off = rider.courier.off_min * 60.0
-        self.trips.append(
-            TripRecord(
-                rider.courier.id,
-                a.restaurant_id,
-                a.order_ids,
-                job.assigned_s,
-                now,
-                arrive,
-                None,
-                (),
-                max(off, arrive),
-                (),
-                (),
-            )
-        )
-        returned = [a, *(j.assignment for j in rider.queue)]
-        rider.queue.clear()
-        for assignment in returned:
-            for oid in assignment.order_ids:
-                self.pending[self.area_of_order[oid]][oid] = self._pending_order(oid)
-            rider.orders_committed -= len(assignment.order_ids)
-        rider.done.append((now, max(off, arrive)))
-        rider.here = rider.location = self.scenario.instance.restaurants[a.restaurant_id].location
-        rider.state = None
-        self._relocate(rider)
-        self.queue.schedule(max(off, arrive), Priority.JOB_END, _Kind("job_end", rider.courier.id))
-
     def _end_job(self, courier_id: str, now: float) -> None:
-        rider = self.riders[courier_id]
+        rider = self.couriers[courier_id]
         rider.free_s = now
-        if rider.queue:
-            start = max(now, rider.queue[0].assignment.depart_s)
-            self.queue.schedule(start, Priority.JOB_START, _Kind("job_start", courier_id))
-        else:
-            rider.busy = False
+        super()._end_job(courier_id, now)
+        if not rider.busy:  # idle: back to their station's area
             self._relocate(rider, idle=True)
         rider.state = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Leg:
-    total: float
-    closure_m: float = 0.0
-    closure_s: float = 0.0
 
 
 def simulate_scenario(
