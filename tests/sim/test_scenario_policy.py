@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gigcity.dispatch import CourierState, ServiceTimes
@@ -22,6 +22,9 @@ steps = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
+# Starting late on day 1 after four earlier working days: the weekly rest day binds at the
+# next midnight (the fast path once missed it).
+@example([(0, 4000.0)] * 10 + [(1200, 4000.0)] * 8, 0, 4, True)
 @given(
     steps,
     st.sampled_from([0, 30, 600, 1199, 1200, 5000, 40_000, 70_000]),

@@ -49,6 +49,7 @@ class ScenarioPolicy(RulebookPolicy):
         self._windows: dict[str, tuple[tuple[tuple[float, float], ...], float, WorkWindow]] = {}
         # Refusal reasons are worded once per rider state and ten minutes of start time.
         self._refusals: dict[tuple[str, int], tuple[tuple[tuple[float, float], ...], Verdict]] = {}
+        self._full_clocks: dict[str, tuple[tuple[tuple[float, float], ...], FatigueClock]] = {}
         self._without_weekly = rulebook.model_copy(
             update={"fatigue": rulebook.fatigue.model_copy(update={"weekly_rest_days": 0})}
         )
@@ -79,9 +80,10 @@ class ScenarioPolicy(RulebookPolicy):
     def _room(self, courier: CourierState, start_s: float, confirmed: bool) -> float:
         """`FatigueClock.headroom_s`, computed directly in the common case.
 
-        For a rider whose weekly rest day cannot bind today and whose daily room ends before
-        midnight, the room is the smaller of what the continuous-work limit and the daily
-        threshold leave; otherwise (rarely) the clock is asked. Both give the same answer.
+        For a rider whose weekly rest day cannot bind today or tomorrow, whose daily room
+        ends before midnight and whose work would end before the day after tomorrow, the
+        room is the smaller of what the continuous-work limit and the daily threshold leave;
+        otherwise (rarely) the clock is asked. Both give the same answer.
         """
         clock = self.clock(courier)
         if courier.id not in self._short_history:
@@ -94,17 +96,38 @@ class ScenarioPolicy(RulebookPolicy):
             day = math.floor(start_s / DAY_S)
             available = rules.daily_confirmation_after_min * 60 - clock.worked_on_day_s(day)
             if available >= (day + 1) * DAY_S - start_s:
-                return clock.headroom_s(start_s, overtime_confirmed=confirmed)
-            room = min(room, max(0.0, available))
+                room = clock.headroom_s(start_s, overtime_confirmed=confirmed)
+            else:
+                room = min(room, max(0.0, available))
+        if start_s + room > 2 * DAY_S:
+            return self._full_clock(courier).headroom_s(start_s, overtime_confirmed=confirmed)
         return room
+
+    def _full_clock(self, courier: CourierState) -> FatigueClock:
+        """The clock with the weekly rest day, for work reaching a third calendar day (past
+        what a simulated day touches), where the weekly rest day may bind after all."""
+        cached = self._full_clocks.get(courier.id)
+        if cached is not None and cached[0] is courier.work_intervals:
+            return cached[1]
+        clock = FatigueClock(
+            self.rulebook,
+            courier.work_intervals,
+            other_work_days=self.history.get(courier.id, frozenset()),
+        )
+        self._full_clocks[courier.id] = (courier.work_intervals, clock)
+        return clock
 
     def may_assign(
         self, courier: CourierState, start_s: float, expected_duration_s: float
     ) -> Verdict:
-        clock = self.clock(courier)
         confirmed = courier.id in self.confirms_overtime
         if start_s + expected_duration_s <= self.work_window(courier, start_s).deadline_s:
             return ALLOWED
+        clock = (
+            self._full_clock(courier)
+            if start_s + expected_duration_s + self.margin_s > 2 * DAY_S
+            else self.clock(courier)
+        )
         key = (courier.id, int(start_s // 600))
         known = self._refusals.get(key)
         if known is not None and known[0] is courier.work_intervals:
