@@ -101,7 +101,7 @@ def test_the_service_refuses_a_key_without_scopes(platform: Platform, world: Wor
 
 def test_a_cached_key_keeps_its_scopes(platform: Platform, world: World) -> None:
     secret, checked = platform_key(platform, "feed", [Scope.deliveries, Scope.open311])
-    cached = platform.accounts.cached_principal(secret)
+    cached = platform.accounts.cached_api_key(secret)
     assert cached is not None
     assert cached.scopes == checked.scopes == {Scope.deliveries, Scope.open311}
     assert platform.accounts.principal_from_api_key(secret).scopes == checked.scopes

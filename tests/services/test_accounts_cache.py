@@ -75,11 +75,11 @@ def test_deactivation_here_applies_at_once_and_elsewhere_within_the_ttl(
     token = _token_for(platform, rider, timedelta(hours=1))
     token2 = _token_for(platform, rider2, timedelta(hours=1))
     assert accounts.principal_from_token(token).account_id == rider
-    assert accounts.cached_principal(token) is not None
+    assert accounts.cached_token(token) is not None
 
     # Through this process: refused at once.
     accounts.set_active(_admin(platform, world), rider, False)
-    assert accounts.cached_principal(token) is None
+    assert accounts.cached_token(token) is None
     with pytest.raises(NotAuthenticated):
         accounts.principal_from_token(token)
 
@@ -99,7 +99,7 @@ def test_a_revoked_api_key_is_refused_at_once(platform: Platform, world: World) 
     created = accounts.create_api_key(admin, "ele.me", scopes=[Scope.deliveries])
     assert created.key is not None
     assert accounts.principal_from_api_key(created.key).api_key_id == created.id
-    assert accounts.cached_principal(created.key) is not None
+    assert accounts.cached_api_key(created.key) is not None
     accounts.revoke_api_key(admin, created.id)
     with pytest.raises(NotAuthenticated):
         accounts.principal_from_api_key(created.key)
@@ -107,3 +107,21 @@ def test_a_revoked_api_key_is_refused_at_once(platform: Platform, world: World) 
 
 def _admin(platform: Platform, world: World) -> Principal:
     return Principal(role=Role.admin, account_id=world.ids["admin"], label=ADMIN.label)
+
+
+def test_a_credential_is_remembered_only_for_the_header_it_was_checked_as(
+    platform: Platform, world: World
+) -> None:
+    # A bearer token is no API key and an API key no bearer token, remembered or not.
+    accounts = platform.accounts
+    token = _token_for(platform, world.ids["admin"], timedelta(hours=1))
+    assert accounts.principal_from_token(token).role == Role.admin
+    assert accounts.cached_api_key(token) is None
+    with pytest.raises(NotAuthenticated):
+        accounts.principal_from_api_key(token)
+    created = accounts.create_api_key(_admin(platform, world), "ele.me", scopes=[Scope.signals])
+    assert created.key is not None
+    assert accounts.principal_from_api_key(created.key).role == Role.platform
+    assert accounts.cached_token(created.key) is None
+    with pytest.raises(NotAuthenticated):
+        accounts.principal_from_token(created.key)

@@ -52,12 +52,12 @@ async def optional_principal(
     # Credentials checked in the last few seconds are answered from memory; others need
     # the database (in the thread pool).
     if api_key:
-        known = platform.accounts.cached_principal(api_key)
+        known = platform.accounts.cached_api_key(api_key)
         if known is not None:
             return known
         return await run_in_threadpool(platform.accounts.principal_from_api_key, api_key)
     if token:
-        known = platform.accounts.cached_principal(token)
+        known = platform.accounts.cached_token(token)
         if known is not None:
             return known
         return await run_in_threadpool(platform.accounts.principal_from_token, token)

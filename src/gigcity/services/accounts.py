@@ -363,33 +363,39 @@ class AccountsService:
                 authenticate(session, username, password), self.signing_key, self.token_ttl
             )
 
-    def cached_principal(self, credential: str) -> Principal | None:
-        """The caller behind a token or key checked within the last few seconds (no I/O:
-        callable from the event loop); None means ask `principal_from_token`/`_api_key`."""
-        return self.recent.get(credential)
+    # Tokens and keys are remembered apart: a bearer token sent as an API key (or the
+    # reverse) is refused, as it is when nothing is remembered.
+    def cached_token(self, token: str) -> Principal | None:
+        """The caller behind a bearer token checked within the last few seconds (no I/O:
+        callable from the event loop); None means ask `principal_from_token`."""
+        return self.recent.get(_TOKEN + token)
+
+    def cached_api_key(self, key: str) -> Principal | None:
+        """As `cached_token`, for an API key; None means ask `principal_from_api_key`."""
+        return self.recent.get(_API_KEY + key)
 
     def principal_from_token(self, token: str) -> Principal:
         """The caller behind a bearer token: the account is read (or was, within the
         cache's few seconds), so a deactivation applies at once in this process and within
         seconds everywhere."""
-        cached = self.recent.get(token)
+        cached = self.cached_token(token)
         if cached is not None:
             return cached
         account_id, expires = token_claims(token, self.signing_key)
         generation = self.recent.generation
         with self._reads() as session:
             principal = principal_of_account(session, account_id)
-        self.recent.put(token, principal, generation, expires - time.time())
+        self.recent.put(_TOKEN + token, principal, generation, expires - time.time())
         return principal
 
     def principal_from_api_key(self, key: str) -> Principal:
-        cached = self.recent.get(key)
+        cached = self.cached_api_key(key)
         if cached is not None:
             return cached
         generation = self.recent.generation
         with self._reads() as session:
             principal = principal_from_api_key(session, key)
-        self.recent.put(key, principal, generation)
+        self.recent.put(_API_KEY + key, principal, generation)
         return principal
 
     def create(self, principal: Principal, data: AccountCreate) -> AccountOut:
@@ -440,6 +446,11 @@ class AccountsService:
                 return revoke_api_key(session, key_id)
         finally:
             self.recent.clear()
+
+
+# Prefixes of the remembered credentials, by the header they came in.
+_TOKEN = "bearer:"
+_API_KEY = "api-key:"
 
 
 def _require_admin(principal: Principal) -> None:
