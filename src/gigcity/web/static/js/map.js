@@ -1,12 +1,16 @@
 /* The friendly map: sub-district backdrop, markers of the points in view, amenity and kind
    filters, text search, "nearest open now", the details card with navigation links, and
-   "route here": an e-bike route on the street network with its ETA broken down. */
+   "route here": an e-bike route on the street network with its ETA broken down.
+   The map draws compact markers (/api/places/markers: id, position, kind, open now); a point's
+   full details are fetched only when its card (or its name in a tooltip) is wanted. */
 (function () {
   "use strict";
 
   const G = window.gigcity;
   const { config, t, h, api } = G;
   const MARKER_LIMIT = 1500; // whole district of the demo (1,000 points) in one answer
+  const DETAILS_MAX_AGE_MS = 60000; // open now and free beds change: refetch after a minute
+  const TOOLTIP_DELAY_MS = 200; // a pointer passing over markers fetches no names
   const KEEPER_ROLES = ["admin", "staff", "officer"];
 
   const mapEl = document.getElementById("map");
@@ -95,10 +99,33 @@
   /* ---- markers of the points in view ---- */
 
   const markerLayer = L.featureGroup().addTo(map);
-  const markers = new Map(); // place id -> {marker, place}
+  const markers = new Map(); // place id -> {marker, place: {id, lon, lat, kind, open_now}}
+  const details = new Map(); // place id -> {at, promise of the full place}
+  const names = new Map(); // place id -> name, from any full place seen
   let selectedId = null;
+  let cardRequest = 0; // details that arrive after another choice are dropped
   let userPosition = null; // {lat, lon, located}
   let loadController = null;
+
+  function remember(place) {
+    names.set(place.id, place.name);
+    return place;
+  }
+
+  /* A point's full details (name, hours, amenities, navigation links), fetched once a minute
+     at most: hovering and then clicking a marker asks the server once. */
+  function placeDetails(id) {
+    const cached = details.get(id);
+    if (cached && Date.now() - cached.at < DETAILS_MAX_AGE_MS) return cached.promise;
+    const promise = api("/api/places/" + id).then(remember);
+    promise.catch(() => details.delete(id));
+    details.set(id, { at: Date.now(), promise: promise });
+    return promise;
+  }
+
+  function markerOf(row) {
+    return { id: row[0], lon: row[1], lat: row[2], kind: row[3], open_now: row[4] };
+  }
 
   function markerClass(place) {
     let name = "place-marker kind-" + place.kind;
@@ -121,8 +148,21 @@
       className: markerClass(place),
       bubblingMouseEvents: false,
     });
-    marker.bindTooltip(G.escapeHtml(place.name), { direction: "top", offset: [0, -6] });
-    marker.on("click", () => selectPlace(markers.get(place.id).place, { pan: false }));
+    // The name once known, the kind until then.
+    marker.bindTooltip(() => G.escapeHtml(names.get(place.id) || G.kindLabel(markers.get(place.id).place.kind)), {
+      direction: "top",
+      offset: [0, -6],
+    });
+    marker.on("tooltipopen", function () {
+      if (names.has(place.id)) return;
+      setTimeout(function () {
+        if (!marker.isTooltipOpen()) return;
+        placeDetails(place.id)
+          .then(() => marker.isTooltipOpen() && marker.getTooltip().update())
+          .catch(() => {});
+      }, TOOLTIP_DELAY_MS);
+    });
+    marker.on("click", () => openPlace(place.id));
     marker.addTo(markerLayer);
     marker.getElement().dataset.placeId = String(place.id);
     const entry = { marker: marker, place: place };
@@ -168,12 +208,12 @@
     const params = filterParams(new URLSearchParams({ bbox: bbox.join(","), limit: String(MARKER_LIMIT) }));
     mapEl.dataset.state = "loading";
     try {
-      const places = await api("/api/places?" + params.toString(), { signal: loadController.signal });
-      renderMarkers(places);
+      const answer = await api("/api/places/markers?" + params.toString(), { signal: loadController.signal });
+      renderMarkers(answer.markers.map(markerOf));
       showStatus(
-        places.length >= MARKER_LIMIT
-          ? t("too_many", { n: MARKER_LIMIT })
-          : places.length === 0
+        answer.truncated
+          ? t("too_many", { n: answer.markers.length })
+          : answer.markers.length === 0
             ? t("no_results")
             : ""
       );
@@ -278,6 +318,7 @@
       )
     );
     cardEl.dataset.placeId = String(place.id);
+    cardEl.dataset.state = "ready";
     cardEl.hidden = false;
   }
 
@@ -308,8 +349,33 @@
     });
   }
 
+  /* A marker was chosen: mark it at once, show its card when its details arrive. */
+  async function openPlace(id) {
+    clearRoute();
+    cardRequest += 1;
+    const request = cardRequest;
+    selectedId = id;
+    restyleAll();
+    cardEl.dataset.state = "loading";
+    try {
+      const place = await placeDetails(id);
+      if (request !== cardRequest) return;
+      const entry = markers.get(id);
+      if (entry) entry.place.open_now = place.open_now; // the card and its marker agree
+      selectPlace(place, { pan: false });
+    } catch (err) {
+      if (request !== cardRequest) return;
+      cardEl.dataset.state = "error";
+      selectedId = null;
+      restyleAll();
+      showStatus(err.detail || String(err));
+    }
+  }
+
   function selectPlace(place, options) {
     clearRoute();
+    cardRequest += 1;
+    remember(place);
     selectedId = place.id;
     restyleAll();
     resultsEl.hidden = true;
@@ -319,6 +385,7 @@
 
   function closeCard() {
     clearRoute();
+    cardRequest += 1;
     cardEl.hidden = true;
     selectedId = null;
     restyleAll();
@@ -332,6 +399,7 @@
   /* ---- result lists: search and nearest ---- */
 
   function showResults(title, places, note) {
+    places.forEach(remember);
     resultsTitle.textContent = title;
     resultsNote.textContent = note || (places.length ? "" : t("no_results"));
     resultsList.replaceChildren(

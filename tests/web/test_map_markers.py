@@ -1,0 +1,129 @@
+"""The map draws compact markers and fetches a point's details only when its card is opened:
+which requests the page makes, and what the card then shows."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from gigcity.geo.coords import wgs84_to_gcj02
+from web.test_browser import TOPMOST_MARKER, expect, markers, zh
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Request
+
+pytestmark = pytest.mark.browser
+
+ONE_PLACE = re.compile(r"/api/places/\d+$")
+
+
+def place_requests(page: Page) -> list[str]:
+    """Record the path and query of every /api/places request the page makes from now on."""
+    seen: list[str] = []
+
+    def record(request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.path.startswith("/api/places"):
+            seen.append(url.path + ("?" + url.query if url.query else ""))
+
+    page.on("request", record)
+    return seen
+
+
+def marker_loads(seen: list[str]) -> list[dict[str, list[str]]]:
+    return [parse_qs(urlsplit(s).query) for s in seen if urlsplit(s).path == "/api/places/markers"]
+
+
+def test_the_map_loads_compact_markers_and_no_details_until_a_marker_is_clicked(
+    page: Page,
+) -> None:
+    seen = place_requests(page)
+    with page.expect_response(lambda r: "/api/places/markers?" in r.url) as first:
+        page.goto("/")
+    page.wait_for_selector("#map[data-state=ready]")
+
+    answer: dict[str, Any] = first.value.json()
+    drawn = page.eval_on_selector_all(
+        "#map path.place-marker", "els => els.map(e => Number(e.dataset.placeId))"
+    )
+    assert len(drawn) > 50
+    assert set(drawn) == {m[0] for m in answer["markers"]}
+    loads = marker_loads(seen)
+    assert loads, seen
+    assert len(loads[0]["bbox"][0].split(",")) == 4
+    # Neither the full listing nor any single point was asked for to draw the map.
+    assert not [s for s in seen if urlsplit(s).path == "/api/places"], seen
+    assert not [s for s in seen if ONE_PLACE.search(urlsplit(s).path)], seen
+    # A closed point is drawn as closed from the marker's own open-now state.
+    closed = {m[0] for m in answer["markers"] if m[4] is False}
+    greyed = page.eval_on_selector_all(
+        "#map path.place-marker.is-closed", "els => els.map(e => Number(e.dataset.placeId))"
+    )
+    assert set(greyed) == closed & set(drawn)
+
+
+def test_the_filters_are_sent_to_the_markers_endpoint(page: Page) -> None:
+    seen = place_requests(page)
+    page.goto("/")
+    page.wait_for_selector("#map[data-state=ready]")
+    before = markers(page)
+
+    page.click("#amenity-chips [data-amenity=shower]")
+    page.wait_for_selector("#map[data-state=ready]")
+    with_shower = markers(page)
+    assert 0 < with_shower < before
+    # A kind that some point with a shower has.
+    kind = page.eval_on_selector(
+        "#map path.place-marker", "e => e.getAttribute('class').match(/kind-(\\w+)/)[1]"
+    )
+    with page.expect_response(lambda r: f"kind={kind}" in r.url):
+        page.select_option("#kind-select", kind)
+    page.wait_for_selector("#map[data-state=ready]")
+
+    last = marker_loads(seen)[-1]
+    assert last["amenity"] == ["shower"]
+    assert last["kind"] == [kind]
+    classes = page.eval_on_selector_all(
+        "#map path.place-marker", "els => els.map(e => e.getAttribute('class'))"
+    )
+    assert 0 < len(classes) <= with_shower
+    assert all(f"kind-{kind}" in c for c in classes)
+
+
+def test_clicking_a_marker_fetches_its_details_once_and_shows_the_card(page: Page) -> None:
+    seen = place_requests(page)
+    page.goto("/")
+    page.wait_for_selector("#map[data-state=ready]")
+    place_id = page.evaluate(TOPMOST_MARKER)
+    assert place_id is not None, "no marker is clickable"
+
+    with page.expect_response(lambda r: r.url.endswith(f"/api/places/{place_id}")):
+        page.click(f"#map path.place-marker[data-place-id='{place_id}']")
+
+    card = page.locator("#card")
+    expect(card).to_have_attribute("data-state", "ready")
+    expect(card).to_have_attribute("data-place-id", place_id)
+    place = page.request.get(f"/api/places/{place_id}").json()
+    expect(card.locator("h2")).to_have_text(place["name"])
+    if place["address"]:
+        expect(card.locator(".facts")).to_contain_text(place["address"])
+    expect(card.locator(".facts")).to_contain_text(place["subdistrict_name"])
+    amap = card.locator("a.amap-ride")
+    expect(amap).to_have_text(zh("Navigate with Amap (ride)"))
+    to = parse_qs(urlsplit(amap.get_attribute("href") or "").query)["to"][0].split(",", 2)
+    assert (float(to[0]), float(to[1])) == pytest.approx(
+        wgs84_to_gcj02(place["lon"], place["lat"]), abs=2e-6
+    )
+    assert to[2] == place["name"]
+    expect(card.locator("#route-here")).to_have_text(zh("Route here"))
+    # The marker is shown as chosen, and its tooltip now names the point.
+    chosen = page.locator(f"#map path.place-marker[data-place-id='{place_id}']")
+    expect(chosen).to_have_class(re.compile(r"\bis-selected\b"))
+    tooltip = page.locator(".leaflet-tooltip:not(.subdistrict-label)")
+    expect(tooltip).to_have_text(place["name"])
+    # Hovering and clicking asked for the point's details once, and only for that point.
+    details = [s for s in seen if ONE_PLACE.search(urlsplit(s).path)]
+    assert details == [f"/api/places/{place_id}"]
