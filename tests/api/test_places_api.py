@@ -331,3 +331,76 @@ def test_large_answers_are_gzip_compressed(client: TestClient, world: World) -> 
     small = client.get("/api/places/meta", headers={"Accept-Encoding": "gzip"})
     assert r.headers.get("content-encoding") == "gzip" or len(r.content) < 2048
     assert small.status_code == 200
+
+
+BOX = "121.3,31.2,121.5,31.3"
+
+
+def marker_ids(client: TestClient, **params: str) -> list[int]:
+    r = client.get("/api/places/markers", params={"bbox": BOX, **params})
+    assert r.status_code == 200, r.text
+    return sorted(m[0] for m in r.json()["markers"])
+
+
+def test_markers_filter_by_amenity_and_kind_like_the_map(client: TestClient, world: World) -> None:
+    assert marker_ids(client, amenity="shower") == [world.home_id]
+    assert marker_ids(client, amenity="drinking_water,charging") == [world.station_id]
+    assert marker_ids(client, amenity="drinking_water", kind="warm_kiosk") == [
+        world.other_station_id
+    ]
+    assert marker_ids(client, amenity="shower", kind="warm_kiosk") == []
+    both = client.get(
+        "/api/places/markers",
+        params=[("bbox", BOX), ("kind", "rider_station"), ("kind", "driver_home")],
+    ).json()
+    assert sorted(m[0] for m in both["markers"]) == sorted([world.station_id, world.home_id])
+
+
+def test_markers_say_whether_each_point_is_open(client: TestClient, world: World) -> None:
+    night = client.get(
+        "/api/places/markers", params={"bbox": BOX, "at": "2025-05-01T23:30:00+08:00"}
+    ).json()
+    open_now = {m[0]: m[4] for m in night["markers"]}
+    assert open_now == {world.station_id: True, world.other_station_id: False, world.home_id: True}
+    # A station closed today by its staff is drawn closed, with no `at`.
+    staff = token(client, "staff")
+    r = client.put(
+        f"/api/places/{world.station_id}/status", json={"closed_today": True}, headers=staff
+    )
+    assert r.status_code == 200
+    now = client.get("/api/places/markers", params={"bbox": BOX}).json()
+    assert {m[0]: m[4] for m in now["markers"]}[world.station_id] is False
+
+
+def test_markers_are_public_but_refuse_a_bad_token(client: TestClient, world: World) -> None:
+    assert client.get("/api/places/markers", params={"bbox": BOX}).status_code == 200
+    rider = client.get("/api/places/markers", params={"bbox": BOX}, headers=token(client, "rider"))
+    assert rider.status_code == 200
+    bad = client.get(
+        "/api/places/markers", params={"bbox": BOX}, headers={"Authorization": "Bearer nonsense"}
+    )
+    assert bad.status_code == 401
+    assert bad.headers["content-type"].startswith("application/problem+json")
+
+
+def test_bad_marker_queries_are_422_naming_the_field(client: TestClient, world: World) -> None:
+    cases = [
+        ({}, "bbox"),
+        ({"bbox": "121.3,31.2,121.5"}, "bbox"),
+        ({"bbox": "west,31.2,121.5,31.3"}, "bbox"),
+        ({"bbox": "121.5,31.2,121.3,31.3"}, "bbox"),
+        ({"bbox": "121.3,31.2,121.5,95"}, "bbox"),
+        ({"bbox": BOX, "amenity": "jacuzzi"}, "amenity"),
+        ({"bbox": BOX, "kind": "castle"}, "kind"),
+        ({"bbox": BOX, "limit": 0}, "limit"),
+        ({"bbox": BOX, "limit": 5001}, "limit"),
+        ({"bbox": BOX, "at": "yesterday"}, "at"),
+        ({"subdistrict": "atlantis"}, "subdistrict"),
+    ]
+    for params, field in cases:
+        r = client.get("/api/places/markers", params=params, headers={"Accept-Language": "en"})
+        assert r.status_code == 422, params
+        assert r.headers["content-type"].startswith("application/problem+json")
+        body = r.json()
+        named = body.get("field") or " ".join(e["field"] for e in body.get("errors", []))
+        assert field in named, (params, body)
