@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from gigcity.cli import app
 from gigcity.geo import (
     SAMPLE_NAME,
+    Closure,
     ClosureSpec,
     District,
     PhaseFeed,
@@ -23,8 +24,8 @@ from gigcity.geo import (
 )
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.closure_scope import OutsideSubdistrict
-from gigcity.services.closure_store import ClosureStore
-from gigcity.services.errors import Forbidden, InvalidInput, NotFound
+from gigcity.services.closure_store import ClosureChanged, ClosureStore
+from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gigcity.services.streets import StreetsService, StreetsUnavailable
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -261,6 +262,64 @@ def test_a_grid_officer_lifts_only_closures_within_their_sub_district_whoever_ad
     assert service.closures() == []
     with pytest.raises(NotFound):
         service.remove_closure(WANLI, west.id)
+
+
+def west_and_east_specs(service: StreetsService) -> tuple[ClosureSpec, ClosureSpec]:
+    """A closure on a street node in Wanli, and one on a node in Changzheng."""
+    graph = service.travel.graph
+    inside = graph.node_lat < NORTH_EDGE - 0.002
+    west_node = int((inside & (graph.node_lon < BORDER_LON - 0.003)).argmax())
+    east_node = int((inside & (graph.node_lon > BORDER_LON + 0.003)).argmax())
+    west, east = (
+        spec(point=(float(graph.node_lon[n]), float(graph.node_lat[n])))
+        for n in (west_node, east_node)
+    )
+    return west, east
+
+
+def test_a_closure_that_takes_a_lifted_ones_id_meanwhile_is_not_lifted_unchecked(
+    service: StreetsService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    west, east = west_and_east_specs(service)
+    assert service.add_closure(ADMIN, east).id == "c1"
+    assert service.add_closure(ADMIN, west).id == "c2"
+    # Wanli's officer lifts c2 (on Wanli's streets). After the scope check passes, before
+    # the store removes it, an admin lifts c2 and closes Changzheng's streets, which get
+    # c2 again (the highest id + 1).
+    real_remove = service.store.remove
+
+    def interloper(closure_id: str, **kwargs: Closure | None) -> bool:
+        assert real_remove("c2")
+        assert service.store.add(east).id == "c2"
+        return real_remove(closure_id, **kwargs)
+
+    monkeypatch.setattr(service.store, "remove", interloper)
+    with pytest.raises(Conflict) as refused:
+        service.remove_closure(WANLI, "c2")
+    assert refused.value.status == 409
+    assert "c2" in str(refused.value)
+    monkeypatch.undo()
+    # Changzheng's new c2 still stands; Wanli's officer may not lift it, its own may.
+    stored = read_closures(service.store.path)
+    assert [(c.id, c.polygon) for c in stored] == [("c1", east.polygon), ("c2", east.polygon)]
+    with pytest.raises(OutsideSubdistrict):
+        service.remove_closure(WANLI, "c2")
+    service.remove_closure(CHANGZHENG, "c2")
+    assert [c.id for c in service.closures()] == ["c1"]
+
+
+def test_the_store_removes_only_the_closure_the_caller_expected(tmp_path: Path) -> None:
+    store = ClosureStore(tmp_path / "closures.json")
+    first = store.add(spec())
+    changed = first.model_copy(update={"reason": "another closure under the same id"})
+    stored = store.path.read_bytes()
+    with pytest.raises(ClosureChanged):
+        store.remove(first.id, expected=changed)
+    assert store.path.read_bytes() == stored  # nothing written
+    assert not store.remove("c9", expected=first)
+    assert store.remove(first.id, expected=first)
+    assert read_closures(store.path) == []
+    assert not store.remove(first.id, expected=first)
 
 
 def test_an_officer_bound_to_no_known_sub_district_changes_no_closure(

@@ -5,6 +5,12 @@ The file itself is the street engine's (`gigcity.geo.closures_path`): a JSON lis
 atomically on every write, so a reader always sees a whole file. Writers hold an exclusive
 `flock` on a sidecar `closures.json.lock` for their read-modify-write, so two writers
 cannot lose each other's change.
+
+Ids are reissued ("c" + highest + 1), so a check made on a closure read earlier may no longer
+hold for whatever bears its id by the time the lock is taken: `remove(..., expected=...)`
+compares under the lock instead. We chose that over never-reissued ids because it closes
+the race for any change to the closure (not just a remove and re-add) and leaves the file
+format, which older servers and the CLI also write, as it is.
 """
 
 from __future__ import annotations
@@ -42,6 +48,14 @@ class ClosuresVersion:
     closures: tuple[Closure, ...]
     stamp: FileStamp
     error: str | None = None  # the file could not be read; `closures` is the last good set
+
+
+class ClosureChanged(Exception):
+    """The closure under an id is no longer the one the caller checked."""
+
+    def __init__(self, closure_id: str) -> None:
+        super().__init__(f"closure {closure_id} changed since it was read")
+        self.closure_id = closure_id
 
 
 class ClosureStore:
@@ -85,5 +99,18 @@ class ClosureStore:
         """Store `spec` under the next free id (raises ValueError when the file is damaged)."""
         return self._write(lambda: add_closure(self.path, spec))
 
-    def remove(self, closure_id: str) -> bool:
-        return self._write(lambda: remove_closure(self.path, closure_id))
+    def remove(self, closure_id: str, *, expected: Closure | None = None) -> bool:
+        """Drop the closure with this id; False if there is none. With `expected`, only if
+        the stored closure still equals it (raises ClosureChanged otherwise), decided under
+        the same lock as the write, so no one can slip a different closure in between."""
+
+        def change() -> bool:
+            if expected is not None:
+                current = next((c for c in read_closures(self.path) if c.id == closure_id), None)
+                if current is None:
+                    return False
+                if current != expected:
+                    raise ClosureChanged(closure_id)
+            return remove_closure(self.path, closure_id)
+
+        return self._write(change)

@@ -53,8 +53,13 @@ from gigcity.geo.streets.routers import Engine
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.closure_scope import check_closure_scope
-from gigcity.services.closure_store import ClosureStore, ClosuresVersion, file_stamp
-from gigcity.services.errors import Forbidden, InvalidInput, NotFound, ServiceError
+from gigcity.services.closure_store import (
+    ClosureChanged,
+    ClosureStore,
+    ClosuresVersion,
+    file_stamp,
+)
+from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from gigcity.services.live_phases import apply_feed, expiry_s, without_expired
 
 log = logging.getLogger("gigcity.services.streets")
@@ -421,22 +426,27 @@ class StreetsService:
     def remove_closure(self, principal: Principal, closure_id: str) -> None:
         """Lift a closure (admins any, grid officers those within their sub-district)."""
         _check_may_close(principal)
+        checked: Closure | None = None  # admins may lift any closure under this id
         if principal.role != Role.admin:
             # By where it lies, not who made it: the file records no author (the CLI writes
             # it too), and the officer on the spot is the one who sees a site cleared, also
             # one an admin or a predecessor closed. Their own closures pass by construction.
-            # (Checked outside the file lock: were this id removed and re-issued meanwhile,
-            # the newcomer would go unchecked; ClosureStore has no conditional remove yet.)
             snapshot = self._current()
             stored = {c.id: c for c in snapshot.closures.closures}
             if closure_id not in stored:
                 raise NotFound(N_("Closure {id} does not exist."), id=closure_id)
+            checked = stored[closure_id]
             graph = snapshot.travel.graph
-            check_closure_scope(
-                self.district, graph, principal, stored[closure_id], closure_id=closure_id
-            )
+            check_closure_scope(self.district, graph, principal, checked, closure_id=closure_id)
         try:
-            removed = self.store.remove(closure_id)
+            # The check ran outside the file lock and ids are reissued: remove only the
+            # closure that was checked, never one that took its id meanwhile.
+            removed = self.store.remove(closure_id, expected=checked)
+        except ClosureChanged as exc:
+            raise Conflict(
+                N_("Closure {id} changed while it was being lifted; look at it again and retry."),
+                id=closure_id,
+            ) from exc
         except ValueError as exc:
             log.error("cannot remove closure %s from %s: %s", closure_id, self.store.path, exc)
             raise StreetsUnavailable(
