@@ -212,7 +212,7 @@
       renderMarkers(answer.markers.map(markerOf));
       showStatus(
         answer.truncated
-          ? t("too_many", { n: answer.markers.length })
+          ? t("too_many", { n: answer.markers.length, total: answer.total })
           : answer.markers.length === 0
             ? t("no_results")
             : ""
