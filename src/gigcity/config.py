@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     report_rate_ip_per_hour: int = Field(default=600, ge=0, description="New reports.")
     report_photo_rate_account_per_hour: int = Field(default=120, ge=0)
     open311_rate_ip_per_minute: int = Field(default=120, ge=0, description="Open311 reads.")
+    rate_limit_store: Literal["auto", "memory", "database"] = Field(
+        default="auto",
+        description="Where rate-limit buckets live: memory (each worker its own), database "
+        "(shared by all workers), auto (database on PostgreSQL, memory on SQLite).",
+    )
     open311_jurisdiction_id: str = Field(
         default="gigcity", description="The jurisdiction_id Open311 clients may send."
     )

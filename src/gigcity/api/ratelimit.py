@@ -1,7 +1,8 @@
 """Rate limits at the door: per account and per IP address, refused with 429 and Retry-After.
 
-The buckets live in the reports service (one set per worker process); the limits come from
-the settings (`GIGCITY_REPORT_RATE_*`, `GIGCITY_OPEN311_RATE_*`; 0 turns a limit off).
+The buckets live in the reports service: in the database, shared by every worker, on
+PostgreSQL; in this process on SQLite (`GIGCITY_RATE_LIMIT_STORE` chooses). The limits come
+from the settings (`GIGCITY_REPORT_RATE_*`, `GIGCITY_OPEN311_RATE_*`; 0 turns a limit off).
 """
 
 from __future__ import annotations

@@ -512,3 +512,16 @@ class WorkbenchRun(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     plots: Mapped[list[Any] | None] = mapped_column(JSON)
     report_html: Mapped[str | None] = mapped_column(Text)
+
+
+class RateBucket(Base):
+    """A rate limit's bucket shared by every worker (`gigcity.services.reports.ratelimit_db`):
+    a token bucket kept as the time it is full again (`tat`, seconds since the epoch; GCRA).
+    A row whose `tat` has passed is a full bucket, so old rows are deleted without loss."""
+
+    __tablename__ = "rate_buckets"
+
+    rule: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float)
+    period_s: Mapped[float] = mapped_column(Float)  # the rate's period: how far `tat` may run ahead

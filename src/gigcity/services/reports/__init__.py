@@ -29,7 +29,8 @@ from gigcity.services.reports.lifecycle import (
 )
 from gigcity.services.reports.photos import PhotoLimits, PhotoStore, process_photo, sniff
 from gigcity.services.reports.public import PublicReport
-from gigcity.services.reports.ratelimit import Rate, RateLimiter, retry_after_s
+from gigcity.services.reports.ratelimit import Limiter, Rate, RateLimiter, retry_after_s
+from gigcity.services.reports.ratelimit_db import DatabaseRateLimiter, make_limiter
 from gigcity.services.reports.rewards import RewardsService
 from gigcity.services.reports.schemas import (
     AssignIn,
@@ -78,11 +79,13 @@ __all__ = [
     "CategoryRule",
     "CategoryRuleIn",
     "DashboardSummary",
+    "DatabaseRateLimiter",
     "DispatchIn",
     "EventOut",
     "Heatmap",
     "JoinIn",
     "LedgerEntryOut",
+    "Limiter",
     "MergeIn",
     "MyRewards",
     "NoteIn",
@@ -111,6 +114,7 @@ __all__ = [
     "Status",
     "TopUpIn",
     "Window",
+    "make_limiter",
     "open311_status",
     "process_photo",
     "reference_hint",

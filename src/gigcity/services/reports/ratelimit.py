@@ -2,8 +2,10 @@
 
 Each key (an account, an IP address) has a bucket holding up to `capacity` tokens that
 refills evenly over `period_s`; an action takes a token or is refused with the seconds
-until one is back. Buckets live in memory (one per worker process), bounded in number:
-the least recently used are forgotten first, which can only ever be generous.
+until one is back. `RateLimiter` keeps buckets in memory (one set per worker process),
+bounded in number: the least recently used are forgotten first, which can only ever be
+generous. `ratelimit_db.DatabaseRateLimiter` keeps the same buckets in the database, shared
+by every worker (`GIGCITY_RATE_LIMIT_STORE`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +35,19 @@ class Rate:
         return self.capacity / self.period_s
 
 
+class Limiter(Protocol):
+    """What the API asks of a rate limiter, wherever its buckets live."""
+
+    def take(self, rule: str, key: str, rate: Rate) -> float: ...
+
+    def take_all(self, buckets: list[tuple[str, str, Rate]]) -> float: ...
+
+    def reset(self) -> None: ...
+
+
 class RateLimiter:
+    """Buckets in this process's memory: exact for one worker, N times generous for N."""
+
     def __init__(
         self, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic
     ) -> None:

@@ -53,7 +53,8 @@ from gigcity.services.reports.dashboard import ReportsDashboard
 from gigcity.services.reports.lifecycle import UNRESOLVED, Action, RejectReason, Status
 from gigcity.services.reports.photos import PhotoLimits, PhotoStore, process_photo
 from gigcity.services.reports.policy import ReportPolicy
-from gigcity.services.reports.ratelimit import Rate, RateLimiter
+from gigcity.services.reports.ratelimit import Limiter, Rate
+from gigcity.services.reports.ratelimit_db import make_limiter
 from gigcity.services.reports.rewards import RewardsService, pay_for_report
 from gigcity.services.reports.schemas import (
     AssignIn,
@@ -139,7 +140,7 @@ class ReportsService:
         )
         self.policy = ReportPolicy(district)
         self.rates = Rates.from_settings(settings)
-        self.limiter = RateLimiter()
+        self.limiter: Limiter = make_limiter(settings.rate_limit_store, factory)
         self.rewards = RewardsService(factory, lambda: self.clock())
         self.dashboard = ReportsDashboard(factory, district, self.tz, lambda: self.clock())
 

@@ -1,0 +1,153 @@
+"""Token buckets kept in the database, shared by every worker process (`serve --workers N`).
+
+Each bucket is one row of `rate_buckets` holding the time at which it is full again (`tat`,
+the generic cell rate algorithm): with a capacity of C per period P, an action moves `tat`
+on by P/C from max(tat, now) and is allowed if `tat` then lies no more than P ahead of now.
+That is the in-memory token bucket exactly (the same admissions, the same Retry-After), in
+one row per key and one statement per request: INSERT ... ON CONFLICT DO UPDATE ... WHERE
+... RETURNING takes a token from each bucket that has one, atomically row by row, and runs
+without a transaction on PostgreSQL (`single_statement_sessions`: no BEGIN and COMMIT round
+trips). A bucket the statement did not return had no token: the request is refused and the
+tokens it took from its other buckets are given back, so a refused request uses up nothing
+(meanwhile a concurrent request may find them taken: that can refuse, never over-admit).
+
+A row whose `tat` has passed is a full bucket, so deleting it changes nothing: each process
+deletes such rows now and then (every `purge_every_s`), which keeps the table to the keys
+seen within the last period. Time is the workers' wall clock (`time.time`); workers on
+several machines need their clocks in step (NTP) to well under a second.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from gigcity.db.models import RateBucket
+from gigcity.db.session import single_statement_sessions, transaction
+from gigcity.services.reports.ratelimit import Limiter, Rate, RateLimiter
+
+MAX_KEY = 200  # the column's length; longer keys (never seen: IPs, ids) are cut
+# Float slack when comparing times, so a bucket's last token is not lost to rounding.
+EPSILON_S = 1e-6
+
+
+class DatabaseRateLimiter:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        clock: Callable[[], float] = time.time,
+        purge_every_s: float = 60.0,
+    ) -> None:
+        dialect = factory.kw["bind"].dialect.name
+        if dialect not in ("postgresql", "sqlite"):
+            raise ValueError(f"database rate limits need PostgreSQL or SQLite, not {dialect}")
+        self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        self._sessions = single_statement_sessions(factory)
+        self.clock = clock
+        self.purge_every_s = purge_every_s
+        self._next_purge = clock() + purge_every_s
+        self._lock = threading.Lock()
+
+    def take(self, rule: str, key: str, rate: Rate) -> float:
+        """Take a token from `key`'s bucket of `rule`: 0 if allowed, else seconds to wait."""
+        return self.take_all([(rule, key, rate)])
+
+    def take_all(self, buckets: list[tuple[str, str, Rate]]) -> float:
+        """Take a token from each bucket only if every one has a token (a request refused
+        by one limit does not use up the others); 0 if allowed, else seconds to wait."""
+        wanted: dict[tuple[str, str], Rate] = {}
+        for rule, key, rate in buckets:
+            if not rate.unlimited:
+                wanted.setdefault((rule, key[:MAX_KEY]), rate)
+        if not wanted:
+            return 0.0
+        now = self.clock()
+        taken = self._take(now, wanted)
+        wait = self._refuse(now, wanted, taken) if len(taken) < len(wanted) else 0.0
+        self._purge_now_and_then(now)
+        return wait
+
+    def _take(self, now: float, wanted: dict[tuple[str, str], Rate]) -> set[tuple[str, str]]:
+        """One statement: a token from each bucket that has one; which buckets gave one."""
+        rows = [
+            {
+                "rule": rule,
+                "key": key,
+                "tat": now + rate.period_s / rate.capacity,
+                "period_s": rate.period_s,
+            }
+            for (rule, key), rate in sorted(wanted.items())  # one lock order for everyone
+        ]
+        ins: Any = self._insert(RateBucket).values(rows)
+        # excluded.tat is now + P/C: the new `tat` is that plus how far the bucket is behind.
+        behind = case((RateBucket.tat > now, RateBucket.tat - now), else_=0.0)
+        stmt = ins.on_conflict_do_update(
+            index_elements=[RateBucket.rule, RateBucket.key],
+            set_={"tat": behind + ins.excluded.tat, "period_s": ins.excluded.period_s},
+            where=behind + ins.excluded.tat - now <= ins.excluded.period_s + EPSILON_S,
+        ).returning(RateBucket.rule, RateBucket.key)
+        with transaction(self._sessions) as session:
+            return {(rule, key) for rule, key in session.execute(stmt)}
+
+    def _refuse(
+        self, now: float, wanted: dict[tuple[str, str], Rate], taken: set[tuple[str, str]]
+    ) -> float:
+        """Give back the tokens taken; the seconds until every refusing bucket has one."""
+        for rule, key in sorted(taken):  # one row a statement: no lock held while waiting
+            rate = wanted[rule, key]
+            with transaction(self._sessions) as session:
+                session.execute(
+                    update(RateBucket)
+                    .where(RateBucket.rule == rule, RateBucket.key == key)
+                    .values(tat=RateBucket.tat - rate.period_s / rate.capacity)
+                )
+        refused = [pair for pair in wanted if pair not in taken]
+        which = or_(*(and_(RateBucket.rule == r, RateBucket.key == k) for r, k in refused))
+        with transaction(self._sessions) as session:
+            found = session.execute(
+                select(RateBucket.rule, RateBucket.key, RateBucket.tat).where(which)
+            )
+            tats = {(rule, key): tat for rule, key, tat in found}
+        wait = 0.0
+        for pair in refused:
+            rate = wanted[pair]
+            ahead = max(tats.get(pair, now), now) - now
+            wait = max(wait, ahead + rate.period_s / rate.capacity - rate.period_s)
+        # The statement refused: never answer "no wait" (only if a row changed meanwhile).
+        return max(wait, EPSILON_S)
+
+    def _purge_now_and_then(self, now: float) -> None:
+        with self._lock:
+            if now < self._next_purge:
+                return
+            self._next_purge = now + self.purge_every_s
+        self.purge()
+
+    def purge(self) -> int:
+        """Delete full buckets (their `tat` has passed, so nothing is lost); how many."""
+        now = self.clock()
+        with transaction(self._sessions) as session:
+            result: Any = session.execute(delete(RateBucket).where(RateBucket.tat < now))
+            return int(result.rowcount)
+
+    def reset(self) -> None:
+        with transaction(self._sessions) as session:
+            session.execute(delete(RateBucket))
+
+
+def make_limiter(store: str, factory: sessionmaker[Session]) -> Limiter:
+    """`memory`: buckets in this process; `database`: shared by every worker; `auto`: the
+    database on PostgreSQL (where several workers run), memory on SQLite (one process)."""
+    if store == "auto":
+        store = "database" if factory.kw["bind"].dialect.name == "postgresql" else "memory"
+    if store == "database":
+        return DatabaseRateLimiter(factory)
+    if store == "memory":
+        return RateLimiter()
+    raise ValueError(f"unknown rate limit store {store!r}: memory, database or auto")
