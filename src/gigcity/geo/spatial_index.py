@@ -34,6 +34,10 @@ class _Subset:
         self.tree = cKDTree(xy[members]) if len(members) else None
 
 
+_PLANAR_SLACK = 0.005
+"""How far planar distances may stray from great-circle ones at district scale (0.5 %)."""
+
+
 class PointIndex:
     def __init__(
         self,
@@ -97,6 +101,7 @@ class PointIndex:
         want = k if accept is None else k + 8
         seen = 0
         hits: list[Hit] = []
+        kth_planar = 0.0
         while True:
             ask = min(want, n)
             dist, pos = subset.tree.query(query_xy, k=ask, distance_upper_bound=bound)
@@ -106,21 +111,46 @@ class PointIndex:
             for d, p in zip(dist[seen:], pos[seen:], strict=True):
                 if not np.isfinite(d):
                     break
-                i = int(subset.members[p])
-                if accept is not None and not accept(i):
+                hit = self._exact_hit(int(subset.members[p]), lon, lat, radius_m, accept)
+                if hit is None:
                     continue
-                exact = haversine_m(lon, lat, float(self.lons[i]), float(self.lats[i]))
-                if radius_m is not None and exact > radius_m:
-                    continue
-                hits.append(Hit(i, exact))
+                hits.append(hit)
                 if len(hits) >= k:
+                    kth_planar = float(d)
                     break
             if len(hits) >= k or exhausted:
                 break
             seen = ask
             want = ask * 4
+        if len(hits) >= k:
+            # The planar order can differ from the great-circle order by a hair (a few
+            # metres in ten kilometres): any point the plane puts just beyond the k-th may be
+            # nearer on the sphere, so those are measured too.
+            taken = {h.index for h in hits}
+            reach = min(kth_planar * (1 + _PLANAR_SLACK), bound)
+            for p in subset.tree.query_ball_point(query_xy, r=reach):
+                i = int(subset.members[p])
+                if i not in taken:
+                    hit = self._exact_hit(i, lon, lat, radius_m, accept)
+                    if hit is not None:
+                        hits.append(hit)
         hits.sort(key=lambda h: (h.distance_m, h.index))
         return hits[:k]
+
+    def _exact_hit(
+        self,
+        i: int,
+        lon: float,
+        lat: float,
+        radius_m: float | None,
+        accept: Callable[[int], bool] | None,
+    ) -> Hit | None:
+        if accept is not None and not accept(i):
+            return None
+        exact = haversine_m(lon, lat, float(self.lons[i]), float(self.lats[i]))
+        if radius_m is not None and exact > radius_m:
+            return None
+        return Hit(i, exact)
 
     def within_bbox(
         self, min_lon: float, min_lat: float, max_lon: float, max_lat: float, required_mask: int = 0
