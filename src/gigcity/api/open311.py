@@ -452,7 +452,9 @@ async def post_request(request: Request, platform: PlatformDep, fmt: str) -> Res
     if Scope.open311 not in principal.scopes:
         raise Open311Error(403, N_("This api_key lacks the 'open311' scope."))
     rates = platform.reports.rates
-    check_rates(
+    # The buckets may be a database statement: not on the event loop.
+    await run_in_threadpool(
+        check_rates,
         request,
         platform,
         [

@@ -112,7 +112,9 @@ async def upload_photo(
     """The photo is checked by its content (not its name), stripped of every metadata
     (EXIF, GPS), turned upright and stored under a name chosen by the server. Name its
     `id` in a report (or a resolution) within a day; unused photos are removed."""
-    check_rate(
+    # The buckets may be a database statement: not on the event loop.
+    await run_in_threadpool(
+        check_rate,
         request,
         platform,
         "photo-account",
