@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -25,6 +26,11 @@ from support import World, make_world
 
 # Argon2 at its production cost takes ~0.1-0.3 s a hash; tests create many accounts.
 set_password_hash_costs(time_cost=1, memory_cost_kib=64)
+
+# CI (HYPOTHESIS_PROFILE=ci) runs each property test on the same examples every time, so a
+# red run can be repeated; developers' runs draw fresh examples and keep finding new cases.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
