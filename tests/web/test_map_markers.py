@@ -122,6 +122,10 @@ def test_clicking_a_marker_fetches_its_details_once_and_shows_the_card(page: Pag
     # The marker is shown as chosen, and its tooltip now names the point.
     chosen = page.locator(f"#map path.place-marker[data-place-id='{place_id}']")
     expect(chosen).to_have_class(re.compile(r"\bis-selected\b"))
+    # Pointing at it again (the tooltip may have closed while the card opened) shows the
+    # name now known, without asking the server again.
+    chosen.dispatch_event("mouseout")
+    chosen.dispatch_event("mouseover")
     tooltip = page.locator(".leaflet-tooltip:not(.subdistrict-label)")
     expect(tooltip).to_have_text(place["name"])
     # Hovering and clicking asked for the point's details once, and only for that point.
