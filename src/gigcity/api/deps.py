@@ -64,6 +64,10 @@ async def optional_principal(
     return None
 
 
+ACCOUNT_ROLES = (Role.rider, Role.staff, Role.officer, Role.admin)
+"""The roles of people who sign in (everyone but platform API keys)."""
+
+
 class MissingScope(Forbidden):
     """A platform API key was issued without the scope this route needs."""
 
@@ -95,6 +99,11 @@ class Allow:
     def public_access(cls, note: str = "") -> Allow:
         return cls(public=True, note=note)
 
+    @classmethod
+    def accounts_and_platform(cls, scope: Scope, note: str = "") -> Allow:
+        """Every signed-in account, and platform API keys holding `scope`."""
+        return cls(*ACCOUNT_ROLES, Role.platform, scope=scope, note=note)
+
     def statement(self) -> str:
         if self.public:
             who = "anyone, signed in or not"
@@ -125,7 +134,7 @@ class Allow:
 
 PUBLIC = Allow.public_access()
 PublicCaller = Annotated[Principal | None, Depends(PUBLIC)]
-AnyAccount = Annotated[Principal, Depends(Allow(Role.rider, Role.staff, Role.officer, Role.admin))]
+AnyAccount = Annotated[Principal, Depends(Allow(*ACCOUNT_ROLES))]
 Admin = Annotated[Principal, Depends(Allow(Role.admin))]
 PlaceKeeper = Annotated[
     Principal,

@@ -51,13 +51,8 @@ Staff = Annotated[
 Reader = Annotated[
     Principal,
     Depends(
-        Allow(
-            Role.rider,
-            Role.staff,
-            Role.officer,
-            Role.admin,
-            Role.platform,
-            scope=Scope.open311,
+        Allow.accounts_and_platform(
+            Scope.open311,
             note="reporters their own reports, officers their sub-district's, platforms the "
             "reports they filed",
         )

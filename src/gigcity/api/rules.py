@@ -13,7 +13,7 @@ from gigcity.api.deps import Admin, Allow, PlatformDep, PublicCaller
 from gigcity.api.locale import locale_of
 from gigcity.api.problems import problem
 from gigcity.i18n import N_, gettext
-from gigcity.services.accounts import Principal, Role, Scope
+from gigcity.services.accounts import Principal, Scope
 from gigcity.services.errors import InvalidInput, ServiceError
 from gigcity.services.rulebooks import (
     OrderIn,
@@ -34,16 +34,7 @@ JSON_TYPES = frozenset({"application/json"})
 
 Quoter = Annotated[
     Principal,
-    Depends(
-        Allow(
-            Role.rider,
-            Role.staff,
-            Role.officer,
-            Role.admin,
-            Role.platform,
-            scope=Scope.deliveries,
-        )
-    ),
+    Depends(Allow.accounts_and_platform(Scope.deliveries)),
 ]
 RulebookName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 OnDate = Annotated[

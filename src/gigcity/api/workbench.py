@@ -22,13 +22,8 @@ router = APIRouter(prefix="/api/workbench", tags=["workbench"])
 Viewer = Annotated[
     Principal,
     Depends(
-        Allow(
-            Role.rider,
-            Role.staff,
-            Role.officer,
-            Role.admin,
-            Role.platform,
-            scope=Scope.workbench,
+        Allow.accounts_and_platform(
+            Scope.workbench,
             note="every party to the negotiation reads the runs and their reports",
         )
     ),
