@@ -17,14 +17,25 @@
     });
   }
 
-  /* The translated string `key`, with {placeholders} filled from `params`. */
-  function t(key, params) {
-    const text = strings[key];
+  /* The string `key` of `table`, with {placeholders} filled from `params`. */
+  function lookup(table, key, params) {
+    const text = table[key];
     if (text === undefined) {
       console.error("gigcity: no string for key", key);
       return key;
     }
     return params ? fmt(text, params) : text;
+  }
+
+  /* The translated string `key` shared by every page. */
+  function t(key, params) {
+    return lookup(strings, key, params);
+  }
+
+  /* A page's own strings (the JSON in element `id`) as a function like `t`. */
+  function pageStrings(id) {
+    const table = readJson(id);
+    return (key, params) => lookup(table, key, params);
   }
 
   /* Build an element: h("a", {class: "x", href: "/", text: "..."}, child, ...). */
@@ -246,6 +257,7 @@
     config: config,
     strings: strings,
     t: t,
+    pageStrings: pageStrings,
     fmt: fmt,
     h: h,
     escapeHtml: escapeHtml,

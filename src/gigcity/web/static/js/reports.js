@@ -6,19 +6,9 @@
 
   const G = window.gigcity;
   const { h, config } = G;
-  const own = JSON.parse(document.getElementById("report-strings").textContent);
+  const say = G.pageStrings("report-strings");
   const reportConfig = JSON.parse(document.getElementById("report-config").textContent);
   const categories = new Map(reportConfig.categories.map((c) => [c.code, c]));
-
-  /* This page's string `key`, with {placeholders} filled from `params`. */
-  function say(key, params) {
-    const text = own[key];
-    if (text === undefined) {
-      console.error("gigcity: no string for key", key);
-      return key;
-    }
-    return params ? G.fmt(text, params) : text;
-  }
 
   function categoryLabel(code) {
     const found = categories.get(code);
@@ -220,7 +210,6 @@
   }
 
   window.gigcityReports = {
-    own: own,
     reportConfig: reportConfig,
     categories: categories,
     say: say,

@@ -7,7 +7,7 @@
   const G = window.gigcity;
   const { config, h, api } = G;
   const $ = (id) => document.getElementById(id);
-  const own = JSON.parse($("statement-strings").textContent);
+  const say = G.pageStrings("statement-strings");
 
   const main = $("statement");
   const alertBox = $("alert");
@@ -16,15 +16,6 @@
   const linesPanel = $("lines-panel");
   let controller = null;
 
-  /* This page's own string `key`, with {placeholders} filled from `params`. */
-  function say(key, params) {
-    const text = own[key];
-    if (text === undefined) {
-      console.error("gigcity: no string for key", key);
-      return key;
-    }
-    return params ? G.fmt(text, params) : text;
-  }
 
   /* An exact yuan amount from the API ("7.40", "-0.50") as money: "¥7.40", "-¥0.50". */
   function money(yuanText) {

@@ -7,7 +7,7 @@
   const G = window.gigcity;
   const { h, api } = G;
   const $ = (id) => document.getElementById(id);
-  const own = JSON.parse($("workbench-strings").textContent);
+  const say = G.pageStrings("workbench-strings");
   const alertBox = $("alert");
   const form = $("run-form");
   const POLL_MS = 1500;
@@ -15,14 +15,6 @@
   let shownResult = null;
   let timer = null;
 
-  function say(key, params) {
-    const text = own[key];
-    if (text === undefined) {
-      console.error("gigcity: no string for key", key);
-      return key;
-    }
-    return params ? G.fmt(text, params) : text;
-  }
 
   function fill(select, values, chosen) {
     select.replaceChildren(...values.map((v) => h("option", { value: v, selected: v === chosen }, v)));
