@@ -104,10 +104,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         app.include_router(_state_access(router))
     open311.install(app, settings, platform)
 
-    from gigcity.web import pages, report_pages, statement_page, workbench_page
+    from gigcity.web import pages, report_pages
 
     pages.install(app)
-    statement_page.install(app)
     report_pages.install(app)
-    workbench_page.install(app)
     return app

@@ -105,6 +105,18 @@ def manage_page(request: Request) -> HTMLResponse:
     return render_page(request, "manage.html", "manage")
 
 
+@router.get("/me/statement", response_class=HTMLResponse, summary="My day statement")
+def statement_page(request: Request) -> HTMLResponse:
+    """The rider's day statement; the page asks the API for it with the rider's token."""
+    return render_page(request, "statement.html", "statement")
+
+
+@router.get("/workbench", response_class=HTMLResponse, summary="Negotiation workbench")
+def workbench_page(request: Request) -> HTMLResponse:
+    """The negotiation workbench; the page talks to /api/workbench with the caller's token."""
+    return render_page(request, "workbench.html", "workbench")
+
+
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
