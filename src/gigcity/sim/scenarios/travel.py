@@ -37,6 +37,11 @@ class TripParts:
     closure_s: FloatArray
     closure_m: FloatArray
 
+    @property
+    def total_s(self) -> FloatArray:
+        total: FloatArray = self.moving_s + self.signal_s + self.closure_s
+        return total
+
 
 @dataclass(frozen=True, slots=True)
 class DistrictTravel:
@@ -116,9 +121,7 @@ class DistrictTravel:
         orig, dest = _points(origins), _points(destinations)
         dx = dest[None, :, 0] - orig[:, None, 0]
         dy = dest[None, :, 1] - orig[:, None, 1]
-        parts = self._parts(orig[:, None, :], dx, dy, depart_s)
-        total: FloatArray = parts.moving_s + parts.signal_s + parts.closure_s
-        return total
+        return self._parts(orig[:, None, :], dx, dy, depart_s).total_s
 
     def pairs_s(
         self,
@@ -127,9 +130,7 @@ class DistrictTravel:
         depart_s: float = 0.0,
     ) -> FloatArray:
         """Seconds from origins[i] to destinations[i]."""
-        parts = self.parts(origins, destinations, depart_s)
-        total: FloatArray = parts.moving_s + parts.signal_s + parts.closure_s
-        return total
+        return self.parts(origins, destinations, depart_s).total_s
 
     def parts(
         self,
