@@ -105,6 +105,13 @@ class Place(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    # Every UPDATE and DELETE of a place says `WHERE version = <the version read>`, and
+    # fails (StaleDataError) when another writer moved it on; the service sets the new one.
+    __mapper_args__: ClassVar[dict[str, Any]] = {
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
+
 
 class PlaceAudit(Base):
     """Who changed a service point, when, and what it was before and after."""

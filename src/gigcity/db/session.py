@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.config import WORKER_THREADS
@@ -25,15 +25,31 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+# An execution option of the connection a writing transaction runs on (see `transaction`).
+WRITE_LOCK = "gigcity_write_lock"
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver would open a transaction only at the first INSERT/UPDATE, after the reads
+    # a check is made on: `_sqlite_begin` says BEGIN itself instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """BEGIN IMMEDIATE for writing transactions: the write lock is taken before the first
+    read, so a read-check-write cannot interleave with another writer (SQLite has no
+    SELECT ... FOR UPDATE). Reading sessions begin deferred and never block writers (WAL)."""
+    immediate = connection.get_execution_options().get(WRITE_LOCK, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -42,9 +58,20 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on any error."""
+    """A session whose work is committed on success and rolled back on any error.
+
+    Its transaction holds the database's write lock from the start on SQLite, so a
+    read-check-write inside is atomic there too (on PostgreSQL lock the rows read with
+    `FOR UPDATE`, or write conditionally)."""
     with factory() as session, session.begin():
+        begin_write(session)
         yield session
+
+
+def begin_write(session: Session) -> None:
+    """Begin `session`'s transaction as a writing one (on SQLite: BEGIN IMMEDIATE). Call it
+    before the session's first statement; `transaction` does."""
+    session.connection(execution_options={WRITE_LOCK: True})
 
 
 def single_statement_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]:

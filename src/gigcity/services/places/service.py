@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from gigcity.db.models import Place, PlaceAudit, utcnow
 from gigcity.db.session import transaction
@@ -236,11 +238,26 @@ class PlacesService:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _load(self, session: Session, place_id: int) -> Place:
-        place = session.get(Place, place_id)
+    def _load(self, session: Session, place_id: int, *, for_update: bool = False) -> Place:
+        """The place; `for_update` locks its row until the transaction ends (PostgreSQL; a
+        writing transaction on SQLite holds the whole database's write lock already)."""
+        place = session.get(Place, place_id, with_for_update=for_update or None)
         if place is None:
             raise NotFound(N_("Service point {id} does not exist."), id=place_id)
         return place
+
+    @contextmanager
+    def _writing(self, place_id: int) -> Iterator[Session]:
+        """A writing transaction on one place; a write that finds the place moved on by
+        another writer (its version no longer the one read) is a Conflict, nothing stored."""
+        try:
+            with transaction(self.factory) as session:
+                yield session
+        except StaleDataError as exc:
+            raise Conflict(
+                N_("Service point {id} was changed by someone else; reload and try again."),
+                id=place_id,
+            ) from exc
 
     def _audit(
         self,
@@ -312,8 +329,8 @@ class PlacesService:
     def update(self, principal: Principal, place_id: int, data: PlaceUpdate) -> PlaceOut:
         changes = data.model_dump(exclude_unset=True)
         expected_version = changes.pop("version", None)
-        with transaction(self.factory) as session:
-            place = self._load(session, place_id)
+        with self._writing(place_id) as session:
+            place = self._load(session, place_id, for_update=True)
             access.check_can_edit_fields(principal, place, set(changes))
             if data.hours is not None:
                 changes["hours"] = _keep_exceptions(place, data.hours)
@@ -340,8 +357,8 @@ class PlacesService:
 
     def set_status(self, principal: Principal, place_id: int, status: PlaceStatus) -> PlaceOut:
         """Closed today, free beds and hours: what the people on the spot keep current."""
-        with transaction(self.factory) as session:
-            place = self._load(session, place_id)
+        with self._writing(place_id) as session:
+            place = self._load(session, place_id, for_update=True)
             access.check_can_keep(principal, place)
             changes: dict[str, Any] = {}
             stored = OpeningHours.model_validate(place.hours or {})
@@ -373,8 +390,8 @@ class PlacesService:
 
     def delete(self, principal: Principal, place_id: int) -> None:
         access.check_admin(principal)
-        with transaction(self.factory) as session:
-            place = self._load(session, place_id)
+        with self._writing(place_id) as session:
+            place = self._load(session, place_id, for_update=True)
             self._audit(session, principal, place.id, "delete", snapshot(place), None)
             session.delete(place)
             bump_revision(session)

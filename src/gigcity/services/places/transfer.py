@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
 from gigcity.db.models import Place
+from gigcity.db.session import begin_write
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
 from gigcity.services.errors import InvalidInput
@@ -177,12 +178,15 @@ def _import(
             seen_ids[place.external_id] = line
         parsed.append((line, place))
     with service.factory() as session:
+        begin_write(session)
         existing = {}
         if seen_ids:
             ids = list(seen_ids)
             for start in range(0, len(ids), 500):
                 for row in session.scalars(
-                    select(Place).where(Place.external_id.in_(ids[start : start + 500]))
+                    select(Place)
+                    .where(Place.external_id.in_(ids[start : start + 500]))
+                    .with_for_update()
                 ):
                     existing[row.external_id] = row
         for _, place in parsed:
