@@ -107,7 +107,7 @@ class Place(Base):
 
     # Every UPDATE and DELETE of a place says `WHERE version = <the version read>`, and
     # fails (StaleDataError) when another writer moved it on; the service sets the new one.
-    __mapper_args__: ClassVar[dict[str, Any]] = {
+    __mapper_args__ = {  # noqa: RUF012 (SQLAlchemy reads it from the class)
         "version_id_col": version,
         "version_id_generator": False,
     }

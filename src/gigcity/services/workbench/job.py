@@ -41,11 +41,20 @@ def run_job(compare: CompareDays, database_url: str, run_id: int) -> str:
 
     try:
         with transaction(factory) as session:
+            # Claimed only if still queued, in the UPDATE itself: one worker runs it.
+            claimed = session.execute(
+                update(WorkbenchRun)
+                .where(WorkbenchRun.id == run_id, WorkbenchRun.status == "queued")
+                .values(
+                    status="running",
+                    started_at=utcnow(),
+                    heartbeat_at=utcnow(),
+                    stage="simulating",
+                )
+            )
             run = session.get(WorkbenchRun, run_id)
-            if run is None or run.status != "queued":
+            if run is None or claimed.rowcount != 1:  # type: ignore[attr-defined]
                 return run.status if run is not None else "missing"
-            run.status, run.started_at, run.heartbeat_at = "running", utcnow(), utcnow()
-            run.stage = "simulating"
             scenario, seed, orders = run.scenario, run.seed, run.orders
             names = (run.rules_a, run.rules_b)
             attribution = run.attribution
