@@ -232,3 +232,28 @@ def test_quotes_need_a_caller_and_valid_facts(client: TestClient, world: World) 
     )
     assert unknown.status_code == 404
     assert unknown.json()["field"] == "rulebook"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param("[" * 1000 + "]" * 1000, "application/json", id="deep-json"),
+        pytest.param(
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n"
+                for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+            ),
+            "application/yaml",
+            id="alias-bomb",
+        ),
+    ],
+)
+def test_bodies_that_would_explode_are_a_422(
+    client: TestClient, world: World, body: str, content_type: str
+) -> None:
+    headers = {**token(client, "admin"), **EN, "Content-Type": content_type}
+    r = client.post("/api/rules", content=body.encode(), headers=headers)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["field"] == "(yaml)"

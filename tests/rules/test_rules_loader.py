@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,46 @@ def test_yaml_dump_is_plain_data(putuo: Rulebook) -> None:
     data = yaml.safe_load(dump_rulebook(putuo))
     assert data["pricing"]["night"]["start"] == "22:00"
     assert data["fatigue"]["continuous_work_limit_min"] == 240
+
+
+def _alias_bomb(levels: int) -> str:
+    """A few hundred bytes whose aliases expand to 9**levels values ("billion laughs")."""
+    names = [f"l{i}" for i in range(levels + 1)]
+    lines = [f"{names[0]}: &{names[0]} [x, x, x, x, x, x, x, x, x]"]
+    for prev, name in itertools.pairwise(names):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(_alias_bomb(9), id="alias-bomb"),
+        pytest.param("[" * 1000 + "]" * 1000, id="deep-json"),
+        pytest.param('{"id": ' + "{" * 30 + "}" * 30 + "}", id="deep-mapping"),
+        pytest.param("x:\n" + "".join("  " * i + "- \n" for i in range(1, 600)), id="deep-yaml"),
+        pytest.param("a: &a [*a]\n", id="self-reference"),
+    ],
+)
+def test_text_that_would_explode_is_refused_at_once(text: str) -> None:
+    """Deep nesting and alias bombs are a clear problem, in milliseconds, not a crash
+    (recursion) or minutes of CPU (each level of the bomb multiplies the work by 9)."""
+    with pytest.raises(RulebookError) as caught:
+        parse_rulebook(text, source="request body")
+    (problem,) = caught.value.problems
+    assert problem.path == "(yaml)"
+    assert (
+        "deeper than" in problem.message
+        or "aliases" in problem.message
+        or "alias" in problem.message
+    )
+
+
+def test_ordinary_aliases_still_load() -> None:
+    """A rulebook may still use an anchor for a value it repeats."""
+    plain = shipped_text("putuo-2025")
+    text = plain.replace("      step_fen: 0 ", "      step_fen: &none 0 ", 1).replace(
+        "      step_fen: 0 ", "      step_fen: *none ", 1
+    )
+    assert "*none" in text
+    assert parse_rulebook(text) == parse_rulebook(plain)

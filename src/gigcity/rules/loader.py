@@ -77,11 +77,82 @@ def _shipped(name: str) -> Rulebook:
     return parse_rulebook(entry.read_text(encoding="utf-8"), source=f"{name}.yaml")
 
 
+# A rulebook is a few levels deep and a few hundred values long. Text that nests deeper, or
+# whose aliases expand to more values, is refused before anything walks or builds it: deep
+# nesting would exhaust the parser's recursion, and a few hundred bytes of nested aliases
+# (a "billion laughs") expand to billions of values.
+MAX_DEPTH = 24
+MAX_VALUES = 20_000
+
+
+class _TooLarge(yaml.YAMLError):
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, refusing nesting deeper than MAX_DEPTH while it composes."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise _TooLarge(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values `root` stands for once every alias is expanded, counted without
+    expanding anything (each node's size once); a node that contains itself is refused."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise _TooLarge("an alias refers to a value that contains it", node.start_mark)
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        open_nodes.discard(key)
+        sizes[key] = min(total, MAX_VALUES + 1)  # enough to know it is too large
+        return sizes[key]
+
+    return size(root)
+
+
+def _load(text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (for line numbers) and the data it stands for, within the bounds."""
+    loader = _BoundedLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        if _expanded_size(root) > MAX_VALUES:
+            raise _TooLarge(f"more than {MAX_VALUES} values once aliases are expanded", None)
+        return root, loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def parse_rulebook(text: str, source: str = "<text>") -> Rulebook:
     """A rulebook from YAML text; `source` names it in error messages."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = _load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
