@@ -15,12 +15,27 @@ from gigcity.services.reports import Category, DashboardSummary, Heatmap, Window
 
 router = APIRouter(prefix="/api/dashboard", tags=["dashboard"])
 
-Staff = Annotated[Principal, Depends(Allow(Role.officer, Role.admin))]
+# Nothing here is public: exports carry descriptions and addresses. The service scopes each
+# answer by the caller (officers: their sub-district, no held reports).
+Staff = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.officer,
+            Role.admin,
+            note="grid officers their own sub-district only (asking for another: 403), "
+            "held reports for admins only",
+        )
+    ),
+]
 Since = Annotated[
     date | None, Query(description="First local day (default: 29 days before `until`).")
 ]
 Until = Annotated[date | None, Query(description="Last local day, included (default: today).")]
-Subdistrict = Annotated[str | None, Query(max_length=64)]
+Subdistrict = Annotated[
+    str | None,
+    Query(max_length=64, description="Admins: any (default: all). Officers: their own."),
+]
 
 
 def _window(

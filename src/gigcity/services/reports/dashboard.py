@@ -5,6 +5,10 @@ Counts come from the daily rollup (a few rows per day however many reports there
 heatmap and time to resolution from rollups by day and month (a year is a dozen months and
 the days at its ends), the exact quantiles from the few reports of the buckets that hold
 them; overdue reports from an indexed range of the open ones.
+
+Who asks decides what is counted (`scope`): a grid officer sees their own sub-district only,
+and never a held report (the rollups count held reports too, so the few held reports of the
+window are read and taken off); a district admin sees everything.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 from sqlalchemy import ARRAY, Float, and_, func, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
@@ -28,9 +32,8 @@ from gigcity.db.models import Report, ReportDailyCount, ReportHeatCount, ReportR
 from gigcity.db.rollups import ALL
 from gigcity.geo.district import District
 from gigcity.i18n import N_
-from gigcity.services.accounts import Principal
+from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Forbidden, InvalidInput
-from gigcity.services.reports.access import is_staff
 from gigcity.services.reports.categories import Category
 from gigcity.services.reports.lifecycle import UNRESOLVED, Status
 from gigcity.services.reports.schemas import QueueItem
@@ -51,6 +54,8 @@ class Window(BaseModel):
     until: date  # inclusive
     subdistrict: str | None = None
     category: Category | None = None
+    # Set by `ReportsDashboard.scope` from the caller: only admins see held reports.
+    with_held: bool = True
 
 
 class Period(BaseModel):
@@ -87,12 +92,29 @@ class DashboardSummary(BaseModel):
     overdue: list[QueueItem]
 
 
+# A cell is `[lon, lat, count]`. Described as an array of three numbers rather than as a
+# tuple: tools that turn JSON Schema 2020-12 `prefixItems` into draft-7 `items: [...]`
+# (schemathesis among them) reject the tuple form.
+HeatCell = Annotated[
+    tuple[float, float, int],
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "number"},
+            "minItems": 3,
+            "maxItems": 3,
+            "description": "[lon, lat, count] of a cell's centre (WGS-84) and its reports",
+        }
+    ),
+]
+
+
 class Heatmap(BaseModel):
     since: date
     until: date
     cell_deg: float
     max: int
-    cells: list[tuple[float, float, int]]
+    cells: list[HeatCell]
 
 
 def _period_start(day: date, bucket: Bucket) -> date:
@@ -150,6 +172,30 @@ class ReportsDashboard:
             )
         return Window(since=since, until=until, subdistrict=subdistrict, category=category)
 
+    def scope(self, principal: Principal, window: Window) -> Window:
+        """The window as `principal` may see it. Officers: their own sub-district (asking
+        for none means theirs; asking for another is refused rather than answered with
+        theirs, so no figure is ever shown under the wrong name), held reports left out.
+        Admins: as asked."""
+        if principal.role == Role.admin:
+            return window.model_copy(update={"with_held": True})
+        if principal.role != Role.officer:
+            raise Forbidden(N_("Only grid officers and district admins see the dashboard."))
+        own = principal.subdistrict
+        if own is None:
+            raise Forbidden(N_("Your account has no sub-district; ask a district admin."))
+        if window.subdistrict not in (None, own):
+            sub = self.district.get(own)
+            raise Forbidden(
+                N_("Grid officers see the dashboard of their own sub-district ({own}) only."),
+                field="subdistrict",
+                own=sub.name if sub else own,
+            )
+        return window.model_copy(update={"subdistrict": own, "with_held": False})
+
+    def _local_day(self, at: datetime) -> date:
+        return as_utc(at).astimezone(self.tz).date()
+
     def _instants(self, window: Window) -> tuple[datetime, datetime]:
         """The window as [start, end) instants (local midnights)."""
         start = datetime.combine(window.since, time(), self.tz)
@@ -163,7 +209,54 @@ class ReportsDashboard:
             filters.append(Report.subdistrict == window.subdistrict)
         if window.category:
             filters.append(Report.category == window.category.value)
+        if not window.with_held:
+            filters.append(Report.held.is_(False))
         return filters
+
+    def _held_filed(self, session: Session, window: Window) -> list[Any]:
+        """The held reports filed in the window (few: only accounts under review file
+        them), to take off the rollups' counts when the reader may not see them."""
+        if window.with_held:
+            return []
+        start, end = self._instants(window)
+        everything = window.model_copy(update={"with_held": True})
+        return list(
+            session.execute(
+                select(
+                    Report.created_at,
+                    Report.subdistrict,
+                    Report.category,
+                    Report.status,
+                    Report.lon,
+                    Report.lat,
+                ).where(
+                    Report.held.is_(True),
+                    Report.created_at >= start,
+                    Report.created_at < end,
+                    *self._report_filters(everything),
+                )
+            )
+        )
+
+    def _held_resolved(self, session: Session, window: Window) -> list[tuple[int, int]]:
+        """(bucket, within its SLA) of the held reports resolved in the window, likewise."""
+        if window.with_held:
+            return []
+        start, end = self._instants(window)
+        everything = window.model_copy(update={"with_held": True})
+        rows: Any = session.execute(
+            select(Report.resolution_s, Report.resolved_at, Report.due_at).where(
+                Report.held.is_(True),
+                Report.resolved_at >= start,
+                Report.resolved_at < end,
+                Report.resolution_s.is_not(None),
+                *self._report_filters(everything),
+            )
+        )
+        return [
+            (rollups.resolution_bucket(int(s)), int(as_utc(at) <= as_utc(due)))
+            for s, at, due in rows
+        ]
 
     def _count_filters(self, window: Window) -> list[ColumnElement[bool]]:
         filters: list[ColumnElement[bool]] = [
@@ -180,14 +273,27 @@ class ReportsDashboard:
     def summary(
         self, principal: Principal, window: Window, bucket: Bucket = "day"
     ) -> DashboardSummary:
-        _require_staff(principal)
+        window = self.scope(principal, window)
         with self.factory() as session:
             if session.get_bind().dialect.name == "postgresql":
                 # One snapshot: the rollup and the reports read after it agree.
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             by_day_status, by_day_category, by_sub = self._counts(session, window)
+            held = self._held_filed(session, window)
             resolution = self._resolution(session, window)
             overdue_total, overdue = self._overdue(session, window)
+        status_counts: Counter[tuple[date, str]] = Counter()
+        category_counts: Counter[tuple[date, str]] = Counter()
+        sub_counts: Counter[str] = Counter(by_sub)
+        for day, status, n in by_day_status:
+            status_counts[(day, status)] += n
+        for day, category, n in by_day_category:
+            category_counts[(day, category)] += n
+        for created_at, sub, category, status, _, _ in held:
+            day = self._local_day(created_at)
+            status_counts[(day, status)] -= 1
+            category_counts[(day, category)] -= 1
+            sub_counts[sub] -= 1
         series: dict[date, Period] = {}
 
         def period(day: date) -> Period:
@@ -198,20 +304,21 @@ class ReportsDashboard:
 
         by_status: Counter[str] = Counter()
         by_category: Counter[str] = Counter()
-        for day, status, n in by_day_status:
+        for (day, status), n in sorted(status_counts.items()):
             if n:
                 p = period(day)
                 p.by_status[status] = p.by_status.get(status, 0) + int(n)
                 p.total += int(n)
                 by_status[status] += int(n)
-        for day, category, n in by_day_category:
+        for (day, category), n in sorted(category_counts.items()):
             if n:
                 p = period(day)
                 p.by_category[category] = p.by_category.get(category, 0) + int(n)
                 by_category[category] += int(n)
         subs = [
-            SubdistrictCount(code=s.code, name=s.name, count=int(by_sub.get(s.code) or 0))
+            SubdistrictCount(code=s.code, name=s.name, count=sub_counts[s.code])
             for s in self.district.subdistricts
+            if window.subdistrict in (None, s.code)
         ]
         return DashboardSummary(
             since=window.since,
@@ -302,11 +409,16 @@ class ReportsDashboard:
             .group_by(table.bucket)
             .order_by(table.bucket)
         ).all()
-        histogram = [(int(b), int(n)) for b, n, _ in rows if n]
+        held: Counter[int] = Counter()
+        held_within = 0
+        for bucket, on_time in self._held_resolved(session, window):
+            held[bucket] += 1
+            held_within += on_time
+        histogram = [(int(b), int(n) - held[int(b)]) for b, n, _ in rows if int(n) - held[int(b)]]
         count = sum(n for _, n in histogram)
         if count == 0:
             return Resolution(resolved=0, median_hours=None, p90_hours=None, within_sla_share=None)
-        within = sum(int(w or 0) for _, _, w in rows)
+        within = sum(int(w or 0) for _, _, w in rows) - held_within
         start, end = self._instants(window)
         in_window = [
             Report.resolved_at >= start,
@@ -438,7 +550,7 @@ class ReportsDashboard:
 
     def heatmap(self, principal: Principal, window: Window) -> Heatmap:
         """Reports filed in the window, counted per cell of a grid over the district."""
-        _require_staff(principal)
+        window = self.scope(principal, window)
         table = ReportHeatCount
         with self.factory() as session:
             rows = session.execute(
@@ -446,7 +558,11 @@ class ReportsDashboard:
                 .where(*self._rollup_periods(table, window, all_subdistricts=False))
                 .group_by(table.cx, table.cy)
             ).all()
-        cells = [(*rollups.cell_centre(int(x), int(y)), int(n)) for x, y, n in rows if n]
+            held = self._held_filed(session, window)
+        counts: Counter[tuple[int, int]] = Counter({(int(x), int(y)): int(n) for x, y, n in rows})
+        for *_, lon, lat in held:
+            counts[rollups.heat_cell(lon, lat)] -= 1
+        cells = [(*rollups.cell_centre(x, y), n) for (x, y), n in counts.items() if n]
         cells.sort(key=lambda c: (c[1], c[0]))
         return Heatmap(
             since=window.since,
@@ -460,7 +576,7 @@ class ReportsDashboard:
 
     def reports_csv(self, principal: Principal, window: Window) -> Iterator[str]:
         """Every report filed in the window, one row each (no reporter identities)."""
-        _require_staff(principal)
+        window = self.scope(principal, window)  # now, not when the rows are first read
         start, end = self._instants(window)
         header = [
             "id", "created_at", "category", "status", "reject_reason", "subdistrict", "lon",
@@ -508,7 +624,7 @@ class ReportsDashboard:
 
     def counts_csv(self, principal: Principal, window: Window) -> str:
         """The daily counts of the window: day, sub-district, category, status, count."""
-        _require_staff(principal)
+        window = self.scope(principal, window)
         with self.factory() as session:
             rows = session.execute(
                 select(
@@ -526,14 +642,16 @@ class ReportsDashboard:
                     ReportDailyCount.status,
                 )
             ).all()
+            held = self._held_filed(session, window)
+        counts: Counter[tuple[date, str, str, str]] = Counter(
+            {(day, sub, category, status): int(n) for day, sub, category, status, n in rows}
+        )
+        for created_at, sub, category, status, _, _ in held:
+            counts[(self._local_day(created_at), sub, category, status)] -= 1
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["day", "subdistrict", "category", "status", "count"])
-        for day, sub, category, status, n in rows:
-            writer.writerow([day.isoformat(), sub, category, status, n])
+        for (day, sub, category, status), n in counts.items():  # in the query's order
+            if n > 0:
+                writer.writerow([day.isoformat(), sub, category, status, n])
         return buffer.getvalue()
-
-
-def _require_staff(principal: Principal) -> None:
-    if not is_staff(principal):
-        raise Forbidden(N_("Only grid officers and district admins see the dashboard."))
