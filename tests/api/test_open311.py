@@ -40,6 +40,7 @@ SPEC_FIELDS = {
     "long", "media_url",
 }  # fmt: skip
 NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
+INTERNAL_NOTE = "owner is difficult; try the back door"
 
 
 @pytest.fixture(autouse=True)
@@ -236,7 +237,10 @@ def _seed(platform: Platform) -> dict[str, int]:
     reports.clock = lambda: NOW - timedelta(days=1)
     photo = reports.stage_photo(principal(platform, "rider"), jpeg())
     pictured = new_report(platform, category="broken_facility", photo_ids=[photo.id])
-    reports.accept(officer, pictured, NoteIn(note="a crew comes tomorrow"))
+    # The officer's internal note stays inside; the public note is published.
+    reports.accept(
+        officer, pictured, NoteIn(note=INTERNAL_NOTE, public_note="a crew comes tomorrow")
+    )
     reports.clock = lambda: NOW
     return {
         "open": opened,
@@ -357,7 +361,8 @@ def test_nothing_public_tells_who_reported(
         client.get(f"/open311/v2/requests.{fmt}").text
         + client.get(f"/open311/v2/requests.{fmt}", params=window).text
     )
-    for secret in ("hidden@example.org", "13912345678", "Hidden", "dev-xyz", "Wang", "Li", "rider"):
+    secrets = ("hidden@example.org", "13912345678", "Hidden", "dev-xyz", "Wang", "Li", "rider")
+    for secret in (*secrets, INTERNAL_NOTE, "back door"):
         assert secret not in body
 
 

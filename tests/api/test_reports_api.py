@@ -118,11 +118,28 @@ def test_file_follow_and_be_offered_the_same(client: TestClient) -> None:
     ).json()
     assert [o["id"] for o in offers] == [report["id"]]
     assert offers[0]["thumb_url"]
+    here = {"lat": WANLI[1], "lon": WANLI[0] + 0.0002}  # where rider2 stands
+    # Joining needs the rider's own position (near the report), named when missing or far.
+    for body, field in (
+        ({"description": "me too"}, "lat"),
+        ({"description": "me too", "lat": CHANGZHENG[1], "lon": CHANGZHENG[0]}, "lat"),
+        (here | {"category": "road_hazard"}, "category"),
+    ):
+        refused = client.post(f"/api/reports/{report['id']}/same", headers=rider2, json=body)
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"].startswith(PROBLEM)
+        problem = refused.json()
+        assert field in [problem.get("field")] + [e["field"] for e in problem.get("errors", [])]
     joined = client.post(
-        f"/api/reports/{report['id']}/same", headers=rider2, json={"description": "me too"}
+        f"/api/reports/{report['id']}/same",
+        headers=rider2,
+        json=here | {"description": "me too", "category": "fire_passage_blocked"},
     )
     assert joined.status_code == 200
     assert joined.json()["my_part"] == "same"
+    # rider2 sees it as the public does: not the original reporter's other photos or trail.
+    assert joined.json()["reference"] is None
+    assert [e["action"] for e in joined.json()["events"]] == ["submit", "same"]
     mine = client.get("/api/reports/mine", headers=rider2).json()
     assert [m["id"] for m in mine] == [report["id"]]
     assert "reporters" not in mine[0] or mine[0]["reporters"] is None
@@ -179,7 +196,9 @@ def test_officers_steps_over_http(client: TestClient) -> None:
     )
     assert (
         client.post(
-            f"/api/reports/{report}/start", headers=officer, json={"note": "on site"}
+            f"/api/reports/{report}/start",
+            headers=officer,
+            json={"note": "on site; gate code 4711", "public_note": "Work has begun."},
         ).status_code
         == 200
     )
@@ -201,6 +220,12 @@ def test_officers_steps_over_http(client: TestClient) -> None:
     assert [e["to_status"] for e in seen["events"] if e["to_status"]] == [
         "submitted", "accepted", "dispatched", "in_progress", "resolved", "closed",
     ]  # fmt: skip
+    # The reporter reads the public note, never the internal one.
+    assert seen["status_note"] == "Work has begun."
+    assert "4711" not in str(seen)
+    staff_seen = client.get(f"/api/reports/{report}", headers=officer).json()
+    start = next(e for e in staff_seen["events"] if e["action"] == "start")
+    assert (start["note"], start["public_note"]) == ("on site; gate code 4711", "Work has begun.")
 
 
 def test_merge_over_http(client: TestClient) -> None:

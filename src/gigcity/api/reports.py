@@ -232,7 +232,9 @@ def same(
     body: JoinIn,
 ) -> ReportOut:
     """Instead of filing a duplicate: be credited with this open report, adding your photos
-    and words to it."""
+    and words to it. Send where you are (`lat`, `lon`): only a report within 300 m (or its
+    category's duplicate radius, if wider) may be joined; with `category`, it must be the
+    report's. You then follow it as the public sees it, with what you added."""
     _limit_reports(request, platform, caller)
     return platform.reports.join(caller, report_id, body)
 

@@ -4,12 +4,21 @@ this one?" (nearby and near-identical photos) and the reporter's own view."""
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from gigcity.db.models import Report, ReportPhoto
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput
 from gigcity.services.platform import Platform
-from gigcity.services.reports import BanIn, Category, JoinIn, NoteIn, ReportCreate, RouteIn
+from gigcity.services.reports import (
+    BanIn,
+    Category,
+    CategoryRuleIn,
+    JoinIn,
+    NoteIn,
+    ReportCreate,
+    RouteIn,
+)
 from services.reports.reports_support import ADMIN, CHANGZHENG, WANLI, jpeg, new_report, scene
 from support import World, principal
 
@@ -163,13 +172,16 @@ def test_same_as_this_one_offers_open_reports_nearby_of_the_category(
     assert [(s.id, s.why) for s in near] == [(first, "nearby")]
     assert 25 < near[0].distance_m < 35
     # Saying "same as this one" credits the rider with it instead of filing a duplicate.
-    joined = platform.reports.join(rider2, first, JoinIn(description="still blocked tonight"))
+    here = {"lon": WANLI[0] + 0.0003, "lat": WANLI[1]}  # where rider2 stands
+    joined = platform.reports.join(
+        rider2, first, JoinIn(description="still blocked tonight", **here)
+    )
     assert joined.my_part == "same"
     assert joined.reporters_count == 2
     assert joined.reward_status is None  # only the original reporter sees the reward
     assert joined.events[-1].action == "same"
     assert joined.events[-1].note == "still blocked tonight"
-    assert platform.reports.join(rider2, first, JoinIn()).reporters_count == 2  # idempotent
+    assert platform.reports.join(rider2, first, JoinIn(**here)).reporters_count == 2  # idempotent
     mine = platform.reports.mine(rider2)
     assert [r.id for r in mine] == [first]
 
@@ -201,6 +213,90 @@ def test_near_identical_photos_are_recognised_anywhere(platform: Platform, ready
     assert [(o.id, o.why) for o in offers] == [(first, "photo")]
     unrelated = platform.reports.stage_photo(rider2, jpeg(scene(800, 600, seed=9)))
     assert unrelated.near_report_id is None
+
+
+def test_joining_needs_the_rider_nearby_and_the_same_category(
+    platform: Platform, ready: World
+) -> None:
+    rider2 = principal(platform, "rider2")
+    report = new_report(platform, category="road_hazard")
+    # About 330 m east: beyond the 300 m a rider may stand from what they join.
+    for lon, lat in ((WANLI[0] + 0.0035, WANLI[1]), CHANGZHENG):
+        with pytest.raises(InvalidInput, match="m from report") as far:
+            platform.reports.join(rider2, report, JoinIn(lon=lon, lat=lat))
+        assert far.value.field == "lat"
+    with pytest.raises(InvalidInput) as other:
+        platform.reports.join(
+            rider2, report, JoinIn(lon=WANLI[0], lat=WANLI[1], category=Category.fire_hazard)
+        )
+    assert other.value.field == "category"
+    assert platform.reports.mine(rider2) == []  # nothing was credited
+    with pytest.raises(ValidationError):  # the rider's position is required
+        JoinIn.model_validate({"description": "me too"})
+    # About 240 m away, same category: joined.
+    near = JoinIn(lon=WANLI[0] + 0.0025, lat=WANLI[1], category=Category.road_hazard)
+    assert platform.reports.join(rider2, report, near).my_part == "same"
+    # A category whose duplicate radius is wider than 300 m may be joined that far off.
+    platform.reports.set_rule(
+        ADMIN,
+        Category.other,
+        CategoryRuleIn(reward_fen=500, sla_hours=120, duplicate_radius_m=500),
+    )
+    wide = new_report(platform, category="other")
+    assert platform.reports.join(rider2, wide, JoinIn(lon=WANLI[0] + 0.0045, lat=WANLI[1])).my_part
+
+
+def test_joiners_see_the_report_as_the_public_does(platform: Platform, ready: World) -> None:
+    rider, rider2 = principal(platform, "rider"), principal(platform, "rider2")
+    officer = principal(platform, "officer")
+    first_photo = platform.reports.stage_photo(rider, jpeg(scene(seed=31)))
+    second_photo = platform.reports.stage_photo(rider, jpeg(scene(seed=32)))
+    report = platform.reports.submit(
+        rider,
+        create(
+            category="food_safety",
+            reference="老王面馆 (the owner's mobile 13811112222)",
+            description="rats in the kitchen",
+            address="长寿路 1 号",
+            photo_ids=[first_photo.id, second_photo.id],
+        ),
+    ).id
+    platform.reports.accept(
+        officer, report, NoteIn(note="owner is my cousin", public_note="Inspectors go today.")
+    )
+    own_photo = platform.reports.stage_photo(rider2, jpeg(scene(seed=33)))
+    joined = platform.reports.join(
+        rider2,
+        report,
+        JoinIn(lon=WANLI[0], lat=WANLI[1], description="saw them too", photo_ids=[own_photo.id]),
+    )
+    for seen in (joined, platform.reports.get(rider2, report), platform.reports.mine(rider2)[0]):
+        public = platform.reports.public_request(report)
+        assert public is not None
+        assert seen.my_part == "same"
+        # What Open311 shows: description, address, status and its public note, first photo.
+        assert seen.description == public.description == "rats in the kitchen"
+        assert seen.address == public.address
+        assert seen.status_note == public.status_note == "Inspectors go today."
+        assert seen.photos[0].thumb_url == public.photo_thumb
+        # Not the reference, not the reporter's other photos, not the internal note or reward.
+        assert seen.reference is None
+        assert [p.id for p in seen.photos] == [first_photo.id, own_photo.id]
+        text = seen.model_dump_json()
+        assert "13811112222" not in text
+        assert "cousin" not in text
+        assert seen.reward_status is None
+        assert [e.action for e in seen.events] == ["submit", "accept", "same"]
+        assert seen.events[-1].note == "saw them too"  # their own words
+    # The original reporter still sees all they sent, and the internal note stays inside.
+    original = platform.reports.get(rider, report)
+    assert original.reference == "老王面馆 (the owner's mobile 13811112222)"
+    assert {first_photo.id, second_photo.id} <= {p.id for p in original.photos}
+    assert original.reward_status == "paid"
+    assert "cousin" not in original.model_dump_json()
+    # Staff see everything.
+    staff = platform.reports.get(officer, report)
+    assert next(e for e in staff.events if e.action == "accept").note == "owner is my cousin"
 
 
 def test_reporters_see_only_their_own_reports(platform: Platform, ready: World) -> None:

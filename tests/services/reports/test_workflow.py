@@ -46,7 +46,7 @@ def test_the_whole_way_with_who_and_when_seen_by_the_reporter(
         ResolveIn(photo_ids=[])
     after = platform.reports.stage_photo(officer, jpeg(scene(seed=4)))
     resolved = platform.reports.resolve(
-        officer, report, ResolveIn(photo_ids=[after.id], note="cleared")
+        officer, report, ResolveIn(photo_ids=[after.id], public_note="cleared")
     )
     assert [p.id for p in resolved.after_photos] == [after.id]
     assert resolved.resolved_at
@@ -77,6 +77,54 @@ def test_the_whole_way_with_who_and_when_seen_by_the_reporter(
     assert seen.after_photos
     assert seen.status_note == "cleared"
     rollup_matches(platform)
+
+
+INTERNAL = "the landlord again; call him on 13900000000"
+PUBLIC = "Verified: the property manager will clear it today."
+
+
+def test_internal_notes_stay_with_staff_and_the_officer_chooses_the_public_note(
+    platform: Platform, ready: World
+) -> None:
+    officer = principal(platform, "officer")
+    report = new_report(platform)
+    platform.reports.accept(officer, report, NoteIn(note=INTERNAL, public_note=PUBLIC))
+    platform.reports.dispatch(
+        officer, report, DispatchIn(to="property manager", note="second warning")
+    )
+    staff_view = platform.reports.get(officer, report)
+    accept = next(e for e in staff_view.events if e.action == "accept")
+    assert (accept.note, accept.public_note) == (INTERNAL, PUBLIC)
+    assert staff_view.events[-1].note == "second warning"
+    assert staff_view.status_note == PUBLIC  # a step without a public note keeps the last one
+    # The reporter: the public note, never an internal one.
+    seen = platform.reports.get(principal(platform, "rider"), report)
+    assert seen.status_note == PUBLIC
+    assert next(e for e in seen.events if e.action == "accept").public_note == PUBLIC
+    assert all(e.note is None for e in seen.events)
+    assert "13900000000" not in seen.model_dump_json()
+    assert "second warning" not in seen.model_dump_json()
+    # The public (Open311): the public note only.
+    public = platform.reports.public_request(report)
+    assert public is not None
+    assert public.status_note == PUBLIC
+    # Every officer action takes both; an internal note alone publishes nothing.
+    other = new_report(platform)
+    platform.reports.reject(officer, other, RejectIn(reason="invalid", note=INTERNAL))
+    assert platform.reports.get(officer, other).status_note is None
+    third, keeper = new_report(platform), new_report(platform)
+    merged = platform.reports.merge(
+        officer, third, MergeIn(into=keeper, note=INTERNAL, public_note="Same as the other one.")
+    )
+    assert merged.status_note == "Same as the other one."
+    assert platform.reports.get(principal(platform, "rider"), keeper).events[-1].note is None
+    duplicate = new_report(platform)
+    out = platform.reports.reject(
+        officer,
+        duplicate,
+        RejectIn(reason="duplicate", duplicate_of=keeper, public_note="Already reported."),
+    )
+    assert out.status_note == "Already reported."
 
 
 def test_steps_out_of_order_are_conflicts(platform: Platform, ready: World) -> None:
@@ -123,7 +171,8 @@ def test_merging_keeps_every_reporters_credit(platform: Platform, ready: World) 
     keeper = new_report(platform, "rider")
     photo = platform.reports.stage_photo(principal(platform, "rider2"), jpeg(scene(seed=7)))
     duplicate = new_report(platform, "rider2", photo_ids=[photo.id])
-    platform.reports.join(principal(platform, "officer"), duplicate, JoinIn())  # a third credit
+    third_credit = JoinIn(lon=WANLI[0], lat=WANLI[1])
+    platform.reports.join(principal(platform, "officer"), duplicate, third_credit)
     with pytest.raises(InvalidInput):
         platform.reports.merge(officer, keeper, MergeIn(into=keeper))
     merged = platform.reports.reject(

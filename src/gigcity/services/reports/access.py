@@ -19,6 +19,14 @@ def is_staff(principal: Principal) -> bool:
     return principal.role in STAFF_ROLES
 
 
+def is_public(report: Report) -> bool:
+    """Whether the public sees the report (as `public.visible()` selects): not held, and not
+    rejected as not valid."""
+    return not report.held and not (
+        report.status == "rejected" and report.reject_reason == "invalid"
+    )
+
+
 def is_officer_of(principal: Principal, report: Report) -> bool:
     return (
         principal.role == Role.officer

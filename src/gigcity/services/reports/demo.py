@@ -183,7 +183,16 @@ def _play(
     at = report.created_at
     if fate == Status.rejected:
         at = min(now, at + timedelta(minutes=rnd.uniform(10, 240)))
-        workflow.step(session, report, actor, Action.reject, at, tz, note="照片看不清，无法核实")
+        workflow.step(
+            session,
+            report,
+            actor,
+            Action.reject,
+            at,
+            tz,
+            note="与举报人电话核实未果",  # internal: officers only
+            public_note="照片看不清，无法核实",
+        )
         report.reject_reason = "invalid"
         return
     rule = DEFAULT_RULES[Category(report.category)]
@@ -191,8 +200,9 @@ def _play(
         # Most steps well within the SLA, some late (the demo needs overdue ones too).
         share = rnd.uniform(0.05, 0.35) if rnd.random() < 0.85 else rnd.uniform(0.4, 0.9)
         at = min(now - timedelta(minutes=1), at + timedelta(hours=rule.sla_hours * share))
-        note = {Action.dispatch: None, Action.resolve: "已清理完毕"}.get(action)
-        workflow.step(session, report, actor, action, at, tz, note=note)
+        public_note = {Action.resolve: "已清理完毕"}.get(action)
+        note = {Action.dispatch: "已电话通知城运中心"}.get(action)  # internal: officers only
+        workflow.step(session, report, actor, action, at, tz, note=note, public_note=public_note)
         if action == Action.dispatch:
             report.dispatched_to = "街道城运中心"
         if action == Action.accept:

@@ -52,6 +52,11 @@ def near_photo(
     return None
 
 
+def distance_m(report: Report, lon: float, lat: float) -> float:
+    """How far the point is from the report, in metres (great circle)."""
+    return haversine_m(lon, lat, report.lon, report.lat)
+
+
 def _box(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
     dlat = radius_m / 110_540.0
     dlon = radius_m / (111_320.0 * max(math.cos(math.radians(lat)), 0.01))
@@ -77,7 +82,7 @@ def nearby_open(
     )
     found = []
     for report in rows:
-        distance = haversine_m(lon, lat, report.lon, report.lat)
+        distance = distance_m(report, lon, lat)
         if distance <= radius_m:
             found.append((report, distance))
     found.sort(key=lambda pair: (pair[1], pair[0].id))
@@ -107,7 +112,7 @@ def similar_reports(
         ):
             if report.id not in seen:
                 seen.add(report.id)
-                picked.append((report, haversine_m(lon, lat, report.lon, report.lat), "photo"))
+                picked.append((report, distance_m(report, lon, lat), "photo"))
     for report, distance in nearby_open(session, category, lon, lat, radius_m):
         if report.id not in seen:
             seen.add(report.id)

@@ -12,7 +12,18 @@ from gigcity.services.types import UtcDatetime
 
 Lon = Annotated[float, Field(ge=-180, le=180, description="WGS-84 longitude")]
 Lat = Annotated[float, Field(ge=-90, le=90, description="WGS-84 latitude")]
-Note = Annotated[str, Field(max_length=2000)]
+Note = Annotated[
+    str,
+    Field(max_length=2000, description="Internal: kept in the trail for officers and admins."),
+]
+PublicNote = Annotated[
+    str,
+    Field(
+        max_length=2000,
+        description="Shown to the reporter and published (Open311 `status_notes`); the last "
+        "one given stays until another is.",
+    ),
+]
 PhotoIds = Annotated[list[Annotated[int, Field(ge=1, le=2_147_483_647)]], Field(max_length=6)]
 MAX_DESCRIPTION = 4000  # the Open311 limit
 
@@ -48,46 +59,47 @@ class ReportCreate(BaseModel):
 
 
 class JoinIn(BaseModel):
-    """ "Same as this one": the rider's photos and words join an open report."""
+    """ "Same as this one": the rider's photos and words join an open report. Only a rider
+    standing near it may (within 300 m, or the category's duplicate radius if wider)."""
 
     model_config = ConfigDict(extra="forbid")
+    lon: Lon = Field(description="Where the rider is (WGS-84 longitude).")
+    lat: Lat = Field(description="Where the rider is (WGS-84 latitude).")
+    category: Category | None = Field(
+        default=None, description="What the rider is reporting; must be the report's category."
+    )
     description: Annotated[str, Field(max_length=MAX_DESCRIPTION)] = ""
     photo_ids: PhotoIds = []
 
 
 class NoteIn(BaseModel):
+    """An officer's step: an internal note for colleagues, a public one for everyone."""
+
     model_config = ConfigDict(extra="forbid")
     note: Note | None = None
+    public_note: PublicNote | None = None
 
 
-class RejectIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RejectIn(NoteIn):
     reason: RejectReason
     duplicate_of: Annotated[int, Field(ge=1, le=2_147_483_647)] | None = Field(
         default=None, description="Required for duplicates: the report this one repeats."
     )
-    note: Note | None = None
 
 
-class DispatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class DispatchIn(NoteIn):
     to: Annotated[str, Field(min_length=1, max_length=200, description="Who will fix it.")]
-    note: Note | None = None
 
 
-class ResolveIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ResolveIn(NoteIn):
     photo_ids: Annotated[
         list[Annotated[int, Field(ge=1, le=2_147_483_647)]],
         Field(min_length=1, max_length=6, description="After photos (uploaded first)."),
     ]
-    note: Note | None = None
 
 
-class MergeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MergeIn(NoteIn):
     into: Annotated[int, Field(ge=1, le=2_147_483_647)]
-    note: Note | None = None
 
 
 class AssignIn(BaseModel):
@@ -116,7 +128,11 @@ class EventOut(BaseModel):
     to_status: Status | None
     actor_role: str
     actor_name: str | None = Field(default=None, description="Staff views only.")
-    note: str | None
+    note: str | None = Field(
+        description="Staff: the internal note. Others: only on their own entries (their "
+        'words when they said "same as this one").'
+    )
+    public_note: str | None = Field(default=None, description="The step's public note.")
     other_report_id: int | None = Field(
         default=None, description="Merges: the report merged into, or merged in."
     )

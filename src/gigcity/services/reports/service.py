@@ -81,6 +81,10 @@ from gigcity.services.types import as_utc
 
 QueueScope = Literal["mine", "subdistrict", "district", "held", "all"]
 MAX_QUEUE = 1000
+# How far a rider may stand from a report to say "same as this one" (or the category's
+# duplicate radius, if an admin set it wider: what is offered nearby can be joined). A
+# few hundred metres allow for GPS error in streets of tall buildings.
+JOIN_RADIUS_M = 300.0
 STAGED_PHOTO_TTL = timedelta(days=1)
 
 
@@ -429,6 +433,7 @@ class ReportsService:
                 raise Conflict(
                     N_("Report {id} is no longer open; file a new report instead."), id=report_id
                 )
+            self._check_joinable(session, report, data)
             if workflow.credit(session, report.id, principal.account_id, "same", now):
                 workflow.attach_photos(session, report, principal, data.photo_ids, "report")
                 report.updated_at = now
@@ -443,6 +448,29 @@ class ReportsService:
                 )
             session.flush()
             return self._views(session, principal, [report])[0]
+
+    def _check_joinable(self, session: Session, report: Report, data: JoinIn) -> None:
+        """Joining lets the rider follow the report: only from near it, about the same."""
+        category = Category(report.category)
+        if data.category is not None and data.category != category:
+            raise InvalidInput(
+                N_("Report {id} is about something else; file a new report instead."),
+                field="category",
+                id=report.id,
+            )
+        radius = max(JOIN_RADIUS_M, self.policy.rules(session)[category].duplicate_radius_m)
+        distance = duplicates.distance_m(report, data.lon, data.lat)
+        if distance > radius:
+            raise InvalidInput(
+                N_(
+                    "You are {distance} m from report {id}; join only a report within {max} m "
+                    "of where you are, or file a new one."
+                ),
+                field="lat",
+                distance=round(distance),
+                id=report.id,
+                max=round(radius),
+            )
 
     # -- the lifecycle ---------------------------------------------------------------------
 
@@ -460,11 +488,33 @@ class ReportsService:
             session.flush()
             return self._views(session, principal, [report])[0]
 
+    def _step(
+        self,
+        session: Session,
+        report: Report,
+        principal: Principal,
+        action: Action,
+        now: datetime,
+        body: NoteIn,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        workflow.step(
+            session,
+            report,
+            principal,
+            action,
+            now,
+            self.tz,
+            note=body.note,
+            public_note=body.public_note,
+            data=data,
+        )
+
     def accept(self, principal: Principal, report_id: int, body: NoteIn) -> ReportOut:
         """Verify a report: it is accepted, and its reporter is rewarded (once)."""
 
         def change(session: Session, report: Report, now: datetime) -> None:
-            workflow.step(session, report, principal, Action.accept, now, self.tz, note=body.note)
+            self._step(session, report, principal, Action.accept, now, body)
             rule = self.policy.rules(session)[Category(report.category)]
             reason = pay_for_report(session, report, rule, principal.account_id, now)
             workflow.record(
@@ -485,33 +535,25 @@ class ReportsService:
                 raise InvalidInput(
                     N_("Say which report this one duplicates."), field="duplicate_of"
                 )
-            return self.merge(principal, report_id, MergeIn(into=body.duplicate_of, note=body.note))
+            merge = MergeIn(into=body.duplicate_of, note=body.note, public_note=body.public_note)
+            return self.merge(principal, report_id, merge)
 
         def change(session: Session, report: Report, now: datetime) -> None:
-            workflow.step(session, report, principal, Action.reject, now, self.tz, note=body.note)
+            self._step(session, report, principal, Action.reject, now, body)
             report.reject_reason = RejectReason.invalid.value
 
         return self._act(principal, report_id, change)
 
     def dispatch(self, principal: Principal, report_id: int, body: DispatchIn) -> ReportOut:
         def change(session: Session, report: Report, now: datetime) -> None:
-            workflow.step(
-                session,
-                report,
-                principal,
-                Action.dispatch,
-                now,
-                self.tz,
-                note=body.note,
-                data={"to": body.to},
-            )
+            self._step(session, report, principal, Action.dispatch, now, body, {"to": body.to})
             report.dispatched_to = body.to
 
         return self._act(principal, report_id, change)
 
     def start(self, principal: Principal, report_id: int, body: NoteIn) -> ReportOut:
         def change(session: Session, report: Report, now: datetime) -> None:
-            workflow.step(session, report, principal, Action.start, now, self.tz, note=body.note)
+            self._step(session, report, principal, Action.start, now, body)
 
         return self._act(principal, report_id, change)
 
@@ -519,23 +561,15 @@ class ReportsService:
         """Resolved, with at least one photo taken after the fix."""
 
         def change(session: Session, report: Report, now: datetime) -> None:
-            workflow.step(
-                session,
-                report,
-                principal,
-                Action.resolve,
-                now,
-                self.tz,
-                note=body.note,
-                data={"after_photos": len(body.photo_ids)},
-            )
+            after = {"after_photos": len(body.photo_ids)}
+            self._step(session, report, principal, Action.resolve, now, body, after)
             workflow.attach_photos(session, report, principal, body.photo_ids, "after")
 
         return self._act(principal, report_id, change)
 
     def close(self, principal: Principal, report_id: int, body: NoteIn) -> ReportOut:
         def change(session: Session, report: Report, now: datetime) -> None:
-            workflow.step(session, report, principal, Action.close, now, self.tz, note=body.note)
+            self._step(session, report, principal, Action.close, now, body)
 
         return self._act(principal, report_id, change)
 
@@ -551,7 +585,9 @@ class ReportsService:
             duplicate, keeper = locked[report_id], locked[body.into]
             check_can_act(principal, duplicate)
             check_can_act(principal, keeper)
-            workflow.merge(session, duplicate, keeper, principal, now, self.tz, body.note)
+            workflow.merge(
+                session, duplicate, keeper, principal, now, self.tz, body.note, body.public_note
+            )
             session.flush()
             return self._views(session, principal, [duplicate])[0]
 

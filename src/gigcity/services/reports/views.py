@@ -1,4 +1,11 @@
-"""Reports as each reader sees them, loaded in batches (photos, trail, credits per page)."""
+"""Reports as each reader sees them, loaded in batches (photos, trail, credits per page).
+
+Three readings: staff see everything, internal notes included. Whoever filed the report (its
+original reporter, or the platform key that sent it) sees what they sent, every photo and
+the trail with the public notes. Everyone else credited with it (who said "same as this
+one", or whose report was merged into it) sees it as the public does (Open311): no
+reference, the first photo only, status changes with their public notes; plus what they
+themselves added."""
 
 from __future__ import annotations
 
@@ -11,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from gigcity.db.models import Account, Report, ReportEvent, ReportPhoto, ReportReporter
 from gigcity.geo.district import District
-from gigcity.services.accounts import Principal
-from gigcity.services.reports.access import is_staff
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.reports.access import is_public, is_staff
 from gigcity.services.reports.lifecycle import RejectReason, Status, is_overdue
 from gigcity.services.reports.photos import thumb_name
 from gigcity.services.reports.schemas import (
@@ -199,6 +206,43 @@ class ViewBuilder:
         )
         return {pid: rid for pid, rid in rows if rid is not None}
 
+    def _filed(self, report: Report) -> bool:
+        """Whether the reader filed `report` (its original reporter or platform key)."""
+        me = self.principal
+        if me.role == Role.platform:
+            return me.api_key_id is not None and me.api_key_id == report.api_key_id
+        return report.reporter_id is not None and report.reporter_id == me.account_id
+
+    def _own(self, event: ReportEvent) -> bool:
+        return event.actor_id is not None and event.actor_id == self.principal.account_id
+
+    def _event(self, event: ReportEvent, names: dict[int, str]) -> EventOut:
+        public_note = (event.data or {}).get("public_note")
+        return EventOut(
+            at=event.at,
+            action=event.action,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            actor_role=event.actor_role,
+            actor_name=names.get(event.actor_id or 0) if self.staff else None,
+            # Internal notes are for staff; a reader sees the words of their own entries.
+            note=event.note if self.staff or self._own(event) else None,
+            public_note=public_note if isinstance(public_note, str) else None,
+            other_report_id=_other_report(event),
+        )
+
+    def _public_photos(self, report: Report, photos: list[ReportPhoto]) -> list[ReportPhoto]:
+        """What the public sees of the photos (the first one of the report, as Open311's
+        media_url), and the reader's own."""
+        first = next((p for p in photos if p.report_id == report.id and p.kind == "report"), None)
+        me = self.principal.account_id
+        return [
+            p
+            for p in photos
+            if (p is first and is_public(report))
+            or (me is not None and p.uploaded_by == me and p.kind == "report")
+        ]
+
     def _one(
         self,
         report: Report,
@@ -212,6 +256,11 @@ class ViewBuilder:
         me = self.principal.account_id
         mine = next((c for c in credits if c.account_id == me), None)
         original = report.reporter_id is not None and report.reporter_id == me
+        full = self.staff or self._filed(report)
+        public = full or is_public(report)
+        if not full:
+            photos = self._public_photos(report, photos)
+            events = [e for e in events if e.to_status is not None or self._own(e)]
         near = self._near_reports(photos)
 
         def with_near(photo: ReportPhoto) -> PhotoOut:
@@ -222,20 +271,20 @@ class ViewBuilder:
         out = ReportOut(
             id=report.id,
             category=report.category,
-            description=report.description,
+            description=report.description if public else "",
             lon=report.lon,
             lat=report.lat,
             subdistrict=report.subdistrict,
             subdistrict_name=sub.name if sub else report.subdistrict,
-            address=report.address,
-            reference=report.reference,
+            address=report.address if public else None,
+            reference=report.reference if full else None,
             status=Status(report.status),
             is_open=report.is_open,
             overdue=is_overdue(Status(report.status), as_utc(report.due_at), now),
             held=report.held,
             reject_reason=RejectReason(report.reject_reason) if report.reject_reason else None,
             merged_into_id=report.merged_into_id,
-            status_note=report.status_note,
+            status_note=report.status_note if public else None,
             created_at=report.created_at,
             updated_at=report.updated_at,
             due_at=report.due_at,
@@ -243,19 +292,7 @@ class ViewBuilder:
             closed_at=report.closed_at,
             photos=[with_near(p) for p in photos if p.kind != "after"],
             after_photos=[with_near(p) for p in photos if p.kind == "after"],
-            events=[
-                EventOut(
-                    at=e.at,
-                    action=e.action,
-                    from_status=e.from_status,
-                    to_status=e.to_status,
-                    actor_role=e.actor_role,
-                    actor_name=names.get(e.actor_id or 0) if self.staff else None,
-                    note=e.note,
-                    other_report_id=_other_report(e),
-                )
-                for e in events
-            ],
+            events=[self._event(e, names) for e in events],
             reporters_count=len(credits),
             my_part=mine.how if mine else None,
         )

@@ -69,9 +69,13 @@ def step(
     tz: ZoneInfo,
     *,
     note: str | None = None,
+    public_note: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """Take `action` on the (locked) report, or Conflict when its status does not allow it."""
+    """Take `action` on the (locked) report, or Conflict when its status does not allow it.
+
+    `note` is internal (the trail, for staff); `public_note`, when given, becomes the
+    report's status note, which the reporter and the public (Open311) see."""
     current = Status(report.status)
     target = next_status(action, current)
     if target is None:
@@ -84,8 +88,10 @@ def step(
     report.status = target.value
     report.is_open = is_open(target)
     report.updated_at = now
-    if note:
-        report.status_note = note
+    public = (public_note or "").strip() or None
+    if public:
+        report.status_note = public
+        data = (data or {}) | {"public_note": public}
     if target == Status.resolved:
         report.resolved_at = now
         report.resolution_s = max(0, int((now - as_utc(report.created_at)).total_seconds()))
@@ -161,16 +167,28 @@ def merge(
     now: datetime,
     tz: ZoneInfo,
     note: str | None,
+    public_note: str | None = None,
 ) -> None:
     """Merge `duplicate` into `keeper`: it is rejected as a duplicate, and everyone credited
-    with it is credited with the keeper too."""
+    with it is credited with the keeper too. The notes go with the duplicate's step; the
+    keeper's trail gets the internal one only."""
     if duplicate.id == keeper.id:
         raise InvalidInput(N_("A report cannot be merged into itself."), field="into")
     if not keeper.is_open or keeper.held or keeper.merged_into_id is not None:
         raise Conflict(
             N_("Report {id} is not open, so nothing can be merged into it."), id=keeper.id
         )
-    step(session, duplicate, principal, Action.merge, now, tz, note=note, data={"into": keeper.id})
+    step(
+        session,
+        duplicate,
+        principal,
+        Action.merge,
+        now,
+        tz,
+        note=note,
+        public_note=public_note,
+        data={"into": keeper.id},
+    )
     duplicate.reject_reason = "duplicate"
     duplicate.merged_into_id = keeper.id
     credits = session.scalars(
