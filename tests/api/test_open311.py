@@ -8,12 +8,13 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, update
 
-from api.open311_client import Open311Client, Open311Error
+from api.open311_client import Open311Client, Open311Error, parse
 from gigcity.db.models import ApiKey, Report, utcnow
 from gigcity.db.session import transaction
 from gigcity.services.accounts import Scope
@@ -441,3 +442,65 @@ def test_other_errors_keep_the_specs_format(client: TestClient, platform: Platfo
             .headers["content-type"]
             .startswith("application/problem+json")
         )
+
+
+def _count_requests(client: TestClient) -> int:
+    return len(client_for(client, "json").requests())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_text_that_is_not_utf8_is_refused_naming_the_field(
+    client: TestClient, api_key: str, fmt: str
+) -> None:
+    """Undecodable bytes used to be stored as mojibake (Latin-1) or U+FFFD; now: a 400."""
+    url = f"/open311/v2/requests.{fmt}"
+    base = f"api_key={api_key}&service_code=road_hazard&lat={WANLI[1]}&long={WANLI[0]}"
+    urlencoded = {"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en"}
+    before = _count_requests(client)
+    cases = [
+        (b"&description=caf%E9", "description"),  # Latin-1, percent-encoded
+        (b"&address_string=\xb3\xa4\xca\xd9\xc2\xb7", "address_string"),  # GBK, unencoded
+        (b"&first_name=%C3%28", "first_name"),  # a broken UTF-8 sequence
+        (b"&%FF%FE=1", "%FF%FE"),  # a field name
+    ]
+    for extra, field in cases:
+        r = client.post(url, content=base.encode() + extra, headers=urlencoded)
+        assert r.status_code == 400, (extra, r.text)
+        (error,) = parse(r, fmt)
+        assert int(error["code"]) == 400
+        assert field in error["description"], error
+        assert "UTF-8" in error["description"]
+    parts = [("api_key", api_key.encode()), ("service_code", b"road_hazard")]
+    parts += [("lat", str(WANLI[1]).encode()), ("long", str(WANLI[0]).encode())]
+    parts += [("description", "caf\u00e9".encode("latin-1"))]
+    body = b"".join(
+        b'--xyz\r\nContent-Disposition: form-data; name="' + name.encode() + b'"\r\n\r\n'
+        + value + b"\r\n"
+        for name, value in parts
+    ) + b"--xyz--\r\n"  # fmt: skip
+    multipart = {"Content-Type": "multipart/form-data; boundary=xyz", "Accept-Language": "en"}
+    r = client.post(url, content=body, headers=multipart)
+    assert r.status_code == 400, r.text
+    assert "description" in parse(r, fmt)[0]["description"]
+    assert _count_requests(client) == before  # nothing was stored
+    # UTF-8, percent-encoded or not, is stored as sent.
+    text = quote("路口有个坑").encode() + b"&address_string=" + "长寿路 1 号".encode()
+    r = client.post(url, content=base.encode() + b"&description=" + text, headers=urlencoded)
+    assert r.status_code == 201, r.text
+    request_id = as_int(parse(r, fmt)[0]["service_request_id"])
+    (stored,) = client_for(client, fmt).request(request_id)
+    assert (stored["description"], stored["address"]) == ("路口有个坑", "长寿路 1 号")
+    good = body.replace("caf\u00e9".encode("latin-1"), "café".encode())
+    assert client.post(url, content=good, headers=multipart).status_code == 201
+
+
+def test_unknown_request_ids_are_not_found_whatever_they_look_like(client: TestClient) -> None:
+    for fmt in FORMATS:
+        o = client_for(client, fmt)
+        for unknown in ("x" * 40, "9" * 30, "²³", "١٢", "12a", "-5", "abc"):
+            with pytest.raises(Open311Error) as caught:
+                o.request(unknown)
+            assert caught.value.status == 404, unknown
+        with pytest.raises(Open311Error) as caught:  # a malformed list stays a 400
+            o.requests(service_request_id="1,²")
+        assert caught.value.status == 400

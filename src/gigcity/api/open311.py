@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gigcity import __version__
 from gigcity.api.locale import locale_of
+from gigcity.api.open311_form import FormError, read_form
 from gigcity.api.ratelimit import check_rate, check_rates, client_ip
 from gigcity.config import Settings
 from gigcity.i18n import N_, gettext
@@ -201,6 +202,15 @@ def _parse_date(name: str, value: str | None, tz: ZoneInfo) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
+def _request_number(text: str) -> int | None:
+    """A request id as we issue them: ASCII digits within a 32-bit column (`isdigit` would
+    take "²", which `int` refuses, and "١٢", which it reads as 12)."""
+    if not (0 < len(text) <= 10 and text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number < 2**31 else None
+
+
 def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
@@ -346,13 +356,14 @@ def requests(
     locale = locale_of(request)
     ids = _split(service_request_id)
     if ids:
-        if len(ids) > MAX_IDS or not all(i.isdigit() and 0 < int(i) < 2**31 for i in ids):
+        numbers = [_request_number(i) for i in ids]
+        if len(ids) > MAX_IDS or None in numbers:
             raise Open311Error(
                 400,
                 N_("service_request_id must be up to {max} comma-separated numbers."),
                 max=MAX_IDS,
             )
-        found = platform.reports.public_requests(ids=[int(i) for i in ids])
+        found = platform.reports.public_requests(ids=[n for n in numbers if n is not None])
         return render(chosen, "service_requests", [_request_out(r, request, locale) for r in found])
     tz = _tz(request)
     start = _parse_date("start_date", start_date, tz)
@@ -382,18 +393,17 @@ def requests(
 def one_request(
     request: Request,
     platform: PlatformDep,
-    service_request_id: Annotated[str, Path(max_length=20)],
+    service_request_id: str,  # any text: what is not one of ours is a 404, as GeoReport says
     fmt: str,
     jurisdiction_id: Jurisdiction = None,
 ) -> Response:
     chosen = _check_format(fmt)
     _check_jurisdiction(request, jurisdiction_id)
-    number = int(service_request_id) if service_request_id.isdigit() else 0
-    found = platform.reports.public_request(number) if 0 < number < 2**31 else None
+    number = _request_number(service_request_id)
+    found = platform.reports.public_request(number) if number is not None else None
     if found is None:
-        raise Open311Error(
-            404, N_("service_request_id '{id}' was not found."), id=service_request_id
-        )
+        shown = service_request_id[:20] + ("…" if len(service_request_id) > 20 else "")
+        raise Open311Error(404, N_("service_request_id '{id}' was not found."), id=shown)
     return render(chosen, "service_requests", [_request_out(found, request, locale_of(request))])
 
 
@@ -440,8 +450,11 @@ async def post_request(request: Request, platform: PlatformDep, fmt: str) -> Res
     """Form-encoded (`application/x-www-form-urlencoded`) with `api_key`; `lat` and `long`
     are required (this server does not geocode addresses)."""
     chosen = _check_format(fmt)
-    form = await request.form(max_files=0, max_fields=100)
-    _check_jurisdiction(request, form.get("jurisdiction_id") or None)  # type: ignore[arg-type]
+    try:
+        form = await read_form(request)  # refuses what is not UTF-8, naming the field
+    except FormError as exc:
+        raise Open311Error(400, exc.message, **exc.params) from exc
+    _check_jurisdiction(request, form.get("jurisdiction_id") or None)
     api_key = str(form.get("api_key") or request.headers.get("x-api-key") or "")
     if not api_key:
         raise Open311Error(403, N_("api_key was not provided."))
