@@ -214,11 +214,25 @@ def test_an_officer_verifies_a_report_from_the_queue(page: Page, demo: Demo) -> 
     submitted.click()
     detail = page.locator(f"#detail[data-report-id='{report_id}']")
     expect(detail).to_be_visible()
+    # Two notes, each labelled: the internal one stays inside, the public one is published.
+    expect(detail.locator("label:has(#act-public-note)")).to_contain_text(
+        zh("Public note (optional; shown to the reporter and published)")
+    )
+    expect(detail.locator("label:has(#act-note)")).to_contain_text(
+        zh("Internal note (optional; officers and admins only)")
+    )
+    detail.locator("#act-note").fill("房东不配合，下次带物业来")
+    detail.locator("#act-public-note").fill("已核实，本周内清理")
     detail.locator("button", has_text=zh("Accept (verify)")).click()
     expect(
         page.locator(f"#detail[data-report-id='{report_id}'][data-status=accepted]")
     ).to_be_visible()
     expect(detail.locator(".timeline")).to_contain_text(zh("Verified and accepted"))
+    expect(detail.locator(".timeline .is-public")).to_contain_text("已核实，本周内清理")
+    expect(detail.locator(".timeline .is-internal")).to_contain_text("房东不配合")
+    published = page.request.get(f"/open311/v2/requests/{report_id}.json")
+    assert published.json()[0]["status_notes"] == "已核实，本周内清理"
+    assert "房东" not in published.text()
     detail.locator("#dispatch-to").fill("街道城运中心")
     detail.locator("button", has_text=zh("Dispatch")).click()
     expect(
@@ -239,6 +253,14 @@ def test_the_dashboard_draws_and_riders_are_turned_away(page: Page, demo: Demo) 
     path = download.value.path()
     assert path is not None
     assert Path(path).read_text(encoding="utf-8-sig").startswith("day,subdistrict")
+    page.evaluate("localStorage.clear()")
+    # An officer's dashboard is their own sub-district's, and says so.
+    sign_in(page, "officer", demo.password, "/dashboard")
+    page.wait_for_selector("#dashboard-page[data-state=ready][data-total]")
+    expect(page.locator("#subdistrict")).to_have_value(demo.officer_subdistrict)
+    expect(page.locator("#subdistrict")).to_be_disabled()
+    assert page.locator("#by-subdistrict .bar-row").count() == 1
+    expect(page.locator("#alert")).to_be_hidden()
     page.evaluate("localStorage.clear()")
     sign_in(page, "rider", demo.password, "/dashboard")
     expect(page.locator("#alert")).to_contain_text(

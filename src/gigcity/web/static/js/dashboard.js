@@ -29,6 +29,12 @@
     return;
   }
 
+  /* Officers see their own sub-district only (the server refuses any other). */
+  if (me.role === "officer") {
+    $("subdistrict").value = me.subdistrict || "";
+    $("subdistrict").disabled = true;
+  }
+
   $("series-title").textContent = say("over_time");
   $("status-title").textContent = say("by_status");
   $("category-title").textContent = say("by_category");

@@ -130,14 +130,18 @@
   }
 
   function actions(report) {
+    /* Two notes: the internal one stays in the trail for officers and admins; the public
+       one is what the reporter and the public (Open311) read. */
     const note = field(say("note_prompt"), { id: "act-note", maxlength: "2000" });
-    const noteValue = () => $("act-note").value.trim() || null;
+    const publicNote = field(say("public_note_prompt"), { id: "act-public-note", maxlength: "2000" });
+    const notes = (extra) =>
+      Object.assign({ note: $("act-note").value.trim() || null, public_note: $("act-public-note").value.trim() || null }, extra || {});
     const buttons = [];
     const status = report.status;
     if (report.held && me.role === "admin") buttons.push(button(say("act_release"), () => act("release"), true));
     if (status === "submitted" && (!report.held || me.role === "admin")) {
-      buttons.push(button(say("act_accept"), () => act("accept", { note: noteValue() }), true));
-      buttons.push(button(say("act_reject"), () => act("reject", { reason: "invalid", note: noteValue() })));
+      buttons.push(button(say("act_accept"), () => act("accept", notes()), true));
+      buttons.push(button(say("act_reject"), () => act("reject", notes({ reason: "invalid" }))));
     }
     const extra = [];
     if (report.is_open && status !== "resolved") {
@@ -145,16 +149,16 @@
       buttons.push(
         button(say("act_merge"), () => {
           const target = Number($("merge-into").value);
-          if (target > 0) act("merge", { into: target, note: noteValue() });
+          if (target > 0) act("merge", notes({ into: target }));
         })
       );
       extra.push(into);
     }
     if (status === "accepted") {
       extra.push(field(say("dispatch_to_prompt"), { id: "dispatch-to", maxlength: "200" }));
-      buttons.push(button(say("act_dispatch"), () => act("dispatch", { to: $("dispatch-to").value.trim(), note: noteValue() }), true));
+      buttons.push(button(say("act_dispatch"), () => act("dispatch", notes({ to: $("dispatch-to").value.trim() })), true));
     }
-    if (status === "dispatched") buttons.push(button(say("act_start"), () => act("start", { note: noteValue() }), true));
+    if (status === "dispatched") buttons.push(button(say("act_start"), () => act("start", notes()), true));
     if (status === "in_progress") {
       const input = h("input", { type: "file", id: "after-photo", accept: "image/jpeg,image/png,image/webp", capture: "environment" });
       extra.push(h("label", {}, say("after_photos"), input));
@@ -167,7 +171,7 @@
             try {
               messages.say(say("uploading"));
               const photo = await R.uploadPhoto(file);
-              act("resolve", { photo_ids: [photo.id], note: noteValue() });
+              act("resolve", notes({ photo_ids: [photo.id] }));
             } catch (err) {
               messages.fail(err);
             }
@@ -176,9 +180,9 @@
         )
       );
     }
-    if (status === "resolved") buttons.push(button(say("act_close"), () => act("close", { note: noteValue() }), true));
+    if (status === "resolved") buttons.push(button(say("act_close"), () => act("close", notes()), true));
     if (!buttons.length) return null;
-    return h("div", { class: "actions form" }, ...extra, note, h("div", { class: "action-buttons" }, buttons));
+    return h("div", { class: "actions form" }, ...extra, publicNote, note, h("div", { class: "action-buttons" }, buttons));
   }
 
   async function candidates(report) {
@@ -229,6 +233,7 @@
       h("header", { class: "report-head" }, h("h2", { text: say("report_number", { id: report.id }) + " · " + R.categoryLabel(report.category) }), h("span", { class: "status-line" }, R.statusBadge(report))),
       report.description ? h("p", { text: report.description }) : null,
       report.reference ? h("p", { text: say("reference", { reference: report.reference }) }) : null,
+      report.status_note ? h("p", { class: "note", text: say("public_note", { note: report.status_note }) }) : null,
       h("p", { class: "note", text: R.subdistrictName(report.subdistrict) + " · " + facts.join(" · ") }),
       reporters ? h("p", { class: "note", text: say("reporters") + ": " + reporters }) : null,
       ...near.map((text) => h("p", { class: "warning", text: text })),

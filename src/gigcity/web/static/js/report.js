@@ -206,7 +206,10 @@
                 G.formatDateTime(offer.created_at),
             })
           ),
-          h("button", { type: "button", class: "btn btn-primary btn-small same-button", text: say("similar_same"), onclick: () => joinReport(offer.id) })
+          /* Only a report of the chosen category can be joined (the server checks it too). */
+          offer.category === category
+            ? h("button", { type: "button", class: "btn btn-primary btn-small same-button", text: say("similar_same"), onclick: () => joinReport(offer.id) })
+            : null
         )
       )
     );
@@ -220,9 +223,16 @@
   async function joinReport(reportId) {
     messages.clear();
     try {
+      /* Where the rider is: the server lets only riders near a report join it. */
       await api("/api/reports/" + reportId + "/same", {
         method: "POST",
-        json: { description: $("description").value.trim(), photo_ids: state.photos.map((p) => p.id) },
+        json: {
+          lat: state.position.lat,
+          lon: state.position.lon,
+          category: chosenCategory(),
+          description: $("description").value.trim(),
+          photo_ids: state.photos.map((p) => p.id),
+        },
       });
       resetForm();
       messages.say(say("joined", { id: reportId }));

@@ -176,7 +176,15 @@
     return say("action_" + event.action);
   }
 
-  /* The trail of a report: every step, when, by which role (names for staff only). */
+  /* A step's note: staff's notes are internal (the API gives them to staff only), so they
+     are marked as such; a rider's own words are shown as they are. */
+  function noteText(event) {
+    const byStaff = event.actor_role === "officer" || event.actor_role === "admin";
+    return byStaff ? say("internal_note", { note: event.note }) : event.note;
+  }
+
+  /* The trail of a report: every step, when, by which role (names for staff only), its
+     public note, and (staff, or the reader's own steps) its note. */
   function timeline(report) {
     return h(
       "ol",
@@ -188,7 +196,8 @@
           { class: "timeline-step" + (event.to_status ? " status-" + event.to_status : "") },
           h("span", { class: "timeline-what", text: eventText(event) }),
           h("span", { class: "timeline-when", text: G.formatDateTime(event.at) + " · " + who }),
-          event.note ? h("span", { class: "timeline-note", text: event.note }) : null
+          event.public_note ? h("span", { class: "timeline-note is-public", text: event.public_note }) : null,
+          event.note ? h("span", { class: "timeline-note is-internal", text: noteText(event) }) : null
         );
       })
     );
