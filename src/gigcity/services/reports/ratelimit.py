@@ -42,6 +42,8 @@ class Limiter(Protocol):
 
     def take_all(self, buckets: list[tuple[str, str, Rate]]) -> float: ...
 
+    def give_back(self, buckets: list[tuple[str, str, Rate]]) -> None: ...
+
     def reset(self) -> None: ...
 
 
@@ -83,6 +85,20 @@ class RateLimiter:
             while len(self._buckets) > self.max_keys:
                 self._buckets.popitem(last=False)
         return wait
+
+    def give_back(self, buckets: list[tuple[str, str, Rate]]) -> None:
+        """Return the token an allowed action took from each bucket, when the action turned
+        out not to count (a sign-in limit counts failures only: a right password gives its
+        token back). A bucket never holds more than its capacity."""
+        now = self.clock()
+        with self._lock:
+            for rule, key, rate in buckets:
+                entry = self._buckets.get((rule, key))
+                if rate.unlimited or entry is None:
+                    continue  # no limit, or a forgotten bucket: full already
+                tokens, last = entry
+                refilled = tokens + (now - last) * rate.refill_per_s + 1.0
+                self._buckets[(rule, key)] = (min(float(rate.capacity), refilled), now)
 
     def reset(self) -> None:
         with self._lock:

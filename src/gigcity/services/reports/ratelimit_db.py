@@ -91,14 +91,7 @@ class DatabaseRateLimiter:
         self, now: float, wanted: dict[tuple[str, str], Rate], taken: set[tuple[str, str]]
     ) -> float:
         """Give back the tokens taken; the seconds until every refusing bucket has one."""
-        for rule, key in sorted(taken):  # one row a statement: no lock held while waiting
-            rate = wanted[rule, key]
-            with transaction(self._sessions) as session:
-                session.execute(
-                    update(RateBucket)
-                    .where(RateBucket.rule == rule, RateBucket.key == key)
-                    .values(tat=RateBucket.tat - rate.period_s / rate.capacity)
-                )
+        self._give_back({pair: wanted[pair] for pair in taken})
         refused = [pair for pair in wanted if pair not in taken]
         which = or_(*(and_(RateBucket.rule == r, RateBucket.key == k) for r, k in refused))
         with transaction(self._sessions) as session:
@@ -113,6 +106,23 @@ class DatabaseRateLimiter:
             wait = max(wait, ahead + rate.period_s / rate.capacity - rate.period_s)
         # The statement refused: never answer "no wait" (only if a row changed meanwhile).
         return max(wait, EPSILON_S)
+
+    def give_back(self, buckets: list[tuple[str, str, Rate]]) -> None:
+        """Return the token an allowed action took from each bucket, when the action turned
+        out not to count (a sign-in limit counts failures only: a right password gives its
+        token back). `tat` moving below now is a full bucket, never a fuller one."""
+        self._give_back(
+            {(rule, key[:MAX_KEY]): rate for rule, key, rate in buckets if not rate.unlimited}
+        )
+
+    def _give_back(self, buckets: dict[tuple[str, str], Rate]) -> None:
+        for (rule, key), rate in sorted(buckets.items()):  # one row a statement: no lock held
+            with transaction(self._sessions) as session:
+                session.execute(
+                    update(RateBucket)
+                    .where(RateBucket.rule == rule, RateBucket.key == key)
+                    .values(tat=RateBucket.tat - rate.period_s / rate.capacity)
+                )
 
     def _purge_now_and_then(self, now: float) -> None:
         with self._lock:
