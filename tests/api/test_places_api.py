@@ -404,3 +404,62 @@ def test_bad_marker_queries_are_422_naming_the_field(client: TestClient, world: 
         body = r.json()
         named = body.get("field") or " ".join(e["field"] for e in body.get("errors", []))
         assert field in named, (params, body)
+
+
+def test_a_required_field_set_to_null_is_a_422_naming_it(client: TestClient, world: World) -> None:
+    admin = token(client, "admin")
+    before = client.get(f"/api/places/{world.station_id}").json()
+    for field in ("kind", "name", "lon", "lat", "hours", "amenities"):
+        for lang, words in (("en", "Cannot be null"), ("zh-CN", "不能为 null")):
+            r = client.patch(
+                f"/api/places/{world.station_id}",
+                json={field: None},
+                headers={**admin, "Accept-Language": lang},
+            )
+            assert r.status_code == 422, (field, r.text)
+            assert r.headers["content-type"].startswith("application/problem+json")
+            assert r.json()["errors"] == [
+                {"field": field, "message": r.json()["errors"][0]["message"]}
+            ]
+            assert words in r.json()["errors"][0]["message"]
+            assert "pydantic" not in r.text
+    # A nullable field may be cleared; the point is otherwise as it was.
+    r = client.patch(f"/api/places/{world.station_id}", json={"notes": None}, headers=admin)
+    assert r.status_code == 200, r.text
+    after = client.get(f"/api/places/{world.station_id}").json()
+    assert {k: after[k] for k in ("name", "kind", "lon", "lat")} == {
+        k: before[k] for k in ("name", "kind", "lon", "lat")
+    }
+
+
+def test_points_far_outside_the_district_need_saying_so(client: TestClient, world: World) -> None:
+    admin = {**token(client, "admin"), "Accept-Language": "en"}
+    far = {"name": "typo", "kind": "water", "lon": 91.4, "lat": 31.25}
+    r = client.post("/api/places", json=far, headers=admin)
+    assert r.status_code == 422
+    assert r.json()["field"] == "lon"
+    assert "far outside" in r.json()["detail"]
+    north = {"name": "north", "kind": "water", "lon": 121.4, "lat": 35.0}
+    assert client.post("/api/places", json=north, headers=admin).json()["field"] == "lat"
+    # Just across the border (a station serving both sides) is fine.
+    border = {"name": "border", "kind": "water", "lon": 121.47, "lat": 31.25}
+    assert client.post("/api/places", json=border, headers=admin).status_code == 201
+    # Moving a point far away is refused too, and nothing changes.
+    r = client.patch(f"/api/places/{world.station_id}", json={"lon": 1.0}, headers=admin)
+    assert r.status_code == 422
+    assert client.get(f"/api/places/{world.station_id}").json()["lon"] == 121.3995
+    # Said explicitly, it is stored.
+    r = client.post("/api/places", json=far, headers=admin, params={"outside_district": "true"})
+    assert r.status_code == 201, r.text
+    # An import lists such rows as rejected, and stores the rest.
+    csv_text = "name,kind,lon,lat\nfar,water,91.4,31.25\nnear,water,121.40,31.26\n"
+    r = client.post(
+        "/api/places/import",
+        headers=admin,
+        files={"file": ("points.csv", csv_text.encode(), "text/csv")},
+    )
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["created"] == 1
+    assert [row["line"] for row in report["rejected"]] == [2]
+    assert "far outside" in report["rejected"][0]["reason"]

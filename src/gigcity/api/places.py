@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from gigcity.api.deps import Admin, PlaceKeeper, PlatformDep, PublicCaller, RowId
 from gigcity.api.locale import locale_of
+from gigcity.api.openapi import media_response
 from gigcity.i18n import N_, gettext
 from gigcity.services.errors import InvalidInput
 from gigcity.services.places import (
@@ -32,6 +33,10 @@ from gigcity.services.places import (
 
 router = APIRouter(prefix="/api/places", tags=["places"])
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+OutsideDistrict = Annotated[
+    bool,
+    Query(description="Accept a point far outside the district's bounds (otherwise a typo)."),
+]
 
 AmenityQuery = Annotated[
     list[str] | None,
@@ -197,7 +202,14 @@ def meta(request: Request, _: PublicCaller) -> PlacesMeta:
     )
 
 
-@router.get("/export.geojson", summary="All service points as GeoJSON (RFC 7946)")
+@router.get(
+    "/export.geojson",
+    summary="All service points as GeoJSON (RFC 7946)",
+    response_class=Response,
+    responses=media_response(
+        "application/geo+json", "A FeatureCollection of every point", {"type": "object"}
+    ),
+)
 def export(platform: PlatformDep, _: PublicCaller) -> Response:
     body = json.dumps(export_geojson(platform.places), ensure_ascii=False)
     return Response(
@@ -218,6 +230,7 @@ async def import_places(
         Literal["csv", "geojson"] | None, Query(description="Default: from the file name.")
     ] = None,
     dry_run: bool = False,
+    outside_district: OutsideDistrict = False,
 ) -> ImportReport:
     """Good rows are stored together in one transaction; bad rows are listed with their line
     (CSV) or feature number (GeoJSON) and the reason. Rows whose `external_id` exists update
@@ -245,14 +258,18 @@ async def import_places(
             field="format",
         )
     if chosen == "csv":
-        return import_csv(platform.places, caller, text, dry_run=dry_run)
+        return import_csv(
+            platform.places, caller, text, dry_run=dry_run, outside_district=outside_district
+        )
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             N_("The file is not valid JSON: {reason}."), field="file", reason=str(exc)
         ) from exc
-    return import_geojson(platform.places, caller, data, dry_run=dry_run)
+    return import_geojson(
+        platform.places, caller, data, dry_run=dry_run, outside_district=outside_district
+    )
 
 
 @router.get("/{place_id:int}", response_model=PlaceOut, summary="One service point")
@@ -261,18 +278,28 @@ def get_place(platform: PlatformDep, _: PublicCaller, place_id: RowId) -> PlaceO
 
 
 @router.post("", response_model=PlaceOut, status_code=201, summary="Add a service point")
-def create_place(platform: PlatformDep, caller: Admin, body: PlaceCreate) -> PlaceOut:
-    return platform.places.create(caller, body)
+def create_place(
+    platform: PlatformDep, caller: Admin, body: PlaceCreate, outside_district: OutsideDistrict = False
+) -> PlaceOut:
+    """A point far outside the district (more than about 5 km beyond its bounds) is refused
+    as a likely typo unless `outside_district=true`."""
+    return platform.places.create(caller, body, outside_district=outside_district)
 
 
 @router.patch("/{place_id:int}", response_model=PlaceOut, summary="Change a service point")
 def update_place(
-    platform: PlatformDep, caller: PlaceKeeper, place_id: RowId, body: PlaceUpdate
+    platform: PlatformDep,
+    caller: PlaceKeeper,
+    place_id: RowId,
+    body: PlaceUpdate,
+    outside_district: OutsideDistrict = False,
 ) -> PlaceOut:
     """Admins may change anything; staff (own station) and officers (own sub-district) may
     change hours, amenities, capacity, contact, address, operator and notes. Send `version`
-    to refuse the change if someone else changed the point meanwhile."""
-    return platform.places.update(caller, place_id, body)
+    to refuse the change if someone else changed the point meanwhile (409). A field left out
+    stays as it is; a required field (name, kind, lon, lat, amenities, hours) cannot be set
+    to null. A move far outside the district needs `outside_district=true`."""
+    return platform.places.update(caller, place_id, body, outside_district=outside_district)
 
 
 @router.put(

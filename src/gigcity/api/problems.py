@@ -49,6 +49,7 @@ _VALIDATION_MESSAGES = {
     "datetime_from_date_parsing": N_("Must be a date and time such as 2025-05-01T12:00:00+08:00."),
     "json_invalid": N_("The request body is not valid JSON."),
     "string_pattern_mismatch": N_("Has characters that are not allowed."),
+    "null_not_allowed": N_("Cannot be null; leave the field out to keep its value."),
 }
 
 

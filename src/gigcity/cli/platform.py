@@ -143,6 +143,12 @@ def serve(
 def places_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".csv or .geojson")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only, store nothing.")] = False,
+    outside_district: Annotated[
+        bool,
+        typer.Option(
+            "--outside-district", help="Accept points far outside the district's bounds."
+        ),
+    ] = False,
 ) -> None:
     """Import service points; bad rows are listed, good rows are stored in one transaction."""
     from gigcity.services.places import import_csv, import_geojson
@@ -151,9 +157,17 @@ def places_import(
     text = file.read_text(encoding="utf-8-sig")
     try:
         if file.suffix.lower() == ".csv":
-            report = import_csv(platform.places, CLI_ADMIN, text, dry_run=dry_run)
+            report = import_csv(
+                platform.places, CLI_ADMIN, text, dry_run=dry_run, outside_district=outside_district
+            )
         else:
-            report = import_geojson(platform.places, CLI_ADMIN, json.loads(text), dry_run=dry_run)
+            report = import_geojson(
+                platform.places,
+                CLI_ADMIN,
+                json.loads(text),
+                dry_run=dry_run,
+                outside_district=outside_district,
+            )
     except (ServiceError, json.JSONDecodeError) as exc:
         err.print(f"[red]{file}: {exc}[/red]")
         raise typer.Exit(1) from exc

@@ -121,6 +121,12 @@ class District:
         x0, y0, x1, y1 = self.bbox
         return x0 <= lon <= x1 and y0 <= lat <= y1
 
+    def near(self, lon: float, lat: float, margin_deg: float) -> bool:
+        """Within the district's box widened by `margin_deg` on every side."""
+        x0, y0, x1, y1 = self.bbox
+        m = margin_deg
+        return x0 - m <= lon <= x1 + m and y0 - m <= lat <= y1 + m
+
     def locate(self, lon: float, lat: float) -> Subdistrict | None:
         """The sub-district containing the point, or None outside the district."""
         if not self.contains(lon, lat):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from gigcity.i18n import N_
 from gigcity.services.places.hours import OpeningHours, parse_opening_hours
@@ -166,6 +168,17 @@ def _coerce_hours(value: Any) -> Any:
 Hours = Annotated[OpeningHours, BeforeValidator(_coerce_hours)]
 
 
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# A blank external id is no id: stored as NULL (many may be), not as "" (unique, so a second
+# point without one was a database error).
+ExternalId = Annotated[
+    Annotated[str, Field(max_length=120)] | None, BeforeValidator(_blank_is_none)
+]
+
+
 class PlaceBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Name
@@ -182,24 +195,36 @@ class PlaceBase(BaseModel):
     operator: Annotated[str, Field(max_length=200)] | None = None
     contact: Annotated[str, Field(max_length=120)] | None = None
     notes: Annotated[str, Field(max_length=2000)] | None = None
-    external_id: Annotated[str, Field(max_length=120)] | None = None
+    external_id: ExternalId = None
 
 
 class PlaceCreate(PlaceBase):
     """A new service point. The sub-district is derived from the location."""
 
 
+def _refuse_null(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("null_not_allowed", "may not be null; leave it out to keep it")
+    return value
+
+
+T = TypeVar("T")
+# A field a partial change may leave out but not set to null (the point needs it): the
+# schema does not offer null, and an explicit null is refused naming the field.
+Kept = Annotated[T | SkipJsonSchema[None], BeforeValidator(_refuse_null)]
+
+
 class PlaceUpdate(BaseModel):
     """A partial change; fields left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
-    name: Name | None = None
-    kind: PlaceKind | None = None
-    lon: Lon | None = None
-    lat: Lat | None = None
+    name: Kept[Name] = None
+    kind: Kept[PlaceKind] = None
+    lon: Kept[Lon] = None
+    lat: Kept[Lat] = None
     address: Annotated[str, Field(max_length=300)] | None = None
-    amenities: Amenities | None = None
-    hours: Hours | None = None
+    amenities: Kept[Amenities] = None
+    hours: Kept[Hours] = None
     capacity: Annotated[int, Field(ge=0, le=100_000)] | None = None
     operator: Annotated[str, Field(max_length=200)] | None = None
     contact: Annotated[str, Field(max_length=120)] | None = None

@@ -38,6 +38,10 @@ from gigcity.services.places.schemas import (
 )
 from gigcity.services.places.search import PlaceIndex, Snapshot, bump_revision
 
+# How far outside the district's box a service point may stand without being called a
+# mistake: about 5 km, so a station just across the border is accepted.
+BORDER_MARGIN_DEG = 0.05
+
 MAX_K = 100
 MAX_RADIUS_M = 50_000.0
 MAX_BBOX_RESULTS = 5_000
@@ -292,8 +296,27 @@ class PlacesService:
         bump_revision(session)
         return place
 
-    def create(self, principal: Principal, data: PlaceCreate) -> PlaceOut:
+    def check_location(self, lon: float, lat: float, *, outside_district: bool = False) -> None:
+        """Refuse a point far outside the district (a typo such as lon 91 for 121) unless
+        the caller says it is meant; one just across the border (a station serving both
+        sides) is fine."""
+        if outside_district or self.district.near(lon, lat, BORDER_MARGIN_DEG):
+            return
+        x0, _, x1, _ = self.district.bbox
+        lon_is_off = not x0 - BORDER_MARGIN_DEG <= lon <= x1 + BORDER_MARGIN_DEG
+        raise InvalidInput(
+            N_("The point ({lon}, {lat}) is far outside {district}; check the coordinates, or say outside_district=true if it is meant."),
+            field="lon" if lon_is_off else "lat",
+            lon=round(lon, 6),
+            lat=round(lat, 6),
+            district=self.district.name,
+        )  # fmt: skip
+
+    def create(
+        self, principal: Principal, data: PlaceCreate, *, outside_district: bool = False
+    ) -> PlaceOut:
         access.check_admin(principal)
+        self.check_location(data.lon, data.lat, outside_district=outside_district)
         with transaction(self.factory) as session:
             if data.external_id and session.scalar(
                 select(Place.id).where(Place.external_id == data.external_id)
@@ -326,7 +349,14 @@ class PlacesService:
         self._audit(session, principal, place.id, action, before, after)
         bump_revision(session)
 
-    def update(self, principal: Principal, place_id: int, data: PlaceUpdate) -> PlaceOut:
+    def update(
+        self,
+        principal: Principal,
+        place_id: int,
+        data: PlaceUpdate,
+        *,
+        outside_district: bool = False,
+    ) -> PlaceOut:
         changes = data.model_dump(exclude_unset=True)
         expected_version = changes.pop("version", None)
         with self._writing(place_id) as session:
@@ -343,6 +373,10 @@ class PlacesService:
                     version=place.version,
                 )
             merged = {**snapshot(place), **changes}
+            if "lon" in changes or "lat" in changes:
+                self.check_location(
+                    merged["lon"], merged["lat"], outside_district=outside_district
+                )
             # Validate the point as a whole, so a change cannot leave it inconsistent.
             try:
                 PlaceCreate.model_validate({k: v for k, v in merged.items() if k != "subdistrict"})

@@ -150,6 +150,7 @@ def _import(
     items: list[tuple[int, Any]],
     parse: Any,
     dry_run: bool,
+    outside_district: bool = False,
 ) -> ImportReport:
     access.check_admin(principal)
     if len(items) > MAX_IMPORT_ROWS:
@@ -164,6 +165,11 @@ def _import(
             report.rejected.append(RejectedRow(line=line, reason=_reason(exc)))
             continue
         except ValueError as exc:
+            report.rejected.append(RejectedRow(line=line, reason=str(exc)))
+            continue
+        try:
+            service.check_location(place.lon, place.lat, outside_district=outside_district)
+        except InvalidInput as exc:
             report.rejected.append(RejectedRow(line=line, reason=str(exc)))
             continue
         if place.external_id:
@@ -211,7 +217,12 @@ def _import(
 
 
 def import_geojson(
-    service: PlacesService, principal: Principal, data: Any, *, dry_run: bool = False
+    service: PlacesService,
+    principal: Principal,
+    data: Any,
+    *,
+    dry_run: bool = False,
+    outside_district: bool = False,
 ) -> ImportReport:
     if (
         not isinstance(data, dict)
@@ -220,11 +231,16 @@ def import_geojson(
     ):
         raise InvalidInput(N_("The file is not a GeoJSON FeatureCollection."))
     items = list(enumerate(data["features"], start=1))
-    return _import(service, principal, items, _feature_to_place, dry_run)
+    return _import(service, principal, items, _feature_to_place, dry_run, outside_district)
 
 
 def import_csv(
-    service: PlacesService, principal: Principal, text: str, *, dry_run: bool = False
+    service: PlacesService,
+    principal: Principal,
+    text: str,
+    *,
+    dry_run: bool = False,
+    outside_district: bool = False,
 ) -> ImportReport:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = reader.fieldnames or []
@@ -246,4 +262,4 @@ def import_csv(
             items.append((reader.line_num, row))
     except csv.Error as exc:
         raise InvalidInput(N_("The CSV file cannot be read: {reason}."), reason=str(exc)) from exc
-    return _import(service, principal, items, _csv_row_to_place, dry_run)
+    return _import(service, principal, items, _csv_row_to_place, dry_run, outside_district)
