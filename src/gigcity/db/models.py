@@ -61,6 +61,9 @@ class Account(Base):
     subdistrict: Mapped[str | None] = mapped_column(String(64), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Written into every bearer token ("gen") and moved on by deactivation and password
+    # changes: tokens issued before no longer match, even after a reactivation.
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ApiKey(Base):
@@ -532,3 +535,15 @@ class RateBucket(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     tat: Mapped[float] = mapped_column(Float)
     period_s: Mapped[float] = mapped_column(Float)  # the rate's period: how far `tat` may run ahead
+
+
+class InstanceSecret(Base):
+    """A secret this installation made for itself on first use and keeps with its data: in
+    dev and demo mode the key bearer tokens are signed with (so no key is written in the
+    source), and the demo platform API key printed at each `serve --demo`."""
+
+    __tablename__ = "instance_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
