@@ -1,11 +1,17 @@
-"""Settings: production refuses a missing or known secret key; demo and dev do not need one."""
+"""Settings: production refuses a missing, known, short or predictable secret key; demo and
+dev do not need one (they sign with a random key made for their database)."""
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from gigcity.config import Settings
+from gigcity import config
+from gigcity.config import SECRET_MIN_BITS, Settings, estimated_secret_bits
 
 
 @pytest.mark.parametrize("key", ["", "changeme", "secret", "demo-secret-key", "short-but-random"])
@@ -15,15 +21,47 @@ def test_production_refuses_a_missing_default_or_short_secret(key: str) -> None:
 
 
 def test_production_accepts_a_long_random_secret() -> None:
-    s = Settings(mode="production", secret_key="x9" * 24)
-    assert s.signing_key == "x9" * 24
+    key = secrets.token_urlsafe(48)
+    s = Settings(mode="production", secret_key=key)
+    assert s.signing_key == key
 
 
-def test_demo_and_dev_run_without_a_secret(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: object
-) -> None:
+@pytest.mark.parametrize(
+    "key",
+    [
+        "a" * 32,
+        "a" * 200,
+        "x9" * 24,  # long, but two characters
+        "0123456789abcdef" * 2,  # 32 characters, 16 different, each twice
+        "0123456789" * 4,
+        "abcdefghijklmnopqrstuvwxyz012345",  # all different, but a run
+        "password" * 4,
+    ],
+)
+def test_production_refuses_a_long_but_predictable_secret(key: str) -> None:
+    with pytest.raises(ValidationError, match="GIGCITY_SECRET_KEY is too predictable"):
+        Settings(mode="production", secret_key=key)
+
+
+@given(st.sampled_from("abcdefgh0123"), st.integers(min_value=32, max_value=300))
+def test_any_secret_of_few_different_characters_is_refused(char: str, length: int) -> None:
+    # However long: one character repeated carries nothing.
+    with pytest.raises(ValidationError, match="GIGCITY_SECRET_KEY"):
+        Settings(mode="production", secret_key=char * length)
+
+
+def test_the_entropy_estimate() -> None:
+    assert estimated_secret_bits("a" * 64) == 0
+    assert estimated_secret_bits("ab" * 16) == 0  # a repeated unit counts once
+    assert estimated_secret_bits("abcdefgh" * 4) == 0  # one step, repeated
+    assert estimated_secret_bits(secrets.token_urlsafe(48)) > 2 * SECRET_MIN_BITS
+
+
+def test_demo_and_dev_run_without_a_secret_and_no_key_is_written_in_the_source() -> None:
     for mode in ("demo", "dev"):
-        assert Settings(mode=mode).signing_key  # type: ignore[arg-type]
+        # Empty: the platform signs with its database's own random key.
+        assert Settings(mode=mode, secret_key="").signing_key == ""  # type: ignore[arg-type]
+    assert not hasattr(config, "DEMO_SECRET_KEY")
 
 
 def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Secrets that appear in docs or were shipped as examples: never accepted in production.
+# Secrets that appear in docs or were shipped as examples: never accepted in production
+# (the last one signed every dev and demo token before each database made its own key;
+# it stays in the source's history).
 KNOWN_DEFAULT_SECRETS = frozenset(
     {"", "changeme", "change-me", "secret", "dev", "development", "gigcity", "demo-secret-key"}
     | {"gigcity-demo-and-dev-only-signing-key-do-not-use-in-production"}
 )
-DEMO_SECRET_KEY = "gigcity-demo-and-dev-only-signing-key-do-not-use-in-production"
+SECRET_MIN_LENGTH = 32
+SECRET_MIN_BITS = 128
+
+
+def estimated_secret_bits(secret: str) -> float:
+    """A cautious guess at a secret's entropy in bits: the length of its shortest repeating
+    unit ("x9" * 24 counts as "x9") times the Shannon entropy of that unit's characters, or
+    of its steps from one character to the next if lower (so "abcdefgh..." and "0123..."
+    count as a single step). "a" * 32 scores 0; 43+ characters from
+    `secrets.token_urlsafe` score well over 128; 32 hex digits (~115) fall short."""
+    unit = secret[: _period(secret)]
+    steps = [ord(b) - ord(a) for a, b in pairwise(unit)]
+    return len(unit) * min(_shannon(list(unit)), _shannon(steps))
+
+
+def _shannon(symbols: Sequence[object]) -> float:
+    """Bits per symbol of the symbols' own frequencies (0 for none)."""
+    n = len(symbols)
+    return max(0.0, -sum(c / n * math.log2(c / n) for c in Counter(symbols).values()))
+
+
+def _period(text: str) -> int:
+    """The length of the shortest prefix that `text` repeats (its own length if none)."""
+    for p in range(1, len(text)):
+        if all(text[i] == text[i - p] for i in range(p, len(text))):
+            return p
+    return len(text)
+
 
 Mode = Literal["production", "dev", "demo"]
 
@@ -72,6 +105,19 @@ class Settings(BaseSettings):
     report_rate_ip_per_hour: int = Field(default=600, ge=0, description="New reports.")
     report_photo_rate_account_per_hour: int = Field(default=120, ge=0)
     open311_rate_ip_per_minute: int = Field(default=120, ge=0, description="Open311 reads.")
+    # -- sign-in: failed attempts (wrong passwords) allowed before 429 ------------------------
+    signin_failures_ip_per_minute: int = Field(
+        default=10, ge=0, description="Failed sign-ins from one address (the first limit)."
+    )
+    signin_failures_ip_per_hour: int = Field(
+        default=100, ge=0, description="Failed sign-ins from one address: the delay grows."
+    )
+    signin_failures_account_per_minute: int = Field(
+        default=20,
+        ge=0,
+        description="Failed sign-ins to one username from anywhere; short, so an attacker "
+        "cannot lock a rider out for long.",
+    )
     rate_limit_store: Literal["auto", "memory", "database"] = Field(
         default="auto",
         description="Where rate-limit buckets live: memory (each worker its own), database "
@@ -91,14 +137,25 @@ class Settings(BaseSettings):
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`, "
                 "or set GIGCITY_MODE=dev for local development."
             )
-        if self.mode == "production" and len(self.secret_key) < 32:
-            raise SettingsError("GIGCITY_SECRET_KEY must be at least 32 characters long.")
+        if self.mode == "production" and len(self.secret_key) < SECRET_MIN_LENGTH:
+            raise SettingsError(
+                f"GIGCITY_SECRET_KEY must be at least {SECRET_MIN_LENGTH} characters long."
+            )
+        bits = estimated_secret_bits(self.secret_key)
+        if self.mode == "production" and bits < SECRET_MIN_BITS:
+            raise SettingsError(
+                f"GIGCITY_SECRET_KEY is too predictable: about {bits:.0f} bits of entropy, "
+                f"at least {SECRET_MIN_BITS} are needed (too few different characters, or "
+                "repeated ones). Generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
         return self
 
     @property
     def signing_key(self) -> str:
-        """The key tokens are signed with; demo and dev fall back to a fixed local key."""
-        return self.secret_key or DEMO_SECRET_KEY
+        """GIGCITY_SECRET_KEY; empty in dev and demo mode without one, where the platform
+        signs with a random key made for its database (`services.instance_secrets`)."""
+        return self.secret_key
 
 
 @lru_cache(maxsize=1)

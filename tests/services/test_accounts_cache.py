@@ -62,7 +62,7 @@ def test_the_oldest_entries_are_dropped_beyond_the_bound() -> None:
 def _token_for(platform: Platform, account_id: int, ttl: timedelta) -> str:
     with platform.factory() as session:
         account = get_account(session, account_id)
-        return issue_token(account, platform.settings.signing_key, ttl).access_token
+        return issue_token(account, platform.accounts.signing_key, ttl).access_token
 
 
 def test_deactivation_here_applies_at_once_and_elsewhere_within_the_ttl(
@@ -125,3 +125,44 @@ def test_a_credential_is_remembered_only_for_the_header_it_was_checked_as(
     assert accounts.cached_token(created.key) is None
     with pytest.raises(NotAuthenticated):
         accounts.principal_from_token(created.key)
+
+
+def test_a_token_cached_elsewhere_is_refused_once_its_generation_moved_on(
+    platform: Platform, world: World
+) -> None:
+    """Deactivated and reactivated through another worker: the old token was remembered
+    here, and is refused once the entry is gone (at most the TTL), the account active again."""
+    clock = FakeClock()
+    here = platform.accounts
+    here.recent = PrincipalCache(ttl_s=5, clock=clock)
+    rider = world.ids["rider"]
+    token = _token_for(platform, rider, timedelta(hours=1))
+    assert here.principal_from_token(token).account_id == rider  # remembered here
+    elsewhere = Platform.from_settings(platform.settings)
+    try:
+        admin = _admin(platform, world)
+        elsewhere.accounts.set_active(admin, rider, False)
+        elsewhere.accounts.set_active(admin, rider, True)
+        with pytest.raises(NotAuthenticated):
+            elsewhere.accounts.principal_from_token(token)  # there: at once
+        clock.now += 5.01
+        with pytest.raises(NotAuthenticated):
+            here.principal_from_token(token)
+        fresh = _token_for(platform, rider, timedelta(hours=1))
+        assert here.principal_from_token(fresh).account_id == rider
+    finally:
+        elsewhere.close()
+
+
+def test_a_password_change_here_refuses_the_remembered_token_at_once(
+    platform: Platform, world: World
+) -> None:
+    accounts = platform.accounts
+    rider = world.ids["rider"]
+    token = _token_for(platform, rider, timedelta(hours=1))
+    assert accounts.principal_from_token(token).account_id == rider
+    assert accounts.cached_token(token) is not None
+    accounts.set_password(_admin(platform, world), rider, "a new pass phrase")
+    assert accounts.cached_token(token) is None
+    with pytest.raises(NotAuthenticated):
+        accounts.principal_from_token(token)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +27,8 @@ from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts_cache import PrincipalCache
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
+from gigcity.services.instance_secrets import SIGNING_KEY, get_or_create_secret
+from gigcity.services.passwords import MAX_LENGTH, MIN_LENGTH, check_password
 from gigcity.services.types import UtcDatetime
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended costs
@@ -95,7 +99,16 @@ class Principal:
 
 
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
-Password = Annotated[str, Field(min_length=8, max_length=200)]
+# Length here (a 422 naming the field); common and guessable ones in `check_password`.
+Password = Annotated[
+    str,
+    Field(
+        min_length=MIN_LENGTH,
+        max_length=MAX_LENGTH,
+        description=f"At least {MIN_LENGTH} characters, not a common password.",
+    ),
+]
+MAX_ROW_ID = 2_147_483_647  # ids are 32-bit integer columns
 
 
 class AccountCreate(BaseModel):
@@ -158,6 +171,7 @@ def account_out(account: Account) -> AccountOut:
 
 
 def create_account(session: Session, data: AccountCreate, district: District) -> Account:
+    check_password(data.password)
     if data.role == Role.platform:
         raise InvalidInput(N_("Platforms sign in with API keys, not accounts."), field="role")
     if data.role == Role.staff:
@@ -213,9 +227,32 @@ def authenticate(session: Session, username: str, password: str) -> Account:
     return account
 
 
+def set_password(session: Session, account: Account, password: str) -> None:
+    """A new password; the account's bearer tokens issued so far stop working."""
+    check_password(password)
+    account.password_hash = hash_password(password)
+    bump_token_generation(session, account.id)
+
+
+def bump_token_generation(session: Session, account_id: int) -> None:
+    """Refuse every token issued to the account so far (in the caller's transaction). One
+    UPDATE adding 1, so concurrent bumps never fall back onto an old generation."""
+    session.execute(
+        update(Account)
+        .where(Account.id == account_id)
+        .values(token_generation=Account.token_generation + 1)
+    )
+
+
 def issue_token(account: Account, signing_key: str, ttl: timedelta) -> TokenOut:
     now = datetime.now(UTC)
-    claims = {"sub": str(account.id), "role": account.role, "iat": now, "exp": now + ttl}
+    claims = {
+        "sub": str(account.id),
+        "gen": account.token_generation,  # see Account.token_generation
+        "role": account.role,
+        "iat": now,
+        "exp": now + ttl,
+    }
     token = jwt.encode(claims, signing_key, algorithm="HS256")
     return TokenOut(
         access_token=token, expires_in=int(ttl.total_seconds()), role=Role(account.role)
@@ -232,27 +269,45 @@ def principal_for(account: Account) -> Principal:
     )
 
 
-def token_claims(token: str, signing_key: str) -> tuple[int, float]:
-    """The account id a bearer token names and when it expires (Unix seconds)."""
+class TokenClaims(NamedTuple):
+    account_id: int
+    generation: int
+    expires: float  # Unix seconds
+
+
+_ROW_ID = re.compile(r"[1-9][0-9]{0,9}")  # ASCII digits only: int() also reads "１２"
+
+
+def token_claims(token: str, signing_key: str) -> TokenClaims:
+    """What a validly signed bearer token says. Every claim is checked for shape and range
+    (an id beyond the integer column would fail in the database, not here)."""
+    invalid = NotAuthenticated(N_("The bearer token is not valid."))
     try:
-        claims = jwt.decode(token, signing_key, algorithms=["HS256"], options={"require": ["exp"]})
-        return int(claims["sub"]), float(claims["exp"])
+        claims = jwt.decode(
+            token, signing_key, algorithms=["HS256"], options={"require": ["exp", "sub", "gen"]}
+        )
+        sub, gen, exp = claims["sub"], claims["gen"], float(claims["exp"])
     except jwt.ExpiredSignatureError as exc:
         raise NotAuthenticated(N_("Your sign-in has expired; please sign in again.")) from exc
     except (jwt.InvalidTokenError, KeyError, ValueError, TypeError) as exc:
-        raise NotAuthenticated(N_("The bearer token is not valid.")) from exc
+        raise invalid from exc
+    if not isinstance(sub, str) or not _ROW_ID.fullmatch(sub) or int(sub) > MAX_ROW_ID:
+        raise invalid
+    if type(gen) is not int or not 0 <= gen <= MAX_ROW_ID:  # bool is an int too
+        raise invalid
+    return TokenClaims(int(sub), gen, exp)
 
 
 def principal_from_token(session: Session, token: str, signing_key: str) -> Principal:
     """The caller behind a bearer token; the account is re-read so revocations apply at once."""
-    account_id, _ = token_claims(token, signing_key)
-    return principal_of_account(session, account_id)
+    claims = token_claims(token, signing_key)
+    return principal_of_account(session, claims.account_id, claims.generation)
 
 
-def principal_of_account(session: Session, account_id: int) -> Principal:
-    """The principal of an active account named by a valid token."""
+def principal_of_account(session: Session, account_id: int, generation: int) -> Principal:
+    """The principal of an active account named by a valid token of its current generation."""
     account = session.get(Account, account_id)
-    if account is None or not account.active:
+    if account is None or not account.active or account.token_generation != generation:
         raise NotAuthenticated(N_("The bearer token is not valid."))
     return principal_for(account)
 
@@ -351,11 +406,26 @@ class AccountsService:
     ) -> None:
         self.factory = factory
         self.district = district
-        self.signing_key = signing_key
+        # Empty in dev and demo mode (no GIGCITY_SECRET_KEY): this database's own random
+        # key, made on first use (`signing_key`).
+        self._signing_key = signing_key
+        self._signing_key_lock = threading.Lock()
         self.token_ttl = token_ttl
         self._reads = single_statement_sessions(factory)  # checking a credential only reads
         # Checked credentials, emptied by every change below that could withdraw one.
         self.recent = PrincipalCache()
+
+    @property
+    def signing_key(self) -> str:
+        """The key bearer tokens are signed with: GIGCITY_SECRET_KEY, or in dev and demo
+        mode a random key kept in the database (the same for every worker on it)."""
+        if not self._signing_key:
+            with self._signing_key_lock:
+                if not self._signing_key:
+                    self._signing_key = get_or_create_secret(
+                        self.factory, SIGNING_KEY, lambda: secrets.token_urlsafe(48)
+                    )
+        return self._signing_key
 
     def sign_in(self, username: str, password: str) -> TokenOut:
         with self.factory() as session:
@@ -381,11 +451,11 @@ class AccountsService:
         cached = self.cached_token(token)
         if cached is not None:
             return cached
-        account_id, expires = token_claims(token, self.signing_key)
+        claims = token_claims(token, self.signing_key)
         generation = self.recent.generation
         with self._reads() as session:
-            principal = principal_of_account(session, account_id)
-        self.recent.put(_TOKEN + token, principal, generation, expires - time.time())
+            principal = principal_of_account(session, claims.account_id, claims.generation)
+        self.recent.put(_TOKEN + token, principal, generation, claims.expires - time.time())
         return principal
 
     def principal_from_api_key(self, key: str) -> Principal:
@@ -423,6 +493,20 @@ class AccountsService:
             with transaction(self.factory) as session:
                 account = get_account(session, account_id)
                 account.active = active
+                if not active:  # a later reactivation must not revive the tokens issued so far
+                    bump_token_generation(session, account_id)
+                return account_out(account)
+        finally:
+            self.recent.clear()
+
+    def set_password(self, principal: Principal, account_id: int, password: str) -> AccountOut:
+        """Set an account's password (district admins); its tokens issued so far stop
+        working, here at once and in other workers within the credential cache's TTL."""
+        _require_admin(principal)
+        try:
+            with transaction(self.factory) as session:
+                account = get_account(session, account_id)
+                set_password(session, account, password)
                 return account_out(account)
         finally:
             self.recent.clear()

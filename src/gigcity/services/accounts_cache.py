@@ -2,9 +2,12 @@
 
 A bearer token or API key that was checked against the database in the last `ttl_s`
 seconds maps to its principal without another read. A change made through this process
-(deactivating an account, revoking a key) empties the cache at once; one made elsewhere
-(another worker, the CLI, SQL by hand) is honoured within `ttl_s`. A token's own expiry is
-always honoured: an entry never outlives its token.
+(deactivating an account or setting its password, which also moves its token generation on;
+revoking a key) empties the cache at once; one made elsewhere (another worker, the CLI, SQL
+by hand) is honoured within `ttl_s`. A token's own expiry is always honoured: an entry never
+outlives its token. So is its generation: a token is only remembered after the account was
+read and its generation matched, and a bump elsewhere refuses it once its entry (at most
+`ttl_s` old) is gone, even if the account has been reactivated meanwhile.
 """
 
 from __future__ import annotations

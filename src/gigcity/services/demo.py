@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Account, Place, PlaceAudit, utcnow
+from gigcity.db.models import Account, ApiKey, Place, PlaceAudit, utcnow
 from gigcity.geo.district import District
 from gigcity.services.accounts import (
     ALL_SCOPES,
@@ -26,7 +26,10 @@ from gigcity.services.accounts import (
     WorkerType,
     create_account,
     create_api_key,
+    principal_from_api_key,
 )
+from gigcity.services.errors import NotAuthenticated
+from gigcity.services.instance_secrets import DEMO_API_KEY, read_secret, write_secret
 from gigcity.services.places.schemas import Amenities, PlaceCreate, PlaceKind
 from gigcity.services.places.search import bump_revision
 from gigcity.services.reports.demo import seed_demo_reports
@@ -368,10 +371,29 @@ def seed_demo(
     ]
 
 
+DEMO_KEY_NAME = "demo platform"
+
+
 def demo_api_key(session: Session) -> str:
-    """A fresh platform API key for the demo (printed at start), with every scope so one
-    key tries every integration."""
+    """The demo's platform API key (printed at each start), with every scope so one key
+    tries every integration. The same key at every start: its plaintext is kept in the
+    database's instance secrets (demo data only). A new one is made only if it was revoked
+    (or never made), and then every other unrevoked demo key is revoked, so there is at
+    most one (databases from before kept one new key a start)."""
+    stored = read_secret(session, DEMO_API_KEY)
+    if stored is not None:
+        try:
+            principal_from_api_key(session, stored)
+            return stored
+        except NotAuthenticated:
+            pass  # revoked by an admin: make another
     admin_id = session.scalar(select(Account.id).where(Account.username == "admin"))
-    key = create_api_key(session, "demo platform", admin_id, scopes=ALL_SCOPES).key
-    assert key is not None
-    return key
+    out = create_api_key(session, DEMO_KEY_NAME, admin_id, scopes=ALL_SCOPES)
+    assert out.key is not None
+    session.execute(
+        update(ApiKey)
+        .where(ApiKey.name == DEMO_KEY_NAME, ApiKey.revoked_at.is_(None), ApiKey.id != out.id)
+        .values(revoked_at=utcnow())
+    )
+    write_secret(session, DEMO_API_KEY, out.key)
+    return out.key
