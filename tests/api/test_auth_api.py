@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import jwt
+import pytest
 from fastapi.testclient import TestClient
 
+from gigcity.services.platform import Platform
 from support import PASSWORD, World, token
 
 PROBLEM = "application/problem+json"
@@ -42,8 +45,6 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(
 
 
 def test_forged_or_garbage_tokens_are_rejected(client: TestClient, world: World) -> None:
-    import jwt
-
     forged = jwt.encode(
         {"sub": str(world.ids["admin"]), "exp": 4102444800},
         "not-the-signing-key-of-this-server-at-all",
@@ -163,3 +164,123 @@ def test_platform_api_keys_are_issued_once_used_and_revoked(
         ).status_code
         == 403
     )
+
+
+# -- tokens: who signs them, what they must say, when they stop working -----------------------
+
+# The key every dev and demo installation signed tokens with before each database made its
+# own: anyone could make an admin token for anyone's demo with it.
+OLD_PUBLISHED_DEMO_KEY = "gigcity-demo-and-dev-only-signing-key-do-not-use-in-production"
+
+
+def _signed(platform: Platform, claims: dict[str, object]) -> dict[str, str]:
+    token = jwt.encode(
+        {"exp": 4102444800, "gen": 0, **claims}, platform.accounts.signing_key, algorithm="HS256"
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_token_made_with_the_once_published_demo_key_is_refused(
+    client: TestClient, world: World
+) -> None:
+    forged = jwt.encode(
+        {"sub": str(world.ids["admin"]), "gen": 0, "role": "admin", "exp": 4102444800},
+        OLD_PUBLISHED_DEMO_KEY,
+        algorithm="HS256",
+    )
+    r = client.get("/api/accounts", headers={"Authorization": f"Bearer {forged}"})
+    assert r.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "sub",
+    [
+        "2147483648",  # one past the integer column
+        "99999999999999999999",
+        str(2**63),
+        "-1",
+        "0",
+        "1.5",
+        "abc",
+        " 1",
+        "01",
+        "１",  # a full-width digit: int() would read it
+        "",
+    ],
+)
+def test_a_validly_signed_token_with_a_bad_subject_is_401(
+    client: TestClient, platform: Platform, world: World, sub: str
+) -> None:
+    r = client.get("/api/me", headers=_signed(platform, {"sub": sub}))
+    assert r.status_code == 401, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"sub": 1},  # not a string
+        {"gen": None},
+        {"gen": "0"},
+        {"gen": True},
+        {"gen": -1},
+        {"gen": 2**40},
+        {"gen": 1},  # a generation the account never had
+    ],
+)
+def test_a_token_with_a_bad_generation_is_401(
+    client: TestClient, platform: Platform, world: World, claims: dict[str, object]
+) -> None:
+    good = _signed(platform, {"sub": str(world.ids["rider"])})
+    assert client.get("/api/me", headers=good).status_code == 200
+    bad = _signed(platform, {"sub": str(world.ids["rider"]), **claims})
+    assert client.get("/api/me", headers=bad).status_code == 401
+
+
+def test_a_token_without_a_generation_is_401(
+    client: TestClient, platform: Platform, world: World
+) -> None:
+    token = jwt.encode(
+        {"sub": str(world.ids["rider"]), "exp": 4102444800},
+        platform.accounts.signing_key,
+        algorithm="HS256",
+    )
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_reactivating_an_account_does_not_revive_its_old_tokens(
+    client: TestClient, world: World
+) -> None:
+    rider = token(client, "rider")
+    admin = token(client, "admin")
+    assert client.get("/api/me", headers=rider).status_code == 200  # checked: now remembered
+    path = f"/api/accounts/{world.ids['rider']}/active"
+    assert client.put(path, json={"active": False}, headers=admin).status_code == 200
+    assert client.put(path, json={"active": True}, headers=admin).status_code == 200
+    assert client.get("/api/me", headers=rider).status_code == 401
+    assert client.get("/api/me", headers=token(client, "rider")).status_code == 200  # new one
+
+
+def test_an_admin_sets_a_password_and_the_old_tokens_stop_working(
+    client: TestClient, world: World
+) -> None:
+    rider = token(client, "rider")
+    rider2 = token(client, "rider2")
+    admin = token(client, "admin")
+    assert client.get("/api/me", headers=rider).status_code == 200
+    path = f"/api/accounts/{world.ids['rider']}/password"
+    new = "a different pass phrase"
+    r = client.put(path, json={"password": new}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["username"] == "rider"
+    assert client.get("/api/me", headers=rider).status_code == 401
+    assert client.get("/api/me", headers=rider2).status_code == 200  # only that account's
+    signed = client.post("/api/auth/token", data={"username": "rider", "password": new})
+    assert signed.status_code == 200
+    old = client.post("/api/auth/token", data={"username": "rider", "password": PASSWORD})
+    assert old.status_code == 401
+    # Only admins, and only good passwords.
+    assert client.put(path, json={"password": new}, headers=rider2).status_code == 403
+    weak = client.put(path, json={"password": "password123"}, headers=admin)
+    assert weak.status_code == 422
+    assert weak.json()["field"] == "password"
