@@ -1,4 +1,5 @@
-"""`gigcity serve --demo` starts a real server: seeded map, demo logins and an API key printed."""
+"""`gigcity serve --demo` starts a real server: seeded map, demo logins and an API key printed,
+no `server` header."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def test_serve_demo_answers_and_prints_an_api_key(tmp_path: Path) -> None:
             assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.3)
+        assert "server" not in httpx.get(f"{base}/api/district").headers  # no "uvicorn"
         nearby = httpx.get(
             f"{base}/api/places/nearby", params={"lat": 31.26, "lon": 121.39, "k": 5}
         ).json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -102,6 +103,36 @@ def _print_logins(logins: list[DemoLogin]) -> None:
     console.print(table)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # another name, or 0.0.0.0 / :: (every interface)
+
+
+def _check_remote_demo(mode: str, host: str, allow: bool) -> None:
+    """Dev and demo mode publish their logins (and accept weak data): on loopback only,
+    unless the operator says otherwise, and then with a warning."""
+    if mode == "production" or is_loopback(host):
+        return
+    if not allow:
+        err.print(
+            f"[bold red]refusing to listen on {host} in {mode} mode:[/bold red] its logins "
+            "and API key are printed for anyone to use. Listen on 127.0.0.1, run in "
+            "production mode (GIGCITY_MODE=production with GIGCITY_SECRET_KEY), or pass "
+            "--allow-remote-demo if every machine that can reach this one may sign in "
+            "as the demo admin."
+        )
+        raise typer.Exit(2)
+    err.print(
+        f"[bold red]warning: {mode} mode listening on {host}: anyone who can reach this "
+        "machine can sign in with the printed demo logins and API key.[/bold red]"
+    )
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -110,14 +141,23 @@ def serve(
         bool, typer.Option("--demo", help="Seed demo data, print logins and an API key.")
     ] = False,
     workers: Annotated[int, typer.Option(min=1, max=64)] = 1,
+    allow_remote_demo: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote-demo",
+            help="In demo or dev mode, listen on a host other than loopback anyway.",
+        ),
+    ] = False,
 ) -> None:
-    """Run the platform (API at /api, docs at /docs, pages at /)."""
+    """Run the platform (API at /api, docs at /docs, pages at /). Demo and dev mode listen
+    on loopback only unless --allow-remote-demo is given."""
     import uvicorn
 
     from gigcity.api.app import create_app
     from gigcity.services.demo import demo_api_key, seed_demo
     from gigcity.services.pay.demo import seed_demo_pay
 
+    _check_remote_demo(_settings("demo" if demo else None).mode, host, allow_remote_demo)
     platform = _platform("demo" if demo else None)
     if demo:
         with transaction(platform.factory) as session:
@@ -131,12 +171,20 @@ def serve(
             soft_wrap=True,
         )
     console.print(f"gigcity on http://{host}:{port}/  ·  API docs http://{host}:{port}/docs")
+    # No `server: uvicorn` header: it tells a scanner which server (and which bugs) to try.
     if workers > 1:
         uvicorn.run(
-            "gigcity.api.app:create_app", factory=True, host=host, port=port, workers=workers
+            "gigcity.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            server_header=False,
         )
     else:
-        uvicorn.run(create_app(platform.settings, platform), host=host, port=port)
+        uvicorn.run(
+            create_app(platform.settings, platform), host=host, port=port, server_header=False
+        )
 
 
 @places_app.command("import")
