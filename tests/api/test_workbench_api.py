@@ -15,6 +15,7 @@ from gigcity.config import Settings
 from gigcity.db.models import WorkbenchRun, utcnow
 from gigcity.db.session import transaction
 from gigcity.services.platform import Platform
+from gigcity.services.workbench.service import MAX_ACTIVE_PER_CALLER
 from gigcity.sim.scenarios import ScenarioWorkbench, scenario_names
 from support import World, make_world, token
 
@@ -156,3 +157,28 @@ def test_without_a_simulator_runs_are_read_but_none_is_started(settings: Setting
             assert client.get("/api/workbench/runs", headers=admin).json() == []
     finally:
         bare.close()
+
+
+def test_a_full_queue_is_a_429_with_retry_after(
+    client: TestClient, platform: Platform, world: World
+) -> None:
+    """Runs a caller already has waiting count against a cap; the next is refused, saying
+    when to try again (rows stand in for runs that are still queued)."""
+    admin = token(client, "admin")
+    with transaction(platform.factory) as session:
+        for seed in range(MAX_ACTIVE_PER_CALLER):
+            session.add(
+                WorkbenchRun(
+                    status="queued", rules_a="baseline-2024", rules_b="putuo-2025",
+                    scenario="putuo-weekday", seed=seed, orders=100, attribution=False,
+                    progress=0.0, stage="queued", requested_by="admin",
+                    account_id=world.ids["admin"], owner=platform.workbench.instance_id,
+                    created_at=utcnow(), heartbeat_at=utcnow(),
+                )
+            )  # fmt: skip
+    r = client.post("/api/workbench/runs", json={"orders": 100}, headers=admin | EN)
+    assert r.status_code == 429, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert int(r.headers["retry-after"]) > 0
+    assert "2 workbench runs waiting or running" in r.json()["detail"]
+    assert len(client.get("/api/workbench/runs", headers=admin).json()) == MAX_ACTIVE_PER_CALLER

@@ -7,15 +7,18 @@ on nothing but `WorkbenchEngine`; the real engine is exercised by the API and pa
 from __future__ import annotations
 
 import pickle
+import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from gigcity.rules import Rulebook
-from gigcity.services.errors import Conflict, InvalidInput
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.errors import Conflict, InvalidInput, TooBusy
 from gigcity.services.platform import Platform
 from gigcity.services.workbench import (
     Progress,
@@ -24,6 +27,7 @@ from gigcity.services.workbench import (
     WorkbenchEngine,
     WorkbenchService,
 )
+from gigcity.services.workbench.service import MAX_ACTIVE_PER_CALLER, MAX_ACTIVE_RUNS
 from gigcity.sim.scenarios import ScenarioWorkbench, compare_for_workbench, scenario_names
 from support import ADMIN
 
@@ -144,3 +148,69 @@ def test_the_simulators_engine_fits_and_travels_to_worker_processes() -> None:
     engine: WorkbenchEngine = ScenarioWorkbench()  # mypy checks the fit
     assert list(engine.scenario_names()) == list(scenario_names())
     assert pickle.loads(pickle.dumps(engine.compare)) is compare_for_workbench
+
+
+RELEASE = threading.Event()
+
+
+def held_compare(*args: Any, **kwargs: Any) -> Canned:
+    """Compares once the test releases it: runs stay queued or running until then."""
+    RELEASE.wait(30)
+    return canned_compare(*args, **kwargs)
+
+
+class HeldEngine(OneDayEngine):
+    compare = staticmethod(held_compare)
+
+
+def _caller(n: int) -> Principal:
+    return Principal(role=Role.platform, label=f"platform-{n}")
+
+
+def test_runs_waiting_or_running_are_capped_per_caller_and_in_all(platform: Platform) -> None:
+    RELEASE.clear()
+    service = _service(platform, HeldEngine())
+    try:
+        runs = [service.start(ADMIN, RunCreate(seed=s)) for s in range(MAX_ACTIVE_PER_CALLER)]
+        with pytest.raises(TooBusy) as refused:
+            service.start(ADMIN, RunCreate(seed=99))
+        assert refused.value.status == 429
+        assert refused.value.retry_after_s is not None
+        assert refused.value.retry_after_s > 0
+        # Others may still start, until the platform as a whole is full.
+        n = 0
+        while len(runs) < MAX_ACTIVE_RUNS:
+            runs.append(service.start(_caller(n // MAX_ACTIVE_PER_CALLER), RunCreate(seed=n)))
+            n += 1
+        with pytest.raises(TooBusy):
+            service.start(_caller(1000), RunCreate(seed=1))
+        assert len(service.recent()) == MAX_ACTIVE_RUNS  # nothing stored for the refused
+        RELEASE.set()
+        assert all(_wait(service, run).status == "done" for run in runs)
+        assert service.start(ADMIN, RunCreate(seed=5)).status == "queued"  # room again
+    finally:
+        RELEASE.set()
+        service.close()
+
+
+def test_simultaneous_starts_cannot_slip_past_the_cap(platform: Platform) -> None:
+    RELEASE.clear()
+    service = _service(platform, HeldEngine())
+    barrier = threading.Barrier(12)
+
+    def start(seed: int) -> str:
+        barrier.wait()
+        try:
+            service.start(ADMIN, RunCreate(seed=seed))
+        except TooBusy:
+            return "refused"
+        return "started"
+
+    try:
+        with ThreadPoolExecutor(12) as pool:
+            outcomes = list(pool.map(start, range(12)))
+        assert outcomes.count("started") == MAX_ACTIVE_PER_CALLER
+        assert len(service.recent()) == MAX_ACTIVE_PER_CALLER
+    finally:
+        RELEASE.set()
+        service.close()

@@ -105,7 +105,9 @@ def install(app: FastAPI) -> None:
         locale = request_locale(request)
         detail = gettext(locale, exc.message, **exc.params)
         extra = {"field": exc.field} if exc.field else None
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        if exc.retry_after_s is not None:
+            headers["Retry-After"] = str(exc.retry_after_s)
         return problem(
             request,
             exc.status,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.config import WORKER_THREADS
@@ -72,6 +73,16 @@ def begin_write(session: Session) -> None:
     """Begin `session`'s transaction as a writing one (on SQLite: BEGIN IMMEDIATE). Call it
     before the session's first statement; `transaction` does."""
     session.connection(execution_options={WRITE_LOCK: True})
+
+
+def lock_named(session: Session, name: str) -> None:
+    """Hold the lock called `name` until `session`'s transaction ends, so read-check-writes
+    that span rows not yet written (count, then insert) run one at a time. On PostgreSQL a
+    transaction-level advisory lock; on SQLite the writing transaction's lock is it already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(name.encode())}
+        )
 
 
 def single_statement_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]:

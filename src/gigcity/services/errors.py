@@ -13,6 +13,8 @@ class ServiceError(Exception):
     status: ClassVar[int] = 400
     title: ClassVar[str] = "Bad request"
     type_slug: ClassVar[str] = "bad-request"
+    # Seconds after which trying again may succeed (sent as Retry-After), if that is known.
+    retry_after_s: int | None = None
 
     def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
         super().__init__(message.format(**params) if params else message)
@@ -49,3 +51,15 @@ class Conflict(ServiceError):
     status = 409
     title = "Conflict"
     type_slug = "conflict"
+
+
+class TooBusy(ServiceError):
+    """429: the caller (or everyone) has as much waiting as is allowed; try again later."""
+
+    status = 429
+    title = "Too many requests"
+    type_slug = "too-busy"
+
+    def __init__(self, message: str, *, retry_after_s: int, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.retry_after_s = retry_after_s

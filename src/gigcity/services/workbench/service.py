@@ -24,16 +24,16 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import WorkbenchRun, utcnow
-from gigcity.db.session import transaction
+from gigcity.db.session import lock_named, transaction
 from gigcity.i18n import N_
 from gigcity.rules import list_rulebooks
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, TooBusy
 from gigcity.services.workbench.engine import WorkbenchEngine
 from gigcity.services.workbench.job import HEARTBEAT_S, run_job
 from gigcity.services.workbench.schemas import (
@@ -49,6 +49,11 @@ log = logging.getLogger("gigcity.workbench")
 STARTERS = frozenset({Role.admin, Role.platform})
 STALE = timedelta(seconds=max(120.0, 6 * HEARTBEAT_S))
 ACTIVE = ("queued", "running")
+# A run holds a core for up to minutes: at most this many wait or run at once, in all and
+# for one caller (an account, or a platform's key), so no one can queue the server full.
+MAX_ACTIVE_RUNS = 6
+MAX_ACTIVE_PER_CALLER = 2
+BUSY_RETRY_S = 60
 
 
 class WorkbenchService:
@@ -140,6 +145,7 @@ class WorkbenchService:
                 )
         now = utcnow()
         with transaction(self.factory) as session:
+            self._check_room(session, caller)
             row = WorkbenchRun(
                 status="queued",
                 rules_a=request.rules_a,
@@ -167,6 +173,39 @@ class WorkbenchService:
 
         future.add_done_callback(finished)
         return out
+
+    def _check_room(self, session: Session, caller: Principal) -> None:
+        """Refuse (429) a run when too many are waiting or running already, counted under a
+        lock so that simultaneous starts cannot all slip under the cap."""
+        lock_named(session, "workbench-start")
+        active = session.execute(
+            select(
+                func.count(),
+                func.count().filter(self._started_by(caller)),
+            ).where(WorkbenchRun.status.in_(ACTIVE))
+        ).one()
+        if active[1] >= MAX_ACTIVE_PER_CALLER:
+            raise TooBusy(
+                N_("You have {count} workbench runs waiting or running; start another when one has finished."),
+                retry_after_s=BUSY_RETRY_S,
+                count=active[1],
+            )  # fmt: skip
+        if active[0] >= MAX_ACTIVE_RUNS:
+            raise TooBusy(
+                N_("{count} workbench runs are waiting or running; try again when one has finished."),
+                retry_after_s=BUSY_RETRY_S,
+                count=active[0],
+            )  # fmt: skip
+
+    @staticmethod
+    def _started_by(caller: Principal) -> ColumnElement[bool]:
+        """Runs started by this account, or by this platform key (keys have no account)."""
+        if caller.account_id is not None:
+            return WorkbenchRun.account_id == caller.account_id
+        return and_(
+            WorkbenchRun.account_id.is_(None),
+            WorkbenchRun.requested_by == (caller.label or caller.role.value),
+        )
 
     def _pool(self) -> Executor:
         with self._lock:
