@@ -92,7 +92,7 @@ def bearer(platform: Platform, account_id: int) -> dict[str, str]:
     with platform.factory() as session:
         account = session.get(Account, account_id)
         assert account is not None
-        token = issue_token(account, platform.settings.signing_key, timedelta(hours=6))
+        token = issue_token(account, platform.accounts.signing_key, timedelta(hours=6))
     return {"Authorization": f"Bearer {token.access_token}"}
 
 
