@@ -257,6 +257,13 @@ class Report(Base):
             postgresql_where=text("resolution_s IS NOT NULL"),
             sqlite_where=text("resolution_s IS NOT NULL"),
         ),
+        # The few held reports, which an officer's dashboard takes off the rollups' counts.
+        Index(
+            "ix_reports_held",
+            "created_at",
+            postgresql_where=text("held"),
+            sqlite_where=text("held = 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

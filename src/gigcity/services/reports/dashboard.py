@@ -230,7 +230,7 @@ class ReportsDashboard:
                     Report.lon,
                     Report.lat,
                 ).where(
-                    Report.held.is_(True),
+                    Report.held,  # as the partial index ix_reports_held says it
                     Report.created_at >= start,
                     Report.created_at < end,
                     *self._report_filters(everything),
@@ -246,7 +246,7 @@ class ReportsDashboard:
         everything = window.model_copy(update={"with_held": True})
         rows: Any = session.execute(
             select(Report.resolution_s, Report.resolved_at, Report.due_at).where(
-                Report.held.is_(True),
+                Report.held,
                 Report.resolved_at >= start,
                 Report.resolved_at < end,
                 Report.resolution_s.is_not(None),
