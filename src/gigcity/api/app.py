@@ -17,6 +17,7 @@ from gigcity.api import (
     dashboard,
     district,
     open311,
+    openapi,
     places,
     problems,
     reports,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         lifespan=lifespan,
         docs_url="/docs",
         redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.settings = settings
     app.state.platform = platform
@@ -103,6 +105,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     ):
         app.include_router(_state_access(router))
     open311.install(app, settings, platform)
+    openapi.install(app)
 
     from gigcity.web import pages, report_pages
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
 from gigcity.api.deps import Allow, PlatformDep
+from gigcity.api.openapi import media_response
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.reports import Category, DashboardSummary, Heatmap, Window
 
@@ -70,7 +71,12 @@ def heatmap(platform: PlatformDep, caller: Staff, window: WindowDep) -> Heatmap:
     return platform.reports.dashboard.heatmap(caller, window)
 
 
-@router.get("/reports.csv", summary="Reports as CSV", response_class=StreamingResponse)
+@router.get(
+    "/reports.csv",
+    summary="Reports as CSV",
+    response_class=StreamingResponse,
+    responses=media_response("text/csv", "One row per report (UTF-8 with BOM)"),
+)
 def reports_csv(platform: PlatformDep, caller: Staff, window: WindowDep) -> StreamingResponse:
     """One row per report filed in the window (UTF-8 with BOM for spreadsheets; no reporter
     identities)."""
@@ -88,7 +94,12 @@ def reports_csv(platform: PlatformDep, caller: Staff, window: WindowDep) -> Stre
     )
 
 
-@router.get("/counts.csv", summary="Daily counts as CSV", response_class=Response)
+@router.get(
+    "/counts.csv",
+    summary="Daily counts as CSV",
+    response_class=Response,
+    responses=media_response("text/csv", "One row per day, sub-district, category, status"),
+)
 def counts_csv(platform: PlatformDep, caller: Staff, window: WindowDep) -> Response:
     """Reports filed per day, sub-district, category and current status."""
     text = platform.reports.dashboard.counts_csv(caller, window)

@@ -8,7 +8,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from gigcity.api.locale import locale_of
 from gigcity.i18n import N_, gettext
@@ -51,6 +53,71 @@ _VALIDATION_MESSAGES = {
     "string_pattern_mismatch": N_("Has characters that are not allowed."),
     "null_not_allowed": N_("Cannot be null; leave the field out to keep its value."),
 }
+
+
+class ProblemError(BaseModel):
+    """One fault of a request (or of a published rulebook)."""
+
+    field: str = Field(
+        description="Where: a dotted path such as `query.lat`, `amenities.beds.free` or "
+        "`clauses.pay.base_fen`."
+    )
+    message: str = Field(description="What is wrong, in the reader's language.")
+    line: int | None = Field(
+        default=None, description="The line of a published rulebook's text, when known."
+    )
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail (`application/problem+json`): every error the API answers.
+
+    `type` is `urn:gigcity:problem:<slug>` (e.g. `invalid-input`, `not-found`,
+    `missing-scope`) or `about:blank`; `title` and `detail` are in the reader's language.
+    Besides the standard members, a problem may carry `field` (the input at fault),
+    `errors` (every invalid field, on 422) and `line` (of a rulebook)."""
+
+    # Extension members may be added later (RFC 9457 section 3.2): clients ignore unknown ones.
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="`urn:gigcity:problem:<slug>` or `about:blank`.")
+    title: str
+    status: int = Field(ge=400, le=599, description="The HTTP status code, repeated.")
+    detail: str
+    instance: str = Field(description="The request path.")
+    field: str | None = Field(default=None, description="The input at fault, when one is.")
+    line: int | None = Field(default=None, description="The line of a rulebook at fault.")
+    errors: list[ProblemError] | None = Field(
+        default=None, description="Every invalid field (422 invalid-input)."
+    )
+
+
+# The methods `Allow` may list, in the order it lists them.
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the request's app answers on its path.
+
+    The 405 of Starlette and FastAPI names only the methods of the first route matching the
+    path, while a path such as /api/places/{id} has one route per method. Each method is
+    tried on a fresh scope (matching may leave state in the request's own)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {
+            "type": "http",
+            "method": method,
+            "path": request.scope["path"],
+            "root_path": request.scope.get("root_path", ""),
+            "headers": [],
+            "query_string": b"",
+        }
+        if any(
+            route.matches(scope)[0] is Match.FULL
+            for route in request.app.router.routes
+            if not isinstance(route, Mount)  # a mount takes any method; its app answers
+        ):
+            allowed.append(method)
+    return allowed
 
 
 def request_locale(request: Request) -> str:
@@ -136,6 +203,9 @@ def install(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         locale = request_locale(request)
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         if exc.status_code == 404 and detail == "Not Found":
             detail = gettext(locale, N_("There is nothing at {path}."), path=request.url.path)
         elif exc.status_code == 405:
@@ -145,7 +215,7 @@ def install(app: FastAPI) -> None:
                 method=request.method,
                 path=request.url.path,
             )
-        return problem(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+        return problem(request, exc.status_code, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

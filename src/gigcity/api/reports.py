@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from gigcity.api.deps import Admin, Allow, AnyAccount, PlatformDep, PublicCaller, RowId
 from gigcity.api.locale import locale_of
+from gigcity.api.openapi import media_response
 from gigcity.api.ratelimit import check_rate, check_rates, client_ip
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role, Scope
@@ -125,7 +126,14 @@ async def upload_photo(
     return await run_in_threadpool(platform.reports.stage_photo, caller, data)
 
 
-@router.get("/photos/{name}", summary="A report photo", response_class=Response)
+@router.get(
+    "/photos/{name}",
+    summary="A report photo",
+    response_class=Response,
+    responses=media_response(
+        "image/jpeg", "The photo, without metadata", {"type": "string", "format": "binary"}
+    ),
+)
 def photo(
     platform: PlatformDep,
     _: Annotated[
