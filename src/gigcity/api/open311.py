@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -22,10 +23,25 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Mount
 
 from gigcity import __version__
 from gigcity.api.locale import locale_of
 from gigcity.api.open311_form import FormError, read_form
+from gigcity.api.open311_schemas import (
+    ERRORS,
+    FORMAT_SCHEMA,
+    POST_REQUEST_BODY,
+    Open311Discovery,
+    Open311Receipt,
+    Open311Request,
+    Open311Service,
+    Open311ServiceDefinition,
+    Open311Token,
+    answers,
+)
+from gigcity.api.openapi import operation_id
+from gigcity.api.problems import allowed_methods
 from gigcity.api.ratelimit import check_rate, check_rates, client_ip
 from gigcity.config import Settings
 from gigcity.i18n import N_, gettext
@@ -172,7 +188,14 @@ def read_limit(request: Request, platform: PlatformDep) -> None:
 
 
 Jurisdiction = Annotated[str | None, Query(max_length=200)]
-router = APIRouter(dependencies=[Depends(read_limit)])
+# Documented as json|xml; any other is answered by _check_format (404, as GeoReport says).
+Fmt = Annotated[str, Path(description="json or xml", json_schema_extra=FORMAT_SCHEMA)]
+router = APIRouter(
+    dependencies=[Depends(read_limit)],
+    tags=["open311"],
+    responses={"4XX": ERRORS},
+    generate_unique_id_function=operation_id,
+)
 
 
 def _tz(request: Request) -> ZoneInfo:
@@ -233,8 +256,12 @@ def _one_code(value: str) -> Category:
 # -- discovery and services ------------------------------------------------------------------
 
 
-@router.get("/discovery.{fmt}", summary="Service discovery")
-def discovery(request: Request, fmt: str) -> Response:
+@router.get(
+    "/discovery.{fmt}",
+    summary="Service discovery",
+    responses={200: answers(Open311Discovery, "Where and how this server answers")},
+)
+def discovery(request: Request, fmt: Fmt) -> Response:
     chosen = _check_format(fmt)
     settings: Settings = request.app.state.settings
     # This endpoint sits at the API root: its own URL minus the file name is the base.
@@ -270,17 +297,25 @@ def _service(category: Category, locale: str) -> dict[str, Any]:
     }
 
 
-@router.get("/services.{fmt}", summary="Service list")
-def services(request: Request, fmt: str, jurisdiction_id: Jurisdiction = None) -> Response:
+@router.get(
+    "/services.{fmt}",
+    summary="Service list",
+    responses={200: answers(list[Open311Service], "What can be reported")},
+)
+def services(request: Request, fmt: Fmt, jurisdiction_id: Jurisdiction = None) -> Response:
     chosen = _check_format(fmt)
     _check_jurisdiction(request, jurisdiction_id)
     locale = locale_of(request)
     return render(chosen, "services", [_service(c, locale) for c in Category])
 
 
-@router.get("/services/{service_code}.{fmt}", summary="Service definition")
+@router.get(
+    "/services/{service_code}.{fmt}",
+    summary="Service definition",
+    responses={200: answers(Open311ServiceDefinition, "The attributes a request may carry")},
+)
 def service_definition(
-    request: Request, service_code: str, fmt: str, jurisdiction_id: Jurisdiction = None
+    request: Request, service_code: str, fmt: Fmt, jurisdiction_id: Jurisdiction = None
 ) -> Response:
     chosen = _check_format(fmt)
     _check_jurisdiction(request, jurisdiction_id)
@@ -337,11 +372,15 @@ def _request_out(report: PublicReport, request: Request, locale: str) -> dict[st
     }
 
 
-@router.get("/requests.{fmt}", summary="Service requests")
+@router.get(
+    "/requests.{fmt}",
+    summary="Service requests",
+    responses={200: answers(list[Open311Request], "Published requests, newest first")},
+)
 def requests(
     request: Request,
     platform: PlatformDep,
-    fmt: str,
+    fmt: Fmt,
     jurisdiction_id: Jurisdiction = None,
     service_request_id: Annotated[str | None, Query(max_length=12_000)] = None,
     service_code: Annotated[str | None, Query(max_length=1000)] = None,
@@ -389,12 +428,16 @@ def requests(
     return render(chosen, "service_requests", [_request_out(r, request, locale) for r in found])
 
 
-@router.get("/requests/{service_request_id}.{fmt}", summary="One service request")
+@router.get(
+    "/requests/{service_request_id}.{fmt}",
+    summary="One service request",
+    responses={200: answers(list[Open311Request], "The request (a list of one)")},
+)
 def one_request(
     request: Request,
     platform: PlatformDep,
     service_request_id: str,  # any text: what is not one of ours is a 404, as GeoReport says
-    fmt: str,
+    fmt: Fmt,
     jurisdiction_id: Jurisdiction = None,
 ) -> Response:
     chosen = _check_format(fmt)
@@ -407,12 +450,16 @@ def one_request(
     return render(chosen, "service_requests", [_request_out(found, request, locale_of(request))])
 
 
-@router.get("/tokens/{token}.{fmt}", summary="A request id from a token")
+@router.get(
+    "/tokens/{token}.{fmt}",
+    summary="A request id from a token",
+    responses={200: answers(list[Open311Token], "The id (null while held for review)")},
+)
 def token(
     request: Request,
     platform: PlatformDep,
     token: Annotated[str, Path(max_length=64)],
-    fmt: str,
+    fmt: Fmt,
     jurisdiction_id: Jurisdiction = None,
 ) -> Response:
     chosen = _check_format(fmt)
@@ -445,8 +492,14 @@ def _float(form: Any, name: str) -> float | None:
         raise Open311Error(400, N_("{name} must be a number."), name=name) from exc
 
 
-@router.post("/requests.{fmt}", summary="File a service request")
-async def post_request(request: Request, platform: PlatformDep, fmt: str) -> Response:
+@router.post(
+    "/requests.{fmt}",
+    summary="File a service request",
+    status_code=201,
+    responses={201: answers(list[Open311Receipt], "The filed request (a list of one)")},
+    openapi_extra={"requestBody": POST_REQUEST_BODY},
+)
+async def post_request(request: Request, platform: PlatformDep, fmt: Fmt) -> Response:
     """Form-encoded (`application/x-www-form-urlencoded`) with `api_key`; `lat` and `long`
     are required (this server does not geocode addresses)."""
     chosen = _check_format(fmt)
@@ -601,7 +654,10 @@ def create_open311_app(settings: Settings, platform: Platform) -> FastAPI:
         else:
             text = str(exc.detail)
         status = exc.status_code if exc.status_code in (404, 405, 429) else 400
-        return _error_response(request, status, text, getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        return _error_response(request, status, text, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -618,7 +674,10 @@ def create_open311_app(settings: Settings, platform: Platform) -> FastAPI:
 
 
 def install(app: FastAPI, settings: Settings, platform: Platform) -> None:
-    app.mount("/open311/v2", create_open311_app(settings, platform))
+    mount = Mount("/open311/v2", create_open311_app(settings, platform))
+    # Starlette's pattern (`.*`) stops at a newline (%0A): every path under it is Open311's.
+    mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)
+    app.router.routes.append(mount)
 
 
 __all__ = ["create_open311_app", "install"]
