@@ -27,6 +27,7 @@ from gigcity.api import (
     workbench,
 )
 from gigcity.api.deps import Allow
+from gigcity.api.headers import DefaultHeaders
 from gigcity.config import WORKER_THREADS, Settings, get_settings
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served by gigcity.web.docs, with a Content-Security-Policy
         redoc_url=None,
         generate_unique_id_function=openapi.operation_id,
     )
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.state.platform = platform
     # Map layers and exports are large JSON; compress them (small answers are left alone).
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(DefaultHeaders)  # Referrer-Policy, nosniff
     problems.install(app)
     for router in (
         auth.router,
@@ -107,8 +109,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     open311.install(app, settings, platform)
     openapi.install(app)
 
-    from gigcity.web import pages, report_pages
+    from gigcity.web import docs, pages, report_pages
 
+    docs.install(app)
     pages.install(app)
     report_pages.install(app)
     return app

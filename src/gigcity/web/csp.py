@@ -1,10 +1,14 @@
-"""The pages' Content-Security-Policy: everything from this server, except the map tiles.
+"""The pages' Content-Security-Policy: everything from this server, except the map tiles;
+and the policy of the API docs page (Swagger UI).
 
 It makes "Leaflet is served by the app, never a CDN" a rule the browser enforces.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from urllib.parse import urlsplit
 
 
@@ -39,6 +43,39 @@ def content_security_policy(tile_url: str) -> str:
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+# Swagger UI (/docs) is loaded from this CDN path, as FastAPI serves it by default; allowed
+# explicitly (scripts and styles from that package only) until the app serves it itself.
+SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """The CSP hash sources (`'sha256-...'`) of the inline scripts of `html`."""
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(html)
+    ]
+
+
+def docs_content_security_policy(html: str) -> str:
+    """The policy of a Swagger UI page: its bundle and styles from the CDN, its own inline
+    start-up script (by hash), the API document and "try it out" calls to this server."""
+    scripts = " ".join([SWAGGER_UI_CDN, *inline_script_hashes(html)])
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src {scripts}",
+            f"style-src {SWAGGER_UI_CDN}",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
             "frame-ancestors 'none'",
         )
     )
