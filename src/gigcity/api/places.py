@@ -279,7 +279,10 @@ def get_place(platform: PlatformDep, _: PublicCaller, place_id: RowId) -> PlaceO
 
 @router.post("", response_model=PlaceOut, status_code=201, summary="Add a service point")
 def create_place(
-    platform: PlatformDep, caller: Admin, body: PlaceCreate, outside_district: OutsideDistrict = False
+    platform: PlatformDep,
+    caller: Admin,
+    body: PlaceCreate,
+    outside_district: OutsideDistrict = False,
 ) -> PlaceOut:
     """A point far outside the district (more than about 5 km beyond its bounds) is refused
     as a likely typo unless `outside_district=true`."""
