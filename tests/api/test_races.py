@@ -187,3 +187,16 @@ def test_a_write_of_a_place_checks_the_version_it_read(platform: Platform, world
         with pytest.raises(StaleDataError):
             stale.commit()
     assert platform.places.get(world.station_id).notes == "first"
+
+
+def test_points_created_at_once_with_one_external_id_make_one(
+    client: TestClient, platform: Platform, ready: World
+) -> None:
+    admin = token(client, "admin")
+    body = {"name": "新站", "kind": "water", "lon": 121.40, "lat": 31.26, "external_id": "osm:1"}
+
+    def create() -> httpx.Response:
+        return client.post("/api/places", headers=admin, json=body)
+
+    codes = Counter(r.status_code for r in race([create] * 12))
+    assert codes == {201: 1, 409: 11}, codes

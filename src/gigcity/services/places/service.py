@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from gigcity.db.models import Place, PlaceAudit, utcnow
-from gigcity.db.session import transaction
+from gigcity.db.session import lock_named, transaction
 from gigcity.geo.coords import validate_lon_lat
 from gigcity.geo.district import District
 from gigcity.i18n import N_
@@ -318,6 +318,8 @@ class PlacesService:
         access.check_admin(principal)
         self.check_location(data.lon, data.lat, outside_district=outside_district)
         with transaction(self.factory) as session:
+            if data.external_id:  # checked and inserted one at a time: no duplicate slips in
+                lock_named(session, "places-external-id")
             if data.external_id and session.scalar(
                 select(Place.id).where(Place.external_id == data.external_id)
             ):
