@@ -33,6 +33,7 @@ def make_world(platform: Platform) -> World:
             name="万里驿站", kind=PlaceKind.rider_station, lon=121.3995, lat=31.2713,
             amenities=Amenities(drinking_water=True, charging=True), hours="24/7",
         ),
+        outside_district=True,  # tests configure districts of their own
     )  # fmt: skip
     other = places.create(
         ADMIN,
@@ -40,6 +41,7 @@ def make_world(platform: Platform) -> World:
             name="长征暖心岗亭", kind=PlaceKind.warm_kiosk, lon=121.3729, lat=31.2367,
             amenities=Amenities(drinking_water=True), hours="07:00-21:00",
         ),
+        outside_district=True,  # tests configure districts of their own
     )  # fmt: skip
     home = places.create(
         ADMIN,
@@ -47,6 +49,7 @@ def make_world(platform: Platform) -> World:
             name="万里司机之家", kind=PlaceKind.driver_home, lon=121.4010, lat=31.2720,
             amenities=Amenities(beds=Beds(count=10, free=4), shower=True), hours="24/7",
         ),
+        outside_district=True,  # tests configure districts of their own
     )  # fmt: skip
     people = [
         AccountCreate(username="admin", password=PASSWORD, display_name="Admin", role=Role.admin),

@@ -59,7 +59,8 @@ def fields(problem: dict[str, Any]) -> set[str]:
 
 
 def _recase(word: str, flips: list[bool]) -> str:
-    return "".join(c.upper() if f else c for c, f in zip(word, flips, strict=False))
+    # Every character is kept; `flips` says which of the first ones to upper-case.
+    return "".join(c.upper() if i < len(flips) and flips[i] else c for i, c in enumerate(word))
 
 
 refused = st.one_of(
