@@ -93,8 +93,12 @@ class Settings(BaseSettings):
     )
     # -- snap-and-report: photos, rate limits (0 = no limit), Open311 ------------------------
     report_photo_max_bytes: int = Field(default=12 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    # 30 MP: phones save 12-12.5 MP by default, the largest default is 24.5 MP (iPhone 15
+    # Pro and later, 5712x4284); 48-200 MP full-sensor modes must be chosen by hand. A
+    # decode needs up to ~7 bytes a pixel (progressive 4:4:4 JPEG coefficients): ~200 MB
+    # at 30 MP, ~330 MB at the old 50 MP. WebP photos get a third (photos.WEBP_SHARE).
     report_photo_max_pixels: int = Field(
-        default=50_000_000,
+        default=30_000_000,
         ge=10_000,
         description="Larger images are refused (decompression bombs).",
     )

@@ -7,12 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from gigcity.api.deps import Admin, Allow, AnyAccount, PlatformDep, PublicCaller, RowId
 from gigcity.api.locale import locale_of
 from gigcity.api.openapi import media_response
+from gigcity.api.problems import problem
 from gigcity.api.ratelimit import check_rate, check_rates, client_ip
-from gigcity.i18n import N_
+from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.errors import InvalidInput, NotFound
 from gigcity.services.reports import (
@@ -42,6 +44,7 @@ from gigcity.services.reports import (
     Status,
     TopUpIn,
 )
+from gigcity.services.reports.photos import PhotosBusy
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
@@ -104,7 +107,7 @@ async def upload_photo(
     platform: PlatformDep,
     caller: AnyAccount,
     file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo.")],
-) -> PhotoOut:
+) -> PhotoOut | JSONResponse:
     """The photo is checked by its content (not its name), stripped of every metadata
     (EXIF, GPS), turned upright and stored under a name chosen by the server. Name its
     `id` in a report (or a resolution) within a day; unused photos are removed."""
@@ -123,7 +126,17 @@ async def upload_photo(
         raise InvalidInput(
             N_("The photo is larger than {max} MB."), field="file", max=round(limit / 2**20, 1)
         )
-    return await run_in_threadpool(platform.reports.stage_photo, caller, data)
+    try:
+        return await run_in_threadpool(platform.reports.stage_photo, caller, data)
+    except PhotosBusy as busy:  # every decoding slot of this worker is taken: come back
+        return problem(
+            request,
+            busy.status,
+            gettext(locale_of(request), busy.message, **busy.params),
+            slug=busy.type_slug,
+            title=busy.title,
+            headers={"Retry-After": str(busy.retry_after_s)},
+        )
 
 
 @router.get(
