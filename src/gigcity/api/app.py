@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from gigcity import __version__
 from gigcity.api import (
     auth,
+    body_limit,
     dashboard,
     district,
     open311,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     )
     app.state.settings = settings
     app.state.platform = platform
+    body_limit.install(app)  # body size per route, callers checked before a body is read
     # Map layers and exports are large JSON; compress them (small answers are left alone).
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(DefaultHeaders)  # Referrer-Policy, nosniff
