@@ -193,9 +193,7 @@ def places_import(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only, store nothing.")] = False,
     outside_district: Annotated[
         bool,
-        typer.Option(
-            "--outside-district", help="Accept points far outside the district's bounds."
-        ),
+        typer.Option("--outside-district", help="Accept points far outside the district's bounds."),
     ] = False,
 ) -> None:
     """Import service points; bad rows are listed, good rows are stored in one transaction."""
