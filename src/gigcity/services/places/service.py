@@ -376,9 +376,7 @@ class PlacesService:
                 )
             merged = {**snapshot(place), **changes}
             if "lon" in changes or "lat" in changes:
-                self.check_location(
-                    merged["lon"], merged["lat"], outside_district=outside_district
-                )
+                self.check_location(merged["lon"], merged["lat"], outside_district=outside_district)
             # Validate the point as a whole, so a change cannot leave it inconsistent.
             try:
                 PlaceCreate.model_validate({k: v for k, v in merged.items() if k != "subdistrict"})
