@@ -5,7 +5,7 @@ uvicorn worker, and the latency riders see.
 
 Creates a scratch PostgreSQL database (GIGCITY_BENCH_POSTGRES_URL, default the tests'
 server) with an admin, an officer per sub-district (routes for every category) and
-`--riders` riders; starts `uvicorn gigcity.api.app:create_app --workers 1`; then sends
+`--riders` riders; starts `uvicorn gigcity.app:create_app --workers 1`; then sends
 `POST /api/reports` open-loop at `--rate` per second for `--seconds` (after a short
 warm-up), each from a random rider at a random place in the district, and measures every
 answer, over 32 kept-alive connections from a minimal HTTP/1.1 client (so the client's
@@ -186,7 +186,7 @@ def main() -> None:
             "GIGCITY_REPORT_RATE_IP_PER_HOUR": "0",
         }
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "gigcity.api.app:create_app", "--factory",
+            [sys.executable, "-m", "uvicorn", "gigcity.app:create_app", "--factory",
              "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
              "--log-level", "warning", "--no-access-log"],
             env=env,

@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient
 from rich.progress import Progress
 from sqlalchemy import func, insert, select, text
 
-from gigcity.api.app import create_app
+from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.db.models import (
     Account,

@@ -18,7 +18,7 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from gigcity.api.app import create_app
+from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.services.accounts import set_password_hash_costs
 from gigcity.services.platform import Platform

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.api.deps import Allow
 from gigcity.config import Settings
+from gigcity.http.deps import Allow
 from gigcity.services.accounts import ALL_SCOPES, Role, Scope
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench

@@ -21,7 +21,7 @@ import schemathesis
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from gigcity.api.app import create_app
+from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.db.models import Account, ApiKey
 from gigcity.db.session import transaction

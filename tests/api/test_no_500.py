@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gigcity.api.app import create_app
+from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.services.platform import Platform
 from support import make_world, token

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gigcity.api.app import create_app
+from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.services.demo import DEMO_PASSWORD
 from gigcity.services.errors import InvalidInput

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.api.app import create_app
+from gigcity.app import create_app
 from gigcity.services import accounts as accounts_module
 from gigcity.services.platform import Platform
 from gigcity.services.reports import DatabaseRateLimiter, RateLimiter

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from gigcity.api.app import create_app
+from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.geo import haversine_m
 from gigcity.services.platform import Platform

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gigcity.api.app import create_app
+from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.db.models import Account
 from gigcity.db.session import transaction

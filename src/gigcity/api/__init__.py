@@ -1,5 +1,4 @@
-"""The HTTP API (FastAPI): thin routers that parse, authorise, call services and shape replies."""
+"""The HTTP API (FastAPI): thin routers that parse, authorise, call services and shape replies.
 
-from gigcity.api.app import create_app
-
-__all__ = ["create_app"]
+The application that mounts these routers and the pages is assembled in `gigcity.app`.
+"""

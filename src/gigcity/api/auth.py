@@ -16,9 +16,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from gigcity.api.deps import Admin, AnyAccount, PlatformDep, PublicCaller, RowId
 from gigcity.api.ratelimit import check_rates, client_ip
 from gigcity.config import Settings
+from gigcity.http.deps import Admin, AnyAccount, PlatformDep, PublicCaller, RowId
 from gigcity.services.accounts import (
     AccountCreate,
     AccountOut,

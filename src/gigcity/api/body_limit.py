@@ -31,9 +31,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gigcity.api import places, reports, riders, rules, streets
-from gigcity.api.deps import Allow, api_key_scheme, bearer_scheme, optional_principal
-from gigcity.api.locale import locale_of
 from gigcity.api.problems import problem
+from gigcity.http.deps import Allow, api_key_scheme, bearer_scheme, optional_principal
+from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.errors import ServiceError
 from gigcity.services.platform import Platform

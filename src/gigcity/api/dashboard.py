@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
-from gigcity.api.deps import Allow, PlatformDep
 from gigcity.api.openapi import media_response
+from gigcity.http.deps import Allow, PlatformDep
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.reports import Category, DashboardSummary, Heatmap, Window
 

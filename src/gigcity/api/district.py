@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from gigcity.api.deps import PlatformDep, PublicCaller
+from gigcity.http.deps import PlatformDep, PublicCaller
 
 router = APIRouter(prefix="/api/district", tags=["district"])
 

@@ -26,7 +26,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Mount
 
 from gigcity import __version__
-from gigcity.api.locale import locale_of
 from gigcity.api.open311_form import FormError, read_form
 from gigcity.api.open311_schemas import (
     ERRORS,
@@ -44,6 +43,7 @@ from gigcity.api.openapi import operation_id
 from gigcity.api.problems import allowed_methods
 from gigcity.api.ratelimit import check_rate, check_rates, client_ip
 from gigcity.config import Settings
+from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Scope
 from gigcity.services.errors import Forbidden, NotAuthenticated, NotFound, ServiceError

@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
-from gigcity.api.deps import Admin, PlaceKeeper, PlatformDep, PublicCaller, RowId
-from gigcity.api.locale import locale_of
 from gigcity.api.openapi import media_response
+from gigcity.http.deps import Admin, PlaceKeeper, PlatformDep, PublicCaller, RowId
+from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.errors import InvalidInput
 from gigcity.services.places import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gigcity.api.locale import locale_of
+from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.platform import Platform
 from gigcity.services.reports import Rate, retry_after_s

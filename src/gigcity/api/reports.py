@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFi
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from gigcity.api.deps import Admin, Allow, AnyAccount, PlatformDep, PublicCaller, RowId
-from gigcity.api.locale import locale_of
 from gigcity.api.openapi import media_response
 from gigcity.api.problems import problem
 from gigcity.api.ratelimit import check_rate, check_rates, client_ip
+from gigcity.http.deps import Admin, Allow, AnyAccount, PlatformDep, PublicCaller, RowId
+from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.errors import InvalidInput, NotFound

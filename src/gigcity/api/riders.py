@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from gigcity.api.deps import Allow, PlatformDep
-from gigcity.api.locale import locale_of
+from gigcity.http.deps import Allow, PlatformDep
+from gigcity.http.locale import locale_of
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.pay import (
     ActivityIn,

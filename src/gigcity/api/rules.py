@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from gigcity.api.deps import Admin, Allow, PlatformDep, PublicCaller
-from gigcity.api.locale import locale_of
 from gigcity.api.problems import problem
+from gigcity.http.deps import Admin, Allow, PlatformDep, PublicCaller
+from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal, Scope
 from gigcity.services.errors import InvalidInput, ServiceError

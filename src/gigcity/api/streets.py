@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from gigcity.api.deps import Allow, PlatformDep, PublicCaller
-from gigcity.api.locale import locale_of
 from gigcity.geo import PhaseFeed, PhaseFeedReport, RouteAnswer, RouteQuery
+from gigcity.http.deps import Allow, PlatformDep, PublicCaller
+from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.streets import ClosureIn, ClosureOut, SignalsOut

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from gigcity.api.deps import Allow, PlatformDep, RowId
+from gigcity.http.deps import Allow, PlatformDep, RowId
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.workbench import RunCreate, RunOut, RunResult, WorkbenchOptions
 

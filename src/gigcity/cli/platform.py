@@ -153,7 +153,7 @@ def serve(
     on loopback only unless --allow-remote-demo is given."""
     import uvicorn
 
-    from gigcity.api.app import create_app
+    from gigcity.app import create_app
     from gigcity.services.demo import demo_api_key, seed_demo
     from gigcity.services.pay.demo import seed_demo_pay
 
@@ -174,7 +174,7 @@ def serve(
     # No `server: uvicorn` header: it tells a scanner which server (and which bugs) to try.
     if workers > 1:
         uvicorn.run(
-            "gigcity.api.app:create_app",
+            "gigcity.app:create_app",
             factory=True,
             host=host,
             port=port,

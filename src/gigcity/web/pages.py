@@ -10,9 +10,9 @@ from fastapi.staticfiles import StaticFiles
 from xstatic.pkg import leaflet
 
 from gigcity import __version__
-from gigcity.api.deps import PUBLIC
-from gigcity.api.locale import locale_of
 from gigcity.config import Settings
+from gigcity.http.deps import PUBLIC
+from gigcity.http.locale import locale_of
 from gigcity.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, gettext
 from gigcity.services.demo import DEMO_PASSWORD
 from gigcity.services.places import AMENITY_LABELS, KIND_LABELS

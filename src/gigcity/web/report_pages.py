@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
-from gigcity.api.deps import PUBLIC
-from gigcity.api.locale import locale_of
+from gigcity.http.deps import PUBLIC
+from gigcity.http.locale import locale_of
 from gigcity.i18n import gettext
 from gigcity.services.platform import Platform
 from gigcity.services.reports import (

@@ -1,4 +1,6 @@
-"""The FastAPI application: routers, problem details, static assets and pages."""
+"""The FastAPI application, assembled from the two adapters: the API's routers, problem
+details and OpenAPI document (`gigcity.api`) and the pages and static assets (`gigcity.web`).
+Neither adapter imports the other; both read the caller and the locale from `gigcity.http`."""
 
 from __future__ import annotations
 
@@ -27,11 +29,12 @@ from gigcity.api import (
     streets,
     workbench,
 )
-from gigcity.api.deps import Allow
 from gigcity.api.headers import DefaultHeaders
 from gigcity.config import WORKER_THREADS, Settings, get_settings
+from gigcity.http.deps import Allow
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
+from gigcity.web import docs, pages, report_pages
 
 DESCRIPTION = """\
 gigcity: the district platform for delivery riders, ride-hailing drivers and truck drivers.
@@ -110,8 +113,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         app.include_router(_state_access(router))
     open311.install(app, settings, platform)
     openapi.install(app)
-
-    from gigcity.web import docs, pages, report_pages
 
     docs.install(app)
     pages.install(app)
