@@ -1,4 +1,4 @@
-"""Build the bundled list of common passwords (src/gigcity/services/common_passwords.txt).
+"""Build the bundled list of common passwords (src/gigcity/services/accounts/common_passwords.txt).
 
     python tools/common_passwords.py PATH/TO/common-passwords.txt.gz
 
@@ -8,7 +8,7 @@ first; BSD-3-Clause, © Django Software Foundation and individual contributors).
 10,000 most common entries and, from the rest, those of 10 characters or more (shorter ones
 are refused for their length anyway), then add local guesses: the platform's and the
 district's names with the usual suffixes, and keyboard walks. Repeated and consecutive
-characters are refused by a rule in code (`gigcity.services.passwords`), not listed.
+characters are refused by a rule in code (`gigcity.services.accounts.passwords`), not listed.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "gigcity" / "services" / "common_passwords.txt"
+OUT = ROOT / "src" / "gigcity" / "services" / "accounts" / "common_passwords.txt"
 TOP = 10_000
-MIN_LENGTH = 10  # keep in step with gigcity.services.passwords.MIN_LENGTH
+MIN_LENGTH = 10  # keep in step with gigcity.services.accounts.passwords.MIN_LENGTH
 
 BASES = (
     "gigcity", "putuo", "shanghai", "putuoqu", "changshou", "caoyang", "zhenru", "qishou",
@@ -65,7 +65,7 @@ def build(source: Path) -> list[str]:
 
 
 HEADER = """\
-# Common passwords, refused by gigcity.services.passwords (compared lowercased).
+# Common passwords, refused by gigcity.services.accounts.passwords (compared lowercased).
 # Built by tools/common_passwords.py: the 10,000 most common entries of Django's list
 # (django/contrib/auth/common-passwords.txt.gz: 20,000 common passwords by Royce Williams,
 # https://gist.github.com/roycewilliams/226886fd01572964e1431ac8afc999ce; Django is

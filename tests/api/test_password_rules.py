@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 
 from gigcity.app import create_app
 from gigcity.config import Settings
-from gigcity.services.demo import DEMO_PASSWORD
-from gigcity.services.errors import InvalidInput
-from gigcity.services.passwords import (
+from gigcity.services.accounts.passwords import (
     MIN_LENGTH,
     check_password,
     common_passwords,
     is_guessable,
 )
+from gigcity.services.demo import DEMO_PASSWORD
+from gigcity.services.errors import InvalidInput
 from gigcity.services.platform import Platform
 from support import PASSWORD, World, make_world, token
 
@@ -141,7 +141,7 @@ def test_the_demo_and_test_passwords_pass_the_rules() -> None:
 
 
 def test_the_bundled_list_holds_the_most_common_passwords() -> None:
-    listed = Path(__file__).parents[2] / "src/gigcity/services/common_passwords.txt"
+    listed = Path(__file__).parents[2] / "src/gigcity/services/accounts/common_passwords.txt"
     lines = [w for w in listed.read_text(encoding="utf-8").splitlines() if not w.startswith("# ")]
     assert len(lines) == len(common_passwords()) > 10_000
     assert lines[:4] == ["123456", "123456789", "qwerty", "password"]  # most common first

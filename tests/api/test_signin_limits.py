@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gigcity.app import create_app
-from gigcity.services import accounts as accounts_module
+from gigcity.services.accounts import service as accounts_module
 from gigcity.services.platform import Platform
 from gigcity.services.reports import DatabaseRateLimiter, RateLimiter
 from support import PASSWORD, World

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from gigcity.db.models import Account
 from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role, Scope, get_account, issue_token
-from gigcity.services.accounts_cache import PrincipalCache
+from gigcity.services.accounts.cache import PrincipalCache
 from gigcity.services.errors import NotAuthenticated
 from gigcity.services.platform import Platform
 from support import ADMIN, World

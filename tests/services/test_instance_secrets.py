@@ -23,8 +23,8 @@ from gigcity.services.accounts import (
     principal_from_api_key,
     revoke_api_key,
 )
+from gigcity.services.accounts.instance_secrets import SIGNING_KEY
 from gigcity.services.demo import DEMO_KEY_NAME, demo_api_key
-from gigcity.services.instance_secrets import SIGNING_KEY
 from gigcity.services.platform import Platform
 from support import World
 

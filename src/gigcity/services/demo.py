@@ -28,8 +28,8 @@ from gigcity.services.accounts import (
     create_api_key,
     principal_from_api_key,
 )
+from gigcity.services.accounts.instance_secrets import DEMO_API_KEY, read_secret, write_secret
 from gigcity.services.errors import NotAuthenticated
-from gigcity.services.instance_secrets import DEMO_API_KEY, read_secret, write_secret
 from gigcity.services.places.schemas import Amenities, PlaceCreate, PlaceKind
 from gigcity.services.places.search import bump_revision
 from gigcity.services.reports.demo import seed_demo_reports

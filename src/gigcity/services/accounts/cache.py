@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # accounts imports this module
-    from gigcity.services.accounts import Principal
+    from gigcity.services.accounts.service import Principal
 
 DEFAULT_TTL_S = 5.0
 

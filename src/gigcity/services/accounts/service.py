@@ -25,10 +25,10 @@ from gigcity.db.models import Account, ApiKey, Place
 from gigcity.db.session import single_statement_sessions, transaction
 from gigcity.geo.district import District
 from gigcity.i18n import N_
-from gigcity.services.accounts_cache import PrincipalCache
+from gigcity.services.accounts.cache import PrincipalCache
+from gigcity.services.accounts.instance_secrets import SIGNING_KEY, get_or_create_secret
+from gigcity.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH, check_password
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
-from gigcity.services.instance_secrets import SIGNING_KEY, get_or_create_secret
-from gigcity.services.passwords import MAX_LENGTH, MIN_LENGTH, check_password
 from gigcity.services.types import UtcDatetime
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended costs
