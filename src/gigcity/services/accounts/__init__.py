@@ -2,16 +2,13 @@
 (argon2, the common-password rule), bearer tokens (signed JWT), the credential cache and the
 secrets an installation makes for itself."""
 
+from gigcity.services.accounts.principal import ALL_SCOPES, Principal, Role, Scope
 from gigcity.services.accounts.service import (
-    ALL_SCOPES,
     AccountCreate,
     AccountOut,
     AccountsService,
     ApiKeyOut,
     Password,
-    Principal,
-    Role,
-    Scope,
     TokenOut,
     WorkerType,
     create_account,

@@ -16,10 +16,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # accounts imports this module
-    from gigcity.services.accounts.service import Principal
+from gigcity.services.accounts.principal import Principal
 
 DEFAULT_TTL_S = 5.0
 

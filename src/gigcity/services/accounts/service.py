@@ -8,7 +8,6 @@ import secrets
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, NamedTuple
@@ -28,6 +27,13 @@ from gigcity.i18n import N_
 from gigcity.services.accounts.cache import PrincipalCache
 from gigcity.services.accounts.instance_secrets import SIGNING_KEY, get_or_create_secret
 from gigcity.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH, check_password
+from gigcity.services.accounts.principal import (
+    Principal,
+    Role,
+    Scope,
+    parse_scopes,
+    scopes_text,
+)
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from gigcity.services.types import UtcDatetime
 
@@ -46,56 +52,10 @@ def set_password_hash_costs(time_cost: int, memory_cost_kib: int) -> None:
 API_KEY_PREFIX = "gck_"
 
 
-class Role(StrEnum):
-    rider = "rider"  # delivery rider or driver
-    staff = "staff"  # station staff, bound to one service point
-    officer = "officer"  # grid officer, bound to one sub-district
-    admin = "admin"  # district admin
-    platform = "platform"  # a platform's integration, by API key
-
-
-class Scope(StrEnum):
-    """What a platform API key may do; a key may do only what its scopes name."""
-
-    open311 = "open311"  # file Open311 service requests and read the reports it filed
-    deliveries = "deliveries"  # report deliveries and activity for pay statements; quote orders
-    signals = "signals"  # post live traffic-signal phases
-    workbench = "workbench"  # start workbench runs and read them
-
-
-ALL_SCOPES = frozenset(Scope)
-
-
-def scopes_text(scopes: Iterable[Scope]) -> str:
-    """Scopes as stored: comma-separated names in declaration order (the same on every
-    database)."""
-    chosen = set(scopes)
-    return ",".join(s.value for s in Scope if s in chosen)
-
-
-def parse_scopes(text: str | None) -> frozenset[Scope]:
-    """Stored scopes; a name this version does not know grants nothing."""
-    known = {s.value: s for s in Scope}
-    return frozenset(known[n] for n in (text or "").split(",") if n in known)
-
-
 class WorkerType(StrEnum):
     delivery_rider = "delivery_rider"
     ride_hailing_driver = "ride_hailing_driver"
     truck_driver = "truck_driver"
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: an account or a platform API key."""
-
-    role: Role
-    account_id: int | None = None
-    api_key_id: int | None = None
-    label: str = ""
-    station_id: int | None = None
-    subdistrict: str | None = None
-    scopes: frozenset[Scope] = frozenset()  # API keys only: what the key may do
 
 
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]

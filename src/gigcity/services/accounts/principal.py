@@ -1,0 +1,54 @@
+"""Who is calling: a principal (an account or a platform API key), its role and, for API
+keys, its scopes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    rider = "rider"  # delivery rider or driver
+    staff = "staff"  # station staff, bound to one service point
+    officer = "officer"  # grid officer, bound to one sub-district
+    admin = "admin"  # district admin
+    platform = "platform"  # a platform's integration, by API key
+
+
+class Scope(StrEnum):
+    """What a platform API key may do; a key may do only what its scopes name."""
+
+    open311 = "open311"  # file Open311 service requests and read the reports it filed
+    deliveries = "deliveries"  # report deliveries and activity for pay statements; quote orders
+    signals = "signals"  # post live traffic-signal phases
+    workbench = "workbench"  # start workbench runs and read them
+
+
+ALL_SCOPES = frozenset(Scope)
+
+
+def scopes_text(scopes: Iterable[Scope]) -> str:
+    """Scopes as stored: comma-separated names in declaration order (the same on every
+    database)."""
+    chosen = set(scopes)
+    return ",".join(s.value for s in Scope if s in chosen)
+
+
+def parse_scopes(text: str | None) -> frozenset[Scope]:
+    """Stored scopes; a name this version does not know grants nothing."""
+    known = {s.value: s for s in Scope}
+    return frozenset(known[n] for n in (text or "").split(",") if n in known)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: an account or a platform API key."""
+
+    role: Role
+    account_id: int | None = None
+    api_key_id: int | None = None
+    label: str = ""
+    station_id: int | None = None
+    subdistrict: str | None = None
+    scopes: frozenset[Scope] = frozenset()  # API keys only: what the key may do
