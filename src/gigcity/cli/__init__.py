@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import typer
-
-app = typer.Typer(
-    name="gigcity",
-    help="gigcity: the district platform for delivery riders and drivers, and its dispatch engine.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
+from gigcity.cli.root import app
 
 
 def _register() -> None:
@@ -29,3 +22,6 @@ _register()
 
 def main() -> None:
     app()
+
+
+__all__ = ["app", "main"]

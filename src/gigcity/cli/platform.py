@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from gigcity.cli import app
+from gigcity.cli.root import app
 from gigcity.config import Settings, get_settings
 from gigcity.db.session import transaction
 from gigcity.services.accounts import (

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from gigcity.cli import app
 from gigcity.cli.platform import _platform
+from gigcity.cli.root import app
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import ServiceError
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from gigcity.cli import app
+from gigcity.cli.root import app
 from gigcity.rules import (
     OrderFacts,
     Rulebook,

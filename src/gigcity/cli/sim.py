@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gigcity.cli import app
+from gigcity.cli.root import app
 from gigcity.dispatch.policy import DispatchPolicy
 from gigcity.rules import RulebookError
 from gigcity.sim.bench import bench_instance, mean_row, write_summary

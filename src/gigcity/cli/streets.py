@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gigcity.cli import app
+from gigcity.cli.root import app
 from gigcity.config import Settings
 from gigcity.geo.closure_file import closures_path, read_closures
 from gigcity.geo.closures import ClosureSpec

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gigcity.cli import app
+from gigcity.cli.root import app
 from gigcity.rules import Rulebook, RulebookError, load_rulebook
 from gigcity.sim.scenarios import (
     MEASURE_BY_KEY,
