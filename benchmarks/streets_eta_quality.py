@@ -38,9 +38,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gigcity.geo.coords import haversine_m
-from gigcity.geo.signals import PhaseFeed, SignalPlan
-from gigcity.geo.street_travel import StreetRoute, StreetTravel
 from gigcity.geo.streets import StreetGraph, sample_graph
+from gigcity.geo.streets.signals import PhaseFeed, SignalPlan
+from gigcity.geo.streets.travel import StreetRoute, StreetTravel
 
 RESULTS = Path(__file__).parent / "results"
 RESTART_LOSS_S = 2.0

@@ -33,12 +33,12 @@ from typing import Any
 
 import numpy as np
 
-from gigcity.geo.signals import PhaseFeed
-from gigcity.geo.street_travel import StreetTravel
 from gigcity.geo.streets import StreetGraph, build_graph, read_osm
 from gigcity.geo.streets.osm_reader import OsmData, OsmWay
 from gigcity.geo.streets.routers import DijkstraRouter
+from gigcity.geo.streets.signals import PhaseFeed
 from gigcity.geo.streets.storage import SAMPLE_NAME
+from gigcity.geo.streets.travel import StreetTravel
 
 RESULTS = Path(__file__).parent / "results"
 ID_STRIDE = 10**11  # OSM ids stay below this; copy k gets ids + k * stride

@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 from geo.streets_support import DLAT, DLON, grid_graph, grid_id, grid_lonlat, node_index
-from gigcity.geo.closure_file import add_closure, read_closures, remove_closure
-from gigcity.geo.closures import Closure, ClosureSpec, active_closures, closed_arc_mask
 from gigcity.geo.streets import StreetGraph
+from gigcity.geo.streets.closure_file import add_closure, read_closures, remove_closure
+from gigcity.geo.streets.closures import Closure, ClosureSpec, active_closures, closed_arc_mask
 
 START = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 END = START + timedelta(hours=2)

@@ -11,14 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from gigcity.geo.signals import (
+from gigcity.geo.streets import RoadClass, sample_graph
+from gigcity.geo.streets.signals import (
     PhaseFeed,
     SignalPlan,
     SignalTiming,
     apply_phase_feed,
     default_plan,
 )
-from gigcity.geo.streets import RoadClass, sample_graph
 
 MAJOR, MINOR = 0, 1
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -9,17 +9,17 @@ import pytest
 from pydantic import ValidationError
 
 from geo.streets_support import grid_graph, grid_id, grid_lonlat
-from gigcity.geo.closures import Closure, ClosureSpec
-from gigcity.geo.signals import PhaseFeed
-from gigcity.geo.street_route import (
+from gigcity.geo.streets import StreetGraph, sample_graph
+from gigcity.geo.streets.closures import Closure, ClosureSpec
+from gigcity.geo.streets.route import (
     NoRouteError,
     OutsideNetworkError,
     RouteQuery,
     parse_lon_lat,
     route_between,
 )
-from gigcity.geo.street_travel import StreetTravel
-from gigcity.geo.streets import StreetGraph, sample_graph
+from gigcity.geo.streets.signals import PhaseFeed
+from gigcity.geo.streets.travel import StreetTravel
 
 SHANGHAI = timezone(timedelta(hours=8))
 AT = datetime(2026, 11, 28, 12, 0, tzinfo=SHANGHAI)

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.streets_support import grid_graph, grid_id, grid_lonlat
-from gigcity.geo.closures import Closure, ClosureSpec
 from gigcity.geo.coords import haversine_m
-from gigcity.geo.signals import PhaseFeed, SignalTiming
-from gigcity.geo.street_travel import ClosureDetour, StreetTravel
 from gigcity.geo.streets import StreetGraph, cch_available, sample_graph
+from gigcity.geo.streets.closures import Closure, ClosureSpec
+from gigcity.geo.streets.signals import PhaseFeed, SignalTiming
+from gigcity.geo.streets.travel import ClosureDetour, StreetTravel
 from gigcity.geo.travel import TravelModel
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -81,8 +81,8 @@ def test_old_format_asks_for_a_new_import(tmp_path: Path) -> None:
 
 
 def test_reimport_drops_the_old_routing_preparation(tmp_path: Path) -> None:
-    from gigcity.geo.street_setup import open_street_travel
     from gigcity.geo.streets import cch_available
+    from gigcity.geo.streets.setup import open_street_travel
 
     if not cch_available():
         pytest.skip("pyroutingkit is not installed")

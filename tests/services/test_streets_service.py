@@ -23,10 +23,10 @@ from gigcity.geo import (
     read_closures,
 )
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.closure_scope import OutsideSubdistrict
-from gigcity.services.closure_store import ClosureChanged, ClosureStore
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gigcity.services.streets import StreetsService, StreetsUnavailable
+from gigcity.services.streets.closure_scope import OutsideSubdistrict
+from gigcity.services.streets.closure_store import ClosureChanged, ClosureStore
 
 SHANGHAI = timezone(timedelta(hours=8))
 NOON = datetime(2026, 11, 28, 12, 0, tzinfo=SHANGHAI)

@@ -15,10 +15,6 @@ from rich.table import Table
 
 from gigcity.cli.root import app
 from gigcity.config import Settings
-from gigcity.geo.closure_file import closures_path, read_closures
-from gigcity.geo.closures import ClosureSpec
-from gigcity.geo.street_route import RouteError, parse_lon_lat, route_between
-from gigcity.geo.street_setup import open_street_travel
 from gigcity.geo.streets import (
     SAMPLE_NAME,
     GraphBuildError,
@@ -30,9 +26,13 @@ from gigcity.geo.streets import (
     imported_names,
     load_streets,
 )
+from gigcity.geo.streets.closure_file import closures_path, read_closures
+from gigcity.geo.streets.closures import ClosureSpec
+from gigcity.geo.streets.route import RouteError, parse_lon_lat, route_between
 from gigcity.geo.streets.routers import prepare_topology
+from gigcity.geo.streets.setup import open_street_travel
 from gigcity.geo.streets.storage import load_graph
-from gigcity.services.closure_store import ClosureStore
+from gigcity.services.streets.closure_store import ClosureStore
 
 streets_app = typer.Typer(
     help="Street graphs for e-bike routing: import OSM data, try routes, closures.",

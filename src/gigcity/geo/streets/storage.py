@@ -2,7 +2,7 @@
 
 An imported graph lives in `<data_dir>/streets/<name>/`: `graph.npz` (the arrays, stored
 uncompressed so loading is a few memory copies) and `meta.json` (what the import kept).
-Closures for that graph are kept beside them (see `gigcity.geo.closure_file`).
+Closures for that graph are kept beside them (see `gigcity.geo.streets.closure_file`).
 """
 
 from __future__ import annotations

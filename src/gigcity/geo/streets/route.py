@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from gigcity.geo.street_travel import StreetRoute, StreetTravel
 from gigcity.geo.streets.graph import OSM_ATTRIBUTION
+from gigcity.geo.streets.travel import StreetRoute, StreetTravel
 from gigcity.geo.travel import Location
 
 MAX_SNAP_M = 500.0  # farther than this from any street, a point is outside the network

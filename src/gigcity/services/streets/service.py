@@ -52,15 +52,15 @@ from gigcity.geo.streets import RoadClass, StreetsNotFoundError, graph_dir, load
 from gigcity.geo.streets.routers import Engine
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.closure_scope import check_closure_scope
-from gigcity.services.closure_store import (
+from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from gigcity.services.streets.closure_scope import check_closure_scope
+from gigcity.services.streets.closure_store import (
     ClosureChanged,
     ClosureStore,
     ClosuresVersion,
     file_stamp,
 )
-from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
-from gigcity.services.live_phases import apply_feed, expiry_s, without_expired
+from gigcity.services.streets.live_phases import apply_feed, expiry_s, without_expired
 
 log = logging.getLogger("gigcity.services.streets")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gigcity.geo.closure_file import closures_path, read_closures
-from gigcity.geo.street_travel import StreetTravel
+from gigcity.geo.streets.closure_file import closures_path, read_closures
 from gigcity.geo.streets.routers import Engine
 from gigcity.geo.streets.storage import graph_dir, load_streets
+from gigcity.geo.streets.travel import StreetTravel
 
 
 def open_street_travel(

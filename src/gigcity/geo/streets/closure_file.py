@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from gigcity.geo.closures import Closure, ClosureSpec
+from gigcity.geo.streets.closures import Closure, ClosureSpec
 from gigcity.geo.streets.storage import graph_dir
 
 _CLOSURES = TypeAdapter(list[Closure])

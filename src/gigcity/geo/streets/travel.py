@@ -33,12 +33,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from gigcity.geo.closures import Closure, active_closures, closed_arc_mask
 from gigcity.geo.coords import local_plane_factors
-from gigcity.geo.signals import PhaseFeed, PhaseFeedReport, SignalTiming, apply_phase_feed
+from gigcity.geo.streets.closures import Closure, active_closures, closed_arc_mask
 from gigcity.geo.streets.graph import StreetGraph
 from gigcity.geo.streets.profile import EbikeProfile
 from gigcity.geo.streets.routers import CLOSED_MS, UNREACHABLE_MS, Engine, Router, make_router
+from gigcity.geo.streets.signals import PhaseFeed, PhaseFeedReport, SignalTiming, apply_phase_feed
 from gigcity.geo.travel import Location
 
 _SNAP_CANDIDATES = 8  # nearest nodes tried when the nearest one is cut off by a closure
