@@ -19,7 +19,8 @@ from gigcity.db.models import ApiKey, Report, utcnow
 from gigcity.db.session import transaction
 from gigcity.services.accounts import Scope
 from gigcity.services.platform import Platform
-from gigcity.services.reports import BanIn, NoteIn, PhotoStore, Rate, RejectIn
+from gigcity.services.ratelimit import Rate
+from gigcity.services.reports import BanIn, NoteIn, PhotoStore, RejectIn
 from services.reports.reports_support import (
     ADMIN,
     CHANGZHENG,

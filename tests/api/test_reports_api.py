@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from gigcity.services.platform import Platform
-from gigcity.services.reports import PhotoStore, Rate
+from gigcity.services.ratelimit import Rate
+from gigcity.services.reports import PhotoStore
 from services.reports.reports_support import (
     CHANGZHENG,
     MAKER,

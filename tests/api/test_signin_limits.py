@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from gigcity.app import create_app
 from gigcity.services.accounts import service as accounts_module
 from gigcity.services.platform import Platform
-from gigcity.services.reports import DatabaseRateLimiter, RateLimiter
+from gigcity.services.ratelimit import DatabaseRateLimiter, RateLimiter
 from support import PASSWORD, World
 
 T0 = 1_800_000_000.0

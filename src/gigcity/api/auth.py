@@ -28,7 +28,7 @@ from gigcity.services.accounts import (
     Scope,
     TokenOut,
 )
-from gigcity.services.reports import Rate
+from gigcity.services.ratelimit import Rate
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 

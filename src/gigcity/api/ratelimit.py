@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.platform import Platform
-from gigcity.services.reports import Rate, retry_after_s
+from gigcity.services.ratelimit import Rate, retry_after_s
 
 
 def client_ip(request: Request) -> str:

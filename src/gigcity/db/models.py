@@ -532,7 +532,7 @@ class WorkbenchRun(Base):
 
 
 class RateBucket(Base):
-    """A rate limit's bucket shared by every worker (`gigcity.services.reports.ratelimit_db`):
+    """A rate limit's bucket shared by every worker (`gigcity.services.ratelimit.database`):
     a token bucket kept as the time it is full again (`tat`, seconds since the epoch; GCRA).
     A row whose `tat` has passed is a full bucket, so old rows are deleted without loss."""
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from gigcity.services.reports import Action, Rate, RateLimiter, Status, open311_status, phash
+from gigcity.services.ratelimit import Rate, RateLimiter
+from gigcity.services.reports import Action, Status, open311_status, phash
 from gigcity.services.reports.lifecycle import OPEN_STATUSES, STEPS, is_overdue, next_status
 from services.reports.reports_support import scene
 

@@ -22,13 +22,8 @@ from gigcity.db.migrate import upgrade
 from gigcity.db.models import RateBucket
 from gigcity.db.session import make_engine, make_sessionmaker
 from gigcity.services.platform import Platform
-from gigcity.services.reports import (
-    DatabaseRateLimiter,
-    PhotoStore,
-    Rate,
-    RateLimiter,
-    make_limiter,
-)
+from gigcity.services.ratelimit import DatabaseRateLimiter, Rate, RateLimiter, make_limiter
+from gigcity.services.reports import PhotoStore
 from services.reports.reports_support import WANLI, database_url, setup_district
 from support import World, token
 

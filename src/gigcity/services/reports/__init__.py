@@ -29,8 +29,6 @@ from gigcity.services.reports.lifecycle import (
 )
 from gigcity.services.reports.photos import PhotoLimits, PhotoStore, process_photo, sniff
 from gigcity.services.reports.public import PublicReport
-from gigcity.services.reports.ratelimit import Limiter, Rate, RateLimiter, retry_after_s
-from gigcity.services.reports.ratelimit_db import DatabaseRateLimiter, make_limiter
 from gigcity.services.reports.rewards import RewardsService
 from gigcity.services.reports.schemas import (
     AssignIn,
@@ -79,13 +77,11 @@ __all__ = [
     "CategoryRule",
     "CategoryRuleIn",
     "DashboardSummary",
-    "DatabaseRateLimiter",
     "DispatchIn",
     "EventOut",
     "Heatmap",
     "JoinIn",
     "LedgerEntryOut",
-    "Limiter",
     "MergeIn",
     "MyRewards",
     "NoteIn",
@@ -97,8 +93,6 @@ __all__ = [
     "Queue",
     "QueueItem",
     "QueueScope",
-    "Rate",
-    "RateLimiter",
     "Receipt",
     "RejectIn",
     "RejectReason",
@@ -114,10 +108,8 @@ __all__ = [
     "Status",
     "TopUpIn",
     "Window",
-    "make_limiter",
     "open311_status",
     "process_photo",
     "reference_hint",
-    "retry_after_s",
     "sniff",
 ]

@@ -33,6 +33,7 @@ from gigcity.geo.district import District
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gigcity.services.ratelimit import Limiter, Rate, make_limiter
 from gigcity.services.reports import (
     duplicates,
     intake_sql,
@@ -53,8 +54,6 @@ from gigcity.services.reports.dashboard import ReportsDashboard
 from gigcity.services.reports.lifecycle import UNRESOLVED, Action, RejectReason, Status
 from gigcity.services.reports.photos import PhotoLimits, PhotoStore, process_photo
 from gigcity.services.reports.policy import ReportPolicy
-from gigcity.services.reports.ratelimit import Limiter, Rate
-from gigcity.services.reports.ratelimit_db import make_limiter
 from gigcity.services.reports.rewards import RewardsService, pay_for_report
 from gigcity.services.reports.schemas import (
     AssignIn,

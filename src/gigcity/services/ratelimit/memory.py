@@ -4,7 +4,7 @@ Each key (an account, an IP address) has a bucket holding up to `capacity` token
 refills evenly over `period_s`; an action takes a token or is refused with the seconds
 until one is back. `RateLimiter` keeps buckets in memory (one set per worker process),
 bounded in number: the least recently used are forgotten first, which can only ever be
-generous. `ratelimit_db.DatabaseRateLimiter` keeps the same buckets in the database, shared
+generous. `database.DatabaseRateLimiter` keeps the same buckets in the database, shared
 by every worker (`GIGCITY_RATE_LIMIT_STORE`).
 """
 

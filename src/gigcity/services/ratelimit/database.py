@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import RateBucket
 from gigcity.db.session import single_statement_sessions, transaction
-from gigcity.services.reports.ratelimit import Limiter, Rate, RateLimiter
+from gigcity.services.ratelimit.memory import Limiter, Rate, RateLimiter
 
 MAX_KEY = 200  # the column's length; longer keys (never seen: IPs, ids) are cut
 # Float slack when comparing times, so a bucket's last token is not lost to rounding.
