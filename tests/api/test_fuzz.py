@@ -25,8 +25,7 @@ from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.db.models import Account, ApiKey
 from gigcity.db.session import transaction
-from gigcity.services.demo import DEMO_PASSWORD, demo_api_key, seed_demo
-from gigcity.services.pay.demo import seed_demo_pay
+from gigcity.services.demo import DEMO_PASSWORD, demo_api_key, seed_demo, seed_demo_pay
 from gigcity.services.platform import Platform
 
 pytestmark = pytest.mark.slow

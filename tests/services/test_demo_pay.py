@@ -6,8 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from gigcity.db.session import transaction
-from gigcity.services.demo import seed_demo
-from gigcity.services.pay.demo import seed_demo_pay
+from gigcity.services.demo import seed_demo, seed_demo_pay
 from gigcity.services.platform import Platform
 from support import principal
 

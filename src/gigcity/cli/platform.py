@@ -82,8 +82,7 @@ def seed(
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same data.")] = 2025,
 ) -> None:
     """Fill an empty database with deterministic demo data (skipped where data exists)."""
-    from gigcity.services.demo import seed_demo
-    from gigcity.services.pay.demo import seed_demo_pay
+    from gigcity.services.demo import seed_demo, seed_demo_pay
 
     platform = _platform("demo" if demo else None)
     with transaction(platform.factory) as session:
@@ -154,8 +153,7 @@ def serve(
     import uvicorn
 
     from gigcity.app import create_app
-    from gigcity.services.demo import demo_api_key, seed_demo
-    from gigcity.services.pay.demo import seed_demo_pay
+    from gigcity.services.demo import demo_api_key, seed_demo, seed_demo_pay
 
     _check_remote_demo(_settings("demo" if demo else None).mode, host, allow_remote_demo)
     platform = _platform("demo" if demo else None)

@@ -29,10 +29,10 @@ from gigcity.services.accounts import (
     principal_from_api_key,
 )
 from gigcity.services.accounts.instance_secrets import DEMO_API_KEY, read_secret, write_secret
+from gigcity.services.demo.reports import seed_demo_reports
 from gigcity.services.errors import NotAuthenticated
 from gigcity.services.places.schemas import Amenities, PlaceCreate, PlaceKind
 from gigcity.services.places.search import bump_revision
-from gigcity.services.reports.demo import seed_demo_reports
 
 ROADS = (
     "曹杨路", "长寿路", "武宁路", "真北路", "中山北路", "金沙江路", "光复西路", "大渡河路",
