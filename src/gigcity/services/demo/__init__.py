@@ -1,19 +1,65 @@
 """Deterministic demo data: service points over the district, one account per role, a month
 of reports with their rewards, and a day of deliveries for the demo rider. Same seed, same
-data."""
+data. `seed_platform` and `start_demo` are what the operator's commands run."""
 
-from gigcity.services.demo.pay import seed_demo_pay
-from gigcity.services.demo.places import (
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gigcity.db.models import Place
+from gigcity.db.session import transaction
+from gigcity.geo.district import District
+from gigcity.services.demo.accounts import (
     DEMO_KEY_NAME,
     DEMO_PASSWORD,
     DemoLogin,
-    bulk_insert_places,
+    create_demo_accounts,
+    demo_accounts_exist,
     demo_api_key,
-    generate_places,
-    named_places,
-    seed_demo,
+    demo_logins,
 )
+from gigcity.services.demo.pay import seed_demo_pay
+from gigcity.services.demo.places import bulk_insert_places, generate_places, named_places
 from gigcity.services.demo.reports import seed_demo_reports
+from gigcity.services.platform import Platform
+
+
+def seed_demo(
+    session: Session, district: District, count: int = 1000, seed: int = 2025
+) -> list[DemoLogin]:
+    """Seed points and demo accounts unless already there; returns the demo logins."""
+    if not demo_accounts_exist(session):
+        if session.scalar(select(Place.id).limit(1)) is None:
+            bulk_insert_places(
+                session, district, generate_places(district, count, seed), actor="seed"
+            )
+        create_demo_accounts(session, district)
+    seed_demo_reports(session, district)  # snap-and-report: routes, pool, a month of reports
+    return demo_logins(session)
+
+
+def seed_platform(
+    platform: Platform, count: int = 1000, seed: int = 2025, *, deliveries: bool = True
+) -> list[DemoLogin]:
+    """`gigcity seed`: the demo data in one transaction, then (with `deliveries`) the demo
+    rider's day of deliveries; returns the demo logins."""
+    with transaction(platform.factory) as session:
+        logins = seed_demo(session, platform.district, count=count, seed=seed)
+    if deliveries:
+        seed_demo_pay(platform, seed)
+    return logins
+
+
+def start_demo(platform: Platform) -> tuple[list[DemoLogin], str]:
+    """`gigcity serve --demo`: the demo data (where missing) and the demo's platform API key;
+    returns the demo logins and the key."""
+    with transaction(platform.factory) as session:
+        logins = seed_demo(session, platform.district)
+        key = demo_api_key(session)
+    seed_demo_pay(platform)
+    return logins, key
+
 
 __all__ = [
     "DEMO_KEY_NAME",
@@ -26,4 +72,6 @@ __all__ = [
     "seed_demo",
     "seed_demo_pay",
     "seed_demo_reports",
+    "seed_platform",
+    "start_demo",
 ]

@@ -1,4 +1,4 @@
-"""Deterministic demo data: ~1,000 service points over the district, and one account per role.
+"""Deterministic demo service points: ~1,000 over the district.
 
 Points cluster around each sub-district's interior point and stay inside its cell, in the
 mix of kinds a district like Putuo has (many convenience-store rest points and warm kiosks,
@@ -10,27 +10,14 @@ taken from the reference data. Same seed, same data.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Account, ApiKey, Place, PlaceAudit, utcnow
+from gigcity.db.models import Place, PlaceAudit, utcnow
 from gigcity.geo.district import District
-from gigcity.services.accounts import (
-    ALL_SCOPES,
-    AccountCreate,
-    Role,
-    WorkerType,
-    create_account,
-    create_api_key,
-    principal_from_api_key,
-)
-from gigcity.services.accounts.instance_secrets import DEMO_API_KEY, read_secret, write_secret
-from gigcity.services.demo.reports import seed_demo_reports
-from gigcity.services.errors import NotAuthenticated
 from gigcity.services.places.schemas import Amenities, PlaceCreate, PlaceKind
 from gigcity.services.places.search import bump_revision
 
@@ -57,16 +44,6 @@ KIND_WEIGHTS: dict[PlaceKind, float] = {
     PlaceKind.driver_home: 0.02,
     PlaceKind.truck_driver_station: 0.02,
 }
-
-DEMO_PASSWORD = "gigcity-demo"
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    password: str
-    role: Role
-    note: str
 
 
 def _hours(kind: PlaceKind, rnd: random.Random) -> str:
@@ -322,78 +299,3 @@ def bulk_insert_places(
         session.execute(insert(PlaceAudit), audits[start : start + 5000])
     bump_revision(session)
     return len(rows)
-
-
-def seed_demo(
-    session: Session, district: District, count: int = 1000, seed: int = 2025
-) -> list[DemoLogin]:
-    """Seed points and demo accounts unless already there; returns the demo logins."""
-    if session.scalar(select(Account.id).where(Account.username == "admin")) is None:
-        if session.scalar(select(Place.id).limit(1)) is None:
-            bulk_insert_places(
-                session, district, generate_places(district, count, seed), actor="seed"
-            )
-        # Staff of a driver home with beds, so "free beds" can be kept current in the demo.
-        station = session.scalar(
-            select(Place).where(Place.name == "居高司机之家")
-        ) or session.scalar(
-            select(Place).where(Place.kind == PlaceKind.driver_home.value).order_by(Place.id)
-        )
-        officer_sub = (
-            station.subdistrict
-            if station is not None and station.subdistrict
-            else district.subdistricts[0].code
-        )
-        people = [
-            AccountCreate(username="admin", password=DEMO_PASSWORD, display_name="区管理员", role=Role.admin),
-            AccountCreate(username="rider", password=DEMO_PASSWORD, display_name="骑手小王", role=Role.rider, worker_type=WorkerType.delivery_rider, phone="13800000001"),
-            AccountCreate(username="rider2", password=DEMO_PASSWORD, display_name="骑手小李", role=Role.rider, worker_type=WorkerType.delivery_rider, phone="13800000002"),
-            AccountCreate(username="driver", password=DEMO_PASSWORD, display_name="货车司机老张", role=Role.rider, worker_type=WorkerType.truck_driver),
-            AccountCreate(username="staff", password=DEMO_PASSWORD, display_name="驿站站长", role=Role.staff, station_id=station.id if station else None),
-            AccountCreate(username="officer", password=DEMO_PASSWORD, display_name="网格员", role=Role.officer, subdistrict=officer_sub),
-        ]  # fmt: skip
-        for person in people:
-            create_account(session, person, district)
-    seed_demo_reports(session, district)  # snap-and-report: routes, pool, a month of reports
-    station_name = session.scalar(
-        select(Place.name)
-        .join(Account, Account.station_id == Place.id)
-        .where(Account.username == "staff")
-    )
-    officer_sub = session.scalar(select(Account.subdistrict).where(Account.username == "officer"))
-    return [
-        DemoLogin("admin", DEMO_PASSWORD, Role.admin, "district admin"),
-        DemoLogin("rider", DEMO_PASSWORD, Role.rider, "delivery rider"),
-        DemoLogin("rider2", DEMO_PASSWORD, Role.rider, "another delivery rider"),
-        DemoLogin("driver", DEMO_PASSWORD, Role.rider, "truck driver"),
-        DemoLogin("staff", DEMO_PASSWORD, Role.staff, f"station staff of {station_name}"),
-        DemoLogin("officer", DEMO_PASSWORD, Role.officer, f"grid officer of {officer_sub}"),
-    ]
-
-
-DEMO_KEY_NAME = "demo platform"
-
-
-def demo_api_key(session: Session) -> str:
-    """The demo's platform API key (printed at each start), with every scope so one key
-    tries every integration. The same key at every start: its plaintext is kept in the
-    database's instance secrets (demo data only). A new one is made only if it was revoked
-    (or never made), and then every other unrevoked demo key is revoked, so there is at
-    most one (databases from before kept one new key a start)."""
-    stored = read_secret(session, DEMO_API_KEY)
-    if stored is not None:
-        try:
-            principal_from_api_key(session, stored)
-            return stored
-        except NotAuthenticated:
-            pass  # revoked by an admin: make another
-    admin_id = session.scalar(select(Account.id).where(Account.username == "admin"))
-    out = create_api_key(session, DEMO_KEY_NAME, admin_id, scopes=ALL_SCOPES)
-    assert out.key is not None
-    session.execute(
-        update(ApiKey)
-        .where(ApiKey.name == DEMO_KEY_NAME, ApiKey.revoked_at.is_(None), ApiKey.id != out.id)
-        .values(revoked_at=utcnow())
-    )
-    write_secret(session, DEMO_API_KEY, out.key)
-    return out.key
