@@ -1,13 +1,16 @@
 """Imports follow DESIGN.md's arrows ("Which way the arrows go"), checked on the source itself.
 
+    app            ->  api, web  ->  http
     cli, api, web  ->  services, sim  ->  dispatch  ->  rules, geo
                              services  ->  db
 
 Every `import` of every module under src/gigcity is read with `ast` (including imports inside
 functions and under `TYPE_CHECKING`: a type-only import couples the layers just the same).
-Layers side by side do not import each other: services and sim, rules and geo. The engine
-(rules, geo, dispatch, sim) imports no database, platform, web or CLI code, and no settings
-from the environment. `api` and `web` never touch the database: they call services.
+Layers side by side do not import each other: services and sim, rules and geo, api and web
+(the app assembles them; what both read from a request is in `http`). The engine (rules,
+geo, dispatch, sim) imports no database, platform, web or CLI code, and no settings from the
+environment. `api`, `web` and `cli` never touch the database: they call services. And no
+module imports itself or, through others, a module that imports it: there is no import cycle.
 """
 
 from __future__ import annotations
@@ -44,10 +47,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     "cli": frozenset({"services", "sim", "dispatch", "rules", "geo", "app"}) | PLATFORM_UTILITIES,
     "__main__": frozenset({"cli"}),
 }
-# Composition-root wiring allowed past the arrows, one (importer, imported module) at a time:
-# the operator's console commands (seed, accounts create, api-key) open the transaction
-# that the services' functions work in. Nothing else outside services touches `gigcity.db`.
-EXCEPTIONS = frozenset({("gigcity.cli.platform", "gigcity.db.session")})
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def violations(module: str, source: str, *, is_package: bool = False) -> list[Vi
         target = _layer(imported)
         if target in (layer, "gigcity", "__version__"):  # itself, or the root package
             continue
-        if target in allowed or (module, imported) in EXCEPTIONS:
+        if target in allowed:
             continue
         bad.append(Violation(module, line, imported))
     return bad
@@ -127,14 +126,6 @@ def test_imports_go_the_way_of_the_arrows() -> None:
     assert not found, "imports against DESIGN's arrows:\n" + "\n".join(map(str, found))
 
 
-def test_the_allowed_wiring_still_exists() -> None:
-    """An exception that is no longer used is removed, so it cannot hide a new import."""
-    sources = {module: (text, pkg) for module, text, pkg in _sources()}
-    for importer, imported in EXCEPTIONS:
-        text, pkg = sources[importer]
-        assert imported in {name for _, name in imported_modules(importer, text, is_package=pkg)}
-
-
 def test_the_check_catches_imports_against_the_arrows() -> None:
     """The check itself can fail: each of these is an import DESIGN forbids."""
     forbidden = {
@@ -150,6 +141,11 @@ def test_the_check_catches_imports_against_the_arrows() -> None:
         "gigcity.web.pages": "from gigcity.db.models import Account",
         "gigcity.db.session": "from gigcity.services.errors import Conflict",
         "gigcity.cli.sim": "from gigcity.db.session import transaction",
+        "gigcity.cli.platform": "from gigcity.db.session import transaction",
+        "gigcity.web.report_pages": "from gigcity.api.deps import PUBLIC",
+        "gigcity.api.x": "from gigcity.web import pages",
+        "gigcity.http.deps": "from gigcity.api import problems",
+        "gigcity.services.y": "from gigcity.http.locale import locale_of",
     }
     for module, line in forbidden.items():
         source = f"def f() -> None:\n    {line}\n"
@@ -157,4 +153,105 @@ def test_the_check_catches_imports_against_the_arrows() -> None:
     # ... and lets the arrows' own directions through.
     assert not violations("gigcity.sim.scenarios.policy", "from ..dispatch import policy")
     assert not violations("gigcity.app", "from gigcity import __version__")
-    assert not violations("gigcity.cli.platform", "from gigcity.db.session import transaction")
+    assert not violations("gigcity.app", "from gigcity.web import pages")
+    assert not violations("gigcity.web.pages", "from gigcity.http.locale import locale_of")
+    assert not violations("gigcity.cli.platform", "from gigcity.services.demo import seed_platform")
+
+
+def import_graph(sources: list[tuple[str, str, bool]]) -> dict[str, set[str]]:
+    """Module -> the modules of `sources` it imports. `from package import name` is an import
+    of the submodule `package.name` when there is one, else of the package itself."""
+    known = {module for module, _, _ in sources}
+    graph: dict[str, set[str]] = {}
+    for module, source, is_package in sources:
+        edges = graph.setdefault(module, set())
+        package = module if is_package else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative: resolve against the importing package
+                    parts = package.split(".")
+                    parts = parts[: len(parts) - node.level + 1]
+                    base = ".".join([*parts, node.module] if node.module else parts)
+                names = [
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+                    for alias in node.names
+                ]
+            else:
+                continue
+            for name in names:
+                while name and name not in known:  # `import a.b.c` names a module, or its parents
+                    name = name.rpartition(".")[0]
+                if name:
+                    edges.add(name)
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The cycles of `graph`: each strongly connected component of more than one module, and
+    each module that imports itself (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in sorted(graph.get(module, ())):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1 or module in graph.get(module, ()):
+                found.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return sorted(found)
+
+
+def _describe(cycle: list[str], graph: dict[str, set[str]]) -> str:
+    members = set(cycle)
+    return "\n".join(f"  {m} imports {', '.join(sorted(graph[m] & members))}" for m in cycle)
+
+
+def test_no_import_cycles() -> None:
+    graph = import_graph(_sources())
+    found = import_cycles(graph)
+    assert not found, "import cycles:\n" + "\n".join(_describe(c, graph) for c in found)
+
+
+def test_the_check_catches_import_cycles() -> None:
+    """The check itself can fail: on a made-up package with two cycles and a self-import."""
+    sources = [
+        ("gigcity.x", "from gigcity.x.a import A\n", True),  # the package re-exports A...
+        ("gigcity.x.a", "def f() -> None:\n    from gigcity.x import B\n", False),  # ...cycle
+        ("gigcity.x.b", "from gigcity.x import c\n", False),
+        ("gigcity.x.c", "from .b import B\n", False),  # relative, back to b: a cycle
+        ("gigcity.x.d", "import gigcity.x.d\n", False),  # imports itself
+        ("gigcity.x.e", "from gigcity.x import a, b\nfrom gigcity.x.c import C\n", False),
+    ]
+    graph = import_graph(sources)
+    assert graph["gigcity.x.e"] == {"gigcity.x.a", "gigcity.x.b", "gigcity.x.c"}
+    assert import_cycles(graph) == [
+        ["gigcity.x", "gigcity.x.a"],
+        ["gigcity.x.b", "gigcity.x.c"],
+        ["gigcity.x.d"],
+    ]
+    # ... and a graph whose arrows all go one way has none.
+    assert import_cycles({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []

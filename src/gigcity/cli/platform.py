@@ -15,15 +15,12 @@ from rich.table import Table
 
 from gigcity.cli.root import app
 from gigcity.config import Settings, get_settings
-from gigcity.db.session import transaction
 from gigcity.services.accounts import (
     AccountCreate,
     Principal,
     Role,
     Scope,
     WorkerType,
-    create_account,
-    create_api_key,
 )
 from gigcity.services.demo import DemoLogin
 from gigcity.services.errors import ServiceError
@@ -82,13 +79,10 @@ def seed(
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same data.")] = 2025,
 ) -> None:
     """Fill an empty database with deterministic demo data (skipped where data exists)."""
-    from gigcity.services.demo import seed_demo, seed_demo_pay
+    from gigcity.services.demo import seed_platform
 
     platform = _platform("demo" if demo else None)
-    with transaction(platform.factory) as session:
-        logins = seed_demo(session, platform.district, count=count, seed=seed)
-    if demo:
-        seed_demo_pay(platform, seed)
+    logins = seed_platform(platform, count=count, seed=seed, deliveries=demo)
     console.print(f"{platform.places.count()} service points")
     _print_logins(logins)
 
@@ -153,15 +147,12 @@ def serve(
     import uvicorn
 
     from gigcity.app import create_app
-    from gigcity.services.demo import demo_api_key, seed_demo, seed_demo_pay
+    from gigcity.services.demo import start_demo
 
     _check_remote_demo(_settings("demo" if demo else None).mode, host, allow_remote_demo)
     platform = _platform("demo" if demo else None)
     if demo:
-        with transaction(platform.factory) as session:
-            logins = seed_demo(session, platform.district)
-            key = demo_api_key(session)
-        seed_demo_pay(platform)
+        logins, key = start_demo(platform)
         _print_logins(logins)
         console.print(
             f"platform api_key: {key}  (send as X-API-Key; all scopes: "
@@ -264,9 +255,8 @@ def accounts_create(
             station_id=station_id,
             subdistrict=subdistrict,
         )
-        with transaction(platform.factory) as session:
-            account = create_account(session, data, platform.district)
-            console.print(f"created account {account.id} ({account.username}, {account.role})")
+        account = platform.accounts.create_by_operator(data)
+        console.print(f"created account {account.id} ({account.username}, {account.role})")
     except ValidationError as exc:
         for e in exc.errors():
             err.print(f"[red]{'.'.join(str(p) for p in e['loc'])}: {e['msg']}[/red]")
@@ -292,8 +282,7 @@ def accounts_api_key(
     """Issue a platform API key (shown once) that may do only what its scopes name."""
     platform = _platform()
     try:
-        with transaction(platform.factory) as session:
-            out = create_api_key(session, name, None, scopes=scope)
+        out = platform.accounts.create_api_key_by_operator(name, scopes=scope)
     except ServiceError as exc:
         err.print(f"[red]{exc.field or 'error'}: {exc}[/red]")
         raise typer.Exit(2) from exc

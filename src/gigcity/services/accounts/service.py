@@ -433,6 +433,16 @@ class AccountsService:
         with transaction(self.factory) as session:
             return account_out(create_account(session, data, self.district))
 
+    # The operator's console (`gigcity accounts ...`) acts outside any sign-in: it makes the
+    # first district admin and issues keys that no account created.
+    def create_by_operator(self, data: AccountCreate) -> AccountOut:
+        with transaction(self.factory) as session:
+            return account_out(create_account(session, data, self.district))
+
+    def create_api_key_by_operator(self, name: str, *, scopes: Iterable[Scope]) -> ApiKeyOut:
+        with transaction(self.factory) as session:
+            return create_api_key(session, name, None, scopes=scopes)
+
     def get(self, principal: Principal, account_id: int) -> AccountOut:
         """An account's details: the account holder and district admins only."""
         if principal.role != Role.admin and principal.account_id != account_id:
