@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gigcity.sim.report import svg_chart
+from gigcity.sim.charts import svg_chart
 
 
 def _bars(ax: Any) -> None:

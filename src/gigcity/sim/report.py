@@ -7,37 +7,11 @@ is made reproducible (fixed hash salt, no date), so the same day gives the same 
 from __future__ import annotations
 
 import html
-import io
-from collections.abc import Callable
 from typing import Any
 
+from gigcity.sim.charts import svg_chart
 from gigcity.sim.mdrp import Instance, Solution
 from gigcity.sim.metrics import courier_figures
-
-
-def svg_chart(draw: Callable[[Any], None], width: float = 6.4, height: float = 3.2) -> str:
-    """One matplotlib chart as an inline `<svg>` element, the same bytes for the same drawing.
-
-    `draw` gets the figure's single axes and draws on it; `width` and `height` are inches.
-    The SVG has no date and a fixed hash salt, and text is drawn as paths (no font needed
-    by the reader), so a report can be compared byte for byte and embedded in any page.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    with matplotlib.rc_context({"svg.hashsalt": "gigcity", "svg.fonttype": "path", "font.size": 9}):
-        figure, axes = plt.subplots(figsize=(width, height))
-        try:
-            draw(axes)
-            figure.tight_layout()
-            buffer = io.StringIO()
-            figure.savefig(buffer, format="svg", metadata={"Date": None})
-        finally:
-            plt.close(figure)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
 
 
 def _plots(

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcity.sim.report import svg_chart
+from gigcity.sim.charts import svg_chart
 from gigcity.sim.scenarios.compare import MEASURE_BY_KEY
 
 COLOURS = ("#8e6c8a", "#3b6ea8")
