@@ -15,13 +15,19 @@ from rich.table import Table
 from gigcity.cli.root import app
 from gigcity.dispatch.policy import DispatchPolicy
 from gigcity.rules import RulebookError
-from gigcity.sim.bench import bench_instance, mean_row, write_summary
 from gigcity.sim.labour import policy_for
-from gigcity.sim.mdrp import Instance, MdrpFormatError, find_instances, read_instance, read_solution
+from gigcity.sim.mdrp.bench import bench_instance, mean_row, write_summary
+from gigcity.sim.mdrp.instance import (
+    Instance,
+    MdrpFormatError,
+    find_instances,
+    read_instance,
+    read_solution,
+)
+from gigcity.sim.mdrp.outputs import write_run
+from gigcity.sim.mdrp.simulator import SimulationConfig, simulate
+from gigcity.sim.mdrp.validate import CONDITIONS, CONSISTENCY, validate
 from gigcity.sim.metrics import LabourContext, compute_metrics
-from gigcity.sim.outputs import write_run
-from gigcity.sim.simulator import SimulationConfig, simulate
-from gigcity.sim.validate import CONDITIONS, CONSISTENCY, validate
 
 bench_app = typer.Typer(help="Benchmarks that print and write figures.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")

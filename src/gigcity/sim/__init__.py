@@ -1,9 +1,9 @@
 """Replaying days: event queue, simulator, MDRP instances, validation, metrics, reports."""
 
-from gigcity.sim.bench import BenchRow, bench_instance, mean_row, run_bench, write_summary
 from gigcity.sim.events import Event, EventQueue, Priority
 from gigcity.sim.labour import labour_context, policy_for
-from gigcity.sim.mdrp import (
+from gigcity.sim.mdrp.bench import BenchRow, bench_instance, mean_row, run_bench, write_summary
+from gigcity.sim.mdrp.instance import (
     AssignmentRecord,
     Courier,
     Instance,
@@ -20,7 +20,11 @@ from gigcity.sim.mdrp import (
     write_instance,
     write_solution,
 )
-from gigcity.sim.mdrp_synthetic import generate_instance
+from gigcity.sim.mdrp.outputs import run_metrics, write_run
+from gigcity.sim.mdrp.report import render_report
+from gigcity.sim.mdrp.simulator import SimulationConfig, SimulationResult, Trip, simulate
+from gigcity.sim.mdrp.synthetic import generate_instance
+from gigcity.sim.mdrp.validate import CONDITIONS, ValidationReport, Violation, validate
 from gigcity.sim.metrics import (
     CourierFigures,
     LabourContext,
@@ -28,11 +32,7 @@ from gigcity.sim.metrics import (
     compute_metrics,
     courier_figures,
 )
-from gigcity.sim.outputs import run_metrics, write_run
-from gigcity.sim.report import render_report
-from gigcity.sim.simulator import SimulationConfig, SimulationResult, Trip, simulate
 from gigcity.sim.stats import describe, gini
-from gigcity.sim.validate import CONDITIONS, ValidationReport, Violation, validate
 
 __all__ = [
     "CONDITIONS",

@@ -31,7 +31,7 @@ from gigcity.dispatch.model import (
 from gigcity.dispatch.policy import DispatchPolicy
 from gigcity.geo.travel import Location, TravelModel
 from gigcity.sim.events import EventQueue, Priority
-from gigcity.sim.mdrp import Courier, Instance, Order
+from gigcity.sim.mdrp.instance import Courier, Instance, Order
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from gigcity.dispatch.model import ServiceTimes
 from gigcity.dispatch.policy import DispatchPolicy, Unconstrained
 from gigcity.dispatch.rulebook_policy import RulebookPolicy
 from gigcity.rules import FatigueClock, Rulebook, load_rulebook
-from gigcity.sim.mdrp import Instance
+from gigcity.sim.mdrp.instance import Instance
 from gigcity.sim.metrics import LabourContext, StretchMeter
 
 REFERENCE_WORK_MIN = 240.0

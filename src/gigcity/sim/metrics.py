@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gigcity.geo.travel import Location
-from gigcity.sim.mdrp import HOME, Instance, MoveRecord, Solution
+from gigcity.sim.mdrp.instance import HOME, Instance, MoveRecord, Solution
 from gigcity.sim.stats import describe, gini
 
 OnRouteTest = Callable[[float, float, float, float], bool]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
-from gigcity.sim.mdrp import MdrpFormatError, read_instance, write_instance
+from gigcity.sim.mdrp.instance import MdrpFormatError, read_instance, write_instance
 from gigcity.sim.scenarios.model import (
     FORMAT_VERSION,
     Closure,

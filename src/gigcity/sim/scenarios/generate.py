@@ -21,7 +21,7 @@ from shapely.geometry import Polygon
 
 from gigcity.geo.coords import local_plane_factors
 from gigcity.geo.district import District, load_district
-from gigcity.sim.mdrp import Courier, Instance, Order, Parameters, Restaurant
+from gigcity.sim.mdrp.instance import Courier, Instance, Order, Parameters, Restaurant
 from gigcity.sim.scenarios import calibration as cal
 from gigcity.sim.scenarios.model import (
     Closure,

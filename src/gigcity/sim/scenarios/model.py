@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from gigcity.sim.mdrp import Instance
+from gigcity.sim.mdrp.instance import Instance
 
 ScenarioKind = Literal["weekday", "weekend", "rainy"]
 MerchantKind = Literal["street", "mall"]

@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from gigcity.sim.labour import policy_for
-from gigcity.sim.mdrp import read_instance
+from gigcity.sim.mdrp.instance import read_instance
+from gigcity.sim.mdrp.simulator import SimulationConfig, simulate
+from gigcity.sim.mdrp.validate import validate
 from gigcity.sim.metrics import compute_metrics
-from gigcity.sim.simulator import SimulationConfig, simulate
-from gigcity.sim.validate import validate
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from gigcity.sim.mdrp import write_solution
+from gigcity.sim.mdrp.instance import write_solution
+from gigcity.sim.mdrp.report import render_report
+from gigcity.sim.mdrp.simulator import SimulationResult
 from gigcity.sim.metrics import LabourContext, compute_metrics
-from gigcity.sim.report import render_report
-from gigcity.sim.simulator import SimulationResult
 
 METRICS_FILE = "metrics.json"
 REPORT_FILE = "report.html"

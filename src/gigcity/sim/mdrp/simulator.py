@@ -22,7 +22,7 @@ from gigcity.dispatch.policy import DispatchPolicy, Unconstrained
 from gigcity.geo.travel import Location
 from gigcity.sim.courier_day import CourierDay, CourierRun, DayEvent
 from gigcity.sim.events import Priority
-from gigcity.sim.mdrp import (
+from gigcity.sim.mdrp.instance import (
     HOME,
     AssignmentRecord,
     Instance,

@@ -10,7 +10,7 @@ import html
 from typing import Any
 
 from gigcity.sim.charts import svg_chart
-from gigcity.sim.mdrp import Instance, Solution
+from gigcity.sim.mdrp.instance import Instance, Solution
 from gigcity.sim.metrics import courier_figures
 
 

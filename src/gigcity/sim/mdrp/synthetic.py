@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gigcity.sim.mdrp import Courier, Instance, Order, Parameters, Restaurant
+from gigcity.sim.mdrp.instance import Courier, Instance, Order, Parameters, Restaurant
 
 
 def generate_instance(

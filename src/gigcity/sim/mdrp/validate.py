@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gigcity.geo.travel import Location
-from gigcity.sim.mdrp import HOME, Instance, MoveRecord, Solution
+from gigcity.sim.mdrp.instance import HOME, Instance, MoveRecord, Solution
 
 CONDITIONS: dict[str, str] = {
     "order_once": "each order is in at most one assignment",
