@@ -265,7 +265,7 @@ def test_getting_requests_with_the_specs_filters(
 ) -> None:
     ids = _seed(platform)
     # The default window is the most recent 90 days before now (the server's clock).
-    import gigcity.api.open311 as open311_module
+    import gigcity.api.open311.routes as open311_module
 
     class FrozenDatetime(datetime):
         @classmethod

@@ -26,8 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Mount
 
 from gigcity import __version__
-from gigcity.api.open311_form import FormError, read_form
-from gigcity.api.open311_schemas import (
+from gigcity.api.open311.form import FormError, read_form
+from gigcity.api.open311.schemas import (
     ERRORS,
     FORMAT_SCHEMA,
     POST_REQUEST_BODY,
