@@ -18,7 +18,7 @@ def test_every_message_in_code_has_a_chinese_translation(tmp_path: Path) -> None
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-k", "N_", "--no-default-keywords",
-         "-o", str(pot), "src/gigcity/api", "src/gigcity/services"],
+         "-o", str(pot), "src/gigcity/api", "src/gigcity/http", "src/gigcity/services"],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
     with pot.open("rb") as fh:

@@ -2,7 +2,7 @@
 
     python tools/i18n.py          # extract msgids, merge them into every .po, report gaps
 
-Source strings are English, marked with `N_()` (domain `messages`: api and services); the
+Source strings are English, marked with `N_()` (domain `messages`: api, http and services); the
 `web` domain's strings are the `_()` calls in the page templates. Fill in new
 `msgstr`s by hand; the test suite fails while any msgid lacks a translation.
 """
@@ -24,7 +24,7 @@ def extract_messages() -> Catalog:
     pot = ROOT / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-k", "N_", "--no-default-keywords",
-         "--omit-header", "--no-location", "-o", str(pot), "src/gigcity/api", "src/gigcity/services"],
+         "--omit-header", "--no-location", "-o", str(pot), "src/gigcity/api", "src/gigcity/http", "src/gigcity/services"],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
     with pot.open("rb") as fh:
