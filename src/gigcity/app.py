@@ -15,17 +15,17 @@ from fastapi.routing import APIRoute
 
 from gigcity import __version__
 from gigcity.api import (
-    auth,
+    accounts,
     body_limit,
     dashboard,
     district,
     open311,
     openapi,
+    pay,
     places,
     problems,
     reports,
-    riders,
-    rules,
+    rulebooks,
     streets,
     workbench,
 )
@@ -100,11 +100,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.add_middleware(DefaultHeaders)  # Referrer-Policy, nosniff
     problems.install(app)
     for router in (
-        auth.router,
+        accounts.router,
         district.router,
         places.router,
-        rules.router,
-        riders.router,
+        rulebooks.router,
+        pay.router,
         streets.router,
         reports.router,
         dashboard.router,

@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gigcity.api import places, reports, riders, rules, streets
+from gigcity.api import pay, places, reports, rulebooks, streets
 from gigcity.api.problems import problem
 from gigcity.http.deps import Allow, api_key_scheme, bearer_scheme, optional_principal
 from gigcity.http.locale import locale_of
@@ -51,13 +51,13 @@ ROUTE_LIMITS: dict[Callable[..., Any], int] = {
     # A CSV or GeoJSON file of service points; the route allows 20 MB of file.
     places.import_places: places.MAX_UPLOAD_BYTES + MULTIPART_ENVELOPE,
     # A rulebook as YAML or JSON; the route allows 256 KB.
-    rules.publish: rules.MAX_RULEBOOK_BYTES,
+    rulebooks.publish: rulebooks.MAX_RULEBOOK_BYTES,
     # Up to 50,000 signal phases in one feed, ~110 bytes each as compact JSON (5.5 MB).
     streets.post_phases: 8 * MB,
     # A closure polygon drawn or imported from a GIS may have thousands of points.
     streets.add_closure: 1 * MB,
     # Up to 500 spans of a rider's day, ~110 bytes each (55 KB compact, more indented).
-    riders.report_activity: 256 * KB,
+    pay.report_activity: 256 * KB,
 }
 
 
