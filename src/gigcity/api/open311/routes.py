@@ -9,13 +9,10 @@ offset. Nothing here tells who filed a request.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
@@ -26,7 +23,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Mount
 
 from gigcity import __version__
-from gigcity.api.open311.form import FormError, read_form
+from gigcity.api.open311.form import FormError, read_form, request_form
+from gigcity.api.open311.rendering import (
+    Format,
+    error_response,
+    render,
+    request_out,
+    service_out,
+    tz_of,
+)
 from gigcity.api.open311.schemas import (
     ERRORS,
     FORMAT_SCHEMA,
@@ -49,15 +54,9 @@ from gigcity.services.accounts import Scope
 from gigcity.services.errors import Forbidden, NotAuthenticated, NotFound, ServiceError
 from gigcity.services.platform import Platform
 from gigcity.services.reports import (
-    CATEGORY_DESCRIPTIONS,
-    CATEGORY_GROUPS,
-    CATEGORY_LABELS,
     REFERENCE_REQUIRED,
-    STATUS_LABELS,
     Category,
-    PublicReport,
     ReportCreate,
-    open311_status,
     reference_hint,
 )
 
@@ -66,18 +65,6 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2025-06-01T00:00:00Z"  # when this server's service list last changed shape
 MAX_SPAN = timedelta(days=90)
 MAX_IDS = 1000
-Format = Literal["json", "xml"]
-MEDIA_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
-# Plural element -> the name of each item in XML (the "Spark convention" the spec uses).
-ITEM_NAMES = {
-    "services": "service",
-    "service_requests": "request",
-    "errors": "error",
-    "attributes": "attribute",
-    "values": "value",
-    "endpoints": "endpoint",
-    "formats": "format",
-}
 
 
 class Open311Error(Exception):
@@ -86,65 +73,6 @@ class Open311Error(Exception):
         self.status = status
         self.message = message
         self.params = params
-
-
-# -- rendering --------------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _element(parent: ET.Element, name: str, value: Any) -> None:
-    child = ET.SubElement(parent, name)
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _element(child, key, item)
-    elif isinstance(value, list):
-        for item in value:
-            _element(child, ITEM_NAMES.get(name, "item"), item)
-    else:
-        child.text = _text(value)
-
-
-def render(
-    fmt: Format, root: str, data: Any, status: int = 200, headers: dict[str, str] | None = None
-) -> Response:
-    """JSON as is; XML with `root` as the document element (lists become repeated items)."""
-    if fmt == "json":
-        body = json.dumps(data, ensure_ascii=False).encode()
-    else:
-        document = ET.Element(root)
-        if isinstance(data, list):
-            for item in data:
-                _element(document, ITEM_NAMES[root], item)
-        else:
-            for key, value in data.items():
-                _element(document, key, value)
-        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
-            document, "utf-8", xml_declaration=False
-        )
-    return Response(body, status_code=status, media_type=MEDIA_TYPES[fmt], headers=headers)
-
-
-def _format_of(request: Request) -> Format:
-    return "json" if request.url.path.endswith(".json") else "xml"
-
-
-def _error_response(
-    request: Request, status: int, description: str, headers: dict[str, str] | None = None
-) -> Response:
-    return render(
-        _format_of(request),
-        "errors",
-        [{"code": status, "description": description}],
-        status,
-        headers,
-    )
 
 
 # -- shared arguments -----------------------------------------------------------------------
@@ -196,19 +124,6 @@ router = APIRouter(
     responses={"4XX": ERRORS},
     generate_unique_id_function=operation_id,
 )
-
-
-def _tz(request: Request) -> ZoneInfo:
-    settings: Settings = request.app.state.settings
-    return ZoneInfo(settings.timezone)
-
-
-def w3c(at: datetime | None, tz: ZoneInfo) -> str | None:
-    """ISO 8601 in district time with its offset, e.g. 2025-05-01T12:00:00+08:00."""
-    if at is None:
-        return None
-    aware = at if at.tzinfo else at.replace(tzinfo=ZoneInfo("UTC"))
-    return aware.astimezone(tz).isoformat(timespec="seconds")
 
 
 def _parse_date(name: str, value: str | None, tz: ZoneInfo) -> datetime | None:
@@ -285,18 +200,6 @@ def discovery(request: Request, fmt: Fmt) -> Response:
     return render(chosen, "discovery", data)
 
 
-def _service(category: Category, locale: str) -> dict[str, Any]:
-    return {
-        "service_code": category.value,
-        "service_name": gettext(locale, CATEGORY_LABELS[category]),
-        "description": gettext(locale, CATEGORY_DESCRIPTIONS[category]),
-        "metadata": True,
-        "type": "realtime",
-        "keywords": ", ".join(category.value.split("_")),
-        "group": CATEGORY_GROUPS[category],
-    }
-
-
 @router.get(
     "/services.{fmt}",
     summary="Service list",
@@ -306,7 +209,7 @@ def services(request: Request, fmt: Fmt, jurisdiction_id: Jurisdiction = None) -
     chosen = _check_format(fmt)
     _check_jurisdiction(request, jurisdiction_id)
     locale = locale_of(request)
-    return render(chosen, "services", [_service(c, locale) for c in Category])
+    return render(chosen, "services", [service_out(c, locale) for c in Category])
 
 
 @router.get(
@@ -337,39 +240,6 @@ def service_definition(
 
 
 # -- requests ---------------------------------------------------------------------------------
-
-
-def _request_out(report: PublicReport, request: Request, locale: str) -> dict[str, Any]:
-    tz = _tz(request)
-    platform: Platform = request.app.state.platform
-    sub = platform.district.get(report.subdistrict)
-    agency = sub.name if sub else report.subdistrict
-    if report.merged_into_id is not None:
-        notes = gettext(locale, N_("Duplicate of request {id}."), id=report.merged_into_id)
-    else:
-        notes = report.status_note or gettext(locale, STATUS_LABELS[report.status])
-    origin = f"{request.url.scheme}://{request.url.netloc}"
-    media = origin + report.photo_thumb.replace(".t.jpg", ".jpg") if report.photo_thumb else None
-    updated = report.updated_at
-    return {
-        "service_request_id": report.id,
-        "status": open311_status(report.status),
-        "status_notes": notes,
-        "service_name": gettext(locale, CATEGORY_LABELS[report.category]),
-        "service_code": report.category.value,
-        "description": report.description,
-        "agency_responsible": agency,
-        "service_notice": None,
-        "requested_datetime": w3c(report.created_at, tz),
-        "updated_datetime": w3c(updated, tz),
-        "expected_datetime": w3c(report.due_at, tz),
-        "address": report.address or agency,
-        "address_id": None,
-        "zipcode": None,
-        "lat": report.lat,
-        "long": report.lon,
-        "media_url": media or report.external_media_url,
-    }
 
 
 @router.get(
@@ -403,8 +273,8 @@ def requests(
                 max=MAX_IDS,
             )
         found = platform.reports.public_requests(ids=[n for n in numbers if n is not None])
-        return render(chosen, "service_requests", [_request_out(r, request, locale) for r in found])
-    tz = _tz(request)
+        return render(chosen, "service_requests", [request_out(r, request, locale) for r in found])
+    tz = tz_of(request)
     start = _parse_date("start_date", start_date, tz)
     end = _parse_date("end_date", end_date, tz)
     if start is None and end is None:
@@ -425,7 +295,7 @@ def requests(
     found = platform.reports.public_requests(
         categories=_codes(service_code), start=start, end=end, statuses=statuses
     )
-    return render(chosen, "service_requests", [_request_out(r, request, locale) for r in found])
+    return render(chosen, "service_requests", [request_out(r, request, locale) for r in found])
 
 
 @router.get(
@@ -447,7 +317,7 @@ def one_request(
     if found is None:
         shown = service_request_id[:20] + ("…" if len(service_request_id) > 20 else "")
         raise Open311Error(404, N_("service_request_id '{id}' was not found."), id=shown)
-    return render(chosen, "service_requests", [_request_out(found, request, locale_of(request))])
+    return render(chosen, "service_requests", [request_out(found, request, locale_of(request))])
 
 
 @router.get(
@@ -471,25 +341,6 @@ def token(
 
 
 # -- filing a request ----------------------------------------------------------------------
-
-_CONTACT_FIELDS = {
-    "email": 254,
-    "device_id": 120,
-    "account_id": 120,
-    "first_name": 120,
-    "last_name": 120,
-    "phone": 40,
-}
-
-
-def _float(form: Any, name: str) -> float | None:
-    raw = (form.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise Open311Error(400, N_("{name} must be a number."), name=name) from exc
 
 
 @router.post(
@@ -532,38 +383,18 @@ async def post_request(request: Request, platform: PlatformDep, fmt: Fmt) -> Res
     if not code:
         raise Open311Error(400, N_("service_code was not provided."))
     category = _one_code(code)
-    lat, lon = _float(form, "lat"), _float(form, "long")
-    if lat is None or lon is None:
-        raise Open311Error(
-            400, N_("lat and long are required: this server routes requests by location.")
-        )
-    reference = str(form.get("attribute[reference]") or "").strip() or None
-    if category in REFERENCE_REQUIRED and reference is None:
-        raise Open311Error(400, N_("attribute[reference] is required for this service_code."))
-    media_url = str(form.get("media_url") or "").strip() or None
-    if media_url is not None:
-        parts = urlsplit(media_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(media_url) > 500:
-            raise Open311Error(
-                400, N_("media_url must be an http(s) URL of at most 500 characters.")
-            )
-    contact: dict[str, str] = {}
-    for name, limit in _CONTACT_FIELDS.items():
-        value = str(form.get(name) or "").strip()
-        if len(value) > limit:
-            raise Open311Error(
-                400, N_("{name} is too long (at most {max} characters)."), name=name, max=limit
-            )
-        if value:
-            contact[name] = value
+    try:
+        fields = request_form(form, category)
+    except FormError as exc:
+        raise Open311Error(400, exc.message, **exc.params) from exc
     try:
         data = ReportCreate(
             category=category,
-            description=str(form.get("description") or ""),
-            lon=lon,
-            lat=lat,
-            address=str(form.get("address_string") or "").strip()[:300] or None,
-            reference=reference,
+            description=fields.description,
+            lon=fields.long,
+            lat=fields.lat,
+            address=fields.address,
+            reference=fields.reference,
         )
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -572,7 +403,7 @@ async def post_request(request: Request, platform: PlatformDep, fmt: Fmt) -> Res
             400, N_("{name} is not valid: {reason}"), name=field, reason=first["msg"]
         ) from exc
     receipt = await run_in_threadpool(
-        platform.reports.submit_open311, principal, data, contact, media_url
+        platform.reports.submit_open311, principal, data, fields.contact, fields.media_url
     )
     locale = locale_of(request)
     if receipt.held:
@@ -581,7 +412,7 @@ async def post_request(request: Request, platform: PlatformDep, fmt: Fmt) -> Res
             "service_notice": gettext(
                 locale, N_("The request will be reviewed before it is published.")
             ),
-            "account_id": contact.get("account_id"),
+            "account_id": fields.account_id,
         }
     else:
         item = {
@@ -589,7 +420,7 @@ async def post_request(request: Request, platform: PlatformDep, fmt: Fmt) -> Res
             "service_notice": gettext(
                 locale, N_("The district's grid officers will look into it.")
             ),
-            "account_id": contact.get("account_id"),
+            "account_id": fields.account_id,
         }
     return render(chosen, "service_requests", [item], status=201)
 
@@ -616,7 +447,7 @@ def create_open311_app(settings: Settings, platform: Platform) -> FastAPI:
 
     @app.exception_handler(Open311Error)
     async def _open311(request: Request, exc: Open311Error) -> Response:
-        return _error_response(request, exc.status, described(request, exc.message, exc.params))
+        return error_response(request, exc.status, described(request, exc.message, exc.params))
 
     @app.exception_handler(ServiceError)
     async def _service(request: Request, exc: ServiceError) -> Response:
@@ -625,13 +456,13 @@ def create_open311_app(settings: Settings, platform: Platform) -> FastAPI:
             status = 403
         elif isinstance(exc, NotFound):
             status = 404
-        return _error_response(request, status, described(request, exc.message, exc.params))
+        return error_response(request, status, described(request, exc.message, exc.params))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         name = str((first.get("loc") or ("request",))[-1])
-        return _error_response(
+        return error_response(
             request,
             400,
             described(
@@ -657,12 +488,12 @@ def create_open311_app(settings: Settings, platform: Platform) -> FastAPI:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
-        return _error_response(request, status, text, headers)
+        return error_response(request, status, text, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error_response(
+        return error_response(
             request,
             500,
             described(
