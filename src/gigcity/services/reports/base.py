@@ -1,0 +1,126 @@
+"""Snap-and-report's shared state: the database, the district, the clock, the photo store,
+the routing policy and rate limits; reference data (categories) and views of reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from gigcity.config import Settings
+from gigcity.db.models import Report, ReportReporter, utcnow
+from gigcity.db.session import single_statement_sessions
+from gigcity.geo.district import District
+from gigcity.i18n import N_, gettext
+from gigcity.services.accounts import Principal
+from gigcity.services.errors import Forbidden, NotFound
+from gigcity.services.ratelimit import Limiter, Rate, make_limiter
+from gigcity.services.reports.access import can_view
+from gigcity.services.reports.categories import (
+    CATEGORY_DESCRIPTIONS,
+    CATEGORY_LABELS,
+    REFERENCE_REQUIRED,
+    Category,
+    reference_hint,
+)
+from gigcity.services.reports.dashboard import ReportsDashboard
+from gigcity.services.reports.photos import PhotoLimits, PhotoStore
+from gigcity.services.reports.policy import ReportPolicy
+from gigcity.services.reports.rewards import RewardsService
+from gigcity.services.reports.schemas import CategoryOut, ReportOut
+from gigcity.services.reports.views import ViewBuilder
+from gigcity.services.types import as_utc
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    reports_per_account: Rate
+    reports_per_ip: Rate
+    photos_per_account: Rate
+    open311_reads_per_ip: Rate
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Rates:
+        return cls(
+            reports_per_account=Rate(settings.report_rate_account_per_hour, 3600.0),
+            reports_per_ip=Rate(settings.report_rate_ip_per_hour, 3600.0),
+            photos_per_account=Rate(settings.report_photo_rate_account_per_hour, 3600.0),
+            open311_reads_per_ip=Rate(settings.open311_rate_ip_per_minute, 60.0),
+        )
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+class ReportsBase:
+    """What the intake, the officers' work and the admin's settings share."""
+
+    def __init__(self, factory: sessionmaker[Session], district: District, settings: Settings):
+        self.factory = factory
+        # A report without photos is filed in one statement on PostgreSQL (intake_sql).
+        self._one_statement = single_statement_sessions(factory)
+        self.district = district
+        self.tz = ZoneInfo(settings.timezone)
+        self.clock: Callable[[], datetime] = _now  # aware, in UTC (tests set their own)
+        self.photos = PhotoStore(settings.data_dir / "reports" / "photos")
+        self.photo_limits = PhotoLimits(
+            max_bytes=settings.report_photo_max_bytes,
+            max_pixels=settings.report_photo_max_pixels,
+            max_side=settings.report_photo_max_side,
+        )
+        self.policy = ReportPolicy(district)
+        self.rates = Rates.from_settings(settings)
+        self.limiter: Limiter = make_limiter(settings.rate_limit_store, factory)
+        self.rewards = RewardsService(factory, lambda: self.clock())
+        self.dashboard = ReportsDashboard(factory, district, self.tz, lambda: self.clock())
+
+    def categories(self, locale: str) -> list[CategoryOut]:
+        with self.factory() as session:
+            rules = self.policy.rules(session)
+        return [
+            CategoryOut(
+                code=c,
+                label=gettext(locale, CATEGORY_LABELS[c]),
+                description=gettext(locale, CATEGORY_DESCRIPTIONS[c]),
+                reward_fen=rules[c].reward_fen,
+                sla_hours=rules[c].sla_hours,
+                duplicate_radius_m=rules[c].duplicate_radius_m,
+                reference_required=c in REFERENCE_REQUIRED,
+                reference_hint=gettext(locale, reference_hint(c)),
+            )
+            for c in Category
+        ]
+
+    # -- views ------------------------------------------------------------------------------
+
+    def _views(
+        self, session: Session, principal: Principal, reports: list[Report]
+    ) -> list[ReportOut]:
+        return ViewBuilder(session, self.district, principal).build(reports, self.clock())
+
+    def get(self, principal: Principal, report_id: int) -> ReportOut:
+        with self.factory() as session:
+            report = session.get(Report, report_id)
+            if report is None:
+                raise NotFound(N_("Report {id} does not exist."), id=report_id)
+            credited = principal.account_id is not None and (
+                session.scalar(
+                    select(ReportReporter.id).where(
+                        ReportReporter.report_id == report_id,
+                        ReportReporter.account_id == principal.account_id,
+                    )
+                )
+                is not None
+            )
+            if not can_view(principal, report, credited):
+                raise Forbidden(N_("You may only see your own reports."))
+            return self._views(session, principal, [report])[0]
+
+    def local_now(self) -> datetime:
+        return as_utc(self.clock()).astimezone(self.tz)
