@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
-from fastapi.dependencies.models import Dependant
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 
@@ -31,7 +30,7 @@ from gigcity.api import (
 )
 from gigcity.api.headers import DefaultHeaders
 from gigcity.config import WORKER_THREADS, Settings, get_settings
-from gigcity.http.deps import Allow
+from gigcity.http.deps import find_allow
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
 from gigcity.web import docs, pages, report_pages
@@ -46,22 +45,12 @@ English with `Accept-Language: en` or `?lang=en`.
 """
 
 
-def _find_allow(dependant: Dependant) -> Allow | None:
-    for dep in dependant.dependencies:
-        if isinstance(dep.call, Allow):
-            return dep.call
-        found = _find_allow(dep)
-        if found is not None:
-            return found
-    return None
-
-
 def _state_access(router: APIRouter) -> APIRouter:
     """Append "Who may call" to every route's description, from its `Allow` dependency."""
     for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
-        allow = _find_allow(route.dependant)
+        allow = find_allow(route.dependant)
         if allow is None or "x-gigcity-access" in (route.openapi_extra or {}):
             continue  # no statement, or stated already (routers are shared by apps)
         statement = allow.statement()

@@ -24,7 +24,6 @@ from re import Pattern
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,7 +31,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gigcity.api import pay, places, reports, rulebooks, streets
 from gigcity.api.problems import problem
-from gigcity.http.deps import Allow, api_key_scheme, bearer_scheme, optional_principal
+from gigcity.http.deps import (
+    Allow,
+    api_key_scheme,
+    bearer_scheme,
+    find_allow,
+    optional_principal,
+)
 from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.errors import ServiceError
@@ -67,16 +72,6 @@ class _Rule:
     methods: frozenset[str]
     limit: int
     allow: Allow | None  # None: public (or not an API route)
-
-
-def _find_allow(dependant: Dependant) -> Allow | None:
-    for dep in dependant.dependencies:
-        if isinstance(dep.call, Allow):
-            return dep.call
-        found = _find_allow(dep)
-        if found is not None:
-            return found
-    return None
 
 
 def _api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
@@ -131,7 +126,7 @@ class BodyLimit:
             limits = {**ROUTE_LIMITS, reports.upload_photo: self.photo_limit}
             rules: list[_Rule] = []
             for route in _api_routes(self.api.routes):
-                allow = _find_allow(route.dependant)
+                allow = find_allow(route.dependant)
                 rules.append(
                     _Rule(
                         path=route.path_regex,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
@@ -130,6 +131,17 @@ class Allow:
                 scope=self.scope.value,
             )
         return principal
+
+
+def find_allow(dependant: Dependant) -> Allow | None:
+    """The `Allow` a route depends on (directly or through its dependencies), if any."""
+    for dep in dependant.dependencies:
+        if isinstance(dep.call, Allow):
+            return dep.call
+        found = find_allow(dep)
+        if found is not None:
+            return found
+    return None
 
 
 PUBLIC = Allow.public_access()
