@@ -6,7 +6,13 @@ from importlib import resources
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+# The advisory lock every migrating process takes first (PostgreSQL): workers and hosts
+# starting together upgrade one after another, the later ones finding nothing to do.
+MIGRATION_LOCK_KEY = 0x67696763  # "gigc"
 
 
 def alembic_config(url: str) -> Config:
@@ -16,16 +22,42 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+def _lock(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":  # SQLite: one process, one writer anyway
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database at `engine` to `revision` (idempotent)."""
+    """Bring the database at `engine` to `revision` (idempotent, and safe when several
+    processes run it at once: they take turns under an advisory lock)."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        _lock(connection)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+
+
+def head_revision() -> str:
+    """The newest revision this version of gigcity ships."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: never migrated)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database is at the newest schema this version ships."""
+    return current_revision(engine) == head_revision()
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        _lock(connection)
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
