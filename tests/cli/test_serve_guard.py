@@ -76,7 +76,15 @@ def test_the_flag_allows_it_with_a_warning_and_no_server_header(
     result = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--allow-remote-demo"])
     assert result.exit_code == 0, result.output
     assert "warning: dev mode listening on 0.0.0.0" in result.output
-    assert served == [{"host": "0.0.0.0", "port": 8000, "server_header": False}]
+    assert served == [
+        {
+            "host": "0.0.0.0",
+            "port": 8000,
+            "server_header": False,
+            "proxy_headers": True,
+            "forwarded_allow_ips": "127.0.0.1",
+        }
+    ]
 
 
 def test_loopback_needs_no_flag_and_several_workers_send_no_server_header(
@@ -113,3 +121,30 @@ def test_serve_demo_prints_the_same_api_key_at_every_start(
         assert found, result.output
         keys.append(found.group(1))
     assert keys[0] == keys[1]
+
+
+def test_behind_a_proxy_the_trusted_proxies_are_passed_on(
+    env: Path, served: list[dict[str, Any]]
+) -> None:
+    result = runner.invoke(app, ["serve", "--forwarded-allow-ips", "10.0.0.2,10.0.0.3"])
+    assert result.exit_code == 0, result.output
+    assert served[0]["proxy_headers"] is True
+    assert served[0]["forwarded_allow_ips"] == "10.0.0.2,10.0.0.3"
+    result = runner.invoke(app, ["serve", "--no-proxy-headers"])
+    assert served[1]["proxy_headers"] is False
+
+
+def test_several_production_workers_need_the_database_upgraded_first(
+    env: Path, served: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIGCITY_MODE", "production")
+    monkeypatch.setenv("GIGCITY_SECRET_KEY", secrets.token_urlsafe(48))
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["serve", "--workers", "2", "--host", "0.0.0.0"])
+    assert result.exit_code == 2, result.output
+    assert "gigcity db upgrade" in result.output
+    assert served == []
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["serve", "--workers", "2", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert served[0]["workers"] == 2

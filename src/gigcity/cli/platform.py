@@ -141,15 +141,48 @@ def serve(
             help="In demo or dev mode, listen on a host other than loopback anyway.",
         ),
     ] = False,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Take the client's address from X-Forwarded-For when the request comes from "
+            "a trusted proxy (per-address limits then see the client, not the proxy).",
+        ),
+    ] = True,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated addresses (or *) of the proxies trusted to set those headers.",
+        ),
+    ] = "127.0.0.1",
 ) -> None:
     """Run the platform (API at /api, docs at /docs, pages at /). Demo and dev mode listen
-    on loopback only unless --allow-remote-demo is given."""
+    on loopback only unless --allow-remote-demo is given. With several workers in production
+    the database must be upgraded first (`gigcity db upgrade`)."""
     import uvicorn
 
     from gigcity.app import create_app
+    from gigcity.db.migrate import current_revision, head_revision, is_current
     from gigcity.services.demo import start_demo
 
-    _check_remote_demo(_settings("demo" if demo else None).mode, host, allow_remote_demo)
+    mode = _settings("demo" if demo else None).mode
+    _check_remote_demo(mode, host, allow_remote_demo)
+    if workers > 1 and mode == "production":
+        # Several workers would each migrate at start; a deploy upgrades once, on purpose.
+        bare = Platform.from_settings(_settings())
+        try:
+            if not is_current(bare.engine):
+                at = current_revision(bare.engine)
+                err.print(
+                    f"[red]The database is {f'at revision {at}' if at else 'empty'}, and "
+                    f"this gigcity needs {head_revision()}: run `gigcity db upgrade` first "
+                    f"(several workers do not migrate at start).[/red]",
+                    soft_wrap=True,
+                )
+                raise typer.Exit(2)
+        finally:
+            bare.close()
     platform = _platform("demo" if demo else None)
     if demo:
         logins, key = start_demo(platform)
@@ -161,19 +194,17 @@ def serve(
         )
     console.print(f"gigcity on http://{host}:{port}/  ·  API docs http://{host}:{port}/docs")
     # No `server: uvicorn` header: it tells a scanner which server (and which bugs) to try.
+    options: dict[str, object] = {
+        "host": host,
+        "port": port,
+        "server_header": False,
+        "proxy_headers": proxy_headers,
+        "forwarded_allow_ips": forwarded_allow_ips,
+    }
     if workers > 1:
-        uvicorn.run(
-            "gigcity.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            server_header=False,
-        )
+        uvicorn.run("gigcity.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
-        uvicorn.run(
-            create_app(platform.settings, platform), host=host, port=port, server_header=False
-        )
+        uvicorn.run(create_app(platform.settings, platform), **options)  # type: ignore[arg-type]
 
 
 @places_app.command("import")
