@@ -163,7 +163,6 @@ def serve(
     import uvicorn
 
     from gigcity.app import create_app
-    from gigcity.db.migrate import current_revision, head_revision, is_current
     from gigcity.services.demo import start_demo
 
     mode = _settings("demo" if demo else None).mode
@@ -172,11 +171,12 @@ def serve(
         # Several workers would each migrate at start; a deploy upgrades once, on purpose.
         bare = Platform.from_settings(_settings())
         try:
-            if not is_current(bare.engine):
-                at = current_revision(bare.engine)
+            behind = bare.schema_behind()
+            if behind is not None:
+                at, head = behind
                 err.print(
                     f"[red]The database is {f'at revision {at}' if at else 'empty'}, and "
-                    f"this gigcity needs {head_revision()}: run `gigcity db upgrade` first "
+                    f"this gigcity needs {head}: run `gigcity db upgrade` first "
                     f"(several workers do not migrate at start).[/red]",
                     soft_wrap=True,
                 )

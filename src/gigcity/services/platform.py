@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.config import Settings
-from gigcity.db.migrate import upgrade
+from gigcity.db.migrate import current_revision, head_revision, is_current, upgrade
 from gigcity.db.session import make_engine, make_sessionmaker
 from gigcity.geo.district import District, load_district
 from gigcity.services.accounts import AccountsService
@@ -71,6 +71,13 @@ class Platform:
 
     def upgrade_database(self) -> None:
         upgrade(self.engine)
+
+    def schema_behind(self) -> tuple[str | None, str] | None:
+        """None if the database is at the newest schema this version ships, else the revision
+        it is at (None: never migrated) and the one it needs."""
+        if is_current(self.engine):
+            return None
+        return current_revision(self.engine), head_revision()
 
     def close(self) -> None:
         self.workbench.close()
