@@ -298,23 +298,40 @@ def _rider_shift(kind: RiderKind, rng: np.random.Generator) -> tuple[int, int]:
     return start, max(end, start + 60)
 
 
-def generate_scenario(
-    name: str = "putuo-weekday",
-    *,
-    seed: int = 0,
-    orders: int | None = None,
-    district: District | None = None,
-) -> Scenario:
-    """A day of `name` (see `scenario_names()`), the same for the same seed and size."""
+@dataclass(slots=True)
+class _OrderDraws:
+    """Each order's drawn facts, one array entry per order."""
+
+    customers: FloatArray
+    placed: NDArray[np.int64]
+    merchant_of: NDArray[np.int64]
+    prep: NDArray[np.int64]
+    weights_g: NDArray[np.int64]
+    bulky: NDArray[np.bool_]
+    floors: NDArray[np.int64]
+    has_lift: NDArray[np.bool_]
+    lift_broken: NDArray[np.bool_]
+    walkup: NDArray[np.bool_]
+    large_complex: NDArray[np.bool_]
+    unreachable: NDArray[np.bool_]
+    delay: NDArray[np.int64]
+    predicted: NDArray[np.int64]
+
+
+def _checked_size(name: str, seed: int, orders: int | None) -> tuple[ScenarioKind, int]:
+    """The scenario's kind and order count, refusing an unknown name, size or seed."""
     kind = _kind(name)
     total = default_orders(name) if orders is None else orders
     if not MIN_ORDERS <= total <= MAX_ORDERS:
         raise ScenarioError(f"orders must be between {MIN_ORDERS} and {MAX_ORDERS}, got {total}")
     if seed < 0:
         raise ScenarioError(f"seed must not be negative, got {seed}")
-    district = district or load_district()
-    plane = district_plane(district)
-    streams = dict(
+    return kind, total
+
+
+def _random_streams(seed: int, kind: ScenarioKind) -> dict[str, np.random.Generator]:
+    """One independent random stream per step of the day (see the module docstring)."""
+    return dict(
         zip(
             _STREAMS,
             (
@@ -324,30 +341,59 @@ def generate_scenario(
             strict=True,
         )
     )
-    base_orders = total / cal.DEMAND_FACTOR[kind]
-    area_count = min(len(district.cells), max(1, math.ceil(base_orders / cal.ORDERS_PER_AREA)))
-    areas = _areas(district, plane, area_count)
-    per_area = _split(total, [1.0] * len(areas))
-    estates = _estates(areas, per_area, streams["estates"])
-    merchants = _merchants(areas, per_area, streams["merchants"])
 
-    # Orders: when, where, what, from whom.
-    rng = streams["times"]
-    placed = _placement_minutes(kind, total, rng)
-    rng = streams["choice"]
+
+def _estate_of_orders(
+    kind: ScenarioKind, placed: NDArray[np.int64], estates: _Estates, rng: np.random.Generator
+) -> NDArray[np.int64]:
+    """Each order's estate: by popularity, offices weighted up at lunch on working days."""
     lunch = (placed >= 11 * 60) & (placed < 14 * 60) & (kind != "weekend")
     office = np.array([k == "office" for k in estates.kind])
-    estate_of = np.zeros(total, dtype=np.int64)
+    estate_of = np.zeros(placed.size, dtype=np.int64)
     for at_lunch in (False, True):
         rows = np.flatnonzero(lunch == at_lunch)
         boost = cal.OFFICE_LUNCH_WEIGHT if at_lunch else cal.OFFICE_OTHER_WEIGHT
         weights = estates.popularity * np.where(office, boost, 1.0)
         estate_of[rows] = rng.choice(len(weights), size=rows.size, p=weights / weights.sum())
+    return estate_of
+
+
+def _draw_orders(
+    kind: ScenarioKind,
+    total: int,
+    estates: _Estates,
+    merchants: _Merchants,
+    streams: dict[str, np.random.Generator],
+) -> _OrderDraws:
+    """Orders: when, where, what, from whom (times, choice and details streams, in turn)."""
+    placed = _placement_minutes(kind, total, streams["times"])
+    rng = streams["choice"]
+    estate_of = _estate_of_orders(kind, placed, estates, rng)
     customers = estates.xy[estate_of] + rng.normal(0.0, cal.ESTATE_SPREAD_M, size=(total, 2))
     order_non_food = rng.random(total) < cal.NON_FOOD_SHARE
     merchant_of = _choose_merchants(customers, order_non_food, merchants, rng)
+    return _draw_details(
+        customers,
+        placed,
+        merchant_of,
+        order_non_food,
+        estates.storeys[estate_of],
+        np.array(estates.kind)[estate_of],
+        streams["details"],
+    )
 
-    rng = streams["details"]
+
+def _draw_details(
+    customers: FloatArray,
+    placed: NDArray[np.int64],
+    merchant_of: NDArray[np.int64],
+    order_non_food: NDArray[np.bool_],
+    storeys: NDArray[np.int64],
+    estate_kind: NDArray[np.str_],
+    rng: np.random.Generator,
+) -> _OrderDraws:
+    """Each order's kitchen time, goods, floor and lift, reachability and merchant delay."""
+    total = placed.size
     category = np.where(order_non_food, "non_food", "food")
     prep_median = np.where(
         order_non_food, cal.PREP_MEDIAN_MIN["non_food"], cal.PREP_MEDIAN_MIN["food"]
@@ -366,9 +412,7 @@ def generate_scenario(
     bulky = rng.random(total) < np.where(
         order_non_food, cal.BULKY_SHARE["non_food"], cal.BULKY_SHARE["food"]
     )
-    storeys = estates.storeys[estate_of]
     floors = 1 + np.floor(rng.random(total) * storeys).astype(np.int64)
-    estate_kind = np.array(estates.kind)[estate_of]
     walkup = estate_kind == "walkup"
     has_lift = ~walkup | (rng.random(total) < cal.RETROFITTED_LIFT_SHARE)
     lift_broken = has_lift & (rng.random(total) < cal.LIFT_OUT_OF_ORDER_SHARE)
@@ -377,13 +421,34 @@ def generate_scenario(
     low, high = cal.MERCHANT_DELAY_MIN
     delay = np.where(delayed, rng.integers(low, high + 1, size=total), 0)
     predicted = np.rint(delay * cal.PREDICTED_DELAY_SHARE).astype(np.int64)
+    return _OrderDraws(
+        customers,
+        placed,
+        merchant_of,
+        prep,
+        weights_g,
+        bulky,
+        floors,
+        has_lift,
+        lift_broken,
+        walkup,
+        estate_kind == "complex",
+        unreachable,
+        delay,
+        predicted,
+    )
 
-    merchant_ids = [f"m{i + 1}" for i in range(len(merchants.xy))]
-    restaurants = {
+
+def _restaurants(merchant_ids: list[str], merchants: _Merchants) -> dict[str, Restaurant]:
+    return {
         mid: Restaurant(mid, round(float(x), 1), round(float(y), 1))
         for mid, (x, y) in zip(merchant_ids, merchants.xy.tolist(), strict=True)
     }
-    merchant_details = {
+
+
+def _merchant_details(merchant_ids: list[str], merchants: _Merchants) -> dict[str, MerchantDetails]:
+    """Street or mall, sub-district, the mall's extra pickup time, non-food."""
+    return {
         mid: MerchantDetails(
             mid,
             "mall" if bool(merchants.mall[i]) else "street",
@@ -395,23 +460,29 @@ def generate_scenario(
         )
         for i, mid in enumerate(merchant_ids)
     }
+
+
+def _orders(
+    draws: _OrderDraws, merchant_ids: list[str]
+) -> tuple[list[Order], dict[str, OrderDetails]]:
+    """The MDRP orders and their scenario details, numbered o1, o2, … in placement order."""
     order_list: list[Order] = []
     order_details: dict[str, OrderDetails] = {}
     order_rows = zip(
-        customers.tolist(),
-        placed.tolist(),
-        merchant_of.tolist(),
-        prep.tolist(),
-        weights_g.tolist(),
-        bulky.tolist(),
-        floors.tolist(),
-        has_lift.tolist(),
-        lift_broken.tolist(),
-        walkup.tolist(),
-        (estate_kind == "complex").tolist(),
-        unreachable.tolist(),
-        delay.tolist(),
-        predicted.tolist(),
+        draws.customers.tolist(),
+        draws.placed.tolist(),
+        draws.merchant_of.tolist(),
+        draws.prep.tolist(),
+        draws.weights_g.tolist(),
+        draws.bulky.tolist(),
+        draws.floors.tolist(),
+        draws.has_lift.tolist(),
+        draws.lift_broken.tolist(),
+        draws.walkup.tolist(),
+        draws.large_complex.tolist(),
+        draws.unreachable.tolist(),
+        draws.delay.tolist(),
+        draws.predicted.tolist(),
         strict=True,
     )
     for i, (xy, at, m, p, w, b, f, lift, broken, old, big, away, d, pd) in enumerate(order_rows):
@@ -420,26 +491,75 @@ def generate_scenario(
         order_details[oid] = OrderDetails(
             oid, w, b, f, lift, broken, old, big, away, int(d), int(pd)
         )
+    return order_list, order_details
 
+
+def _parameters() -> Parameters:
+    """The MDRP parameters of a Putuo day (speed without the route factor, pay, targets)."""
+    return Parameters(
+        metres_per_minute=round(cal.EBIKE_SPEED_M_PER_MIN / cal.ROUTE_FACTOR, 3),
+        pickup_service_min=cal.PICKUP_SERVICE_MIN,
+        dropoff_service_min=cal.DROPOFF_SERVICE_MIN,
+        target_click_to_door_min=cal.TARGET_CLICK_TO_DOOR_MIN,
+        max_click_to_door_min=cal.MAX_CLICK_TO_DOOR_MIN,
+        pay_per_order_cents=cal.PAY_PER_ORDER_FEN,
+        guaranteed_pay_per_hour_cents=cal.GUARANTEED_PER_HOUR_FEN,
+    )
+
+
+def _service_details() -> ServiceDetails:
+    return ServiceDetails(
+        per_floor_up_s=cal.PER_FLOOR_UP_S,
+        per_floor_down_s=cal.PER_FLOOR_DOWN_S,
+        old_estate_s=cal.OLD_ESTATE_S,
+        large_complex_s=cal.LARGE_COMPLEX_S,
+        unreachable_s=cal.UNREACHABLE_S,
+    )
+
+
+def _travel_settings(kind: ScenarioKind) -> TravelSettings:
+    """E-bike speed, route factor and signals; slower on a rainy day."""
+    return TravelSettings(
+        speed_m_per_min=round(cal.EBIKE_SPEED_M_PER_MIN, 3),
+        route_factor=cal.ROUTE_FACTOR,
+        signal_s_per_km=cal.SIGNAL_S_PER_KM,
+        rain_speed_factor=cal.RAIN_SPEED_FACTOR if kind == "rainy" else 1.0,
+    )
+
+
+def generate_scenario(
+    name: str = "putuo-weekday",
+    *,
+    seed: int = 0,
+    orders: int | None = None,
+    district: District | None = None,
+) -> Scenario:
+    """A day of `name` (see `scenario_names()`), the same for the same seed and size."""
+    kind, total = _checked_size(name, seed, orders)
+    district = district or load_district()
+    plane = district_plane(district)
+    streams = _random_streams(seed, kind)
+    base_orders = total / cal.DEMAND_FACTOR[kind]
+    area_count = min(len(district.cells), max(1, math.ceil(base_orders / cal.ORDERS_PER_AREA)))
+    areas = _areas(district, plane, area_count)
+    per_area = _split(total, [1.0] * len(areas))
+    estates = _estates(areas, per_area, streams["estates"])
+    merchants = _merchants(areas, per_area, streams["merchants"])
+    draws = _draw_orders(kind, total, estates, merchants, streams)
+
+    merchant_ids = [f"m{i + 1}" for i in range(len(merchants.xy))]
+    merchant_details = _merchant_details(merchant_ids, merchants)
+    order_list, order_details = _orders(draws, merchant_ids)
     riders, couriers = _riders(
         kind, total, areas, merchants, order_list, merchant_details, streams["riders"]
     )
     weather, closures = _events(kind, areas, streams["events"])
-    rainy = kind == "rainy"
     instance = Instance(
         name=f"{name}-s{seed}-n{total}",
-        restaurants=restaurants,
+        restaurants=_restaurants(merchant_ids, merchants),
         orders=tuple(order_list),
         couriers=couriers,
-        parameters=Parameters(
-            metres_per_minute=round(cal.EBIKE_SPEED_M_PER_MIN / cal.ROUTE_FACTOR, 3),
-            pickup_service_min=cal.PICKUP_SERVICE_MIN,
-            dropoff_service_min=cal.DROPOFF_SERVICE_MIN,
-            target_click_to_door_min=cal.TARGET_CLICK_TO_DOOR_MIN,
-            max_click_to_door_min=cal.MAX_CLICK_TO_DOOR_MIN,
-            pay_per_order_cents=cal.PAY_PER_ORDER_FEN,
-            guaranteed_pay_per_hour_cents=cal.GUARANTEED_PER_HOUR_FEN,
-        ),
+        parameters=_parameters(),
     )
     return Scenario(
         name=name,
@@ -453,19 +573,8 @@ def generate_scenario(
         riders=riders,
         weather=weather,
         closures=closures,
-        service=ServiceDetails(
-            per_floor_up_s=cal.PER_FLOOR_UP_S,
-            per_floor_down_s=cal.PER_FLOOR_DOWN_S,
-            old_estate_s=cal.OLD_ESTATE_S,
-            large_complex_s=cal.LARGE_COMPLEX_S,
-            unreachable_s=cal.UNREACHABLE_S,
-        ),
-        travel=TravelSettings(
-            speed_m_per_min=round(cal.EBIKE_SPEED_M_PER_MIN, 3),
-            route_factor=cal.ROUTE_FACTOR,
-            signal_s_per_km=cal.SIGNAL_S_PER_KM,
-            rain_speed_factor=cal.RAIN_SPEED_FACTOR if rainy else 1.0,
-        ),
+        service=_service_details(),
+        travel=_travel_settings(kind),
         notes=(f"generated: {name}, seed {seed}, {total} orders, {len(areas)} sub-district(s)",),
     )
 
