@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
-from gigcity.sim.mdrp.instance import MdrpFormatError, read_instance, write_instance
+from gigcity.sim.mdrp.instance import Instance, MdrpFormatError, read_instance, write_instance
 from gigcity.sim.scenarios.model import (
     FORMAT_VERSION,
     Closure,
@@ -63,10 +63,9 @@ def _write_table(path: Path, columns: Sequence[str], rows: Iterable[Sequence[obj
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_scenario(scenario: Scenario, directory: str | Path) -> Path:
-    """Write the scenario folder (MDRP files, scenario.json, the three detail files)."""
-    root = write_instance(scenario.instance, directory)
-    header = {
+def _header(scenario: Scenario) -> dict[str, Any]:
+    """What scenario.json holds: the format, the day's identity and its settings."""
+    return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "name": scenario.name,
@@ -116,6 +115,28 @@ def write_scenario(scenario: Scenario, directory: str | Path) -> Path:
         ],
         "notes": list(scenario.notes),
     }
+
+
+def _order_row(o: OrderDetails) -> tuple[object, ...]:
+    return (
+        o.order_id,
+        o.weight_g,
+        _flag(o.bulky),
+        o.floor,
+        _flag(o.has_lift),
+        _flag(o.lift_out_of_order),
+        _flag(o.old_estate),
+        _flag(o.large_complex),
+        _flag(o.customer_unreachable),
+        o.prep_delay_min,
+        o.predicted_delay_min,
+    )
+
+
+def write_scenario(scenario: Scenario, directory: str | Path) -> Path:
+    """Write the scenario folder (MDRP files, scenario.json, the three detail files)."""
+    root = write_instance(scenario.instance, directory)
+    header = _header(scenario)
     (root / SCENARIO_FILE).write_text(json.dumps(header, indent=2) + "\n", encoding="utf-8")
     _write_table(
         root / MERCHANTS_FILE,
@@ -125,26 +146,7 @@ def write_scenario(scenario: Scenario, directory: str | Path) -> Path:
             for m in scenario.merchants.values()
         ),
     )
-    _write_table(
-        root / ORDERS_FILE,
-        ORDER_COLUMNS,
-        (
-            (
-                o.order_id,
-                o.weight_g,
-                _flag(o.bulky),
-                o.floor,
-                _flag(o.has_lift),
-                _flag(o.lift_out_of_order),
-                _flag(o.old_estate),
-                _flag(o.large_complex),
-                _flag(o.customer_unreachable),
-                o.prep_delay_min,
-                o.predicted_delay_min,
-            )
-            for o in scenario.orders.values()
-        ),
-    )
+    _write_table(root / ORDERS_FILE, ORDER_COLUMNS, map(_order_row, scenario.orders.values()))
     _write_table(
         root / RIDERS_FILE,
         RIDER_COLUMNS,
@@ -234,13 +236,16 @@ def _number(data: dict[str, Any], key: str, where: str) -> float:
     return float(_need(data, key, (int, float), where))
 
 
-def read_scenario(directory: str | Path) -> Scenario:
-    """Read a scenario folder; raise `ScenarioError` naming the file, line and field."""
-    root = Path(directory)
+def _read_mdrp(root: Path) -> Instance:
+    """The folder's MDRP instance, its format errors as `ScenarioError`."""
     try:
-        instance = read_instance(root)
+        return read_instance(root)
     except MdrpFormatError as error:
         raise ScenarioError(str(error)) from None
+
+
+def _read_header(root: Path) -> dict[str, Any]:
+    """scenario.json, checked to be JSON of this format and version."""
     path = root / SCENARIO_FILE
     if not path.is_file():
         raise ScenarioError(f"{path}: file is missing")
@@ -257,16 +262,20 @@ def read_scenario(directory: str | Path) -> Scenario:
             f"{SCENARIO_FILE}: version {data.get('version')!r} is not supported "
             f"(this gigcity reads version {FORMAT_VERSION})"
         )
-    kind = _need(data, "kind", str, "")
+    return data
+
+
+def _header_kind(data: dict[str, Any]) -> ScenarioKind:
+    kind: ScenarioKind = _need(data, "kind", str, "")
     if kind not in get_args(ScenarioKind):
         raise ScenarioError(
             f"{SCENARIO_FILE}: kind {kind!r} must be one of weekday, weekend, rainy"
         )
-    plane_data = _need(data, "plane", dict, "")
-    travel_data = _need(data, "travel", dict, "")
-    service_data = _need(data, "service", dict, "")
-    areas = tuple(str(a) for a in _need(data, "areas", list, ""))
-    weather = tuple(
+    return kind
+
+
+def _weather_alerts(data: dict[str, Any]) -> tuple[WeatherAlert, ...]:
+    return tuple(
         WeatherAlert(
             int(_number(a, "start_min", "weather_alerts[].")),
             int(_number(a, "end_min", "weather_alerts[].")),
@@ -275,7 +284,10 @@ def read_scenario(directory: str | Path) -> Scenario:
         )
         for a in _need(data, "weather_alerts", list, "")
     )
-    closures = tuple(
+
+
+def _closures(data: dict[str, Any]) -> tuple[Closure, ...]:
+    return tuple(
         Closure(
             str(_need(c, "id", str, "closures[].")),
             _number(c, "x", "closures[]."),
@@ -287,8 +299,11 @@ def read_scenario(directory: str | Path) -> Scenario:
         )
         for c in _need(data, "closures", list, "")
     )
+
+
+def _read_merchants(root: Path) -> dict[str, MerchantDetails]:
     merchant_kinds: tuple[str, ...] = get_args(MerchantKind)
-    merchants = _read_table(
+    return _read_table(
         root,
         MERCHANTS_FILE,
         MERCHANT_COLUMNS,
@@ -300,7 +315,10 @@ def read_scenario(directory: str | Path) -> Scenario:
             r.flag("non_food"),
         ),
     )
-    orders = _read_table(
+
+
+def _read_orders(root: Path) -> dict[str, OrderDetails]:
+    return _read_table(
         root,
         ORDERS_FILE,
         ORDER_COLUMNS,
@@ -318,8 +336,11 @@ def read_scenario(directory: str | Path) -> Scenario:
             r.integer("predicted_delay_min", 0, 600),
         ),
     )
+
+
+def _read_riders(root: Path) -> dict[str, RiderDetails]:
     rider_kinds: tuple[str, ...] = get_args(RiderKind)
-    riders = _read_table(
+    return _read_table(
         root,
         RIDERS_FILE,
         RIDER_COLUMNS,
@@ -331,6 +352,42 @@ def read_scenario(directory: str | Path) -> Scenario:
             r.flag("confirms_overtime"),
         ),
     )
+
+
+def _plane(data: dict[str, Any]) -> Plane:
+    return Plane(
+        _number(data, "origin_lon", "plane."),
+        _number(data, "origin_lat", "plane."),
+        _number(data, "metres_per_degree_lon", "plane."),
+        _number(data, "metres_per_degree_lat", "plane."),
+    )
+
+
+def _service(data: dict[str, Any]) -> ServiceDetails:
+    return ServiceDetails(
+        int(_number(data, "per_floor_up_s", "service.")),
+        int(_number(data, "per_floor_down_s", "service.")),
+        int(_number(data, "old_estate_s", "service.")),
+        int(_number(data, "large_complex_s", "service.")),
+        int(_number(data, "unreachable_s", "service.")),
+    )
+
+
+def read_scenario(directory: str | Path) -> Scenario:
+    """Read a scenario folder; raise `ScenarioError` naming the file, line and field."""
+    root = Path(directory)
+    instance = _read_mdrp(root)
+    data = _read_header(root)
+    kind = _header_kind(data)
+    plane_data = _need(data, "plane", dict, "")
+    travel_data = _need(data, "travel", dict, "")
+    service_data = _need(data, "service", dict, "")
+    areas = tuple(str(a) for a in _need(data, "areas", list, ""))
+    weather = _weather_alerts(data)
+    closures = _closures(data)
+    merchants = _read_merchants(root)
+    orders = _read_orders(root)
+    riders = _read_riders(root)
     _check_covered("restaurant", MERCHANTS_FILE, instance.restaurants, merchants)
     _check_covered("order", ORDERS_FILE, {o.id for o in instance.orders}, orders)
     _check_covered("courier", RIDERS_FILE, {c.id for c in instance.couriers}, riders)
@@ -342,12 +399,7 @@ def read_scenario(directory: str | Path) -> Scenario:
         instance=type(instance)(
             name, instance.restaurants, instance.orders, instance.couriers, instance.parameters
         ),
-        plane=Plane(
-            _number(plane_data, "origin_lon", "plane."),
-            _number(plane_data, "origin_lat", "plane."),
-            _number(plane_data, "metres_per_degree_lon", "plane."),
-            _number(plane_data, "metres_per_degree_lat", "plane."),
-        ),
+        plane=_plane(plane_data),
         areas=areas,
         merchants={
             m.merchant_id: merchants[m.merchant_id]
@@ -357,13 +409,7 @@ def read_scenario(directory: str | Path) -> Scenario:
         riders={c.id: riders[c.id] for c in instance.couriers},
         weather=weather,
         closures=closures,
-        service=ServiceDetails(
-            int(_number(service_data, "per_floor_up_s", "service.")),
-            int(_number(service_data, "per_floor_down_s", "service.")),
-            int(_number(service_data, "old_estate_s", "service.")),
-            int(_number(service_data, "large_complex_s", "service.")),
-            int(_number(service_data, "unreachable_s", "service.")),
-        ),
+        service=_service(service_data),
         travel=_travel(travel_data),
         notes=tuple(str(n) for n in data.get("notes", [])),
     )
