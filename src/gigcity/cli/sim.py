@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,21 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gigcity.cli.root import app
-from gigcity.dispatch.policy import DispatchPolicy
-from gigcity.rules import RulebookError
-from gigcity.sim.labour import policy_for
-from gigcity.sim.mdrp.bench import bench_instance, mean_row, write_summary
-from gigcity.sim.mdrp.instance import (
-    Instance,
-    MdrpFormatError,
-    find_instances,
-    read_instance,
-    read_solution,
-)
-from gigcity.sim.mdrp.outputs import write_run
-from gigcity.sim.mdrp.simulator import SimulationConfig, simulate
-from gigcity.sim.mdrp.validate import CONDITIONS, CONSISTENCY, validate
-from gigcity.sim.metrics import LabourContext, compute_metrics
+
+if TYPE_CHECKING:
+    from gigcity.dispatch.policy import DispatchPolicy
+    from gigcity.sim.mdrp.instance import Instance
+    from gigcity.sim.metrics import LabourContext
 
 bench_app = typer.Typer(help="Benchmarks that print and write figures.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
@@ -95,6 +85,10 @@ def validate_command(
     Exits 1 if the solution is infeasible (naming the courier and order of each violation),
     2 if a file cannot be read.
     """
+    from gigcity.sim.mdrp.instance import MdrpFormatError, read_instance, read_solution
+    from gigcity.sim.mdrp.validate import CONDITIONS, CONSISTENCY, validate
+    from gigcity.sim.metrics import compute_metrics
+
     console = _console()
     try:
         instance = read_instance(instance_dir)
@@ -126,6 +120,9 @@ def validate_command(
 def _policy(
     rules: str | None, console: Console, instance: Instance, judge: str | None = None
 ) -> tuple[DispatchPolicy, LabourContext]:
+    from gigcity.rules import RulebookError
+    from gigcity.sim.labour import policy_for
+
     try:
         return policy_for(rules, instance, judge)
     except RulebookError as error:
@@ -152,6 +149,11 @@ def simulate_command(
     judge: Annotated[str | None, typer.Option("--judge", help=_JUDGE_HELP)] = None,
 ) -> None:
     """Simulate one day with the rolling-horizon dispatcher and write all outputs."""
+    from gigcity.sim.mdrp.instance import MdrpFormatError, read_instance
+    from gigcity.sim.mdrp.outputs import write_run
+    from gigcity.sim.mdrp.simulator import SimulationConfig, simulate
+    from gigcity.sim.mdrp.validate import validate
+
     console = _console()
     try:
         instance = read_instance(instance_dir)
@@ -185,6 +187,10 @@ def bench_mdrp_command(
     judge: Annotated[str | None, typer.Option("--judge", help=_JUDGE_HELP)] = None,
 ) -> None:
     """Run the dispatcher on many MDRP instances; write a CSV and markdown summary."""
+    from gigcity.rules import RulebookError
+    from gigcity.sim.mdrp.bench import bench_instance, mean_row, write_summary
+    from gigcity.sim.mdrp.instance import MdrpFormatError, find_instances
+
     console = _console()
     try:
         directories = find_instances(dirs)

@@ -4,35 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from gigcity.cli.root import app
-from gigcity.config import Settings
-from gigcity.geo.streets import (
-    SAMPLE_NAME,
-    GraphBuildError,
-    OsmReadError,
-    StreetsNotFoundError,
-    cch_available,
-    graph_dir,
-    import_streets,
-    imported_names,
-    load_streets,
-)
-from gigcity.geo.streets.closure_file import closures_path, read_closures
-from gigcity.geo.streets.closures import ClosureSpec
-from gigcity.geo.streets.route import RouteError, parse_lon_lat, route_between
-from gigcity.geo.streets.routers import prepare_topology
-from gigcity.geo.streets.setup import open_street_travel
-from gigcity.geo.streets.storage import load_graph
-from gigcity.services.streets.closure_store import ClosureStore
 
 streets_app = typer.Typer(
     help="Street graphs for e-bike routing: import OSM data, try routes, closures.",
@@ -48,12 +30,20 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
-class _StreetsEnv(BaseSettings):
-    """Just the settings these commands need (no secret key required to import a map)."""
+def _streets_env() -> tuple[Path, str]:
+    """The data directory and street graph from the environment: just the settings these
+    commands need (no secret key required to import a map)."""
+    from pydantic_settings import BaseSettings, SettingsConfigDict
 
-    model_config = SettingsConfigDict(env_prefix="GIGCITY_", extra="ignore")
-    data_dir: Path = Settings.model_fields["data_dir"].default
-    streets: str = Settings.model_fields["streets"].default
+    from gigcity.config import Settings
+
+    class StreetsEnv(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix="GIGCITY_", extra="ignore")
+        data_dir: Path = Settings.model_fields["data_dir"].default
+        streets: str = Settings.model_fields["streets"].default
+
+    env = StreetsEnv()
+    return env.data_dir, env.streets
 
 
 DataDirOption = Annotated[
@@ -67,11 +57,11 @@ NameOption = Annotated[
 
 
 def _data_dir(option: Path | None) -> Path:
-    return option if option is not None else _StreetsEnv().data_dir
+    return option if option is not None else _streets_env()[0]
 
 
 def _name(option: str | None) -> str:
-    return option if option is not None else _StreetsEnv().streets
+    return option if option is not None else _streets_env()[1]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -86,6 +76,15 @@ def import_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """Import an OpenStreetMap extract as an e-bike street graph and prepare it for routing."""
+    from gigcity.geo.streets import (
+        GraphBuildError,
+        OsmReadError,
+        cch_available,
+        graph_dir,
+        import_streets,
+    )
+    from gigcity.geo.streets.routers import prepare_topology
+
     directory = _data_dir(data_dir)
     with Progress(
         TextColumn("{task.description}"),
@@ -127,6 +126,9 @@ def import_command(
 @streets_app.command("list")
 def list_command(data_dir: DataDirOption = None) -> None:
     """List imported street graphs (and the shipped sample)."""
+    from gigcity.geo.streets import SAMPLE_NAME, graph_dir, imported_names, load_streets
+    from gigcity.geo.streets.storage import load_graph
+
     directory = _data_dir(data_dir)
     table = Table("name", "nodes", "ways", "signals", "junctions", "source")
     names = imported_names(directory)
@@ -153,6 +155,10 @@ def route_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """Route an e-bike between two points and show the ETA breakdown."""
+    from gigcity.geo.streets import StreetsNotFoundError
+    from gigcity.geo.streets.route import RouteError, parse_lon_lat, route_between
+    from gigcity.geo.streets.setup import open_street_travel
+
     directory = _data_dir(data_dir)
     try:
         start, end = parse_lon_lat(origin), parse_lon_lat(destination)
@@ -187,6 +193,13 @@ def closures_add(
     data_dir: DataDirOption = None,
 ) -> None:
     """Close an area (--polygon) or ways (--ways) from --start to --end."""
+    from pydantic import ValidationError
+
+    from gigcity.geo.streets import StreetsNotFoundError, load_streets
+    from gigcity.geo.streets.closure_file import closures_path
+    from gigcity.geo.streets.closures import ClosureSpec
+    from gigcity.services.streets.closure_store import ClosureStore
+
     directory = _data_dir(data_dir)
     try:
         graph = load_streets(_name(name), directory)
@@ -213,6 +226,8 @@ def closures_add(
 
 
 def _ring(text: str) -> list[tuple[float, float]]:
+    from gigcity.geo.streets.route import parse_lon_lat
+
     return [parse_lon_lat(point) for point in text.split(";") if point.strip()]
 
 
@@ -225,6 +240,8 @@ def _field_errors(exc: ValidationError) -> str:
 @closures_app.command("list")
 def closures_list(name: NameOption = None, data_dir: DataDirOption = None) -> None:
     """List the closures stored for a street graph."""
+    from gigcity.geo.streets.closure_file import closures_path, read_closures
+
     directory = _data_dir(data_dir)
     streets = _name(name)
     try:
@@ -253,6 +270,9 @@ def closures_remove(
     data_dir: DataDirOption = None,
 ) -> None:
     """Remove a closure."""
+    from gigcity.geo.streets.closure_file import closures_path
+    from gigcity.services.streets.closure_store import ClosureStore
+
     directory = _data_dir(data_dir)
     if not ClosureStore(closures_path(directory, _name(name))).remove(closure_id):
         raise _fail(f"no closure {closure_id!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,28 +13,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gigcity.cli.root import app
-from gigcity.rules import Rulebook, RulebookError, load_rulebook
-from gigcity.sim.scenarios import (
-    MEASURE_BY_KEY,
-    ClauseError,
-    ScenarioError,
-    ScenarioSpec,
-    compare,
-    generate_scenario,
-    parse_values,
-    scenario_names,
-    sweep,
-    write_scenario,
-)
-from gigcity.sim.scenarios.outputs import write_comparison, write_sweep
-from gigcity.sim.scenarios.report import attribution_rows, table_rows
+
+if TYPE_CHECKING:
+    from gigcity.rules import Rulebook
+    from gigcity.sim.scenarios import ScenarioSpec
 
 scenario_app = typer.Typer(
     help="Putuo day scenarios (MDRP files plus the rules' fields).", no_args_is_help=True
 )
 app.add_typer(scenario_app, name="scenario")
 
-_SCENARIO_HELP = f"A scenario ({', '.join(scenario_names())}) or a scenario folder"
+# The scenarios' names as help text; written out (a test keeps it equal to the simulator's
+# list) so that `--help` does not import the simulator.
+SCENARIO_NAMES = ("putuo-weekday", "putuo-weekend", "putuo-rainy")
+_SCENARIO_HELP = f"A scenario ({', '.join(SCENARIO_NAMES)}) or a scenario folder"
 
 
 def _console() -> Console:
@@ -47,6 +39,8 @@ def _fail(console: Console, message: str, code: int = 2) -> typer.Exit:
 
 
 def _spec(scenario: str, seed: int, orders: int | None) -> ScenarioSpec:
+    from gigcity.sim.scenarios import ScenarioError, ScenarioSpec, scenario_names
+
     if scenario in scenario_names():
         return ScenarioSpec(scenario, seed, orders)
     if Path(scenario).is_dir():
@@ -57,6 +51,8 @@ def _spec(scenario: str, seed: int, orders: int | None) -> ScenarioSpec:
 
 
 def _rulebook(console: Console, name: str) -> Rulebook:
+    from gigcity.rules import RulebookError, load_rulebook
+
     try:
         return load_rulebook(name)
     except RulebookError as error:
@@ -79,7 +75,7 @@ def _default_workers() -> int:
 
 @scenario_app.command("generate")
 def generate_command(
-    name: Annotated[str, typer.Argument(help=", ".join(scenario_names()))],
+    name: Annotated[str, typer.Argument(help=", ".join(SCENARIO_NAMES))],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the scenario to")],
     seed: Annotated[int, typer.Option(min=0, help="Random seed")] = 0,
     orders: Annotated[
@@ -87,6 +83,8 @@ def generate_command(
     ] = None,
 ) -> None:
     """Generate a Putuo day and write it as a scenario folder (see FORMAT.md)."""
+    from gigcity.sim.scenarios import ScenarioError, generate_scenario, write_scenario
+
     console = _console()
     try:
         scenario = generate_scenario(name, seed=seed, orders=orders)
@@ -122,6 +120,10 @@ def compare_command(
     workers: Annotated[int, typer.Option(min=1, help="Processes for the simulated days")] = 1,
 ) -> None:
     """Replay the identical day under two rulebooks; side-by-side table, attribution, report."""
+    from gigcity.sim.scenarios import ClauseError, ScenarioError, compare
+    from gigcity.sim.scenarios.outputs import write_comparison
+    from gigcity.sim.scenarios.report import attribution_rows, table_rows
+
     console = _console()
     if len(rules) != 2:
         raise _fail(console, f"give exactly two rulebooks with --rules (got {len(rules)})")
@@ -180,6 +182,15 @@ def sweep_command(
     y: Annotated[str, typer.Option(help="Measure on the plot's y axis")] = "pay_per_hour_mean",
 ) -> None:
     """A grid of clause values x seeds in parallel; a table and a trade-off plot."""
+    from gigcity.sim.scenarios import (
+        MEASURE_BY_KEY,
+        ClauseError,
+        ScenarioError,
+        parse_values,
+        sweep,
+    )
+    from gigcity.sim.scenarios.outputs import write_sweep
+
     console = _console()
     base = _rulebook(console, rules)
     for key in (x, y):

@@ -52,3 +52,11 @@ class Principal:
     station_id: int | None = None
     subdistrict: str | None = None
     scopes: frozenset[Scope] = frozenset()  # API keys only: what the key may do
+
+
+class WorkerType(StrEnum):
+    """What kind of work a rider account does."""
+
+    delivery_rider = "delivery_rider"
+    ride_hailing_driver = "ride_hailing_driver"
+    truck_driver = "truck_driver"

@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Annotated, NamedTuple
 
 import jwt
@@ -31,6 +30,7 @@ from gigcity.services.accounts.principal import (
     Principal,
     Role,
     Scope,
+    WorkerType,
     parse_scopes,
     scopes_text,
 )
@@ -50,12 +50,6 @@ def set_password_hash_costs(time_cost: int, memory_cost_kib: int) -> None:
 
 
 API_KEY_PREFIX = "gck_"
-
-
-class WorkerType(StrEnum):
-    delivery_rider = "delivery_rider"
-    ride_hailing_driver = "ride_hailing_driver"
-    truck_driver = "truck_driver"
 
 
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
