@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from geo.streets_support import DLAT, DLON, grid_graph, grid_id, grid_lonlat, node_index
+from geo.streets.streets_support import DLAT, DLON, grid_graph, grid_id, grid_lonlat, node_index
 from gigcity.geo.streets import StreetGraph
 from gigcity.geo.streets.closure_file import add_closure, read_closures, remove_closure
 from gigcity.geo.streets.closures import Closure, ClosureSpec, active_closures, closed_arc_mask

@@ -10,7 +10,7 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from geo.streets_support import grid_id, grid_lonlat, grid_parts, osm_xml, write_grid
+from geo.streets.streets_support import grid_id, grid_lonlat, grid_parts, osm_xml, write_grid
 from gigcity.geo.streets import (
     GraphBuildError,
     OsmData,
@@ -23,7 +23,7 @@ from gigcity.geo.streets import (
 )
 from gigcity.geo.streets.graph import MAJOR_APPROACH, MINOR_APPROACH, NODE_CROSSING, NODE_SIGNAL
 
-SHARED_OSM = Path(__file__).resolve().parents[2].parent / "shared/data/osm"
+SHARED_OSM = Path(__file__).resolve().parents[3].parent / "shared/data/osm"
 
 
 @pytest.fixture(scope="module")

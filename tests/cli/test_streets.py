@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from geo.streets_support import grid_lonlat, write_grid
+from geo.streets.streets_support import grid_lonlat, write_grid
 from gigcity.cli import app
 
 runner = CliRunner()

@@ -2,7 +2,7 @@
 
 Each route that admits platforms is called with a key holding its scope (it works) and with
 a key holding only another scope (403 missing-scope, naming the scope, nothing stored).
-Signals and Open311 are covered beside their other tests (test_streets_api, test_open311).
+Signals and Open311 are covered beside their other tests (test_streets.py, test_open311.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from geo.streets_support import grid_graph, grid_id, grid_lonlat
+from geo.streets.streets_support import grid_graph, grid_id, grid_lonlat
 from gigcity.geo.streets import StreetGraph, sample_graph
 from gigcity.geo.streets.closures import Closure, ClosureSpec
 from gigcity.geo.streets.route import (

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.streets_support import grid_graph, grid_id, grid_lonlat
+from geo.streets.streets_support import grid_graph, grid_id, grid_lonlat
 from gigcity.geo.coords import haversine_m
 from gigcity.geo.streets import StreetGraph, cch_available, sample_graph
 from gigcity.geo.streets.closures import Closure, ClosureSpec

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geo.streets_support import write_grid
+from geo.streets.streets_support import write_grid
 from gigcity.geo.streets import (
     SAMPLE_NAME,
     StreetsNotFoundError,
