@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from gigcity.rules import OrderFacts, Rulebook, order_pay_fen
 from gigcity.rules.model import LatenessCause
 from gigcity.sim.labour import fatigue_stretches
+from gigcity.sim.scenarios.model import OrderDetails, Scenario
 from gigcity.sim.scenarios.simulate import DayOutcome
 from gigcity.sim.scenarios.travel import DistrictTravel
 from gigcity.sim.stats import describe, gini
@@ -102,6 +103,76 @@ def _eta_key(rulebook: Rulebook) -> str:
     )
 
 
+@dataclass(slots=True)
+class _DeliveredTrips:
+    """The day's trips gathered per delivered order, plus each rider's working spans."""
+
+    ids: list[str] = field(default_factory=list)
+    couriers: list[str] = field(default_factory=list)
+    assigned: list[float] = field(default_factory=list)
+    drops: list[float] = field(default_factory=list)
+    closure_m: list[float] = field(default_factory=list)
+    closure_s: list[float] = field(default_factory=list)
+    combined: list[tuple[str, tuple[str, ...], float, tuple[float, ...]]] = field(
+        default_factory=list
+    )
+    work: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _gather_trips(outcome: DayOutcome) -> _DeliveredTrips:
+    """Walk the trips once: every delivered order's rider and times, every rider's spans."""
+    got = _DeliveredTrips()
+    for trip in outcome.trips:
+        got.work[trip.courier_id].append((trip.start_s, trip.end_s))
+        if trip.pickup_s is None:
+            continue
+        got.ids.extend(trip.order_ids)
+        got.couriers.extend([trip.courier_id] * len(trip.order_ids))
+        got.assigned.extend([trip.assigned_s] * len(trip.order_ids))
+        got.drops.extend(trip.dropoff_s)
+        got.closure_m.extend(trip.closure_m)
+        got.closure_s.extend(trip.closure_s)
+        if len(trip.order_ids) > 1:
+            got.combined.append((trip.merchant_id, trip.order_ids, trip.pickup_s, trip.dropoff_s))
+    for spans in got.work.values():
+        spans.sort()
+    return got
+
+
+def _order_facts(
+    scenario: Scenario,
+    got: _DeliveredTrips,
+    distance: NDArray[np.float64],
+    details: list[OrderDetails],
+    placed: NDArray[np.float64],
+) -> list[OrderFacts]:
+    """What the pay clauses read of each delivered order."""
+    return [
+        OrderFacts(
+            order_id=o,
+            distance_m=round(float(d)),
+            weight_g=det.weight_g,
+            bulky=det.bulky,
+            floor=det.floor,
+            has_lift=det.has_lift and not det.lift_out_of_order,
+            old_estate=det.old_estate,
+            weather_alert=scenario.weather_alert_at(at),
+            at_s=int(at),
+            traffic_control_detour_m=round(cm),
+            traffic_control_detour_s=round(cs),
+        )
+        for o, d, det, at, cm, cs in zip(
+            got.ids,
+            distance.tolist(),
+            details,
+            placed.tolist(),
+            got.closure_m,
+            got.closure_s,
+            strict=True,
+        )
+    ]
+
+
 class DayFacts:
     """Everything about a day's outcome that does not depend on the pay and score clauses.
 
@@ -117,28 +188,9 @@ class DayFacts:
         instance = scenario.instance
         orders = {o.id: o for o in instance.orders}
         restaurants = instance.restaurants
-        ids: list[str] = []
-        couriers: list[str] = []
-        assigned: list[float] = []
-        drops: list[float] = []
-        closure_m: list[float] = []
-        closure_s: list[float] = []
-        combined: list[tuple[str, tuple[str, ...], float, tuple[float, ...]]] = []
-        self.work: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        for trip in outcome.trips:
-            self.work[trip.courier_id].append((trip.start_s, trip.end_s))
-            if trip.pickup_s is None:
-                continue
-            ids.extend(trip.order_ids)
-            couriers.extend([trip.courier_id] * len(trip.order_ids))
-            assigned.extend([trip.assigned_s] * len(trip.order_ids))
-            drops.extend(trip.dropoff_s)
-            closure_m.extend(trip.closure_m)
-            closure_s.extend(trip.closure_s)
-            if len(trip.order_ids) > 1:
-                combined.append((trip.merchant_id, trip.order_ids, trip.pickup_s, trip.dropoff_s))
-        for spans in self.work.values():
-            spans.sort()
+        got = _gather_trips(outcome)
+        ids = got.ids
+        self.work: dict[str, list[tuple[float, float]]] = got.work
         placed = np.array([orders[o].placement_min * 60.0 for o in ids])
         pickups = np.array([restaurants[orders[o].restaurant_id].location for o in ids]).reshape(
             -1, 2
@@ -146,36 +198,19 @@ class DayFacts:
         dests = np.array([orders[o].location for o in ids]).reshape(-1, 2)
         distance = np.hypot(*(dests - pickups).T) * scenario.travel.route_factor
         details = [scenario.orders[o] for o in ids]
-        self.facts = [
-            OrderFacts(
-                order_id=o,
-                distance_m=round(float(d)),
-                weight_g=det.weight_g,
-                bulky=det.bulky,
-                floor=det.floor,
-                has_lift=det.has_lift and not det.lift_out_of_order,
-                old_estate=det.old_estate,
-                weather_alert=scenario.weather_alert_at(at),
-                at_s=int(at),
-                traffic_control_detour_m=round(cm),
-                traffic_control_detour_s=round(cs),
-            )
-            for o, d, det, at, cm, cs in zip(
-                ids, distance.tolist(), details, placed.tolist(), closure_m, closure_s, strict=True
-            )
-        ]
+        self.facts = _order_facts(scenario, got, distance, details, placed)
         self.delivered = Delivered(
             order_ids=ids,
-            courier_ids=couriers,
+            courier_ids=got.couriers,
             placed_s=placed,
-            assigned_s=np.array(assigned),
-            dropoff_s=np.array(drops),
+            assigned_s=np.array(got.assigned),
+            dropoff_s=np.array(got.drops),
             facts=self.facts,
             promise_s={},
             late_cause=[],
             prep_delayed=np.array([d.prep_delay_min > 0 for d in details], dtype=np.bool_),
-            closure_s=np.array(closure_s),
-            combined=combined,
+            closure_s=np.array(got.closure_s),
+            combined=got.combined,
         )
         self._pickups = pickups
         self._dests = dests
@@ -272,13 +307,32 @@ def _union_s(spans: Sequence[tuple[float, float]]) -> float:
     return total
 
 
-def judge(facts: DayFacts, rulebook: Rulebook, stick: Yardstick) -> dict[str, Any]:
-    """The day's figures under `rulebook`'s pay and score clauses, on the common yardstick."""
-    d = facts.delivered
-    scenario = facts.scenario
-    instance = scenario.instance
+@dataclass(frozen=True, slots=True)
+class _Verdicts:
+    """Each delivered order under the score clauses: late, excused, points and fine."""
+
+    late: NDArray[np.bool_]
+    exempt: NDArray[np.bool_]
+    points: NDArray[np.int64]
+    fines: NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class _RiderPay:
+    """Per rider (in the instance's courier order): pay, fines, points and time on order."""
+
+    order_pay: NDArray[np.int64]
+    fines: NDArray[np.int64]
+    points: NDArray[np.int64]
+    on_order_s: NDArray[np.int64]
+    earned: NDArray[np.int64]
+    top_up: NDArray[np.int64]
+    total: NDArray[np.int64]
+
+
+def _verdicts(d: Delivered, promise: NDArray[np.float64], rulebook: Rulebook) -> _Verdicts:
+    """Lateness against the promise, the excused causes, points and (if any) money fines."""
     rules = rulebook.service_score
-    promise = facts.promises(rulebook)
     late_s = np.maximum(0.0, np.ceil(d.dropoff_s) - np.floor(promise))
     grace = rules.late_grace_min * 60
     late = late_s > grace
@@ -295,64 +349,113 @@ def judge(facts: DayFacts, rulebook: Rulebook, stick: Yardstick) -> dict[str, An
         fines = np.where(late & ~exempt, minutes * rules.late_fine_fen_per_min, 0)
         if rules.late_fine_cap_fen is not None:
             fines = np.minimum(fines, rules.late_fine_cap_fen)
-    pay = np.array([order_pay_fen(rulebook, f) for f in d.facts], dtype=np.int64)
+    return _Verdicts(late, exempt, points, fines)
 
-    # Per rider: order pay, fines, points and active time as the guarantee counts it.
-    riders = [c.id for c in instance.couriers]
+
+def _counted_active_s(
+    facts: DayFacts,
+    rulebook: Rulebook,
+    spans: dict[str, list[tuple[float, float]]],
+    on_order_s: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Each rider's active time as the hourly guarantee counts it (on order, or the shift)."""
+    if rulebook.guarantee.active_time == "on_order":
+        return on_order_s
+    return np.array(
+        [
+            int(_union_s([*spans.get(c.id, []), (c.on_min * 60, c.off_min * 60)]))
+            for c in facts.scenario.instance.couriers
+        ],
+        dtype=np.int64,
+    )
+
+
+def _rider_pay(facts: DayFacts, rulebook: Rulebook, verdicts: _Verdicts) -> _RiderPay:
+    """Per rider: order pay, fines, points and the top-up to the hourly guarantee."""
+    d = facts.delivered
+    pay = np.array([order_pay_fen(rulebook, f) for f in d.facts], dtype=np.int64)
+    riders = [c.id for c in facts.scenario.instance.couriers]
     index = {rid: i for i, rid in enumerate(riders)}
     which = np.array([index[c] for c in d.courier_ids], dtype=np.int64)
     order_pay = np.bincount(which, weights=pay, minlength=len(riders)).astype(np.int64)
-    rider_fines = np.bincount(which, weights=fines, minlength=len(riders)).astype(np.int64)
-    rider_points = np.bincount(which, weights=points, minlength=len(riders)).astype(np.int64)
+    rider_fines = np.bincount(which, weights=verdicts.fines, minlength=len(riders)).astype(np.int64)
+    rider_points = np.bincount(which, weights=verdicts.points, minlength=len(riders)).astype(
+        np.int64
+    )
     spans = facts.on_order_spans()
     on_order_s = np.array([int(_union_s(spans.get(r, []))) for r in riders], dtype=np.int64)
-    guarantee = rulebook.guarantee
-    if guarantee.active_time == "on_order":
-        counted = on_order_s
-    else:
-        counted = np.array(
-            [
-                int(_union_s([*spans.get(c.id, []), (c.on_min * 60, c.off_min * 60)]))
-                for c in instance.couriers
-            ],
-            dtype=np.int64,
-        )
-    guaranteed = -(-counted * guarantee.hourly_minimum_fen // 3600)
+    counted = _counted_active_s(facts, rulebook, spans, on_order_s)
+    guaranteed = -(-counted * rulebook.guarantee.hourly_minimum_fen // 3600)
     earned = order_pay - rider_fines
     top_up = np.maximum(0, guaranteed - earned)
-    total = earned + top_up
+    return _RiderPay(
+        order_pay, rider_fines, rider_points, on_order_s, earned, top_up, earned + top_up
+    )
 
-    worked = on_order_s > 0
-    hours = on_order_s[worked] / 3600.0
+
+def _orders_section(placed_total: int, delivered: int) -> dict[str, Any]:
+    return {
+        "total": placed_total,
+        "delivered": delivered,
+        "undelivered": placed_total - delivered,
+        "undelivered_share": round((placed_total - delivered) / placed_total, 6)
+        if placed_total
+        else 0.0,
+    }
+
+
+def _dispatch_section(outcome: DayOutcome) -> dict[str, Any]:
+    return {
+        "decisions": outcome.decisions,
+        "plan_deviations": outcome.plan_deviations,
+        "handed_back": outcome.handed_back,
+        "rested_early": outcome.rested_early,
+        "blocks": outcome.blocks,
+        "riders_blocked": len(outcome.blocked_riders),
+    }
+
+
+def _score_section(rider: _RiderPay, worked: NDArray[np.bool_]) -> dict[str, Any]:
+    return {
+        "points_total": int(rider.points.sum()),
+        "points_per_rider": describe(rider.points[worked]),
+        "riders_fined": int((rider.fines > 0).sum()),
+        "fines_per_rider_fen": describe(rider.fines[worked]),
+    }
+
+
+def judge(facts: DayFacts, rulebook: Rulebook, stick: Yardstick) -> dict[str, Any]:
+    """The day's figures under `rulebook`'s pay and score clauses, on the common yardstick."""
+    d = facts.delivered
+    instance = facts.scenario.instance
+    verdicts = _verdicts(d, facts.promises(rulebook), rulebook)
+    late, exempt = verdicts.late, verdicts.exempt
+    rider = _rider_pay(facts, rulebook, verdicts)
+    total, rider_fines, rider_points = rider.total, rider.fines, rider.points
+
+    worked = rider.on_order_s > 0
+    hours = rider.on_order_s[worked] / 3600.0
     per_hour = total[worked] / 100.0 / hours
-    before_top_up = earned[worked] / 100.0 / hours
+    before_top_up = rider.earned[worked] / 100.0 / hours
     below = before_top_up < stick.hourly_fen / 100.0
 
     delivered = len(d.order_ids)
-    placed_total = len(instance.orders)
     click_to_door = (d.dropoff_s - d.placed_s) / 60.0
 
     labour = _labour(facts, stick)
     on_route = _on_route(facts, stick)
     return {
         "rulebook": rulebook.ref,
-        "orders": {
-            "total": placed_total,
-            "delivered": delivered,
-            "undelivered": placed_total - delivered,
-            "undelivered_share": round((placed_total - delivered) / placed_total, 6)
-            if placed_total
-            else 0.0,
-        },
+        "orders": _orders_section(len(instance.orders), delivered),
         "click_to_door_min": describe(click_to_door),
         "on_time_share": round(float(np.mean(~late)), 4) if delivered else None,
         "late_orders": int(late.sum()),
         "late_excused": int((late & exempt).sum()),
         "pay": {
             "total_fen": int(total.sum()),
-            "order_pay_fen": int(order_pay.sum()),
+            "order_pay_fen": int(rider.order_pay.sum()),
             "fines_fen": int(rider_fines.sum()),
-            "top_up_fen": int(top_up.sum()),
+            "top_up_fen": int(rider.top_up.sum()),
             "cost_per_order_fen": round(float(total.sum()) / delivered, 1) if delivered else None,
             "per_active_hour": describe(per_hour),
             "gini_per_active_hour": gini(per_hour),
@@ -362,23 +465,11 @@ def judge(facts: DayFacts, rulebook: Rulebook, stick: Yardstick) -> dict[str, An
             "reference_hourly_fen": stick.hourly_fen,
             "riders_paid": int(worked.sum()),
         },
-        "score": {
-            "points_total": int(rider_points.sum()),
-            "points_per_rider": describe(rider_points[worked]),
-            "riders_fined": int((rider_fines > 0).sum()),
-            "fines_per_rider_fen": describe(rider_fines[worked]),
-        },
+        "score": _score_section(rider, worked),
         "rest": labour["rest"],
         "hours": labour["hours"],
         "on_route": on_route,
-        "dispatch": {
-            "decisions": facts.outcome.decisions,
-            "plan_deviations": facts.outcome.plan_deviations,
-            "handed_back": facts.outcome.handed_back,
-            "rested_early": facts.outcome.rested_early,
-            "blocks": facts.outcome.blocks,
-            "riders_blocked": len(facts.outcome.blocked_riders),
-        },
+        "dispatch": _dispatch_section(facts.outcome),
         "_series": {
             "pay_per_active_hour": per_hour.round(4).tolist(),
             "pay_before_top_up_per_hour": before_top_up.round(4).tolist(),
