@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, update
 
-from api.open311_client import Open311Client, Open311Error, parse
+from api.open311_support import Open311Client, Open311Error, parse
 from gigcity.db.models import ApiKey, Report, utcnow
 from gigcity.db.session import transaction
 from gigcity.services.accounts import Scope
