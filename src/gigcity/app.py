@@ -18,6 +18,7 @@ from gigcity.api import (
     body_limit,
     dashboard,
     district,
+    health,
     open311,
     openapi,
     pay,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     for router in (
         accounts.router,
         district.router,
+        health.router,
         places.router,
         rulebooks.router,
         pay.router,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.config import Settings
@@ -78,6 +79,22 @@ class Platform:
         if is_current(self.engine):
             return None
         return current_revision(self.engine), head_revision()
+
+    def readiness(self) -> dict[str, str]:
+        """What a load balancer asks before sending requests: each check's state, "ok" when
+        it passes (the database answers; its schema is the newest this version ships)."""
+        checks: dict[str, str] = {}
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as error:
+            checks["database"] = f"unreachable ({type(error).__name__})"
+            checks["schema"] = "unknown"
+            return checks
+        checks["database"] = "ok"
+        behind = self.schema_behind()
+        checks["schema"] = "ok" if behind is None else f"at {behind[0]}, needs {behind[1]}"
+        return checks
 
     def close(self) -> None:
         self.workbench.close()
