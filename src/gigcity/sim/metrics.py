@@ -166,37 +166,37 @@ def courier_figures(instance: Instance, solution: Solution) -> list[CourierFigur
     return figures
 
 
-def compute_metrics(
-    instance: Instance,
-    solution: Solution,
-    labour: LabourContext | None = None,
+def _orders_section(total: int, delivered: int, late: int) -> dict[str, Any]:
+    return {
+        "total": total,
+        "delivered": delivered,
+        "undelivered": total - delivered,
+        "undelivered_share": round((total - delivered) / total, 6) if total else 0.0,
+        "over_max_click_to_door": late,
+    }
+
+
+def _pay_section(
+    instance: Instance, figures: list[CourierFigures], delivered: int
 ) -> dict[str, Any]:
-    """The metrics dictionary written to metrics.json (distributions nested by name)."""
-    labour = labour or LabourContext()
-    p = instance.parameters
-    orders = {o.id: o for o in instance.orders}
-    records = [r for r in solution.orders if r.order_id in orders]
-    delivered = len(records)
-    total = len(instance.orders)
-
-    click_to_door = [r.dropoff_min - r.placement_min for r in records]
-    ready_to_door = [r.dropoff_min - r.ready_min for r in records]
-    ready_to_pickup = [r.pickup_min - r.ready_min for r in records]
-    overage = [max(0, c - p.target_click_to_door_min) for c in click_to_door]
-    late = sum(1 for c in click_to_door if c > p.max_click_to_door_min)
-
-    figures = courier_figures(instance, solution)
+    """Total pay, pay per order and per courier, and the share paid the guarantee."""
     pay_cents = [f.pay_cents for f in figures]
     on_guarantee = sum(1 for f in figures if f.on_guarantee)
-    with_shift = [f for f in figures if f.shift_min > 0]
-    utilisation = [f.busy_min / f.shift_min for f in with_shift]
-    orders_per_hour = [60 * f.orders / f.shift_min for f in with_shift]
-    bundles_per_hour = [60 * f.bundles / f.shift_min for f in with_shift]
-    pay_per_hour = [f.pay_cents / 100 / (f.shift_min / 60) for f in with_shift]
-
     total_pay = sum(pay_cents)
-    bundle_sizes = [len(a.order_ids) for a in solution.assignments]
+    return {
+        "total": total_pay / 100,
+        "total_cents": total_pay,
+        "per_order": round(total_pay / 100 / delivered, 4) if delivered else None,
+        "couriers": len(instance.couriers),
+        "on_guarantee_share": round(on_guarantee / len(instance.couriers), 4)
+        if instance.couriers
+        else 0.0,
+        "per_courier": describe([c / 100 for c in pay_cents]),
+    }
 
+
+def _rest_section(instance: Instance, solution: Solution, labour: LabourContext) -> dict[str, Any]:
+    """Continuous-work stretches against the rest rule: breaches and who breached."""
     stretches_by_courier = {
         cid: labour.stretches(spans) for cid, spans in _work_intervals(instance, solution).items()
     }
@@ -212,28 +212,50 @@ def compute_metrics(
         for length in spans
         if length > labour.max_work_min
     )
+    return {
+        "rule": labour.rest_source,
+        "enforced": labour.enforced,
+        "max_continuous_work_min": labour.max_work_min,
+        "min_rest_min": labour.min_rest_min,
+        "breaches": breaches,
+        "breaching_couriers": breaching,
+        "longest_continuous_work_min": max(lengths, default=0.0),
+        "continuous_work_min": describe(lengths),
+    }
 
+
+def compute_metrics(
+    instance: Instance,
+    solution: Solution,
+    labour: LabourContext | None = None,
+) -> dict[str, Any]:
+    """The metrics dictionary written to metrics.json (distributions nested by name)."""
+    labour = labour or LabourContext()
+    p = instance.parameters
+    orders = {o.id: o for o in instance.orders}
+    records = [r for r in solution.orders if r.order_id in orders]
+    delivered = len(records)
+
+    click_to_door = [r.dropoff_min - r.placement_min for r in records]
+    ready_to_door = [r.dropoff_min - r.ready_min for r in records]
+    ready_to_pickup = [r.pickup_min - r.ready_min for r in records]
+    overage = [max(0, c - p.target_click_to_door_min) for c in click_to_door]
+    late = sum(1 for c in click_to_door if c > p.max_click_to_door_min)
+
+    figures = courier_figures(instance, solution)
+    with_shift = [f for f in figures if f.shift_min > 0]
+    utilisation = [f.busy_min / f.shift_min for f in with_shift]
+    orders_per_hour = [60 * f.orders / f.shift_min for f in with_shift]
+    bundles_per_hour = [60 * f.bundles / f.shift_min for f in with_shift]
+    pay_per_hour = [f.pay_cents / 100 / (f.shift_min / 60) for f in with_shift]
+    bundle_sizes = [len(a.order_ids) for a in solution.assignments]
+    rest = _rest_section(instance, solution, labour)
     on_route = _on_route(instance, solution, labour)
 
     return {
         "instance": instance.name,
-        "orders": {
-            "total": total,
-            "delivered": delivered,
-            "undelivered": total - delivered,
-            "undelivered_share": round((total - delivered) / total, 6) if total else 0.0,
-            "over_max_click_to_door": late,
-        },
-        "pay": {
-            "total": total_pay / 100,
-            "total_cents": total_pay,
-            "per_order": round(total_pay / 100 / delivered, 4) if delivered else None,
-            "couriers": len(instance.couriers),
-            "on_guarantee_share": round(on_guarantee / len(instance.couriers), 4)
-            if instance.couriers
-            else 0.0,
-            "per_courier": describe([c / 100 for c in pay_cents]),
-        },
+        "orders": _orders_section(len(instance.orders), delivered, late),
+        "pay": _pay_section(instance, figures, delivered),
         "click_to_door": describe(click_to_door),
         "click_to_door_lower_bound": describe(click_to_door_lower_bounds(instance)),
         "click_to_door_overage": describe(overage),
@@ -244,16 +266,7 @@ def compute_metrics(
         "bundles_per_hour": describe(bundles_per_hour),
         "orders_per_bundle": describe(bundle_sizes),
         "on_route": on_route,
-        "rest": {
-            "rule": labour.rest_source,
-            "enforced": labour.enforced,
-            "max_continuous_work_min": labour.max_work_min,
-            "min_rest_min": labour.min_rest_min,
-            "breaches": breaches,
-            "breaching_couriers": breaching,
-            "longest_continuous_work_min": max(lengths, default=0.0),
-            "continuous_work_min": describe(lengths),
-        },
+        "rest": rest,
         "fairness": {
             "pay_per_active_hour": describe(pay_per_hour),
             "gini_pay_per_active_hour": gini(pay_per_hour),
