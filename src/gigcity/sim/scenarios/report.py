@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -126,38 +127,47 @@ def attribution_csv(result: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-def compare_plots(result: dict[str, Any]) -> list[dict[str, str]]:
-    """The report's plots as {id, title, svg}."""
+Draw = Callable[[Any], None]
+
+
+def _overlay(
+    series: dict[str, Any],
+    labels: dict[str, str],
+    name: str,
+    xlabel: str,
+    line: float | None,
+    line_label: str,
+    bins: int = 30,
+) -> Draw:
+    """A drawer of a and b's histograms of one series, with a reference line."""
+
+    def draw(ax: Any) -> None:
+        data = [np.asarray(series[k][name], dtype=float) for k in ("a", "b")]
+        joined = np.concatenate([d for d in data if d.size] or [np.zeros(1)])
+        edges = np.histogram_bin_edges(joined, bins=bins)
+        for (key, values), colour in zip(zip(("a", "b"), data, strict=True), COLOURS, strict=True):
+            ax.hist(
+                values,
+                bins=edges,
+                histtype="step",
+                linewidth=1.6,
+                color=colour,
+                label=labels[key],
+            )
+        if line is not None:
+            ax.axvline(line, color="#c0392b", linestyle="--", label=line_label)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("count")
+        ax.legend()
+
+    return draw
+
+
+def _fines_points(result: dict[str, Any]) -> Draw:
+    """A drawer of a and b's total fines (left axis) and service-score points (right)."""
     a_ref, b_ref = result["rulebooks"]["a"], result["rulebooks"]["b"]
-    series = {k: result["figures"][k]["_series"] for k in ("a", "b")}
-    labels = {"a": a_ref, "b": b_ref}
-    hourly = result["yardstick"]["hourly_fen"] / 100
 
-    def overlay(name: str, xlabel: str, line: float | None, line_label: str, bins: int = 30) -> Any:
-        def draw(ax: Any) -> None:
-            data = [np.asarray(series[k][name], dtype=float) for k in ("a", "b")]
-            joined = np.concatenate([d for d in data if d.size] or [np.zeros(1)])
-            edges = np.histogram_bin_edges(joined, bins=bins)
-            for (key, values), colour in zip(
-                zip(("a", "b"), data, strict=True), COLOURS, strict=True
-            ):
-                ax.hist(
-                    values,
-                    bins=edges,
-                    histtype="step",
-                    linewidth=1.6,
-                    color=colour,
-                    label=labels[key],
-                )
-            if line is not None:
-                ax.axvline(line, color="#c0392b", linestyle="--", label=line_label)
-            ax.set_xlabel(xlabel)
-            ax.set_ylabel("count")
-            ax.legend()
-
-        return draw
-
-    def fines_points(ax: Any) -> None:
+    def draw(ax: Any) -> None:
         fines = [result["figures"][k]["pay"]["fines_fen"] / 100 for k in ("a", "b")]
         points = [result["figures"][k]["score"]["points_total"] for k in ("a", "b")]
         x = np.arange(2)
@@ -170,7 +180,13 @@ def compare_plots(result: dict[str, Any]) -> list[dict[str, str]]:
         ax.legend(loc="upper left")
         twin.legend(loc="upper right")
 
-    def click_to_door(ax: Any) -> None:
+    return draw
+
+
+def _click_to_door(series: dict[str, Any], labels: dict[str, str]) -> Draw:
+    """A drawer of a and b's cumulative click-to-door curves."""
+
+    def draw(ax: Any) -> None:
         for key, colour in zip(("a", "b"), COLOURS, strict=True):
             values = np.sort(np.asarray(series[key]["click_to_door_min"], dtype=float))
             if values.size:
@@ -184,38 +200,58 @@ def compare_plots(result: dict[str, Any]) -> list[dict[str, str]]:
         ax.set_ylabel("share of delivered orders")
         ax.legend()
 
+    return draw
+
+
+def _effects(rows: list[dict[str, Any]]) -> Draw:
+    """A drawer of each switched clause group's effect on cost per order and click-to-door."""
+
+    def draw(ax: Any) -> None:
+        names = [" + ".join(r["clauses"]) for r in rows]
+        y = np.arange(len(rows))
+        cost = [r["effects"]["cost_per_order"] or 0.0 for r in rows]
+        c2d = [r["effects"]["c2d_mean"] or 0.0 for r in rows]
+        ax.barh(y - 0.2, cost, height=0.4, color="#8e6c8a", label="cost per order (¥)")
+        ax.barh(y + 0.2, c2d, height=0.4, color="#3b6ea8", label="click-to-door (min)")
+        ax.set_yticks(y, [n if len(n) < 48 else n[:45] + "…" for n in names], fontsize=7)
+        ax.axvline(0, color="#444", linewidth=0.8)
+        ax.invert_yaxis()
+        ax.legend()
+
+    return draw
+
+
+def compare_plots(result: dict[str, Any]) -> list[dict[str, str]]:
+    """The report's plots as {id, title, svg}."""
+    a_ref, b_ref = result["rulebooks"]["a"], result["rulebooks"]["b"]
+    series = {k: result["figures"][k]["_series"] for k in ("a", "b")}
+    labels = {"a": a_ref, "b": b_ref}
+    hourly = result["yardstick"]["hourly_fen"] / 100
+
+    def overlay(
+        name: str, xlabel: str, line: float | None, line_label: str, bins: int = 30
+    ) -> Draw:
+        return _overlay(series, labels, name, xlabel, line, line_label, bins)
+
     plots = [
         ("pay", "Rider pay per active hour (after top-up)",
          svg_chart(overlay("pay_per_active_hour", "¥ per active hour", hourly, "hourly guarantee"))),
         ("pay_before", "Rider pay per active hour before top-up",
          svg_chart(overlay("pay_before_top_up_per_hour", "¥ per active hour", hourly, "hourly guarantee"))),
-        ("fines", "Fines and service-score points", svg_chart(fines_points)),
+        ("fines", "Fines and service-score points", svg_chart(_fines_points(result))),
         ("rest", "Continuous work stretches",
          svg_chart(overlay("continuous_work_min", "minutes of continuous work",
                           result["figures"]["a"]["rest"]["max_continuous_work_min"], "limit"))),
         ("hours", "Hours worked per rider",
          svg_chart(overlay("work_hours", "hours of work", result["yardstick"]["daily_min"] / 60, "daily threshold", 20))),
-        ("c2d", "Click-to-door (cumulative)", svg_chart(click_to_door)),
+        ("c2d", "Click-to-door (cumulative)", svg_chart(_click_to_door(series, labels))),
     ]  # fmt: skip
     attribution = result.get("attribution")
     if attribution and attribution["rows"]:
         rows = attribution["rows"]
-
-        def effects(ax: Any) -> None:
-            names = [" + ".join(r["clauses"]) for r in rows]
-            y = np.arange(len(rows))
-            cost = [r["effects"]["cost_per_order"] or 0.0 for r in rows]
-            c2d = [r["effects"]["c2d_mean"] or 0.0 for r in rows]
-            ax.barh(y - 0.2, cost, height=0.4, color="#8e6c8a", label="cost per order (¥)")
-            ax.barh(y + 0.2, c2d, height=0.4, color="#3b6ea8", label="click-to-door (min)")
-            ax.set_yticks(y, [n if len(n) < 48 else n[:45] + "…" for n in names], fontsize=7)
-            ax.axvline(0, color="#444", linewidth=0.8)
-            ax.invert_yaxis()
-            ax.legend()
-
         plots.append(
             ("attribution", "Effect of each clause switched from A to B",
-             svg_chart(effects, height=max(3.2, 0.28 * len(rows) + 1.0)))
+             svg_chart(_effects(rows), height=max(3.2, 0.28 * len(rows) + 1.0)))
         )  # fmt: skip
     return [{"id": pid, "title": title, "svg": svg} for pid, title, svg in plots]
 
