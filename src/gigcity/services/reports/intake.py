@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -58,6 +58,64 @@ class _Filed:
     photos: list[ReportPhoto]
     events: list[ReportEvent]
     credits: list[ReportReporter]
+
+
+def _checked_reference(session: Session, data: ReportCreate) -> str | None:
+    """The report's reference (merchant or building), refused if its category needs one, and
+    its service point, refused if it does not exist."""
+    reference = (data.reference or "").strip() or None
+    if data.category in REFERENCE_REQUIRED and reference is None:
+        raise InvalidInput(N_("Name the merchant or building this is about."), field="reference")
+    if data.place_id is not None and session.get(Place, data.place_id) is None:
+        raise InvalidInput(
+            N_("Service point {id} does not exist."), field="place_id", id=data.place_id
+        )
+    return reference
+
+
+def _filing_trail(
+    principal: Principal, values: dict[str, Any], now: datetime, *, held: bool
+) -> list[dict[str, Any]]:
+    """The new report's event rows: submitted, then held by the system if the filer is banned."""
+    submitted = {
+        "at": now,
+        "actor_id": principal.account_id,
+        "actor_role": principal.role.value,
+        "action": Action.submit.value,
+        "from_status": None,
+        "to_status": Status.submitted.value,
+        "note": None,
+        "data": {"assignee_id": values["assignee_id"]} if values["assignee_id"] else None,
+    }
+    trail = [submitted]
+    if held:
+        trail.append(
+            submitted
+            | {"actor_id": None, "actor_role": "system", "action": Action.hold.value}
+            | {"to_status": None, "data": None}
+        )
+    return trail
+
+
+def _written(
+    session: Session,
+    principal: Principal,
+    data: ReportCreate,
+    report_id: int,
+    values: dict[str, Any],
+    credit: dict[str, Any] | None,
+    trail: list[dict[str, Any]],
+) -> _Filed:
+    """What was written, for the answer (transient rows), with the staged photos attached."""
+    report = Report(id=report_id, **values)  # transient: what was written, for the answer
+    credits = [ReportReporter(report_id=report_id, **credit)] if credit else []
+    events = [ReportEvent(report_id=report_id, **row) for row in trail]
+    photos = (
+        workflow.attach_photos(session, report, principal, data.photo_ids, "report")
+        if data.photo_ids
+        else []
+    )
+    return _Filed(report, sorted(photos, key=lambda p: p.id), events, credits)
 
 
 class ReportIntake(ReportsBase):
@@ -237,15 +295,7 @@ class ReportIntake(ReportsBase):
         media_url: str | None = None,
     ) -> _Filed:
         subdistrict = self._locate(data.lon, data.lat)
-        reference = (data.reference or "").strip() or None
-        if data.category in REFERENCE_REQUIRED and reference is None:
-            raise InvalidInput(
-                N_("Name the merchant or building this is about."), field="reference"
-            )
-        if data.place_id is not None and session.get(Place, data.place_id) is None:
-            raise InvalidInput(
-                N_("Service point {id} does not exist."), field="place_id", id=data.place_id
-            )
+        reference = _checked_reference(session, data)
         now = self.clock()
         rule = self.policy.rules(session)[data.category]
         account_id = principal.account_id if source == "app" else None
@@ -278,23 +328,7 @@ class ReportIntake(ReportsBase):
             "updated_at": now,
             "due_at": now + timedelta(hours=rule.sla_hours),
         }
-        submitted = {
-            "at": now,
-            "actor_id": principal.account_id,
-            "actor_role": principal.role.value,
-            "action": Action.submit.value,
-            "from_status": None,
-            "to_status": Status.submitted.value,
-            "note": None,
-            "data": {"assignee_id": values["assignee_id"]} if values["assignee_id"] else None,
-        }
-        trail = [submitted]
-        if held:
-            trail.append(
-                submitted
-                | {"actor_id": None, "actor_role": "system", "action": Action.hold.value}
-                | {"to_status": None, "data": None}
-            )
+        trail = _filing_trail(principal, values, now, held=held)
         credit = (
             {"account_id": account_id, "how": "original", "joined_at": now}
             if account_id is not None
@@ -308,15 +342,7 @@ class ReportIntake(ReportsBase):
             trail,
             (day, subdistrict, values["category"], values["status"]),
         )
-        report = Report(id=report_id, **values)  # transient: what was written, for the answer
-        credits = [ReportReporter(report_id=report_id, **credit)] if credit else []
-        events = [ReportEvent(report_id=report_id, **row) for row in trail]
-        photos = (
-            workflow.attach_photos(session, report, principal, data.photo_ids, "report")
-            if data.photo_ids
-            else []
-        )
-        return _Filed(report, sorted(photos, key=lambda p: p.id), events, credits)
+        return _written(session, principal, data, report_id, values, credit, trail)
 
     def join(self, principal: Principal, report_id: int, data: JoinIn) -> ReportOut:
         """ "Same as this one": credit the caller with an open report, adding their photos."""
