@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from gigcity.dispatch.config import DispatchConfig
 from gigcity.dispatch.model import Assignment, Decision, PendingOrder
@@ -39,6 +40,7 @@ from gigcity.geo.travel import Location, TravelModel
 from gigcity.rules import Rulebook
 from gigcity.sim.courier_day import CourierDay, CourierRun, DayEvent, Leg, service_times
 from gigcity.sim.events import Priority
+from gigcity.sim.mdrp.instance import Instance
 from gigcity.sim.scenarios.model import Scenario
 from gigcity.sim.scenarios.policy import PLANNING_MARGIN_S, ScenarioPolicy
 from gigcity.sim.scenarios.travel import DistrictTravel
@@ -112,6 +114,79 @@ class _Rider(CourierRun):
     resting_until_s: float = -math.inf
 
 
+def _planning_travel(travel: TravelModel, rulebook: Rulebook) -> TravelModel:
+    """What dispatch plans with: the travel model, without closures unless the ETA has them."""
+    planning: TravelModel = travel
+    if isinstance(travel, DistrictTravel) and not rulebook.eta.include_closures:
+        planning = travel.without_closures()
+    return planning
+
+
+def _scenario_policy(
+    scenario: Scenario, rulebook: Rulebook, planning: TravelModel, settings: SimulationSettings
+) -> ScenarioPolicy:
+    return ScenarioPolicy(
+        rulebook,
+        planning,
+        service_times(scenario.instance),
+        days_worked_before={r.rider_id: r.days_worked_before for r in scenario.riders.values()},
+        confirms_overtime=frozenset(
+            r.rider_id for r in scenario.riders.values() if r.confirms_overtime
+        ),
+        margin_s=settings.margin_s,
+    )
+
+
+def _riders(scenario: Scenario) -> dict[str, _Rider]:
+    """Every rider at their starting point, free from the start of their shift."""
+    return {
+        c.id: _Rider(
+            courier=c,
+            location=c.location,
+            area=scenario.riders[c.id].area,
+            here=c.location,
+            free_s=c.on_min * 60.0,
+        )
+        for c in scenario.instance.couriers
+    }
+
+
+def _planned_ready_s(scenario: Scenario, rulebook: Rulebook) -> dict[str, float]:
+    """When dispatch expects each order ready: with the predicted delay if the ETA knows it."""
+    knows_delay = rulebook.eta.include_predicted_prep
+    return {
+        o.id: (o.ready_min + (scenario.orders[o.id].predicted_delay_min if knows_delay else 0))
+        * 60.0
+        for o in scenario.instance.orders
+    }
+
+
+def _guaranteed_orders(instance: Instance, rulebook: Rulebook) -> dict[str, float]:
+    """Per rider, the orders whose pay equals the hourly guarantee over the shift."""
+    per_order = max(instance.parameters.pay_per_order_cents, 1)
+    hourly = rulebook.guarantee.hourly_minimum_fen
+    return {c.id: hourly / per_order * c.shift_min / 60.0 for c in instance.couriers}
+
+
+def _area_centres(scenario: Scenario, area_names: list[str]) -> NDArray[np.float64]:
+    """An area's centre: the mean of its merchants (works for exported days too)."""
+    instance = scenario.instance
+    return np.array(
+        [
+            np.mean(
+                [
+                    instance.restaurants[m.merchant_id].location
+                    for m in scenario.merchants.values()
+                    if m.area == area
+                ]
+                or [(0.0, 0.0)],
+                axis=0,
+            )
+            for area in area_names
+        ]
+    )
+
+
 class _Day(CourierDay[_Rider]):
     """One simulated day; mutable, used once."""
 
@@ -123,33 +198,9 @@ class _Day(CourierDay[_Rider]):
         settings: SimulationSettings,
     ) -> None:
         instance = scenario.instance
-        p = instance.parameters
-        planning: TravelModel = travel
-        if isinstance(travel, DistrictTravel) and not rulebook.eta.include_closures:
-            planning = travel.without_closures()
-        self.policy = ScenarioPolicy(
-            rulebook,
-            planning,
-            service_times(instance),
-            days_worked_before={r.rider_id: r.days_worked_before for r in scenario.riders.values()},
-            confirms_overtime=frozenset(
-                r.rider_id for r in scenario.riders.values() if r.confirms_overtime
-            ),
-            margin_s=settings.margin_s,
-        )
-        knows_delay = rulebook.eta.include_predicted_prep
-        riders = {
-            c.id: _Rider(
-                courier=c,
-                location=c.location,
-                area=scenario.riders[c.id].area,
-                here=c.location,
-                free_s=c.on_min * 60.0,
-            )
-            for c in instance.couriers
-        }
-        per_order = max(p.pay_per_order_cents, 1)
-        hourly = rulebook.guarantee.hourly_minimum_fen
+        planning = _planning_travel(travel, rulebook)
+        self.policy = _scenario_policy(scenario, rulebook, planning, settings)
+        riders = _riders(scenario)
         super().__init__(
             instance,
             riders,
@@ -158,20 +209,12 @@ class _Day(CourierDay[_Rider]):
             planning=planning,
             policy=self.policy,
             dispatch=settings.dispatch,
-            planned_ready_s={
-                o.id: (
-                    o.ready_min + (scenario.orders[o.id].predicted_delay_min if knows_delay else 0)
-                )
-                * 60.0
-                for o in instance.orders
-            },
+            planned_ready_s=_planned_ready_s(scenario, rulebook),
             actual_ready_s={
                 o.id: (o.ready_min + scenario.orders[o.id].prep_delay_min) * 60.0
                 for o in instance.orders
             },
-            guaranteed_orders={
-                c.id: hourly / per_order * c.shift_min / 60.0 for c in instance.couriers
-            },
+            guaranteed_orders=_guaranteed_orders(instance, rulebook),
         )
         self.scenario = scenario
         self.rulebook = rulebook
@@ -182,22 +225,8 @@ class _Day(CourierDay[_Rider]):
         self.pending: dict[str, dict[str, PendingOrder]] = {a: {} for a in scenario.areas}
         self.active: dict[str, dict[str, _Rider]] = {a: {} for a in scenario.areas}
         self.station = {r.rider_id: r.area for r in scenario.riders.values()}
-        # An area's centre: the mean of its merchants (works for exported days too).
         self.area_names = list(scenario.areas)
-        self.area_centres = np.array(
-            [
-                np.mean(
-                    [
-                        instance.restaurants[m.merchant_id].location
-                        for m in scenario.merchants.values()
-                        if m.area == area
-                    ]
-                    or [(0.0, 0.0)],
-                    axis=0,
-                )
-                for area in self.area_names
-            ]
-        )
+        self.area_centres = _area_centres(scenario, self.area_names)
         self.trips: list[TripRecord] = []
         self.deviations = 0
         self.handed_back = 0
