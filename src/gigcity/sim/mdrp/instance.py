@@ -148,19 +148,17 @@ def _cents(path: Path, field: str, text: str) -> int:
     return int(value)
 
 
-def read_instance(directory: str | Path) -> Instance:
-    """Read an instance folder; raise `MdrpFormatError` naming what is wrong."""
-    root = Path(directory)
-    if not root.is_dir():
-        raise MdrpFormatError(f"{root}: not a directory")
-
+def _read_restaurants(root: Path) -> dict[str, Restaurant]:
     path = root / "restaurants.txt"
     restaurants: dict[str, Restaurant] = {}
     for line, (rid, x, y) in _rows(path, 3):
         if rid in restaurants:
             raise MdrpFormatError(f"{path.name} line {line}: restaurant {rid} appears twice")
         restaurants[rid] = Restaurant(rid, _number(path, line, "x", x), _number(path, line, "y", y))
+    return restaurants
 
+
+def _read_orders(root: Path, restaurants: dict[str, Restaurant]) -> list[Order]:
     path = root / "orders.txt"
     orders: list[Order] = []
     seen: set[str] = set()
@@ -185,10 +183,13 @@ def read_instance(directory: str | Path) -> Instance:
             )
         seen.add(oid)
         orders.append(order)
+    return orders
 
+
+def _read_couriers(root: Path) -> list[Courier]:
     path = root / "couriers.txt"
     couriers: list[Courier] = []
-    seen = set()
+    seen: set[str] = set()
     for line, (cid, x, y, on, off) in _rows(path, 5):
         if cid in seen:
             raise MdrpFormatError(f"{path.name} line {line}: courier {cid} appears twice")
@@ -207,6 +208,13 @@ def read_instance(directory: str | Path) -> Instance:
             )
         seen.add(cid)
         couriers.append(courier)
+    return couriers
+
+
+def _check_distinct_ids(
+    root: Path, restaurants: dict[str, Restaurant], orders: list[Order], couriers: list[Courier]
+) -> None:
+    """Refuse an id used for more than one kind of place (a route names places by id)."""
     clashes = (set(restaurants) & {o.id for o in orders}) | (
         (set(restaurants) | {o.id for o in orders}) & {c.id for c in couriers}
     )
@@ -215,6 +223,8 @@ def read_instance(directory: str | Path) -> Instance:
             f"{root.name}: ids used for more than one kind of place: {', '.join(sorted(clashes))}"
         )
 
+
+def _read_parameters(root: Path) -> Parameters:
     path = root / "instance_parameters.txt"
     rows = _rows(path, 7)
     if len(rows) != 1:
@@ -235,6 +245,19 @@ def read_instance(directory: str | Path) -> Instance:
         raise MdrpFormatError(
             f"{path.name}: service minutes must be even (half before, half after)"
         )
+    return parameters
+
+
+def read_instance(directory: str | Path) -> Instance:
+    """Read an instance folder; raise `MdrpFormatError` naming what is wrong."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise MdrpFormatError(f"{root}: not a directory")
+    restaurants = _read_restaurants(root)
+    orders = _read_orders(root, restaurants)
+    couriers = _read_couriers(root)
+    _check_distinct_ids(root, restaurants, orders, couriers)
+    parameters = _read_parameters(root)
     return Instance(root.name, restaurants, tuple(orders), tuple(couriers), parameters)
 
 
