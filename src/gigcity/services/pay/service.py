@@ -28,6 +28,7 @@ from gigcity.i18n import N_
 from gigcity.rules import (
     ActivitySpan,
     Delivery,
+    DeliveryPay,
     OrderFacts,
     Rulebook,
     ScoreEvent,
@@ -121,18 +122,7 @@ class PayService:
                 },
                 ("api_key_id", "order_id"),
             )
-            row = session.scalars(
-                select(DeliveryReport).where(
-                    DeliveryReport.api_key_id == key_id,
-                    DeliveryReport.order_id == data.order.order_id,
-                )
-            ).one()
-            if row.fingerprint != fingerprint:
-                raise Conflict(
-                    N_("Order {order_id} was reported already with different facts; a retry must send the same facts."),
-                    field="order.order_id",
-                    order_id=data.order.order_id,
-                )  # fmt: skip
+            row = _stored_delivery(session, key_id, data.order.order_id, fingerprint)
             rulebook = self._pin(session, rider.id, day, field="order.at")
             delivery = self._delivery(row)
         quote = quote_order(rulebook, delivery.order)
@@ -240,55 +230,14 @@ class PayService:
             rider = session.get(Account, account_id)
             if rider is None or rider.role != Role.rider:
                 raise NotFound(N_("Account {id} is not a rider or driver."), id=account_id)
-            pin = session.scalars(
-                select(PayDay).where(PayDay.account_id == account_id, PayDay.day == day)
-            ).one_or_none()
-            if pin is not None:
-                version = session.get_one(RulebookVersion, pin.rulebook_version_id)
-            else:
-                found = self.rulebooks.in_force(session, day)
-                if found is None:
-                    raise NotFound(
-                        N_("No rulebook is in force on {day}."), field="date", day=day.isoformat()
-                    )
-                version = found
+            pin, version = self._statement_version(session, account_id, day)
             rulebook = self.rulebooks.rulebook_of(version)
-            rows = list(
-                session.scalars(
-                    select(DeliveryReport)
-                    .where(DeliveryReport.account_id == account_id, DeliveryReport.day == day)
-                    .order_by(DeliveryReport.delivered_at, DeliveryReport.id)
-                )
-            )
-            spans = [
-                ActivitySpan(
-                    start_s=self.clock.seconds_into(day, as_utc(span.start_at)),
-                    end_s=self.clock.seconds_into(day, as_utc(span.end_at)),
-                    kind="on_order" if span.kind == "on_order" else "waiting",
-                )
-                for span in session.scalars(
-                    select(ActivityReport).where(
-                        ActivityReport.account_id == account_id, ActivityReport.day == day
-                    )
-                )
-            ]
+            rows = _delivery_rows(session, account_id, day)
+            spans = self._activity_spans(session, account_id, day)
         deliveries = [self._delivery(row) for row in rows]
         statement = day_statement(rulebook, deliveries, spans, day)
         orders = [
-            OrderPayOut(
-                order_id=row.order_id,
-                ordered_at=as_utc(row.ordered_at),
-                promised_at=as_utc(row.promised_at),
-                delivered_at=as_utc(row.delivered_at),
-                late_cause=delivery.late_cause,
-                lines=[
-                    pay_line(line.clause, line.text, line.amount_fen, row.order_id)
-                    for line in paid.quote.lines
-                ],
-                total_fen=paid.quote.total_fen,
-                total_yuan=yuan_text(paid.quote.total_fen),
-                score=score_out(paid.score),
-            )
+            _order_pay_out(row, delivery, paid)
             for row, delivery, paid in zip(rows, deliveries, statement.deliveries, strict=True)
         ]
         return StatementOut(
@@ -316,6 +265,37 @@ class PayService:
         )
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _statement_version(
+        self, session: Session, account_id: int, day: date
+    ) -> tuple[PayDay | None, RulebookVersion]:
+        """The day's pin, if any, and the rulebook version it pinned (else the one in force)."""
+        pin = session.scalars(
+            select(PayDay).where(PayDay.account_id == account_id, PayDay.day == day)
+        ).one_or_none()
+        if pin is not None:
+            return pin, session.get_one(RulebookVersion, pin.rulebook_version_id)
+        found = self.rulebooks.in_force(session, day)
+        if found is None:
+            raise NotFound(
+                N_("No rulebook is in force on {day}."), field="date", day=day.isoformat()
+            )
+        return pin, found
+
+    def _activity_spans(self, session: Session, account_id: int, day: date) -> list[ActivitySpan]:
+        """The rider's reported activity on the day, in seconds into the day."""
+        return [
+            ActivitySpan(
+                start_s=self.clock.seconds_into(day, as_utc(span.start_at)),
+                end_s=self.clock.seconds_into(day, as_utc(span.end_at)),
+                kind="on_order" if span.kind == "on_order" else "waiting",
+            )
+            for span in session.scalars(
+                select(ActivityReport).where(
+                    ActivityReport.account_id == account_id, ActivityReport.day == day
+                )
+            )
+        ]
 
     def _pin(self, session: Session, account_id: int, day: date, *, field: str) -> Rulebook:
         """The rulebook `day` is paid under, fixing it now if this is the day's first fact."""
@@ -381,3 +361,51 @@ def _rider(session: Session, username: str) -> Account:
 def _fingerprint(**facts: object) -> str:
     canonical = json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _delivery_rows(session: Session, account_id: int, day: date) -> list[DeliveryReport]:
+    """The rider's delivery reports of the day, in the order they were delivered."""
+    return list(
+        session.scalars(
+            select(DeliveryReport)
+            .where(DeliveryReport.account_id == account_id, DeliveryReport.day == day)
+            .order_by(DeliveryReport.delivered_at, DeliveryReport.id)
+        )
+    )
+
+
+def _order_pay_out(row: DeliveryReport, delivery: Delivery, paid: DeliveryPay) -> OrderPayOut:
+    """One order's lines of the statement: its pay quote and its service-score event."""
+    return OrderPayOut(
+        order_id=row.order_id,
+        ordered_at=as_utc(row.ordered_at),
+        promised_at=as_utc(row.promised_at),
+        delivered_at=as_utc(row.delivered_at),
+        late_cause=delivery.late_cause,
+        lines=[
+            pay_line(line.clause, line.text, line.amount_fen, row.order_id)
+            for line in paid.quote.lines
+        ],
+        total_fen=paid.quote.total_fen,
+        total_yuan=yuan_text(paid.quote.total_fen),
+        score=score_out(paid.score),
+    )
+
+
+def _stored_delivery(
+    session: Session, key_id: int, order_id: str, fingerprint: str
+) -> DeliveryReport:
+    """The stored report of the order, refused if a retry sent different facts."""
+    row = session.scalars(
+        select(DeliveryReport).where(
+            DeliveryReport.api_key_id == key_id,
+            DeliveryReport.order_id == order_id,
+        )
+    ).one()
+    if row.fingerprint != fingerprint:
+        raise Conflict(
+            N_("Order {order_id} was reported already with different facts; a retry must send the same facts."),
+            field="order.order_id",
+            order_id=order_id,
+        )  # fmt: skip
+    return row
