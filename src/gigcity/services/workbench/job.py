@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
@@ -19,9 +20,87 @@ from sqlalchemy.orm import Session, sessionmaker
 from gigcity.db.models import WorkbenchRun, utcnow
 from gigcity.db.session import make_engine, make_sessionmaker, transaction
 from gigcity.rules import load_rulebook
-from gigcity.services.workbench.engine import CompareDays
+from gigcity.services.workbench.engine import CompareDays, Comparison, Progress
 
 HEARTBEAT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    """What a claimed run asks for: the day and the two rulebooks by name."""
+
+    scenario: str
+    seed: int
+    orders: int
+    names: tuple[str, str]
+    attribution: bool
+
+
+def _claim(factory: sessionmaker[Session], run_id: int) -> _Claimed | str:
+    """Mark the run running if still queued; else its status (or "missing")."""
+    with transaction(factory) as session:
+        # Claimed only if still queued, in the UPDATE itself: one worker runs it.
+        claimed = session.execute(
+            update(WorkbenchRun)
+            .where(WorkbenchRun.id == run_id, WorkbenchRun.status == "queued")
+            .values(
+                status="running",
+                started_at=utcnow(),
+                heartbeat_at=utcnow(),
+                stage="simulating",
+            )
+        )
+        run = session.get(WorkbenchRun, run_id)
+        if run is None or claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return run.status if run is not None else "missing"
+        return _Claimed(
+            run.scenario, run.seed, run.orders, (run.rules_a, run.rules_b), run.attribution
+        )
+
+
+def _beat(factory: sessionmaker[Session], run_id: int, stop: threading.Event) -> None:
+    """Refresh the running run's heartbeat every HEARTBEAT_S until `stop` is set."""
+    while not stop.wait(HEARTBEAT_S):
+        with transaction(factory) as session:
+            session.execute(
+                update(WorkbenchRun)
+                .where(WorkbenchRun.id == run_id, WorkbenchRun.status == "running")
+                .values(heartbeat_at=utcnow())
+            )
+
+
+def _progress_writer(factory: sessionmaker[Session], run_id: int) -> Progress:
+    """A progress callback that writes the run's stage, at most twice a second."""
+    last = [0.0]
+
+    def progress(done: int, total: int, label: str) -> None:
+        if done >= total:  # the last day is simulated: the engine draws the report next
+            _set(factory, run_id, progress=0.92, stage="drawing the report")
+            return
+        now = time.monotonic()
+        if now - last[0] < 0.5:
+            return  # at most two writes a second
+        last[0] = now
+        _set(
+            factory,
+            run_id,
+            progress=0.05 + 0.85 * done / total,
+            stage=f"simulated {done} of {total} days ({label})",
+        )
+
+    return progress
+
+
+def _store(factory: sessionmaker[Session], run_id: int, comparison: Comparison) -> None:
+    """Keep the comparison, its plots and report on the run, and mark it done."""
+    with transaction(factory) as session:
+        run = session.get(WorkbenchRun, run_id)
+        if run is not None:
+            run.result = dict(comparison.result)
+            run.plots = [dict(plot) for plot in comparison.plots]
+            run.report_html = comparison.html
+            run.status, run.progress, run.stage = "done", 1.0, "done"
+            run.finished_at = run.heartbeat_at = utcnow()
 
 
 def run_job(compare: CompareDays, database_url: str, run_id: int) -> str:
@@ -29,66 +108,24 @@ def run_job(compare: CompareDays, database_url: str, run_id: int) -> str:
     engine = make_engine(database_url)
     factory = make_sessionmaker(engine)
     stop = threading.Event()
-
-    def beat() -> None:
-        while not stop.wait(HEARTBEAT_S):
-            with transaction(factory) as session:
-                session.execute(
-                    update(WorkbenchRun)
-                    .where(WorkbenchRun.id == run_id, WorkbenchRun.status == "running")
-                    .values(heartbeat_at=utcnow())
-                )
-
     try:
-        with transaction(factory) as session:
-            # Claimed only if still queued, in the UPDATE itself: one worker runs it.
-            claimed = session.execute(
-                update(WorkbenchRun)
-                .where(WorkbenchRun.id == run_id, WorkbenchRun.status == "queued")
-                .values(
-                    status="running",
-                    started_at=utcnow(),
-                    heartbeat_at=utcnow(),
-                    stage="simulating",
-                )
-            )
-            run = session.get(WorkbenchRun, run_id)
-            if run is None or claimed.rowcount != 1:  # type: ignore[attr-defined]
-                return run.status if run is not None else "missing"
-            scenario, seed, orders = run.scenario, run.seed, run.orders
-            names = (run.rules_a, run.rules_b)
-            attribution = run.attribution
-        heart = threading.Thread(target=beat, daemon=True)
+        claimed = _claim(factory, run_id)
+        if isinstance(claimed, str):
+            return claimed
+        heart = threading.Thread(target=_beat, args=(factory, run_id, stop), daemon=True)
         heart.start()
-        last = [0.0]
-
-        def progress(done: int, total: int, label: str) -> None:
-            if done >= total:  # the last day is simulated: the engine draws the report next
-                _set(factory, run_id, progress=0.92, stage="drawing the report")
-                return
-            now = time.monotonic()
-            if now - last[0] < 0.5:
-                return  # at most two writes a second
-            last[0] = now
-            _set(
-                factory,
-                run_id,
-                progress=0.05 + 0.85 * done / total,
-                stage=f"simulated {done} of {total} days ({label})",
-            )
-
-        a, b = (load_rulebook(name) for name in names)
+        progress = _progress_writer(factory, run_id)
+        a, b = (load_rulebook(name) for name in claimed.names)
         comparison = compare(
-            scenario, seed, orders, a, b, attribution=attribution, progress=progress
+            claimed.scenario,
+            claimed.seed,
+            claimed.orders,
+            a,
+            b,
+            attribution=claimed.attribution,
+            progress=progress,
         )
-        with transaction(factory) as session:
-            run = session.get(WorkbenchRun, run_id)
-            if run is not None:
-                run.result = dict(comparison.result)
-                run.plots = [dict(plot) for plot in comparison.plots]
-                run.report_html = comparison.html
-                run.status, run.progress, run.stage = "done", 1.0, "done"
-                run.finished_at = run.heartbeat_at = utcnow()
+        _store(factory, run_id, comparison)
         return "done"
     except Exception as error:  # the run fails, the worker lives on
         _set(
