@@ -20,7 +20,11 @@ from gigcity.geo.streets.graph import (
     OSM_ATTRIBUTION,
     StreetGraph,
 )
-from gigcity.geo.streets.junctions import DEFAULT_JUNCTION_RADIUS_M, lay_out_junctions
+from gigcity.geo.streets.junctions import (
+    DEFAULT_JUNCTION_RADIUS_M,
+    JunctionLayout,
+    lay_out_junctions,
+)
 from gigcity.geo.streets.osm_reader import OsmData
 from gigcity.geo.streets.profile import EbikeProfile
 
@@ -43,6 +47,86 @@ class _Arcs:
     along_way: NDArray[np.bool_]  # True if ridden in the way's node order
 
 
+@dataclass
+class _Measured:
+    """Arcs on dense node numbers (into `osm_ids`), with their length and riding time."""
+
+    osm_ids: NDArray[np.int64]
+    lonlat: NDArray[np.float64]
+    tail: NDArray[np.int64]
+    head: NDArray[np.int64]
+    length: NDArray[np.float64]
+    time_s: NDArray[np.float64]
+
+
+@dataclass
+class _Kept:
+    """The arcs kept (indices into the collected arcs), on the kept nodes' final numbers."""
+
+    keep: NDArray[np.int64]
+    nodes: NDArray[np.int64]
+    tail: NDArray[np.int64]
+    head: NDArray[np.int64]
+
+
+def _measure_arcs(data: OsmData, arcs: _Arcs) -> _Measured:
+    osm_ids, inverse = np.unique(np.concatenate([arcs.tail, arcs.head]), return_inverse=True)
+    tail, head = np.split(inverse.astype(np.int64), 2)
+    lonlat = np.array([data.node_lonlat[int(i)] for i in osm_ids], dtype=np.float64)
+    length = _haversine_m(lonlat[tail], lonlat[head])
+    return _Measured(osm_ids, lonlat, tail, head, length, length / arcs.speed_mps)
+
+
+def _keep_connected(m: _Measured) -> _Kept:
+    """The fastest of parallel arcs, in the largest strongly connected part, sorted by tail."""
+    tail, head = m.tail, m.head
+    order = np.lexsort((m.time_s, head, tail))  # parallel arcs: keep the fastest
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (tail[order][1:] != tail[order][:-1]) | (head[order][1:] != head[order][:-1])
+    keep = order[first]
+    keep = keep[_in_largest_strong_component(tail[keep], head[keep], len(m.osm_ids))]
+    nodes, (new_tail, new_head) = _renumber(tail[keep], head[keep])
+    arc_order = np.lexsort((new_head, new_tail))
+    return _Kept(keep[arc_order], nodes, new_tail[arc_order], new_head[arc_order])
+
+
+def _street_graph(
+    name: str,
+    arcs: _Arcs,
+    m: _Measured,
+    k: _Kept,
+    node: tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], NDArray[np.uint8]],
+    layout: JunctionLayout,
+) -> StreetGraph:
+    """The graph's arrays: nodes, arcs in CSR order by tail, and the junction layout."""
+    node_osm_id, node_lon, node_lat, node_flags = node
+    keep, n = k.keep, len(k.nodes)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(k.tail, minlength=n), out=indptr[1:])
+    return StreetGraph(
+        name=name,
+        node_osm_id=node_osm_id,
+        node_lon=node_lon,
+        node_lat=node_lat,
+        node_flags=node_flags,
+        indptr=indptr,
+        arc_tail=k.tail.astype(np.int32),
+        arc_head=k.head.astype(np.int32),
+        arc_length_m=m.length[keep],
+        arc_speed_mps=arcs.speed_mps[keep],
+        arc_class=arcs.road_class[keep],
+        arc_way_id=arcs.way[keep],
+        node_junction=layout.node_junction,
+        arc_junction=layout.arc_junction,
+        arc_approach=layout.arc_approach,
+        junction_osm_id=layout.junction_osm_id,
+        junction_major_class=layout.junction_major_class,
+        junction_minor_class=layout.junction_minor_class,
+        junction_lon=layout.junction_lon,
+        junction_lat=layout.junction_lat,
+    )
+
+
 def build_graph(
     data: OsmData,
     name: str,
@@ -61,64 +145,28 @@ def build_graph(
         raise GraphBuildError(f"no way in the data is open to e-bikes ({len(data.ways)} highways)")
 
     report("measuring arcs")
-    osm_ids, inverse = np.unique(np.concatenate([arcs.tail, arcs.head]), return_inverse=True)
-    tail, head = np.split(inverse.astype(np.int64), 2)
-    lonlat = np.array([data.node_lonlat[int(i)] for i in osm_ids], dtype=np.float64)
-    length = _haversine_m(lonlat[tail], lonlat[head])
-    time_s = length / arcs.speed_mps
+    m = _measure_arcs(data, arcs)
 
     report("keeping the connected network")
-    order = np.lexsort((time_s, head, tail))  # parallel arcs: keep the fastest
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (tail[order][1:] != tail[order][:-1]) | (head[order][1:] != head[order][:-1])
-    keep = order[first]
-    keep = keep[_in_largest_strong_component(tail[keep], head[keep], len(osm_ids))]
-    nodes, (new_tail, new_head) = _renumber(tail[keep], head[keep])
-    arc_order = np.lexsort((new_head, new_tail))
-    keep, new_tail, new_head = keep[arc_order], new_tail[arc_order], new_head[arc_order]
-    n = len(nodes)
+    k = _keep_connected(m)
 
     report("placing signals")
-    node_osm_id = osm_ids[nodes].astype(np.int64)
-    node_lon, node_lat = lonlat[nodes, 0].copy(), lonlat[nodes, 1].copy()
+    node_osm_id = m.osm_ids[k.nodes].astype(np.int64)
+    node_lon, node_lat = m.lonlat[k.nodes, 0].copy(), m.lonlat[k.nodes, 1].copy()
     node_flags, signal_direction = _node_flags(data, node_osm_id)
-    applies = _signal_applies(signal_direction[new_head], arcs.along_way[keep])
     layout = lay_out_junctions(
         node_osm_id=node_osm_id,
         node_lon=node_lon,
         node_lat=node_lat,
         signal_nodes=np.flatnonzero(node_flags & NODE_SIGNAL),
-        arc_tail=new_tail.astype(np.int32),
-        arc_head=new_head.astype(np.int32),
-        arc_class=arcs.road_class[keep],
-        arc_signal_applies=applies,
+        arc_tail=k.tail.astype(np.int32),
+        arc_head=k.head.astype(np.int32),
+        arc_class=arcs.road_class[k.keep],
+        arc_signal_applies=_signal_applies(signal_direction[k.head], arcs.along_way[k.keep]),
         radius_m=junction_radius_m,
     )
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(new_tail, minlength=n), out=indptr[1:])
-    graph = StreetGraph(
-        name=name,
-        node_osm_id=node_osm_id,
-        node_lon=node_lon,
-        node_lat=node_lat,
-        node_flags=node_flags,
-        indptr=indptr,
-        arc_tail=new_tail.astype(np.int32),
-        arc_head=new_head.astype(np.int32),
-        arc_length_m=length[keep],
-        arc_speed_mps=arcs.speed_mps[keep],
-        arc_class=arcs.road_class[keep],
-        arc_way_id=arcs.way[keep],
-        node_junction=layout.node_junction,
-        arc_junction=layout.arc_junction,
-        arc_approach=layout.arc_approach,
-        junction_osm_id=layout.junction_osm_id,
-        junction_major_class=layout.junction_major_class,
-        junction_minor_class=layout.junction_minor_class,
-        junction_lon=layout.junction_lon,
-        junction_lat=layout.junction_lat,
-    )
-    graph.meta.update(_summary(graph, data, profile, source, dropped=len(osm_ids) - n))
+    graph = _street_graph(name, arcs, m, k, (node_osm_id, node_lon, node_lat, node_flags), layout)
+    graph.meta.update(_summary(graph, data, profile, source, dropped=len(m.osm_ids) - len(k.nodes)))
     return graph
 
 
