@@ -109,17 +109,7 @@ def seed_demo_reports(
     home = officer.subdistrict
     session.add(ReportRoute(subdistrict=home, category="*", officer_id=officer.id))
     session.flush()
-    pool = locked_pool(session, now - timedelta(days=31))
-    _ledger_row(
-        session,
-        pool,
-        key="top-up:demo-2025-programme",
-        kind="top_up",
-        amount_fen=DEMO_BUDGET_FEN,
-        now=now - timedelta(days=31),
-        actor_id=admin.id,
-        note="2025 snap-and-report bonus pool (demo)",
-    )
+    _fill_pool(session, admin, now)
     acting = {home: principal_for(officer)}
     admin_principal = principal_for(admin)
     fates = [status for status, weight in _FATES for _ in range(weight)]
@@ -133,41 +123,80 @@ def seed_demo_reports(
         created = now - timedelta(hours=rnd.uniform(2, 30 * 24))
         rider = rnd.choice(riders)
         assignee = officer.id if code == home and category != Category.food_safety else None
-        rule = DEFAULT_RULES[category]
-        report = Report(
-            token=secrets.token_urlsafe(12),
-            category=category.value,
-            description=rnd.choice(_WHAT[category]),
-            lon=lon,
-            lat=lat,
-            subdistrict=code,
-            reference=rnd.choice(_MERCHANTS) if category == Category.food_safety else None,
-            status=Status.submitted.value,
-            is_open=True,
-            held=False,
-            source="app",
-            reporter_id=rider.id,
-            client_key=f"demo-{seed}-{number}",
-            assignee_id=assignee,
-            reward_status="none",
-            reward_fen=0,
-            created_at=created,
-            updated_at=created,
-            due_at=created + timedelta(hours=rule.sla_hours),
+        report = _demo_report(
+            rnd, category, (lon, lat, code), rider, f"demo-{seed}-{number}", assignee, created
         )
-        session.add(report)
-        session.flush()
-        workflow.credit(session, report.id, rider.id, "original", created)
-        reporter = Principal(role=Role.rider, account_id=rider.id, label=rider.username)
-        workflow.record(
-            session, report, reporter, Action.submit, created, to_status=Status.submitted.value
-        )
-        stats.bump(
-            session, (stats.local_day(created, tz), code, category.value, Status.submitted.value), 1
-        )
+        _file(session, report, rider, tz)
         _play(session, report, fates[number], acting.get(code, admin_principal), rnd, now, tz)
         made += 1
     return made
+
+
+def _fill_pool(session: Session, admin: Account, now: datetime) -> None:
+    """Top the pool up with the 2025 programme's budget, a month ago."""
+    pool = locked_pool(session, now - timedelta(days=31))
+    _ledger_row(
+        session,
+        pool,
+        key="top-up:demo-2025-programme",
+        kind="top_up",
+        amount_fen=DEMO_BUDGET_FEN,
+        now=now - timedelta(days=31),
+        actor_id=admin.id,
+        note="2025 snap-and-report bonus pool (demo)",
+    )
+
+
+def _demo_report(
+    rnd: random.Random,
+    category: Category,
+    where: tuple[float, float, str],
+    rider: Account,
+    client_key: str,
+    assignee: int | None,
+    created: datetime,
+) -> Report:
+    """A submitted report by `rider`, its text (and merchant) drawn from `rnd`."""
+    lon, lat, code = where
+    rule = DEFAULT_RULES[category]
+    return Report(
+        token=secrets.token_urlsafe(12),
+        category=category.value,
+        description=rnd.choice(_WHAT[category]),
+        lon=lon,
+        lat=lat,
+        subdistrict=code,
+        reference=rnd.choice(_MERCHANTS) if category == Category.food_safety else None,
+        status=Status.submitted.value,
+        is_open=True,
+        held=False,
+        source="app",
+        reporter_id=rider.id,
+        client_key=client_key,
+        assignee_id=assignee,
+        reward_status="none",
+        reward_fen=0,
+        created_at=created,
+        updated_at=created,
+        due_at=created + timedelta(hours=rule.sla_hours),
+    )
+
+
+def _file(session: Session, report: Report, rider: Account, tz: ZoneInfo) -> None:
+    """Write the report as filed: its original reporter, the submit event, the day's count."""
+    created = report.created_at
+    session.add(report)
+    session.flush()
+    workflow.credit(session, report.id, rider.id, "original", created)
+    reporter = Principal(role=Role.rider, account_id=rider.id, label=rider.username)
+    workflow.record(
+        session, report, reporter, Action.submit, created, to_status=Status.submitted.value
+    )
+    stats.bump(
+        session,
+        (stats.local_day(created, tz), report.subdistrict, report.category, Status.submitted.value),
+        1,
+    )
 
 
 def _play(
