@@ -24,14 +24,7 @@ def seed_demo_pay(platform: Platform, seed: int = 2025) -> int:
             return 0
         if session.scalar(select(Account.id).where(Account.username == "rider")) is None:
             return 0
-    with transaction(platform.factory) as session:
-        key = create_api_key(session, "demo delivery feed", None, scopes=[Scope.deliveries])
-    feed = Principal(
-        role=Role.platform,
-        api_key_id=key.id,
-        label="api-key:demo delivery feed",
-        scopes=frozenset({Scope.deliveries}),
-    )
+    feed = _demo_feed(platform)
     tz = ZoneInfo(platform.settings.timezone)
     day = datetime.now(tz).date() - timedelta(days=1)
     rnd = random.Random(seed)
@@ -45,37 +38,50 @@ def seed_demo_pay(platform: Platform, seed: int = 2025) -> int:
         spans.append(SpanIn(start=begin, end=end, kind="waiting"))
         at = begin + timedelta(minutes=rnd.randint(2, 8))
         while at + timedelta(minutes=30) < end:
-            distance = rnd.randint(600, 4200)
-            walk_up = rnd.random() < 0.25
-            ride = timedelta(minutes=8 + distance // 250 + rnd.randint(0, 6))
-            late = rnd.random() < 0.15
-            promised = at + ride + timedelta(minutes=rnd.randint(2, 10))
-            delivered = promised + timedelta(minutes=rnd.randint(3, 12)) if late else at + ride
-            order = DeliveryOrderIn(
-                order_id=f"demo-{day.isoformat()}-{reported + 1:03d}",
-                at=at,
-                distance_m=distance,
-                weight_g=rnd.choice((800, 1500, 2500, 6000, 12000)),
-                floor=rnd.randint(3, 7) if walk_up else rnd.randint(1, 20),
-                has_lift=not walk_up,
-                old_estate=walk_up,
-            )
-            causes: tuple[LatenessCause | None, ...] = (
-                None,
-                "merchant_delay",
-                "traffic_control",
-                "lift_out_of_order",
-            )
-            cause = rnd.choice(causes) if late else None
-            platform.pay.report_delivery(
-                feed,
-                "rider",
-                DeliveryIn(
-                    order=order, promised_at=promised, delivered_at=delivered, late_cause=cause
-                ),
-            )
+            delivery = _demo_delivery(rnd, f"demo-{day.isoformat()}-{reported + 1:03d}", at)
+            delivered = delivery.delivered_at
+            platform.pay.report_delivery(feed, "rider", delivery)
             spans.append(SpanIn(start=at, end=delivered, kind="on_order"))
             reported += 1
             at = delivered + timedelta(minutes=rnd.randint(1, 9))
     platform.pay.report_activity(feed, "rider", ActivityIn(spans=spans))
     return reported
+
+
+def _demo_feed(platform: Platform) -> Principal:
+    """A new platform API key for the demo delivery feed, as the principal that uses it."""
+    with transaction(platform.factory) as session:
+        key = create_api_key(session, "demo delivery feed", None, scopes=[Scope.deliveries])
+    return Principal(
+        role=Role.platform,
+        api_key_id=key.id,
+        label="api-key:demo delivery feed",
+        scopes=frozenset({Scope.deliveries}),
+    )
+
+
+def _demo_delivery(rnd: random.Random, order_id: str, at: datetime) -> DeliveryIn:
+    """One order placed `at`: distance, building, ride, and (sometimes) late for a cause."""
+    distance = rnd.randint(600, 4200)
+    walk_up = rnd.random() < 0.25
+    ride = timedelta(minutes=8 + distance // 250 + rnd.randint(0, 6))
+    late = rnd.random() < 0.15
+    promised = at + ride + timedelta(minutes=rnd.randint(2, 10))
+    delivered = promised + timedelta(minutes=rnd.randint(3, 12)) if late else at + ride
+    order = DeliveryOrderIn(
+        order_id=order_id,
+        at=at,
+        distance_m=distance,
+        weight_g=rnd.choice((800, 1500, 2500, 6000, 12000)),
+        floor=rnd.randint(3, 7) if walk_up else rnd.randint(1, 20),
+        has_lift=not walk_up,
+        old_estate=walk_up,
+    )
+    causes: tuple[LatenessCause | None, ...] = (
+        None,
+        "merchant_delay",
+        "traffic_control",
+        "lift_out_of_order",
+    )
+    cause = rnd.choice(causes) if late else None
+    return DeliveryIn(order=order, promised_at=promised, delivered_at=delivered, late_cause=cause)
