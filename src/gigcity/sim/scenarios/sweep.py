@@ -17,9 +17,57 @@ import numpy as np
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios.clauses import dispatch_signature, with_clauses
 from gigcity.sim.scenarios.compare import measure_values
-from gigcity.sim.scenarios.evaluate import yardstick
+from gigcity.sim.scenarios.evaluate import Yardstick, yardstick
 from gigcity.sim.scenarios.runner import DayTask, Progress, ScenarioSpec, run_tasks
 from gigcity.sim.scenarios.simulate import SimulationSettings
+
+
+def _day_tasks(
+    base: ScenarioSpec,
+    variants: list[Rulebook],
+    seeds: list[int],
+    stick: Yardstick,
+    settings: SimulationSettings | None,
+) -> list[DayTask]:
+    """Per seed, one simulated day per dispatch signature, judged under each of its variants."""
+    tasks: list[DayTask] = []
+    for seed in seeds:
+        spec = replace(base, seed=seed)
+        groups: dict[str, list[tuple[str, Rulebook]]] = {}
+        for index, variant in enumerate(variants):
+            groups.setdefault(dispatch_signature(variant), []).append((f"{index}@{seed}", variant))
+        tasks += [
+            DayTask(
+                spec, group[0][1], tuple(group), stick, settings=settings or SimulationSettings()
+            )
+            for group in groups.values()
+        ]
+    return tasks
+
+
+def _grid_point(
+    clauses: list[str],
+    combo: tuple[Any, ...],
+    per_seed: list[dict[str, float | None]],
+) -> dict[str, Any]:
+    """One setting of the grid: its measures per seed, their mean and standard deviation."""
+    keys = per_seed[0].keys()
+    mean: dict[str, float | None] = {}
+    std: dict[str, float | None] = {}
+    for key in keys:
+        values = [x for x in (v[key] for v in per_seed) if x is not None]
+        mean[key] = round(float(np.mean(values)), 6) if values else None
+        std[key] = round(float(np.std(values)), 6) if values else None
+    return {
+        "setting": dict(zip(clauses, combo, strict=True)),
+        "label": ", ".join(
+            f"{c.split('.')[-1]}={json.dumps(v)}" for c, v in zip(clauses, combo, strict=True)
+        ),
+        "seeds": len(per_seed),
+        "values": per_seed,
+        "mean": mean,
+        "std": std,
+    }
 
 
 def sweep(
@@ -39,44 +87,14 @@ def sweep(
     variants = [with_clauses(rulebook, dict(zip(clauses, combo, strict=True))) for combo in combos]
     stick = yardstick([rulebook])
     seeds = [base.seed] if base.path else seeds
-    tasks: list[DayTask] = []
-    for seed in seeds:
-        spec = replace(base, seed=seed)
-        groups: dict[str, list[tuple[str, Rulebook]]] = {}
-        for index, variant in enumerate(variants):
-            groups.setdefault(dispatch_signature(variant), []).append((f"{index}@{seed}", variant))
-        tasks += [
-            DayTask(
-                spec, group[0][1], tuple(group), stick, settings=settings or SimulationSettings()
-            )
-            for group in groups.values()
-        ]
+    tasks = _day_tasks(base, variants, seeds, stick, settings)
     found: dict[str, dict[str, Any]] = {}
     for outcome in run_tasks(tasks, workers=workers, ray_address=ray_address, progress=progress):
         found.update(outcome)
-    points = []
-    for index, combo in enumerate(combos):
-        per_seed = [measure_values(found[f"{index}@{seed}"]) for seed in seeds]
-        keys = per_seed[0].keys()
-        mean: dict[str, float | None] = {}
-        std: dict[str, float | None] = {}
-        for key in keys:
-            values = [x for x in (v[key] for v in per_seed) if x is not None]
-            mean[key] = round(float(np.mean(values)), 6) if values else None
-            std[key] = round(float(np.std(values)), 6) if values else None
-        points.append(
-            {
-                "setting": dict(zip(clauses, combo, strict=True)),
-                "label": ", ".join(
-                    f"{c.split('.')[-1]}={json.dumps(v)}"
-                    for c, v in zip(clauses, combo, strict=True)
-                ),
-                "seeds": len(seeds),
-                "values": per_seed,
-                "mean": mean,
-                "std": std,
-            }
-        )
+    points = [
+        _grid_point(clauses, combo, [measure_values(found[f"{index}@{seed}"]) for seed in seeds])
+        for index, combo in enumerate(combos)
+    ]
     return {
         "rulebook": rulebook.ref,
         "scenario": base.describe()
