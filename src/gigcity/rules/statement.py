@@ -89,6 +89,47 @@ def active_seconds(activity: Iterable[ActivitySpan], counted: Iterable[ActivityK
     return total
 
 
+def _line(
+    rulebook: Rulebook, clause: str, text: str, amount: int, order_id: str | None = None
+) -> StatementLine:
+    return StatementLine(
+        clause=clause,
+        rulebook=rulebook.id,
+        version=rulebook.version,
+        text=text,
+        amount_fen=amount,
+        order_id=order_id,
+    )
+
+
+def _pay_deliveries(
+    rulebook: Rulebook, deliveries: Sequence[Delivery]
+) -> tuple[list[DeliveryPay], list[StatementLine]]:
+    """Each delivery's quote and score, and its statement lines (pay, then any fine)."""
+    lines: list[StatementLine] = []
+    paid: list[DeliveryPay] = []
+    for delivery in deliveries:
+        order_id = delivery.order.order_id
+        quote = quote_order(rulebook, delivery.order)
+        score = score_delivery(rulebook, delivery)
+        paid.append(DeliveryPay(order_id=order_id, quote=quote, score=score))
+        lines.append(
+            _line(rulebook, "pricing", f"Order {order_id or '(no id)'}", quote.total_fen, order_id)
+        )
+        if score.fine_fen:
+            fine_clause = score.reasons[-1].clause
+            lines.append(
+                _line(
+                    rulebook,
+                    fine_clause,
+                    f"Late-delivery fine, order {order_id}",
+                    -score.fine_fen,
+                    order_id,
+                )
+            )
+    return paid, lines
+
+
 def day_statement(
     rulebook: Rulebook,
     deliveries: Sequence[Delivery],
@@ -96,31 +137,7 @@ def day_statement(
     day: date | None = None,
 ) -> Statement:
     """Pay for a day: each delivery's quote, fines, and the top-up to the hourly minimum."""
-    lines: list[StatementLine] = []
-
-    def line(clause: str, text: str, amount: int, order_id: str | None = None) -> None:
-        lines.append(
-            StatementLine(
-                clause=clause,
-                rulebook=rulebook.id,
-                version=rulebook.version,
-                text=text,
-                amount_fen=amount,
-                order_id=order_id,
-            )
-        )
-
-    paid: list[DeliveryPay] = []
-    for delivery in deliveries:
-        order_id = delivery.order.order_id
-        quote = quote_order(rulebook, delivery.order)
-        score = score_delivery(rulebook, delivery)
-        paid.append(DeliveryPay(order_id=order_id, quote=quote, score=score))
-        line("pricing", f"Order {order_id or '(no id)'}", quote.total_fen, order_id)
-        if score.fine_fen:
-            fine_clause = score.reasons[-1].clause
-            line(fine_clause, f"Late-delivery fine, order {order_id}", -score.fine_fen, order_id)
-
+    paid, lines = _pay_deliveries(rulebook, deliveries)
     order_pay = sum(item.quote.total_fen for item in paid)
     fines = sum(item.score.fine_fen for item in paid)
     guarantee = rulebook.guarantee
@@ -138,7 +155,7 @@ def day_statement(
             f" × {yuan(guarantee.hourly_minimum_fen)}/h = {yuan(guaranteed)}; "
             f"earned {yuan(earned)}; top-up {yuan(top_up)}"
         )
-        line("guarantee.hourly_minimum_fen", text, top_up)
+        lines.append(_line(rulebook, "guarantee.hourly_minimum_fen", text, top_up))
     return Statement(
         rulebook=rulebook.id,
         version=rulebook.version,
