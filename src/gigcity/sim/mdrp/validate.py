@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gigcity.geo.travel import Location
-from gigcity.sim.mdrp.instance import HOME, Instance, MoveRecord, Solution
+from gigcity.sim.mdrp.instance import HOME, AssignmentRecord, Instance, MoveRecord, Solution
 
 CONDITIONS: dict[str, str] = {
     "order_once": "each order is in at most one assignment",
@@ -109,6 +109,14 @@ class _Checker:
                     )
 
     def check_assignments(self) -> None:
+        self._check_each_order_once()
+        drops = {r.order_id: r.dropoff_min for r in self.solution.orders}
+        for a in self.solution.assignments:
+            self._check_assignment_times(a)
+            self._check_dropoff_sequence(a, drops)
+
+    def _check_each_order_once(self) -> None:
+        """No order in two assignments."""
         seen: Counter[str] = Counter(oid for a in self.solution.assignments for oid in a.order_ids)
         holders: dict[str, list[str]] = defaultdict(list)
         for a in self.solution.assignments:
@@ -122,58 +130,62 @@ class _Checker:
                     holders[oid][0],
                     oid,
                 )
-        drops = {r.order_id: r.dropoff_min for r in self.solution.orders}
-        for a in self.solution.assignments:
-            courier = self.couriers.get(a.courier_id)
-            known = [oid for oid in a.order_ids if oid in self.orders]
-            for oid in known:
-                order = self.orders[oid]
-                if a.assignment_min < order.placement_min:
-                    self.fail(
-                        "not_before_placement",
-                        f"courier {a.courier_id} was assigned order {oid} at {a.assignment_min}, "
-                        f"before it was placed at {order.placement_min}",
-                        a.courier_id,
-                        oid,
-                    )
-                if a.pickup_min < order.ready_min:
-                    self.fail(
-                        "pickup_after_ready",
-                        f"courier {a.courier_id} picked up order {oid} at {a.pickup_min}, "
-                        f"before it was ready at {order.ready_min}",
-                        a.courier_id,
-                        oid,
-                    )
-            if courier is not None and a.pickup_min > courier.off_min:
+
+    def _check_assignment_times(self, a: AssignmentRecord) -> None:
+        """Assigned after placement, picked up once ready and before the courier goes off."""
+        courier = self.couriers.get(a.courier_id)
+        known = [oid for oid in a.order_ids if oid in self.orders]
+        for oid in known:
+            order = self.orders[oid]
+            if a.assignment_min < order.placement_min:
                 self.fail(
-                    "pickup_before_off",
-                    f"courier {a.courier_id} picked up order {a.order_ids[0]} at {a.pickup_min}, "
-                    f"after going off at {courier.off_min}",
+                    "not_before_placement",
+                    f"courier {a.courier_id} was assigned order {oid} at {a.assignment_min}, "
+                    f"before it was placed at {order.placement_min}",
                     a.courier_id,
-                    a.order_ids[0],
+                    oid,
                 )
-            previous: float | None = None
-            for position, oid in enumerate(a.order_ids):
-                drop = drops.get(oid)
-                if drop is None:
-                    continue
-                if position == 0 and drop < a.pickup_min + self.half_pickup + self.half_drop:
-                    self.fail(
-                        "dropoff_sequence",
-                        f"courier {a.courier_id} dropped off order {oid} at {drop}, too soon "
-                        f"after the pickup at {a.pickup_min}",
-                        a.courier_id,
-                        oid,
-                    )
-                if previous is not None and drop < previous + 2 * self.half_drop:
-                    self.fail(
-                        "dropoff_sequence",
-                        f"courier {a.courier_id} dropped off order {oid} at {drop}, out of sequence "
-                        f"(previous drop-off at {previous})",
-                        a.courier_id,
-                        oid,
-                    )
-                previous = drop
+            if a.pickup_min < order.ready_min:
+                self.fail(
+                    "pickup_after_ready",
+                    f"courier {a.courier_id} picked up order {oid} at {a.pickup_min}, "
+                    f"before it was ready at {order.ready_min}",
+                    a.courier_id,
+                    oid,
+                )
+        if courier is not None and a.pickup_min > courier.off_min:
+            self.fail(
+                "pickup_before_off",
+                f"courier {a.courier_id} picked up order {a.order_ids[0]} at {a.pickup_min}, "
+                f"after going off at {courier.off_min}",
+                a.courier_id,
+                a.order_ids[0],
+            )
+
+    def _check_dropoff_sequence(self, a: AssignmentRecord, drops: Mapping[str, int]) -> None:
+        """Drop-offs after the pickup and one after another, service times apart."""
+        previous: float | None = None
+        for position, oid in enumerate(a.order_ids):
+            drop = drops.get(oid)
+            if drop is None:
+                continue
+            if position == 0 and drop < a.pickup_min + self.half_pickup + self.half_drop:
+                self.fail(
+                    "dropoff_sequence",
+                    f"courier {a.courier_id} dropped off order {oid} at {drop}, too soon "
+                    f"after the pickup at {a.pickup_min}",
+                    a.courier_id,
+                    oid,
+                )
+            if previous is not None and drop < previous + 2 * self.half_drop:
+                self.fail(
+                    "dropoff_sequence",
+                    f"courier {a.courier_id} dropped off order {oid} at {drop}, out of sequence "
+                    f"(previous drop-off at {previous})",
+                    a.courier_id,
+                    oid,
+                )
+            previous = drop
 
     def check_moves(self) -> dict[str, list[_Stay]]:
         by_courier: dict[str, list[MoveRecord]] = defaultdict(list)
