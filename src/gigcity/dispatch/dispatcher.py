@@ -91,6 +91,34 @@ class _Epoch:
     courier_value: float
 
 
+def _restaurants_of(
+    orders: list[PendingOrder],
+) -> tuple[list[tuple[float, float]], NDArray[np.intp]]:
+    """The distinct restaurants (first seen first) and each order's row among them."""
+    restaurant_index: dict[str, int] = {}
+    restaurant_points: list[tuple[float, float]] = []
+    restaurant_of = np.empty(len(orders), dtype=np.intp)
+    for row, order in enumerate(orders):
+        index = restaurant_index.get(order.restaurant_id)
+        if index is None:
+            index = len(restaurant_points)
+            restaurant_index[order.restaurant_id] = index
+            restaurant_points.append(order.pickup)
+        restaurant_of[row] = index
+    return restaurant_points, restaurant_of
+
+
+def _match_reason(epoch: _Epoch, row: int, col: int, at: float) -> Reason:
+    """Why the order goes to the courier now: when they reach it, the food, the pickup."""
+    order, courier = epoch.orders[row], epoch.couriers[col]
+    return Reason(
+        "assign.match",
+        f"{courier.id} reaches {order.restaurant_id} at "
+        f"{clock(float(epoch.start[col] + epoch.to_restaurant[row, col]))}, "
+        f"food ready {clock(order.ready_s)}, pickup {clock(at)}",
+    )
+
+
 class Dispatcher:
     """Pure rolling-horizon dispatcher shared by the simulator and the live platform."""
 
@@ -150,33 +178,14 @@ class Dispatcher:
         half_pickup = self.service.pickup_s / 2
         half_drop = self.service.dropoff_s / 2
 
-        restaurant_index: dict[str, int] = {}
-        restaurant_points: list[tuple[float, float]] = []
-        restaurant_of = np.empty(len(orders), dtype=np.intp)
-        for row, order in enumerate(orders):
-            index = restaurant_index.get(order.restaurant_id)
-            if index is None:
-                index = len(restaurant_points)
-                restaurant_index[order.restaurant_id] = index
-                restaurant_points.append(order.pickup)
-            restaurant_of[row] = index
-
+        restaurant_points, restaurant_of = _restaurants_of(orders)
         ready = np.array([o.ready_s for o in orders], dtype=np.float64)
         placed = np.array([o.placed_s for o in orders], dtype=np.float64)
         free_at = np.array([max(c.free_at_s, c.shift_start_s) for c in couriers], dtype=np.float64)
         start = np.maximum(free_at, now)
         shift_start = np.array([c.shift_start_s for c in couriers], dtype=np.float64)
         shift_end = np.array([c.shift_end_s for c in couriers], dtype=np.float64)
-        if isinstance(self.policy, Unconstrained):
-            deadline = np.full(len(couriers), np.inf)
-        else:
-            deadline = np.array(
-                [
-                    self.policy.work_window(c, float(s)).deadline_s
-                    for c, s in zip(couriers, start, strict=True)
-                ],
-                dtype=np.float64,
-            )
+        deadline = self._deadlines(couriers, start)
 
         courier_to_restaurant = travel_matrix_s(
             self.travel, [c.location for c in couriers], restaurant_points, now
@@ -210,6 +219,18 @@ class Dispatcher:
             feasible=feasible,
             latest_departure=latest_departure,
             courier_value=self._courier_value(now, ready, start),
+        )
+
+    def _deadlines(self, couriers: list[CourierState], start: FloatArray) -> FloatArray:
+        """When each courier must be done, by the policy's work window from their start."""
+        if isinstance(self.policy, Unconstrained):
+            return np.full(len(couriers), np.inf)
+        return np.array(
+            [
+                self.policy.work_window(c, float(s)).deadline_s
+                for c, s in zip(couriers, start, strict=True)
+            ],
+            dtype=np.float64,
         )
 
     def _courier_value(self, now: float, ready: FloatArray, start: FloatArray) -> float:
@@ -276,9 +297,23 @@ class Dispatcher:
         # Commit only when waiting one more epoch would make the food wait (or miss the shift).
         commit = on_shift & ((later_pickup > pickup) | (later_pickup > epoch.shift_end[cols]))
         busy = epoch.free_at[cols] > epoch.now
-        explain = self.config.explain_holds
 
         jobs: list[_Job] = []
+        holds = self._unmatched_holds(epoch, rows)
+        for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+            if commit[i]:
+                at = float(pickup[i])
+                reason = _match_reason(epoch, row, col, at)
+                jobs.append(_Job(col, [row], self._single_route(epoch, row, at), at, [reason]))
+            else:
+                holds[row] = Hold(
+                    epoch.orders[row].id,
+                    self._hold_reason(epoch, row, col, on_shift=on_shift[i], busy=busy[i]),
+                )
+        return jobs, holds
+
+    def _unmatched_holds(self, epoch: _Epoch, rows: NDArray[np.intp]) -> dict[int, Hold]:
+        """A hold, with its reason, for each order the matching left out."""
         holds: dict[int, Hold] = {}
         unmatched = np.ones(len(epoch.orders), dtype=np.bool_)
         unmatched[rows] = False
@@ -289,50 +324,37 @@ class Dispatcher:
                 strict=True,
             ):
                 holds[row] = Hold(epoch.orders[row].id, reason)
-        for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-            order, courier = epoch.orders[row], epoch.couriers[col]
-            if commit[i]:
-                at = float(pickup[i])
-                reason = Reason(
-                    "assign.match",
-                    f"{courier.id} reaches {order.restaurant_id} at "
-                    f"{clock(float(epoch.start[col] + epoch.to_restaurant[row, col]))}, "
-                    f"food ready {clock(order.ready_s)}, pickup {clock(at)}",
-                )
-                jobs.append(_Job(col, [row], self._single_route(epoch, row, at), at, [reason]))
-            elif not on_shift[i]:
-                holds[row] = Hold(
-                    order.id,
-                    Reason(
-                        "hold.courier_starting",
-                        f"best courier {courier.id} starts their shift at "
-                        f"{clock(courier.shift_start_s)}"
-                        if explain
-                        else "the best courier starts their shift soon",
-                    ),
-                )
-            elif busy[i]:
-                holds[row] = Hold(
-                    order.id,
-                    Reason(
-                        "hold.courier_busy",
-                        f"best courier {courier.id} is busy until {clock(float(epoch.free_at[col]))}"
-                        if explain
-                        else "the best courier is still busy",
-                    ),
-                )
-            else:
-                latest = float(epoch.ready[row] - half_pickup - epoch.to_restaurant[row, col])
-                holds[row] = Hold(
-                    order.id,
-                    Reason(
-                        "hold.can_wait",
-                        f"{courier.id} can leave as late as {clock(latest)} and still meet the food"
-                        if explain
-                        else "the best courier can still leave later and meet the food",
-                    ),
-                )
-        return jobs, holds
+        return holds
+
+    def _hold_reason(
+        self, epoch: _Epoch, row: int, col: int, *, on_shift: np.bool_, busy: np.bool_
+    ) -> Reason:
+        """Why a matched order is not committed yet: the courier starts later, is busy, or can
+        still leave later and meet the food."""
+        courier = epoch.couriers[col]
+        explain = self.config.explain_holds
+        if not on_shift:
+            return Reason(
+                "hold.courier_starting",
+                f"best courier {courier.id} starts their shift at {clock(courier.shift_start_s)}"
+                if explain
+                else "the best courier starts their shift soon",
+            )
+        if busy:
+            return Reason(
+                "hold.courier_busy",
+                f"best courier {courier.id} is busy until {clock(float(epoch.free_at[col]))}"
+                if explain
+                else "the best courier is still busy",
+            )
+        half_pickup = self.service.pickup_s / 2
+        latest = float(epoch.ready[row] - half_pickup - epoch.to_restaurant[row, col])
+        return Reason(
+            "hold.can_wait",
+            f"{courier.id} can leave as late as {clock(latest)} and still meet the food"
+            if explain
+            else "the best courier can still leave later and meet the food",
+        )
 
     def _unmatched_reasons(self, epoch: _Epoch, unmatched: NDArray[np.bool_]) -> list[Reason]:
         """Why each order left out of the matching waits, in row order."""
