@@ -58,7 +58,7 @@ def lay_out_junctions(
     `arc_signal_applies[a]` says whether the signal at `arc_head[a]` (if any) controls
     traffic arriving along arc `a` (false where `traffic_signals:direction` excludes it).
     """
-    n, m = len(node_osm_id), len(arc_head)
+    n = len(node_osm_id)
     x_scale, y_scale = local_plane_factors(float(np.mean(node_lat)) if n else 0.0)
     xy = np.column_stack([node_lon * x_scale, node_lat * y_scale])
 
@@ -74,6 +74,37 @@ def lay_out_junctions(
     waits = is_signal[arc_head] & arc_signal_applies & (node_junction[arc_tail] != head_junction)
     arc_junction = np.where(waits, head_junction, -1).astype(np.int32)
 
+    arc_approach, major_class, minor_class = _approaches(
+        xy, arc_tail, arc_head, arc_class, arc_junction, waits, junction_count
+    )
+
+    junction_osm_id = np.full(junction_count, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(junction_osm_id, cluster, node_osm_id[signal_nodes])
+    members = np.maximum(np.bincount(cluster, minlength=junction_count), 1)
+    return JunctionLayout(
+        node_junction=node_junction.astype(np.int32),
+        arc_junction=arc_junction,
+        arc_approach=arc_approach,
+        junction_osm_id=junction_osm_id,
+        junction_major_class=major_class,
+        junction_minor_class=minor_class,
+        junction_lon=np.bincount(cluster, node_lon[signal_nodes], junction_count) / members,
+        junction_lat=np.bincount(cluster, node_lat[signal_nodes], junction_count) / members,
+    )
+
+
+def _approaches(
+    xy: NDArray[np.float64],
+    arc_tail: NDArray[np.int32],
+    arc_head: NDArray[np.int32],
+    arc_class: NDArray[np.uint8],
+    arc_junction: NDArray[np.int32],
+    waits: NDArray[np.bool_],
+    junction_count: int,
+) -> tuple[NDArray[np.int8], NDArray[np.uint8], NDArray[np.uint8]]:
+    """Each waiting arc's approach (major along the junction's axis, else minor), and each
+    junction's major and minor road class."""
+    m = len(arc_head)
     bearing = np.degrees(
         np.arctan2(xy[arc_head, 0] - xy[arc_tail, 0], xy[arc_head, 1] - xy[arc_tail, 1])
     )
@@ -97,20 +128,7 @@ def lay_out_junctions(
         ]
         if len(minor):
             minor_class[j] = minor.min()
-
-    junction_osm_id = np.full(junction_count, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(junction_osm_id, cluster, node_osm_id[signal_nodes])
-    members = np.maximum(np.bincount(cluster, minlength=junction_count), 1)
-    return JunctionLayout(
-        node_junction=node_junction.astype(np.int32),
-        arc_junction=arc_junction,
-        arc_approach=arc_approach,
-        junction_osm_id=junction_osm_id,
-        junction_major_class=major_class,
-        junction_minor_class=minor_class,
-        junction_lon=np.bincount(cluster, node_lon[signal_nodes], junction_count) / members,
-        junction_lat=np.bincount(cluster, node_lat[signal_nodes], junction_count) / members,
-    )
+    return arc_approach, major_class, minor_class
 
 
 def _cluster(xy: NDArray[np.float64], radius_m: float) -> NDArray[np.int64]:
