@@ -223,25 +223,7 @@ class OfficerWork(ReportsBase):
             raise InvalidInput(
                 N_("limit must be between 1 and {max}."), field="limit", max=MAX_QUEUE
             )
-        chosen: QueueScope = scope or ("mine" if principal.role == Role.officer else "district")
-        conditions: list[Any] = [Report.is_open.is_(True)]
-        if principal.role == Role.officer:
-            if chosen not in ("mine", "subdistrict"):
-                raise Forbidden(N_("Grid officers may only act within their own sub-district."))
-            if chosen == "mine":
-                conditions.append(Report.assignee_id == principal.account_id)
-            else:
-                conditions.append(Report.subdistrict == principal.subdistrict)
-            conditions.append(Report.held.is_(False))
-        else:
-            if chosen == "mine":
-                chosen = "district"
-            if chosen == "district":
-                conditions += [Report.assignee_id.is_(None), Report.held.is_(False)]
-            elif chosen == "held":
-                conditions.append(Report.held.is_(True))
-            elif chosen == "subdistrict" and subdistrict is None:
-                raise InvalidInput(N_("Name the sub-district."), field="subdistrict")
+        chosen, conditions = _scope_conditions(principal, scope, subdistrict)
         if subdistrict is not None:
             conditions.append(Report.subdistrict == subdistrict)
         if status is not None:
@@ -275,3 +257,30 @@ class OfficerWork(ReportsBase):
             overdue=int(overdue or 0),
             items=[queue_item(r, thumbs.get(r.id), now) for r in reports],
         )
+
+
+def _scope_conditions(
+    principal: Principal, scope: QueueScope | None, subdistrict: str | None
+) -> tuple[QueueScope, list[Any]]:
+    """The queue's scope for this caller (officers: theirs or their sub-district's; admins:
+    the district's unassigned, the held, or a sub-district's) and its conditions."""
+    chosen: QueueScope = scope or ("mine" if principal.role == Role.officer else "district")
+    conditions: list[Any] = [Report.is_open.is_(True)]
+    if principal.role == Role.officer:
+        if chosen not in ("mine", "subdistrict"):
+            raise Forbidden(N_("Grid officers may only act within their own sub-district."))
+        if chosen == "mine":
+            conditions.append(Report.assignee_id == principal.account_id)
+        else:
+            conditions.append(Report.subdistrict == principal.subdistrict)
+        conditions.append(Report.held.is_(False))
+    else:
+        if chosen == "mine":
+            chosen = "district"
+        if chosen == "district":
+            conditions += [Report.assignee_id.is_(None), Report.held.is_(False)]
+        elif chosen == "held":
+            conditions.append(Report.held.is_(True))
+        elif chosen == "subdistrict" and subdistrict is None:
+            raise InvalidInput(N_("Name the sub-district."), field="subdistrict")
+    return chosen, conditions
