@@ -300,18 +300,29 @@ class ViewBuilder:
             out.reward_status = report.reward_status  # type: ignore[assignment]
             out.reward_fen = report.reward_fen
         if self.staff:
-            out.source = report.source
-            out.assignee_id = report.assignee_id
-            out.assignee_name = names.get(report.assignee_id or 0)
-            out.dispatched_to = report.dispatched_to
-            out.merged_reports = sorted(merged.get(report.id, []))
-            out.reporters = [
-                ReporterOut(
-                    account_id=c.account_id,
-                    display_name=names.get(c.account_id, ""),
-                    how=c.how,
-                    joined_at=c.joined_at,
-                )
-                for c in credits
-            ]
+            _add_staff_fields(out, report, credits, merged, names)
         return out
+
+
+def _add_staff_fields(
+    out: ReportOut,
+    report: Report,
+    credits: list[ReportReporter],
+    merged: dict[int, list[int]],
+    names: dict[int, str],
+) -> None:
+    """What staff see besides: source, assignee, dispatch, merged reports, every reporter."""
+    out.source = report.source
+    out.assignee_id = report.assignee_id
+    out.assignee_name = names.get(report.assignee_id or 0)
+    out.dispatched_to = report.dispatched_to
+    out.merged_reports = sorted(merged.get(report.id, []))
+    out.reporters = [
+        ReporterOut(
+            account_id=c.account_id,
+            display_name=names.get(c.account_id, ""),
+            how=c.how,
+            joined_at=c.joined_at,
+        )
+        for c in credits
+    ]
