@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gigcity.db.models import Place
 from gigcity.db.session import begin_write
@@ -144,6 +145,56 @@ def _csv_row_to_place(row: dict[str, str | None]) -> PlaceCreate:
     return PlaceCreate.model_validate(data)
 
 
+def _parse_rows(
+    service: PlacesService,
+    items: list[tuple[int, Any]],
+    parse: Any,
+    outside_district: bool,
+    rejected: list[RejectedRow],
+) -> tuple[list[tuple[int, PlaceCreate]], dict[str, int]]:
+    """The rows that parse, lie where places may be and repeat no external id (with the
+    line of each external id); the others go to `rejected` with the reason."""
+    parsed: list[tuple[int, PlaceCreate]] = []
+    seen_ids: dict[str, int] = {}
+    for line, raw in items:
+        try:
+            place = parse(raw)
+        except ValidationError as exc:
+            rejected.append(RejectedRow(line=line, reason=_reason(exc)))
+            continue
+        except ValueError as exc:
+            rejected.append(RejectedRow(line=line, reason=str(exc)))
+            continue
+        try:
+            service.check_location(place.lon, place.lat, outside_district=outside_district)
+        except InvalidInput as exc:
+            rejected.append(RejectedRow(line=line, reason=str(exc)))
+            continue
+        if place.external_id:
+            if place.external_id in seen_ids:
+                rejected.append(
+                    RejectedRow(
+                        line=line,
+                        reason=f"external_id '{place.external_id}' repeats line {seen_ids[place.external_id]}",
+                    )
+                )
+                continue
+            seen_ids[place.external_id] = line
+        parsed.append((line, place))
+    return parsed, seen_ids
+
+
+def _existing_places(session: Session, ids: list[str]) -> dict[str | None, Place]:
+    """The places already holding these external ids, locked for the update."""
+    existing: dict[str | None, Place] = {}
+    for start in range(0, len(ids), 500):
+        for row in session.scalars(
+            select(Place).where(Place.external_id.in_(ids[start : start + 500])).with_for_update()
+        ):
+            existing[row.external_id] = row
+    return existing
+
+
 def _import(
     service: PlacesService,
     principal: Principal,
@@ -156,45 +207,10 @@ def _import(
     if len(items) > MAX_IMPORT_ROWS:
         raise InvalidInput(N_("At most {max} rows can be imported at once."), max=MAX_IMPORT_ROWS)
     report = ImportReport(dry_run=dry_run)
-    parsed: list[tuple[int, PlaceCreate]] = []
-    seen_ids: dict[str, int] = {}
-    for line, raw in items:
-        try:
-            place = parse(raw)
-        except ValidationError as exc:
-            report.rejected.append(RejectedRow(line=line, reason=_reason(exc)))
-            continue
-        except ValueError as exc:
-            report.rejected.append(RejectedRow(line=line, reason=str(exc)))
-            continue
-        try:
-            service.check_location(place.lon, place.lat, outside_district=outside_district)
-        except InvalidInput as exc:
-            report.rejected.append(RejectedRow(line=line, reason=str(exc)))
-            continue
-        if place.external_id:
-            if place.external_id in seen_ids:
-                report.rejected.append(
-                    RejectedRow(
-                        line=line,
-                        reason=f"external_id '{place.external_id}' repeats line {seen_ids[place.external_id]}",
-                    )
-                )
-                continue
-            seen_ids[place.external_id] = line
-        parsed.append((line, place))
+    parsed, seen_ids = _parse_rows(service, items, parse, outside_district, report.rejected)
     with service.factory() as session:
         begin_write(session)
-        existing = {}
-        if seen_ids:
-            ids = list(seen_ids)
-            for start in range(0, len(ids), 500):
-                for row in session.scalars(
-                    select(Place)
-                    .where(Place.external_id.in_(ids[start : start + 500]))
-                    .with_for_update()
-                ):
-                    existing[row.external_id] = row
+        existing = _existing_places(session, list(seen_ids)) if seen_ids else {}
         for _, place in parsed:
             current = existing.get(place.external_id) if place.external_id else None
             if current is None:
