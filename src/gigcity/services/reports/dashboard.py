@@ -294,27 +294,7 @@ class ReportsDashboard:
             status_counts[(day, status)] -= 1
             category_counts[(day, category)] -= 1
             sub_counts[sub] -= 1
-        series: dict[date, Period] = {}
-
-        def period(day: date) -> Period:
-            start = _period_start(day, bucket)
-            if start not in series:
-                series[start] = Period(period=start, total=0, by_status={}, by_category={})
-            return series[start]
-
-        by_status: Counter[str] = Counter()
-        by_category: Counter[str] = Counter()
-        for (day, status), n in sorted(status_counts.items()):
-            if n:
-                p = period(day)
-                p.by_status[status] = p.by_status.get(status, 0) + int(n)
-                p.total += int(n)
-                by_status[status] += int(n)
-        for (day, category), n in sorted(category_counts.items()):
-            if n:
-                p = period(day)
-                p.by_category[category] = p.by_category.get(category, 0) + int(n)
-                by_category[category] += int(n)
+        series, by_status, by_category = _periods(status_counts, category_counts, bucket)
         subs = [
             SubdistrictCount(code=s.code, name=s.name, count=sub_counts[s.code])
             for s in self.district.subdistricts
@@ -655,3 +635,34 @@ class ReportsDashboard:
             if n > 0:
                 writer.writerow([day.isoformat(), sub, category, status, n])
         return buffer.getvalue()
+
+
+def _periods(
+    status_counts: Counter[tuple[date, str]],
+    category_counts: Counter[tuple[date, str]],
+    bucket: Bucket,
+) -> tuple[dict[date, Period], Counter[str], Counter[str]]:
+    """The day counts gathered into periods of `bucket`, and the totals by status and by
+    category."""
+    series: dict[date, Period] = {}
+
+    def period(day: date) -> Period:
+        start = _period_start(day, bucket)
+        if start not in series:
+            series[start] = Period(period=start, total=0, by_status={}, by_category={})
+        return series[start]
+
+    by_status: Counter[str] = Counter()
+    by_category: Counter[str] = Counter()
+    for (day, status), n in sorted(status_counts.items()):
+        if n:
+            p = period(day)
+            p.by_status[status] = p.by_status.get(status, 0) + int(n)
+            p.total += int(n)
+            by_status[status] += int(n)
+    for (day, category), n in sorted(category_counts.items()):
+        if n:
+            p = period(day)
+            p.by_category[category] = p.by_category.get(category, 0) + int(n)
+            by_category[category] += int(n)
+    return series, by_status, by_category
