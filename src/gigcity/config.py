@@ -131,6 +131,62 @@ class Settings(BaseSettings):
         default="gigcity", description="The jurisdiction_id Open311 clients may send."
     )
     open311_contact: str = Field(default="", description="Contact shown in Open311 discovery.")
+    # -- files: the storage interface (services.storage) ------------------------------------
+    storage_url: str = Field(
+        default="",
+        description="Where files (report photos) live: empty = `data_dir`/files on this host; "
+        "`file:///path` = a local or mounted directory; `s3://bucket/prefix` = an "
+        "S3-compatible store (MinIO, Alibaba OSS, AWS S3).",
+    )
+    s3_endpoint_url: str = Field(
+        default="", description="The S3-compatible endpoint (empty = AWS's own)."
+    )
+    s3_region: str = Field(
+        default="", description="The bucket's region, where the store needs one."
+    )
+    s3_access_key_id: str = Field(default="", description="Empty = the usual AWS_* variables.")
+    s3_secret_access_key: str = Field(default="")
+    # -- background jobs (services.jobs) ----------------------------------------------------
+    job_queue: Literal["auto", "procrastinate", "in-process"] = Field(
+        default="auto",
+        description="procrastinate (PostgreSQL; jobs run by `gigcity worker`), in-process "
+        "(the server runs them itself: single-machine mode), auto (procrastinate on "
+        "PostgreSQL, in-process on SQLite).",
+    )
+    workbench_concurrency: int = Field(
+        default=2, ge=1, le=64, description="Workbench runs one job worker executes at once."
+    )
+    jobs_concurrency: int = Field(
+        default=4, ge=1, le=64, description="Other jobs one job worker executes at once."
+    )
+    job_stalled_after_s: float = Field(
+        default=30.0,
+        ge=5.0,
+        le=3600.0,
+        description="A job worker silent this long is taken for dead; its jobs run again.",
+    )
+    ray_address: str = Field(
+        default="", description="A Ray cluster for a workbench run's simulated days (optional)."
+    )
+    workbench_max_active: int = Field(
+        default=6, ge=1, description="Workbench runs waiting or running at once, in all."
+    )
+    workbench_max_active_per_caller: int = Field(
+        default=2, ge=1, description="Workbench runs waiting or running at once, per caller."
+    )
+    # -- retention of personal data (days; applied daily by the retention job) --------------
+    retention_resolved_report_photos_days: int = Field(
+        default=365, ge=1, description="Photos of fixed or rejected reports are deleted after."
+    )
+    # -- operations: logs and metrics -------------------------------------------------------
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto", description="auto: JSON in production, readable lines in dev and demo."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    metrics_token: str = Field(
+        default="", description="If set, /metrics needs `Authorization: Bearer <token>`."
+    )
 
     @model_validator(mode="after")
     def _secret_key_required_in_production(self) -> Settings:

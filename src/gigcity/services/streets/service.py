@@ -261,6 +261,18 @@ class StreetsService:
         """The street model as of now (live phases and closures included)."""
         return self._current().travel
 
+    def cache_state(self) -> dict[str, float]:
+        """What this worker holds in memory, for metrics: whether the graph is loaded (1/0),
+        how many closures and live phases its snapshot has, and how old it is (s)."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            return {"loaded": 0.0, "closures": 0.0, "live_phases": 0.0}
+        return {
+            "loaded": 1.0,
+            "closures": float(len(snapshot.closures.closures)),
+            "live_phases": float(len(snapshot.timing.live)),
+        }
+
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), self.tz)
 
