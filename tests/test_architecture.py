@@ -28,12 +28,14 @@ ENGINE = {
     "dispatch": frozenset({"rules", "geo"}),
     "sim": frozenset({"dispatch", "rules", "geo"}),
 }
-PLATFORM_UTILITIES = frozenset({"config", "i18n"})  # leaves: settings and message catalogs
+# Leaves: settings, message catalogs, logs (which read the settings).
+PLATFORM_UTILITIES = frozenset({"config", "i18n", "logs"})
 ALLOWED: dict[str, frozenset[str]] = {
     "gigcity": frozenset(),  # the root package: `__version__` only
     **ENGINE,
     "config": frozenset(),
     "i18n": frozenset(),
+    "logs": frozenset({"config"}),
     "db": frozenset({"config"}),
     "services": frozenset({"db", "dispatch", "rules", "geo"}) | PLATFORM_UTILITIES,
     # What both web adapters read from a request (the caller, the locale): a leaf of the
@@ -146,6 +148,8 @@ def test_the_check_catches_imports_against_the_arrows() -> None:
         "gigcity.api.x": "from gigcity.web import pages",
         "gigcity.http.deps": "from gigcity.api import problems",
         "gigcity.services.y": "from gigcity.http.locale import locale_of",
+        "gigcity.logs": "from gigcity.services.errors import Conflict",
+        "gigcity.geo.y": "from gigcity.logs import current_request_id",
     }
     for module, line in forbidden.items():
         source = f"def f() -> None:\n    {line}\n"
@@ -156,6 +160,7 @@ def test_the_check_catches_imports_against_the_arrows() -> None:
     assert not violations("gigcity.app", "from gigcity.web import pages")
     assert not violations("gigcity.web.pages", "from gigcity.http.locale import locale_of")
     assert not violations("gigcity.cli.platform", "from gigcity.services.demo import seed_platform")
+    assert not violations("gigcity.services.jobs.x", "from gigcity.logs import bound_request_id")
 
 
 def import_graph(sources: list[tuple[str, str, bool]]) -> dict[str, set[str]]:
