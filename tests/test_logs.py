@@ -25,7 +25,9 @@ def root_logging() -> Iterator[None]:
     handlers, level = list(root.handlers), root.level
     uvicorn = {n: logging.getLogger(n) for n in ("uvicorn", "uvicorn.error", "uvicorn.access")}
     saved = {n: (list(lg.handlers), lg.propagate) for n, lg in uvicorn.items()}
+    httpx_level = logging.getLogger("httpx").level
     yield
+    logging.getLogger("httpx").setLevel(httpx_level)
     root.handlers[:] = handlers
     root.setLevel(level)
     for name, (old_handlers, propagate) in saved.items():
@@ -106,6 +108,14 @@ def test_secrets_passed_as_fields_are_redacted() -> None:
     assert "eyJ.x.y" not in stream.getvalue()
     assert line["password"] == line["access_token"] == "[redacted]"
     assert line["username"] == "li"
+
+
+@pytest.mark.usefixtures("root_logging")
+def test_urls_fetched_by_http_clients_are_not_logged() -> None:
+    stream = _configured()
+    logging.getLogger("httpx").info('HTTP Request: GET https://x.example/?phone=13800138000 "200"')
+    logging.getLogger("httpx").warning("retrying")
+    assert [line["event"] for line in _lines(stream)] == ["retrying"]
 
 
 @pytest.mark.usefixtures("root_logging")

@@ -25,8 +25,11 @@ _REQUEST_ID: ContextVar[str | None] = ContextVar("gigcity_request_id", default=N
 HANDLER_NAME = "gigcity"
 # `extra=` keys that must never reach a log line, whoever passes them.
 SECRET_WORDS = ("password", "secret", "token", "authorization", "api_key", "cookie")
-# uvicorn's duplicate of its message with terminal colour codes.
-_DROPPED_EXTRAS = frozenset({"color_message"})
+# Not fields: uvicorn's copy of its message with terminal colours; the formatted message
+# and time that another handler's formatter (pytest's, say) left on the record.
+_DROPPED_EXTRAS = frozenset({"color_message", "message", "asctime"})
+# Libraries that log every URL they fetch at INFO, query string included.
+_CHATTY = ("httpx", "httpcore")
 
 
 def current_request_id() -> str | None:
@@ -114,6 +117,8 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     _route_uvicorn_to_root()
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     logging.captureWarnings(True)  # warnings become log lines too
 
 
