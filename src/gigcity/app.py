@@ -4,13 +4,14 @@ Neither adapter imports the other; both read the caller and the locale from `gig
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
+from starlette.types import ASGIApp
 
 from gigcity import __version__
 from gigcity.api import (
@@ -19,6 +20,7 @@ from gigcity.api import (
     dashboard,
     district,
     health,
+    metrics,
     open311,
     openapi,
     pay,
@@ -30,6 +32,7 @@ from gigcity.api import (
     workbench,
 )
 from gigcity.api.headers import DefaultHeaders
+from gigcity.api.request_id import RequestId
 from gigcity.config import WORKER_THREADS, Settings, get_settings
 from gigcity.http.deps import find_allow
 from gigcity.services.platform import Platform
@@ -60,6 +63,20 @@ def _state_access(router: APIRouter) -> APIRouter:
     return router
 
 
+class _App(FastAPI):
+    """FastAPI with middleware wrapped around its server-error handler (`add_middleware`
+    puts middleware inside it): an unexpected error's 500 is counted and carries its
+    request id like every other answer."""
+
+    outermost: Sequence[Callable[[ASGIApp], ASGIApp]] = ()
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        for wrap in reversed(self.outermost):
+            stack = wrap(stack)
+        return stack
+
+
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
     settings = settings or get_settings()
     platform = platform or Platform.from_settings(settings, workbench_engine=ScenarioWorkbench())
@@ -73,7 +90,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         platform.places.index.get()  # build the map's search index before the first query
         yield
 
-    app = FastAPI(
+    app = _App(
         title="gigcity",
         version=__version__,
         description=DESCRIPTION,
@@ -84,6 +101,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     )
     app.state.settings = settings
     app.state.platform = platform
+    outermost: list[Callable[[ASGIApp], ASGIApp]] = [RequestId]  # ids, access lines
+    if settings.metrics_enabled:
+        outermost.append(metrics.install(app, settings, platform))
+    app.outermost = outermost
     body_limit.install(app)  # body size per route, callers checked before a body is read
     # Map layers and exports are large JSON; compress them (small answers are left alone).
     app.add_middleware(GZipMiddleware, minimum_size=2048)
