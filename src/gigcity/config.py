@@ -134,9 +134,10 @@ class Settings(BaseSettings):
     # -- files: the storage interface (services.storage) ------------------------------------
     storage_url: str = Field(
         default="",
-        description="Where files (report photos) live: empty = `data_dir`/files on this host; "
-        "`file:///path` = a local or mounted directory; `s3://bucket/prefix` = an "
-        "S3-compatible store (MinIO, Alibaba OSS, AWS S3).",
+        description="Where files (report photos) live: empty = under `data_dir` on this host "
+        "(photos in `data_dir`/reports/photos); `file:///path` = a local or mounted directory; "
+        "`s3://bucket/prefix` = an S3-compatible store (MinIO, Alibaba OSS, AWS S3; the `s3` "
+        "extra), optionally `?addressing_style=path|virtual`. See docs/storage.md.",
     )
     s3_endpoint_url: str = Field(
         default="", description="The S3-compatible endpoint (empty = AWS's own)."
@@ -145,7 +146,9 @@ class Settings(BaseSettings):
         default="", description="The bucket's region, where the store needs one."
     )
     s3_access_key_id: str = Field(default="", description="Empty = the usual AWS_* variables.")
-    s3_secret_access_key: str = Field(default="")
+    s3_secret_access_key: str = Field(
+        default="", description="Set with s3_access_key_id, or leave both empty."
+    )
     # -- background jobs (services.jobs) ----------------------------------------------------
     job_queue: Literal["auto", "procrastinate", "in-process"] = Field(
         default="auto",
@@ -176,7 +179,9 @@ class Settings(BaseSettings):
     )
     # -- retention of personal data (days; applied daily by the retention job) --------------
     retention_resolved_report_photos_days: int = Field(
-        default=365, ge=1, description="Photos of fixed or rejected reports are deleted after."
+        default=365,
+        ge=1,
+        description="Photos of reports closed (fixed) or rejected this many days ago are deleted.",
     )
     # -- operations: logs and metrics -------------------------------------------------------
     log_format: Literal["auto", "json", "console"] = Field(

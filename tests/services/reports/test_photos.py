@@ -184,7 +184,7 @@ def test_the_store_names_files_itself_and_refuses_other_names(tmp_path: Path) ->
         assert store.read(name) == photo.data
         assert store.read(thumb_name(name)) == photo.thumb
     for evil in ("../../etc/passwd", "x.jpg", "0" * 32 + ".png", "/" + next(iter(names)), ""):
-        assert store.path_of(evil) is None
+        assert store.key_of(evil) is None
         assert store.read(evil) is None
     name = names.pop()
     store.delete(name)

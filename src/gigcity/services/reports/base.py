@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -29,11 +29,12 @@ from gigcity.services.reports.categories import (
     reference_hint,
 )
 from gigcity.services.reports.dashboard import ReportsDashboard
-from gigcity.services.reports.photos import PhotoLimits, PhotoStore
+from gigcity.services.reports.photos import PHOTO_PREFIX, PhotoLimits, PhotoStore
 from gigcity.services.reports.policy import ReportPolicy
 from gigcity.services.reports.rewards import RewardsService
 from gigcity.services.reports.schemas import CategoryOut, ReportOut
 from gigcity.services.reports.views import ViewBuilder
+from gigcity.services.storage import file_store_from_settings
 from gigcity.services.types import as_utc
 
 
@@ -68,7 +69,12 @@ class ReportsBase:
         self.district = district
         self.tz = ZoneInfo(settings.timezone)
         self.clock: Callable[[], datetime] = _now  # aware, in UTC (tests set their own)
-        self.photos = PhotoStore(settings.data_dir / "reports" / "photos")
+        # The platform's file store, shared by every worker: a photo stored by one is served
+        # by any other.
+        self.photos = PhotoStore(file_store_from_settings(settings), PHOTO_PREFIX)
+        self.resolved_photo_retention = timedelta(
+            days=settings.retention_resolved_report_photos_days
+        )
         self.photo_limits = PhotoLimits(
             max_bytes=settings.report_photo_max_bytes,
             max_pixels=settings.report_photo_max_pixels,

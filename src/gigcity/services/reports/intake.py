@@ -160,14 +160,17 @@ class ReportIntake(ReportsBase):
                 )
                 return photo_out(photo, near_report)
         except BaseException:
-            self.photos.delete(name)
+            self.photos.discard(name)
             raise
 
     def photo_file(self, name: str) -> bytes | None:
         return self.photos.read(name)
 
     def purge_staged_photos(self, older_than: timedelta = STAGED_PHOTO_TTL) -> int:
-        """Delete photos uploaded but never used by a report; how many."""
+        """Delete photos uploaded but never used by a report; how many.
+
+        The rows go first: deleting them is what stops a late report from attaching the
+        photo. A file that cannot be removed then is logged and stays in the store."""
         cutoff = self.clock() - older_than
         with transaction(self.factory) as session:
             rows = session.scalars(
@@ -179,7 +182,7 @@ class ReportIntake(ReportsBase):
             for row in rows:
                 session.delete(row)
         for name in names:
-            self.photos.delete(name)
+            self.photos.discard(name)
         return len(names)
 
     # -- intake ----------------------------------------------------------------------------

@@ -6,7 +6,8 @@ pixel count is read from the header and refused above the limit before anything 
 (decompression bombs). The picture is then turned upright (EXIF orientation), converted to
 sRGB, scaled down and encoded afresh as a baseline JPEG with no metadata at all: EXIF, GPS,
 XMP, comments, ICC profiles and anything appended to the file (polyglots) are gone. Files
-get random names chosen here and are written atomically.
+get random names chosen here and are kept in the platform's file store (services.storage),
+which every worker shares.
 
 Memory: a decode holds one full frame at most. JPEGs are decoded scaled down (`draft`),
 other frames are reduced and converted to RGB a strip at a time, before the turn and the
@@ -21,7 +22,7 @@ import ctypes
 import ctypes.util
 import hashlib
 import io
-import os
+import logging
 import re
 import secrets
 import struct
@@ -39,6 +40,9 @@ from PIL import ExifTags, Image, ImageCms
 from gigcity.i18n import N_
 from gigcity.services.errors import InvalidInput, ServiceError
 from gigcity.services.reports.phash import dhash
+from gigcity.services.storage import FileStore, LocalFileStore, StorageUnavailable, join_key
+
+log = logging.getLogger("gigcity.reports")
 
 # Signatures: JPEG SOI + marker, the PNG magic, a RIFF container of type WEBP.
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -367,45 +371,64 @@ def thumb_name(name: str) -> str:
     return name.removesuffix(".jpg") + ".t.jpg"
 
 
+# Where photos have always been kept: data_dir/reports/photos/ab/<name> on disk, so the
+# default store (a directory at data_dir) finds the photos of existing installations.
+PHOTO_PREFIX = "reports/photos"
+
+
 class PhotoStore:
-    """Photo files under `root`, spread over 256 directories by the first two hex digits."""
+    """Photos and their thumbnails in a file store under `prefix`, spread over 256 "folders"
+    by the first two hex digits of their names (a directory stays small; S3 does not care).
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    `files` may be a directory, for tools and tests: a local store rooted there."""
 
-    def path_of(self, name: str) -> Path | None:
-        """Where a stored photo or thumbnail lives; None for any name we would not give out."""
+    def __init__(self, files: FileStore | Path, prefix: str = "") -> None:
+        self.files: FileStore = LocalFileStore(files) if isinstance(files, Path) else files
+        self.prefix = prefix
+
+    def key_of(self, name: str) -> str | None:
+        """The store's key of a photo or thumbnail; None for any name we would not give out."""
         match = NAME_PATTERN.match(name)
         if match is None:
             return None
-        return self.root / match["stem"][:2] / name
+        return join_key(self.prefix, f"{match['stem'][:2]}/{name}")
 
-    def _write(self, name: str, data: bytes) -> None:
-        path = self.path_of(name)
-        assert path is not None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        with open(temp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
+    def _put(self, name: str, data: bytes) -> None:
+        key = self.key_of(name)
+        assert key is not None, name
+        self.files.put(key, data, "image/jpeg")
 
     def save(self, photo: ProcessedPhoto) -> str:
-        """Store a processed photo and its thumbnail; the new name."""
+        """Store a processed photo and its thumbnail; the new name. StorageUnavailable when
+        the store fails, with nothing of the photo left behind if that can be helped."""
         name = new_photo_name()
-        self._write(name, photo.data)
-        self._write(thumb_name(name), photo.thumb)
+        self._put(name, photo.data)
+        try:
+            self._put(thumb_name(name), photo.thumb)
+        except BaseException:
+            self.discard(name)
+            raise
         return name
 
     def delete(self, name: str) -> None:
+        """Remove a photo and its thumbnail (either may be gone already); StorageUnavailable
+        when the store fails, so the caller can keep track and try again."""
         for each in (name, thumb_name(name)):
-            path = self.path_of(each)
-            if path is not None:
-                path.unlink(missing_ok=True)
+            key = self.key_of(each)
+            if key is not None:
+                self.files.delete(key)
+
+    def discard(self, name: str) -> bool:
+        """Remove a photo as `delete` does, but a failure is only logged (a cleanup must not
+        hide the error that caused it); whether it is gone."""
+        try:
+            self.delete(name)
+        except StorageUnavailable:
+            log.warning("photo %s could not be removed; it stays in the store", name)
+            return False
+        return True
 
     def read(self, name: str) -> bytes | None:
-        path = self.path_of(name)
-        if path is None or not path.is_file():
-            return None
-        return path.read_bytes()
+        """A photo's bytes; None for a name we never gave out or a photo no longer stored."""
+        key = self.key_of(name)
+        return None if key is None else self.files.get(key)
