@@ -1,6 +1,6 @@
 """Snap-and-report (随手拍): the service the platform and the API use, assembled from its
 three jobs (intake, officers' work, the admin's settings) and the reads every caller shares:
-the reporter's own reports and the public (Open311) view.
+the reporter's own reports and the public (Open311) view; and the retention of photos.
 
 Each write is one transaction: a report, its credits, photos, trail entry and rollup count
 are stored together or not at all; so are a verification and its reward.
@@ -20,11 +20,13 @@ from gigcity.services.reports.admin import ReportsAdmin
 from gigcity.services.reports.categories import Category
 from gigcity.services.reports.intake import Receipt, ReportIntake
 from gigcity.services.reports.officer import OfficerWork, QueueScope
+from gigcity.services.reports.retention import PhotoRetention
 from gigcity.services.reports.schemas import ReportOut
 
 
-class ReportsService(ReportIntake, OfficerWork, ReportsAdmin):
-    """Snap-and-report, whole: filing, the officers' work, the admin's settings, the reads."""
+class ReportsService(ReportIntake, OfficerWork, ReportsAdmin, PhotoRetention):
+    """Snap-and-report, whole: filing, the officers' work, the admin's settings, the reads,
+    and the retention of photos."""
 
     # -- reading ---------------------------------------------------------------------------
 
