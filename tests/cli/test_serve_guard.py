@@ -35,6 +35,8 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """The keyword arguments of each uvicorn.run call (which returns at once)."""
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
+    # Logging is process-wide: left alone here (tests/cli/test_serve_logs.py checks it).
+    monkeypatch.setattr("gigcity.logs.configure_logging", lambda settings: None)
     return calls
 
 
@@ -83,6 +85,8 @@ def test_the_flag_allows_it_with_a_warning_and_no_server_header(
             "server_header": False,
             "proxy_headers": True,
             "forwarded_allow_ips": "127.0.0.1",
+            "log_config": None,
+            "access_log": False,
         }
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +18,8 @@ from gigcity.services.accounts import Principal, Role, Scope, WorkerType
 from gigcity.services.errors import ServiceError
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from gigcity.config import Settings
     from gigcity.services.demo import DemoLogin
     from gigcity.services.platform import Platform
@@ -169,9 +172,12 @@ def serve(
     import uvicorn
 
     from gigcity.app import create_app
+    from gigcity.logs import configure_logging
     from gigcity.services.demo import start_demo
 
-    mode = _settings("demo" if demo else None).mode
+    configure_logging(_settings("demo" if demo else None))
+    _fresh_metrics_dir()
+    mode = _settings().mode
     _check_remote_demo(mode, host, allow_remote_demo)
     if workers > 1 and mode == "production":
         # Several workers would each migrate at start; a deploy upgrades once, on purpose.
@@ -208,11 +214,41 @@ def serve(
         "server_header": False,
         "proxy_headers": proxy_headers,
         "forwarded_allow_ips": forwarded_allow_ips,
+        # Our logging, not uvicorn's: its access line carries the query string, ours the
+        # route template and the request id (gigcity.api.request_id).
+        "log_config": None,
+        "access_log": False,
     }
     if workers > 1:
-        uvicorn.run("gigcity.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+        uvicorn.run(f"{__name__}:server_worker_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
         uvicorn.run(create_app(platform.settings, platform), **options)  # type: ignore[arg-type]
+
+
+def server_worker_app() -> FastAPI:
+    """The app of one of several server workers: each is a process of its own, started
+    afresh, so it sets up its logging itself."""
+    from gigcity.app import create_app
+    from gigcity.config import get_settings
+    from gigcity.logs import configure_logging
+
+    configure_logging(get_settings())
+    return create_app()
+
+
+# prometheus_client's files in PROMETHEUS_MULTIPROC_DIR (`counter_1234.db`, ...).
+_METRICS_FILE = re.compile(r"(counter|histogram|summary|gauge_[a-z]+)_\d+\.db")
+
+
+def _fresh_metrics_dir() -> None:
+    """Metrics in multiprocess mode start from zero: a previous run's counts would be
+    added to this one's. Only prometheus_client's own files are removed."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory or not Path(directory).is_dir():
+        return
+    for path in Path(directory).iterdir():
+        if _METRICS_FILE.fullmatch(path.name):
+            path.unlink(missing_ok=True)
 
 
 @places_app.command("import")
