@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# gigcity's runtime image: the platform and its engine on Python 3.11, PostgreSQL driver
-# included, no browser (Chromium is for the test suite only). Two stages: the build stage
-# installs gigcity into a virtual environment, the runtime stage copies only that and runs
-# it as an unprivileged user.
+# gigcity's runtime image: the platform and its engine on Python 3.11, the PostgreSQL driver
+# and the S3 client (photos in a bucket: docs/storage.md) included, no browser (Chromium is
+# for the test suite only). Two stages: the build stage installs gigcity into a virtual
+# environment, the runtime stage copies only that and runs it as an unprivileged user.
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -11,7 +11,7 @@ WORKDIR /src
 RUN python -m venv /opt/gigcity
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN /opt/gigcity/bin/pip install ".[postgres]"
+RUN /opt/gigcity/bin/pip install ".[postgres,s3]"
 
 FROM python:3.11-slim-bookworm AS runtime
 RUN groupadd --system --gid 10001 gigcity \
