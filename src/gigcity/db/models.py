@@ -554,3 +554,50 @@ class InstanceSecret(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StreetVersion(Base):
+    """One street network's shared state version (`gigcity.services.streets.state`): moved on
+    in the same transaction as every change of its closures or live phases, and locked first
+    by every writer, so writes to one network run one at a time. `closure_serial` is the
+    number of the last closure id handed out ("c<N>"); ids are never handed out twice."""
+
+    __tablename__ = "street_versions"
+
+    network: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    closure_serial: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StreetClosure(Base):
+    """A temporary closure of a street network (the engine's `Closure`): a polygon or OSM ways,
+    from `starts_at` (inclusive) to `ends_at` (exclusive); who added it and when."""
+
+    __tablename__ = "street_closures"
+
+    network: Mapped[str] = mapped_column(String(64), primary_key=True)
+    closure_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    polygon: Mapped[list[Any] | None] = mapped_column(JSON)  # [[lon, lat], ...] WGS-84
+    way_ids: Mapped[list[Any] | None] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StreetPhase(Base):
+    """The newest live signal phase observed at one junction of a street network (by the
+    junction's OSM id): the plan with its observed offset, usable for `valid_for_s` around
+    `observed_at_s` (UNIX seconds). Expired rows are deleted now and then."""
+
+    __tablename__ = "street_phases"
+
+    network: Mapped[str] = mapped_column(String(64), primary_key=True)
+    junction: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    cycle_s: Mapped[float] = mapped_column(Float)
+    major_green_s: Mapped[float] = mapped_column(Float)
+    lost_s: Mapped[float] = mapped_column(Float)
+    offset_s: Mapped[float] = mapped_column(Float)
+    observed_at_s: Mapped[float] = mapped_column(Float)
+    valid_for_s: Mapped[float] = mapped_column(Float)
