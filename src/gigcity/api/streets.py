@@ -104,7 +104,7 @@ def post_phases(platform: PlatformDep, _: PhaseSender, body: PhaseFeed) -> Phase
     newer observation of a junction replaces an older one. The report counts the accepted
     observations and lists unknown signal ids and rejected observations with the reason.
 
-    Phases are kept in the memory of the server process that received them."""
+    Phases are stored for every server worker: post to any one of them."""
     return platform.streets.apply_phases(body)
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
+
+    from gigcity.services.accounts import Principal
+    from gigcity.services.streets import StreetsService
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -28,6 +33,7 @@ streets_app.add_typer(closures_app, name="closures")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+T = TypeVar("T")
 
 
 def _streets_env() -> tuple[Path, str]:
@@ -195,14 +201,9 @@ def closures_add(
     """Close an area (--polygon) or ways (--ways) from --start to --end."""
     from pydantic import ValidationError
 
-    from gigcity.geo.streets import StreetsNotFoundError, load_streets
-    from gigcity.geo.streets.closure_file import closures_path
     from gigcity.geo.streets.closures import ClosureSpec
-    from gigcity.services.streets.closure_store import ClosureStore
 
-    directory = _data_dir(data_dir)
     try:
-        graph = load_streets(_name(name), directory)
         spec = ClosureSpec.model_validate(
             {
                 "starts_at": start,
@@ -214,15 +215,11 @@ def closures_add(
         )
     except ValidationError as exc:
         raise _fail(_field_errors(exc)) from None
-    except (ValueError, StreetsNotFoundError) as exc:
+    except ValueError as exc:
         raise _fail(str(exc)) from None
-    if spec.way_ids:
-        unknown = sorted(set(spec.way_ids) - set(graph.arc_way_id.tolist()))
-        if unknown:
-            raise _fail(f"ways not in {graph.name!r}: {', '.join(map(str, unknown))}")
-    # Through the server's store: the same file lock, so a running server's writes are kept.
-    closure = ClosureStore(closures_path(directory, graph.name)).add(spec)
-    out.print(f"added closure {closure.id} on {graph.name!r}")
+    with _streets(name, data_dir) as streets:
+        closure = _or_fail(lambda: streets.add_closure(_admin(), spec))
+        out.print(f"added closure {closure.id} on {streets.name!r}")
 
 
 def _ring(text: str) -> list[tuple[float, float]]:
@@ -239,28 +236,21 @@ def _field_errors(exc: ValidationError) -> str:
 
 @closures_app.command("list")
 def closures_list(name: NameOption = None, data_dir: DataDirOption = None) -> None:
-    """List the closures stored for a street graph."""
-    from gigcity.geo.streets.closure_file import closures_path, read_closures
-
-    directory = _data_dir(data_dir)
-    streets = _name(name)
-    try:
-        closures = read_closures(closures_path(directory, streets))
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    now = datetime.now(UTC)
-    table = Table("id", "from", "until", "closes", "active now", "reason")
-    for c in closures:
-        what = f"{len(c.polygon)}-point area" if c.polygon else f"ways {c.way_ids}"
-        table.add_row(
-            c.id,
-            c.starts_at.isoformat(),
-            c.ends_at.isoformat(),
-            what,
-            "yes" if c.active_at(now) else "no",
-            c.reason,
-        )
-    out.print(table if closures else f"no closures on {streets!r}")
+    """List the closures in force now or still to come on a street graph."""
+    with _streets(name, data_dir) as streets:
+        closures = _or_fail(streets.closures)
+        table = Table("id", "from", "until", "closes", "active now", "reason")
+        for c in closures:
+            what = f"{len(c.polygon)}-point area" if c.polygon else f"ways {c.way_ids}"
+            table.add_row(
+                c.id,
+                c.starts_at.isoformat(),
+                c.ends_at.isoformat(),
+                what,
+                "yes" if c.in_force else "no",
+                c.reason,
+            )
+        out.print(table if closures else f"no closures on {streets.name!r}")
 
 
 @closures_app.command("remove")
@@ -269,11 +259,104 @@ def closures_remove(
     name: NameOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Remove a closure."""
-    from gigcity.geo.streets.closure_file import closures_path
-    from gigcity.services.streets.closure_store import ClosureStore
+    """Lift a closure."""
+    from gigcity.services.errors import NotFound
 
-    directory = _data_dir(data_dir)
-    if not ClosureStore(closures_path(directory, _name(name))).remove(closure_id):
-        raise _fail(f"no closure {closure_id!r}")
-    out.print(f"removed closure {closure_id}")
+    with _streets(name, data_dir) as streets:
+        try:
+            streets.remove_closure(_admin(), closure_id)
+        except NotFound:
+            raise _fail(f"no closure {closure_id!r} on {streets.name!r}") from None
+        out.print(f"removed closure {closure_id}")
+
+
+@closures_app.command("import")
+def closures_import(
+    file: Annotated[Path, typer.Argument(help="closures file (JSON), e.g. an old closures.json")],
+    name: NameOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Store the closures of a closures file that have not ended; importing twice stores
+    them once. Upgrading: import the closures.json beside a street graph."""
+    from gigcity.geo.streets.closure_file import read_closures
+
+    if not file.is_file():
+        raise _fail(f"no file {file}")
+    try:
+        closures = read_closures(file)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    with _streets(name, data_dir) as streets:
+        report = _or_fail(lambda: streets.import_closures(_admin(), closures))
+        renumbered = [f"{old} as {new}" for old, new in report.renumbered.items()]
+        out.print(
+            f"imported {len(report.added) + len(report.renumbered)} closures into "
+            f"{streets.name!r}: {', '.join(report.added + renumbered) or 'none'}"
+        )
+        if report.renumbered:
+            out.print(f"ids in use already, so stored under new ids: {', '.join(renumbered)}")
+        if report.unchanged:
+            out.print(f"stored already, left as they are: {', '.join(report.unchanged)}")
+        if report.ended:
+            out.print(f"ended, not imported: {', '.join(report.ended)}")
+
+
+@closures_app.command("export")
+def closures_export(
+    file: Annotated[
+        Path | None, typer.Argument(help="where to write (JSON); default: standard output")
+    ] = None,
+    name: NameOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write every closure stored for a street graph, ended ones too, as a closures file."""
+    import json
+
+    from gigcity.geo.streets.closure_file import write_closures
+
+    with _streets(name, data_dir) as streets:
+        closures = _or_fail(streets.stored_closures)
+    if file is None:
+        data = [c.model_dump(mode="json") for c in closures]
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    write_closures(file, closures)
+    out.print(f"wrote {len(closures)} closures to {file}")
+
+
+@contextmanager
+def _streets(name: str | None, data_dir: Path | None) -> Iterator[StreetsService]:
+    """The platform's streets service on the configured database (GIGCITY_DATABASE_URL),
+    for the graph `name` under `data_dir` (defaults from the settings)."""
+    from gigcity.cli.platform import _settings
+    from gigcity.services.platform import Platform
+
+    settings = _settings()
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["streets"] = name
+    if data_dir is not None:
+        changes["data_dir"] = data_dir
+    platform = Platform.from_settings(settings.model_copy(update=changes))
+    try:
+        platform.upgrade_database()
+        yield platform.streets
+    finally:
+        platform.close()
+
+
+def _or_fail(call: Callable[[], T]) -> T:
+    """`call()`, or the service's refusal printed and exit status 1."""
+    from gigcity.services.errors import ServiceError
+
+    try:
+        return call()
+    except ServiceError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _admin() -> Principal:
+    """The operator at the console acts as a district admin."""
+    from gigcity.cli.platform import CLI_ADMIN
+
+    return CLI_ADMIN

@@ -64,7 +64,11 @@ class Platform:
             rulebooks=rulebooks,
             pay=PayService(factory, rulebooks, clock),
             streets=StreetsService(
-                settings.data_dir, settings.streets, timezone=settings.timezone, district=district
+                factory,
+                settings.data_dir,
+                settings.streets,
+                timezone=settings.timezone,
+                district=district,
             ),
             reports=ReportsService(factory, district, settings),
             workbench=WorkbenchService(factory, settings.database_url, engine=workbench_engine),
@@ -97,5 +101,6 @@ class Platform:
         return checks
 
     def close(self) -> None:
+        self.streets.close()
         self.workbench.close()
         self.engine.dispose()

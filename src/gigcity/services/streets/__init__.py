@@ -1,13 +1,8 @@
 """Streets on the platform: routes and ETAs, live traffic-signal phases, and the closures that
-officers and admins keep (stored beside the street graph, within each officer's sub-district)."""
+officers and admins keep (within each officer's sub-district), shared by every worker through
+the database."""
 
 from gigcity.services.streets.closure_scope import OutsideSubdistrict, check_closure_scope
-from gigcity.services.streets.closure_store import (
-    ClosureChanged,
-    ClosureStore,
-    ClosuresVersion,
-    file_stamp,
-)
 from gigcity.services.streets.service import (
     ClosureIn,
     ClosureOut,
@@ -15,17 +10,16 @@ from gigcity.services.streets.service import (
     StreetsService,
     StreetsUnavailable,
 )
+from gigcity.services.streets.state import ClosureChanged, ClosuresImport
 
 __all__ = [
     "ClosureChanged",
     "ClosureIn",
     "ClosureOut",
-    "ClosureStore",
-    "ClosuresVersion",
+    "ClosuresImport",
     "OutsideSubdistrict",
     "SignalsOut",
     "StreetsService",
     "StreetsUnavailable",
     "check_closure_scope",
-    "file_stamp",
 ]

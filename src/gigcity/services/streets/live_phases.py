@@ -1,14 +1,15 @@
-"""Keeping a live signal feed current: newer observations win, expired ones are dropped.
+"""Live signal phases in a worker's snapshot: when the first expires, and dropping expired ones.
 
 A feed's phases may be projected for `valid_for_s` after `observed_at`; past that the
-platform forgets them and falls back to the plans' expected waits.
+platform forgets them and falls back to the plans' expected waits. (Which observation of a
+junction is kept, the newest, is decided where they are stored: `state.store_phases`.)
 """
 
 from __future__ import annotations
 
 import math
 
-from gigcity.geo import PhaseFeed, PhaseFeedReport, SignalTiming, apply_phase_feed
+from gigcity.geo import SignalTiming
 
 
 def expiry_s(timing: SignalTiming) -> float:
@@ -22,17 +23,3 @@ def without_expired(timing: SignalTiming, now_s: float) -> SignalTiming:
     if len(live) == len(timing.live):
         return timing
     return SignalTiming(timing.plans, timing.junction_of_signal, live)
-
-
-def apply_feed(
-    timing: SignalTiming, feed: PhaseFeed, now_s: float
-) -> tuple[SignalTiming, PhaseFeedReport]:
-    """`feed` applied on top of `timing`; a junction keeps an older feed's phase only when
-    that observation is newer (feeds may arrive out of order)."""
-    updated, report = apply_phase_feed(timing, feed)
-    live = dict(updated.live)
-    for junction, before in timing.live.items():
-        if before.observed_at_s > live[junction].observed_at_s:
-            live[junction] = before
-    merged = SignalTiming(timing.plans, timing.junction_of_signal, live)
-    return without_expired(merged, now_s), report

@@ -4,12 +4,17 @@ One graph (settings `streets`, under `data_dir`) is loaded at first use and shar
 requests. The service keeps an immutable snapshot (graph + live phases + closures) and
 swaps it under a lock when something changes, so a route query never sees half an update.
 
-- Live phases live in this process's memory only: with several server workers, each keeps
-  the feeds it was sent (a traffic-management system should post to every worker, or run
-  one). Phases are forgotten `valid_for_s` after they were observed.
-- Closures live in the closures file the CLI uses (`closures_path(data_dir, name)`); writes
-  hold a file lock, and a changed file is re-read on the next query, so the CLI, other
-  workers and this one agree.
+- Closures and live phases are shared state in the database (`state`): every worker, on
+  every host, and the CLI write the same rows, and a change moves the network's version on.
+- On PostgreSQL each service keeps one listener thread (`listener`, started at first use)
+  on `LISTEN gigcity_streets`; a writer's transaction notifies at commit and every worker
+  re-reads that network at once, so the next ETA anywhere uses the change (well within a
+  second). After the listener's connection drops it reconnects and re-reads everything.
+  `listener_state()` says whether it listens. There is no polling on PostgreSQL.
+- On SQLite (one process, embedded) there is no listener: the service re-reads after its
+  own writes and checks the version row at most once a second, so the CLI's changes show.
+- Live phases are forgotten `valid_for_s` after they were observed (dropped from the
+  snapshot as they expire; their rows are deleted on the next feed).
 - Admins change closures anywhere; a grid officer only closures that lie wholly within
   their sub-district (`closure_scope`).
 """
@@ -20,15 +25,18 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationInfo, field_validator
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
+from gigcity.db.session import single_statement_sessions, transaction
 from gigcity.geo import (
     OSM_ATTRIBUTION,
     Closure,
@@ -43,8 +51,8 @@ from gigcity.geo import (
     SignalPlan,
     SignalTiming,
     StreetTravel,
+    apply_phase_feed,
     closed_arc_mask,
-    closures_path,
     load_district,
     route_between,
 )
@@ -53,14 +61,11 @@ from gigcity.geo.streets.routers import Engine
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from gigcity.services.streets import state
 from gigcity.services.streets.closure_scope import check_closure_scope
-from gigcity.services.streets.closure_store import (
-    ClosureChanged,
-    ClosureStore,
-    ClosuresVersion,
-    file_stamp,
-)
-from gigcity.services.streets.live_phases import apply_feed, expiry_s, without_expired
+from gigcity.services.streets.listener import Listener, connector
+from gigcity.services.streets.live_phases import expiry_s, without_expired
+from gigcity.services.streets.state import ClosureChanged, ClosuresImport, StoredState
 
 log = logging.getLogger("gigcity.services.streets")
 
@@ -93,7 +98,7 @@ class NoRoute(NotFound):
 
 
 class StreetsUnavailable(ServiceError):
-    """503: the configured street graph or its closures file cannot be used."""
+    """503: the configured street graph cannot be used on this server."""
 
     status: ClassVar[int] = 503
     title: ClassVar[str] = N_("Street data unavailable")
@@ -172,8 +177,10 @@ class ClosureOut(Closure):
 @dataclass(frozen=True)
 class _Snapshot:
     base: StreetTravel  # the graph and its plans, nothing live
+    junctions: dict[int, int]  # junction OSM id -> junction index in the graph
+    version: int  # of the shared state read
     timing: SignalTiming  # plans plus the live phases still valid
-    closures: ClosuresVersion
+    closures: tuple[Closure, ...]
     travel: StreetTravel  # base with `timing` and the closures: what queries use
     expires_s: float  # when the first live phase expires
 
@@ -181,6 +188,7 @@ class _Snapshot:
 class StreetsService:
     def __init__(
         self,
+        factory: sessionmaker[Session],
         data_dir: Path,
         name: str,
         *,
@@ -188,7 +196,12 @@ class StreetsService:
         engine: Engine = "auto",
         clock: Callable[[], float] = time.time,
         district: District | None = None,
+        check_every_s: float = 1.0,
     ) -> None:
+        self.factory = factory
+        self._reads = single_statement_sessions(factory)
+        self._database = factory.kw["bind"]
+        self._postgres = self._database.dialect.name == "postgresql"
         self.data_dir = data_dir
         self.name = name
         # Whose sub-district a closure lies in; the platform passes its configured district.
@@ -196,9 +209,15 @@ class StreetsService:
         self.tz = ZoneInfo(timezone)
         self.engine: Engine = engine
         self.clock = clock
-        self.store = ClosureStore(closures_path(data_dir, name))
+        # SQLite: how often the version row is checked; both: how often a failed re-read
+        # is tried again.
+        self.check_every_s = check_every_s
         self._lock = threading.RLock()
         self._snapshot: _Snapshot | None = None
+        self._stale = False  # told of a change not yet read (or a re-read failed)
+        self._checked_at = -math.inf  # time.monotonic() of the last re-read
+        self._listener: Listener | None = None
+        self._closed = False
 
     # -- state ---------------------------------------------------------------------------
 
@@ -217,43 +236,86 @@ class StreetsService:
         base = StreetTravel(
             graph, engine=self.engine, cache_dir=directory if directory.is_dir() else None
         )
-        return self._build(base, base.timing, self._read_closures(None))
+        junctions = {osm_id: j for j, osm_id in enumerate(graph.junction_osm_id.tolist())}
+        self._listen()
+        return self._build(base, junctions, self._read())
+
+    def _listen(self) -> None:
+        """Start listening for other workers' changes (PostgreSQL; once, until `close`)."""
+        if self._postgres and self._listener is None and not self._closed:
+            self._listener = Listener(connector(self._database), state.CHANNEL, self._told)
+            self._listener.start()
+
+    def _told(self, networks: set[str] | None) -> None:
+        """The listener heard of changes (None: may have missed some): re-read now."""
+        if networks is None or self.name in networks:
+            self._stale = True
+            self._refresh()
+
+    def _read(self) -> StoredState:
+        with self._reads() as session:
+            return state.read_state(session, self.name, self.clock(), self.tz)
 
     def _build(
-        self, base: StreetTravel, timing: SignalTiming, closures: ClosuresVersion
+        self, base: StreetTravel, junctions: dict[int, int], stored: StoredState
     ) -> _Snapshot:
-        travel = base.with_timing(timing).with_closures(closures.closures)
-        return _Snapshot(base, timing, closures, travel, expiry_s(timing))
+        live = {junctions[j]: phase for j, phase in stored.phases.items() if j in junctions}
+        timing = SignalTiming(base.timing.plans, base.timing.junction_of_signal, live)
+        timing = without_expired(timing, self.clock())
+        travel = base.with_timing(timing).with_closures(stored.closures)
+        return _Snapshot(
+            base, junctions, stored.version, timing, stored.closures, travel, expiry_s(timing)
+        )
 
-    def _read_closures(self, last: ClosuresVersion | None) -> ClosuresVersion:
-        version = self.store.read(last)
-        if version.error and (last is None or version.stamp != last.stamp):
-            log.error(
-                "closures file %s cannot be read (keeping the last good closures): %s",
-                self.store.path,
-                version.error,
-            )
-        return version
-
-    def _current(self) -> _Snapshot:
-        """The snapshot to answer from: loaded, without expired phases, closures current."""
-        snapshot = self._snapshot
-        now = self.clock()
-        if (
-            snapshot is not None
-            and now <= snapshot.expires_s
-            and file_stamp(self.store.path) == snapshot.closures.stamp
-        ):
-            return snapshot
+    def _refresh(self) -> None:
+        """Re-read the shared state if its version moved on. A failure is logged and leaves
+        the snapshot as it was, to be tried again after `check_every_s`."""
         with self._lock:
             snapshot = self._snapshot
             if snapshot is None:
-                snapshot = self._load()
+                return  # nothing loaded yet: the first use reads everything
+            self._stale = False
+            self._checked_at = time.monotonic()
+            try:
+                with self._reads() as session:
+                    if state.read_version(session, self.name) == snapshot.version:
+                        return
+                    stored = state.read_state(session, self.name, self.clock(), self.tz)
+            except SQLAlchemyError as exc:
+                self._stale = True
+                log.error("cannot re-read the street state of %r: %s", self.name, exc)
+                return
+            self._snapshot = self._build(snapshot.base, snapshot.junctions, stored)
+
+    def _check_due(self) -> bool:
+        """Whether to look at the database before answering: on SQLite once a second
+        (another process may have written), on both when a re-read is owed."""
+        if not self._stale and self._postgres:
+            return False
+        return time.monotonic() - self._checked_at >= self.check_every_s
+
+    def _current(self) -> _Snapshot:
+        """The snapshot to answer from: loaded, current, without expired phases."""
+        snapshot = self._snapshot
+        now = self.clock()
+        if snapshot is not None and now <= snapshot.expires_s and not self._check_due():
+            return snapshot
+        with self._lock:
+            if self._snapshot is None:
+                self._snapshot = self._load()
+                self._checked_at = time.monotonic()
+            elif self._check_due():
+                self._refresh()
+            snapshot = self._snapshot
             timing = without_expired(snapshot.timing, now)
-            closures = self._read_closures(snapshot.closures)
-            if timing is not snapshot.timing or closures is not snapshot.closures:
-                snapshot = self._build(snapshot.base, timing, closures)
-            self._snapshot = snapshot
+            if timing is not snapshot.timing:
+                snapshot = replace(
+                    snapshot,
+                    timing=timing,
+                    travel=snapshot.travel.with_timing(timing),
+                    expires_s=expiry_s(timing),
+                )
+                self._snapshot = snapshot
             return snapshot
 
     @property
@@ -269,9 +331,31 @@ class StreetsService:
             return {"loaded": 0.0, "closures": 0.0, "live_phases": 0.0}
         return {
             "loaded": 1.0,
-            "closures": float(len(snapshot.closures.closures)),
+            "closures": float(len(snapshot.closures)),
             "live_phases": float(len(snapshot.timing.live)),
         }
+
+    def listener_state(self) -> str | None:
+        """Whether this worker hears other workers' changes: "ok", or what is wrong (the
+        listener is reconnecting; "stopped" after `close`). "ok" too before the first street
+        request, when nothing is held that could be stale. None on SQLite (no listener)."""
+        if not self._postgres:
+            return None
+        listener = self._listener
+        return "ok" if listener is None else listener.state
+
+    def close(self) -> None:
+        """Stop the listener (the platform calls this on shutdown)."""
+        with self._lock:
+            self._closed = True
+            listener = self._listener
+        if listener is not None:
+            listener.close()
+
+    def _written(self) -> None:
+        """After this worker's own write: use it at once (others hear of it by NOTIFY)."""
+        self._stale = True
+        self._refresh()
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), self.tz)
@@ -324,7 +408,8 @@ class StreetsService:
     # -- signals -------------------------------------------------------------------------
 
     def apply_phases(self, feed: PhaseFeed) -> PhaseFeedReport:
-        """Keep the feed's phases (newer observations win) until they expire."""
+        """Keep the feed's phases (for every worker; newer observations win) until they
+        expire."""
         now = self.clock()
         observed_s = feed.observed_at.timestamp()
         if observed_s + feed.valid_for_s < now:
@@ -342,10 +427,16 @@ class StreetsService:
                 field="observed_at",
                 seconds=f"{observed_s - now:.0f}",
             )
-        with self._lock:
-            snapshot = self._current()
-            timing, report = apply_feed(snapshot.timing, feed, now)
-            self._snapshot = self._build(snapshot.base, timing, snapshot.closures)
+        snapshot = self._current()
+        # Against the plans alone (the base has no live phases): the feed's own phases, to
+        # be kept where they are newer than the stored ones.
+        observed, report = apply_phase_feed(snapshot.base.timing, feed)
+        graph = snapshot.base.graph
+        phases = {int(graph.junction_osm_id[j]): phase for j, phase in observed.live.items()}
+        if phases:
+            with transaction(self.factory) as session:
+                state.store_phases(session, self.name, phases, now)
+            self._written()
         log.info(
             "phase feed observed %s: %d accepted, %d unknown, %d rejected",
             feed.observed_at.isoformat(),
@@ -405,32 +496,28 @@ class StreetsService:
     def closures(self) -> list[ClosureOut]:
         """Closures in force now or still to come, by start time."""
         snapshot = self._current()
-        if snapshot.closures.error:
-            raise StreetsUnavailable(
-                N_("The stored closures cannot be read; an admin must repair the closures file.")
-            )
         now = self.clock()
-        current = [c for c in snapshot.closures.closures if c.ends_at.timestamp() > now]
+        current = [c for c in snapshot.closures if c.ends_at.timestamp() > now]
         return [
             ClosureOut.model_validate({**c.model_dump(), "in_force": c.active_at_s(now)})
             for c in sorted(current, key=lambda c: (c.starts_at, c.id))
         ]
 
+    def stored_closures(self) -> list[Closure]:
+        """Every closure stored for this network, ended ones too, by id (for export)."""
+        with self._reads() as session:
+            return state.read_closures(session, self.name, self.tz)
+
     def add_closure(self, principal: Principal, spec: ClosureSpec) -> ClosureOut:
         """Store a closure (admins anywhere, grid officers within their sub-district);
-        routing avoids it from its start."""
+        routing avoids it from its start, on every worker."""
         _check_may_close(principal)
         self._check_closure(spec)
         check_closure_scope(self.district, self.travel.graph, principal, spec)
-        try:
-            closure = self.store.add(spec)
-        except ValueError as exc:
-            log.error("cannot add a closure to %s: %s", self.store.path, exc)
-            raise StreetsUnavailable(
-                N_("The stored closures cannot be read; an admin must repair the closures file.")
-            ) from exc
-        log.info("closure %s added by %s", closure.id, principal.label or principal.role.value)
-        self._current()  # re-read now, so this worker routes around it at once
+        with transaction(self.factory) as session:
+            closure = state.add_closure(session, self.name, spec, _who(principal), self._now())
+        log.info("closure %s added by %s", closure.id, _who(principal))
+        self._written()
         return ClosureOut.model_validate(
             {**closure.model_dump(), "in_force": closure.active_at_s(self.clock())}
         )
@@ -440,34 +527,41 @@ class StreetsService:
         _check_may_close(principal)
         checked: Closure | None = None  # admins may lift any closure under this id
         if principal.role != Role.admin:
-            # By where it lies, not who made it: the file records no author (the CLI writes
-            # it too), and the officer on the spot is the one who sees a site cleared, also
-            # one an admin or a predecessor closed. Their own closures pass by construction.
-            snapshot = self._current()
-            stored = {c.id: c for c in snapshot.closures.closures}
-            if closure_id not in stored:
+            # By where it lies, not who made it: the officer on the spot is the one who sees
+            # a site cleared, also one an admin, the CLI or a predecessor closed. Their own
+            # closures pass by construction.
+            checked = next((c for c in self.stored_closures() if c.id == closure_id), None)
+            if checked is None:
                 raise NotFound(N_("Closure {id} does not exist."), id=closure_id)
-            checked = stored[closure_id]
-            graph = snapshot.travel.graph
+            graph = self.travel.graph
             check_closure_scope(self.district, graph, principal, checked, closure_id=closure_id)
         try:
-            # The check ran outside the file lock and ids are reissued: remove only the
-            # closure that was checked, never one that took its id meanwhile.
-            removed = self.store.remove(closure_id, expected=checked)
+            with transaction(self.factory) as session:
+                # The check ran before this transaction: remove only the closure that was
+                # checked, never one stored under its id meanwhile (an import may).
+                if not state.remove_closure(session, self.name, closure_id, self.tz, checked):
+                    raise NotFound(N_("Closure {id} does not exist."), id=closure_id)
         except ClosureChanged as exc:
             raise Conflict(
                 N_("Closure {id} changed while it was being lifted; look at it again and retry."),
                 id=closure_id,
             ) from exc
-        except ValueError as exc:
-            log.error("cannot remove closure %s from %s: %s", closure_id, self.store.path, exc)
-            raise StreetsUnavailable(
-                N_("The stored closures cannot be read; an admin must repair the closures file.")
-            ) from exc
-        if not removed:
-            raise NotFound(N_("Closure {id} does not exist."), id=closure_id)
-        log.info("closure %s removed by %s", closure_id, principal.label or principal.role.value)
-        self._current()
+        log.info("closure %s removed by %s", closure_id, _who(principal))
+        self._written()
+
+    def import_closures(self, principal: Principal, closures: Sequence[Closure]) -> ClosuresImport:
+        """Store the closures of a closures file (`gigcity streets closures import`): those
+        not ended yet, under their own ids where free; a closure already stored is skipped,
+        so a file imported twice is stored once. Admins only."""
+        if principal.role != Role.admin:
+            raise Forbidden(N_("Only district admins may import closures."))
+        with transaction(self.factory) as session:
+            report = state.import_closures(
+                session, self.name, closures, self.tz, _who(principal), self._now()
+            )
+        log.info("closures imported by %s: %s", _who(principal), report)
+        self._written()
+        return report
 
     def _check_closure(self, spec: ClosureSpec) -> None:
         if spec.ends_at.timestamp() <= self.clock():
@@ -510,3 +604,7 @@ class StreetsService:
 def _check_may_close(principal: Principal) -> None:
     if principal.role not in CLOSURE_ROLES:
         raise Forbidden(N_("Only district admins and grid officers may change closures."))
+
+
+def _who(principal: Principal) -> str:
+    return principal.label or principal.role.value
