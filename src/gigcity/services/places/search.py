@@ -9,7 +9,6 @@ shape of a point is built on first use and reused until the point changes.
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gigcity.db.models import Counter, Place
 from gigcity.geo.district import District
 from gigcity.geo.spatial_index import PointIndex
+from gigcity.services.places.freezer import SnapshotFreezer
 from gigcity.services.places.hours import OpeningHours
 from gigcity.services.places.records import place_out
 from gigcity.services.places.schemas import Amenities, PlaceOut
@@ -140,9 +140,15 @@ class _Parser:
 class PlaceIndex:
     """The process-wide snapshot; thread-safe, refreshed lazily."""
 
-    def __init__(self, factory: sessionmaker[Session], refresh_interval_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        refresh_interval_s: float = 1.0,
+        freezer: SnapshotFreezer | None = None,
+    ) -> None:
         self._factory = factory
         self._interval = refresh_interval_s
+        self._freezer = freezer or SnapshotFreezer()
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
@@ -157,7 +163,13 @@ class PlaceIndex:
         if snap is not None and not self._dirty and fresh:
             return snap
         with self._lock:
-            return self._refresh()
+            before = self._snapshot
+            current = self._refresh()
+            if current is not before:
+                # The snapshot lives long: keep the cyclic collector off it. Here, once the
+                # refresh's session (cycles) is gone: frozen with it, it would stay.
+                self._freezer.settle()
+            return current
 
     def _refresh(self) -> Snapshot:
         with self._factory() as session:
@@ -188,10 +200,4 @@ class PlaceIndex:
                 entries[entry.row.id] = entry
             snap = Snapshot(revision, entries)
             self._snapshot = snap
-            # The snapshot lives long and holds no reference cycles: collect what is garbage
-            # now, then keep the cyclic collector from re-scanning the survivors, which
-            # otherwise adds milliseconds to queries (objects dropped later are still freed
-            # by reference counting).
-            gc.collect()
-            gc.freeze()
             return snap
