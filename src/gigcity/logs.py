@@ -10,6 +10,7 @@ uvicorn and the libraries. `configure_logging` sends all of it through structlog
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,8 +24,9 @@ from gigcity.config import Settings
 
 _REQUEST_ID: ContextVar[str | None] = ContextVar("gigcity_request_id", default=None)
 HANDLER_NAME = "gigcity"
-# `extra=` keys that must never reach a log line, whoever passes them.
+# `extra=` keys whose values must never reach a log line, whoever passes them.
 SECRET_WORDS = ("password", "secret", "token", "authorization", "api_key", "cookie")
+_SECRET_KEY = re.compile("|".join(SECRET_WORDS), re.IGNORECASE)
 # Not fields: uvicorn's copy of its message with terminal colours; the formatted message
 # and time that another handler's formatter (pytest's, say) left on the record.
 _DROPPED_EXTRAS = frozenset({"color_message", "message", "asctime"})
@@ -57,7 +59,7 @@ def _add_request_id(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
 
 def _redact_secrets(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     for key in event:
-        if any(word in key.lower() for word in SECRET_WORDS):
+        if _SECRET_KEY.search(key):
             event[key] = "[redacted]"
     for key in _DROPPED_EXTRAS & event.keys():
         del event[key]
