@@ -103,7 +103,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(mode="dev", database_url=database_url, secret_key="")
+    # Jobs run in the test's own process on both databases; tests/services/jobs start a
+    # `gigcity worker` for the PostgreSQL queue.
+    return Settings(mode="dev", database_url=database_url, secret_key="", job_queue="in-process")
 
 
 @pytest.fixture

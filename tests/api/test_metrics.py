@@ -182,3 +182,8 @@ def test_several_worker_processes_add_up_in_multiprocess_mode(tmp_path: Path) ->
     healthz = {"method": "GET", "route": "/healthz", "status": "2xx"}
     assert value(text, "gigcity_http_requests_total", **healthz) == 2
     assert value(text, "gigcity_db_pool_size") is not None  # the scraped worker's own
+
+
+def test_the_job_queue_is_scraped(client: TestClient) -> None:
+    text = client.get("/metrics").text
+    assert "gigcity_jobs_stats_up 1.0" in text

@@ -32,7 +32,13 @@ def test_schema_matches_the_models(database_url: str) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
+    # procrastinate's tables (PostgreSQL) are its own, created from its schema by 0011.
+    diff = [d for d in diff if not _procrastinates(d)]
     assert diff == [], "models and migrations disagree; add a migration"
+
+
+def _procrastinates(change: object) -> bool:
+    return "procrastinate_" in repr(change)
 
 
 def test_downgrade_to_base_removes_everything(database_url: str) -> None:

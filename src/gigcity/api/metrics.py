@@ -137,7 +137,9 @@ def install(app: FastAPI, settings: Settings, platform: Platform) -> Callable[[A
     """Serve `GET /metrics` (with `Authorization: Bearer <token>` if `metrics_token` is set);
     return the middleware that counts requests, for the app to put outermost."""
     gauges = PlatformGauges(
-        pool=partial(pool_state, platform.engine), streets=platform.streets.cache_state
+        pool=partial(pool_state, platform.engine),
+        streets=platform.streets.cache_state,
+        jobs=platform.jobs.stats,
     )
     scraped, registry = _registries(gauges)
     # `*_created` series (when each series began) double the output and tell little.

@@ -14,6 +14,7 @@ def _register() -> None:
         sim,  # noqa: F401  (validate, simulate, bench mdrp)
         streets,  # noqa: F401  (streets import/list/route/closures)
         workbench,  # noqa: F401  (scenario generate, compare, sweep)
+        worker,  # noqa: F401  (worker: background jobs)
     )
 
 

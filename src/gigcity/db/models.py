@@ -522,6 +522,7 @@ class WorkbenchRun(Base):
     requested_by: Mapped[str] = mapped_column(String(120))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     owner: Mapped[str] = mapped_column(String(64))  # the server process that queued it
+    job_id: Mapped[int | None] = mapped_column(BigInteger)  # the job executing it (PostgreSQL)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,18 +9,38 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gigcity.config import Settings
+from gigcity.config import Settings, SettingsError
 from gigcity.db.migrate import current_revision, head_revision, is_current, upgrade
 from gigcity.db.session import make_engine, make_sessionmaker
 from gigcity.geo.district import District, load_district
 from gigcity.services.accounts import AccountsService
 from gigcity.services.day_clock import DayClock
+from gigcity.services.jobs import InProcessQueue, JobArgs, JobQueue, JobSpec, PostgresQueue
 from gigcity.services.pay import PayService
 from gigcity.services.places.service import PlacesService
 from gigcity.services.reports import ReportsService
+from gigcity.services.retention import apply_retention, retention_rules
 from gigcity.services.rulebooks import RulebooksService
 from gigcity.services.streets import StreetsService
 from gigcity.services.workbench import WorkbenchEngine, WorkbenchService
+from gigcity.services.workbench.service import RUN_JOB
+
+# Every kind of background job the platform runs (a new service adds its own here).
+JOBS: list[JobSpec] = [
+    RUN_JOB,
+    # Daily at 03:30 Shanghai time (cron times are UTC).
+    JobSpec("retention.purge", cron="30 19 * * *"),
+]
+
+
+class _JobRunner:
+    """Hands a job to the platform that runs it (set once the platform is built)."""
+
+    platform: Platform | None = None
+
+    def __call__(self, task: str, args: JobArgs, last_attempt: bool) -> None:
+        assert self.platform is not None
+        self.platform.run_job(task, args, last_attempt)
 
 
 @dataclass
@@ -36,6 +56,7 @@ class Platform:
     streets: StreetsService
     reports: ReportsService
     workbench: WorkbenchService
+    jobs: JobQueue
 
     @classmethod
     def from_settings(
@@ -49,7 +70,10 @@ class Platform:
         district = load_district(settings.district_file)
         clock = DayClock(settings.timezone)
         rulebooks = RulebooksService(factory, clock)
-        return cls(
+        runner = _JobRunner()
+        jobs = _job_queue(settings, engine, runner)
+        reports = ReportsService(factory, district, settings)
+        platform = cls(
             settings=settings,
             engine=engine,
             factory=factory,
@@ -70,9 +94,29 @@ class Platform:
                 timezone=settings.timezone,
                 district=district,
             ),
-            reports=ReportsService(factory, district, settings),
-            workbench=WorkbenchService(factory, settings.database_url, engine=workbench_engine),
+            reports=reports,
+            workbench=WorkbenchService(
+                factory,
+                settings.database_url,
+                engine=workbench_engine,
+                jobs=jobs,
+                workers=settings.workbench_concurrency,
+                max_active=settings.workbench_max_active,
+                max_active_per_caller=settings.workbench_max_active_per_caller,
+            ),
+            jobs=jobs,
         )
+        runner.platform = platform
+        return platform
+
+    def run_job(self, task: str, args: JobArgs, last_attempt: bool = True) -> None:
+        """Do one job of `JOBS` now, in this process (the job queue calls this)."""
+        if task == RUN_JOB.name:
+            self.workbench.execute(int(args["run_id"]), last_attempt=last_attempt)
+        elif task == "retention.purge":
+            apply_retention(retention_rules(self.settings, self.reports))
+        else:
+            raise ValueError(f"no job is called {task!r}")
 
     def upgrade_database(self) -> None:
         upgrade(self.engine)
@@ -98,9 +142,27 @@ class Platform:
         checks["database"] = "ok"
         behind = self.schema_behind()
         checks["schema"] = "ok" if behind is None else f"at {behind[0]}, needs {behind[1]}"
+        listener = self.streets.listener_state()
+        if listener is not None:  # PostgreSQL: closures and phases reach this worker
+            checks["listener"] = listener
         return checks
 
     def close(self) -> None:
         self.streets.close()
         self.workbench.close()
+        self.jobs.close()
         self.engine.dispose()
+
+
+def _job_queue(settings: Settings, engine: Engine, runner: _JobRunner) -> JobQueue:
+    """procrastinate on PostgreSQL (run by `gigcity worker`), else the server's own threads."""
+    postgres = engine.dialect.name == "postgresql"
+    if settings.job_queue == "procrastinate" and not postgres:
+        raise SettingsError(
+            "GIGCITY_JOB_QUEUE=procrastinate needs PostgreSQL; with SQLite, jobs run in the "
+            "server (GIGCITY_JOB_QUEUE=in-process or auto)."
+        )
+    if settings.job_queue == "procrastinate" or (settings.job_queue == "auto" and postgres):
+        return PostgresQueue(engine, JOBS)
+    caps = {"workbench": settings.workbench_concurrency, "default": settings.jobs_concurrency}
+    return InProcessQueue(JOBS, runner, caps)

@@ -9,6 +9,7 @@ is shown as interrupted by the service.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -36,13 +37,15 @@ class _Claimed:
     attribution: bool
 
 
-def _claim(factory: sessionmaker[Session], run_id: int) -> _Claimed | str:
-    """Mark the run running if still queued; else its status (or "missing")."""
+def _claim(factory: sessionmaker[Session], run_id: int, rerun: bool) -> _Claimed | str:
+    """Mark the run running if still queued (or, with `rerun`, running: a durable job is run
+    again only once its first worker is dead); else its status (or "missing")."""
+    claimable = ("queued", "running") if rerun else ("queued",)
     with transaction(factory) as session:
-        # Claimed only if still queued, in the UPDATE itself: one worker runs it.
+        # Claimed only if still claimable, in the UPDATE itself: one worker runs it.
         claimed = session.execute(
             update(WorkbenchRun)
-            .where(WorkbenchRun.id == run_id, WorkbenchRun.status == "queued")
+            .where(WorkbenchRun.id == run_id, WorkbenchRun.status.in_(claimable))
             .values(
                 status="running",
                 started_at=utcnow(),
@@ -103,13 +106,33 @@ def _store(factory: sessionmaker[Session], run_id: int, comparison: Comparison) 
             run.finished_at = run.heartbeat_at = utcnow()
 
 
-def run_job(compare: CompareDays, database_url: str, run_id: int) -> str:
-    """Execute run `run_id` with `compare`; returns its final status."""
+def _exit_with_parent(parent_pid: int, stop: threading.Event) -> None:
+    """A worker process whose parent died (a job worker killed) stops at once: the job is
+    run again elsewhere, and an orphan must not go on writing the run's row."""
+    while not stop.wait(0.5):
+        if os.getppid() != parent_pid:
+            os._exit(3)
+
+
+def run_job(
+    compare: CompareDays,
+    database_url: str,
+    run_id: int,
+    parent_pid: int | None = None,
+    rerun: bool = False,
+) -> str:
+    """Execute run `run_id` with `compare`; returns its final status. `parent_pid`: the
+    process that handed the run over (this process exits if it dies); `rerun`: a run left
+    running by a dead worker may be taken again."""
     engine = make_engine(database_url)
     factory = make_sessionmaker(engine)
     stop = threading.Event()
+    if parent_pid is not None:
+        threading.Thread(
+            target=_exit_with_parent, args=(parent_pid, stop), name="parent-watch", daemon=True
+        ).start()
     try:
-        claimed = _claim(factory, run_id)
+        claimed = _claim(factory, run_id, rerun)
         if isinstance(claimed, str):
             return claimed
         heart = threading.Thread(target=_beat, args=(factory, run_id, stop), daemon=True)

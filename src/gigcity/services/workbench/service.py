@@ -1,9 +1,15 @@
 """The negotiation workbench on the platform: runs as background jobs with progress.
 
-A run is a row (queued -> running -> done | failed); a pool of worker processes executes
-them (`job.run_job`), so a long comparison never holds up the server. Rows outlive the page
-that started them; a run whose worker stopped beating (the server was restarted, or died) is
-shown as interrupted rather than left running forever.
+A run is a row (queued -> running -> done | failed) and a job of the platform's job queue
+(`workbench.run`, on the `workbench` queue), deferred in the same transaction. Whoever
+executes the job (a `gigcity worker`, or the server itself in the embedded single-machine
+mode) hands the run to a worker process (`job.run_job`), so a long comparison holds up
+neither the server nor the worker's other jobs.
+
+On PostgreSQL the jobs are durable: a run waits for a worker however long it takes, and a
+run whose worker died is run again from the start (runs are seeded, so the result is the
+same). In-process jobs die with the server: a run whose server stopped beating is shown as
+interrupted rather than left running forever.
 
 The comparisons themselves come from the `WorkbenchEngine` the platform is given (the
 simulator; services do not import it). A platform built without one still serves stored
@@ -18,11 +24,14 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import uuid
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,6 +43,7 @@ from gigcity.i18n import N_
 from gigcity.rules import list_rulebooks
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, TooBusy
+from gigcity.services.jobs import InProcessQueue, JobQueue, JobSpec, RetryLater
 from gigcity.services.workbench.engine import WorkbenchEngine
 from gigcity.services.workbench.job import HEARTBEAT_S, run_job
 from gigcity.services.workbench.schemas import (
@@ -54,6 +64,7 @@ ACTIVE = ("queued", "running")
 MAX_ACTIVE_RUNS = 6
 MAX_ACTIVE_PER_CALLER = 2
 BUSY_RETRY_S = 60
+RUN_JOB = JobSpec("workbench.run", queue="workbench")
 
 
 class WorkbenchService:
@@ -63,18 +74,31 @@ class WorkbenchService:
         database_url: str,
         *,
         engine: WorkbenchEngine | None = None,
+        jobs: JobQueue | None = None,
         workers: int = 1,
         pool: Literal["process", "thread"] = "process",
+        max_active: int = MAX_ACTIVE_RUNS,
+        max_active_per_caller: int = MAX_ACTIVE_PER_CALLER,
     ) -> None:
         self.factory = factory
         self.engine = engine
         self.database_url = database_url
         self.workers = workers
         self.pool = pool
+        self.max_active = max_active
+        self.max_active_per_caller = max_active_per_caller
         self.instance_id = uuid.uuid4().hex
+        # Standing alone (tests, tools), the service runs its own jobs in this process.
+        self._own_jobs = jobs is None
+        self.jobs: JobQueue = jobs or InProcessQueue(
+            [RUN_JOB],
+            lambda _name, args, last: self._execute_job(args, last),
+            {"workbench": workers},
+        )
         self._executor: Executor | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._beating = False
 
     # -- reading -----------------------------------------------------------------------
 
@@ -125,7 +149,6 @@ class WorkbenchService:
             raise Conflict(
                 N_("This platform runs no simulator, so workbench runs cannot be started here.")
             )
-        compare = self.engine.compare
         scenarios = self.engine.scenario_names()
         if request.scenario not in scenarios:
             raise InvalidInput(
@@ -164,14 +187,10 @@ class WorkbenchService:
             )
             session.add(row)
             session.flush()
+            row.job_id = self.jobs.defer(session, RUN_JOB.name, run_id=row.id)
             out = self._out(row)
-        future = self._pool().submit(run_job, compare, self.database_url, out.id)
-        run_id = out.id
-
-        def finished(done: Future[str]) -> None:
-            self._finished_callback(run_id, done)
-
-        future.add_done_callback(finished)
+        if not self.jobs.durable:
+            self._beat_while_queued()
         return out
 
     def _check_room(self, session: Session, caller: Principal) -> None:
@@ -184,13 +203,13 @@ class WorkbenchService:
                 func.count().filter(self._started_by(caller)),
             ).where(WorkbenchRun.status.in_(ACTIVE))
         ).one()
-        if active[1] >= MAX_ACTIVE_PER_CALLER:
+        if active[1] >= self.max_active_per_caller:
             raise TooBusy(
                 N_("You have {count} workbench runs waiting or running; start another when one has finished."),
                 retry_after_s=BUSY_RETRY_S,
                 count=active[1],
             )  # fmt: skip
-        if active[0] >= MAX_ACTIVE_RUNS:
+        if active[0] >= self.max_active:
             raise TooBusy(
                 N_("{count} workbench runs are waiting or running; try again when one has finished."),
                 retry_after_s=BUSY_RETRY_S,
@@ -207,6 +226,37 @@ class WorkbenchService:
             WorkbenchRun.requested_by == (caller.label or caller.role.value),
         )
 
+    # -- executing (called by the job queue) ---------------------------------------------
+
+    def _execute_job(self, args: Mapping[str, Any], last_attempt: bool) -> None:
+        self.execute(int(args["run_id"]), last_attempt=last_attempt)
+
+    def execute(self, run_id: int, *, last_attempt: bool = True) -> str:
+        """Execute run `run_id` in a worker process and wait for it; its final status.
+
+        A worker process that died (killed, out of memory) is a passing failure: the job
+        runs again (`RetryLater`) unless this was its last attempt, which fails the run.
+        What the comparison itself raises fails the run.
+        """
+        if self.engine is None:
+            self._fail(run_id, "this job worker runs no simulator")
+            return "failed"
+        parent = os.getpid() if self.pool == "process" else None
+        executor = self._pool()
+        try:
+            future = executor.submit(
+                run_job, self.engine.compare, self.database_url, run_id, parent, self.jobs.durable
+            )
+            return future.result()
+        except BrokenProcessPool as error:
+            with self._lock:
+                if self._executor is executor:
+                    self._executor = None
+            if last_attempt:
+                self._fail(run_id, "the worker process running this run died, every time")
+                return "failed"
+            raise RetryLater(f"the worker process running run {run_id} died") from error
+
     def _pool(self) -> Executor:
         with self._lock:
             if self._executor is None:
@@ -216,11 +266,17 @@ class WorkbenchService:
                     # spawn: the server has threads, and fork would copy their locks.
                     context = multiprocessing.get_context("spawn")
                     self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
-                # Runs waiting in this server's queue beat too, so other servers sharing the
-                # database do not take them for abandoned.
-                self._stop.clear()
-                threading.Thread(target=self._beat_queued, daemon=True).start()
             return self._executor
+
+    def _beat_while_queued(self) -> None:
+        """In-process jobs: runs waiting in this server's queue beat too, so other servers
+        sharing the database do not take them for abandoned."""
+        with self._lock:
+            if self._beating:
+                return
+            self._beating = True
+            self._stop.clear()
+        threading.Thread(target=self._beat_queued, name="workbench-beat", daemon=True).start()
 
     def _beat_queued(self) -> None:
         while not self._stop.wait(HEARTBEAT_S):
@@ -237,11 +293,7 @@ class WorkbenchService:
             except SQLAlchemyError:  # the database is going away; the next beat may work
                 log.warning("workbench: could not record the queue's heartbeat", exc_info=True)
 
-    def _finished_callback(self, run_id: int, future: Future[str]) -> None:
-        error = future.exception() if not future.cancelled() else None
-        if error is None and not future.cancelled():
-            return
-        message = f"{type(error).__name__}: {error}" if error else "cancelled"
+    def _fail(self, run_id: int, message: str) -> None:
         with transaction(self.factory) as session:
             session.execute(
                 update(WorkbenchRun)
@@ -251,7 +303,10 @@ class WorkbenchService:
 
     def close(self) -> None:
         self._stop.set()
+        if self._own_jobs:
+            self.jobs.close()
         with self._lock:
+            self._beating = False
             if self._executor is not None:
                 self._executor.shutdown(wait=False, cancel_futures=True)
                 self._executor = None
@@ -276,8 +331,9 @@ class WorkbenchService:
         return row
 
     def _checked(self, row: WorkbenchRun) -> WorkbenchRun:
-        """A queued or running row whose worker has gone quiet becomes interrupted."""
-        if row.status in ACTIVE and row.owner != self.instance_id:
+        """In-process jobs: a queued or running row whose server has gone quiet becomes
+        interrupted (durable jobs are run again instead)."""
+        if not self.jobs.durable and row.status in ACTIVE and row.owner != self.instance_id:
             beat = row.heartbeat_at or row.created_at
             if beat.tzinfo is None:
                 from datetime import UTC

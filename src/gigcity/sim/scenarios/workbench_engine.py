@@ -10,13 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios.compare import compare
 from gigcity.sim.scenarios.generate import scenario_names
 from gigcity.sim.scenarios.report import compare_plots, render_compare_html
 from gigcity.sim.scenarios.runner import Progress, ScenarioSpec
+
+
+class CompareForWorkbench(Protocol):
+    def __call__(
+        self,
+        scenario: str,
+        seed: int,
+        orders: int,
+        rules_a: Rulebook,
+        rules_b: Rulebook,
+        *,
+        attribution: bool,
+        progress: Progress,
+    ) -> WorkbenchComparison: ...
 
 
 @dataclass(frozen=True)
@@ -36,10 +51,14 @@ def compare_for_workbench(
     *,
     attribution: bool,
     progress: Progress,
+    ray_address: str | None = None,
 ) -> WorkbenchComparison:
-    """The generated day `scenario`/`seed`/`orders` under A and B: summary, plots, report."""
+    """The generated day `scenario`/`seed`/`orders` under A and B: summary, plots, report.
+    With `ray_address`, the simulated days run on that Ray cluster."""
     spec = ScenarioSpec(scenario, seed, orders)
-    result = compare(spec, rules_a, rules_b, attribution=attribution, progress=progress)
+    result = compare(
+        spec, rules_a, rules_b, attribution=attribution, progress=progress, ray_address=ray_address
+    )
     plots = compare_plots(result)
     html = render_compare_html(result, plots)
     # The per-day figures (and their per-rider series) only feed the plots: not stored.
@@ -49,9 +68,17 @@ def compare_for_workbench(
 
 @dataclass(frozen=True)
 class ScenarioWorkbench:
-    """The generated Putuo days and the comparison of two rulebooks on one of them."""
+    """The generated Putuo days and the comparison of two rulebooks on one of them (on a
+    Ray cluster when given its address: `GIGCITY_RAY_ADDRESS` for `gigcity worker`)."""
 
-    compare = staticmethod(compare_for_workbench)
+    ray_address: str | None = None
+
+    @property
+    def compare(self) -> CompareForWorkbench:
+        if self.ray_address is None:
+            return compare_for_workbench
+        # A partial of a module-level function: it pickles to the worker process.
+        return partial(compare_for_workbench, ray_address=self.ray_address)
 
     def scenario_names(self) -> Sequence[str]:
         return scenario_names()

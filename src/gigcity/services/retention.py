@@ -1,0 +1,54 @@
+"""How long the platform keeps personal data, applied daily by the `retention.purge` job.
+
+Each rule names a kind of personal data and how long it is kept; the job applies every rule
+and logs how much each removed. Services add their rule here as they start keeping such
+data (the last-hundred-metres service adds gate logs and rider locations; see
+docs/operations.md, "Retention").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from gigcity.config import Settings
+from gigcity.services.reports import ReportsService
+
+log = logging.getLogger("gigcity.retention")
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRule:
+    kind: str  # what is deleted, as the docs name it
+    kept: timedelta
+    purge: Callable[[timedelta], int]  # deletes what is older than `kept`; how many
+
+
+def retention_rules(settings: Settings, reports: ReportsService) -> list[RetentionRule]:
+    return [
+        RetentionRule(
+            "photos uploaded but never used in a report",
+            timedelta(hours=24),
+            reports.purge_staged_photos,
+        ),
+        RetentionRule(
+            "photos of fixed or rejected reports",
+            timedelta(days=settings.retention_resolved_report_photos_days),
+            reports.purge_resolved_photos,
+        ),
+    ]
+
+
+def apply_retention(rules: list[RetentionRule]) -> dict[str, int]:
+    """Apply every rule (one failing does not stop the others); what each removed."""
+    removed: dict[str, int] = {}
+    for rule in rules:
+        try:
+            removed[rule.kind] = rule.purge(rule.kept)
+        except Exception:
+            log.exception("retention: %s could not be purged; the next run tries again", rule.kind)
+            continue
+        log.info("retention: %d %s older than %s deleted", removed[rule.kind], rule.kind, rule.kept)
+    return removed

@@ -1,0 +1,101 @@
+"""`gigcity worker` on PostgreSQL: a workbench run queued by the platform is executed by a
+separate worker process, and a worker killed mid-run is replaced and the run finished."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import _reset_postgres
+from gigcity.config import Settings
+from gigcity.services.platform import Platform
+from gigcity.services.workbench import RunCreate, RunOut
+from gigcity.sim.scenarios import ScenarioWorkbench
+from support import ADMIN
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+@pytest.fixture
+def pg_platform(postgres_database: str) -> Iterator[Platform]:
+    _reset_postgres(postgres_database)
+    settings = Settings(mode="dev", database_url=postgres_database, job_queue="procrastinate")
+    platform = Platform.from_settings(settings, workbench_engine=ScenarioWorkbench())
+    platform.upgrade_database()
+    yield platform
+    platform.close()
+
+
+def _worker(url: str, tmp_path: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "GIGCITY_DATABASE_URL": url,
+        "GIGCITY_MODE": "dev",
+        "GIGCITY_JOB_STALLED_AFTER_S": "5",
+    }
+    log = (tmp_path / "worker.log").open("ab")
+    return subprocess.Popen(
+        [sys.executable, "-m", "gigcity", "worker"], env=env, stdout=log, stderr=log
+    )
+
+
+def _until(platform: Platform, run: RunOut, statuses: set[str], seconds: float) -> RunOut:
+    deadline = time.monotonic() + seconds
+    while run.status not in statuses:
+        assert time.monotonic() < deadline, f"still {run.status}: {run.stage}"
+        time.sleep(0.2)
+        run = platform.workbench.get(run.id)
+    return run
+
+
+def test_the_worker_runs_a_queued_run_and_finishes_it_after_being_killed(
+    pg_platform: Platform, tmp_path: Path
+) -> None:
+    url = pg_platform.settings.database_url
+    run = pg_platform.workbench.start(ADMIN, RunCreate(orders=400, seed=5, attribution=True))
+    assert run.status == "queued"
+    assert [(d.queue, d.status, d.count) for d in pg_platform.jobs.stats()] == [
+        ("workbench", "todo", 1)
+    ]
+    time.sleep(1.0)
+    assert pg_platform.workbench.get(run.id).status == "queued"  # nobody runs it yet
+
+    first = _worker(url, tmp_path)
+    try:
+        run = _until(pg_platform, run, {"running", "done"}, 60)
+        assert run.status == "running", "the run finished before the worker could be killed"
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        first.kill()
+    second = _worker(url, tmp_path)
+    try:
+        run = _until(pg_platform, run, {"done", "failed"}, 240)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(30)
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    assert run.status == "done", f"{run.error}\n{log[-3000:]}"
+    assert "queued again" in log  # the second worker took over the dead one's job
+    assert pg_platform.workbench.result(run.id).table
+    assert pg_platform.jobs.stats() == []
+
+
+def test_the_worker_refuses_sqlite(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "GIGCITY_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "GIGCITY_MODE": "dev",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "gigcity", "worker"], env=env, capture_output=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert b"gigcity serve" in done.stderr
