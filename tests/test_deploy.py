@@ -60,11 +60,12 @@ def test_the_runtime_image_runs_as_a_user_without_a_browser() -> None:
     assert "COPY --from=build" in runtime
 
 
-def test_compose_runs_the_database_a_migration_two_apis_and_a_proxy() -> None:
+def test_compose_runs_the_database_a_migration_two_apis_a_worker_and_a_proxy() -> None:
     services = compose()["services"]
-    assert set(services) == {"postgres", "migrate", "api1", "api2", "proxy"}
+    assert set(services) == {"postgres", "migrate", "api1", "api2", "worker", "proxy"}
     assert services["migrate"]["command"] == ["gigcity", "db", "upgrade"]
-    for api in ("api1", "api2"):
+    assert services["worker"]["command"] == ["gigcity", "worker"]
+    for api in ("api1", "api2", "worker"):
         depends = services[api]["depends_on"]
         assert depends["migrate"]["condition"] == "service_completed_successfully"
         assert services[api]["environment"]["GIGCITY_MODE"] == "production"
@@ -83,7 +84,7 @@ def test_compose_refuses_to_start_without_secrets() -> None:
     assert "GIGCITY_SECRET_KEY" in done.stderr or "POSTGRES_PASSWORD" in done.stderr
 
 
-@pytest.mark.parametrize("service", ["migrate", "api1"])
+@pytest.mark.parametrize("service", ["migrate", "api1", "worker"])
 def test_every_gigcity_command_compose_runs_exists(service: str) -> None:
     command = compose()["services"][service]["command"]
     assert command[0] == "gigcity"

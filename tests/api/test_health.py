@@ -16,7 +16,10 @@ def test_a_live_process_with_a_current_database_is_ready(client: TestClient) -> 
     assert client.get("/healthz").json() == {"status": "ok"}
     r = client.get("/readyz")
     assert r.status_code == 200
-    assert r.json() == {"ready": True, "checks": {"database": "ok", "schema": "ok"}}
+    checks = {"database": "ok", "schema": "ok"}
+    if client.app.state.platform.engine.dialect.name == "postgresql":  # type: ignore[attr-defined]
+        checks["listener"] = "ok"  # closures and phases of other workers reach this one
+    assert r.json() == {"ready": True, "checks": checks}
 
 
 def test_a_database_behind_the_code_is_not_ready(client: TestClient, platform: Platform) -> None:
