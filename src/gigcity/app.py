@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         platform.upgrade_database()  # the server brings its database up to date at start
         platform.places.index.get()  # build the map's search index before the first query
+        platform.jobs.start_periodic()  # single-machine mode: the daily purge runs here
         yield
 
     app = _App(

@@ -43,3 +43,13 @@ def test_an_unreachable_database_is_not_ready(tmp_path: Path) -> None:
         assert client.get("/healthz").json() == {"status": "ok"}
     finally:
         platform.close()
+
+
+def test_the_server_schedules_the_periodic_jobs_in_single_machine_mode(
+    client: TestClient,
+) -> None:
+    # The `client` fixture's platform runs its jobs in process (see conftest): the daily
+    # retention purge must be scheduled by the server itself, or it never runs.
+    import threading
+
+    assert "jobs-periodic" in {thread.name for thread in threading.enumerate()}

@@ -65,3 +65,21 @@ def test_a_passing_failure_is_retried_until_the_last_attempt() -> None:
         assert calls == [False, False, True]
     finally:
         queue.close()
+
+
+def test_periodic_jobs_are_queued_at_their_times_once_started() -> None:
+    ticks: list[int] = []
+
+    def runner(task: str, args: JobArgs, last: bool) -> None:
+        ticks.append(int(args["timestamp"]))
+
+    # Six fields: croniter reads the last one as seconds (every second here).
+    queue = InProcessQueue([JobSpec("t.tick", cron="* * * * * *")], runner, {})
+    try:
+        time.sleep(1.2)
+        assert ticks == []  # nothing runs before the server starts the schedule
+        queue.start_periodic()
+        _wait(lambda: len(ticks) >= 2, seconds=5)
+        assert ticks[1] - ticks[0] == 1  # the scheduled times, one second apart
+    finally:
+        queue.close()

@@ -51,6 +51,10 @@ class PostgresQueue:
         ).one()
         return int(row[0])
 
+    def start_periodic(self) -> None:
+        """Nothing to do here: `gigcity worker` schedules the periodic jobs (once across all
+        workers)."""
+
     def stats(self) -> list[QueueDepth]:
         with self.engine.connect() as connection:
             rows = connection.execute(_STATS).all()

@@ -20,6 +20,11 @@ class JobQueue(Protocol):
         exists if and only if the transaction commits. Returns the job's id."""
         ...
 
+    def start_periodic(self) -> None:
+        """Begin queueing the periodic jobs at their times, if this process is the one that
+        schedules them (the server in the single-machine mode; `gigcity worker` otherwise)."""
+        ...
+
     def stats(self) -> list[QueueDepth]:
         """Jobs waiting and running now, per queue and status."""
         ...
