@@ -185,16 +185,7 @@ def serve(
 
         bare = Platform.from_settings(_settings())
         try:
-            behind = bare.schema_behind()
-            if behind is not None:
-                at, head = behind
-                err.print(
-                    f"[red]The database is {f'at revision {at}' if at else 'empty'}, and "
-                    f"this gigcity needs {head}: run `gigcity db upgrade` first "
-                    f"(several workers do not migrate at start).[/red]",
-                    soft_wrap=True,
-                )
-                raise typer.Exit(2)
+            require_current_schema(bare, "several workers do not migrate at start")
         finally:
             bare.close()
     platform = _platform("demo" if demo else None)
@@ -223,6 +214,19 @@ def serve(
         uvicorn.run(f"{__name__}:server_worker_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
         uvicorn.run(create_app(platform.settings, platform), **options)  # type: ignore[arg-type]
+
+
+def require_current_schema(platform: Platform, why: str) -> None:
+    """Exit (2) naming both revisions when the database is behind this gigcity."""
+    behind = platform.schema_behind()
+    if behind is not None:
+        at, head = behind
+        err.print(
+            f"[red]The database is {f'at revision {at}' if at else 'empty'}, and this gigcity "
+            f"needs {head}: run `gigcity db upgrade` first ({why}).[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
 
 
 def server_worker_app() -> FastAPI:

@@ -23,11 +23,11 @@ def worker(
     running jobs finish). Needs PostgreSQL; with SQLite `gigcity serve` runs jobs itself.
     Run as many as you like, on any host: each queue runs at most GIGCITY_WORKBENCH_CONCURRENCY
     (workbench) or GIGCITY_JOBS_CONCURRENCY (the rest) jobs at once per worker."""
-    from gigcity.cli.platform import _settings
+    from gigcity.cli.platform import _settings, require_current_schema
     from gigcity.logs import configure_logging
     from gigcity.services.jobs import PostgresQueue, queue_names
     from gigcity.services.jobs.worker import run_worker
-    from gigcity.services.platform import JOBS, Platform
+    from gigcity.services.platform import JOBS, Platform, queue_caps
     from gigcity.sim.scenarios import ScenarioWorkbench
 
     settings = _settings()
@@ -44,25 +44,17 @@ def worker(
                 soft_wrap=True,
             )
             raise typer.Exit(2)
-        behind = platform.schema_behind()
-        if behind is not None:
-            err.print(
-                f"[red]The database is at {behind[0] or 'no revision'} and this gigcity needs "
-                f"{behind[1]}: run `gigcity db upgrade` first.[/red]",
-                soft_wrap=True,
-            )
-            raise typer.Exit(2)
+        require_current_schema(platform, "a job worker does not migrate")
         known = queue_names(JOBS)
         unknown = sorted(set(queue or []) - set(known))
         if unknown:
             err.print(f"[red]No queue {', '.join(unknown)} (known: {', '.join(known)}).[/red]")
             raise typer.Exit(2)
-        caps = {"workbench": settings.workbench_concurrency, "default": settings.jobs_concurrency}
         run_worker(
             settings.database_url,
             JOBS,
             platform.run_job,
-            caps,
+            queue_caps(settings),
             queues=queue or None,
             stalled_after_s=settings.job_stalled_after_s,
         )

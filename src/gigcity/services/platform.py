@@ -25,12 +25,15 @@ from gigcity.services.streets import StreetsService
 from gigcity.services.workbench import WorkbenchEngine, WorkbenchService
 from gigcity.services.workbench.service import RUN_JOB
 
+# Daily at 03:30 Shanghai time (cron times are UTC).
+RETENTION_JOB = JobSpec("retention.purge", cron="30 19 * * *")
 # Every kind of background job the platform runs (a new service adds its own here).
-JOBS: list[JobSpec] = [
-    RUN_JOB,
-    # Daily at 03:30 Shanghai time (cron times are UTC).
-    JobSpec("retention.purge", cron="30 19 * * *"),
-]
+JOBS: list[JobSpec] = [RUN_JOB, RETENTION_JOB]
+
+
+def queue_caps(settings: Settings) -> dict[str, int]:
+    """How many jobs of each queue one process runs at once."""
+    return {"workbench": settings.workbench_concurrency, "default": settings.jobs_concurrency}
 
 
 class _JobRunner:
@@ -113,7 +116,7 @@ class Platform:
         """Do one job of `JOBS` now, in this process (the job queue calls this)."""
         if task == RUN_JOB.name:
             self.workbench.execute(int(args["run_id"]), last_attempt=last_attempt)
-        elif task == "retention.purge":
+        elif task == RETENTION_JOB.name:
             apply_retention(retention_rules(self.settings, self.reports))
         else:
             raise ValueError(f"no job is called {task!r}")
@@ -164,5 +167,4 @@ def _job_queue(settings: Settings, engine: Engine, runner: _JobRunner) -> JobQue
         )
     if settings.job_queue == "procrastinate" or (settings.job_queue == "auto" and postgres):
         return PostgresQueue(engine, JOBS)
-    caps = {"workbench": settings.workbench_concurrency, "default": settings.jobs_concurrency}
-    return InProcessQueue(JOBS, runner, caps)
+    return InProcessQueue(JOBS, runner, queue_caps(settings))

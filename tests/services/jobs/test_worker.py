@@ -99,3 +99,13 @@ def test_the_worker_refuses_sqlite(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert b"gigcity serve" in done.stderr
+
+
+def test_the_worker_refuses_a_database_behind_it(postgres_database: str) -> None:
+    _reset_postgres(postgres_database)  # empty: never migrated
+    env = {**os.environ, "GIGCITY_DATABASE_URL": postgres_database, "GIGCITY_MODE": "dev"}
+    done = subprocess.run(
+        [sys.executable, "-m", "gigcity", "worker"], env=env, capture_output=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert b"gigcity db upgrade" in done.stderr
