@@ -8,30 +8,16 @@ module-level function (pickled by name).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios.compare import compare
 from gigcity.sim.scenarios.generate import scenario_names
 from gigcity.sim.scenarios.report import compare_plots, render_compare_html
 from gigcity.sim.scenarios.runner import Progress, ScenarioSpec
-
-
-class CompareForWorkbench(Protocol):
-    def __call__(
-        self,
-        scenario: str,
-        seed: int,
-        orders: int,
-        rules_a: Rulebook,
-        rules_b: Rulebook,
-        *,
-        attribution: bool,
-        progress: Progress,
-    ) -> WorkbenchComparison: ...
 
 
 @dataclass(frozen=True)
@@ -74,7 +60,8 @@ class ScenarioWorkbench:
     ray_address: str | None = None
 
     @property
-    def compare(self) -> CompareForWorkbench:
+    def compare(self) -> Callable[..., WorkbenchComparison]:
+        """`compare_for_workbench`, with this engine's Ray cluster if it has one."""
         if self.ray_address is None:
             return compare_for_workbench
         # A partial of a module-level function: it pickles to the worker process.
