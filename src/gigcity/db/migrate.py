@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
+
+# Tables that are in the database but not in our models: procrastinate's job queue
+# (PostgreSQL), created from its own schema by migration 0011.
+FOREIGN_TABLE_PREFIX = "procrastinate_"
 
 # The advisory lock every migrating process takes first (PostgreSQL): workers and hosts
 # starting together upgrade one after another, the later ones finding nothing to do.
@@ -35,6 +41,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         _lock(connection)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+
+
+def include_name(name: str | None, type_: str, parent_names: Mapping[Any, str | None]) -> bool:
+    """Alembic's filter when comparing the database with the models: leave out the tables
+    (and their indexes and constraints) that are not ours, so that autogenerate never
+    proposes dropping them."""
+    table = name if type_ == "table" else parent_names.get("table_name")
+    return not (table or "").startswith(FOREIGN_TABLE_PREFIX)
 
 
 def head_revision() -> str:
