@@ -17,16 +17,6 @@ from gigcity.config import get_settings
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "cli.db"
-    monkeypatch.setenv("GIGCITY_DATABASE_URL", f"sqlite:///{db}")
-    monkeypatch.setenv("GIGCITY_MODE", "dev")
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
-
-
 def test_db_upgrade(env: Path) -> None:
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output

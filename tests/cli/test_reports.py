@@ -16,12 +16,11 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("GIGCITY_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("GIGCITY_MODE", "dev")
-    monkeypatch.setenv("GIGCITY_DATA_DIR", str(tmp_path / "data"))
+def env(env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The CLI's database (tests/cli/conftest.py), with a data directory of its own."""
+    monkeypatch.setenv("GIGCITY_DATA_DIR", str(env / "data"))
     get_settings.cache_clear()
-    yield tmp_path
+    yield env
     get_settings.cache_clear()
 
 

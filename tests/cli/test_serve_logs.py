@@ -4,7 +4,6 @@ uvicorn is stubbed: nothing listens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +14,9 @@ from typer.testing import CliRunner
 
 from gigcity.cli import app
 from gigcity.cli.platform import server_worker_app
-from gigcity.config import Settings, get_settings
+from gigcity.config import Settings
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("GIGCITY_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("GIGCITY_MODE", "dev")
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 @pytest.fixture

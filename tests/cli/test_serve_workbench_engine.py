@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from gigcity.cli import platform as cli_platform
-from gigcity.config import get_settings
 from gigcity.services.accounts import Principal, Role
 from gigcity.sim.scenarios import scenario_names
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("GIGCITY_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("GIGCITY_MODE", "dev")
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 @pytest.mark.usefixtures("env")
