@@ -25,7 +25,10 @@ class SnapshotFreezer:
         self._settles = 0
 
     def settle(self) -> None:
-        if self._settles % self.deep_every == 0:
+        # Every `deep_every`-th settle after the first: this freezer's first settle has
+        # frozen nothing yet, so unfreezing then would only make a fresh index (a new
+        # Platform in a long-lived process) pay for a collection of the whole heap.
+        if self._settles and self._settles % self.deep_every == 0:
             gc.unfreeze()  # cycles frozen earlier and dropped since: collected below
         self._settles += 1
         gc.collect()
