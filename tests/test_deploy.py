@@ -99,3 +99,17 @@ def test_every_gigcity_command_compose_runs_exists(service: str) -> None:
     options = {opt for param in found.params for opt in (*param.opts, *param.secondary_opts)}
     for option in (w for w in words if w.startswith("--")):
         assert option in options, f"gigcity {found.name} has no {option}"
+
+
+def test_the_proxy_keeps_metrics_from_the_public() -> None:
+    conf = (REPO / "deploy" / "nginx.conf").read_text()
+    blocks = {
+        line.split("{")[0].strip(): line
+        for line in conf.splitlines()
+        if line.strip().startswith("location")
+    }
+    assert "location = /metrics" in blocks, "nginx must answer /metrics itself"
+    assert "location ^~ /metrics/" in blocks
+    for head in ("location = /metrics", "location ^~ /metrics/"):
+        body = conf.split(head, 1)[1].split("}", 1)[0]
+        assert "return 404" in body and "proxy_pass" not in body
