@@ -10,13 +10,14 @@ from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.db.migrate import downgrade
 from gigcity.services.platform import Platform
+from gigcity.services.storage import LocalFileStore
 
 
 def test_a_live_process_with_a_current_database_is_ready(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     r = client.get("/readyz")
     assert r.status_code == 200
-    checks = {"database": "ok", "schema": "ok"}
+    checks = {"database": "ok", "schema": "ok", "storage": "ok"}
     if client.app.state.platform.engine.dialect.name == "postgresql":  # type: ignore[attr-defined]
         checks["listener"] = "ok"  # closures and phases of other workers reach this one
     assert r.json() == {"ready": True, "checks": checks}
@@ -29,6 +30,18 @@ def test_a_database_behind_the_code_is_not_ready(client: TestClient, platform: P
     assert r.json()["ready"] is False
     assert r.json()["checks"]["schema"].startswith("at 0008, needs ")
     assert client.get("/healthz").status_code == 200  # alive, just not ready
+
+
+def test_a_file_store_that_cannot_keep_files_is_not_ready(
+    client: TestClient, platform: Platform, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_bytes(b"")
+    platform.files = LocalFileStore(blocker)  # as if the share were unmounted read-only
+    r = client.get("/readyz")
+    assert r.status_code == 503
+    assert r.json()["checks"]["storage"].startswith("unreachable")
+    assert r.json()["checks"]["database"] == "ok"
 
 
 def test_an_unreachable_database_is_not_ready(tmp_path: Path) -> None:

@@ -22,8 +22,8 @@ class Readiness(BaseModel):
     ready: bool = Field(description="Every check passed.")
     checks: dict[str, str] = Field(
         description='Each check and its state ("ok", or what is wrong): `database` answers, '
-        "`schema` is the newest this version ships, `listener` (PostgreSQL) receives the "
-        "closures and signal phases other workers store."
+        "`schema` is the newest this version ships, `storage` can keep files, `listener` "
+        "(PostgreSQL) receives the closures and signal phases other workers store."
     )
 
 

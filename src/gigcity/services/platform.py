@@ -21,6 +21,7 @@ from gigcity.services.places.service import PlacesService
 from gigcity.services.reports import ReportsService
 from gigcity.services.retention import apply_retention, retention_rules
 from gigcity.services.rulebooks import RulebooksService
+from gigcity.services.storage import FileStore, StorageUnavailable, file_store_from_settings
 from gigcity.services.streets import StreetsService
 from gigcity.services.workbench import WorkbenchEngine, WorkbenchService
 from gigcity.services.workbench.service import RUN_JOB
@@ -60,6 +61,7 @@ class Platform:
     reports: ReportsService
     workbench: WorkbenchService
     jobs: JobQueue
+    files: FileStore
 
     @classmethod
     def from_settings(
@@ -75,7 +77,9 @@ class Platform:
         rulebooks = RulebooksService(factory, clock)
         runner = _JobRunner()
         jobs = _job_queue(settings, engine, runner)
-        reports = ReportsService(factory, district, settings)
+        # One file store for every service that keeps files, shared by all workers.
+        files = file_store_from_settings(settings)
+        reports = ReportsService(factory, district, settings, files)
         platform = cls(
             settings=settings,
             engine=engine,
@@ -108,6 +112,7 @@ class Platform:
                 max_active_per_caller=settings.workbench_max_active_per_caller,
             ),
             jobs=jobs,
+            files=files,
         )
         runner.platform = platform
         return platform
@@ -145,6 +150,11 @@ class Platform:
         checks["database"] = "ok"
         behind = self.schema_behind()
         checks["schema"] = "ok" if behind is None else f"at {behind[0]}, needs {behind[1]}"
+        try:
+            self.files.check()
+            checks["storage"] = "ok"
+        except StorageUnavailable:
+            checks["storage"] = "unreachable (see the log)"
         listener = self.streets.listener_state()
         if listener is not None:  # PostgreSQL: closures and phases reach this worker
             checks["listener"] = listener

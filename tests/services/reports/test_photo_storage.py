@@ -162,6 +162,9 @@ class FailingSecondWrite:
     def delete(self, key: str) -> None:
         self.inner.delete(key)
 
+    def check(self) -> None:
+        self.inner.check()
+
 
 def test_a_photo_half_stored_is_taken_back(platform: Platform, tmp_path: Path) -> None:
     make_world(platform)

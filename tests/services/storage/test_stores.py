@@ -43,6 +43,15 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> FileStore:
     return S3FileStore(server.location(request.getfixturevalue("s3_bucket"), "some/prefix"))
 
 
+def test_a_store_that_works_passes_its_readiness_check_without_writing(
+    store: FileStore, tmp_path: Path
+) -> None:
+    store.check()  # the local root does not exist yet: it will be made on the first put
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    store.put("a.jpg", b"x")
+    store.check()
+
+
 def test_what_goes_in_comes_out(store: FileStore) -> None:
     data = bytes(range(256)) * 64
     store.put("reports/photos/ab/ab12.jpg", data, "image/jpeg")
@@ -148,10 +157,14 @@ def test_a_store_that_cannot_be_reached_is_unavailable(closed_port_url: str) -> 
         with pytest.raises(StorageUnavailable) as caught:
             attempt()
         assert caught.value.status == 503
+    with pytest.raises(StorageUnavailable):
+        store.check()
 
 
 def test_a_missing_bucket_is_unavailable_not_a_missing_file(s3_server: S3Server) -> None:
     store = S3FileStore(s3_server.location("no-such-bucket-here"))
+    with pytest.raises(StorageUnavailable):
+        store.check()
     with pytest.raises(StorageUnavailable):
         store.get("a.jpg")
     with pytest.raises(StorageUnavailable):
@@ -162,6 +175,8 @@ def test_a_local_root_that_cannot_be_written_is_unavailable(tmp_path: Path) -> N
     blocker = tmp_path / "not-a-directory"
     blocker.write_bytes(b"")
     store = LocalFileStore(blocker)
+    with pytest.raises(StorageUnavailable):
+        store.check()
     with pytest.raises(StorageUnavailable):
         store.put("a.jpg", b"x")
     assert store.get("a.jpg") is None

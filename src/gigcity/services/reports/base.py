@@ -34,7 +34,7 @@ from gigcity.services.reports.policy import ReportPolicy
 from gigcity.services.reports.rewards import RewardsService
 from gigcity.services.reports.schemas import CategoryOut, ReportOut
 from gigcity.services.reports.views import ViewBuilder
-from gigcity.services.storage import file_store_from_settings
+from gigcity.services.storage import FileStore
 from gigcity.services.types import as_utc
 
 
@@ -62,7 +62,13 @@ def _now() -> datetime:
 class ReportsBase:
     """What the intake, the officers' work and the admin's settings share."""
 
-    def __init__(self, factory: sessionmaker[Session], district: District, settings: Settings):
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        district: District,
+        settings: Settings,
+        files: FileStore,
+    ):
         self.factory = factory
         # A report without photos is filed in one statement on PostgreSQL (intake_sql).
         self._one_statement = single_statement_sessions(factory)
@@ -71,7 +77,7 @@ class ReportsBase:
         self.clock: Callable[[], datetime] = _now  # aware, in UTC (tests set their own)
         # The platform's file store, shared by every worker: a photo stored by one is served
         # by any other.
-        self.photos = PhotoStore(file_store_from_settings(settings), PHOTO_PREFIX)
+        self.photos = PhotoStore(files, PHOTO_PREFIX)
         self.resolved_photo_retention = timedelta(
             days=settings.retention_resolved_report_photos_days
         )

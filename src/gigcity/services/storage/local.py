@@ -61,5 +61,14 @@ class LocalFileStore:
         except OSError as exc:
             raise unavailable("delete", key, exc) from exc
 
+    def check(self) -> None:
+        # The directory is made on the first put; until then its nearest existing parent must
+        # let us make it.
+        here = self.root
+        while not here.exists() and here != here.parent:
+            here = here.parent
+        if not here.is_dir() or not os.access(here, os.W_OK | os.X_OK):
+            raise unavailable("check", str(self.root), PermissionError(f"{here} is not writable"))
+
     def __repr__(self) -> str:
         return f"LocalFileStore({str(self.root)!r})"

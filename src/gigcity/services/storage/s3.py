@@ -110,6 +110,12 @@ class S3FileStore:
         except self._failures as exc:
             raise unavailable("delete", self._where(full), exc) from exc
 
+    def check(self) -> None:
+        try:  # one HEAD request: the bucket exists and these credentials may use it
+            self._client.head_bucket(Bucket=self.bucket)
+        except self._failures as exc:
+            raise unavailable("check", f"s3://{self.bucket}", exc) from exc
+
     def _where(self, full: str) -> str:
         return f"s3://{self.bucket}/{full}"
 

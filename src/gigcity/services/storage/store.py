@@ -28,3 +28,8 @@ class FileStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove the file under `key`, if there is one."""
         ...
+
+    def check(self) -> None:
+        """Raise StorageUnavailable unless files can be stored now (the readiness probe: cheap,
+        writes nothing)."""
+        ...
