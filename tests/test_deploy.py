@@ -112,4 +112,5 @@ def test_the_proxy_keeps_metrics_from_the_public() -> None:
     assert "location ^~ /metrics/" in blocks
     for head in ("location = /metrics", "location ^~ /metrics/"):
         body = conf.split(head, 1)[1].split("}", 1)[0]
-        assert "return 404" in body and "proxy_pass" not in body
+        assert "return 404" in body
+        assert "proxy_pass" not in body
