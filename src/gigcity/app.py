@@ -20,6 +20,7 @@ from gigcity.api import (
     dashboard,
     district,
     health,
+    jobs,
     metrics,
     open311,
     openapi,
@@ -79,6 +80,8 @@ class _App(FastAPI):
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # A platform made here is this app's to close; one passed in is its caller's.
+    owned = platform is None
     platform = platform or Platform.from_settings(settings, workbench_engine=ScenarioWorkbench())
 
     @asynccontextmanager
@@ -89,7 +92,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         platform.upgrade_database()  # the server brings its database up to date at start
         platform.places.index.get()  # build the map's search index before the first query
         platform.jobs.start_periodic()  # single-machine mode: the daily purge runs here
-        yield
+        try:
+            yield
+        finally:
+            if owned:  # the listener, job threads, simulation processes and pool end with us
+                platform.close()
 
     app = _App(
         title="gigcity",
@@ -122,6 +129,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         reports.router,
         dashboard.router,
         workbench.router,
+        jobs.router,
     ):
         app.include_router(_state_access(router))
     open311.install(app, settings, platform)

@@ -210,10 +210,14 @@ def serve(
         "log_config": None,
         "access_log": False,
     }
-    if workers > 1:
-        uvicorn.run(f"{__name__}:server_worker_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
-    else:
-        uvicorn.run(create_app(platform.settings, platform), **options)  # type: ignore[arg-type]
+    try:
+        if workers > 1:  # each worker process builds its own platform (server_worker_app)
+            platform.close()
+            uvicorn.run(f"{__name__}:server_worker_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+        else:
+            uvicorn.run(create_app(platform.settings, platform), **options)  # type: ignore[arg-type]
+    finally:
+        platform.close()
 
 
 def require_current_schema(platform: Platform, why: str) -> None:
