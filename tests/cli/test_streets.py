@@ -22,7 +22,7 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_import_reports_what_it_kept_and_routes_on_it(tmp_path: Path) -> None:
+def test_import_reports_what_it_kept_and_routes_on_it(tmp_path: Path, database: Path) -> None:
     source = write_grid(tmp_path / "grid.osm")
     data = str(tmp_path / "var")
     code, output = _run("import", str(source), "--name", "grid", "--data-dir", data)
@@ -99,6 +99,21 @@ def test_closures_add_list_remove(database: Path) -> None:
     code, output = _run("closures", "remove", "c1", "--data-dir", data)
     assert code == 1
     assert "no closure 'c1'" in output
+
+
+def test_a_route_goes_around_the_closures_stored_in_the_database(database: Path) -> None:
+    trip = ["121.465,31.235", "121.482,31.225", "--data-dir", str(database)]
+    code, output = _run("route", *trip)
+    assert code == 0, output
+    assert "closures" not in output
+    code, output = _run("closures", "add", "--polygon",
+                        "121.4720,31.2285;121.4750,31.2285;121.4750,31.2315;121.4720,31.2315",
+                        *_window(), "--data-dir", str(database))  # fmt: skip
+    assert code == 0, output
+    assert not (database / "streets").exists()  # stored in the database, not a file
+    code, output = _run("route", *trip)
+    assert code == 0, output
+    assert "closures c1 add" in output
 
 
 def test_an_old_closures_file_is_imported_and_the_closures_exported_again(

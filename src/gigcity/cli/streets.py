@@ -160,17 +160,20 @@ def route_command(
     name: NameOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Route an e-bike between two points and show the ETA breakdown."""
+    """Route an e-bike between two points and show the ETA breakdown, as riders get it: with
+    the closures and live signal phases stored in the platform's database."""
     from gigcity.geo.streets import StreetsNotFoundError
-    from gigcity.geo.streets.route import RouteError, parse_lon_lat, route_between
-    from gigcity.geo.streets.setup import open_street_travel
+    from gigcity.geo.streets.route import parse_lon_lat
 
-    directory = _data_dir(data_dir)
     try:
         start, end = parse_lon_lat(origin), parse_lon_lat(destination)
         depart = datetime.fromisoformat(at) if at else datetime.now(UTC)
-        answer = route_between(open_street_travel(_name(name), directory), start, end, depart)
-    except (ValueError, RouteError, StreetsNotFoundError) as exc:
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        with _streets(name, data_dir) as streets:
+            answer = _or_fail(lambda: streets.route(start, end, depart))
+    except StreetsNotFoundError as exc:
         raise _fail(str(exc)) from None
     b = answer.breakdown
     out.print(
