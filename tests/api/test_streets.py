@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.geo import haversine_m
+from gigcity.geo.coords import bd09_to_gcj02, gcj02_to_wgs84
 from gigcity.services.platform import Platform
 from support import World, make_world, token
 
@@ -134,22 +136,101 @@ def test_the_departure_defaults_to_now(client: TestClient) -> None:
     assert abs((depart - datetime.now(SHANGHAI)).total_seconds()) < 60
 
 
-def test_a_point_outside_the_network_is_a_422_naming_it(client: TestClient) -> None:
-    putuo = "121.3995,31.2713"  # a demo point in Putuo, ~9 km from the sample's streets
+def test_a_trip_no_street_network_covers_is_a_labelled_estimate_with_app_links(
+    client: TestClient,
+) -> None:
+    """A Putuo point ~9 km from the sample's streets: an estimate, not an engineer's error."""
+    putuo = (121.3995, 31.2713)
+    at = now()
     r = client.get(
         "/api/route",
-        params={"from": lon_lat(ORIGIN), "to": putuo},
+        params={
+            "from": lon_lat(ORIGIN),
+            "to": lon_lat(putuo),
+            "at": at.isoformat(),
+            "name": "万里驿站",
+        },
+    )
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["kind"] == "estimate"
+    assert answer["reason"] == "outside_network"
+    straight = haversine_m(*ORIGIN, *putuo)
+    assert answer["straight_m"] == pytest.approx(straight, abs=1)
+    assert answer["distance_m"] == pytest.approx(straight * answer["detour_factor"], abs=1)
+    assert answer["detour_factor"] > 1
+    # At the stated speed, rounded up to whole minutes; arrival follows from the departure.
+    ride_s = answer["distance_m"] / (answer["speed_kmh"] / 3.6)
+    assert answer["eta_s"] == pytest.approx(ride_s, abs=1)
+    assert answer["minutes"] == -(-int(ride_s) // 60)
+    arrive = datetime.fromisoformat(answer["arrive_at"])
+    assert (arrive - at).total_seconds() == pytest.approx(ride_s, abs=1)
+    # Labelled as an estimate in plain Chinese words (Chinese by default).
+    assert "估算" in answer["note"]
+    assert "street" not in answer["note"].lower()
+    assert answer["geometry"]["coordinates"] == [list(ORIGIN), list(putuo)]
+    links = answer["navigation"]
+    amap = parse_qs(urlparse(links["amap"]).query)
+    assert amap["mode"] == ["ride"]
+    assert amap["to"][0].endswith(",万里驿站")
+    a_lon, a_lat = (float(v) for v in amap["from"][0].split(",")[:2])
+    assert haversine_m(*gcj02_to_wgs84(a_lon, a_lat), *ORIGIN) < 1  # GCJ-02
+    baidu = parse_qs(urlparse(links["baidu"]).query)
+    assert baidu["mode"] == ["riding"]
+    b_lat, b_lon = (float(v) for v in baidu["destination"][0].split("|")[0][7:].split(","))
+    assert haversine_m(*gcj02_to_wgs84(*bd09_to_gcj02(b_lon, b_lat)), *putuo) < 2  # BD-09
+    tencent = parse_qs(urlparse(links["tencent"]).query)
+    t_lat, t_lon = (float(v) for v in tencent["tocoord"][0].split(","))
+    assert haversine_m(*gcj02_to_wgs84(t_lon, t_lat), *putuo) < 1
+    en = client.get(
+        "/api/route",
+        params={"from": lon_lat(putuo), "to": lon_lat(DESTINATION)},
+        headers={"Accept-Language": "en"},
+    ).json()
+    assert en["kind"] == "estimate"
+    assert en["note"].startswith("Estimate only")
+
+
+def test_a_trip_on_the_network_is_the_street_route_as_before(client: TestClient) -> None:
+    answer = route(client, now())
+    assert answer["kind"] == "streets"
+    assert answer["streets"] == "shanghai-central-sample"
+    assert len(answer["geometry"]["coordinates"]) > 10
+
+
+def test_points_too_far_apart_for_an_estimate_are_a_422_naming_to(client: TestClient) -> None:
+    beijing = "116.397,39.908"
+    r = client.get(
+        "/api/route",
+        params={"from": lon_lat(ORIGIN), "to": beijing},
         headers={"Accept-Language": "en"},
     )
     assert r.status_code == 422
     assert r.headers["content-type"].startswith(PROBLEM)
-    problem = r.json()
-    assert problem["type"] == "urn:gigcity:problem:outside-network"
-    assert problem["field"] == "to"
-    assert "121.399500,31.271300" in problem["detail"]
-    zh = client.get("/api/route", params={"from": putuo, "to": lon_lat(DESTINATION)})
-    assert zh.json()["field"] == "from"
-    assert "街道" in zh.json()["detail"]  # Chinese by default
+    assert r.json()["field"] == "to"
+    assert "too far" in r.json()["detail"]
+
+
+def test_without_any_street_network_every_trip_is_an_estimate(
+    database_url: str, tmp_path: Path
+) -> None:
+    platform = Platform.from_settings(
+        Settings(
+            mode="dev",
+            database_url=database_url,
+            data_dir=tmp_path / "data",
+            streets="no-such-network",
+        )
+    )
+    platform.upgrade_database()
+    try:
+        with TestClient(create_app(platform.settings, platform)) as c:
+            r = c.get("/api/route", params={"from": lon_lat(ORIGIN), "to": lon_lat(DESTINATION)})
+        assert r.status_code == 200, r.text
+        assert r.json()["kind"] == "estimate"
+        assert r.json()["reason"] == "streets_unavailable"
+    finally:
+        platform.close()
 
 
 # ---- closures ----------------------------------------------------------------------------

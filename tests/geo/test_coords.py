@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gigcity.geo.coords import gcj02_to_wgs84, haversine_m, in_china, wgs84_to_gcj02
+from gigcity.geo.coords import (
+    bd09_to_gcj02,
+    gcj02_to_bd09,
+    gcj02_to_wgs84,
+    haversine_m,
+    in_china,
+    wgs84_to_bd09,
+    wgs84_to_gcj02,
+)
 
 
 def test_forward_matches_published_reference_value() -> None:
@@ -50,3 +58,18 @@ def test_inverse_round_trips_within_a_millimetre_anywhere_in_china(lon: float, l
 def test_haversine_known_distance() -> None:
     # One degree of latitude is ~111.2 km on the mean sphere.
     assert haversine_m(121.4, 31.0, 121.4, 32.0) == pytest.approx(111_195, rel=1e-3)
+
+
+def test_bd09_matches_the_published_reference_value() -> None:
+    """Baidu's datum: GCJ-02 (116.404, 39.915) is BD-09 (116.410369, 39.921337)."""
+    lon, lat = gcj02_to_bd09(116.404, 39.915)
+    assert lon == pytest.approx(116.410369, abs=1e-6)
+    assert lat == pytest.approx(39.921337, abs=1e-6)
+
+
+@given(st.floats(73.0, 135.0), st.floats(18.0, 53.0))
+def test_bd09_round_trips_within_a_metre(lon: float, lat: float) -> None:
+    back = bd09_to_gcj02(*gcj02_to_bd09(lon, lat))
+    assert haversine_m(*back, lon, lat) < 1.0
+    # WGS-84 -> BD-09 goes through GCJ-02: about 1 km off in Putuo, all told.
+    assert 500 < haversine_m(*wgs84_to_bd09(121.4, 31.27), 121.4, 31.27) < 1500

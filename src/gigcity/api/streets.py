@@ -6,14 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
-from gigcity.geo import PhaseFeed, PhaseFeedReport, RouteAnswer, RouteQuery
+from gigcity.geo import PhaseFeed, PhaseFeedReport, RouteQuery
 from gigcity.http.deps import Allow, PlatformDep, PublicCaller
 from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal, Role, Scope
-from gigcity.services.streets import ClosureIn, ClosureOut, SignalsOut
+from gigcity.services.streets import ClosureIn, ClosureOut, RouteEstimate, RouteOut, SignalsOut
 
 router = APIRouter(prefix="/api", tags=["streets"])
 
@@ -42,6 +42,8 @@ ClosureId = Annotated[
     str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Closure id, e.g. c3")
 ]
 
+RouteOrEstimate = Annotated[RouteOut | RouteEstimate, Field(discriminator="kind")]
+
 _LON_LAT_HINT = N_("Must be lon,lat in WGS-84 degrees, such as 121.4735,31.2310 ({reason}).")
 _AWARE_HINT = N_("Must carry a time zone, such as 2026-11-28T12:00:00+08:00.")
 
@@ -63,7 +65,7 @@ def _query_errors(request: Request, exc: ValidationError) -> RequestValidationEr
     return RequestValidationError(errors)
 
 
-@router.get("/route", response_model=RouteAnswer, summary="An e-bike route and its ETA")
+@router.get("/route", response_model=RouteOrEstimate, summary="An e-bike route and its ETA")
 def route(
     request: Request,
     platform: PlatformDep,
@@ -78,22 +80,37 @@ def route(
         str | None,
         Query(max_length=64, description="Departure, ISO 8601 with a time zone; default now"),
     ] = None,
-) -> RouteAnswer:
+    name: Annotated[
+        str, Query(max_length=200, description="The destination's name, for the app links")
+    ] = "",
+) -> RouteOut | RouteEstimate:
     """The fastest route for an e-bike on the configured street network, as a GeoJSON
     LineString, with its distance and ETA: `eta_s` = `moving_s` + `signal_wait_s` (the wait
     at each signal at the predicted arrival: exact where a live phase is known, expected
     otherwise). `closure_extra_s`/`closure_extra_m` say how much of the trip closures in
     force cause (included in the ETA, not added to it). Show `attribution` with the route.
 
-    A point more than 500 m from every street is a 422 naming `from` or `to` (choose
-    another point); when closures cut every way between the points, 404 `no-route` (the
-    query is valid, but no route exists at that time)."""
+    The answer's `kind` says which it is. `kind: "streets"`: the route above, when both
+    points lie within 500 m of a street of the loaded network. `kind: "estimate"`: no
+    street network covers the trip (an end is farther from every street, or no network is
+    loaded on this server): the straight-line distance × `detour_factor` at `speed_kmh`,
+    its `minutes`, a `note` labelling it as an estimate in the reader's language, and
+    riding navigation links from `from` to `to` in Amap, Baidu and Tencent Maps (`name`
+    labels the destination there). Points more than 60 km apart are a 422 naming `to`;
+    when closures cut every way between the points, 404 `no-route` (the query is valid,
+    but no route exists at that time)."""
     raw = {"from": origin, "to": destination} | ({"at": at} if at is not None else {})
     try:
         query = RouteQuery.model_validate(raw)
     except ValidationError as exc:
         raise _query_errors(request, exc) from None
-    return platform.streets.route(query.origin, query.destination, query.at)
+    return platform.streets.route_or_estimate(
+        query.origin,
+        query.destination,
+        query.at,
+        locale=locale_of(request),
+        destination_name=name.strip(),
+    )
 
 
 @router.post("/signals/phases", response_model=PhaseFeedReport, summary="Report live signal phases")

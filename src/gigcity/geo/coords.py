@@ -1,4 +1,4 @@
-"""Coordinates: great-circle distance, a local metric plane, and WGS-84 <-> GCJ-02.
+"""Coordinates: great-circle distance, a local metric plane, WGS-84 <-> GCJ-02 -> BD-09.
 
 Chinese map services (Amap, Tencent) expect GCJ-02, an obfuscated datum that is offset from
 WGS-84 by several hundred metres (about 480 m in Putuo). gigcity stores WGS-84 and converts
@@ -86,3 +86,29 @@ def local_plane_factors(ref_lat: float) -> tuple[float, float]:
     """Metres per degree of longitude and latitude near `ref_lat` (equirectangular plane)."""
     m_per_deg_lat = math.pi * EARTH_RADIUS_M / 180.0
     return m_per_deg_lat * math.cos(math.radians(ref_lat)), m_per_deg_lat
+
+
+# Baidu's BD-09 is a further published offset of GCJ-02 (its constant is pi * 3000 / 180).
+_BD_X_PI = math.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
+    """GCJ-02 -> BD-09 (Baidu's datum), the published forward formula."""
+    z = math.hypot(lon, lat) + 0.000_02 * math.sin(lat * _BD_X_PI)
+    theta = math.atan2(lat, lon) + 0.000_003 * math.cos(lon * _BD_X_PI)
+    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
+
+
+def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """BD-09 -> GCJ-02, the published approximate inverse (error well under a metre)."""
+    x, y = lon - 0.0065, lat - 0.006
+    z = math.hypot(x, y) - 0.000_02 * math.sin(y * _BD_X_PI)
+    theta = math.atan2(y, x) - 0.000_003 * math.cos(x * _BD_X_PI)
+    return z * math.cos(theta), z * math.sin(theta)
+
+
+def wgs84_to_bd09(lon: float, lat: float) -> tuple[float, float]:
+    """WGS-84 -> BD-09 (through GCJ-02; unchanged outside China)."""
+    if not in_china(lon, lat):
+        return lon, lat
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))

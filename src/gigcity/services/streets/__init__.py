@@ -3,6 +3,7 @@ officers and admins keep (within each officer's sub-district), shared by every w
 the database."""
 
 from gigcity.services.streets.closure_scope import OutsideSubdistrict, check_closure_scope
+from gigcity.services.streets.estimate import EstimateLinks, RouteEstimate, RouteOut
 from gigcity.services.streets.service import (
     ClosureIn,
     ClosureOut,
@@ -17,7 +18,10 @@ __all__ = [
     "ClosureIn",
     "ClosureOut",
     "ClosuresImport",
+    "EstimateLinks",
     "OutsideSubdistrict",
+    "RouteEstimate",
+    "RouteOut",
     "SignalsOut",
     "StreetsService",
     "StreetsUnavailable",

@@ -56,13 +56,25 @@ from gigcity.geo import (
     load_district,
     route_between,
 )
+from gigcity.geo.coords import haversine_m
 from gigcity.geo.streets import RoadClass, StreetsNotFoundError, graph_dir, load_streets
 from gigcity.geo.streets.routers import Engine
-from gigcity.i18n import N_
+from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from gigcity.services.streets import state
 from gigcity.services.streets.closure_scope import check_closure_scope
+from gigcity.services.streets.estimate import (
+    DETOUR_FACTOR,
+    ESTIMATE_NOTE,
+    FROM_LABEL,
+    MAX_ESTIMATE_M,
+    RIDING_SPEED_KMH,
+    EstimateReason,
+    RouteEstimate,
+    RouteOut,
+    estimate_route,
+)
 from gigcity.services.streets.listener import Listener, connector
 from gigcity.services.streets.live_phases import expiry_s, without_expired
 from gigcity.services.streets.state import ClosureChanged, ClosuresImport, StoredState
@@ -404,6 +416,53 @@ class StreetsService:
             raise InvalidInput(
                 N_("This route cannot be answered: {reason}."), reason=str(exc)
             ) from exc
+
+    def route_or_estimate(
+        self,
+        origin: Location,
+        destination: Location,
+        at: datetime | None = None,
+        *,
+        locale: str = "zh_CN",
+        destination_name: str = "",
+    ) -> RouteOut | RouteEstimate:
+        """The street route when the network covers both ends (as `route`); otherwise, or
+        when no network is loaded here, a distance-based estimate labelled as one (in
+        `locale`), with navigation links, instead of an error. Bad input and closures that
+        cut every way stay errors."""
+        reason: EstimateReason
+        try:
+            return RouteOut.model_validate(
+                self.route(origin, destination, at), from_attributes=True
+            )
+        except OutsideNetwork:
+            reason = "outside_network"
+        except StreetsUnavailable:
+            reason = "streets_unavailable"
+        depart = at or self._now()
+        straight = haversine_m(*origin, *destination)
+        if straight > MAX_ESTIMATE_M:
+            raise InvalidInput(
+                N_(
+                    "The points are {distance} km apart, too far for a riding estimate "
+                    "(at most {limit} km)."
+                ),
+                field="to",
+                distance=f"{straight / 1000:.0f}",
+                limit=f"{MAX_ESTIMATE_M / 1000:.0f}",
+            )
+        note = gettext(
+            locale, ESTIMATE_NOTE, factor=f"{DETOUR_FACTOR:g}", speed=f"{RIDING_SPEED_KMH:g}"
+        )
+        return estimate_route(
+            origin,
+            destination,
+            depart,
+            reason,
+            note,
+            destination_name=destination_name,
+            origin_name=gettext(locale, FROM_LABEL),
+        )
 
     # -- signals -------------------------------------------------------------------------
 
