@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlparse
 
 from fastapi.testclient import TestClient
 
-from gigcity.geo.coords import gcj02_to_wgs84, haversine_m
+from gigcity.geo.coords import bd09_to_gcj02, gcj02_to_wgs84, haversine_m
 from support import World, token
 
 WANLI = {"lat": 31.2713, "lon": 121.3995}
@@ -463,3 +464,54 @@ def test_points_far_outside_the_district_need_saying_so(client: TestClient, worl
     assert report["created"] == 1
     assert [row["line"] for row in report["rejected"]] == [2]
     assert "far outside" in report["rejected"][0]["reason"]
+
+
+def test_search_with_a_position_gives_each_point_its_distance_and_sub_district(
+    client: TestClient, world: World
+) -> None:
+    """Two points of the same name are told apart by how far each is and where it is."""
+    admin = token(client, "admin")
+    twin = {"name": "万里驿站", "kind": "rider_station", "lon": 121.3729, "lat": 31.2367}
+    assert client.post("/api/places", json=twin, headers=admin).status_code == 201
+    found = client.get("/api/places/search", params={"q": "万里驿站", **WANLI}).json()
+    assert [p["name"] for p in found] == ["万里驿站", "万里驿站"]
+    by_place = {p["subdistrict_name"]: p["distance_m"] for p in found}
+    assert by_place["万里街道"] < 1
+    assert 4000 < by_place["长征镇"] < 6000
+    # Without a position there is no distance; half a position is refused, naming the field.
+    assert client.get("/api/places/search", params={"q": "万里"}).json()[0]["distance_m"] is None
+    half = client.get("/api/places/search", params={"q": "万里", "lat": 31.27})
+    assert half.status_code == 422
+    assert half.json()["field"] == "lon"
+
+
+def test_a_point_says_when_it_next_closes_or_opens(client: TestClient, world: World) -> None:
+    kiosk = client.get("/api/places/search", params={"q": "长征暖心岗亭"}).json()[0]
+    assert kiosk["hours_text"] == "Mo-Su 07:00-21:00"
+    change = datetime.fromisoformat(kiosk["next_change_at"])
+    assert change.utcoffset() == timedelta(hours=8)  # district local time
+    assert change.minute == 0
+    assert change.hour == (21 if kiosk["open_now"] else 7)
+    now = datetime.now(timezone(timedelta(hours=8)))
+    assert timedelta(0) < change - now <= timedelta(hours=24)
+    # Open round the clock: nothing to say.
+    station = client.get(f"/api/places/{world.station_id}").json()
+    assert station["open_now"] is True
+    assert station["next_change_at"] is None
+
+
+def test_every_point_links_to_baidu_and_tencent_in_their_datums(
+    client: TestClient, world: World
+) -> None:
+    home = client.get(f"/api/places/{world.home_id}").json()
+    nav = home["navigation"]
+    baidu = parse_qs(urlparse(nav["baidu"]).query)
+    b_lat, b_lon = (float(v) for v in baidu["location"][0].split(","))
+    assert baidu["title"] == ["万里司机之家"]
+    g_lon, g_lat = bd09_to_gcj02(b_lon, b_lat)
+    assert haversine_m(*gcj02_to_wgs84(g_lon, g_lat), home["lon"], home["lat"]) < 2
+    tencent = parse_qs(urlparse(nav["tencent"]).query)
+    assert tencent["type"] == ["bike"]
+    assert tencent["fromcoord"] == ["CurrentLocation"]
+    t_lat, t_lon = (float(v) for v in tencent["tocoord"][0].split(","))
+    assert haversine_m(*gcj02_to_wgs84(t_lon, t_lat), home["lon"], home["lat"]) < 1

@@ -178,8 +178,20 @@ def search(
     _: PublicCaller,
     q: Annotated[str, Query(min_length=1, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    lat: Annotated[
+        float | None, Query(ge=-90, le=90, description="With lon: give each point's distance")
+    ] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
 ) -> list[PlaceOut]:
-    return platform.places.search_text(q, limit=limit)
+    """Points whose name or address contains `q`. With `lat` and `lon` (the rider, or the
+    map's centre) each carries `distance_m`; `subdistrict_name` tells apart points of the
+    same name."""
+    if (lat is None) != (lon is None):
+        raise InvalidInput(
+            N_("Give both lat and lon, or neither."), field="lat" if lat is None else "lon"
+        )
+    near = (lon, lat) if lon is not None and lat is not None else None
+    return platform.places.search_text(q, limit=limit, near=near)
 
 
 class Label(BaseModel):

@@ -84,3 +84,34 @@ def test_text_round_trip_preserves_meaning(days: set[str], start: str, end: str)
 def test_always_open_is_open_at_every_minute(day: date, minute: int) -> None:
     at = datetime(day.year, day.month, day.day) + timedelta(minutes=minute)
     assert OpeningHours.open_24h().is_open(at)
+
+
+@pytest.mark.parametrize(
+    ("at", "change"),
+    [
+        ("2026-12-03T10:00", "2026-12-03T20:00"),  # Thursday, open: closes tonight
+        ("2026-12-03T21:00", "2026-12-04T08:00"),  # closed: opens tomorrow morning
+        ("2026-12-04T21:00", "2026-12-05T22:00"),  # Friday night: Saturday's late opening
+        ("2026-12-05T23:00", "2026-12-06T02:00"),  # open past midnight: closes at 02:00
+        ("2026-12-06T01:00", "2026-12-06T02:00"),  # yesterday's range still running
+        ("2026-12-06T03:00", "2026-12-07T08:00"),  # Sunday: nothing until Monday
+    ],
+)
+def test_next_change_is_the_closing_time_when_open_and_the_opening_time_when_closed(
+    at: str, change: str
+) -> None:
+    hours = parse_opening_hours("Mo-Fr 08:00-20:00; Sa 22:00-02:00")
+    assert hours.next_change(datetime.fromisoformat(at)) == datetime.fromisoformat(change)
+
+
+def test_nothing_changes_round_the_clock_and_adjacent_days_join() -> None:
+    now = datetime(2026, 12, 3, 12, 0)
+    assert OpeningHours.open_24h().next_change(now) is None
+    assert parse_opening_hours("Mo-Su 00:00-24:00").next_change(now) is None
+    # Open to midnight and again from 06:00: it closes at midnight, not "never".
+    late = parse_opening_hours("Mo-Su 06:00-24:00")
+    assert late.next_change(datetime(2026, 12, 3, 23, 0)) == datetime(2026, 12, 4, 0, 0)
+    # Closed today (an exception) on a 24/7 point: it opens again at midnight.
+    closed = OpeningHours.open_24h().with_closed_day(now.date(), True)
+    assert closed.next_change(now) == datetime(2026, 12, 4, 0, 0)
+    assert parse_opening_hours("Mo-Su off").next_change(now) is None

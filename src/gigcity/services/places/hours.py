@@ -91,6 +91,34 @@ class OpeningHours(BaseModel):
         yesterday = today - timedelta(days=1)
         return any(e > 24 * 60 and minute < e - 24 * 60 for _, e in self._ranges_on(yesterday))
 
+    def next_change(self, at: datetime, horizon_days: int = 7) -> datetime | None:
+        """When `is_open` next flips after local time `at` (same tzinfo as `at`): the
+        closing time while open, the opening time while closed. Adjacent ranges (a range
+        to 24:00 and the next day's from 00:00) count as one stretch. None when nothing
+        changes within `horizon_days` (open round the clock, or closed for good)."""
+        day0 = at.date() - timedelta(days=1)
+        day_min = 24 * 60
+        spans = sorted(
+            (offset * day_min + s, offset * day_min + e)
+            for offset in range(horizon_days + 2)
+            for s, e in self._ranges_on(day0 + timedelta(days=offset))
+        )
+        merged: list[list[int]] = []
+        for s, e in spans:
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        now = day_min + at.hour * 60 + at.minute
+        limit = (horizon_days + 1) * day_min
+        base = datetime.combine(day0, datetime.min.time(), tzinfo=at.tzinfo)
+        for s, e in merged:
+            if e <= now:
+                continue
+            change = e if s <= now else s
+            return base + timedelta(minutes=change) if change < limit else None
+        return None
+
     def closed_on(self, day: date) -> bool:
         return any(exc.date == day and exc.closed for exc in self.exceptions)
 

@@ -7,7 +7,13 @@ from typing import Any, Protocol
 
 from gigcity.db.models import Place
 from gigcity.geo.district import District
-from gigcity.geo.navigation import amap_navigation_urls, geo_uri, osm_url
+from gigcity.geo.navigation import (
+    amap_navigation_urls,
+    baidu_navigation_url,
+    geo_uri,
+    osm_url,
+    tencent_navigation_url,
+)
 from gigcity.services.places.hours import OpeningHours
 from gigcity.services.places.schemas import Amenities, NavLinks, PlaceBase, PlaceKind, PlaceOut
 from gigcity.services.types import as_utc
@@ -37,7 +43,12 @@ def snapshot(place: Place) -> dict[str, Any]:
 def navigation(lon: float, lat: float, name: str) -> NavLinks:
     ride, walk = amap_navigation_urls(lon, lat, name, ("ride", "walk"))
     return NavLinks.model_construct(
-        amap_ride=ride, amap_walk=walk, geo=geo_uri(lon, lat, name), osm=osm_url(lon, lat)
+        amap_ride=ride,
+        amap_walk=walk,
+        baidu=baidu_navigation_url(lon, lat, name),
+        tencent=tencent_navigation_url(lon, lat, name),
+        geo=geo_uri(lon, lat, name),
+        osm=osm_url(lon, lat),
     )
 
 

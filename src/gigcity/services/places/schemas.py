@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -248,6 +249,8 @@ class PlaceStatus(BaseModel):
 class NavLinks(BaseModel):
     amap_ride: str
     amap_walk: str
+    baidu: str  # Baidu Maps (BD-09)
+    tencent: str  # Tencent (QQ) Maps, cycling (GCJ-02)
     geo: str
     osm: str
 
@@ -258,6 +261,12 @@ class PlaceOut(PlaceBase):
     subdistrict_name: str | None
     hours_text: str
     open_now: bool | None = None
+    next_change_at: datetime | None = Field(
+        default=None,
+        description="When open_now next flips (district local time): the closing time of "
+        "an open point, the opening time of a closed one; null when open round the clock "
+        "or not changing within a week.",
+    )
     distance_m: float | None = None
     navigation: NavLinks
     version: int

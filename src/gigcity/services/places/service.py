@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from gigcity.db.models import Place, PlaceAudit, utcnow
 from gigcity.db.session import lock_named, transaction
-from gigcity.geo.coords import validate_lon_lat
+from gigcity.geo.coords import haversine_m, validate_lon_lat
 from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
@@ -113,7 +113,7 @@ class PlacesService:
         results = []
         for hit in hits:
             entry = snap.entry_at(hit.index)
-            update = {"open_now": entry.hours.is_open(when), "distance_m": round(hit.distance_m, 1)}
+            update = {**_now(entry.hours, when), "distance_m": round(hit.distance_m, 1)}
             results.append(entry.out(self.district).model_copy(update=update))
         return results
 
@@ -182,7 +182,7 @@ class PlacesService:
         results = []
         for position in positions:
             entry = snap.entry_at(int(position))
-            update = {"open_now": entry.hours.is_open(when)}
+            update = _now(entry.hours, when)
             results.append(entry.out(self.district).model_copy(update=update))
         return results
 
@@ -206,9 +206,20 @@ class PlacesService:
             rows.append((r.id, r.lon, r.lat, r.kind, entry.hours.is_open(when)))
         return Markers(total=total, truncated=total > len(rows), markers=rows)
 
-    def search_text(self, query: str, *, limit: int = 20) -> list[PlaceOut]:
-        """Points whose name or address contains `query` (case-insensitive), shortest names first."""
+    def search_text(
+        self, query: str, *, limit: int = 20, near: tuple[float, float] | None = None
+    ) -> list[PlaceOut]:
+        """Points whose name or address contains `query` (case-insensitive), shortest names
+        first; with `near` (lon, lat: the rider or the map centre) each with its distance,
+        so that points of the same name are told apart."""
         text = query.strip()
+        if near is not None:
+            try:
+                validate_lon_lat(*near)
+            except ValueError as exc:
+                raise InvalidInput(
+                    N_("The position is not valid: {reason}."), field="near", reason=str(exc)
+                ) from exc
         if not text:
             raise InvalidInput(N_("Type something to search for."), field="q")
         if not 1 <= limit <= MAX_K:
@@ -228,13 +239,19 @@ class PlacesService:
                 .limit(limit)
             ).all()
             outs = [row_out(r, self.district) for r in rows]
-        return [o.model_copy(update={"open_now": o.hours.is_open(when)}) for o in outs]
+        results = []
+        for out in outs:
+            update: dict[str, Any] = _now(out.hours, when)
+            if near is not None:
+                update["distance_m"] = round(haversine_m(near[0], near[1], out.lon, out.lat), 1)
+            results.append(out.model_copy(update=update))
+        return results
 
     def get(self, place_id: int) -> PlaceOut:
         with self.factory() as session:
             place = self._load(session, place_id)
             out = row_out(place, self.district)
-        return out.model_copy(update={"open_now": out.hours.is_open(self.local_time(None))})
+        return out.model_copy(update=_now(out.hours, self.local_time(None)))
 
     def count(self) -> int:
         with self.factory() as session:
@@ -420,7 +437,7 @@ class PlacesService:
             self.update_in(session, principal, place, changes, action="status")
             out = row_out(place, self.district)
         self.index.mark_dirty()
-        return out.model_copy(update={"open_now": out.hours.is_open(self.local_time(None))})
+        return out.model_copy(update=_now(out.hours, self.local_time(None)))
 
     def delete(self, principal: Principal, place_id: int) -> None:
         access.check_admin(principal)
@@ -463,6 +480,11 @@ class PlacesService:
                 )
                 for r in rows
             ]
+
+
+def _now(hours: OpeningHours, when: datetime) -> dict[str, Any]:
+    """A point's state at `when`: open or not, and when that next changes."""
+    return {"open_now": hours.is_open(when), "next_change_at": hours.next_change(when)}
 
 
 def _keep_exceptions(place: Place, hours: OpeningHours) -> OpeningHours:

@@ -66,7 +66,8 @@ def export_geojson(service: PlacesService) -> dict[str, Any]:
         for row in rows:
             out = row_out(row, service.district)
             props = out.model_dump(
-                mode="json", exclude={"lon", "lat", "navigation", "open_now", "distance_m"}
+                mode="json",
+                exclude={"lon", "lat", "navigation", "open_now", "next_change_at", "distance_m"},
             )
             features.append(
                 {
