@@ -88,6 +88,53 @@ def test_the_worker_runs_a_queued_run_and_finishes_it_after_being_killed(
     assert pg_platform.jobs.stats() == []
 
 
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid` (from /proc; zombies count as gone)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, NotADirectoryError):
+            continue
+        state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
+        if int(ppid) == pid and state not in "ZX":
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] not in "ZX"
+
+
+def test_a_killed_worker_leaves_no_idle_run_process_behind(
+    pg_platform: Platform, tmp_path: Path
+) -> None:
+    """A run process waiting for its next run when its worker is killed exits too (it used
+    to wait forever: only a busy one watched its parent)."""
+    run = pg_platform.workbench.start(ADMIN, RunCreate(orders=50, seed=1, attribution=False))
+    worker = _worker(pg_platform.settings.database_url, tmp_path)
+    try:
+        run = _until(pg_platform, run, {"done", "failed"}, 120)
+        assert run.status == "done", run.error
+        left = _children(worker.pid)  # the idle run process, multiprocessing's tracker
+        assert left
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        worker.kill()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in left) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in left if _alive(pid)]
+    for pid in alive:  # leave nothing behind, then fail
+        os.kill(pid, signal.SIGKILL)
+    assert alive == [], "run processes outlived their killed worker"
+
+
 def test_the_worker_refuses_sqlite(tmp_path: Path) -> None:
     env = {
         **os.environ,

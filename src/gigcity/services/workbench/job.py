@@ -106,31 +106,28 @@ def _store(factory: sessionmaker[Session], run_id: int, comparison: Comparison) 
             run.finished_at = run.heartbeat_at = utcnow()
 
 
-def _exit_with_parent(parent_pid: int, stop: threading.Event) -> None:
-    """A worker process whose parent died (a job worker killed) stops at once: the job is
-    run again elsewhere, and an orphan must not go on writing the run's row."""
-    while not stop.wait(0.5):
+def _exit_with_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(0.5)
         if os.getppid() != parent_pid:
             os._exit(3)
 
 
-def run_job(
-    compare: CompareDays,
-    database_url: str,
-    run_id: int,
-    parent_pid: int | None = None,
-    rerun: bool = False,
-) -> str:
-    """Execute run `run_id` with `compare`; returns its final status. `parent_pid`: the
-    process that handed the run over (this process exits if it dies); `rerun`: a run left
+def exit_with_parent(parent_pid: int) -> None:
+    """Initialise a worker process: it exits within half a second of its parent's death (a
+    job worker killed), busy or idle. A busy one's job is run again elsewhere, and an orphan
+    must not go on writing the run's row; an idle one would wait for work forever."""
+    threading.Thread(
+        target=_exit_with_parent, args=(parent_pid,), name="parent-watch", daemon=True
+    ).start()
+
+
+def run_job(compare: CompareDays, database_url: str, run_id: int, rerun: bool = False) -> str:
+    """Execute run `run_id` with `compare`; returns its final status. `rerun`: a run left
     running by a dead worker may be taken again."""
     engine = make_engine(database_url)
     factory = make_sessionmaker(engine)
     stop = threading.Event()
-    if parent_pid is not None:
-        threading.Thread(
-            target=_exit_with_parent, args=(parent_pid, stop), name="parent-watch", daemon=True
-        ).start()
     try:
         claimed = _claim(factory, run_id, rerun)
         if isinstance(claimed, str):

@@ -45,7 +45,7 @@ from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, TooBusy
 from gigcity.services.jobs import InProcessQueue, JobQueue, JobSpec, RetryLater
 from gigcity.services.workbench.engine import WorkbenchEngine
-from gigcity.services.workbench.job import HEARTBEAT_S, run_job
+from gigcity.services.workbench.job import HEARTBEAT_S, exit_with_parent, run_job
 from gigcity.services.workbench.schemas import (
     MAX_ORDERS,
     Plot,
@@ -241,11 +241,10 @@ class WorkbenchService:
         if self.engine is None:
             self._fail(run_id, "this job worker runs no simulator")
             return "failed"
-        parent = os.getpid() if self.pool == "process" else None
         executor = self._pool()
         try:
             future = executor.submit(
-                run_job, self.engine.compare, self.database_url, run_id, parent, self.jobs.durable
+                run_job, self.engine.compare, self.database_url, run_id, self.jobs.durable
             )
             return future.result()
         except BrokenProcessPool as error:
@@ -265,7 +264,12 @@ class WorkbenchService:
                 else:
                     # spawn: the server has threads, and fork would copy their locks.
                     context = multiprocessing.get_context("spawn")
-                    self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+                    self._executor = ProcessPoolExecutor(
+                        self.workers,
+                        mp_context=context,
+                        initializer=exit_with_parent,
+                        initargs=(os.getpid(),),
+                    )
             return self._executor
 
     def _beat_while_queued(self) -> None:
