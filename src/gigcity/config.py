@@ -183,6 +183,15 @@ class Settings(BaseSettings):
         ge=1,
         description="Photos of reports closed (fixed) or rejected this many days ago are deleted.",
     )
+    retention_succeeded_jobs_days: int = Field(
+        default=7, ge=1, le=3650, description="Background jobs that succeeded are kept this long."
+    )
+    retention_failed_jobs_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Background jobs that failed or were cancelled are kept this long.",
+    )
     # -- operations: logs and metrics -------------------------------------------------------
     log_format: Literal["auto", "json", "console"] = Field(
         default="auto", description="auto: JSON in production, readable lines in dev and demo."

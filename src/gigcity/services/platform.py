@@ -122,7 +122,7 @@ class Platform:
         if task == RUN_JOB.name:
             self.workbench.execute(int(args["run_id"]), last_attempt=last_attempt)
         elif task == RETENTION_JOB.name:
-            apply_retention(retention_rules(self.settings, self.reports))
+            apply_retention(retention_rules(self.settings, self.reports, self.jobs))
         else:
             raise ValueError(f"no job is called {task!r}")
 

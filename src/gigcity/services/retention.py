@@ -12,8 +12,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from gigcity.config import Settings
+from gigcity.services.jobs import FINISHED_BADLY, FINISHED_OK, JobQueue
 from gigcity.services.reports import ReportsService
 
 log = logging.getLogger("gigcity.retention")
@@ -26,8 +28,10 @@ class RetentionRule:
     purge: Callable[[timedelta], int]  # deletes what is older than `kept`; how many
 
 
-def retention_rules(settings: Settings, reports: ReportsService) -> list[RetentionRule]:
-    return [
+def retention_rules(
+    settings: Settings, reports: ReportsService, jobs: JobQueue | None = None
+) -> list[RetentionRule]:
+    rules = [
         RetentionRule(
             "photos uploaded but never used in a report",
             timedelta(hours=24),
@@ -39,6 +43,21 @@ def retention_rules(settings: Settings, reports: ReportsService) -> list[Retenti
             reports.purge_resolved_photos,
         ),
     ]
+    if jobs is not None:
+        # A job's arguments may name a person (a report, an account): finished jobs go too.
+        rules += [
+            RetentionRule(
+                "background jobs that succeeded",
+                timedelta(days=settings.retention_succeeded_jobs_days),
+                partial(jobs.purge, FINISHED_OK),
+            ),
+            RetentionRule(
+                "background jobs that failed or were cancelled",
+                timedelta(days=settings.retention_failed_jobs_days),
+                partial(jobs.purge, FINISHED_BADLY),
+            ),
+        ]
+    return rules
 
 
 def apply_retention(rules: list[RetentionRule]) -> dict[str, int]:

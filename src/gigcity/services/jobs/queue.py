@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from gigcity.services.jobs.stats import QueueDepth
+from gigcity.services.jobs.stats import JobCount, JobDetail, JobOut, JobQuery, JobStatus, QueueDepth
 
 
 class JobQueue(Protocol):
@@ -27,6 +29,23 @@ class JobQueue(Protocol):
 
     def stats(self) -> list[QueueDepth]:
         """Jobs waiting and running now, per queue and status."""
+        ...
+
+    def jobs(self, query: JobQuery) -> list[JobOut]:
+        """The jobs matching `query`, newest first (at most `query.limit`)."""
+        ...
+
+    def job(self, job_id: int) -> JobDetail | None:
+        """One job and what happened to it; None if the queue holds no such job."""
+        ...
+
+    def counts(self) -> list[JobCount]:
+        """How many jobs the queue holds, per queue and status."""
+        ...
+
+    def purge(self, statuses: Sequence[JobStatus], older_than: timedelta) -> int:
+        """Delete the jobs in one of `statuses` (finished ones) whose last event is older
+        than `older_than`; how many."""
         ...
 
     def close(self) -> None: ...

@@ -92,7 +92,9 @@ async def _serve(
                     install_signal_handlers=False,
                     update_heartbeat_interval=max(1.0, stalled_after_s / 3),
                     stalled_worker_timeout=stalled_after_s,
-                    delete_jobs="successful",
+                    # Finished jobs stay for admins (`/api/jobs`) until the daily
+                    # retention job purges them (GIGCITY_RETENTION_*_JOBS_DAYS).
+                    delete_jobs="never",
                 ),
                 name=f"worker-{queue}",
             )
