@@ -23,20 +23,58 @@ from gigcity.services.demo.pay import seed_demo_pay
 from gigcity.services.demo.places import bulk_insert_places, generate_places, named_places
 from gigcity.services.demo.reports import seed_demo_reports
 from gigcity.services.platform import Platform
+from gigcity.services.reports import PhotoLimits, PhotoStore
 
 
 def seed_demo(
-    session: Session, district: District, count: int = 1000, seed: int = 2025
+    session: Session,
+    district: District,
+    count: int = 1000,
+    seed: int = 2025,
+    *,
+    photos: tuple[PhotoStore, PhotoLimits] | None = None,
+    saved: list[str] | None = None,
+    locale: str = "zh_CN",
 ) -> list[DemoLogin]:
-    """Seed points and demo accounts unless already there; returns the demo logins."""
+    """Seed points and demo accounts unless already there; returns the demo logins (their
+    notes in `locale`). With `photos` (a photo store and its limits) most demo reports get
+    a photo, whose stored names are appended to `saved`."""
     if not demo_accounts_exist(session):
         if session.scalar(select(Place.id).limit(1)) is None:
             bulk_insert_places(
                 session, district, generate_places(district, count, seed), actor="seed"
             )
         create_demo_accounts(session, district)
-    seed_demo_reports(session, district)  # snap-and-report: routes, pool, a month of reports
-    return demo_logins(session)
+    # snap-and-report: routes, pool, a month of reports
+    seed_demo_reports(session, district, photos=photos, saved=saved)
+    return demo_logins(session, district, locale)
+
+
+def _seed_with_photos(
+    platform: Platform, count: int, seed: int, *, with_key: bool
+) -> tuple[list[DemoLogin], str]:
+    """The demo data (where missing) in one transaction, with photos in the platform's file
+    store (removed again should the transaction fail); the logins and (`with_key`) the demo
+    API key."""
+    saved: list[str] = []
+    photos = (platform.reports.photos, platform.reports.photo_limits)
+    try:
+        with transaction(platform.factory) as session:
+            logins = seed_demo(
+                session,
+                platform.district,
+                count=count,
+                seed=seed,
+                photos=photos,
+                saved=saved,
+                locale=platform.settings.default_locale,
+            )
+            key = demo_api_key(session) if with_key else ""
+    except BaseException:
+        for name in saved:
+            platform.reports.photos.discard(name)
+        raise
+    return logins, key
 
 
 def seed_platform(
@@ -44,8 +82,7 @@ def seed_platform(
 ) -> list[DemoLogin]:
     """`gigcity seed`: the demo data in one transaction, then (with `deliveries`) the demo
     rider's day of deliveries; returns the demo logins."""
-    with transaction(platform.factory) as session:
-        logins = seed_demo(session, platform.district, count=count, seed=seed)
+    logins, _ = _seed_with_photos(platform, count, seed, with_key=False)
     if deliveries:
         seed_demo_pay(platform, seed)
     return logins
@@ -54,9 +91,7 @@ def seed_platform(
 def start_demo(platform: Platform) -> tuple[list[DemoLogin], str]:
     """`gigcity serve --demo`: the demo data (where missing) and the demo's platform API key;
     returns the demo logins and the key."""
-    with transaction(platform.factory) as session:
-        logins = seed_demo(session, platform.district)
-        key = demo_api_key(session)
+    logins, key = _seed_with_photos(platform, 1000, 2025, with_key=True)
     seed_demo_pay(platform)
     return logins, key
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from gigcity.db.models import Account, ApiKey, Place, utcnow
 from gigcity.geo.district import District
+from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import (
     ALL_SCOPES,
     AccountCreate,
@@ -61,21 +62,49 @@ def create_demo_accounts(session: Session, district: District) -> None:
         create_account(session, person, district)
 
 
-def demo_logins(session: Session) -> list[DemoLogin]:
-    """The demo accounts, as printed for whoever tries the demo."""
+def subdistrict_label(district: District, code: str | None, locale: str) -> str:
+    """A sub-district as a reader of `locale` knows it: 桃浦镇 in Chinese, "Taopu Town" in
+    English (never its code)."""
+    sub = district.get(code) if code else None
+    if sub is None:
+        return code or ""
+    if locale.startswith("zh"):
+        return sub.name
+    kind = N_("{name} Town") if sub.kind == "town" else N_("{name} Subdistrict")
+    return gettext(locale, kind, name=sub.pinyin)
+
+
+def demo_logins(session: Session, district: District, locale: str = "zh_CN") -> list[DemoLogin]:
+    """The demo accounts, as printed for whoever tries the demo (in `locale`, the
+    installation's language)."""
     station_name = session.scalar(
         select(Place.name)
         .join(Account, Account.station_id == Place.id)
         .where(Account.username == "staff")
     )
     officer_sub = session.scalar(select(Account.subdistrict).where(Account.username == "officer"))
+    where = subdistrict_label(district, officer_sub, locale)
+
+    def say(message: str, **params: str) -> str:
+        return gettext(locale, message, **params)
+
     return [
-        DemoLogin("admin", DEMO_PASSWORD, Role.admin, "district admin"),
-        DemoLogin("rider", DEMO_PASSWORD, Role.rider, "delivery rider"),
-        DemoLogin("rider2", DEMO_PASSWORD, Role.rider, "another delivery rider"),
-        DemoLogin("driver", DEMO_PASSWORD, Role.rider, "truck driver"),
-        DemoLogin("staff", DEMO_PASSWORD, Role.staff, f"station staff of {station_name}"),
-        DemoLogin("officer", DEMO_PASSWORD, Role.officer, f"grid officer of {officer_sub}"),
+        DemoLogin("admin", DEMO_PASSWORD, Role.admin, say(N_("district admin"))),
+        DemoLogin("rider", DEMO_PASSWORD, Role.rider, say(N_("delivery rider"))),
+        DemoLogin("rider2", DEMO_PASSWORD, Role.rider, say(N_("another delivery rider"))),
+        DemoLogin("driver", DEMO_PASSWORD, Role.rider, say(N_("truck driver"))),
+        DemoLogin(
+            "staff",
+            DEMO_PASSWORD,
+            Role.staff,
+            say(N_("station staff of {station}"), station=station_name or ""),
+        ),
+        DemoLogin(
+            "officer",
+            DEMO_PASSWORD,
+            Role.officer,
+            say(N_("grid officer of {subdistrict}"), subdistrict=where),
+        ),
     ]
 
 

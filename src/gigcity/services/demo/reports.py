@@ -3,7 +3,9 @@
 The demo officer gets every category of their sub-district (food safety excepted, which
 goes to the district admins' queue, as where market regulators take it); the pool gets
 the 2025 programme's ten million yuan; reports are spread over the last 30 days in every
-status, some overdue, the accepted ones rewarded. No photos (the demo has no data files).
+status, some overdue, the accepted ones rewarded. Filing counts each report where real
+intake does (the daily counts and the dashboard's heatmap cells), and, given the platform's
+photo store, most reports get a generated photo of their scene stored as uploads are.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from sqlalchemy.orm import Session
 from gigcity.db.models import Account, Report, ReportRoute, utcnow
 from gigcity.geo.district import District
 from gigcity.services.accounts import Principal, Role, principal_for
-from gigcity.services.reports import stats, workflow
+from gigcity.services.demo.photos import attach_demo_photo
+from gigcity.services.reports import PhotoLimits, PhotoStore, stats, workflow
 from gigcity.services.reports.categories import DEFAULT_RULES, Category
 from gigcity.services.reports.lifecycle import Action, Status
 from gigcity.services.reports.rewards import _ledger_row, locked_pool, pay_for_report
@@ -92,10 +95,24 @@ def _point_in(district: District, code: str, rnd: random.Random) -> tuple[float,
     return sub.lon, sub.lat
 
 
+# The share of demo reports that come with a photo (riders usually take one).
+PHOTO_SHARE = 0.8
+
+
 def seed_demo_reports(
-    session: Session, district: District, timezone: str = "Asia/Shanghai", seed: int = 2025
+    session: Session,
+    district: District,
+    timezone: str = "Asia/Shanghai",
+    seed: int = 2025,
+    *,
+    photos: tuple[PhotoStore, PhotoLimits] | None = None,
+    saved: list[str] | None = None,
 ) -> int:
-    """Seed demo routes, the pool and ~60 reports unless reports exist; how many were made."""
+    """Seed demo routes, the pool and ~60 reports unless reports exist; how many were made.
+
+    With `photos` (the platform's photo store and limits) most reports get a photo; the
+    stored files' names are appended to `saved`, so a caller whose transaction fails can
+    remove them."""
     if session.scalar(select(Report.id).limit(1)) is not None:
         return 0
     people = {a.username: a for a in session.scalars(select(Account))}
@@ -127,6 +144,12 @@ def seed_demo_reports(
             rnd, category, (lon, lat, code), rider, f"demo-{seed}-{number}", assignee, created
         )
         _file(session, report, rider, tz)
+        # Photos draw from their own seed, so the reports are the same with or without them.
+        picture_seed = seed * 1000 + number
+        if photos is not None and random.Random(picture_seed).random() < PHOTO_SHARE:
+            attach_demo_photo(
+                session, report, *photos, picture_seed, [] if saved is None else saved
+            )
         _play(session, report, fates[number], acting.get(code, admin_principal), rnd, now, tz)
         made += 1
     return made
@@ -192,10 +215,11 @@ def _file(session: Session, report: Report, rider: Account, tz: ZoneInfo) -> Non
     workflow.record(
         session, report, reporter, Action.submit, created, to_status=Status.submitted.value
     )
-    stats.bump(
-        session,
-        (stats.local_day(created, tz), report.subdistrict, report.category, Status.submitted.value),
-        1,
+    day = stats.local_day(created, tz)
+    stats.bump(session, (day, report.subdistrict, report.category, Status.submitted.value), 1)
+    # The dashboard's heatmap counts filed reports as intake does (`intake_sql.insert_filed`).
+    stats.count_filed(
+        session, stats.heat_rows(day, report.subdistrict, report.category, report.lon, report.lat)
     )
 
 
