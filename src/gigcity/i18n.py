@@ -8,6 +8,7 @@ Catalogs are gettext .po files under gigcity/locales, compiled in memory at firs
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from babel.core import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
@@ -31,7 +33,8 @@ def N_(message: str) -> str:  # noqa: N802  (gettext convention)
 def translations(locale: str, domain: str = "messages") -> NullTranslations:
     """The catalog of `domain` for `locale`; English (the source language) needs none.
 
-    Domains: `messages` (API and services) and `web` (pages and their scripts).
+    Domains: `messages` (API and services), `web` (pages and their scripts) and `rules`
+    (what the rules engine says: `gigcity.rules.messages`, msgids are its English templates).
     """
     if locale == "en" or locale not in SUPPORTED_LOCALES:
         return NullTranslations()
@@ -85,3 +88,22 @@ def negotiate_locale(explicit: str | None, accept_language: str | None, default:
             if chosen:
                 return chosen
     return default if default in SUPPORTED_LOCALES else DEFAULT_LOCALE
+
+
+def format_number(value: float | int, locale: str, *, digits: int = 1) -> str:
+    """A number in `locale`'s way, with at most `digits` decimals: 1234.5 -> '1,234.5'."""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_babel_locale(locale))
+
+
+def format_money(fen: int, locale: str) -> str:
+    """Integer fen as an exact yuan amount with its sign: 123456 -> '¥1,234.56', -50 ->
+    '-¥0.50' (the same sign in both languages; Babel groups the digits)."""
+    amount = format_decimal(
+        Decimal(abs(fen)) / 100, format="#,##0.00", locale=_babel_locale(locale)
+    )
+    return f"{'-' if fen < 0 else ''}¥{amount}"
+
+
+def _babel_locale(locale: str) -> str:
+    return "zh_Hans_CN" if locale.startswith("zh") else "en"

@@ -180,11 +180,15 @@ def test_a_statement_is_itemised_and_names_its_rulebook(
     )
     assert r.status_code == 200
     body = r.json()
+    title = "Putuo agreement on dispatch algorithms and labour rules (2025)"
     assert body["rulebook"] == {
         "id": "putuo-2025",
         "version": 1,
         "ref": "putuo-2025@1",
-        "title": "Putuo agreement on dispatch algorithms and labour rules (2025)",
+        "title": title,
+        "title_en": title,
+        "title_zh": "普陀区外卖算法与劳动规则协议（2025）",
+        "label": f"“{title}”, version 1",
     }
     assert body["pinned_at"] is not None
     # 1.5 h on orders at ¥25/h is ¥37.50; the two orders earned ¥13.30; the rest is topped up.

@@ -52,7 +52,15 @@ def value_lines(node: yaml.Node, notes: bool = False) -> list[int]:
     if isinstance(node, yaml.MappingNode):
         lines = []
         for key, value in node.value:
-            skip = key.value in ("id", "version", "title", "source", "assumptions", "parties")
+            skip = key.value in (
+                "id",
+                "version",
+                "title",
+                "title_zh",
+                "source",
+                "assumptions",
+                "parties",
+            )
             lines.extend(value_lines(value, notes or skip))
         return lines
     if isinstance(node, yaml.SequenceNode):

@@ -16,6 +16,7 @@ from gigcity.services.pay import (
     DeliveryIn,
     DeliveryReceipt,
     StatementOut,
+    WorkDaysOut,
 )
 
 router = APIRouter(prefix="/api/riders", tags=["pay"])
@@ -26,6 +27,7 @@ RiderOrAdmin = Annotated[
     Principal, Depends(Allow(Role.rider, Role.admin, note="riders only their own statement"))
 ]
 RiderName = Annotated[str, Path(min_length=1, max_length=64, description="The rider's username")]
+DaysLimit = Annotated[int, Query(ge=1, le=1000, description="At most this many days, newest first")]
 Day = Annotated[
     date | None,
     Query(alias="date", description="The day (YYYY-MM-DD, district local); default today"),
@@ -72,12 +74,31 @@ def report_activity(
     return platform.pay.report_activity(caller, username, body)
 
 
+@router.get("/me/work-days", response_model=WorkDaysOut, summary="The days I have work on")
+def my_work_days(platform: PlatformDep, caller: RiderCaller, limit: DaysLimit = 366) -> WorkDaysOut:
+    """The days with a reported delivery or activity, newest first: the statement page opens
+    on `latest` and steps between these days."""
+    assert caller.account_id is not None
+    return platform.pay.work_days(caller, caller.account_id, limit)
+
+
+@router.get(
+    "/{account_id:int}/work-days", response_model=WorkDaysOut, summary="A rider's days with work"
+)
+def rider_work_days(
+    platform: PlatformDep, caller: RiderOrAdmin, account_id: int, limit: DaysLimit = 366
+) -> WorkDaysOut:
+    return platform.pay.work_days(caller, account_id, limit)
+
+
 @router.get("/me/statement", response_model=StatementOut, summary="My day statement")
 def my_statement(
     platform: PlatformDep, request: Request, caller: RiderCaller, on: Day = None
 ) -> StatementOut:
     """Line by line: each order's pay with the clause behind every line, fines where the
-    rulebook has them, the hourly-minimum top-up, the total and the service-score points."""
+    rulebook has them, the hourly-minimum top-up, the total and the service-score points;
+    the day's continuous-work stretches against the rest clause, and the previous and next
+    days with work. Texts and titles are in the request's language (`Accept-Language`)."""
     assert caller.account_id is not None
     out = platform.pay.statement(caller, caller.account_id, on or platform.pay.clock.today())
     return out.in_locale(locale_of(request))

@@ -7,7 +7,13 @@ durations in declared units. Every decision carries the clause and rulebook vers
 from gigcity.rules.combining import OnRouteVerdict, on_route
 from gigcity.rules.diff import ClauseDiff, ClauseRow, clause_rows, diff_rulebooks
 from gigcity.rules.eta import EtaPromise, eta_promise
-from gigcity.rules.fatigue import FatigueClock, FatigueDecision, FatigueStatus
+from gigcity.rules.fatigue import (
+    FatigueClock,
+    FatigueDecision,
+    FatigueStatus,
+    WorkStretch,
+    work_stretches,
+)
 from gigcity.rules.loader import (
     RulebookError,
     RuleProblem,
@@ -16,6 +22,7 @@ from gigcity.rules.loader import (
     load_rulebook,
     parse_rulebook,
 )
+from gigcity.rules.messages import MESSAGES, Message, say
 from gigcity.rules.model import (
     CombiningRules,
     EtaRules,
@@ -37,11 +44,14 @@ from gigcity.rules.statement import (
     StatementLine,
     day_statement,
 )
+from gigcity.rules.titles import ClauseTitleError, clause_title, clause_titles
 
 __all__ = [
+    "MESSAGES",
     "ActivitySpan",
     "ClauseDiff",
     "ClauseRow",
+    "ClauseTitleError",
     "CombiningRules",
     "Delivery",
     "DeliveryPay",
@@ -53,6 +63,7 @@ __all__ = [
     "FatigueStatus",
     "GuaranteeRules",
     "LatenessCause",
+    "Message",
     "OnRouteVerdict",
     "OrderFacts",
     "PricingRules",
@@ -66,8 +77,11 @@ __all__ = [
     "ServiceScoreRules",
     "Statement",
     "StatementLine",
+    "WorkStretch",
     "clause_paths",
     "clause_rows",
+    "clause_title",
+    "clause_titles",
     "day_statement",
     "diff_rulebooks",
     "dump_rulebook",
@@ -78,5 +92,7 @@ __all__ = [
     "order_pay_fen",
     "parse_rulebook",
     "quote_order",
+    "say",
     "score_delivery",
+    "work_stretches",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from gigcity.rules.display import duration, minutes
 from gigcity.rules.model import Rulebook
 from gigcity.rules.reasons import Reason
 
@@ -38,19 +37,34 @@ def on_route(
     reasons: list[Reason] = []
     time_ok = rules.max_extra_min is None or extra_s <= rules.max_extra_min * 60
     if rules.max_extra_min is None:
-        reasons.append(rulebook.cite(_TIME, "No limit on extra minutes"))
+        reasons.append(rulebook.cite(_TIME, "combining.no_time_limit"))
     else:
-        verdict = "within" if time_ok else "over"
-        text = f"{duration(max(0.0, extra_s))} extra, {verdict} {minutes(rules.max_extra_min)}"
-        reasons.append(rulebook.cite(_TIME, text))
+        verdict = "combining.time_within" if time_ok else "combining.time_over"
+        reasons.append(
+            rulebook.cite(_TIME, verdict, extra_s=max(0.0, extra_s), limit_min=rules.max_extra_min)
+        )
     limit = rules.max_extra_distance_pct
     distance_ok = limit is None or extra_m * 100 <= limit * solo_m
     if limit is None:
-        reasons.append(rulebook.cite(_DISTANCE, "No limit on extra distance"))
+        reasons.append(rulebook.cite(_DISTANCE, "combining.no_distance_limit"))
     else:
-        share = f"{extra_m * 100 / solo_m:.0f} %" if solo_m > 0 else f"{extra_m:.0f} m"
-        verdict = "within" if distance_ok else "over"
-        reasons.append(rulebook.cite(_DISTANCE, f"{share} extra distance, {verdict} {limit} %"))
+        within = "within" if distance_ok else "over"
+        if solo_m > 0:
+            share = extra_m * 100 / solo_m
+            reasons.append(
+                rulebook.cite(
+                    _DISTANCE, f"combining.distance_{within}", extra_pct=share, limit_pct=limit
+                )
+            )
+        else:
+            reasons.append(
+                rulebook.cite(
+                    _DISTANCE,
+                    f"combining.distance_m_{within}",
+                    extra_m=extra_m,
+                    limit_pct=limit,
+                )
+            )
     refused_by = tuple(
         clause for clause, ok in ((_TIME, time_ok), (_DISTANCE, distance_ok)) if not ok
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from gigcity.rules.display import duration
+from gigcity.rules.messages import say
 from gigcity.rules.model import Rulebook
 from gigcity.rules.reasons import Reason
 
@@ -37,19 +37,19 @@ def eta_promise(
     parts = (
         (
             "eta.include_predicted_prep",
-            "predicted preparation",
+            "eta.part.prep",
             rules.include_predicted_prep,
             prep_s,
         ),
         (
             "eta.include_signal_waits",
-            "traffic-light waits",
+            "eta.part.signals",
             rules.include_signal_waits,
             signal_wait_s,
         ),
         (
             "eta.include_closures",
-            "traffic-control detours",
+            "eta.part.closures",
             rules.include_closures,
             closure_extra_s,
         ),
@@ -57,9 +57,9 @@ def eta_promise(
     for clause, label, included, seconds in parts:
         if included:
             total += seconds
-        verb = "included" if included else "not included"
-        reasons.append(rulebook.cite(clause, f"{duration(seconds)} of {label} {verb}"))
+        verdict = "eta.included" if included else "eta.not_included"
+        reasons.append(rulebook.cite(clause, verdict, wait_s=seconds, part=say(label)))
     buffer_s = rules.promise_buffer_min * 60
     total += buffer_s
-    reasons.append(rulebook.cite("eta.promise_buffer_min", f"{duration(buffer_s)} buffer"))
+    reasons.append(rulebook.cite("eta.promise_buffer_min", "eta.buffer", buffer_s=buffer_s))
     return EtaPromise(total_s=total, reasons=tuple(reasons))

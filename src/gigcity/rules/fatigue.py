@@ -23,7 +23,6 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from gigcity.rules.display import duration, minutes
 from gigcity.rules.model import Rulebook
 from gigcity.rules.reasons import Reason
 
@@ -66,12 +65,6 @@ class FatigueStatus(BaseModel):
     needs_confirmation: bool
     rest_day_due: bool
     reasons: tuple[Reason, ...]
-
-
-def _clock(at_s: float) -> str:
-    day, second = divmod(int(at_s), DAY_S)
-    text = f"{second // 3600:02d}:{second // 60 % 60:02d}"
-    return f"{text} (day {day})" if day else text
 
 
 class FatigueClock:
@@ -285,22 +278,21 @@ class FatigueClock:
         rules, book = self._book.fatigue, self._book
         limit_min = rules.continuous_work_limit_min
         if limit_min is None:
-            reasons.append(book.cite(_LIMIT, "No continuous-work limit"))
+            reasons.append(book.cite(_LIMIT, "fatigue.no_limit"))
             return True, None
         after = self._continuous_after_gap(start_s) + duration_s
         if after <= limit_min * 60:
-            text = f"{duration(after)} of continuous work, within {minutes(limit_min)}"
-            reasons.append(book.cite(_LIMIT, text))
+            reasons.append(
+                book.cite(_LIMIT, "fatigue.within_limit", continuous_s=after, limit_min=limit_min)
+            )
             return True, None
         rest_until = self.rest_until_s(start_s)
-        text = (
-            f"Would make {duration(after)} of continuous work, over {minutes(limit_min)}: rest due"
+        reasons.append(
+            book.cite(_LIMIT, "fatigue.over_limit", continuous_s=after, limit_min=limit_min)
         )
-        reasons.append(book.cite(_LIMIT, text))
-        rest = (
-            f"A rest of {minutes(rules.min_rest_min)} first; orders again from {_clock(rest_until)}"
+        reasons.append(
+            book.cite(_REST, "fatigue.rest_first", rest_min=rules.min_rest_min, until_at=rest_until)
         )
-        reasons.append(book.cite(_REST, rest))
         return False, rest_until
 
     def _judge_daily(
@@ -308,7 +300,7 @@ class FatigueClock:
     ) -> bool:
         threshold_min = self._book.fatigue.daily_confirmation_after_min
         if threshold_min is None:
-            reasons.append(self._book.cite(_DAILY, "No daily limit"))
+            reasons.append(self._book.cite(_DAILY, "fatigue.no_daily_limit"))
             return True
         end_s, at, worst = start_s + duration_s, start_s, 0.0
         while True:
@@ -319,24 +311,33 @@ class FatigueClock:
                 break
             at = until
         if worst <= threshold_min * 60:
-            text = f"{duration(worst)} of work in the day, within {minutes(threshold_min)}"
-            reasons.append(self._book.cite(_DAILY, text))
+            reasons.append(
+                self._book.cite(
+                    _DAILY, "fatigue.daily_within", worked_s=worst, threshold_min=threshold_min
+                )
+            )
             return True
         if confirmed:
-            text = f"{duration(worst)} of work in the day, beyond {minutes(threshold_min)}: confirmed by the rider"
-            reasons.append(self._book.cite(_DAILY, text))
+            reasons.append(
+                self._book.cite(
+                    _DAILY, "fatigue.daily_confirmed", worked_s=worst, threshold_min=threshold_min
+                )
+            )
             return True
-        text = (
-            f"Would make {duration(worst)} of work in the day, beyond {minutes(threshold_min)}: "
-            "needs the rider's confirmation"
+        reasons.append(
+            self._book.cite(
+                _DAILY,
+                "fatigue.daily_needs_confirmation",
+                worked_s=worst,
+                threshold_min=threshold_min,
+            )
         )
-        reasons.append(self._book.cite(_DAILY, text))
         return False
 
     def _judge_weekly(self, start_s: float, duration_s: float, reasons: list[Reason]) -> bool:
         required = self._book.fatigue.weekly_rest_days
         if not required:
-            reasons.append(self._book.cite(_WEEKLY, "No rest day required"))
+            reasons.append(self._book.cite(_WEEKLY, "fatigue.no_rest_day"))
             return True
         first = math.floor(start_s / DAY_S)
         end_s = start_s + duration_s
@@ -344,14 +345,21 @@ class FatigueClock:
         if end_s > start_s and end_s == last * DAY_S:
             last -= 1  # ending exactly at midnight does not touch the next day
         if not self._may_work_on(first, last):
-            days = f"day {first}" if first == last else f"days {first}-{last}"
-            text = (
-                f"Working on {days} would leave fewer than {required} rest day(s) in some 7 "
-                "consecutive days"
-            )
-            reasons.append(self._book.cite(_WEEKLY, text))
+            if first == last:
+                reason = self._book.cite(
+                    _WEEKLY, "fatigue.weekly_refused_day", day=first, required=required
+                )
+            else:
+                reason = self._book.cite(
+                    _WEEKLY,
+                    "fatigue.weekly_refused_days",
+                    first=first,
+                    last=last,
+                    required=required,
+                )
+            reasons.append(reason)
             return False
-        reasons.append(self._book.cite(_WEEKLY, f"At least {required} rest day(s) a week kept"))
+        reasons.append(self._book.cite(_WEEKLY, "fatigue.weekly_kept", required=required))
         return True
 
     def status(self, at_s: float) -> FatigueStatus:
@@ -366,19 +374,22 @@ class FatigueClock:
             remaining = rules.continuous_work_limit_min * 60 - continuous
             rest_due = remaining <= 0
             due_at = at_s + max(0.0, remaining)
-            state = "rest due now" if rest_due else f"rest due at {_clock(due_at)} if working on"
-            reasons.append(book.cite(_LIMIT, f"{duration(continuous)} of continuous work: {state}"))
+            if rest_due:
+                reason = book.cite(_LIMIT, "fatigue.status_rest_due", continuous_s=continuous)
+            else:
+                reason = book.cite(
+                    _LIMIT, "fatigue.status_rest_at", continuous_s=continuous, due_at=due_at
+                )
+            reasons.append(reason)
         today = math.floor(at_s / DAY_S)
         worked_today = self.worked_on_day_s(today)
         threshold = rules.daily_confirmation_after_min
         confirm = threshold is not None and worked_today >= threshold * 60
         if confirm:
-            reasons.append(
-                book.cite(_DAILY, f"{duration(worked_today)} worked today: more needs confirmation")
-            )
+            reasons.append(book.cite(_DAILY, "fatigue.status_confirm", worked_s=worked_today))
         rest_day_due = bool(rules.weekly_rest_days) and not self._may_work_on(today, today)
         if rest_day_due:
-            reasons.append(book.cite(_WEEKLY, "Today must be a rest day"))
+            reasons.append(book.cite(_WEEKLY, "fatigue.status_rest_day"))
         return FatigueStatus(
             at_s=at_s,
             continuous_s=continuous,
@@ -390,6 +401,127 @@ class FatigueClock:
             rest_day_due=rest_day_due,
             reasons=tuple(reasons),
         )
+
+
+class WorkStretch(BaseModel):
+    """One stretch of continuous work as the clock counts it, from its first work to the
+    rest (or the end of the record) that ends it; for the rider's statement.
+
+    `continuous_s` is what the clock counted (work, and gaps too short to stop it);
+    `breach` is true when it went past the continuous-work limit, `rest_due_at_s` is when
+    the limit was reached (a rest was owed from then), `rest_after_s` the rest taken after
+    it (None when the record ends without one).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    start_s: float
+    end_s: float
+    continuous_s: float
+    limit_s: float | None
+    breach: bool
+    over_s: float
+    rest_due_at_s: float | None
+    rest_after_s: float | None
+    clause: str
+    reasons: tuple[Reason, ...]
+
+
+def work_stretches(
+    rulebook: Rulebook, work: Iterable[tuple[float, float]]
+) -> tuple[WorkStretch, ...]:
+    """The continuous-work stretches of `work` ((start_s, end_s) intervals, any order),
+    judged against the rulebook's limit: a gap of at least `min_rest_min` ends a stretch,
+    a gap of at least `gap_counts_as_rest_from_min` pauses its clock, a shorter one counts."""
+    rules = rulebook.fatigue
+    limit_s = (
+        rules.continuous_work_limit_min * 60
+        if rules.continuous_work_limit_min is not None
+        else None
+    )
+    rest_s, pause_s = rules.min_rest_min * 60, rules.gap_counts_as_rest_from_min * 60
+    groups: list[tuple[float, float, float, float | None]] = []  # start, end, counted, due at
+    for start, end in _merged(work):
+        if groups and start - groups[-1][1] < rest_s:
+            first, last, counted, due = groups[-1]
+            gap = start - last
+            pieces = [(start, end - start)]
+            if gap < pause_s:
+                pieces.insert(0, (last, gap))
+        else:
+            first, counted, due = start, 0.0, None
+            pieces = [(start, end - start)]
+            groups.append((first, end, counted, due))
+        for piece_start, length in pieces:
+            if limit_s is not None and due is None and counted + length > limit_s:
+                due = piece_start + (limit_s - counted)
+            counted += length
+        groups[-1] = (first, end, counted, due)
+    stretches: list[WorkStretch] = []
+    for index, (first, last, counted, due) in enumerate(groups):
+        after = groups[index + 1][0] - last if index + 1 < len(groups) else None
+        breach = limit_s is not None and counted > limit_s
+        stretches.append(
+            WorkStretch(
+                start_s=first,
+                end_s=last,
+                continuous_s=counted,
+                limit_s=limit_s,
+                breach=breach,
+                over_s=max(0.0, counted - limit_s) if limit_s is not None else 0.0,
+                rest_due_at_s=due,
+                rest_after_s=after,
+                clause=_LIMIT,
+                reasons=(
+                    _stretch_reason(rulebook, first, last, counted, due),
+                    *_rest_reasons(rulebook, last, after, owed=breach or due is not None),
+                ),
+            )
+        )
+    return tuple(stretches)
+
+
+def _rest_reasons(
+    rulebook: Rulebook, last: float, after: float | None, *, owed: bool
+) -> tuple[Reason, ...]:
+    """The rest that ended a stretch, or the rest still owed when the record ends without."""
+    if after is not None:
+        rest = rulebook.cite(
+            _REST, "fatigue.rest_taken", rest_s=after, start_at=last, end_at=last + after
+        )
+        return (rest,)
+    if owed:
+        return (rulebook.cite(_REST, "fatigue.rest_owed", rest_min=rulebook.fatigue.min_rest_min),)
+    return ()
+
+
+def _stretch_reason(
+    rulebook: Rulebook, first: float, last: float, counted: float, due: float | None
+) -> Reason:
+    rules = rulebook.fatigue
+    limit_min = rules.continuous_work_limit_min
+    if limit_min is None:
+        return rulebook.cite(_LIMIT, "fatigue.no_limit")
+    if counted <= limit_min * 60 or due is None:
+        return rulebook.cite(
+            _LIMIT,
+            "fatigue.stretch_within",
+            continuous_s=counted,
+            start_at=first,
+            end_at=last,
+            limit_min=limit_min,
+        )
+    return rulebook.cite(
+        _LIMIT,
+        "fatigue.stretch_breach",
+        continuous_s=counted,
+        start_at=first,
+        end_at=last,
+        over_s=counted - limit_min * 60,
+        limit_min=limit_min,
+        rest_min=rules.min_rest_min,
+        due_at=due,
+    )
 
 
 def _merged(work: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from gigcity.rules.model import Rulebook, clause_paths
+from gigcity.rules.titles import clause_titles
 
 _SHIPPED = "rulebooks"
 _SUFFIXES = (".yaml", ".yml")
@@ -149,8 +150,12 @@ def _load(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def parse_rulebook(text: str, source: str = "<text>") -> Rulebook:
-    """A rulebook from YAML text; `source` names it in error messages."""
+def parse_rulebook(text: str, source: str = "<text>", *, stored: bool = False) -> Rulebook:
+    """A rulebook from YAML text; `source` names it in error messages.
+
+    `stored`: the text of a version published before Chinese titles were required (read
+    as it was published; everything loaded or published now needs `title_zh`)."""
+    clause_titles()  # a clause without its titles is an error before any rulebook loads
     try:
         root, data = _load(text)
     except yaml.YAMLError as error:
@@ -166,7 +171,7 @@ def parse_rulebook(text: str, source: str = "<text>") -> Rulebook:
         problem = RuleProblem("(top)", "a rulebook is a mapping of keys to values", None)
         raise RulebookError(source, [problem])
     try:
-        return Rulebook.model_validate(data)
+        return Rulebook.model_validate(data, context={"stored": stored})
     except ValidationError as error:
         problems = [_problem(detail, root) for detail in error.errors(include_url=False)]
         raise RulebookError(source, problems) from None
@@ -190,7 +195,7 @@ def _problem(detail: ErrorDetails, root: yaml.Node | None) -> RuleProblem:
     elif not loc:
         # Cross-section checks name their clause at the start of the message.
         head, _, rest = message.partition(": ")
-        if head in clause_paths():
+        if head in clause_paths() or head == "title_zh":
             loc, message = tuple(head.split(".")), rest
     return RuleProblem(_dotted(loc), message, _line(root, loc))
 

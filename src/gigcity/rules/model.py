@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from gigcity.rules.messages import say
 from gigcity.rules.reasons import Reason
 
 
@@ -265,7 +266,10 @@ class Rulebook(Clauses):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Rulebook name")
     version: Annotated[int, Strict(), Field(ge=1)] = Field(description="Version of this rulebook")
-    title: str = Field(min_length=1, description="Title")
+    title: str = Field(min_length=1, description="Title (English)")
+    title_zh: str | None = Field(
+        None, min_length=1, description="Title in Chinese (required when a rulebook is loaded)"
+    )
     parties: tuple[Party, ...] = Field(min_length=1, description="Parties")
     effective_from: date = Field(description="In force from")
     effective_until: date | None = Field(description="In force until (none: open-ended)")
@@ -297,6 +301,16 @@ class Rulebook(Clauses):
         return paths
 
     @model_validator(mode="after")
+    def _titled_in_chinese(self, info: ValidationInfo) -> Rulebook:
+        # Versions stored before Chinese titles were required are read with `stored`.
+        stored = bool(info.context and info.context.get("stored"))
+        if self.title_zh is None and not stored:
+            raise ValueError(
+                "title_zh: a rulebook needs its title in Chinese as well as in English (title)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _fine_within_order_pay(self) -> Rulebook:
         # A fine larger than the smallest order's pay could make a day's pay negative.
         cap = self.service_score.late_fine_cap_fen
@@ -312,9 +326,24 @@ class Rulebook(Clauses):
         """`id@version`, e.g. `putuo-2025@1`."""
         return f"{self.id}@{self.version}"
 
-    def cite(self, clause: str, text: str) -> Reason:
-        """A reason that names `clause` of this rulebook version."""
-        return Reason(rulebook=self.id, version=self.version, clause=clause, text=text)
+    def cite(self, clause: str, message_id: str, **params: Any) -> Reason:
+        """A reason that names `clause` of this rulebook version and says why, as the
+        message `message_id` with `params` (see `gigcity.rules.messages`)."""
+        message = say(message_id, **params)
+        return Reason(
+            rulebook=self.id,
+            version=self.version,
+            clause=clause,
+            text=message.english(),
+            message=message,
+        )
+
+    def title_in(self, locale: str) -> str:
+        """The rulebook's title in `locale` (`zh_CN` or English); English when a version
+        published before Chinese titles were required has none."""
+        if locale.startswith("zh") and self.title_zh:
+            return self.title_zh
+        return self.title
 
 
 SECTIONS: tuple[str, ...] = ("pricing", "guarantee", "service_score", "fatigue", "combining", "eta")
@@ -322,10 +351,11 @@ SECTIONS: tuple[str, ...] = ("pricing", "guarantee", "service_score", "fatigue",
 
 @cache
 def clause_paths(model: type[BaseModel] = Rulebook, prefix: str = "") -> tuple[str, ...]:
-    """Every clause of the schema by dotted path (`source` texts and `assumptions` are notes)."""
+    """Every clause of the schema by dotted path (`source` texts, `assumptions` and the
+    Chinese title are notes)."""
     paths: list[str] = []
     for name, field in model.model_fields.items():
-        if name in ("source", "assumptions"):
+        if name in ("source", "assumptions", "title_zh"):
             continue
         path = f"{prefix}{name}"
         annotation = field.annotation

@@ -7,7 +7,7 @@ from datetime import time
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gigcity.rules.display import duration, grams, metres, yuan
+from gigcity.rules.messages import Message, say
 from gigcity.rules.model import NightSurcharge, Rulebook
 
 DAY_S = 86_400
@@ -32,7 +32,8 @@ class OrderFacts(BaseModel):
 
 
 class QuoteLine(BaseModel):
-    """One clause's share of an order's pay."""
+    """One clause's share of an order's pay; `message` says how it was worked out (`text`
+    is the same in English)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -41,6 +42,7 @@ class QuoteLine(BaseModel):
     version: int
     text: str
     amount_fen: int
+    message: Message | None = None
 
 
 class Quote(BaseModel):
@@ -58,13 +60,7 @@ class Quote(BaseModel):
 def quote_order(rulebook: Rulebook, order: OrderFacts) -> Quote:
     """Price `order` under `rulebook`; every line cites its clause."""
     lines = tuple(
-        QuoteLine(
-            clause=clause,
-            rulebook=rulebook.id,
-            version=rulebook.version,
-            text=_TEXTS[clause](rulebook, order),
-            amount_fen=amount,
-        )
+        _quote_line(rulebook, clause, _TEXTS[clause](rulebook, order), amount)
         for clause, amount in _amounts(rulebook, order)
         if amount > 0 or clause == _BASE
     )
@@ -74,6 +70,17 @@ def quote_order(rulebook: Rulebook, order: OrderFacts) -> Quote:
         order_id=order.order_id,
         lines=lines,
         total_fen=sum(line.amount_fen for line in lines),
+    )
+
+
+def _quote_line(rulebook: Rulebook, clause: str, message: Message, amount: int) -> QuoteLine:
+    return QuoteLine(
+        clause=clause,
+        rulebook=rulebook.id,
+        version=rulebook.version,
+        text=message.english(),
+        amount_fen=amount,
+        message=message,
     )
 
 
@@ -158,57 +165,67 @@ def _at_night(night: NightSurcharge, at_s: int) -> bool:
     return start <= now < end if start < end else now >= start or now < end
 
 
-# --- the words on each line (only built for quotes) -------------------------------------------
+# --- what each line says (only built for quotes) ---------------------------------------------
 
 
-def _distance_text(rulebook: Rulebook, order: OrderFacts) -> str:
+def _distance_text(rulebook: Rulebook, order: OrderFacts) -> Message:
     tiers = rulebook.pricing.distance_tiers
     bands = _bands([tier.above_m for tier in tiers], order.distance_m)
-    parts = [f"{metres(inside)} at {yuan(tiers[i].fen_per_km)}/km" for i, inside in bands]
+    parts = [
+        say("pricing.distance_band", length_m=inside, rate_fen=tiers[i].fen_per_km)
+        for i, inside in bands
+    ]
     steps = sum(tiers[index].step_fen for index, _ in bands)
     if steps:
-        parts.append(f"{yuan(steps)} in tier steps")
-    return f"Distance {metres(order.distance_m)}: " + ", ".join(parts)
+        parts.append(say("pricing.tier_steps", steps_fen=steps))
+    return say("pricing.distance", distance_m=order.distance_m, bands=tuple(parts))
 
 
-def _weight_text(rulebook: Rulebook, order: OrderFacts) -> str:
+def _weight_text(rulebook: Rulebook, order: OrderFacts) -> Message:
     tiers = rulebook.pricing.weight_tiers
     bands = _bands([tier.above_g for tier in tiers], order.weight_g)
-    parts = [f"{grams(inside)} at {yuan(tiers[i].fen_per_kg)}/kg" for i, inside in bands]
+    parts = [
+        say("pricing.weight_band", weight_g=inside, rate_fen=tiers[i].fen_per_kg)
+        for i, inside in bands
+    ]
     steps = sum(tiers[index].step_fen for index, _ in bands)
     if steps:
-        parts.append(f"{yuan(steps)} in tier steps")
-    return f"Weight {grams(order.weight_g)}: " + ", ".join(parts)
+        parts.append(say("pricing.tier_steps", steps_fen=steps))
+    return say("pricing.weight", weight_g=order.weight_g, bands=tuple(parts))
 
 
-def _stairs_text(rulebook: Rulebook, order: OrderFacts) -> str:
+def _stairs_text(rulebook: Rulebook, order: OrderFacts) -> Message:
     stairs = rulebook.pricing.stairs
-    climbed = 0 if order.has_lift else order.floor - 1
-    return (
-        f"Stairs: {climbed} floors climbed without a lift, {stairs.free_floors} unpaid, "
-        f"{_paid_floors(rulebook, order)} paid at {yuan(stairs.fen_per_floor)} each"
+    return say(
+        "pricing.stairs",
+        climbed=0 if order.has_lift else order.floor - 1,
+        free=stairs.free_floors,
+        paid=_paid_floors(rulebook, order),
+        rate_fen=stairs.fen_per_floor,
     )
 
 
-def _detour_text(rulebook: Rulebook, order: OrderFacts) -> str:
-    return (
-        f"Traffic-control detour: {metres(order.traffic_control_detour_m)} "
-        f"and {duration(order.traffic_control_detour_s)} extra"
+def _detour_text(rulebook: Rulebook, order: OrderFacts) -> Message:
+    return say(
+        "pricing.detour",
+        detour_m=order.traffic_control_detour_m,
+        detour_s=order.traffic_control_detour_s,
     )
 
 
-def _fixed(text: str) -> Callable[[Rulebook, OrderFacts], str]:
-    return lambda _rulebook, _order: text
+def _fixed(message_id: str) -> Callable[[Rulebook, OrderFacts], Message]:
+    message = say(message_id)
+    return lambda _rulebook, _order: message
 
 
-_TEXTS: dict[str, Callable[[Rulebook, OrderFacts], str]] = {
-    _BASE: _fixed("Base fare"),
+_TEXTS: dict[str, Callable[[Rulebook, OrderFacts], Message]] = {
+    _BASE: _fixed("pricing.base_fare"),
     "pricing.distance_tiers": _distance_text,
     "pricing.weight_tiers": _weight_text,
-    "pricing.bulky_fen": _fixed("Bulky order"),
+    "pricing.bulky_fen": _fixed("pricing.bulky"),
     "pricing.stairs": _stairs_text,
-    "pricing.old_estate_fen": _fixed("Delivery into an old estate"),
-    "pricing.night": _fixed("Night surcharge"),
-    "pricing.bad_weather_fen": _fixed("Weather alert"),
+    "pricing.old_estate_fen": _fixed("pricing.old_estate"),
+    "pricing.night": _fixed("pricing.night"),
+    "pricing.bad_weather_fen": _fixed("pricing.bad_weather"),
     "pricing.traffic_control_detour": _detour_text,
 }

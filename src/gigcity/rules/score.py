@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gigcity.rules.display import duration, yuan
+from gigcity.rules.messages import say
 from gigcity.rules.model import LatenessCause, Rulebook
 from gigcity.rules.pricing import OrderFacts
 from gigcity.rules.reasons import Reason
@@ -45,8 +45,12 @@ def score_delivery(rulebook: Rulebook, delivery: Delivery) -> ScoreEvent:
     late_s = max(0, delivery.delivered_at_s - delivery.promised_at_s)
     grace_s = rules.late_grace_min * 60
     if late_s <= grace_s:
-        text = f"On time ({duration(late_s)} past the promise)" if late_s else "On time"
-        reason = rulebook.cite("service_score.on_time_points", f"{text}: {rules.on_time_points:+d}")
+        reason = rulebook.cite(
+            "service_score.on_time_points",
+            "score.on_time_in_grace" if late_s else "score.on_time",
+            **({"late_s": late_s} if late_s else {}),
+            change_points=rules.on_time_points,
+        )
         return ScoreEvent(
             order_id=order_id,
             kind="on_time_delivery",
@@ -59,8 +63,10 @@ def score_delivery(rulebook: Rulebook, delivery: Delivery) -> ScoreEvent:
     if cause is not None and cause in rules.exempt_causes:
         reason = rulebook.cite(
             "service_score.exempt_causes",
-            f"Late by {duration(late_s)}, excused: {cause.replace('_', ' ')} "
-            f"({rules.exempt_late_points:+d})",
+            "score.excused",
+            late_s=late_s,
+            cause=say(f"cause.{cause}"),
+            change_points=rules.exempt_late_points,
         )
         return ScoreEvent(
             order_id=order_id,
@@ -70,11 +76,13 @@ def score_delivery(rulebook: Rulebook, delivery: Delivery) -> ScoreEvent:
             fine_fen=0,
             reasons=(reason,),
         )
-    excuse = f" ({cause.replace('_', ' ')} is not an excused cause)" if cause else ""
     reasons = [
         rulebook.cite(
             "service_score.late_points",
-            f"Late by {duration(late_s)}{excuse}: {rules.late_points:+d}",
+            "score.late_not_excused" if cause else "score.late",
+            late_s=late_s,
+            **({"cause": say(f"cause.{cause}")} if cause else {}),
+            change_points=rules.late_points,
         )
     ]
     fine = _fine(rulebook, late_s - grace_s, reasons)
@@ -91,20 +99,23 @@ def score_delivery(rulebook: Rulebook, delivery: Delivery) -> ScoreEvent:
 def _fine(rulebook: Rulebook, late_past_grace_s: int, reasons: list[Reason]) -> int:
     rules = rulebook.service_score
     if not rules.lateness_deducts_money:
-        reasons.append(
-            rulebook.cite(
-                "service_score.lateness_deducts_money", "No fine: lateness never costs money"
-            )
-        )
+        reasons.append(rulebook.cite("service_score.lateness_deducts_money", "score.no_fine"))
         return 0
     late_min = -(-late_past_grace_s // 60)
     fine = late_min * rules.late_fine_fen_per_min
-    text = f"Fine: {late_min} min late at {yuan(rules.late_fine_fen_per_min)}/min = {yuan(fine)}"
-    reasons.append(rulebook.cite("service_score.late_fine_fen_per_min", text))
+    reasons.append(
+        rulebook.cite(
+            "service_score.late_fine_fen_per_min",
+            "score.fine",
+            late_minutes=late_min,
+            rate_fen=rules.late_fine_fen_per_min,
+            fine_fen=fine,
+        )
+    )
     cap = rules.late_fine_cap_fen
     if cap is not None and fine > cap:
         reasons.append(
-            rulebook.cite("service_score.late_fine_cap_fen", f"Fine capped at {yuan(cap)}")
+            rulebook.cite("service_score.late_fine_cap_fen", "score.fine_capped", cap_fen=cap)
         )
         fine = cap
     return fine

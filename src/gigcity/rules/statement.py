@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from gigcity.rules.display import duration, yuan
+from gigcity.rules.messages import Message, say
 from gigcity.rules.model import Rulebook
 from gigcity.rules.pricing import Quote, quote_order
 from gigcity.rules.score import Delivery, ScoreEvent, score_delivery
@@ -43,6 +43,7 @@ class StatementLine(BaseModel):
     text: str
     amount_fen: int
     order_id: str | None = None
+    message: Message | None = None
 
 
 class DeliveryPay(BaseModel):
@@ -90,15 +91,16 @@ def active_seconds(activity: Iterable[ActivitySpan], counted: Iterable[ActivityK
 
 
 def _line(
-    rulebook: Rulebook, clause: str, text: str, amount: int, order_id: str | None = None
+    rulebook: Rulebook, clause: str, message: Message, amount: int, order_id: str | None = None
 ) -> StatementLine:
     return StatementLine(
         clause=clause,
         rulebook=rulebook.id,
         version=rulebook.version,
-        text=text,
+        text=message.english(),
         amount_fen=amount,
         order_id=order_id,
+        message=message,
     )
 
 
@@ -113,16 +115,17 @@ def _pay_deliveries(
         quote = quote_order(rulebook, delivery.order)
         score = score_delivery(rulebook, delivery)
         paid.append(DeliveryPay(order_id=order_id, quote=quote, score=score))
-        lines.append(
-            _line(rulebook, "pricing", f"Order {order_id or '(no id)'}", quote.total_fen, order_id)
+        title = (
+            say("statement.order", order_id=order_id) if order_id else say("statement.order_no_id")
         )
+        lines.append(_line(rulebook, "pricing", title, quote.total_fen, order_id))
         if score.fine_fen:
             fine_clause = score.reasons[-1].clause
             lines.append(
                 _line(
                     rulebook,
                     fine_clause,
-                    f"Late-delivery fine, order {order_id}",
+                    say("statement.late_fine", order_id=order_id),
                     -score.fine_fen,
                     order_id,
                 )
@@ -150,10 +153,14 @@ def day_statement(
     earned = order_pay - fines
     top_up = max(0, guaranteed - earned)
     if guarantee.hourly_minimum_fen > 0:
-        text = (
-            f"Hourly minimum: {duration(active)} active ({guarantee.active_time.replace('_', ' ')})"
-            f" × {yuan(guarantee.hourly_minimum_fen)}/h = {yuan(guaranteed)}; "
-            f"earned {yuan(earned)}; top-up {yuan(top_up)}"
+        text = say(
+            "statement.hourly_minimum",
+            active_s=active,
+            counted=say(f"active_time.{guarantee.active_time}"),
+            rate_fen=guarantee.hourly_minimum_fen,
+            guaranteed_fen=guaranteed,
+            earned_fen=earned,
+            top_up_fen=top_up,
         )
         lines.append(_line(rulebook, "guarantee.hourly_minimum_fen", text, top_up))
     return Statement(

@@ -11,6 +11,8 @@ from gigcity.services.pay.schemas import (
     ScoreOut,
     SpanIn,
     StatementOut,
+    StretchOut,
+    WorkDaysOut,
 )
 from gigcity.services.pay.service import PayService
 
@@ -26,4 +28,6 @@ __all__ = [
     "ScoreOut",
     "SpanIn",
     "StatementOut",
+    "StretchOut",
+    "WorkDaysOut",
 ]

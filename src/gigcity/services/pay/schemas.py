@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gigcity.rules import LatenessCause
+from gigcity.rules import LatenessCause, Message
 from gigcity.rules.score import ScoreEventKind  # not re-exported by gigcity.rules
 from gigcity.services.rulebooks.schemas import OrderIn, PayLineOut, RulebookRef, localise_lines
+from gigcity.services.rulebooks.wording import reason_text, title_of_clause
 
 
 class DeliveryOrderIn(OrderIn):
@@ -55,8 +56,20 @@ class ActivityIn(BaseModel):
 
 
 class ReasonOut(BaseModel):
+    """A clause's part in a decision: its id and title, and why, in the reader's language."""
+
     clause: str
-    text: str
+    clause_title: str = Field(description="The clause's title in the reader's language")
+    text: str = Field(description="Why, in the reader's language")
+    message: Message | None = Field(None, description="The same as a message id with parameters")
+
+    def in_locale(self, locale: str) -> ReasonOut:
+        return self.model_copy(
+            update={
+                "clause_title": title_of_clause(self.clause, locale),
+                "text": reason_text(self.message, self.text, locale),
+            }
+        )
 
 
 class ScoreOut(BaseModel):
@@ -67,6 +80,49 @@ class ScoreOut(BaseModel):
     late_s: int
     fine_fen: int
     reasons: list[ReasonOut]
+
+    def in_locale(self, locale: str) -> ScoreOut:
+        return self.model_copy(update={"reasons": [r.in_locale(locale) for r in self.reasons]})
+
+
+class StretchOut(BaseModel):
+    """A stretch of continuous work on the day, against the rulebook's continuous-work limit."""
+
+    start: datetime
+    end: datetime
+    minutes: int = Field(description="Continuous work the clock counted (short breaks count)")
+    limit_minutes: int | None = Field(description="The limit (null: the rulebook has none)")
+    breach: bool = Field(description="True when the stretch went past the limit without a rest")
+    over_minutes: int = Field(description="Minutes past the limit (0 within it)")
+    rest_due_at: datetime | None = Field(description="When the limit was reached: a rest was owed")
+    rest_after_minutes: int | None = Field(
+        description="The rest taken after the stretch (null: none before the record ends)"
+    )
+    rest_owed: bool = Field(
+        description="True when the day's record ends with a rest owed and not yet taken"
+    )
+    clause: str = Field(description="The clause that sets the limit")
+    clause_title: str
+    text: str = Field(description="The stretch against the limit, in the reader's language")
+    reasons: list[ReasonOut]
+
+    def in_locale(self, locale: str) -> StretchOut:
+        reasons = [r.in_locale(locale) for r in self.reasons]
+        return self.model_copy(
+            update={
+                "reasons": reasons,
+                "clause_title": title_of_clause(self.clause, locale),
+                "text": reasons[0].text if reasons else self.text,
+            }
+        )
+
+
+class WorkDaysOut(BaseModel):
+    """The days on which a rider has reported work (a delivery or activity), newest first."""
+
+    account_id: int
+    latest: date | None = Field(description="The last day with work (null: none yet)")
+    days: list[date]
 
 
 class DeliveryReceipt(BaseModel):
@@ -81,7 +137,13 @@ class DeliveryReceipt(BaseModel):
     score: ScoreOut
 
     def in_locale(self, locale: str) -> DeliveryReceipt:
-        return self.model_copy(update={"lines": localise_lines(self.lines, locale)})
+        return self.model_copy(
+            update={
+                "lines": localise_lines(self.lines, locale),
+                "rulebook": self.rulebook.in_locale(locale),
+                "score": self.score.in_locale(locale),
+            }
+        )
 
 
 class ActivityReceipt(BaseModel):
@@ -131,12 +193,32 @@ class StatementOut(BaseModel):
     total_fen: int
     total_yuan: str
     score_points: int
+    continuous_limit_min: int | None = Field(
+        description="Longest continuous work before a rest is due (null: no limit)"
+    )
+    min_rest_min: int = Field(description="A rest at least this long resets the clock")
+    stretches: list[StretchOut] = Field(
+        description="The day's continuous-work stretches (time on orders), against the limit"
+    )
+    breaches: int = Field(description="How many stretches went past the limit")
+    previous_work_day: date | None = Field(description="The last day with work before this one")
+    next_work_day: date | None = Field(description="The first day with work after this one")
 
     def in_locale(self, locale: str) -> StatementOut:
         deliveries = [
-            item.model_copy(update={"lines": localise_lines(item.lines, locale)})
+            item.model_copy(
+                update={
+                    "lines": localise_lines(item.lines, locale),
+                    "score": item.score.in_locale(locale),
+                }
+            )
             for item in self.deliveries
         ]
         return self.model_copy(
-            update={"lines": localise_lines(self.lines, locale), "deliveries": deliveries}
+            update={
+                "lines": localise_lines(self.lines, locale),
+                "deliveries": deliveries,
+                "rulebook": self.rulebook.in_locale(locale),
+                "stretches": [stretch.in_locale(locale) for stretch in self.stretches],
+            }
         )

@@ -30,11 +30,14 @@ from gigcity.rules import (
     Delivery,
     DeliveryPay,
     OrderFacts,
+    Reason,
     Rulebook,
     ScoreEvent,
+    WorkStretch,
     day_statement,
     quote_order,
     score_delivery,
+    work_stretches,
 )
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.day_clock import DayClock, as_utc
@@ -49,11 +52,14 @@ from gigcity.services.pay.schemas import (
     ReasonOut,
     ScoreOut,
     StatementOut,
+    StretchOut,
+    WorkDaysOut,
 )
 from gigcity.services.rulebooks import (
     RulebooksService,
     pay_line,
     rulebook_ref,
+    title_of_clause,
     yuan_text,
 )
 
@@ -69,7 +75,17 @@ def score_out(event: ScoreEvent) -> ScoreOut:
         points=event.points,
         late_s=event.late_s,
         fine_fen=event.fine_fen,
-        reasons=[ReasonOut(clause=r.clause, text=r.text) for r in event.reasons],
+        reasons=[reason_out(r) for r in event.reasons],
+    )
+
+
+def reason_out(reason: Reason) -> ReasonOut:
+    """A reason as the API gives it, in English until `in_locale` is applied."""
+    return ReasonOut(
+        clause=reason.clause,
+        clause_title=title_of_clause(reason.clause, "en"),
+        text=reason.text,
+        message=reason.message,
     )
 
 
@@ -132,7 +148,10 @@ class PayService:
             day=day,
             created=created,
             rulebook=rulebook_ref(rulebook),
-            lines=[pay_line(line.clause, line.text, line.amount_fen) for line in quote.lines],
+            lines=[
+                pay_line(line.clause, line.text, line.amount_fen, message=line.message)
+                for line in quote.lines
+            ],
             total_fen=quote.total_fen,
             total_yuan=yuan_text(quote.total_fen),
             score=score_out(score_delivery(rulebook, delivery)),
@@ -234,8 +253,17 @@ class PayService:
             rulebook = self.rulebooks.rulebook_of(version)
             rows = _delivery_rows(session, account_id, day)
             spans = self._activity_spans(session, account_id, day)
+            before, after = _work_days_around(session, account_id, day)
         deliveries = [self._delivery(row) for row in rows]
         statement = day_statement(rulebook, deliveries, spans, day)
+        # The fatigue clock counts time on orders (accepted to delivered), as the dispatcher
+        # does: waiting online between orders is a gap, a rest when it is long enough.
+        work = [(span.start_s, span.end_s) for span in spans if span.kind == "on_order"]
+        work += [
+            (self.clock.seconds_into(day, as_utc(row.ordered_at)), delivery.delivered_at_s)
+            for row, delivery in zip(rows, deliveries, strict=True)
+        ]
+        stretches = work_stretches(rulebook, work)
         orders = [
             _order_pay_out(row, delivery, paid)
             for row, delivery, paid in zip(rows, deliveries, statement.deliveries, strict=True)
@@ -248,7 +276,7 @@ class PayService:
             rulebook=rulebook_ref(rulebook),
             pinned_at=as_utc(pin.pinned_at) if pin is not None else None,
             lines=[
-                pay_line(line.clause, line.text, line.amount_fen, line.order_id)
+                pay_line(line.clause, line.text, line.amount_fen, line.order_id, line.message)
                 for line in statement.lines
             ],
             deliveries=orders,
@@ -262,6 +290,56 @@ class PayService:
             total_fen=statement.total_fen,
             total_yuan=yuan_text(statement.total_fen),
             score_points=statement.score_points,
+            continuous_limit_min=rulebook.fatigue.continuous_work_limit_min,
+            min_rest_min=rulebook.fatigue.min_rest_min,
+            stretches=[self._stretch_out(day, stretch) for stretch in stretches],
+            breaches=sum(1 for stretch in stretches if stretch.breach),
+            previous_work_day=before,
+            next_work_day=after,
+        )
+
+    def work_days(self, principal: Principal, account_id: int, limit: int = 366) -> WorkDaysOut:
+        """The days a rider has reported work on (their day is pinned), newest first."""
+        if principal.role != Role.admin and principal.account_id != account_id:
+            raise Forbidden(N_("You may only read your own pay statement."))
+        with self.factory() as session:
+            rider = session.get(Account, account_id)
+            if rider is None or rider.role != Role.rider:
+                raise NotFound(N_("Account {id} is not a rider or driver."), id=account_id)
+            days = list(
+                session.scalars(
+                    select(PayDay.day)
+                    .where(PayDay.account_id == account_id)
+                    .order_by(PayDay.day.desc())
+                    .limit(limit)
+                )
+            )
+        return WorkDaysOut(account_id=account_id, latest=days[0] if days else None, days=days)
+
+    def _stretch_out(self, day: date, stretch: WorkStretch) -> StretchOut:
+        midnight = self.clock.midnight(day)
+
+        def at(seconds: float) -> datetime:
+            return as_utc(midnight + timedelta(seconds=seconds))
+
+        reasons = [reason_out(reason) for reason in stretch.reasons]
+        limit = stretch.limit_s
+        return StretchOut(
+            start=at(stretch.start_s),
+            end=at(stretch.end_s),
+            minutes=int(stretch.continuous_s // 60),
+            limit_minutes=int(limit // 60) if limit is not None else None,
+            breach=stretch.breach,
+            over_minutes=-int(-stretch.over_s // 60),
+            rest_due_at=at(stretch.rest_due_at_s) if stretch.rest_due_at_s is not None else None,
+            rest_after_minutes=(
+                int(stretch.rest_after_s // 60) if stretch.rest_after_s is not None else None
+            ),
+            rest_owed=stretch.rest_after_s is None and stretch.rest_due_at_s is not None,
+            clause=stretch.clause,
+            clause_title=title_of_clause(stretch.clause, "en"),
+            text=reasons[0].text,
+            reasons=reasons,
         )
 
     # -- helpers -------------------------------------------------------------------------------
@@ -383,7 +461,7 @@ def _order_pay_out(row: DeliveryReport, delivery: Delivery, paid: DeliveryPay) -
         delivered_at=as_utc(row.delivered_at),
         late_cause=delivery.late_cause,
         lines=[
-            pay_line(line.clause, line.text, line.amount_fen, row.order_id)
+            pay_line(line.clause, line.text, line.amount_fen, row.order_id, line.message)
             for line in paid.quote.lines
         ],
         total_fen=paid.quote.total_fen,
@@ -409,3 +487,13 @@ def _stored_delivery(
             order_id=order_id,
         )  # fmt: skip
     return row
+
+
+def _work_days_around(
+    session: Session, account_id: int, day: date
+) -> tuple[date | None, date | None]:
+    """The rider's last day with work before `day` and first after it (None: there is none)."""
+    days = select(PayDay.day).where(PayDay.account_id == account_id)
+    before = session.scalar(days.where(PayDay.day < day).order_by(PayDay.day.desc()).limit(1))
+    after = session.scalar(days.where(PayDay.day > day).order_by(PayDay.day).limit(1))
+    return before, after

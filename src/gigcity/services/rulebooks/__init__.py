@@ -22,6 +22,13 @@ from gigcity.services.rulebooks.service import (
     rulebook_ref,
     version_out,
 )
+from gigcity.services.rulebooks.wording import (
+    message_text,
+    reason_text,
+    rulebook_label,
+    title_of_clause,
+    value_text,
+)
 
 __all__ = [
     "LINE_TITLES",
@@ -38,8 +45,13 @@ __all__ = [
     "RulesOverview",
     "localise_lines",
     "localise_version",
+    "message_text",
     "pay_line",
+    "reason_text",
+    "rulebook_label",
     "rulebook_ref",
+    "title_of_clause",
+    "value_text",
     "version_out",
     "yuan_text",
 ]

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from gigcity.i18n import N_, gettext
-from gigcity.rules import ClauseRow
+from gigcity.rules import ClauseRow, Message
+from gigcity.services.rulebooks.wording import reason_text, title_of_clause
 
 # A short name for each clause that produces a line of pay, in the reader's language.
 LINE_TITLES: dict[str, str] = {
@@ -36,12 +37,23 @@ def yuan_text(fen: int) -> str:
 
 
 class RulebookRef(BaseModel):
-    """Which rulebook version produced a decision."""
+    """Which rulebook version produced a decision: ids for programs, titles for people."""
 
     id: str
     version: int
     ref: str = Field(description="`id@version`, e.g. `putuo-2025@1`")
-    title: str
+    title: str = Field(description="The rulebook's title in the reader's language")
+    title_en: str = Field(description="The title in English")
+    title_zh: str = Field(description="The title in Chinese (English for old versions without)")
+    label: str = Field(
+        description="How pages name this version, e.g. 《普陀区外卖算法与劳动规则协议（2025）》第1版"
+    )
+
+    def in_locale(self, locale: str) -> RulebookRef:
+        zh = locale.startswith("zh")
+        title = self.title_zh if zh else self.title_en
+        label = f"《{title}》第{self.version}版" if zh else f"“{title}”, version {self.version}"
+        return self.model_copy(update={"title": title, "label": label})
 
 
 class RulebookVersionOut(BaseModel):
@@ -50,7 +62,9 @@ class RulebookVersionOut(BaseModel):
     rulebook_id: str
     version: int
     ref: str
-    title: str
+    title: str = Field(description="The rulebook's title in the reader's language")
+    title_en: str = Field(description="The title in English")
+    title_zh: str = Field(description="The title in Chinese (English for old versions without)")
     effective_from: date = Field(description="The day this publication takes effect")
     effective_until: date | None = Field(description="The rulebook's own end date, if any")
     published_at: datetime
@@ -92,21 +106,33 @@ class OrderIn(BaseModel):
 
 
 class PayLineOut(BaseModel):
-    """One line of pay: the clause behind it, a short title, the engine's words, the amount."""
+    """One line of pay: the clause behind it, a short title, how it was worked out, the amount."""
 
-    clause: str
+    clause: str = Field(description="The clause's id, e.g. `pricing.base_fare_fen`")
+    clause_title: str = Field(description="The clause's title in the reader's language")
     title: str
-    text: str
+    text: str = Field(description="How the amount was worked out, in the reader's language")
+    message: Message | None = Field(
+        None, description="The same as a message id with parameters (see docs/agreement-and-pay)"
+    )
     amount_fen: int
     amount_yuan: str
     order_id: str | None = None
 
 
-def pay_line(clause: str, text: str, amount_fen: int, order_id: str | None = None) -> PayLineOut:
+def pay_line(
+    clause: str,
+    text: str,
+    amount_fen: int,
+    order_id: str | None = None,
+    message: Message | None = None,
+) -> PayLineOut:
     return PayLineOut(
         clause=clause,
+        clause_title=title_of_clause(clause, "en"),
         title=LINE_TITLES.get(clause, clause),
         text=text,
+        message=message,
         amount_fen=amount_fen,
         amount_yuan=yuan_text(amount_fen),
         order_id=order_id,
@@ -114,7 +140,17 @@ def pay_line(clause: str, text: str, amount_fen: int, order_id: str | None = Non
 
 
 def localise_lines(lines: list[PayLineOut], locale: str) -> list[PayLineOut]:
-    return [line.model_copy(update={"title": gettext(locale, line.title)}) for line in lines]
+    """Titles and texts of `lines` in `locale` (the lines are built in English)."""
+    return [
+        line.model_copy(
+            update={
+                "title": gettext(locale, line.title),
+                "clause_title": title_of_clause(line.clause, locale),
+                "text": reason_text(line.message, line.text, locale),
+            }
+        )
+        for line in lines
+    ]
 
 
 class QuoteOut(BaseModel):
@@ -127,4 +163,9 @@ class QuoteOut(BaseModel):
     total_yuan: str
 
     def in_locale(self, locale: str) -> QuoteOut:
-        return self.model_copy(update={"lines": localise_lines(self.lines, locale)})
+        return self.model_copy(
+            update={
+                "lines": localise_lines(self.lines, locale),
+                "rulebook": self.rulebook.in_locale(locale),
+            }
+        )

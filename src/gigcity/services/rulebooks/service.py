@@ -88,12 +88,16 @@ def content_sha256(rulebook: Rulebook) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def version_out(row: RulebookVersion) -> RulebookVersionOut:
+def version_out(row: RulebookVersion, rulebook: Rulebook | None = None) -> RulebookVersionOut:
+    """A publication as the API shows it; with its parsed `rulebook`, its Chinese title too."""
+    title_zh = rulebook.title_zh if rulebook is not None and rulebook.title_zh else row.title
     return RulebookVersionOut(
         rulebook_id=row.rulebook_id,
         version=row.version,
         ref=f"{row.rulebook_id}@{row.version}",
         title=row.title,
+        title_en=row.title,
+        title_zh=title_zh,
         effective_from=row.effective_from,
         effective_until=row.effective_until,
         published_at=as_utc(row.published_at),
@@ -105,13 +109,25 @@ def version_out(row: RulebookVersion) -> RulebookVersionOut:
 
 def localise_version(out: VersionT, locale: str) -> VersionT:
     # Audits written by gigcity are msgids; an admin's own note comes back unchanged.
-    return out.model_copy(update={"audit": gettext(locale, out.audit) if out.audit else ""})
+    return out.model_copy(
+        update={
+            "audit": gettext(locale, out.audit) if out.audit else "",
+            "title": out.title_zh if locale.startswith("zh") else out.title_en,
+        }
+    )
 
 
 def rulebook_ref(rulebook: Rulebook) -> RulebookRef:
+    """The rulebook version behind a decision, in English until `in_locale` is applied."""
     return RulebookRef(
-        id=rulebook.id, version=rulebook.version, ref=rulebook.ref, title=rulebook.title
-    )
+        id=rulebook.id,
+        version=rulebook.version,
+        ref=rulebook.ref,
+        title=rulebook.title,
+        title_en=rulebook.title,
+        title_zh=rulebook.title_in("zh_CN"),
+        label=f"“{rulebook.title}”, version {rulebook.version}",
+    ).in_locale("en")
 
 
 class RulebooksService:
@@ -245,8 +261,10 @@ class RulebooksService:
             rows = session.scalars(select(RulebookVersion).order_by(RulebookVersion.id.desc()))
             return RulesOverview(
                 day=day,
-                active=version_out(active) if active is not None else None,
-                versions=[version_out(row) for row in rows],
+                active=version_out(active, self.rulebook_of(active))
+                if active is not None
+                else None,
+                versions=[version_out(row, self.rulebook_of(row)) for row in rows],
             )
 
     def detail(self, rulebook_id: str, version: int) -> RulebookVersionDetail:
@@ -257,7 +275,7 @@ class RulebooksService:
     def _detail(self, row: RulebookVersion) -> RulebookVersionDetail:
         rulebook = self.rulebook_of(row)
         return RulebookVersionDetail(
-            **version_out(row).model_dump(),
+            **version_out(row, rulebook).model_dump(),
             source_format=row.source_format,
             source_text=row.source_text,
             content_sha256=row.content_sha256,
@@ -292,7 +310,11 @@ class RulebooksService:
         key = (row.id, row.content_sha256)
         rulebook = self._parsed.get(key)
         if rulebook is None:
-            rulebook = parse_rulebook(row.source_text, source=f"{row.rulebook_id}@{row.version}")
+            # Read as published: versions published before Chinese titles were required
+            # stay readable (their title is shown in English).
+            rulebook = parse_rulebook(
+                row.source_text, source=f"{row.rulebook_id}@{row.version}", stored=True
+            )
             self._parsed[key] = rulebook
         return rulebook
 
@@ -315,7 +337,10 @@ class RulebooksService:
             published=choice.published,
             order_id=order.order_id,
             at=at,
-            lines=[pay_line(line.clause, line.text, line.amount_fen) for line in quote.lines],
+            lines=[
+                pay_line(line.clause, line.text, line.amount_fen, message=line.message)
+                for line in quote.lines
+            ],
             total_fen=quote.total_fen,
             total_yuan=yuan_text(quote.total_fen),
         )
