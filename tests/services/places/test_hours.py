@@ -44,7 +44,9 @@ def test_closed_today_overrides_24_7_and_can_be_lifted() -> None:
         ("Mo-Fr 25:00-26:00", "25:00"),
         ("Xy 08:00-10:00", "weekday"),
         ("Mo-Fr eight-ten", "eight-ten"),
-        ("Mo 08:00-24:30", "24:30"),
+        ("Mo 08:00-48:30", "48:30"),
+        ("Dec 25,PH off", "public holidays are a rule of their own"),
+        ("Jan-Mar Mo-Fr 08:00-18:00 blah", "blah"),
     ],
 )
 def test_bad_text_is_rejected_naming_the_part(text: str, message: str) -> None:

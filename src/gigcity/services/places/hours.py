@@ -1,7 +1,12 @@
-"""Opening hours: a weekly schedule, exceptions by date, and 24 h; evaluated in local time.
+"""Opening hours: a weekly schedule, hours on public holidays and on make-up working days
+(调休), exceptions by date, and 24 h; evaluated in local time.
 
-Text form (CSV import, display) is a subset of OpenStreetMap's `opening_hours` syntax:
-`24/7`, or rules separated by `;` such as `Mo-Fr 08:00-20:00; Sa,Su 10:00-14:00,17:00-21:00`.
+Text form (CSV import, API, display) is OpenStreetMap's `opening_hours` syntax. The form's
+own subset — `24/7`, or rules separated by `;` such as `Mo-Fr 08:00-20:00; Sa,Su
+10:00-14:00,17:00-21:00; PH off` — is kept as a weekly schedule the staff page can edit.
+Anything else OSM allows (months, dates, weeks, years, `sunrise`, comments, `||`...) is kept
+as text and evaluated by the `opening-hours-py` parser. Either way public holidays (`PH`)
+come from China's published calendar (services.places.calendar), not from the parser.
 A range whose end is not after its start runs past midnight (`22:00-06:00`); `24:00` ends a day.
 """
 
@@ -9,10 +14,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from functools import cached_property
-from typing import Annotated, Literal
+from functools import cached_property, lru_cache
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from gigcity.services.places.calendar import is_makeup_workday, is_public_holiday
 
 Weekday = Literal["mo", "tu", "we", "th", "fr", "sa", "su"]
 WEEKDAYS: tuple[Weekday, ...] = ("mo", "tu", "we", "th", "fr", "sa", "su")
@@ -63,11 +70,35 @@ class DateException(BaseModel):
     note: Annotated[str, Field(max_length=200)] = ""
 
 
+_DAY_MIN = 24 * 60
+
+
 class OpeningHours(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     always_open: bool = False
     weekly: dict[Weekday, list[TimeRange]] = Field(default_factory=dict)
+    public_holidays: list[TimeRange] | None = Field(
+        None,
+        description="Hours on public holidays and moved days off: none (the default) keeps "
+        "the usual hours, an empty list closes the place, else these ranges.",
+    )
+    makeup_workdays: Weekday | None = Field(
+        None,
+        description="On a weekend day that is a working day (调休), keep the hours of this "
+        "weekday of the same week (usually `mo`); none keeps the weekend's own hours.",
+    )
+    osm: Annotated[str, Field(max_length=500)] | None = Field(
+        None,
+        description="The schedule as OpenStreetMap opening_hours text, when it uses more than "
+        "the weekly form can hold (months, dates, weeks...); `weekly` is then unused.",
+    )
     exceptions: list[DateException] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _osm_text_parses(self) -> OpeningHours:
+        if self.osm is not None:
+            _osm_expression(self.osm)  # ValueError naming the problem
+        return self
 
     @classmethod
     def open_24h(cls) -> OpeningHours:
@@ -77,8 +108,18 @@ class OpeningHours(BaseModel):
         for exc in self.exceptions:
             if exc.date == day:
                 return [] if exc.closed else [(r.start_min, r.end_min) for r in exc.ranges]
+        if self.public_holidays is not None and is_public_holiday(day):
+            return [(r.start_min, r.end_min) for r in self.public_holidays]
+        if self.makeup_workdays is not None and is_makeup_workday(day):
+            as_day = day + timedelta(days=WEEKDAYS.index(self.makeup_workdays) - day.weekday())
+            return self._usual_ranges_on(as_day)
+        return self._usual_ranges_on(day)
+
+    def _usual_ranges_on(self, day: date) -> list[tuple[int, int]]:
         if self.always_open:
-            return [(0, 24 * 60)]
+            return [(0, _DAY_MIN)]
+        if self.osm is not None:
+            return list(_osm_ranges_on(self.osm, day))
         return [(r.start_min, r.end_min) for r in self.weekly.get(WEEKDAYS[day.weekday()], [])]
 
     def is_open(self, at: datetime) -> bool:
@@ -91,11 +132,12 @@ class OpeningHours(BaseModel):
         yesterday = today - timedelta(days=1)
         return any(e > 24 * 60 and minute < e - 24 * 60 for _, e in self._ranges_on(yesterday))
 
-    def next_change(self, at: datetime, horizon_days: int = 7) -> datetime | None:
+    def next_change(self, at: datetime, horizon_days: int = 10) -> datetime | None:
         """When `is_open` next flips after local time `at` (same tzinfo as `at`): the
         closing time while open, the opening time while closed. Adjacent ranges (a range
         to 24:00 and the next day's from 00:00) count as one stretch. None when nothing
-        changes within `horizon_days` (open round the clock, or closed for good)."""
+        changes within `horizon_days` (open round the clock, or closed for good); the
+        default spans the longest holiday break (the Spring Festival's nine days)."""
         day0 = at.date() - timedelta(days=1)
         day_min = 24 * 60
         spans = sorted(
@@ -130,7 +172,15 @@ class OpeningHours(BaseModel):
         return self.model_copy(update={"exceptions": sorted(keep, key=lambda e: e.date)})
 
     def to_text(self) -> str:
-        """The schedule in the opening_hours text subset (exceptions are not included)."""
+        """The schedule as opening_hours text (exceptions by date and the make-up working
+        day rule, which OSM cannot say, are not included)."""
+        usual = self.osm if self.osm is not None else self._weekly_text()
+        if self.public_holidays is None:
+            return usual
+        # A later rule overrides an earlier one for the days it names: PH comes last.
+        return f"{usual}; PH {','.join(str(r) for r in self.public_holidays) or 'off'}"
+
+    def _weekly_text(self) -> str:
         if self.always_open:
             return "24/7"
         groups: list[tuple[list[str], str]] = []
@@ -172,31 +222,135 @@ def _day_list(spec: str) -> list[Weekday]:
 
 
 def parse_opening_hours(text: str) -> OpeningHours:
-    """Parse the opening_hours subset; raises ValueError naming the part it cannot read."""
+    """Parse opening_hours text; raises ValueError naming the part it cannot read.
+
+    The weekly form's subset becomes a weekly schedule; any other valid OSM expression is
+    kept as text. `PH` rules (`PH off`, `PH 10:00-14:00`, `PH,Sa 10:00-14:00`) become the
+    public-holiday hours, evaluated with China's published calendar."""
     text = text.strip()
     if not text:
         raise ValueError("opening hours are empty (use '24/7' or e.g. 'Mo-Fr 08:00-20:00')")
-    if text in ("24/7", "24h", "00:00-24:00"):
+    rules = _top_level_rules(text)
+    usual_rules, holidays = _public_holiday_rules(rules)
+    usual_text = "; ".join(usual_rules) or "off"
+    try:
+        usual = _parse_weekly(usual_rules)
+    except ValueError as subset_error:
+        try:
+            _osm_expression(usual_text)
+        except ValueError as osm_error:
+            # Which reading was meant is unknown: say what each could not read.
+            raise ValueError(f"{subset_error}; as OpenStreetMap syntax, {osm_error}") from None
+        usual = OpeningHours(osm=usual_text)
+    return usual.model_copy(update={"public_holidays": holidays})
+
+
+def _parse_weekly(rules: list[str]) -> OpeningHours:
+    """The weekly form's subset: `24/7`, `off`, and `DAYS RANGES` rules."""
+    if rules in (["24/7"], ["24h"], ["00:00-24:00"]):
         return OpeningHours.open_24h()
     weekly: dict[Weekday, list[TimeRange]] = {}
-    for rule in filter(None, (r.strip() for r in text.split(";"))):
+    for rule in rules:
+        if rule in ("off", "closed"):
+            weekly = {day: [] for day in WEEKDAYS}
+            continue
         head, _, tail = rule.partition(" ")
         if _RANGE.match(rule.split(",")[0]):
             days: list[Weekday] = list(WEEKDAYS)
             tail = rule
         else:
             days = _day_list(head)
-        tail = tail.strip()
-        if tail == "off":
-            for day in days:
-                weekly[day] = []
-            continue
-        ranges = []
-        for chunk in tail.split(","):
-            m = _RANGE.match(chunk)
-            if not m:
-                raise ValueError(f"cannot read time range '{chunk.strip()}' in rule '{rule}'")
-            ranges.append(TimeRange(start=m.group(1), end=m.group(2)))
+        ranges = _ranges(tail.strip(), rule)
         for day in days:
             weekly[day] = ranges
-    return OpeningHours(weekly=weekly)
+    return OpeningHours(weekly={day: r for day, r in weekly.items() if r})
+
+
+def _ranges(text: str, rule: str) -> list[TimeRange]:
+    if text in ("off", "closed"):
+        return []
+    ranges = []
+    for chunk in text.split(","):
+        m = _RANGE.match(chunk)
+        if not m:
+            raise ValueError(f"cannot read time range '{chunk.strip()}' in rule '{rule}'")
+        ranges.append(TimeRange(start=m.group(1), end=m.group(2)))
+    return ranges
+
+
+def _top_level_rules(text: str) -> list[str]:
+    """The `;`-separated rules, leaving `;` inside quoted comments alone."""
+    rules: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char == ";" and not quoted:
+            rules.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    rules.append("".join(current))
+    return [rule.strip() for rule in rules if rule.strip()]
+
+
+_PH_RULE = re.compile(r"^PH(?:\s*,\s*(?P<days>[A-Za-z, -]+?))?\s+(?P<times>.+)$")
+
+
+def _public_holiday_rules(rules: list[str]) -> tuple[list[str], list[TimeRange] | None]:
+    """The rules without their `PH` selectors, and the public-holiday hours they give (None:
+    no PH rule). Public holidays come from China's calendar, so only rules that start with
+    `PH` are understood; `PH` elsewhere in a rule is refused."""
+    usual: list[str] = []
+    holidays: list[TimeRange] | None = None
+    for rule in rules:
+        found = _PH_RULE.match(rule)
+        if found is None:
+            if re.search(r"\bPH\b", rule):
+                raise ValueError(
+                    f"cannot read '{rule}': public holidays are a rule of their own, "
+                    "e.g. 'PH off' or 'PH 10:00-14:00'"
+                )
+            usual.append(rule)
+            continue
+        holidays = _ranges(found["times"].strip(), rule)
+        if found["days"]:
+            usual.append(f"{found['days'].strip()} {found['times'].strip()}")
+    return usual, holidays
+
+
+@lru_cache(maxsize=256)
+def _osm_expression(text: str) -> Any:
+    """The parsed OSM expression (public holidays left to our calendar: no country given)."""
+    from opening_hours import OpeningHours as OsmHours
+    from opening_hours import ParserError  # type: ignore[attr-defined]  # not in its stub
+
+    try:
+        return OsmHours(text)
+    except (ParserError, SyntaxError, ValueError) as exc:
+        # The parser's message points at a column ("--> 1:12"); name the text from there.
+        where = re.search(r"--> 1:(\d+)", str(exc))
+        rest = text[int(where.group(1)) - 1 :] if where else text
+        raise ValueError(f"cannot read opening hours '{text}' from '{rest}'") from None
+
+
+@lru_cache(maxsize=8192)
+def _osm_ranges_on(text: str, day: date) -> tuple[tuple[int, int], ...]:
+    """The open ranges of `day`, in minutes from its midnight (a range past midnight shows
+    as two: to 24:00 here, from 00:00 on the next day)."""
+    from opening_hours import State
+
+    start = datetime.combine(day, datetime.min.time())
+    ranges = []
+    for begin, end, state, _comment in _osm_expression(text).intervals(
+        start, start + timedelta(days=1)
+    ):
+        if state == State.OPEN:
+            ranges.append(
+                (
+                    max(0, int((begin - start).total_seconds()) // 60),
+                    min(_DAY_MIN, int((end - start).total_seconds()) // 60),
+                )
+            )
+    return tuple(ranges)
