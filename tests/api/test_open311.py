@@ -294,12 +294,8 @@ def test_getting_requests_with_the_specs_filters(
         assert by_id[ids["merged"]]["status"] == "closed"
         assert by_id[ids["merged"]]["status_notes"] == f"Duplicate of request {ids['open']}."
         assert by_id[ids["pictured"]]["status_notes"] == "a crew comes tomorrow"
-        assert by_id[ids["pictured"]]["media_url"].startswith(
-            "http://testserver/api/reports/photos/"
-        )
-        assert (
-            client.get(by_id[ids["pictured"]]["media_url"]).headers["content-type"] == "image/jpeg"
-        )
+        # The rider's photo is not public (faces, number plates): no media_url.
+        assert by_id[ids["pictured"]]["media_url"] in (None, "")
         assert [as_int(r["service_request_id"]) for r in o.requests(status="closed")] == [
             ids["merged"]
         ]

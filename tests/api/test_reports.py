@@ -62,7 +62,7 @@ def test_a_photo_is_judged_by_content_stripped_and_served_safely(client: TestCli
     r = upload(client, rider, jpeg(), name="holiday.png", kind="image/png")
     assert r.status_code == 201, r.text
     photo = r.json()
-    served = client.get(photo["url"])
+    served = client.get(photo["url"], headers=rider)
     assert served.status_code == 200
     assert served.headers["content-type"] == "image/jpeg"
     assert served.headers["x-content-type-options"] == "nosniff"
@@ -71,7 +71,7 @@ def test_a_photo_is_judged_by_content_stripped_and_served_safely(client: TestCli
     assert MAKER.encode() not in served.content
     assert b"Exif" not in served.content
     assert Image.open(io.BytesIO(served.content)).size == (320, 200)
-    thumb = client.get(photo["thumb_url"])
+    thumb = client.get(photo["thumb_url"], headers=rider)
     assert thumb.status_code == 200
     assert len(thumb.content) < len(served.content) * 2
     # HTML called photo.jpg and sent as image/jpeg is refused, naming the field.
@@ -80,7 +80,7 @@ def test_a_photo_is_judged_by_content_stripped_and_served_safely(client: TestCli
     assert r.headers["content-type"].startswith(PROBLEM)
     assert r.json()["field"] == "file"
     for bad in ("../../etc/passwd", "nothing.jpg", "0123.svg"):
-        assert client.get(f"/api/reports/photos/{bad}").status_code == 404
+        assert client.get(f"/api/reports/photos/{bad}", headers=rider).status_code == 404
 
 
 def test_oversized_uploads_are_refused_early(client: TestClient, platform: Platform) -> None:
@@ -118,7 +118,7 @@ def test_file_follow_and_be_offered_the_same(client: TestClient) -> None:
         params={"category": "fire_passage_blocked", "lat": WANLI[1], "lon": WANLI[0] + 0.0002},
     ).json()
     assert [o["id"] for o in offers] == [report["id"]]
-    assert offers[0]["thumb_url"]
+    assert offers[0]["thumb_url"] is None  # another rider's photo is not shown to rider2
     here = {"lat": WANLI[1], "lon": WANLI[0] + 0.0002}  # where rider2 stands
     # Joining needs the rider's own position (near the report), named when missing or far.
     for body, field in (

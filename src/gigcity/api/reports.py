@@ -67,7 +67,10 @@ PHOTO_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Disposition": 'inline; filename="report-photo.jpg"',
     "Content-Security-Policy": "default-src 'none'; sandbox",
-    "Cache-Control": "private, max-age=604800, immutable",
+    # Kept by the reader's browser only, and apart for each signed-in caller (a shared
+    # phone's next user does not get the last one's photos from its cache).
+    "Cache-Control": "private, max-age=3600",
+    "Vary": "Authorization, X-API-Key",
     "Referrer-Policy": "no-referrer",
 }
 
@@ -149,17 +152,30 @@ async def upload_photo(
 )
 def photo(
     platform: PlatformDep,
-    _: Annotated[
+    caller: Annotated[
         Principal | None,
         Depends(
             Allow.public_access(
-                note="photo names are random and given only to those who may see the report"
+                note="signed in: whoever uploaded the photo or filed its report, the grid "
+                "officers of the report's sub-district and district admins; anyone: a "
+                'published "after" photo with an unexpired signature (`exp`, `sig`); '
+                "everyone else gets 404, as for a photo that does not exist"
             )
         ),
     ],
     name: str,
+    exp: Annotated[
+        int | None,
+        Query(ge=0, le=2**40, description="Signed URLs: when the signature expires (Unix time)."),
+    ] = None,
+    sig: Annotated[
+        str | None, Query(max_length=128, description="Signed URLs: the signature.")
+    ] = None,
 ) -> Response:
-    data = platform.reports.photo_file(name)
+    """A report's photo or thumbnail, without metadata. Reporters' photos may show faces
+    and number plates: they are served only to those who may see them (nothing is
+    blurred). Published "after" photos come with signed URLs that expire within 15 min."""
+    data = platform.reports.serve_photo(caller, name, exp, sig)
     if data is None:
         raise NotFound(N_("There is no such photo."))
     return Response(data, media_type="image/jpeg", headers=PHOTO_HEADERS)
@@ -272,7 +288,9 @@ def accept(platform: PlatformDep, caller: Staff, report_id: RowId, body: NoteIn)
 
 @router.post("/{report_id:int}/reject", response_model=ReportOut, summary="Reject")
 def reject(platform: PlatformDep, caller: Staff, report_id: RowId, body: RejectIn) -> ReportOut:
-    """Not valid, or a duplicate (name `duplicate_of`: it is merged into that report)."""
+    """With the reason, which the reporter and the public are told: a duplicate (name
+    `duplicate_of`: it is merged into that report), out of scope, not found on site, or
+    another reason (say which in `reason_text`, at most 300 characters)."""
     return platform.reports.reject(caller, report_id, body)
 
 
@@ -290,6 +308,32 @@ def start(platform: PlatformDep, caller: Staff, report_id: RowId, body: NoteIn) 
 def resolve(platform: PlatformDep, caller: Staff, report_id: RowId, body: ResolveIn) -> ReportOut:
     """With at least one photo taken after the fix (uploaded first)."""
     return platform.reports.resolve(caller, report_id, body)
+
+
+@router.put(
+    "/{report_id:int}/photos/{photo_id:int}/published",
+    response_model=ReportOut,
+    summary='Publish an "after" photo',
+)
+def publish_photo(
+    platform: PlatformDep, caller: Staff, report_id: RowId, photo_id: RowId
+) -> ReportOut:
+    """The public (Open311 `media_url`) then sees this photo taken after the fix, through
+    signed URLs that expire within 15 minutes. Nothing is blurred: publish only a photo
+    without faces or number plates. Riders' photos cannot be published."""
+    return platform.reports.publish_photo(caller, report_id, photo_id, True)
+
+
+@router.delete(
+    "/{report_id:int}/photos/{photo_id:int}/published",
+    response_model=ReportOut,
+    summary="Take a published photo back",
+)
+def unpublish_photo(
+    platform: PlatformDep, caller: Staff, report_id: RowId, photo_id: RowId
+) -> ReportOut:
+    """Signed URLs given out before stop working at once."""
+    return platform.reports.publish_photo(caller, report_id, photo_id, False)
 
 
 @router.post("/{report_id:int}/close", response_model=ReportOut, summary="Close")

@@ -280,6 +280,7 @@ class Report(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     held: Mapped[bool] = mapped_column(Boolean, default=False)  # waiting for an admin's review
     reject_reason: Mapped[str | None] = mapped_column(String(16))
+    reject_text: Mapped[str | None] = mapped_column(String(300))  # the words for "other"
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("reports.id", ondelete="SET NULL"), index=True
     )
@@ -369,6 +370,8 @@ class ReportPhoto(Base):
         ForeignKey("accounts.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set when an officer publishes an "after" photo: the public sees it (signed URLs).
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReportRoute(Base):

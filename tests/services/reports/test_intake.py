@@ -274,14 +274,15 @@ def test_joiners_see_the_report_as_the_public_does(platform: Platform, ready: Wo
         public = platform.reports.public_request(report)
         assert public is not None
         assert seen.my_part == "same"
-        # What Open311 shows: description, address, status and its public note, first photo.
+        # What Open311 shows: description, address, status and its public note; no photo
+        # of a rider's (none is published), so only their own.
         assert seen.description == public.description == "rats in the kitchen"
         assert seen.address == public.address
         assert seen.status_note == public.status_note == "Inspectors go today."
-        assert seen.photos[0].thumb_url == public.photo_thumb
-        # Not the reference, not the reporter's other photos, not the internal note or reward.
+        assert public.after_photo is None
+        # Not the reference, not the reporter's photos, not the internal note or reward.
         assert seen.reference is None
-        assert [p.id for p in seen.photos] == [first_photo.id, own_photo.id]
+        assert [p.id for p in seen.photos] == [own_photo.id]
         text = seen.model_dump_json()
         assert "13811112222" not in text
         assert "cousin" not in text

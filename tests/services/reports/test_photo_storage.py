@@ -78,12 +78,12 @@ def test_a_photo_stored_by_one_worker_is_served_by_another(
     stored = s3_server.client().get_object(
         Bucket=s3_bucket, Key=f"gigcity/reports/photos/{name[:2]}/{name}"
     )
-    served = second.get(photo["url"])
+    served = second.get(photo["url"], headers=rider)
     assert served.status_code == 200
     assert served.content == stored["Body"].read()
     assert served.headers["content-type"] == "image/jpeg"
-    assert served.headers["cache-control"] == "private, max-age=604800, immutable"
-    assert second.get(photo["thumb_url"]).content[:3] == b"\xff\xd8\xff"
+    assert served.headers["cache-control"] == "private, max-age=3600"
+    assert second.get(photo["thumb_url"], headers=rider).content[:3] == b"\xff\xd8\xff"
     # Filed through the second worker, the report shows the photo from the first.
     body = {"category": "fire_passage_blocked", "lon": WANLI[0], "lat": WANLI[1]}
     report = second.post("/api/reports", headers=rider, json=body | {"photo_ids": [photo["id"]]})
@@ -102,8 +102,10 @@ def test_photos_of_an_existing_installation_are_found_where_they_were(
     settings = Settings(mode="dev", database_url=database_url, secret_key="", data_dir=data_dir)
     platform = _platform(settings)
     try:
+        make_world(platform)
+        _photo_row(platform, PHOTO, principal(platform, "rider"))
         with TestClient(create_app(settings, platform)) as client:
-            served = client.get(f"/api/reports/photos/{PHOTO}")
+            served = client.get(f"/api/reports/photos/{PHOTO}", headers=token(client, "rider"))
     finally:
         platform.close()
     assert served.status_code == 200
@@ -125,6 +127,27 @@ def store_down(
     platform.close()
 
 
+def _photo_row(platform: Platform, name: str, uploader: Principal) -> None:
+    """The database's record of a photo `uploader` sent (the file is wherever it is)."""
+    with platform.factory.begin() as session:
+        session.add(
+            ReportPhoto(
+                kind="report",
+                name=name,
+                width=320,
+                height=200,
+                bytes=1,
+                sha256="0" * 64,
+                dhash=0,
+                band0=0,
+                band1=0,
+                band2=0,
+                band3=0,
+                uploaded_by=uploader.account_id,
+            )
+        )
+
+
 def _photo_rows(platform: Platform) -> int:
     with platform.factory() as session:
         return int(session.scalar(select(func.count()).select_from(ReportPhoto)) or 0)
@@ -139,7 +162,8 @@ def test_a_store_that_is_down_is_a_503_and_nothing_is_written(
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["type"].endswith("storage-unavailable")
     assert _photo_rows(platform) == 0
-    read = client.get(f"/api/reports/photos/{PHOTO}")
+    _photo_row(platform, PHOTO, principal(platform, "rider"))
+    read = client.get(f"/api/reports/photos/{PHOTO}", headers=token(client, "rider"))
     assert read.status_code == 503  # not "there is no such photo": it may well exist
 
 

@@ -19,11 +19,15 @@ from gigcity.services.reports import (
     CATEGORY_DESCRIPTIONS,
     CATEGORY_GROUPS,
     CATEGORY_LABELS,
+    REJECT_LABELS,
     STATUS_LABELS,
     Category,
     PublicReport,
+    RejectReason,
+    Status,
     open311_status,
 )
+from gigcity.services.reports.views import PHOTO_PATH
 
 Format = Literal["json", "xml"]
 MEDIA_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -121,17 +125,35 @@ def service_out(category: Category, locale: str) -> dict[str, Any]:
     }
 
 
+def status_notes(report: PublicReport, locale: str) -> str:
+    """Where the request stands in words: for a rejected one, why (the officer's reason),
+    then the officer's public note, if any."""
+    note = report.status_note
+    if report.merged_into_id is not None:
+        why = gettext(locale, N_("Duplicate of request {id}."), id=report.merged_into_id)
+    elif report.status == Status.rejected and report.reject_reason:
+        reason = RejectReason(report.reject_reason)
+        if reason == RejectReason.other and report.reject_text:
+            label = report.reject_text
+        else:
+            label = gettext(locale, REJECT_LABELS[reason])
+        why = gettext(locale, N_("Rejected: {reason}."), reason=label.rstrip("。."))
+    else:
+        return note or gettext(locale, STATUS_LABELS[report.status])
+    return f"{why} {note}" if note else why
+
+
 def request_out(report: PublicReport, request: Request, locale: str) -> dict[str, Any]:
     tz = tz_of(request)
     platform: Platform = request.app.state.platform
     sub = platform.district.get(report.subdistrict)
     agency = sub.name if sub else report.subdistrict
-    if report.merged_into_id is not None:
-        notes = gettext(locale, N_("Duplicate of request {id}."), id=report.merged_into_id)
-    else:
-        notes = report.status_note or gettext(locale, STATUS_LABELS[report.status])
+    notes = status_notes(report, locale)
     origin = f"{request.url.scheme}://{request.url.netloc}"
-    media = origin + report.photo_thumb.replace(".t.jpg", ".jpg") if report.photo_thumb else None
+    media = None
+    if report.after_photo:  # published by an officer: a signed URL, valid for minutes
+        media = f"{origin}{PHOTO_PATH}{report.after_photo}?"
+        media += platform.reports.photo_signer.query(report.after_photo)
     updated = report.updated_at
     return {
         "service_request_id": report.id,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.config import Settings
-from gigcity.db.models import Report, ReportReporter, utcnow
+from gigcity.db.models import Report, ReportPhoto, ReportReporter, utcnow
 from gigcity.db.session import single_statement_sessions
 from gigcity.geo.district import District
 from gigcity.i18n import N_, gettext
@@ -29,7 +29,8 @@ from gigcity.services.reports.categories import (
     reference_hint,
 )
 from gigcity.services.reports.dashboard import ReportsDashboard
-from gigcity.services.reports.photos import PHOTO_PREFIX, PhotoLimits, PhotoStore
+from gigcity.services.reports.photo_access import PhotoSigner, may_see
+from gigcity.services.reports.photos import NAME_PATTERN, PHOTO_PREFIX, PhotoLimits, PhotoStore
 from gigcity.services.reports.policy import ReportPolicy
 from gigcity.services.reports.rewards import RewardsService
 from gigcity.services.reports.schemas import CategoryOut, ReportOut
@@ -78,6 +79,8 @@ class ReportsBase:
         # The platform's file store, shared by every worker: a photo stored by one is served
         # by any other.
         self.photos = PhotoStore(files, PHOTO_PREFIX)
+        # Signed, short-lived URLs of published "after" photos (the key is in the database).
+        self.photo_signer = PhotoSigner(factory, lambda: self.clock())
         self.resolved_photo_retention = timedelta(
             days=settings.retention_resolved_report_photos_days
         )
@@ -114,7 +117,8 @@ class ReportsBase:
     def _views(
         self, session: Session, principal: Principal, reports: list[Report]
     ) -> list[ReportOut]:
-        return ViewBuilder(session, self.district, principal).build(reports, self.clock())
+        builder = ViewBuilder(session, self.district, principal, self.photo_signer)
+        return builder.build(reports, self.clock())
 
     def get(self, principal: Principal, report_id: int) -> ReportOut:
         with self.factory() as session:
@@ -133,6 +137,39 @@ class ReportsBase:
             if not can_view(principal, report, credited):
                 raise Forbidden(N_("You may only see your own reports."))
             return self._views(session, principal, [report])[0]
+
+    # -- photos ----------------------------------------------------------------------------
+
+    def serve_photo(
+        self,
+        principal: Principal | None,
+        name: str,
+        expires: int | None = None,
+        signature: str | None = None,
+    ) -> bytes | None:
+        """A photo's (or thumbnail's) bytes for this caller; None, as for a photo that does
+        not exist, when they may not see it (`photo_access`): a published "after" photo
+        with a valid signature, or a caller who may see the report's photos."""
+        match = NAME_PATTERN.match(name)
+        if match is None:
+            return None
+        with self.factory() as session:
+            photo = session.scalar(
+                select(ReportPhoto).where(ReportPhoto.name == match["stem"] + ".jpg")
+            )
+            if photo is None:
+                return None
+            published = photo.kind == "after" and photo.published_at is not None
+            if not (published and self.photo_signer.check(name, expires, signature)):
+                report = session.get(Report, photo.report_id) if photo.report_id else None
+                keeper = (
+                    session.get(Report, report.merged_into_id)
+                    if report is not None and report.merged_into_id
+                    else None
+                )
+                if not may_see(principal, photo, report, keeper):
+                    return None
+        return self.photos.read(name)
 
     def local_now(self) -> datetime:
         return as_utc(self.clock()).astimezone(self.tz)

@@ -97,9 +97,11 @@ def similar_reports(
     radius_m: float,
     photo_near_report_ids: Sequence[int],
     exclude_id: int | None = None,
+    with_thumbs: bool = False,
 ) -> list[SimilarReport]:
     """What to offer as "same as this one?": reports with a near-identical photo first, then
-    open reports of the category nearby."""
+    open reports of the category nearby. Thumbnails only `with_thumbs` (for staff): other
+    riders' photos are not shown to a rider (`photo_access`)."""
     picked: list[tuple[Report, float, str]] = []
     seen: set[int] = set() if exclude_id is None else {exclude_id}
     if photo_near_report_ids:
@@ -118,7 +120,7 @@ def similar_reports(
             seen.add(report.id)
             picked.append((report, distance, "nearby"))
     picked = picked[:MAX_SIMILAR]
-    thumbs = first_thumbs(session, [r.id for r, _, _ in picked])
+    thumbs = first_thumbs(session, [r.id for r, _, _ in picked]) if with_thumbs else {}
     return [
         SimilarReport(
             id=report.id,

@@ -21,6 +21,7 @@ from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput
 from gigcity.services.reports import duplicates, intake_sql, phash, stats, workflow
+from gigcity.services.reports.access import is_staff
 from gigcity.services.reports.base import ReportsBase
 from gigcity.services.reports.categories import REFERENCE_REQUIRED, Category
 from gigcity.services.reports.lifecycle import UNRESOLVED, Action, Status
@@ -216,7 +217,9 @@ class ReportIntake(ReportsBase):
             radius = self.policy.rules(session)[category].duplicate_radius_m
             own = self._own_staged(session, principal, photo_ids or [])
             near = duplicates.staged_near_reports(session, own)
-            return duplicates.similar_reports(session, category, lon, lat, radius, near)
+            return duplicates.similar_reports(
+                session, category, lon, lat, radius, near, with_thumbs=is_staff(principal)
+            )
 
     def _own_staged(
         self, session: Session, principal: Principal, photo_ids: list[int]
@@ -244,7 +247,7 @@ class ReportIntake(ReportsBase):
         try:
             with transaction(sessions) as session:
                 filed = self._create(session, principal, data, source="app")
-                builder = ViewBuilder(session, self.district, principal)
+                builder = ViewBuilder(session, self.district, principal, self.photo_signer)
                 return builder.fresh(
                     filed.report, filed.photos, filed.events, filed.credits, self.clock()
                 )

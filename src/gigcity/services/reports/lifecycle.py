@@ -38,11 +38,21 @@ class Action(StrEnum):
     release = "release"
     assign = "assign"
     reward = "reward"
+    publish = "publish"  # an officer published an "after" photo
+    unpublish = "unpublish"
 
 
 class RejectReason(StrEnum):
-    invalid = "invalid"
+    """Why a report was rejected; the reporter and the public (Open311) are told.
+
+    `invalid` is the older catch-all (such reports are hidden from the public); officers
+    now pick one of the others, `other` with their own words (`Report.reject_text`)."""
+
     duplicate = "duplicate"
+    out_of_scope = "out_of_scope"
+    not_found = "not_found"
+    other = "other"
+    invalid = "invalid"
 
 
 # Open means someone still has to act: resolved reports wait to be closed.
@@ -84,6 +94,9 @@ STATUS_LABELS: dict[Status, str] = {
 REJECT_LABELS: dict[RejectReason, str] = {
     RejectReason.invalid: N_("not valid"),
     RejectReason.duplicate: N_("a duplicate"),
+    RejectReason.out_of_scope: N_("not something the district handles"),
+    RejectReason.not_found: N_("not found on site"),
+    RejectReason.other: N_("another reason"),
 }
 
 

@@ -12,11 +12,11 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Account, Report
+from gigcity.db.models import Account, Report, ReportPhoto
 from gigcity.db.session import transaction
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.errors import Conflict, Forbidden, InvalidInput
+from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gigcity.services.reports import workflow
 from gigcity.services.reports.access import check_admin, check_can_act, is_staff
 from gigcity.services.reports.base import ReportsBase
@@ -100,6 +100,18 @@ class OfficerWork(ReportsBase):
         return self._act(principal, report_id, change)
 
     def reject(self, principal: Principal, report_id: int, body: RejectIn) -> ReportOut:
+        """Rejected for the reason given; a duplicate is merged into the report it repeats."""
+        text = (body.reason_text or "").strip() or None
+        if body.reason == RejectReason.other and text is None:
+            raise InvalidInput(
+                N_('Say why the report is rejected (the reason "other" needs words).'),
+                field="reason_text",
+            )
+        if body.reason != RejectReason.other and text is not None:
+            raise InvalidInput(
+                N_('Words for the reason are given with the reason "other" only.'),
+                field="reason_text",
+            )
         if body.reason == RejectReason.duplicate:
             if body.duplicate_of is None:
                 raise InvalidInput(
@@ -109,8 +121,12 @@ class OfficerWork(ReportsBase):
             return self.merge(principal, report_id, merge)
 
         def change(session: Session, report: Report, now: datetime) -> None:
-            self._step(session, report, principal, Action.reject, now, body)
-            report.reject_reason = RejectReason.invalid.value
+            data: dict[str, Any] = {"reason": body.reason.value}
+            if text is not None:
+                data["reason_text"] = text
+            self._step(session, report, principal, Action.reject, now, body, data)
+            report.reject_reason = body.reason.value
+            report.reject_text = text
 
         return self._act(principal, report_id, change)
 
@@ -134,6 +150,33 @@ class OfficerWork(ReportsBase):
             after = {"after_photos": len(body.photo_ids)}
             self._step(session, report, principal, Action.resolve, now, body, after)
             workflow.attach_photos(session, report, principal, body.photo_ids, "after")
+
+        return self._act(principal, report_id, change)
+
+    def publish_photo(
+        self, principal: Principal, report_id: int, photo_id: int, published: bool = True
+    ) -> ReportOut:
+        """Publish an "after" photo of the report (the public then sees it, through signed,
+        short-lived URLs), or take it back. Photos riders took are never published: they
+        may show faces and number plates, and nothing is blurred."""
+
+        def change(session: Session, report: Report, now: datetime) -> None:
+            photo = session.get(ReportPhoto, photo_id)
+            if photo is None or photo.report_id != report.id:
+                raise NotFound(
+                    N_("Report {id} has no photo {photo}."), id=report.id, photo=photo_id
+                )
+            if photo.kind != "after":
+                raise InvalidInput(
+                    N_("Only photos taken after the fix may be published, not the reporter's."),
+                    field="photo_id",
+                )
+            if (photo.published_at is not None) == published:
+                return  # as asked already: nothing changes, nothing is recorded
+            photo.published_at = now if published else None
+            report.updated_at = now
+            action = Action.publish if published else Action.unpublish
+            workflow.record(session, report, principal, action, now, data={"photo": photo.id})
 
         return self._act(principal, report_id, change)
 

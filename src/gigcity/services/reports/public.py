@@ -11,10 +11,9 @@ from sqlalchemy import and_, not_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from gigcity.db.models import Report
+from gigcity.db.models import Report, ReportPhoto
 from gigcity.services.reports.categories import Category
 from gigcity.services.reports.lifecycle import UNRESOLVED, Status
-from gigcity.services.reports.views import first_thumbs
 from gigcity.services.types import as_utc
 
 MAX_RESULTS = 1000
@@ -26,6 +25,7 @@ class PublicReport:
     category: Category
     status: Status
     reject_reason: str | None
+    reject_text: str | None
     merged_into_id: int | None
     status_note: str | None
     description: str
@@ -36,7 +36,9 @@ class PublicReport:
     created_at: datetime
     updated_at: datetime
     due_at: datetime
-    photo_thumb: str | None  # our URL path of the first photo's thumbnail
+    # The first "after" photo an officer published (its stored name): the only photo of ours
+    # the public sees, through a signed URL. Riders' photos are never public.
+    after_photo: str | None
     external_media_url: str | None
 
 
@@ -47,12 +49,33 @@ def visible() -> ColumnElement[bool]:
     )
 
 
-def _out(report: Report, thumb: str | None) -> PublicReport:
+def published_photos(session: Session, report_ids: Sequence[int]) -> dict[int, str]:
+    """The name of each report's first published "after" photo."""
+    if not report_ids:
+        return {}
+    rows = session.execute(
+        select(ReportPhoto.report_id, ReportPhoto.name)
+        .where(
+            ReportPhoto.report_id.in_(list(report_ids)),
+            ReportPhoto.kind == "after",
+            ReportPhoto.published_at.is_not(None),
+        )
+        .order_by(ReportPhoto.id)
+    )
+    found: dict[int, str] = {}
+    for report_id, name in rows:
+        if report_id is not None:
+            found.setdefault(report_id, name)
+    return found
+
+
+def _out(report: Report, photo: str | None) -> PublicReport:
     return PublicReport(
         id=report.id,
         category=Category(report.category),
         status=Status(report.status),
         reject_reason=report.reject_reason,
+        reject_text=report.reject_text,
         merged_into_id=report.merged_into_id,
         status_note=report.status_note,
         description=report.description,
@@ -63,7 +86,7 @@ def _out(report: Report, thumb: str | None) -> PublicReport:
         created_at=report.created_at,
         updated_at=report.updated_at,
         due_at=report.due_at,
-        photo_thumb=thumb,
+        after_photo=photo,
         external_media_url=report.external_media_url,
     )
 
@@ -98,8 +121,8 @@ def find(
             query = query.where(Report.status.not_in(unresolved))
         query = query.order_by(Report.created_at.desc(), Report.id.desc())
     reports = list(session.scalars(query.limit(limit)))
-    thumbs = first_thumbs(session, [r.id for r in reports])
-    return [_out(r, thumbs.get(r.id)) for r in reports]
+    photos = published_photos(session, [r.id for r in reports])
+    return [_out(r, photos.get(r.id)) for r in reports]
 
 
 def one(session: Session, report_id: int) -> PublicReport | None:

@@ -80,8 +80,23 @@ class NoteIn(BaseModel):
     public_note: PublicNote | None = None
 
 
+MAX_REJECT_TEXT = 300
+
+
 class RejectIn(NoteIn):
-    reason: RejectReason
+    """Why the report is rejected; the reporter and the public are told the reason."""
+
+    reason: RejectReason = Field(
+        description="duplicate (name `duplicate_of`: it is merged into that report), "
+        "out_of_scope (not something the district handles), not_found (nothing found on "
+        "site), other (say why in `reason_text`); invalid is the older catch-all, whose "
+        "reports are hidden from the public."
+    )
+    reason_text: Annotated[str, Field(max_length=MAX_REJECT_TEXT)] | None = Field(
+        default=None,
+        description="Required with the reason `other`, and only there: the officer's words, "
+        "shown to the reporter and published.",
+    )
     duplicate_of: Annotated[int, Field(ge=1, le=2_147_483_647)] | None = Field(
         default=None, description="Required for duplicates: the report this one repeats."
     )
@@ -118,6 +133,11 @@ class PhotoOut(BaseModel):
     height: int
     near_report_id: int | None = Field(
         default=None, description="Another report with a near-identical photo (staff only)."
+    )
+    published: bool = Field(
+        default=False,
+        description='An "after" photo an officer published: the public sees it, through '
+        "signed URLs that expire within 15 minutes.",
     )
 
 
@@ -162,6 +182,9 @@ class ReportOut(BaseModel):
     overdue: bool
     held: bool
     reject_reason: RejectReason | None
+    reject_text: str | None = Field(
+        default=None, description='The officer\'s words when the reason is "other".'
+    )
     merged_into_id: int | None
     status_note: str | None
     created_at: UtcDatetime

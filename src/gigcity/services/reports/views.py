@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from gigcity.db.models import Account, Report, ReportEvent, ReportPhoto, ReportReporter
 from gigcity.geo.district import District
-from gigcity.services.accounts import Principal, Role
+from gigcity.services.accounts import Principal
 from gigcity.services.reports.access import is_public, is_staff
 from gigcity.services.reports.lifecycle import RejectReason, Status, is_overdue
+from gigcity.services.reports.photo_access import PhotoSigner, filed
 from gigcity.services.reports.photos import thumb_name
 from gigcity.services.reports.schemas import (
     EventOut,
@@ -43,15 +44,24 @@ def thumb_url(name: str) -> str:
     return PHOTO_PATH + thumb_name(name)
 
 
-def photo_out(photo: ReportPhoto, near_report_id: int | None = None) -> PhotoOut:
+def photo_out(
+    photo: ReportPhoto, near_report_id: int | None = None, signer: PhotoSigner | None = None
+) -> PhotoOut:
+    """The photo with its URLs: plain ones (served to those who may see it, signed in), or
+    with `signer` URLs anyone may open until they expire (published "after" photos)."""
+    url, thumb = photo_url(photo.name), thumb_url(photo.name)
+    if signer is not None:
+        url += "?" + signer.query(photo.name)
+        thumb += "?" + signer.query(thumb_name(photo.name))
     return PhotoOut(
         id=photo.id,
         kind="after" if photo.kind == "after" else "report",
-        url=photo_url(photo.name),
-        thumb_url=thumb_url(photo.name),
+        url=url,
+        thumb_url=thumb,
         width=photo.width,
         height=photo.height,
         near_report_id=near_report_id,
+        published=photo.published_at is not None,
     )
 
 
@@ -102,11 +112,18 @@ def queue_item(report: Report, thumb: str | None, now: datetime) -> QueueItem:
 class ViewBuilder:
     """Builds `ReportOut`s for one reader, loading what a page of reports needs at once."""
 
-    def __init__(self, session: Session, district: District, principal: Principal) -> None:
+    def __init__(
+        self,
+        session: Session,
+        district: District,
+        principal: Principal,
+        signer: PhotoSigner | None = None,
+    ) -> None:
         self.session = session
         self.district = district
         self.principal = principal
         self.staff = is_staff(principal)
+        self.signer = signer
 
     def build(self, reports: Sequence[Report], now: datetime) -> list[ReportOut]:
         if not reports:
@@ -208,10 +225,7 @@ class ViewBuilder:
 
     def _filed(self, report: Report) -> bool:
         """Whether the reader filed `report` (its original reporter or platform key)."""
-        me = self.principal
-        if me.role == Role.platform:
-            return me.api_key_id is not None and me.api_key_id == report.api_key_id
-        return report.reporter_id is not None and report.reporter_id == me.account_id
+        return filed(self.principal, report)
 
     def _own(self, event: ReportEvent) -> bool:
         return event.actor_id is not None and event.actor_id == self.principal.account_id
@@ -231,17 +245,25 @@ class ViewBuilder:
             other_report_id=_other_report(event),
         )
 
-    def _public_photos(self, report: Report, photos: list[ReportPhoto]) -> list[ReportPhoto]:
-        """What the public sees of the photos (the first one of the report, as Open311's
-        media_url), and the reader's own."""
-        first = next((p for p in photos if p.report_id == report.id and p.kind == "report"), None)
+    def _visible_photos(
+        self, report: Report, photos: list[ReportPhoto], full: bool
+    ) -> tuple[list[ReportPhoto], set[int]]:
+        """The photos this reader sees (as `photo_access.may_see` serves them), and which of
+        them they see only because they are published (given signed URLs). Staff see every
+        photo; whoever filed the report its own photos (the officer's "after" ones too);
+        everyone their own uploads; and the published "after" photos."""
+        if self.staff:
+            return photos, set()
         me = self.principal.account_id
-        return [
-            p
-            for p in photos
-            if (p is first and is_public(report))
-            or (me is not None and p.uploaded_by == me and p.kind == "report")
-        ]
+        shown: list[ReportPhoto] = []
+        signed: set[int] = set()
+        for p in photos:
+            if (full and p.report_id == report.id) or (me is not None and p.uploaded_by == me):
+                shown.append(p)
+            elif p.kind == "after" and p.published_at is not None:
+                shown.append(p)
+                signed.add(p.id)
+        return shown, signed
 
     def _one(
         self,
@@ -258,14 +280,15 @@ class ViewBuilder:
         original = report.reporter_id is not None and report.reporter_id == me
         full = self.staff or self._filed(report)
         public = full or is_public(report)
+        photos, signed = self._visible_photos(report, photos, full)
         if not full:
-            photos = self._public_photos(report, photos)
             events = [e for e in events if e.to_status is not None or self._own(e)]
         near = self._near_reports(photos)
 
         def with_near(photo: ReportPhoto) -> PhotoOut:
             near_report = near.get(photo.near_photo_id or 0)
-            return photo_out(photo, near_report if near_report != report.id else None)
+            signer = self.signer if photo.id in signed else None
+            return photo_out(photo, near_report if near_report != report.id else None, signer)
 
         sub = self.district.get(report.subdistrict)
         out = ReportOut(
@@ -283,6 +306,7 @@ class ViewBuilder:
             overdue=is_overdue(Status(report.status), as_utc(report.due_at), now),
             held=report.held,
             reject_reason=RejectReason(report.reject_reason) if report.reject_reason else None,
+            reject_text=report.reject_text if public else None,
             merged_into_id=report.merged_into_id,
             status_note=report.status_note if public else None,
             created_at=report.created_at,
