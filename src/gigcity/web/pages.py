@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from xstatic.pkg import leaflet
 
@@ -18,10 +18,30 @@ from gigcity.services.demo import DEMO_PASSWORD
 from gigcity.services.places import AMENITY_LABELS, KIND_LABELS
 from gigcity.services.platform import Platform
 from gigcity.web.csp import content_security_policy
+from gigcity.web.docs import SWAGGER_UI_PACKAGE, SWAGGER_UI_URL
+from gigcity.web.offline import service_worker_script
 from gigcity.web.templating import STATIC_DIR, render
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+# Each role's own page, where signing in takes it (DESIGN: each role lands on its own home).
+HOMES = {"rider": "/", "staff": "/manage", "officer": "/officer", "admin": "/dashboard"}
+# The pages only some roles may use (the others are for everyone). A signed-in account of
+# another role is told so, with a link to its home, instead of the page's empty frames; the
+# API refuses it all the same. The token lives in the browser, so the page checks it there.
+PAGE_ROLES = {
+    "manage": ("staff", "officer", "admin"),
+    "officer": ("officer", "admin"),
+    "dashboard": ("officer", "admin"),
+    "statement": ("rider",),
+}
+PAGE_PATHS = {
+    "manage": "/manage",
+    "officer": "/officer",
+    "dashboard": "/dashboard",
+    "statement": "/me/statement",
+}
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
 
@@ -54,6 +74,8 @@ def page_config(request: Request, locale: str) -> dict[str, Any]:
         # Labels of the place kinds and amenities come from the API's catalog ("messages").
         "kinds": {k.value: gettext(locale, label) for k, label in KIND_LABELS.items()},
         "amenities": {a.value: gettext(locale, label) for a, label in AMENITY_LABELS.items()},
+        "homes": HOMES,
+        "pageRoles": {PAGE_PATHS[page]: list(roles) for page, roles in PAGE_ROLES.items()},
     }
 
 
@@ -76,6 +98,7 @@ def render_page(
         "version": __version__,
         "config": page_config(request, locale),
         "district_name": request.app.state.platform.district.name,
+        "page_roles": " ".join(PAGE_ROLES.get(page, ())),
         **(extra or {}),
     }
     response = HTMLResponse(render(locale, template, context))
@@ -117,7 +140,26 @@ def workbench_page(request: Request) -> HTMLResponse:
     return render_page(request, "workbench.html", "workbench")
 
 
+@router.get("/sw.js", summary="The service worker")
+def service_worker(request: Request) -> Response:
+    """The service worker, at the root so it may serve every page (offline map and reports);
+    checked for a new release on every visit (no-cache)."""
+    settings: Settings = request.app.state.settings
+    return Response(
+        service_worker_script(),
+        media_type="text/javascript",
+        headers={
+            "Cache-Control": "no-cache",
+            "Service-Worker-Allowed": "/",
+            "Content-Security-Policy": content_security_policy(settings.tile_url),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
+    # Swagger UI for /docs, from its package too (before "/static", which would shadow it).
+    app.mount(SWAGGER_UI_URL, StaticFiles(packages=[SWAGGER_UI_PACKAGE]), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

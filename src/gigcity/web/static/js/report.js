@@ -22,10 +22,15 @@
   try {
     me = await R.whoAmI();
   } catch (err) {
-    messages.fail(err);
-    return;
+    // Without signal the saved sign-in stands: the report is kept and sent later.
+    if (err.status !== 0 || !G.auth.token()) {
+      messages.fail(err);
+      return;
+    }
+    me = { role: G.auth.role() };
   }
   if (!me) return;
+  const queue = window.gigcityQueue.page({ say: say, messages: messages, anchor: $("notice") });
 
   const state = {
     photos: [], // uploaded photos: {id, thumb_url, near_report_id}
@@ -81,7 +86,7 @@
         h(
           "li",
           { class: "photo-item" },
-          h("img", { src: photo.thumb_url, alt: "" }),
+          photo.blob ? h("img", { src: photo.thumb_url, alt: "", class: "photo" }) : R.photoImg(photo.thumb_url, false),
           photo.near_report_id ? h("small", { class: "warning", text: say("photo_seen_before", { id: photo.near_report_id }) }) : null,
           h("button", {
             type: "button",
@@ -107,7 +112,10 @@
         state.photos.push(await R.uploadPhoto(file));
         messages.clear();
       } catch (err) {
-        messages.fail(err);
+        if (err.status === 0) {
+          state.photos.push(await queue.localPhoto(file)); // no signal: sent with the report
+          messages.clear();
+        } else messages.fail(err);
       }
       drawPhotos();
     }
@@ -192,7 +200,7 @@
         h(
           "li",
           { class: "similar-item", dataset: { reportId: String(offer.id) } },
-          offer.thumb_url ? h("img", { src: offer.thumb_url, alt: "" }) : null,
+          offer.thumb_url ? R.photoImg(offer.thumb_url, false) : null,
           h(
             "div",
             { class: "similar-main" },
@@ -277,24 +285,29 @@
     }
     submitButton.disabled = true;
     messages.say(say("saving"));
+    const body = {
+      category: category,
+      description: $("description").value.trim(),
+      lat: state.position.lat,
+      lon: state.position.lon,
+      reference: reference || null,
+      photo_ids: state.photos.map((p) => p.id),
+      client_key: clientKey(),
+    };
     try {
-      const report = await api("/api/reports", {
-        method: "POST",
-        json: {
-          category: category,
-          description: $("description").value.trim(),
-          lat: state.position.lat,
-          lon: state.position.lon,
-          reference: reference || null,
-          photo_ids: state.photos.map((p) => p.id),
-          client_key: clientKey(),
-        },
-      });
+      if (queue.mustKeep(state.photos)) {
+        await queue.keep(body, state.photos); // no signal: sent when it returns
+      } else {
+        const report = await api("/api/reports", { method: "POST", json: body });
+        messages.say(say("filed", { id: report.id }));
+        page.dataset.lastReport = String(report.id);
+      }
       resetForm();
-      messages.say(say("filed", { id: report.id }));
-      page.dataset.lastReport = String(report.id);
     } catch (err) {
-      messages.fail(err);
+      if (err.status === 0) {
+        await queue.keep(body, state.photos);
+        resetForm();
+      } else messages.fail(err);
     } finally {
       submitButton.disabled = false;
     }
@@ -318,7 +331,7 @@
       report.description ? h("p", { text: report.description }) : null,
       h("p", { class: "note", text: facts.join(" · ") }),
       report.my_part && report.my_part !== "original" ? h("p", { class: "note", text: say("my_part_" + report.my_part) }) : null,
-      report.reject_reason ? h("p", { class: "note", text: say("rejected_because", { reason: say("reason_" + report.reject_reason) }) }) : null,
+      R.rejectLine(report),
       R.rewardLine(report),
       R.photoStrip(report.photos),
       report.after_photos.length ? h("p", { class: "note", text: say("after_photos") }) : null,
