@@ -20,7 +20,7 @@ from gigcity.web.templating import STATIC_DIR
 from services.pay_support import delivery, platform_key, spans
 from support import ADMIN
 from web.test_pages import CJK, assets
-from web.web_support import Demo
+from web.web_support import PHONE, Demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -29,6 +29,7 @@ PATH = "/me/statement"
 SCRIPT = STATIC_DIR / "js" / "statement.js"
 DAY = date(2025, 6, 3)
 OTHER_DAY = date(2025, 6, 2)
+BREACH_DAY = date(2025, 6, 4)
 
 
 def zh(message: str) -> str:
@@ -123,6 +124,38 @@ def reported_day(demo: Demo) -> date:
     return DAY
 
 
+@pytest.fixture(scope="module")
+def breach_day(demo: Demo) -> date:
+    """A long day: 09:00-14:20 on orders with only a 10-minute break (5 h 20 min of
+    continuous work, past the 4 h limit), then a 40-minute rest and an hour more."""
+    _, key = platform_key(demo.platform, "statement-page-rest")
+    demo.platform.pay.report_activity(
+        key,
+        "rider",
+        spans(
+            BREACH_DAY,
+            ("09:00", "11:00", "on_order"),
+            ("11:10", "14:20", "on_order"),
+            ("15:00", "16:00", "on_order"),
+        ),
+    )
+    return BREACH_DAY
+
+
+# Latin words in a row (a sentence), or a dotted clause id such as pricing.base_fare_fen.
+LATIN_SENTENCE = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]*)+")
+CLAUSE_ID = re.compile(r"\b[a-z_]+\.[a-z_.]+\b")
+
+
+def assert_no_latin_sentence(page: Page) -> None:
+    """The Chinese page shows no English sentence and no clause id: single Latin tokens
+    (proper names, units, codes such as order ids) are all it may show."""
+    text = page.locator("#statement").inner_text()
+    assert not LATIN_SENTENCE.findall(text), LATIN_SENTENCE.findall(text)
+    assert not CLAUSE_ID.findall(text), CLAUSE_ID.findall(text)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
 def sign_in(page: Page, demo: Demo, username: str, path: str) -> None:
     page.goto(path)
     page.wait_for_url(lambda url: urlsplit(url).path == "/login")
@@ -152,14 +185,21 @@ def test_a_rider_reads_a_day_line_by_line(page: Page, demo: Demo, reported_day: 
     late = page.locator("li.order-line[data-order-id=P2]")
     late.locator("summary").click()
     expect(late.locator(".score .badge")).to_have_text(zh("Late, excused"))
-    expect(page.locator("li.guarantee-line .clause")).to_contain_text(
-        "guarantee.hourly_minimum_fen"
+    # Clauses by their titles, never their ids; the rulebook by its Chinese title.
+    expect(page.locator("li.guarantee-line .clause")).to_have_text("依据条款：每小时最低收入")
+    expect(page.locator("#rulebook-note")).to_contain_text(
+        "按《普陀区外卖算法与劳动规则协议（2025）》第1版计酬"
     )
-    # The day before: nothing reported.
-    page.click("#prev-day")
+    stairs = order.locator(".order-lines li[data-clause='pricing.stairs'] .line-text")
+    expect(stairs).to_have_text("无电梯爬楼5层，其中2层不计补贴，3层按每层¥0.50计")
+    assert_no_latin_sentence(page)
+    # A day without work, chosen in the date input: nothing reported.
+    page.fill("#day", OTHER_DAY.isoformat())
+    page.dispatch_event("#day", "change")
     page.wait_for_url(lambda url: f"date={OTHER_DAY.isoformat()}" in url)
     page.wait_for_selector("#statement[data-state=ready]")
     expect(page.locator("#empty")).to_be_visible()
+    expect(page.locator("#rest-empty")).to_be_visible()
     expect(page.locator("#total")).to_have_text("¥0.00")
 
 
@@ -170,3 +210,56 @@ def test_other_accounts_are_told_the_page_is_for_riders(page: Page, demo: Demo) 
     expect(page.locator("#alert")).to_contain_text(
         zh("Only riders and drivers have day statements. Sign in with a rider's account.")
     )
+
+
+@pytest.mark.browser
+def test_the_rest_panel_shows_a_stretch_past_the_limit_as_a_breach(
+    page: Page, demo: Demo, breach_day: date
+) -> None:
+    sign_in(page, demo, "rider", f"{PATH}?date={breach_day.isoformat()}")
+    page.wait_for_selector("#statement[data-state=ready]")
+    expect(page.locator("#rest-rule")).to_have_text(
+        "连续工作4 小时后，应至少休息20 分钟，休息期间不派单。"
+    )
+    stretches = page.locator("#stretches > li.stretch")
+    expect(stretches).to_have_count(2)
+    breach = stretches.nth(0)
+    expect(breach).to_have_attribute("data-breach", "true")
+    expect(breach.locator(".line-title")).to_have_text("09:00 至 14:20")
+    expect(breach.locator(".badge")).to_have_text("超过上限未休息")
+    expect(breach.locator(".stretch-worked")).to_have_text("连续工作5 小时 20 分钟")
+    expect(breach).to_contain_text("超出240分钟（4小时）达1小时20分钟；本应在13:00休息20分钟")
+    expect(breach).to_contain_text("14:20至15:00休息40分钟")
+    expect(breach.locator(".clause")).to_have_text("依据条款：连续工作时长上限")
+    expect(breach.locator(".stretch-over")).to_be_visible()
+    within = stretches.nth(1)
+    expect(within).to_have_attribute("data-breach", "false")
+    expect(within.locator(".badge")).to_have_text("未超上限")
+    expect(page.locator("#summary-facts")).to_contain_text("1 段")
+    assert_no_latin_sentence(page)
+
+
+@pytest.mark.browser
+def test_the_statement_opens_on_the_last_day_with_work_and_steps_between_them(
+    page: Page, demo: Demo, reported_day: date, breach_day: date
+) -> None:
+    days = demo.platform.pay.work_days(ADMIN, rider_id(demo)).days
+    assert days[0] >= breach_day > reported_day  # the latest day with work, not today
+    assert days[0] < date.today()
+    sign_in(page, demo, "rider", PATH)
+    page.wait_for_selector("#statement[data-state=ready]")
+    expect(page.locator("#day")).to_have_value(days[0].isoformat())
+    expect(page.locator("#next-day")).to_be_disabled()
+    expect(page.locator("#stretches > li.stretch").first).to_be_visible()
+    assert_no_latin_sentence(page)
+    # Previous steps to the day with work before, skipping the days without.
+    page.fill("#day", breach_day.isoformat())
+    page.dispatch_event("#day", "change")
+    page.wait_for_url(lambda url: f"date={breach_day.isoformat()}" in url)
+    page.wait_for_selector("#statement[data-state=ready]")
+    page.click("#prev-day")
+    page.wait_for_url(lambda url: f"date={reported_day.isoformat()}" in url)
+    page.wait_for_selector("#statement[data-state=ready]")
+    expect(page.locator("#day")).to_have_value(reported_day.isoformat())
+    page.click("#next-day")
+    page.wait_for_url(lambda url: f"date={breach_day.isoformat()}" in url)

@@ -1,5 +1,8 @@
 /* A rider's day statement, line by line: each order's pay with the clause behind every line,
-   fines where the rulebook has them, the hourly-minimum top-up, the total and the score.
+   fines where the rulebook has them, the hourly-minimum top-up, the total and the score;
+   the day's continuous-work stretches against the rest clause. It opens on the last day with
+   work and steps between days with work. The server renders every engine sentence and clause
+   title in the reader's language; the page never shows a clause id.
    The server decides who may read what (a rider only their own); this page shows its answer. */
 (function () {
   "use strict";
@@ -14,7 +17,9 @@
   const dayInput = $("day");
   const summary = $("summary");
   const linesPanel = $("lines-panel");
+  const restPanel = $("rest-panel");
   let controller = null;
+  let around = { previous: null, next: null };
 
 
   /* An exact yuan amount from the API ("7.40", "-0.50") as money: "¥7.40", "-¥0.50". */
@@ -33,7 +38,8 @@
     const minutesTotal = Math.floor(seconds / 60);
     const hours = Math.floor(minutesTotal / 60);
     const minutes = minutesTotal % 60;
-    return hours ? say("hours_minutes", { hours: hours, minutes: minutes }) : say("minutes_only", { minutes: minutes });
+    if (!hours) return say("minutes_only", { minutes: minutes });
+    return minutes ? say("hours_minutes", { hours: hours, minutes: minutes }) : say("hours_only", { hours: hours });
   }
 
   function clockTime(iso) {
@@ -54,12 +60,6 @@
     }).format(date);
   }
 
-  function shiftDay(day, days) {
-    const noon = new Date(day + "T12:00:00Z");
-    noon.setUTCDate(noon.getUTCDate() + days);
-    return noon.toISOString().slice(0, 10);
-  }
-
   function signInAgain(expired) {
     G.auth.clear();
     const params = new URLSearchParams({ next: location.pathname + location.search });
@@ -77,8 +77,9 @@
     return h("div", { class: "line-head" }, h("span", { class: "line-title" }, title), amount(fen, yuanText));
   }
 
-  function clauseTag(clause) {
-    return h("span", { class: "clause" }, say("clause", { clause: clause }));
+  /* The clause behind a line, by its title (its id stays in data-clause for programs). */
+  function clauseTag(title) {
+    return h("span", { class: "clause" }, say("clause", { title: title }));
   }
 
   function scoreBlock(order) {
@@ -95,7 +96,7 @@
       { class: "score" },
       h("p", { class: "line-text" }, parts),
       score.reasons.map((reason, index) =>
-        h("p", { class: "note" }, index ? reason.text + " " : null, clauseTag(reason.clause))
+        h("p", { class: "note", dataset: { clause: reason.clause } }, index ? reason.text + " " : null, clauseTag(reason.clause_title))
       )
     );
   }
@@ -108,7 +109,7 @@
   function orderLine(line, order) {
     const title = say("order_title", { id: line.order_id });
     if (!order) {
-      return h("li", { class: "pay-line" }, lineHead(title, line.amount_fen, line.amount_yuan), clauseTag(line.clause));
+      return h("li", { class: "pay-line" }, lineHead(title, line.amount_fen, line.amount_yuan), clauseTag(line.clause_title));
     }
     const times = say("order_times", {
       accepted: clockTime(order.ordered_at),
@@ -131,7 +132,7 @@
               { dataset: { clause: part.clause } },
               lineHead(part.title, part.amount_fen, part.amount_yuan),
               detail(part.text),
-              clauseTag(part.clause)
+              clauseTag(part.clause_title)
             )
           )
         ),
@@ -154,7 +155,7 @@
       { class: "pay-line guarantee-line", dataset: { clause: line.clause } },
       lineHead(line.title, line.amount_fen, line.amount_yuan),
       h("p", { class: "line-text" }, explained),
-      clauseTag(line.clause)
+      clauseTag(line.clause_title)
     );
   }
 
@@ -164,8 +165,64 @@
       { class: "pay-line", dataset: { clause: line.clause } },
       lineHead(line.title, line.amount_fen, line.amount_yuan),
       detail(line.text),
-      clauseTag(line.clause)
+      clauseTag(line.clause_title)
     );
+  }
+
+  /* ---- rest: the day's continuous-work stretches against the limit ---- */
+
+  function stretchItem(stretch, scale) {
+    const limit = stretch.limit_minutes;
+    const within = limit === null ? stretch.minutes : Math.min(stretch.minutes, limit);
+    const over = limit === null ? 0 : Math.max(0, stretch.minutes - limit);
+    const pct = (minutes) => (scale ? (100 * minutes) / scale : 0).toFixed(2) + "%";
+    // Sizes through the CSSOM: the page's policy allows no inline style attributes.
+    const part = (cls, property, minutes) => {
+      const el = h("span", { class: cls });
+      el.style.setProperty(property, pct(minutes));
+      return el;
+    };
+    const bar = h(
+      "div",
+      { class: "stretch-bar", "aria-hidden": "true" },
+      part("stretch-fill", "width", within),
+      over ? part("stretch-over", "width", over) : null,
+      limit !== null ? part("stretch-limit", "left", limit) : null
+    );
+    const badge = stretch.breach
+      ? h("span", { class: "badge badge-late" }, say("stretch_breach"))
+      : h("span", { class: "badge badge-open" }, say("stretch_ok"));
+    const rest = stretch.reasons.slice(1).map((reason) =>
+      h("p", { class: "line-text" + (stretch.rest_owed ? " is-owed" : "") }, reason.text)
+    );
+    return h(
+      "li",
+      { class: "stretch" + (stretch.breach ? " is-breach" : ""), dataset: { clause: stretch.clause, breach: String(stretch.breach) } },
+      h(
+        "div",
+        { class: "line-head" },
+        h("span", { class: "line-title" }, say("stretch_time", { start: clockTime(stretch.start), end: clockTime(stretch.end) })),
+        badge
+      ),
+      h("p", { class: "stretch-worked" }, say("stretch_worked", { worked: duration(stretch.minutes * 60) })),
+      bar,
+      h("p", { class: "line-text" }, stretch.text),
+      rest,
+      clauseTag(stretch.clause_title)
+    );
+  }
+
+  function renderRest(statement) {
+    const limit = statement.continuous_limit_min;
+    $("rest-rule").textContent =
+      limit === null
+        ? say("rest_no_limit")
+        : say("rest_rule", { limit: duration(limit * 60), rest: duration(statement.min_rest_min * 60) });
+    const longest = Math.max(0, ...statement.stretches.map((stretch) => stretch.minutes));
+    const scale = Math.max(longest, limit || 0);
+    $("stretches").replaceChildren(...statement.stretches.map((stretch) => stretchItem(stretch, scale)));
+    $("rest-empty").hidden = statement.stretches.length > 0;
+    restPanel.hidden = false;
   }
 
   function fact(term, value) {
@@ -180,13 +237,18 @@
       ...fact(say("top_up"), moneyFen(statement.top_up_fen)),
       ...fact(say("deliveries"), String(statement.deliveries.length)),
       ...fact(say("active_time"), duration(statement.active_s)),
-      ...fact(say("score_points"), say("points", { points: statement.score_points }))
+      ...fact(say("score_points"), say("points", { points: statement.score_points })),
+      ...fact(say("rest_breaches"), statement.breaches ? say("breach_count", { count: statement.breaches }) : say("no_breach"))
     );
-    const ref = statement.rulebook.ref;
+    const label = statement.rulebook.label;
     $("rulebook-note").textContent = statement.pinned_at
-      ? say("pinned", { ref: ref, when: G.formatDateTime(statement.pinned_at) })
-      : say("in_force", { ref: ref });
-    $("rulebook-note").dataset.rulebook = ref;
+      ? say("pinned", { rulebook: label, when: G.formatDateTime(statement.pinned_at) })
+      : say("in_force", { rulebook: label });
+    $("rulebook-note").dataset.rulebook = statement.rulebook.ref;
+    around = { previous: statement.previous_work_day, next: statement.next_work_day };
+    $("prev-day").disabled = !around.previous;
+    $("next-day").disabled = !around.next;
+    renderRest(statement);
 
     const orders = new Map(statement.deliveries.map((order) => [order.order_id, order]));
     const items = statement.lines.map(function (line) {
@@ -217,6 +279,7 @@
       if (err.status === 401) return signInAgain(true);
       summary.hidden = true;
       linesPanel.hidden = true;
+      restPanel.hidden = true;
       G.showError(alertBox, err);
       main.dataset.state = "error";
     }
@@ -255,9 +318,19 @@
     dayInput.max = today;
     $("day-form").addEventListener("submit", (event) => event.preventDefault());
     dayInput.addEventListener("change", () => dayInput.value && choose(dayInput.value));
-    $("prev-day").addEventListener("click", () => choose(shiftDay(dayInput.value || today, -1)));
-    $("next-day").addEventListener("click", () => choose(shiftDay(dayInput.value || today, 1)));
-    choose(asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : today);
+    // Previous and next step between days with work (the statement says which they are).
+    $("prev-day").addEventListener("click", () => around.previous && choose(around.previous));
+    $("next-day").addEventListener("click", () => around.next && choose(around.next));
+    if (asked && /^\d{4}-\d{2}-\d{2}$/.test(asked)) return choose(asked);
+    // Without a day asked for: the last day with work, not an empty today.
+    let opening = today;
+    try {
+      const days = await api("/api/riders/me/work-days?limit=1");
+      if (days.latest) opening = days.latest;
+    } catch (err) {
+      if (err.status === 401) return signInAgain(true);
+    }
+    choose(opening);
   }
 
   start();
