@@ -179,12 +179,20 @@ class PlaceIndex:
             if old is not None and old.revision == revision and not self._dirty:
                 return old
             self._dirty = False
-            versions = dict(session.execute(select(Place.id, Place.version)).all())
+            # A point is kept by (version, updated_at): SQLite reuses the id of a deleted
+            # point, and the new one starts again at version 1.
+            versions = {
+                pid: (version, updated_at)
+                for pid, version, updated_at in session.execute(
+                    select(Place.id, Place.version, Place.updated_at)
+                )
+            }
             previous = old.entries if old is not None else {}
             entries = {
                 pid: previous[pid]
-                for pid, version in versions.items()
-                if pid in previous and previous[pid].row.version == version
+                for pid, seen in versions.items()
+                if pid in previous
+                and (previous[pid].row.version, previous[pid].row.updated_at) == seen
             }
             stale = [pid for pid in versions if pid not in entries]
             parser = _Parser()

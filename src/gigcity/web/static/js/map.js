@@ -2,16 +2,22 @@
    filters, text search, "nearest open now", the details card with navigation links, and
    "route here": an e-bike route on the street network with its ETA broken down.
    The map draws compact markers (/api/places/markers: id, position, kind, open now); a point's
-   full details are fetched only when its card (or its name in a tooltip) is wanted. */
+   full details are fetched only when its card (or its name in a tooltip) is wanted.
+   Readable in the sun on a phone: markers cluster at low zoom (Leaflet.markercluster, served
+   from static/vendor), each kind has an icon as well as a colour, a closed point is grey and
+   struck through with a "closed" tag, and every marker is a 44 px tap target. */
 (function () {
   "use strict";
 
   const G = window.gigcity;
   const { config, t, h, api } = G;
+  const say = G.pageStrings("map-strings");
   const MARKER_LIMIT = 1500; // whole district of the demo (1,000 points) in one answer
   const DETAILS_MAX_AGE_MS = 60000; // open now and free beds change: refetch after a minute
   const TOOLTIP_DELAY_MS = 200; // a pointer passing over markers fetches no names
   const KEEPER_ROLES = ["admin", "staff", "officer"];
+  const TAP_PX = 44; // a marker's tap target, whatever the size of its drawn pin
+  const CLUSTER_UNTIL_ZOOM = 16; // from this zoom on every point stands alone
 
   const mapEl = document.getElementById("map");
   const statusEl = document.getElementById("map-status");
@@ -31,6 +37,7 @@
   L.control.zoom({ position: "topright" }).addTo(map);
   map.attributionControl.setPrefix(false);
   map.fitBounds(districtBounds);
+  G.map = map; // for the console (and the browser tests)
 
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, {
@@ -98,7 +105,26 @@
 
   /* ---- markers of the points in view ---- */
 
-  const markerLayer = L.featureGroup().addTo(map);
+  const markerLayer = L.markerClusterGroup({
+    maxClusterRadius: 56,
+    disableClusteringAtZoom: CLUSTER_UNTIL_ZOOM,
+    showCoverageOnHover: false,
+    spiderfyOnMaxZoom: false,
+    iconCreateFunction: clusterIcon,
+  }).addTo(map);
+
+  /* A cluster: how many points it holds, in a circle the size of a thumb. */
+  function clusterIcon(cluster) {
+    const n = cluster.getChildCount();
+    const size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+    return L.divIcon({
+      html: '<span role="img" title="' + G.escapeHtml(say("cluster_label", { n: n })) + '" aria-label="' +
+        G.escapeHtml(say("cluster_label", { n: n })) + '">' + n + "</span>",
+      className: "place-cluster place-cluster-" + size,
+      iconSize: L.point(TAP_PX, TAP_PX),
+    });
+  }
+
   const markers = new Map(); // place id -> {marker, place: {id, lon, lat, kind, open_now}}
   const details = new Map(); // place id -> {at, promise of the full place}
   const names = new Map(); // place id -> name, from any full place seen
@@ -134,18 +160,53 @@
     return name;
   }
 
-  function styleMarker(entry) {
+  /* The pin of a kind (its colour and icon), as HTML for markers or an element for lists;
+     a closed point's pin is grey, struck through and tagged "closed". */
+  function pinHtml(kind, closed) {
+    return (
+      '<span class="pin kind-' + G.escapeHtml(kind) + (closed ? " is-closed" : "") + '">' +
+      '<svg class="kind-icon" aria-hidden="true"><use href="#icon-' + G.escapeHtml(kind) + '"></use></svg>' +
+      (closed ? '<span class="closed-tag">' + G.escapeHtml(say("closed_tag")) + "</span>" : "") +
+      "</span>"
+    );
+  }
+
+  function pinElement(kind, closed) {
+    const holder = document.createElement("span");
+    holder.innerHTML = pinHtml(kind, closed);
+    return holder.firstChild;
+  }
+
+  function markerIcon(place) {
+    return L.divIcon({
+      html: pinHtml(place.kind, place.open_now === false),
+      className: markerClass(place),
+      iconSize: L.point(TAP_PX, TAP_PX),
+    });
+  }
+
+  /* The marker's element carries its point's id (the element is replaced with its icon). */
+  function tagMarker(entry) {
     const el = entry.marker.getElement();
-    if (el) el.setAttribute("class", markerClass(entry.place) + " leaflet-interactive");
-    entry.marker.setRadius(entry.place.id === selectedId ? 11 : 7);
-    if (entry.place.id === selectedId) entry.marker.bringToFront();
+    if (!el) return;
+    el.dataset.placeId = String(entry.place.id);
+    el.dataset.kind = entry.place.kind;
+  }
+
+  function styleMarker(entry) {
+    const want = markerClass(entry.place);
+    if (entry.drawnAs !== want) {
+      entry.drawnAs = want;
+      entry.marker.setIcon(markerIcon(entry.place));
+      tagMarker(entry);
+    }
+    entry.marker.setZIndexOffset(entry.place.id === selectedId ? 1000 : 0);
   }
 
   function addMarker(place) {
-    const marker = L.circleMarker([place.lat, place.lon], {
-      radius: 7,
-      weight: 2,
-      className: markerClass(place),
+    const marker = L.marker([place.lat, place.lon], {
+      icon: markerIcon(place),
+      keyboard: true,
       bubblingMouseEvents: false,
     });
     // The name once known, the kind until then.
@@ -163,15 +224,15 @@
       }, TOOLTIP_DELAY_MS);
     });
     marker.on("click", () => openPlace(place.id));
-    marker.addTo(markerLayer);
-    marker.getElement().dataset.placeId = String(place.id);
-    const entry = { marker: marker, place: place };
+    const entry = { marker: marker, place: place, drawnAs: markerClass(place) };
+    marker.on("add", () => tagMarker(entry));
     markers.set(place.id, entry);
     return entry;
   }
 
   function renderMarkers(places) {
     const seen = new Set();
+    const added = [];
     for (const place of places) {
       seen.add(place.id);
       const entry = markers.get(place.id);
@@ -179,15 +240,19 @@
         entry.place = place;
         styleMarker(entry);
       } else {
-        addMarker(place);
+        added.push(addMarker(place).marker);
       }
     }
+    const gone = [];
     for (const [id, entry] of markers) {
       if (!seen.has(id)) {
-        markerLayer.removeLayer(entry.marker);
+        gone.push(entry.marker);
         markers.delete(id);
       }
     }
+    // In batches: the cluster group re-clusters once, not once per point.
+    if (gone.length) markerLayer.removeLayers(gone);
+    if (added.length) markerLayer.addLayers(added);
     mapEl.dataset.markers = String(markers.size);
   }
 
@@ -245,6 +310,33 @@
     return h("span", { class: "badge", text: t("hours_unknown") });
   }
 
+  /* "Closes today at 21:00" / "Opens tomorrow at 07:00" from the point's next_change_at
+     (district local time, as the API gives it); null when it does not change soon. */
+  function changeLine(place) {
+    const iso = place.next_change_at;
+    if (!iso || place.open_now === null || place.open_now === undefined) return null;
+    const day = iso.slice(0, 10);
+    let time = iso.slice(11, 16);
+    const today = localDate(0);
+    const tomorrow = localDate(1);
+    const verb = place.open_now ? "closes" : "opens";
+    let when = day === today ? "today" : day === tomorrow ? "tomorrow" : "on";
+    if (place.open_now && time === "00:00" && day === tomorrow) {
+      when = "today"; // closes at midnight: tonight at 24:00, not "tomorrow at 00:00"
+      time = "24:00";
+    }
+    const weekday = (new Date(day + "T12:00:00Z").getUTCDay() + 6) % 7; // Monday first
+    return say(verb + "_" + when, { time: time, day: t("weekdays")[weekday] });
+  }
+
+  /* The district's calendar date `days` from now, YYYY-MM-DD. */
+  function localDate(days) {
+    const parts = new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone }).format(new Date());
+    const d = new Date(parts + "T12:00:00Z");
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  }
+
   function fact(label, ...value) {
     return [h("dt", { text: label }), h("dd", {}, ...value)];
   }
@@ -274,13 +366,19 @@
       h(
         "header",
         { class: "sheet-head" },
-        h("div", {}, h("h2", { id: "card-name", text: place.name }), h("p", { class: "kind", text: G.kindLabel(place.kind) })),
+        h(
+          "div",
+          { class: "card-title" },
+          pinElement(place.kind, place.open_now === false),
+          h("div", {}, h("h2", { id: "card-name", text: place.name }), h("p", { class: "kind", text: G.kindLabel(place.kind) }))
+        ),
         h("button", { type: "button", class: "icon-button", "aria-label": t("close"), text: "×", onclick: closeCard })
       ),
       h(
         "p",
         { class: "status-line" },
         openBadge(place),
+        changeLine(place) ? h("span", { id: "card-change", class: "badge badge-change", text: changeLine(place) }) : null,
         closed
           ? h("span", { class: "badge badge-closed", text: closed.note ? t("closed_today_note", { note: closed.note }) : t("closed_today") })
           : null
@@ -296,6 +394,8 @@
         "p",
         { class: "nav-links" },
         h("a", { class: "amap-walk", href: nav.amap_walk, target: "_blank", rel: "noopener", text: t("navigate_walk") }),
+        h("a", { class: "baidu-link", href: nav.baidu, target: "_blank", rel: "noopener", text: say("navigate_baidu") }),
+        h("a", { class: "tencent-link", href: nav.tencent, target: "_blank", rel: "noopener", text: say("navigate_tencent") }),
         h("a", { class: "geo-link", href: nav.geo, text: t("open_geo") }),
         h("a", { class: "osm-link", href: nav.osm, target: "_blank", rel: "noopener", text: t("open_osm") })
       ),
@@ -320,6 +420,7 @@
     cardEl.dataset.placeId = String(place.id);
     cardEl.dataset.state = "ready";
     cardEl.hidden = false;
+    placeAttribution();
   }
 
   function restyleAll() {
@@ -389,12 +490,30 @@
     cardEl.hidden = true;
     selectedId = null;
     restyleAll();
+    placeAttribution();
   }
 
   function backToResults() {
     cardEl.hidden = true;
     resultsEl.hidden = false;
+    placeAttribution();
   }
+
+  /* The map's credits (tiles, street data) stay readable: on a phone, above whichever sheet
+     covers the bottom of the map, never over it. */
+  const attributionCorner = map.attributionControl.getContainer().parentElement;
+  function placeAttribution() {
+    const phone = !window.matchMedia("(min-width: 900px)").matches;
+    const sheet = [cardEl, resultsEl].find((el) => !el.hidden);
+    const lift = phone && sheet ? Math.ceil(sheet.getBoundingClientRect().height) : 0;
+    attributionCorner.style.bottom = lift + "px";
+  }
+  if (window.ResizeObserver) {
+    const watcher = new ResizeObserver(placeAttribution);
+    watcher.observe(cardEl);
+    watcher.observe(resultsEl);
+  }
+  window.addEventListener("resize", placeAttribution);
 
   /* ---- result lists: search and nearest ---- */
 
@@ -416,8 +535,16 @@
               dataset: { placeId: String(place.id) },
               onclick: () => selectPlace(place, { pan: true, fromResults: true }),
             },
-            h("span", { class: "dot kind-" + place.kind + (place.open_now === false ? " is-closed" : "") }),
-            h("span", { class: "row-main" }, h("strong", { text: place.name }), h("small", { text: G.kindLabel(place.kind) })),
+            pinElement(place.kind, place.open_now === false),
+            h(
+              "span",
+              { class: "row-main" },
+              h("strong", { text: place.name }),
+              h("small", {
+                class: "row-where",
+                text: [G.kindLabel(place.kind), place.subdistrict_name].filter(Boolean).join(" · "),
+              })
+            ),
             h("span", { class: "row-side" }, distance !== null ? G.formatDistance(distance) : "", openBadge(place))
           )
         );
@@ -425,15 +552,21 @@
     );
     cardEl.hidden = true;
     resultsEl.hidden = false;
+    placeAttribution();
   }
 
   document.getElementById("search-form").addEventListener("submit", async function (event) {
     event.preventDefault();
     const q = document.getElementById("search-input").value.trim();
     if (!q) return;
+    // Distances from the rider when located already, else from the map centre (said so).
+    const from = userPosition && userPosition.located ? userPosition : null;
+    const centre = map.getCenter();
+    const near = from || { lat: centre.lat, lon: centre.lng };
+    const params = new URLSearchParams({ q: q, limit: "30", lat: near.lat.toFixed(6), lon: near.lon.toFixed(6) });
     try {
-      const places = await api("/api/places/search?" + new URLSearchParams({ q: q, limit: "30" }));
-      showResults(t("search_results", { q: q }), places);
+      const places = await api("/api/places/search?" + params.toString());
+      showResults(t("search_results", { q: q }), places, places.length && !from ? say("distance_from_centre") : "");
     } catch (err) {
       showResults(t("search_results", { q: q }), [], err.detail || String(err));
     }
@@ -538,6 +671,25 @@
     ];
   }
 
+  /* No street network covers the trip: the estimate, labelled as one, and the apps' links. */
+  function estimateLines(answer, note) {
+    const links = answer.navigation;
+    return [
+      h("p", { id: "route-eta", class: "route-eta route-estimate", text: say("estimate_title", { min: answer.minutes, distance: G.formatDistance(answer.distance_m) }) }),
+      h("p", { class: "route-estimate-note", text: answer.note }),
+      h("p", { class: "route-arrive", text: say("estimate_arrive", { time: formatClock(answer.arrive_at) }) }),
+      note ? h("p", { class: "note", text: note }) : null,
+      h("p", { class: "note", text: say("estimate_open_app") }),
+      h("a", { class: "btn btn-nav estimate-amap", href: links.amap, target: "_blank", rel: "noopener", text: say("estimate_amap") }),
+      h(
+        "p",
+        { class: "nav-links" },
+        h("a", { class: "estimate-baidu", href: links.baidu, target: "_blank", rel: "noopener", text: say("navigate_baidu") }),
+        h("a", { class: "estimate-tencent", href: links.tencent, target: "_blank", rel: "noopener", text: say("navigate_tencent") })
+      ),
+    ];
+  }
+
   /* The street data's licence in the map's attribution: a short link to the licence page
      (the card shows the answer's full attribution next to the route). */
   function showLicence(attribution) {
@@ -564,13 +716,24 @@
       const params = new URLSearchParams({
         from: position.lon.toFixed(6) + "," + position.lat.toFixed(6),
         to: place.lon.toFixed(6) + "," + place.lat.toFixed(6),
+        name: place.name,
       });
       const answer = await api("/api/route?" + params.toString());
       if (request !== routeRequest) return;
+      const fromNote = position.located ? "" : t("route_from_centre");
+      if (answer.kind === "estimate") {
+        // A straight dashed line: where it is, not the way there.
+        const ends = answer.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+        routeLine = L.polyline(ends, { className: "route-line route-beeline", weight: 4, dashArray: "8 8", interactive: false }).addTo(map);
+        info.replaceChildren(...estimateLines(answer, fromNote).filter(Boolean));
+        mapEl.dataset.route = "estimate";
+        fitVisible(routeLine.getBounds(), cardEl);
+        return;
+      }
       const latlngs = answer.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
       routeLine = L.polyline(latlngs, { className: "route-line", weight: 6, opacity: 0.85, interactive: false }).addTo(map);
       showLicence(answer.attribution);
-      info.replaceChildren(...routeLines(answer, position.located ? "" : t("route_from_centre")).filter(Boolean));
+      info.replaceChildren(...routeLines(answer, fromNote).filter(Boolean));
       mapEl.dataset.route = "shown";
       fitVisible(routeLine.getBounds(), cardEl);
     } catch (err) {
@@ -582,7 +745,10 @@
   }
 
   for (const button of document.querySelectorAll("[data-close=results]")) {
-    button.addEventListener("click", () => (resultsEl.hidden = true));
+    button.addEventListener("click", function () {
+      resultsEl.hidden = true;
+      placeAttribution();
+    });
   }
 
   /* ---- start ---- */
