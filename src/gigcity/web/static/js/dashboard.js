@@ -55,11 +55,15 @@
   /* ---- drawing ---- */
 
   function card(label, value, extraClass) {
-    return h("div", { class: "figure" + (extraClass ? " " + extraClass : "") }, h("span", { class: "figure-value", text: value }), h("span", { class: "figure-label", text: label }));
+    return h("div", { class: "figure" + (extraClass ? " " + extraClass : "") }, h("span", { class: "figure-value" }, value), h("span", { class: "figure-label", text: label }));
   }
 
+  /* "31.16 h": the number, then its unit in a smaller type (the tile keeps them on one line). */
   function hours(value) {
-    return value === null || value === undefined ? say("none_value") : say("hours_value", { hours: value });
+    if (value === null || value === undefined) return say("none_value");
+    const [before, after] = say("hours_value").split("{hours}");
+    const unit = (text) => (text.trim() ? h("span", { class: "figure-unit", text: text }) : null);
+    return [unit(before), String(value), unit(after)];
   }
 
   /* Horizontal bars: [label, count, class] rows, widths relative to the largest. */

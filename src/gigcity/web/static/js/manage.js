@@ -180,7 +180,6 @@
     setValue("f-contact", place.contact);
     setValue("f-capacity", place.capacity);
     setValue("f-operator", place.operator);
-    setValue("f-hours", place.hours_text);
     setValue("f-notes", place.notes);
     for (const box of document.querySelectorAll("#f-flags [data-flag]")) {
       box.checked = Boolean(place.amenities[box.dataset.flag]);
@@ -306,8 +305,7 @@
     offer("operator", textOrNull("f-operator"), current.operator);
     offer("notes", textOrNull("f-notes"), current.notes);
     offer("capacity", wholeNumber("f-capacity", t("field_capacity"), true), current.capacity);
-    const hours = $("f-hours").value.trim();
-    if (hours !== current.hours_text) changes.hours = hours;
+    // Opening hours are kept in "Today" (status-form) only: asked for once.
     offer("amenities", amenitiesFromForm(), current.amenities);
     return changes;
   }

@@ -78,7 +78,14 @@
     refresh();
   }
 
+  /* Each body cell also carries its column's heading (data-label): on phones the rows
+     become cards that name each value (workbench.css), so no column is cut off. */
   function tableFrom(rows, head) {
+    for (const row of rows) {
+      Array.from(row.children).forEach((cell, i) => {
+        if (i > 0 && head[i] !== undefined) cell.dataset.label = head[i];
+      });
+    }
     return [h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))), h("tbody", {}, rows)];
   }
 
