@@ -1,7 +1,8 @@
 """The pages' Content-Security-Policy: everything from this server, except the map tiles;
 and the policy of the API docs page (Swagger UI).
 
-It makes "Leaflet is served by the app, never a CDN" a rule the browser enforces.
+It makes "Leaflet and Swagger UI are served by the app, never a CDN" a rule the browser
+enforces.
 """
 
 from __future__ import annotations
@@ -48,9 +49,6 @@ def content_security_policy(tile_url: str) -> str:
     )
 
 
-# Swagger UI (/docs) is loaded from this CDN path, as FastAPI serves it by default; allowed
-# explicitly (scripts and styles from that package only) until the app serves it itself.
-SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -63,14 +61,15 @@ def inline_script_hashes(html: str) -> list[str]:
 
 
 def docs_content_security_policy(html: str) -> str:
-    """The policy of a Swagger UI page: its bundle and styles from the CDN, its own inline
-    start-up script (by hash), the API document and "try it out" calls to this server."""
-    scripts = " ".join([SWAGGER_UI_CDN, *inline_script_hashes(html)])
+    """The policy of a Swagger UI page: its bundle and styles from this server (no other
+    site), its own inline start-up script (by hash), the API document and "try it out"
+    calls to this server."""
+    scripts = " ".join(["'self'", *inline_script_hashes(html)])
     return "; ".join(
         (
             "default-src 'none'",
             f"script-src {scripts}",
-            f"style-src {SWAGGER_UI_CDN}",
+            "style-src 'self'",
             "img-src 'self' data:",
             "connect-src 'self'",
             "object-src 'none'",

@@ -1,4 +1,9 @@
-"""The API docs page (Swagger UI), served with a Content-Security-Policy of its own."""
+"""The API docs page (Swagger UI), served with a Content-Security-Policy of its own.
+
+Swagger UI's script and styles come from this server (the files the `fastapi-offline`
+package ships, mounted at `SWAGGER_UI_URL` by `gigcity.web.pages`), never from a CDN: the
+docs work offline and on an intranet, and the page's policy allows no other site.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,13 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse
 
-from gigcity.web.csp import SWAGGER_UI_CDN, docs_content_security_policy
+from gigcity.web.csp import docs_content_security_policy
 
 DOCS_URL = "/docs"
 OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
+# Where Swagger UI's files are served, and the package (and its folder) they come from.
+SWAGGER_UI_URL = "/static/swagger-ui"
+SWAGGER_UI_PACKAGE = ("fastapi_offline", "static")
 
 
 def _with_policy(page: HTMLResponse) -> HTMLResponse:
@@ -30,9 +38,8 @@ def install(app: FastAPI) -> None:
                 openapi_url=root + openapi_url,
                 title=f"{app.title} - API",
                 oauth2_redirect_url=root + OAUTH2_REDIRECT_URL,
-                swagger_js_url=SWAGGER_UI_CDN + "swagger-ui-bundle.js",
-                swagger_css_url=SWAGGER_UI_CDN + "swagger-ui.css",
-                # Our own icon: one site fewer for the policy to allow.
+                swagger_js_url=f"{root}{SWAGGER_UI_URL}/swagger-ui-bundle.js",
+                swagger_css_url=f"{root}{SWAGGER_UI_URL}/swagger-ui.css",
                 swagger_favicon_url=root + "/static/icon.svg",
             )
         )

@@ -19,6 +19,7 @@ from gigcity.services.places import AMENITY_LABELS, KIND_LABELS
 from gigcity.services.platform import Platform
 from gigcity.web.csp import content_security_policy
 from gigcity.web.docs import SWAGGER_UI_PACKAGE, SWAGGER_UI_URL
+from gigcity.web.docs import SWAGGER_UI_PACKAGE, SWAGGER_UI_URL
 from gigcity.web.offline import service_worker_script
 from gigcity.web.templating import STATIC_DIR, render
 
@@ -160,6 +161,8 @@ def service_worker(request: Request) -> Response:
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
+    # Swagger UI for /docs, from its package too (before "/static", which would shadow it).
+    app.mount(SWAGGER_UI_URL, StaticFiles(packages=[SWAGGER_UI_PACKAGE]), name="swagger-ui")
     # Swagger UI for /docs, from its package too (before "/static", which would shadow it).
     app.mount(SWAGGER_UI_URL, StaticFiles(packages=[SWAGGER_UI_PACKAGE]), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
