@@ -19,7 +19,6 @@ from gigcity.services.places import AMENITY_LABELS, KIND_LABELS
 from gigcity.services.platform import Platform
 from gigcity.web.csp import content_security_policy
 from gigcity.web.docs import SWAGGER_UI_PACKAGE, SWAGGER_UI_URL
-from gigcity.web.docs import SWAGGER_UI_PACKAGE, SWAGGER_UI_URL
 from gigcity.web.offline import service_worker_script
 from gigcity.web.templating import STATIC_DIR, render
 
@@ -36,12 +35,6 @@ PAGE_ROLES = {
     "officer": ("officer", "admin"),
     "dashboard": ("officer", "admin"),
     "statement": ("rider",),
-}
-PAGE_PATHS = {
-    "manage": "/manage",
-    "officer": "/officer",
-    "dashboard": "/dashboard",
-    "statement": "/me/statement",
 }
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
@@ -76,7 +69,6 @@ def page_config(request: Request, locale: str) -> dict[str, Any]:
         "kinds": {k.value: gettext(locale, label) for k, label in KIND_LABELS.items()},
         "amenities": {a.value: gettext(locale, label) for a, label in AMENITY_LABELS.items()},
         "homes": HOMES,
-        "pageRoles": {PAGE_PATHS[page]: list(roles) for page, roles in PAGE_ROLES.items()},
     }
 
 
@@ -161,8 +153,6 @@ def service_worker(request: Request) -> Response:
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
-    # Swagger UI for /docs, from its package too (before "/static", which would shadow it).
-    app.mount(SWAGGER_UI_URL, StaticFiles(packages=[SWAGGER_UI_PACKAGE]), name="swagger-ui")
     # Swagger UI for /docs, from its package too (before "/static", which would shadow it).
     app.mount(SWAGGER_UI_URL, StaticFiles(packages=[SWAGGER_UI_PACKAGE]), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

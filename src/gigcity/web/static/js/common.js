@@ -253,7 +253,46 @@
     return config.kinds[code] || code;
   }
 
+  /* ---- each role its own pages ---- */
+
+  /* The home page of a role (where signing in takes it); the map for everyone else. */
+  function homeOf(role) {
+    return (config.homes && config.homes[role]) || "/";
+  }
+
+  /* Show the links of the menu that the signed-in role may use ("anon" when signed out),
+     and, on a page for other roles, say so with a link home instead of the page. */
+  function applyRole() {
+    const role = auth.role();
+    const who = role || "anon";
+    document.querySelectorAll("[data-for]").forEach(function (el) {
+      el.hidden = !el.dataset.for.split(" ").includes(who);
+    });
+    const signOut = document.getElementById("menu-sign-out");
+    if (signOut) {
+      signOut.addEventListener("click", function () {
+        auth.clear();
+        location.assign("/");
+      });
+    }
+    const gate = document.getElementById("role-gate");
+    const roles = (document.body.dataset.roles || "").split(" ").filter(Boolean);
+    if (!gate || !role || !roles.length || roles.includes(role)) return;
+    document.body.classList.add("wrong-role");
+    document.getElementById("role-gate-text").textContent = t("page_not_for_role", {
+      role: t("role_" + role),
+      who: t("page_for_" + document.body.dataset.page),
+    });
+    const home = document.getElementById("role-gate-home");
+    home.href = homeOf(role);
+    home.textContent = t("home_" + role);
+    gate.hidden = false;
+  }
+
+  applyRole();
+
   window.gigcity = {
+    homeOf: homeOf,
     config: config,
     strings: strings,
     t: t,

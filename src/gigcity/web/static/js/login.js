@@ -1,4 +1,5 @@
-/* Sign-in: exchange username and password for a bearer token, keep it, go on. */
+/* Sign-in: exchange username and password for a bearer token, keep it, go on (to the page
+   that asked for it, or the role's home). */
 (function () {
   "use strict";
 
@@ -7,10 +8,13 @@
   const alertBox = document.getElementById("alert");
   const params = new URLSearchParams(location.search);
 
-  /* Only paths on this site are followed after signing in. */
-  function nextPath() {
-    const next = params.get("next") || "/manage";
-    return next.startsWith("/") && !next.startsWith("//") ? next : "/manage";
+  /* Where to go after signing in: the page that sent the reader here (only paths on this
+     site), else the home of the account's role (riders the map, staff their station,
+     officers their queue, admins the dashboard). */
+  function nextPath(role) {
+    const next = params.get("next");
+    if (next && next.startsWith("/") && !next.startsWith("//")) return next;
+    return G.homeOf(role);
   }
 
   if (params.get("expired")) G.showError(alertBox, new Error(G.t("session_expired")));
@@ -29,7 +33,7 @@
         form: { username: form.username.value.trim(), password: form.password.value },
       });
       G.auth.save(token);
-      location.assign(nextPath());
+      location.assign(nextPath(token.role));
     } catch (err) {
       G.showError(alertBox, err);
       button.disabled = false;
