@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 from typing import Any
@@ -292,3 +293,168 @@ def test_a_version_effective_tomorrow_leaves_todays_statement_alone(
         "/api/riders/me/statement", params={"date": tomorrow.isoformat()}, headers=rider
     )
     assert tomorrow_statement.json()["rulebook"]["ref"] == "putuo-2025@2"
+
+
+# -- in the reader's language; days with work; rest stretches ---------------------------------
+
+LATIN_SENTENCE = re.compile(r"[A-Za-z][A-Za-z'-]*(?:[ ,;:]+[A-Za-z][A-Za-z'-]*)+")
+
+
+def texts_of(body: dict[str, Any]) -> list[str]:
+    """Every sentence and title of a statement a person reads."""
+    out = [body["rulebook"]["title"], body["rulebook"]["label"]]
+    for line in body["lines"]:
+        out += [line["title"], line["clause_title"], line["text"]]
+    for order in body["deliveries"]:
+        out += [t for line in order["lines"] for t in (line["title"], line["clause_title"], line["text"])]  # fmt: skip
+        out += [t for r in order["score"]["reasons"] for t in (r["clause_title"], r["text"])]
+    for stretch in body["stretches"]:
+        out += [stretch["clause_title"], stretch["text"]] + [r["text"] for r in stretch["reasons"]]
+    return out
+
+
+def test_a_statement_speaks_the_readers_language(
+    client: TestClient, world: World, key: dict[str, str]
+) -> None:
+    report(client, key, delivery_json("L1", floor=6, has_lift=False))
+    report(client, key, delivery_json("L2") | {"delivered_at": "2025-06-02T12:25:00+08:00"})
+    day = {"date": DAY.isoformat()}
+    rider = token(client, "rider")
+    zh = client.get("/api/riders/me/statement", params=day, headers=rider).json()
+    assert zh["rulebook"]["title"] == "普陀区外卖算法与劳动规则协议（2025）"
+    assert zh["rulebook"]["label"] == "《普陀区外卖算法与劳动规则协议（2025）》第1版"
+    assert zh["rulebook"]["ref"] == "putuo-2025@1"  # ids stay for programs
+    l1 = zh["deliveries"][0]
+    stairs = next(line for line in l1["lines"] if line["clause"] == "pricing.stairs")
+    assert stairs["clause_title"] == "无电梯爬楼补贴"
+    assert stairs["text"] == "无电梯爬楼5层，其中2层不计补贴，3层按每层¥0.50计"
+    assert stairs["message"] == {
+        "id": "pricing.stairs",
+        "params": {"climbed": 5, "free": 2, "paid": 3, "rate_fen": 50},
+    }
+    late = zh["deliveries"][1]["score"]["reasons"]
+    assert [r["text"] for r in late] == ["超时25分钟：-1分", "不罚款：超时一律不扣钱"]
+    assert [r["clause_title"] for r in late] == ["超时送达扣分", "超时是否扣款"]
+    for text in texts_of(zh):
+        assert not LATIN_SENTENCE.search(text), text
+    en = client.get("/api/riders/me/statement", params=day, headers={**rider, **EN}).json()
+    assert (
+        en["rulebook"]["title"] == "Putuo agreement on dispatch algorithms and labour rules (2025)"
+    )
+    stairs_en = next(line for line in en["deliveries"][0]["lines"] if line["clause"] == "pricing.stairs")  # fmt: skip
+    assert (
+        stairs_en["text"]
+        == "Stairs: 5 floors climbed without a lift, 2 unpaid, 3 paid at ¥0.50 each"
+    )
+    assert stairs_en["clause_title"] == "Stairs without a lift"
+    assert [r["text"] for r in en["deliveries"][1]["score"]["reasons"]] == [
+        "Late by 25 min: -1",
+        "No fine: lateness never costs money",
+    ]
+    # The locale mechanism's explicit choice wins over the header.
+    chosen = client.get(
+        "/api/riders/me/statement", params={**day, "lang": "zh"}, headers={**rider, **EN}
+    ).json()
+    assert chosen["rulebook"]["title"] == zh["rulebook"]["title"]
+
+
+def test_days_with_work_newest_first_and_the_days_around_a_statement(
+    client: TestClient, world: World, key: dict[str, str]
+) -> None:
+    rider = token(client, "rider")
+    empty = client.get("/api/riders/me/work-days", headers=rider)
+    assert empty.status_code == 200
+    assert empty.json() == {"account_id": world.ids["rider"], "latest": None, "days": []}
+    for day in (DAY, DAY + timedelta(days=3)):
+        report(client, key, delivery_json(f"W{day.day}", day))
+    client.post(
+        "/api/riders/rider/activity",
+        json=spans(DAY + timedelta(days=5), ("09:00", "10:00", "waiting")).model_dump(mode="json"),
+        headers=key,
+    )
+    days = [DAY + timedelta(days=n) for n in (5, 3, 0)]
+    body = client.get("/api/riders/me/work-days", headers=rider).json()
+    assert body["latest"] == days[0].isoformat()
+    assert body["days"] == [d.isoformat() for d in days]
+    assert client.get("/api/riders/me/work-days", params={"limit": 1}, headers=rider).json()[
+        "days"
+    ] == [days[0].isoformat()]
+    middle = client.get(
+        "/api/riders/me/statement", params={"date": days[1].isoformat()}, headers=rider
+    ).json()
+    assert (middle["previous_work_day"], middle["next_work_day"]) == (
+        days[2].isoformat(),
+        days[0].isoformat(),
+    )
+    quiet = client.get(
+        "/api/riders/me/statement", params={"date": (DAY + timedelta(days=1)).isoformat()}, headers=rider
+    ).json()  # fmt: skip
+    assert quiet["deliveries"] == []
+    assert quiet["stretches"] == []
+    assert (quiet["previous_work_day"], quiet["next_work_day"]) == (
+        days[2].isoformat(),
+        days[1].isoformat(),
+    )
+    # Riders see only their own days; admins anyone's; bad limits are named.
+    other = client.get(
+        f"/api/riders/{world.ids['rider']}/work-days", headers=token(client, "rider2")
+    )
+    assert other.status_code == 403
+    admin = client.get(
+        f"/api/riders/{world.ids['rider']}/work-days", headers=token(client, "admin")
+    )
+    assert admin.json()["days"] == body["days"]
+    assert client.get("/api/riders/me/work-days").status_code == 401
+    bad = client.get("/api/riders/me/work-days", params={"limit": 0}, headers=rider)
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_stretch_of_five_hours_twenty_without_a_rest_is_a_breach(
+    client: TestClient, world: World, key: dict[str, str]
+) -> None:
+    activity = spans(
+        DAY,
+        ("08:30", "09:00", "waiting"),
+        ("09:00", "11:00", "on_order"),
+        ("11:10", "14:20", "on_order"),
+        ("15:00", "16:00", "on_order"),
+    )
+    assert (
+        client.post(
+            "/api/riders/rider/activity", json=activity.model_dump(mode="json"), headers=key
+        ).status_code
+        == 200
+    )
+    day = {"date": DAY.isoformat()}
+    body = client.get(
+        "/api/riders/me/statement", params=day, headers={**token(client, "rider"), **EN}
+    ).json()
+    assert body["continuous_limit_min"] == 240
+    assert body["min_rest_min"] == 20
+    assert body["breaches"] == 1
+    first, second = body["stretches"]
+    assert first["start"] == "2025-06-02T01:00:00Z"  # 09:00 in Shanghai
+    assert first["end"] == "2025-06-02T06:20:00Z"
+    assert first["minutes"] == 320
+    assert first["limit_minutes"] == 240
+    assert first["breach"] is True
+    assert first["over_minutes"] == 80
+    assert first["rest_due_at"] == "2025-06-02T05:00:00Z"  # 13:00
+    assert first["rest_after_minutes"] == 40
+    assert first["rest_owed"] is False
+    assert first["clause"] == "fatigue.continuous_work_limit_min"
+    assert first["clause_title"] == "Longest continuous work"
+    assert first["text"].startswith("5 h 20 min of continuous work from 09:00 to 14:20")
+    assert [r["clause"] for r in first["reasons"]] == [
+        "fatigue.continuous_work_limit_min",
+        "fatigue.min_rest_min",
+    ]
+    assert (second["minutes"], second["breach"], second["rest_after_minutes"]) == (60, False, None)
+    zh = client.get("/api/riders/me/statement", params=day, headers=token(client, "rider")).json()
+    assert zh["stretches"][0]["clause_title"] == "连续工作时长上限"
+    assert zh["stretches"][0]["text"] == (
+        "09:00至14:20连续工作5小时20分钟，中间没有休息：超出240分钟（4小时）达1小时20分钟；"
+        "本应在13:00休息20分钟"
+    )
+    assert zh["stretches"][0]["reasons"][1]["text"] == "14:20至15:00休息40分钟"

@@ -257,3 +257,73 @@ def test_bodies_that_would_explode_are_a_422(
     assert r.status_code == 422, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["field"] == "(yaml)"
+
+
+def test_rulebook_titles_are_in_the_readers_language(client: TestClient, world: World) -> None:
+    english = "Putuo agreement on dispatch algorithms and labour rules (2025)"
+    chinese = "普陀区外卖算法与劳动规则协议（2025）"
+    zh = client.get("/api/rules", params={"date": "2025-06-02"}).json()
+    assert (zh["active"]["title"], zh["active"]["title_en"], zh["active"]["title_zh"]) == (
+        chinese,
+        english,
+        chinese,
+    )
+    assert zh["active"]["rulebook_id"] == "putuo-2025"  # ids stay for programs
+    en = client.get("/api/rules", params={"date": "2025-06-02"}, headers=EN).json()
+    assert en["active"]["title"] == english
+    detail = client.get("/api/rules/putuo-2025/versions/1").json()
+    assert detail["title"] == chinese
+    order = {"distance_m": 3800, "floor": 6, "has_lift": False, "at": "2025-06-02T12:00:00"}
+    quote = client.post("/api/rules/quote", json=order, headers=token(client, "rider")).json()
+    assert quote["rulebook"]["title"] == chinese
+    assert quote["rulebook"]["label"] == f"《{chinese}》第1版"
+    lines = {line["clause"]: line for line in quote["lines"]}
+    assert lines["pricing.base_fare_fen"]["clause_title"] == "基础运费"
+    assert lines["pricing.distance_tiers"]["text"] == (
+        "配送距离3.8公里：2公里按每公里¥1.00；800米按每公里¥1.50"
+    )
+
+
+def test_a_rulebook_without_its_chinese_title_is_a_422(client: TestClient, world: World) -> None:
+    text = "\n".join(
+        line for line in putuo_version(2).splitlines() if not line.startswith("title_zh:")
+    )
+    r = publish(client, {**token(client, "admin"), **EN}, text)
+    assert r.status_code == 422
+    assert r.json()["field"] == "title_zh"
+    assert "title in Chinese" in r.json()["errors"][0]["message"]
+
+
+def test_a_version_published_before_chinese_titles_stays_readable(
+    client: TestClient, platform: Platform, world: World
+) -> None:
+    from sqlalchemy import select
+
+    from gigcity.db.models import RulebookVersion
+    from gigcity.db.session import transaction
+
+    client.get("/api/rules")  # the version of record is published at first use
+    old_text = "\n".join(
+        line for line in putuo_version(2).splitlines() if not line.startswith("title_zh:")
+    )
+    with transaction(platform.factory) as session:
+        first = session.scalars(select(RulebookVersion)).one()
+        session.add(
+            RulebookVersion(
+                rulebook_id=first.rulebook_id,
+                version=2,
+                title=first.title,
+                effective_from=first.effective_from,
+                effective_until=None,
+                source_text=old_text,
+                source_format="yaml",
+                content_sha256="0" * 64,
+                published_at=first.published_at,
+                published_by=None,
+                publisher="admin",
+                audit="",
+            )
+        )
+    r = client.get("/api/rules/putuo-2025/versions/2")
+    assert r.status_code == 200
+    assert r.json()["title"] == r.json()["title_en"] == r.json()["title_zh"]
