@@ -161,7 +161,7 @@ def test_a_rider_files_a_report_with_a_photo_and_follows_it(
     assert stored["description"] == "路口有个大坑"
     (photo,) = stored["photos"]
     assert (photo["width"], photo["height"]) == (600, 900)
-    served = page.request.get(photo["url"])
+    served = page.request.get(photo["url"], headers={"Authorization": f"Bearer {token}"})
     assert served.headers["content-type"] == "image/jpeg"
     assert MAKER.encode() not in served.body()
     assert b"Exif" not in served.body()

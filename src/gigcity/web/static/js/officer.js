@@ -66,7 +66,7 @@
           dataset: { reportId: String(item.id) },
           onclick: () => openReport(item.id),
         },
-        item.thumb_url ? h("img", { src: item.thumb_url, alt: "", loading: "lazy" }) : h("span", { class: "no-thumb" }),
+        item.thumb_url ? R.photoImg(item.thumb_url, true) : h("span", { class: "no-thumb" }),
         h(
           "span",
           { class: "row-main" },
@@ -129,6 +129,53 @@
     }
   }
 
+  const REJECT_REASONS = ["duplicate", "out_of_scope", "not_found", "other"];
+
+  /* Why the report is rejected (the reporter and the public are told): a duplicate names
+     the report it repeats (it is merged into it); "other" needs the officer's words. */
+  function rejectFields() {
+    const reason = h(
+      "select",
+      { id: "reject-reason" },
+      h("option", { value: "", text: say("reject_reason_choose") }),
+      REJECT_REASONS.map((code) => h("option", { value: code, text: say("reason_choice_" + code) }))
+    );
+    const duplicate = h("label", { id: "reject-duplicate-label", hidden: true }, say("merge_into_prompt"), h("input", { id: "reject-duplicate-of", type: "number", min: "1", inputmode: "numeric" }));
+    const words = h("label", { id: "reject-text-label", hidden: true }, say("reject_text_prompt"), h("input", { id: "reject-text", maxlength: "300" }));
+    reason.addEventListener("change", () => {
+      duplicate.hidden = reason.value !== "duplicate";
+      words.hidden = reason.value !== "other";
+    });
+    return h("fieldset", { class: "reject-fields" }, h("legend", { text: say("reject_reason_legend") }), h("label", {}, say("reject_reason_prompt"), reason), duplicate, words);
+  }
+
+  function rejectBody() {
+    const reason = $("reject-reason").value;
+    if (!reason) {
+      $("reject-reason").focus();
+      throw new Error(say("reject_reason_needed"));
+    }
+    const body = { reason: reason };
+    if (reason === "other") {
+      body.reason_text = $("reject-text").value.trim();
+      if (!body.reason_text) {
+        $("reject-text").focus();
+        throw new Error(say("reject_text_needed"));
+      }
+    }
+    if (reason === "duplicate") {
+      body.duplicate_of = Number($("reject-duplicate-of").value);
+      if (!(body.duplicate_of > 0)) {
+        $("reject-duplicate-of").focus();
+        throw new Error(say("duplicate_of_needed"));
+      }
+    }
+    return body;
+  }
+
+  /* The next steps: fields in the report, buttons in a bar that stays in reach. The order
+     is the work's: verify or reject, dispatch, start, resolve, close; merging comes after
+     dispatching (a new report is merged by rejecting it as a duplicate). */
   function actions(report) {
     /* Two notes: the internal one stays in the trail for officers and admins; the public
        one is what the reporter and the public (Open311) read. */
@@ -137,22 +184,21 @@
     const notes = (extra) =>
       Object.assign({ note: $("act-note").value.trim() || null, public_note: $("act-public-note").value.trim() || null }, extra || {});
     const buttons = [];
+    const extra = [];
     const status = report.status;
     if (report.held && me.role === "admin") buttons.push(button(say("act_release"), () => act("release"), true));
     if (status === "submitted" && (!report.held || me.role === "admin")) {
       buttons.push(button(say("act_accept"), () => act("accept", notes()), true));
-      buttons.push(button(say("act_reject"), () => act("reject", notes({ reason: "invalid" }))));
-    }
-    const extra = [];
-    if (report.is_open && status !== "resolved") {
-      const into = field(say("merge_into_prompt"), { id: "merge-into", type: "number", min: "1", inputmode: "numeric" });
+      extra.push(rejectFields());
       buttons.push(
-        button(say("act_merge"), () => {
-          const target = Number($("merge-into").value);
-          if (target > 0) act("merge", notes({ into: target }));
+        button(say("act_reject_reason"), () => {
+          try {
+            act("reject", notes(rejectBody()));
+          } catch (err) {
+            messages.fail(err);
+          }
         })
       );
-      extra.push(into);
     }
     if (status === "accepted") {
       extra.push(field(say("dispatch_to_prompt"), { id: "dispatch-to", maxlength: "200" }));
@@ -181,8 +227,45 @@
       );
     }
     if (status === "resolved") buttons.push(button(say("act_close"), () => act("close", notes()), true));
-    if (!buttons.length) return null;
-    return h("div", { class: "actions form" }, ...extra, publicNote, note, h("div", { class: "action-buttons" }, buttons));
+    if (report.is_open && status !== "resolved" && status !== "submitted" && (!report.held || me.role === "admin")) {
+      extra.push(field(say("merge_into_prompt"), { id: "merge-into", type: "number", min: "1", inputmode: "numeric" }));
+      buttons.push(
+        button(say("act_merge"), () => {
+          const target = Number($("merge-into").value);
+          if (target > 0) act("merge", notes({ into: target }));
+          else messages.fail(new Error(say("duplicate_of_needed")));
+        })
+      );
+    }
+    if (!buttons.length) return [];
+    return [h("div", { class: "actions form" }, ...extra, publicNote, note), h("div", { class: "action-bar", id: "action-bar" }, buttons)];
+  }
+
+  /* Publishing an "after" photo shows it to the public; nothing is blurred, so the officer
+     is told to publish only photos without faces or number plates. */
+  function publishToggle(report, photo) {
+    if (!(report.after_photos || []).some((p) => p.id === photo.id)) return null;
+    const path = "/api/reports/" + report.id + "/photos/" + photo.id + "/published";
+    return h(
+      "span",
+      { class: "photo-publish" },
+      photo.published ? h("small", { class: "badge", text: say("photo_published") }) : null,
+      h("button", {
+        type: "button",
+        class: "link-button",
+        text: photo.published ? say("photo_unpublish") : say("photo_publish"),
+        title: say("photo_publish_hint"),
+        onclick: async () => {
+          if (!photo.published && !window.confirm(say("photo_publish_hint"))) return;
+          try {
+            current = await api(path, { method: photo.published ? "DELETE" : "PUT" });
+            showReport(current);
+          } catch (err) {
+            messages.fail(err);
+          }
+        },
+      })
+    );
   }
 
   async function candidates(report) {
@@ -207,7 +290,12 @@
                 class: "link-button",
                 text: "#" + o.id + " · " + o.description + " · " + say("distance_m", { m: Math.round(o.distance_m) }),
                 onclick: () => {
-                  const input = $("merge-into");
+                  const reason = $("reject-reason");
+                  if (reason) {
+                    reason.value = "duplicate";
+                    reason.dispatchEvent(new Event("change"));
+                  }
+                  const input = $("reject-duplicate-of") || $("merge-into");
                   if (input) input.value = String(o.id);
                 },
               })
@@ -237,11 +325,12 @@
       h("p", { class: "note", text: R.subdistrictName(report.subdistrict) + " · " + facts.join(" · ") }),
       reporters ? h("p", { class: "note", text: say("reporters") + ": " + reporters }) : null,
       ...near.map((text) => h("p", { class: "warning", text: text })),
+      R.rejectLine(report),
       R.rewardLine(report),
       R.photoStrip(report.photos),
       report.after_photos.length ? h("p", { class: "note", text: say("after_photos") }) : null,
-      R.photoStrip(report.after_photos),
-      actions(report),
+      R.photoStrip(report.after_photos, (photo) => publishToggle(report, photo)),
+      ...actions(report),
       R.timeline(report),
     ];
     detail.replaceChildren(...parts.filter(Boolean));
@@ -251,6 +340,8 @@
     list.querySelectorAll(".queue-row").forEach((el) => el.classList.toggle("is-current", el.dataset.reportId === String(report.id)));
   }
 
+  const sideBySide = window.matchMedia("(min-width: 900px)");
+
   async function openReport(reportId) {
     messages.clear();
     try {
@@ -258,12 +349,20 @@
       showReport(current);
       map.setView([current.lat, current.lon], Math.max(map.getZoom(), 16));
       history.replaceState(null, "", "#" + reportId);
+      // On a phone the report is under the map and the queue: bring it up (its buttons
+      // then stay at the bottom of the screen). Side by side it is in view already.
+      if (!sideBySide.matches) detail.scrollIntoView({ block: "start" });
     } catch (err) {
       messages.fail(err);
     }
   }
 
   await loadQueue();
-  const wanted = Number(location.hash.slice(1));
-  if (wanted > 0) openReport(wanted);
+  // A link to #<id> opens that report (on load, and when followed from this page).
+  const openFromHash = () => {
+    const wanted = Number(location.hash.slice(1));
+    if (wanted > 0 && (!current || current.id !== wanted)) openReport(wanted);
+  };
+  window.addEventListener("hashchange", openFromHash);
+  openFromHash();
 })();

@@ -209,13 +209,102 @@
     return h("p", { class: "reward reward-" + report.reward_status, text: say("reward_" + report.reward_status, { amount: amount }) });
   }
 
-  function photoStrip(photos) {
+  /* ---- photos, shown only to those who may see them ----
+     A report's photos are served to its reporter, its officers and admins, signed in: an
+     <img> cannot send the bearer token, so each photo is fetched with it and shown from a
+     blob: URL. Published photos come with signed URLs, which work either way. */
+
+  const photoBlobs = new Map(); // URL -> Promise of a blob: URL
+
+  function photoSrc(url) {
+    if (!photoBlobs.has(url)) {
+      const token = G.auth.token();
+      const loading = fetch(url, { headers: token ? { Authorization: "Bearer " + token } : {}, credentials: "same-origin" })
+        .then((response) => (response.ok ? response.blob() : Promise.reject(new G.ApiError(response.status, "", null))))
+        .then((blob) => URL.createObjectURL(blob));
+      loading.catch(() => photoBlobs.delete(url));
+      photoBlobs.set(url, loading);
+    }
+    return photoBlobs.get(url);
+  }
+
+  const lazyPhotos =
+    "IntersectionObserver" in window
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              if (!entry.isIntersecting) continue;
+              lazyPhotos.unobserve(entry.target);
+              loadInto(entry.target);
+            }
+          },
+          { rootMargin: "200px" }
+        )
+      : null;
+
+  function loadInto(img) {
+    photoSrc(img.dataset.photo)
+      .then((src) => {
+        img.src = src;
+        img.dataset.state = "ready";
+      })
+      .catch(() => {
+        img.dataset.state = "missing";
+      });
+  }
+
+  /* An <img> of the photo at `url`, fetched signed in (when near the screen, if `lazy`). */
+  function photoImg(url, lazy) {
+    const img = h("img", { alt: "", class: "photo", dataset: { photo: url, state: "loading" } });
+    if (lazy && lazyPhotos) lazyPhotos.observe(img);
+    else loadInto(img);
+    return img;
+  }
+
+  /* The full-size photo over the page, until closed (a tap anywhere, or Escape). */
+  function showPhoto(url) {
+    const viewer = h(
+      "div",
+      { class: "photo-viewer", role: "dialog", "aria-modal": "true", "aria-label": say("photo_viewer") },
+      photoImg(url, false),
+      h("button", { type: "button", class: "btn btn-small photo-viewer-close", text: say("close_photo") })
+    );
+    const close = () => {
+      viewer.remove();
+      document.removeEventListener("keydown", onKey);
+    };
+    const onKey = (event) => {
+      if (event.key === "Escape") close();
+    };
+    viewer.addEventListener("click", close);
+    document.addEventListener("keydown", onKey);
+    document.body.append(viewer);
+    viewer.querySelector("button").focus();
+  }
+
+  /* Thumbnails that open the photo; `extra(photo)` may add something under each. */
+  function photoStrip(photos, extra) {
     if (!photos || !photos.length) return null;
     return h(
       "ul",
       { class: "photo-strip" },
-      photos.map((p) => h("li", {}, h("a", { href: p.url, target: "_blank", rel: "noopener" }, h("img", { src: p.thumb_url, alt: "", loading: "lazy" }))))
+      photos.map((p) =>
+        h(
+          "li",
+          { dataset: { photoId: String(p.id) } },
+          h("button", { type: "button", class: "photo-open", "aria-label": say("open_photo"), onclick: () => showPhoto(p.url) }, photoImg(p.thumb_url, true)),
+          extra ? extra(p) : null
+        )
+      )
     );
+  }
+
+  /* Why a report was rejected, in the reader's language (the officer's words for "other"). */
+  function rejectLine(report) {
+    if (report.status !== "rejected" || !report.reject_reason) return null;
+    const reason = report.reject_reason === "other" && report.reject_text ? report.reject_text : say("reason_" + report.reject_reason);
+    const text = report.merged_into_id ? say("rejected_duplicate_of", { id: report.merged_into_id }) : say("rejected_because", { reason: reason });
+    return h("p", { class: "reject-reason", text: text });
   }
 
   window.gigcityReports = {
@@ -236,5 +325,7 @@
     timeline: timeline,
     rewardLine: rewardLine,
     photoStrip: photoStrip,
+    photoImg: photoImg,
+    rejectLine: rejectLine,
   };
 })();
