@@ -148,6 +148,9 @@ def test_arguments_values_are_never_shown_and_pages_go_back_in_time(
     second = client.get(f"/api/jobs?limit=2&before={ids[1]}", headers=admin).json()
     assert [j["id"] for j in second["jobs"]] == [ids[0]]
     assert second["next_before"] is None
+    exact = client.get("/api/jobs?limit=3", headers=admin).json()  # all of them: no next page
+    assert [j["id"] for j in exact["jobs"]] == ids[::-1]
+    assert exact["next_before"] is None
     assert second["jobs"][0]["arg_keys"] == ["phone", "reporter"]
     assert second["jobs"][0]["request_id"] == "req-x"
     detail = client.get(f"/api/jobs/{ids[0]}", headers=admin)

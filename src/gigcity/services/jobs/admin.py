@@ -8,6 +8,8 @@ report's text, a rider's account), so they are never shown: only their names are
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel, Field
 
 from gigcity.i18n import N_
@@ -72,9 +74,10 @@ def job_query(
 
 def list_jobs(jobs: JobQueue, query: JobQuery) -> JobPage:
     """Recent jobs matching `query`, newest first, and every queue's counts."""
-    found = jobs.jobs(query)
-    next_before = found[-1].id if len(found) == query.limit else None
-    return JobPage(jobs=found, next_before=next_before, counts=jobs.counts(), durable=jobs.durable)
+    found = jobs.jobs(replace(query, limit=query.limit + 1))  # one more: is there a next page?
+    page = found[: query.limit]
+    next_before = page[-1].id if len(found) > query.limit else None
+    return JobPage(jobs=page, next_before=next_before, counts=jobs.counts(), durable=jobs.durable)
 
 
 def get_job(jobs: JobQueue, job_id: int) -> JobDetail:
