@@ -291,3 +291,30 @@ def test_a_duplicate_is_rejected_by_merging_into_the_report_it_repeats(client: T
     assert _open311(client, duplicate, ZH)["status_notes"] == f"与请求 {keeper} 重复。"
     # rider2 is credited with the report theirs repeats.
     assert keeper in {r["id"] for r in client.get("/api/reports/mine", headers=rider2).json()}
+
+
+def test_a_rider_following_the_report_gets_the_published_after_photo_signed(
+    client: TestClient,
+) -> None:
+    rider, rider2, officer = (token(client, u) for u in ("rider", "rider2", "officer"))
+    before = _upload(client, rider, seed=8)
+    report_id = _file(client, rider, photo_ids=[before["id"]])["id"]
+    here = {"lat": WANLI[1], "lon": WANLI[0]}
+    assert client.post(f"/api/reports/{report_id}/same", headers=rider2, json=here).is_success
+    _step(client, officer, report_id, "accept")
+    _step(client, officer, report_id, "dispatch", to="城运中心")
+    _step(client, officer, report_id, "start")
+    after = _upload(client, officer, seed=9)
+    _step(client, officer, report_id, "resolve", photo_ids=[after["id"]])
+    seen = client.get(f"/api/reports/{report_id}", headers=rider2).json()
+    assert (seen["photos"], seen["after_photos"]) == ([], [])  # nothing of the reporter's
+    client.put(f"/api/reports/{report_id}/photos/{after['id']}/published", headers=officer)
+    seen = client.get(f"/api/reports/{report_id}", headers=rider2).json()
+    (shown,) = seen["after_photos"]
+    assert shown["published"] is True
+    for url in (shown["url"], shown["thumb_url"]):
+        assert "exp=" in url and "sig=" in url  # noqa: PT018
+        assert client.get(url).status_code == 200  # the link alone opens it, for a while
+    # The reporter's view keeps the plain URL (they are signed in and may see it anyway).
+    mine = client.get(f"/api/reports/{report_id}", headers=rider).json()
+    assert mine["after_photos"][0]["url"] == after["url"]
