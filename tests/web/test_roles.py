@@ -144,6 +144,16 @@ def test_a_page_asked_for_before_signing_in_is_where_sign_in_returns(
     page.wait_for_url(lambda url: urlsplit(url).path == "/officer")
 
 
+@pytest.mark.browser
+def test_the_sign_in_page_says_who_is_signed_in_and_the_way_home(page: Page, demo: Demo) -> None:
+    sign_in_at_login(page, "rider", demo.password)
+    page.goto("/login")
+    expect(page.locator("#signed-in")).to_be_visible()
+    expect(page.locator("#signed-in-text")).to_contain_text(zh("Rider or driver"))
+    expect(page.locator("#signed-in-home")).to_have_attribute("href", "/")
+    expect(page.locator("#signed-in-home")).to_have_text(zh("Back to the map"))
+
+
 def test_the_sign_in_page_speaks_to_riders_too(page_client: TestClient) -> None:
     html = page_client.get("/login", headers={"Accept-Language": "zh-CN"}).text
     assert (

@@ -19,6 +19,16 @@
 
   if (params.get("expired")) G.showError(alertBox, new Error(G.t("session_expired")));
 
+  /* Already signed in: say as whom, with the way home (signing in again switches account). */
+  const role = G.auth.role();
+  if (role) {
+    document.getElementById("signed-in-text").textContent = G.t("signed_in_already", { role: G.t("role_" + role) });
+    const home = document.getElementById("signed-in-home");
+    home.href = G.homeOf(role);
+    home.textContent = G.t("home_" + role);
+    document.getElementById("signed-in").hidden = false;
+  }
+
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     G.hideError(alertBox);
