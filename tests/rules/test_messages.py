@@ -180,3 +180,13 @@ def test_stretches_agree_with_the_fatigue_clock(
     for before, after in itertools.pairwise(stretches):
         assert after.start_s - before.end_s >= book.fatigue.min_rest_min * 60
         assert before.rest_after_s == after.start_s - before.end_s
+
+
+def test_clause_rows_carry_both_titles() -> None:
+    from gigcity.rules import clause_rows, diff_rulebooks
+
+    rows = {row.clause: row for row in clause_rows(PUTUO)}
+    assert rows["fatigue.min_rest_min"].title_zh == "强制休息时长"
+    assert rows["fatigue.min_rest_min"].title_en == "Forced rest"
+    diffs = {d.clause: d for d in diff_rulebooks(PUTUO, load_rulebook("baseline-2024"))}
+    assert diffs["guarantee.hourly_minimum_fen"].title_zh == "每小时最低收入"

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from gigcity.rules.display import clause_value
 from gigcity.rules.model import SECTIONS, Rulebook, clause_paths
+from gigcity.rules.titles import clause_title
 
 JsonValue = Any
 
@@ -20,6 +21,8 @@ class ClauseRow(BaseModel):
     clause: str
     section: str
     label: str
+    title_en: str
+    title_zh: str
     shown: str
     value: JsonValue
     assumed: bool
@@ -33,6 +36,8 @@ class ClauseDiff(BaseModel):
     clause: str
     section: str
     label: str
+    title_en: str
+    title_zh: str
     a: str
     b: str
     a_assumed: bool
@@ -58,6 +63,8 @@ def clause_rows(rulebook: Rulebook) -> list[ClauseRow]:
                 clause=path,
                 section=parts[0] if parts[0] in SECTIONS else "agreement",
                 label=field.description or name.replace("_", " "),
+                title_en=clause_title(path, "en"),
+                title_zh=clause_title(path, "zh_CN"),
                 shown=clause_value(name, getattr(holder, name)),
                 value=raw[name],
                 assumed=path in rulebook.assumptions,
@@ -73,6 +80,8 @@ def diff_rulebooks(a: Rulebook, b: Rulebook) -> list[ClauseDiff]:
             clause=left.clause,
             section=left.section,
             label=left.label,
+            title_en=left.title_en,
+            title_zh=left.title_zh,
             a=left.shown,
             b=right.shown,
             a_assumed=left.assumed,
