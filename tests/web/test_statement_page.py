@@ -206,10 +206,13 @@ def test_a_rider_reads_a_day_line_by_line(page: Page, demo: Demo, reported_day: 
 @pytest.mark.browser
 def test_other_accounts_are_told_the_page_is_for_riders(page: Page, demo: Demo) -> None:
     sign_in(page, demo, "staff", PATH)
-    page.wait_for_selector("#statement[data-state=not-rider]")
+    # The page knows it too, but what shows is the message sending staff to their station.
+    page.wait_for_selector("#statement[data-state=not-rider]", state="attached")
     expect(page.locator("#alert")).to_contain_text(
         zh("Only riders and drivers have day statements. Sign in with a rider's account.")
     )
+    expect(page.locator("#role-gate")).to_be_visible()
+    expect(page.locator("#role-gate-home")).to_have_attribute("href", "/manage")
 
 
 @pytest.mark.browser
