@@ -392,3 +392,50 @@ def test_the_hourly_minimum_holds_for_any_reported_timeline(
     # Retrying every report changes nothing.
     report_all()
     assert platform.pay.statement(ADMIN, account_id, day) == statement
+
+
+# -- rest stretches and days with work ------------------------------------------------------
+
+
+def test_deliveries_alone_make_the_days_stretches(platform: Platform, world: World) -> None:
+    """Without activity reports, each delivery from acceptance to drop-off is work: nine
+    back-to-back 30-minute orders from 09:00 (5-minute gaps count) make a 5 h 10 min stretch."""
+    _, key = platform_key(platform)
+    start = 9 * 60
+    for n in range(9):
+        begin = start + n * 35
+        accepted = f"{begin // 60:02d}:{begin % 60:02d}"
+        done = f"{(begin + 30) // 60:02d}:{(begin + 30) % 60:02d}"
+        platform.pay.report_delivery(
+            key, "rider", delivery(f"D{n}", accepted=accepted, promised=done, delivered=done)
+        )
+    statement = platform.pay.statement(rider(world), world.ids["rider"], DAY)
+    (stretch,) = statement.stretches
+    assert stretch.start == at(DAY, "09:00")
+    assert stretch.end == at(DAY, "14:10")
+    assert (stretch.minutes, stretch.breach, stretch.over_minutes) == (310, True, 70)
+    assert stretch.rest_due_at == at(DAY, "13:00")
+    assert stretch.rest_owed is True
+    assert statement.breaches == 1
+    owed = stretch.in_locale("zh_CN").reasons[-1]
+    assert (owed.clause, owed.clause_title, owed.text) == (
+        "fatigue.min_rest_min",
+        "强制休息时长",
+        "现在应休息20分钟",
+    )
+
+
+def test_days_with_work_are_the_riders_own(platform: Platform, world: World) -> None:
+    _, key = platform_key(platform)
+    for offset in (0, 2, 9):
+        platform.pay.report_delivery(key, "rider", delivery(f"K{offset}", DAY + timedelta(offset)))
+    platform.pay.report_delivery(key, "rider2", delivery("X1", DAY + timedelta(days=20)))
+    days = platform.pay.work_days(rider(world), world.ids["rider"])
+    assert days.days == [DAY + timedelta(days=n) for n in (9, 2, 0)]
+    assert days.latest == DAY + timedelta(days=9)
+    assert platform.pay.work_days(ADMIN, world.ids["rider"], limit=2).days == days.days[:2]
+    with pytest.raises(Forbidden):
+        platform.pay.work_days(rider(world), world.ids["rider2"])
+    staff = next(name for name in world.ids if name.startswith("staff"))
+    with pytest.raises(NotFound):
+        platform.pay.work_days(ADMIN, world.ids[staff])
