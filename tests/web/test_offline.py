@@ -5,6 +5,7 @@ exactly once when the signal returns."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -192,9 +193,9 @@ def test_after_one_visit_the_map_opens_offline_with_the_last_points(
     assert page.evaluate("typeof L.map") == "function"
 
 
-def sign_in(page: Page, password: str) -> None:
+def sign_in(page: Page, password: str, username: str = "rider") -> None:
     page.goto("/login?next=/report")
-    page.fill("#username", "rider")
+    page.fill("#username", username)
     page.fill("#password", password)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(re.compile(r"/report"))
@@ -265,3 +266,120 @@ def test_a_report_made_offline_is_kept_and_filed_once_when_the_signal_returns(
     assert report["category"] == "road_hazard"
     assert len(report["photos"]) == 1
     assert page.evaluate("gigcityQueue.all().then((items) => items.length)") == 0
+
+
+# A report the server will refuse: the position is outside the district.
+KEEP_OUTSIDE = """(description) => gigcityQueue.keep(
+  {category: "road_hazard", description: description, lat: 31.0, lon: 121.95, reference: null,
+   photo_ids: [], client_key: "web-" + crypto.randomUUID().replaceAll("-", "").slice(0, 24)},
+  [], gigcity.auth.token(), "zh-CN")"""
+
+KEEP_INSIDE_WITH_TOKEN = """([description, lat, lon, signature]) => gigcityQueue.keep(
+  {category: "road_hazard", description: description, lat: lat, lon: lon, reference: null,
+   photo_ids: [], client_key: "web-" + crypto.randomUUID().replaceAll("-", "").slice(0, 24)},
+  [], gigcity.auth.token().split(".").slice(0, 2).concat([signature]).join("."), "zh-CN")"""
+
+
+@pytest.mark.browser
+def test_a_kept_report_the_server_refuses_is_shown_with_its_reason_until_removed(
+    context: BrowserContext, demo: Demo
+) -> None:
+    page = context.new_page()
+    sign_in(page, demo.password)
+    description = f"离线拒收 {uuid.uuid4().hex[:8]}"
+    context.set_offline(True)
+    page.evaluate(KEEP_OUTSIDE, description)
+    context.set_offline(False)  # the page sends it: the server answers 422
+
+    failed = page.locator("#queue-status .queue-failed")
+    expect(failed).to_contain_text("未被受理")
+    expect(failed).to_contain_text("只能上报辖区内的地点")  # the server's own words
+    expect(page.locator("#queue-status")).to_have_attribute("data-waiting", "0")
+    # Not dropped: kept (and shown again after a reload) until the rider removes it.
+    page.reload()
+    expect(page.locator("#queue-status .queue-failed")).to_have_count(1)
+    assert page.evaluate("gigcityQueue.all().then((items) => items[0].status)") == "failed"
+    page.click("#queue-status .queue-failed button")
+    expect(page.locator("#queue-status")).to_be_hidden()
+    assert page.evaluate("gigcityQueue.all().then((items) => items.length)") == 0
+    assert mine_with(page, description) == []
+
+
+@pytest.mark.browser
+def test_a_kept_report_is_filed_for_the_rider_who_made_it(
+    context: BrowserContext, demo: Demo
+) -> None:
+    """The sign-in kept with a report has expired and another rider signs in on the phone:
+    the report waits for its own rider (it is never filed under the other account)."""
+    page = context.new_page()
+    sign_in(page, demo.password)
+    district = page.evaluate("window.gigcity.api('/api/district')")
+    sub = district["subdistricts"][0]
+    description = f"换人登录 {uuid.uuid4().hex[:8]}"
+    # Kept with the rider's sign-in, no longer valid (its signature spoilt, as if expired).
+    page.evaluate(KEEP_INSIDE_WITH_TOKEN, [description, sub["lat"], sub["lon"], "spoilt-signature"])
+    page.evaluate("localStorage.removeItem('gigcity.token')")
+    sign_in(page, demo.password, "rider2")  # the report page tries to send what waits
+    status = page.locator("#queue-status")
+    expect(status).to_contain_text("请重新登录")
+    expect(status).to_have_attribute("data-waiting", "1")
+    assert mine_with(page, description) == []  # not rider2's
+
+    page.evaluate("localStorage.removeItem('gigcity.token')")
+    sign_in(page, demo.password, "rider")
+    expect(page.locator("#notice")).to_contain_text("已发送")
+    expect(status).to_be_hidden()
+    assert len(mine_with(page, description)) == 1
+
+
+KEEP_WITH_PHOTO = """([description, lat, lon, photo]) => {
+  const bytes = Uint8Array.from(atob(photo), (c) => c.charCodeAt(0));
+  return gigcityQueue.keep(
+    {category: "road_hazard", description: description, lat: lat, lon: lon, reference: null,
+     photo_ids: [], client_key: "web-" + crypto.randomUUID().replaceAll("-", "").slice(0, 24)},
+    [new Blob([bytes], {type: "image/jpeg"})], gigcity.auth.token(), "zh-CN");
+}"""
+
+
+@pytest.mark.browser
+def test_a_kept_report_resumes_after_its_photo_went_up(context: BrowserContext, demo: Demo) -> None:
+    """The signal drops between the photo and the report: the next attempt files the report
+    with the photo already uploaded, without uploading it again."""
+    page = context.new_page()
+    sign_in(page, demo.password)
+    sub = page.evaluate("window.gigcity.api('/api/district')")["subdistricts"][1]
+    uploads: list[str] = []
+    page.on(
+        "request",
+        lambda r: uploads.append(r.url) if r.method == "POST" and "/photos" in r.url else None,
+    )
+
+    def no_filing(route: Any) -> None:
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/api/reports", no_filing)
+    description = f"照片已传 {uuid.uuid4().hex[:8]}"
+    photo = base64.b64encode(jpeg(scene(320, 240, seed=5))).decode()
+    page.evaluate(KEEP_WITH_PHOTO, [description, sub["lat"], sub["lon"], photo])
+    context.set_offline(True)
+    context.set_offline(False)  # the signal returns: the photo goes up, the report does not
+    expect(page.locator("#queue-status")).to_have_attribute("data-waiting", "1")
+    photo_id = None
+    for _ in range(100):
+        photo_id = page.evaluate("gigcityQueue.all().then((items) => items[0].photos[0].id)")
+        if photo_id:
+            break
+        page.wait_for_timeout(100)
+    assert photo_id is not None  # kept with the photo's id
+    assert len(uploads) == 1
+
+    page.unroute("**/api/reports", no_filing)
+    context.set_offline(True)
+    context.set_offline(False)
+    expect(page.locator("#notice")).to_contain_text("已发送")
+    assert len(uploads) == 1  # not uploaded again
+    (report,) = mine_with(page, description)
+    assert len(report["photos"]) == 1

@@ -18,6 +18,9 @@
   const LOCK = "gigcity-report-queue";
   const SYNC_TAG = "gigcity-reports";
   const THUMB_PX = 240;
+  /* The server removes a photo not used in a report after 24 h: one uploaded longer ago than
+     this (the signal dropped between photo and report) is uploaded again from the copy kept. */
+  const PHOTO_REUSE_MS = 20 * 3600 * 1000;
   /* Answers that say the report (or its photo) is bad: trying again cannot help. Other 4xx
      (401 and 403 until the rider signs in again, 408, 409, 429) and 5xx are tried again. */
   const BAD = new Set([400, 404, 410, 413, 415, 422]);
@@ -60,6 +63,18 @@
     return locks ? locks.request(LOCK, work) : work();
   }
 
+  /* The account a token is for: the JWT's subject (read to pick the token, not trusted: the
+     server checks). A report goes under the account that made it, never under whoever is
+     signed in when the signal returns. */
+  function accountOf(token) {
+    try {
+      const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return String(JSON.parse(atob(part)).sub);
+    } catch (err) {
+      return null;
+    }
+  }
+
   function verdict(status) {
     if (status >= 200 && status < 300) return "ok";
     if (BAD.has(status)) return "bad";
@@ -94,22 +109,29 @@
     return outcome;
   }
 
-  /* Photos first (each one once: its id is saved as soon as the server has it), then the
-     report with their ids. "sent", "bad", "auth", "retry" or "gone". */
+  /* Photos first (each one once: its id is saved as soon as the server has it, the photo kept
+     until the report is filed), then the report with their ids. "sent", "bad", "auth", "retry" or "gone". */
   async function sendOne(key, freshToken) {
     const item = await get(key);
     if (!item || item.status !== "waiting") return "gone";
-    const token = (freshToken && freshToken()) || item.token;
+    // The page's sign-in when it is the same account (a newer token), else the one kept.
+    const fresh = freshToken && freshToken();
+    if (fresh && fresh !== item.token && accountOf(fresh) === item.account) {
+      item.token = fresh;
+      item.signIn = false;
+      await put(item);
+    }
+    const token = item.token;
     for (const photo of item.photos) {
-      if (photo.id) continue;
+      if (photo.id && Date.now() - photo.uploadedAt < PHOTO_REUSE_MS) continue;
       const form = new FormData();
       form.append("file", photo.blob, "photo");
       const answer = await post("/api/reports/photos", item, token, form, null);
       const outcome = verdict(answer.status);
       if (outcome !== "ok") return settle(item, outcome, answer);
       photo.id = answer.data.id;
-      photo.blob = null;
-      await put(item);
+      photo.uploadedAt = Date.now();
+      await put(item); // from now on a retry files the report with this id
     }
     const report = Object.assign({}, item.report, {
       photo_ids: item.report.photo_ids.concat(item.photos.map((p) => p.id)),
@@ -122,7 +144,8 @@
     return "sent";
   }
 
-  /* Send what waits, oldest first; stops at the first one that must wait for the signal. */
+  /* Send what waits, oldest first; stops at the first one that must wait for the signal (or
+     the server); one whose sign-in has expired waits for the rider to sign in again. */
   function flush(options) {
     const freshToken = options && options.token;
     return withLock(async () => {
@@ -132,10 +155,8 @@
         const result = await sendOne(item.key, freshToken);
         if (result === "sent") outcome.sent += 1;
         else if (result === "bad") outcome.failed += 1;
-        else if (result === "auth") {
-          outcome.signIn = true;
-          break;
-        } else if (result === "retry") {
+        else if (result === "auth") outcome.signIn = true; // the next may be another account's
+        else if (result === "retry") {
           outcome.retry = true;
           break;
         }
@@ -154,6 +175,7 @@
       report: report,
       photos: blobs.map((blob) => ({ id: null, blob: blob })),
       token: token,
+      account: accountOf(token),
       lang: lang,
     });
   }
@@ -194,7 +216,7 @@
       const failed = items.filter((i) => i.status === "failed");
       box.dataset.waiting = String(waiting.length);
       box.dataset.failed = String(failed.length);
-      box.replaceChildren(
+      const lines = [
         waiting.length ? G.h("p", { class: "queue-count", text: say("queue_waiting", { n: waiting.length }) }) : null,
         waiting.some((i) => i.signIn) ? G.h("p", { class: "warning", text: say("queue_sign_in") }) : null,
         failed.map((item) =>
@@ -212,8 +234,9 @@
               },
             })
           )
-        )
-      );
+        ),
+      ];
+      box.replaceChildren(...lines.flat().filter(Boolean));
       box.hidden = !waiting.length && !failed.length;
     }
 
