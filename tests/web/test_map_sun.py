@@ -247,6 +247,14 @@ def test_the_map_credits_stay_clear_of_the_bottom_sheet(page: Page, demo: Demo) 
     page.wait_for_timeout(100)
     assert not overlap(box(credits), box(results))
 
+    # On a desktop the sheet is a side panel: the credits stay in the map's corner, clear of it.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_map(page, "/?place=1")
+    expect(card).to_have_attribute("data-state", "ready")
+    page.wait_for_timeout(100)
+    assert not overlap(box(credits), box(card))
+    assert box(credits)["y"] + box(credits)["height"] == pytest.approx(768, abs=2)
+
 
 def test_route_here_outside_the_street_network_shows_a_labelled_estimate_and_app_links(
     page: Page, demo: Demo
