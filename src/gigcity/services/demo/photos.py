@@ -163,12 +163,13 @@ SCENES: dict[Category, Scene] = {
 
 
 def demo_picture(category: Category, seed: int) -> bytes:
-    """A PNG of the category's scene, laid out by `seed` (same seed, same picture)."""
+    """A JPEG (as phones send) of the category's scene, laid out by `seed` (same seed, same
+    picture)."""
     rnd = random.Random(seed)
     image = Image.new("RGB", SIZE, (255, 255, 255))
     SCENES[category](ImageDraw.Draw(image), rnd)
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    image.save(out, format="JPEG", quality=90)
     return out.getvalue()
 
 
