@@ -169,7 +169,8 @@
      hours are grouped, days without hours say "closed". */
   function formatHours(hours) {
     if (!hours) return [];
-    if (hours.always_open) return [t("open_24h")];
+    if (hours.osm) return [hours.osm, ...holidayLines(hours)]; // beyond the weekly form: as written
+    if (hours.always_open) return [t("open_24h"), ...holidayLines(hours)];
     const weekly = hours.weekly || {};
     const groups = [];
     WEEKDAY_CODES.forEach(function (code, index) {
@@ -180,11 +181,27 @@
       else groups.push({ start: index, end: index, text: text });
     });
     const names = strings.weekdays;
-    return groups.map(function (g) {
-      const days =
-        g.start === g.end ? names[g.start] : t("day_range", { first: names[g.start], last: names[g.end] });
-      return days + " " + g.text;
-    });
+    return groups
+      .map(function (g) {
+        const days =
+          g.start === g.end ? names[g.start] : t("day_range", { first: names[g.start], last: names[g.end] });
+        return days + " " + g.text;
+      })
+      .concat(holidayLines(hours));
+  }
+
+  /* Public holidays and make-up working days, when they differ from the usual week. */
+  function holidayLines(hours) {
+    const lines = [];
+    const holidays = hours.public_holidays;
+    if (holidays != null) {
+      lines.push(holidays.length ? t("holidays_hours", { ranges: formatRanges(holidays) }) : t("holidays_closed"));
+    }
+    if (hours.makeup_workdays) {
+      const day = strings.weekdays[WEEKDAY_CODES.indexOf(hours.makeup_workdays)];
+      lines.push(t("makeup_workday_hours", { day: day }));
+    }
+    return lines;
   }
 
   /* Today's date (YYYY-MM-DD) where the district is. */

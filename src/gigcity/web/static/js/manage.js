@@ -169,7 +169,7 @@
       $("status-beds").max = String(beds.count);
       $("status-beds-count").textContent = "/ " + beds.count;
     }
-    setValue("status-hours", place.hours_text);
+    G.hoursForm.fill(place.hours, place.hours_text);
 
     // Details
     setValue("f-name", place.name);
@@ -255,11 +255,11 @@
       if (current.amenities.beds && $("status-beds").value.trim() !== "") {
         body.beds_free = wholeNumber("status-beds", t("field_amenities"), false);
       }
+      const hours = G.hoursForm.read(current.hours);
+      if (hours !== null) body.hours = hours;
     } catch (err) {
       return fail(err);
     }
-    const hours = $("status-hours").value.trim();
-    if (hours && hours !== current.hours_text) body.hours = hours;
     save(event.target, () => api("/api/places/" + current.id + "/status", { method: "PUT", json: body }));
   });
 
