@@ -22,6 +22,7 @@ SRC = TESTS.parent / "src" / "gigcity"
 CROSS_CUTTING = {
     "test_architecture.py": "the imports of every module under src/gigcity",
     "test_docs.py": "the README, docs/ and their links",
+    "test_readme_examples.py": "the README's examples, run against the demo",
     "test_deploy.py": "the Dockerfile and compose.yaml",
     "test_layout.py": "this rule, over tests/ itself",
 }
