@@ -100,6 +100,20 @@ def test_an_officer_rejects_with_a_reason_and_the_reporter_reads_it(page: Page, 
     expect(page.locator("#detail .reject-reason")).to_have_text(
         zh("Rejected: {reason}").replace("{reason}", words)
     )
+    # A duplicate: picked from the open reports nearby, it names the report it repeats.
+    keeper = _report(demo, "同一处楼道，杂物还在")
+    duplicate = _report(demo, "楼道杂物，和前面那条一样")
+    _open(page, duplicate)
+    page.locator("#detail .candidates button", has_text=f"#{keeper} ").click()
+    expect(page.locator("#reject-reason")).to_have_value("duplicate")
+    expect(page.locator("#reject-duplicate-of")).to_have_value(str(keeper))
+    page.locator("#action-bar button", has_text=zh("Reject with this reason")).click()
+    expect(
+        page.locator(f"#detail[data-report-id='{duplicate}'][data-status=rejected]")
+    ).to_be_visible()
+    expect(page.locator("#detail .reject-reason")).to_have_text(
+        zh("Rejected: a duplicate of report #{id}").replace("{id}", str(keeper))
+    )
     # Not found on site.
     _open(page, gone)
     page.locator("#reject-reason").select_option("not_found")
