@@ -432,6 +432,10 @@ def test_a_stretch_of_five_hours_twenty_without_a_rest_is_a_breach(
     ).json()
     assert body["continuous_limit_min"] == 240
     assert body["min_rest_min"] == 20
+    assert body["rest_rule"] == (
+        "After 4 h of continuous work a rest of at least 20 min is due; "
+        "no orders are dispatched during it."
+    )
     assert body["breaches"] == 1
     first, second = body["stretches"]
     assert first["start"] == "2025-06-02T01:00:00Z"  # 09:00 in Shanghai
@@ -453,6 +457,8 @@ def test_a_stretch_of_five_hours_twenty_without_a_rest_is_a_breach(
     assert (second["minutes"], second["breach"], second["rest_after_minutes"]) == (60, False, None)
     zh = client.get("/api/riders/me/statement", params=day, headers=token(client, "rider")).json()
     assert zh["stretches"][0]["clause_title"] == "连续工作时长上限"
+    assert zh["rest_rule"] == "连续工作4小时后，应至少休息20分钟，休息期间不派单。"
+    assert zh["stretches"][0]["duration_text"] == "5小时20分钟"
     assert zh["stretches"][0]["text"] == (
         "09:00至14:20连续工作5小时20分钟，中间没有休息：超出240分钟（4小时）达1小时20分钟；"
         "本应在13:00休息20分钟"

@@ -222,7 +222,7 @@ def test_the_rest_panel_shows_a_stretch_past_the_limit_as_a_breach(
     sign_in(page, demo, "rider", f"{PATH}?date={breach_day.isoformat()}")
     page.wait_for_selector("#statement[data-state=ready]")
     expect(page.locator("#rest-rule")).to_have_text(
-        "连续工作4 小时后，应至少休息20 分钟，休息期间不派单。"
+        "连续工作4小时后，应至少休息20分钟，休息期间不派单。"
     )
     stretches = page.locator("#stretches > li.stretch")
     expect(stretches).to_have_count(2)
@@ -230,7 +230,7 @@ def test_the_rest_panel_shows_a_stretch_past_the_limit_as_a_breach(
     expect(breach).to_have_attribute("data-breach", "true")
     expect(breach.locator(".line-title")).to_have_text("09:00 至 14:20")
     expect(breach.locator(".badge")).to_have_text("超过上限未休息")
-    expect(breach.locator(".stretch-worked")).to_have_text("连续工作5 小时 20 分钟")
+    expect(breach.locator(".stretch-worked")).to_have_text("连续工作5小时20分钟")
     expect(breach).to_contain_text("超出240分钟（4小时）达1小时20分钟；本应在13:00休息20分钟")
     expect(breach).to_contain_text("14:20至15:00休息40分钟")
     expect(breach.locator(".clause")).to_have_text("依据条款：连续工作时长上限")

@@ -12,6 +12,7 @@ from gigcity.rules.fatigue import (
     FatigueDecision,
     FatigueStatus,
     WorkStretch,
+    rest_rule,
     work_stretches,
 )
 from gigcity.rules.loader import (
@@ -92,6 +93,7 @@ __all__ = [
     "order_pay_fen",
     "parse_rulebook",
     "quote_order",
+    "rest_rule",
     "say",
     "score_delivery",
     "work_stretches",

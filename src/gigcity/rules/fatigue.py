@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
+from gigcity.rules.messages import Message, say
 from gigcity.rules.model import Rulebook
 from gigcity.rules.reasons import Reason
 
@@ -521,6 +522,18 @@ def _stretch_reason(
         limit_min=limit_min,
         rest_min=rules.min_rest_min,
         due_at=due,
+    )
+
+
+def rest_rule(rulebook: Rulebook) -> Message:
+    """The rest clause in one sentence, for the rider: after how long a rest of how long."""
+    rules = rulebook.fatigue
+    if rules.continuous_work_limit_min is None:
+        return say("fatigue.rule_no_limit")
+    return say(
+        "fatigue.rule",
+        limit_s=rules.continuous_work_limit_min * 60,
+        rest_s=rules.min_rest_min * 60,
     )
 
 

@@ -109,6 +109,11 @@ MESSAGES: dict[str, str] = {
     ),
     "fatigue.rest_taken": "Rest of {rest_s} from {start_at} to {end_at}",
     "fatigue.rest_owed": "A rest of {rest_min} is owed now",
+    "fatigue.rule": (
+        "After {limit_s} of continuous work a rest of at least {rest_s} is due; "
+        "no orders are dispatched during it."
+    ),
+    "fatigue.rule_no_limit": "This rulebook sets no limit on continuous work.",
     # promises (ETA)
     "eta.included": "{wait_s} of {part} included",
     "eta.not_included": "{wait_s} of {part} not included",

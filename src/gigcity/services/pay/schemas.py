@@ -10,7 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from gigcity.rules import LatenessCause, Message
 from gigcity.rules.score import ScoreEventKind  # not re-exported by gigcity.rules
 from gigcity.services.rulebooks.schemas import OrderIn, PayLineOut, RulebookRef, localise_lines
-from gigcity.services.rulebooks.wording import reason_text, title_of_clause
+from gigcity.services.rulebooks.wording import (
+    duration_text,
+    message_text,
+    reason_text,
+    title_of_clause,
+)
 
 
 class DeliveryOrderIn(OrderIn):
@@ -91,6 +96,9 @@ class StretchOut(BaseModel):
     start: datetime
     end: datetime
     minutes: int = Field(description="Continuous work the clock counted (short breaks count)")
+    duration_text: str = Field(
+        description="`minutes` as hours and minutes, in the reader's language"
+    )
     limit_minutes: int | None = Field(description="The limit (null: the rulebook has none)")
     breach: bool = Field(description="True when the stretch went past the limit without a rest")
     over_minutes: int = Field(description="Minutes past the limit (0 within it)")
@@ -113,6 +121,7 @@ class StretchOut(BaseModel):
                 "reasons": reasons,
                 "clause_title": title_of_clause(self.clause, locale),
                 "text": reasons[0].text if reasons else self.text,
+                "duration_text": duration_text(self.minutes * 60, locale),
             }
         )
 
@@ -197,6 +206,8 @@ class StatementOut(BaseModel):
         description="Longest continuous work before a rest is due (null: no limit)"
     )
     min_rest_min: int = Field(description="A rest at least this long resets the clock")
+    rest_rule: str = Field(description="The rest clause in one sentence, in the reader's language")
+    rest_rule_message: Message = Field(description="The same as a message id with parameters")
     stretches: list[StretchOut] = Field(
         description="The day's continuous-work stretches (time on orders), against the limit"
     )
@@ -220,5 +231,6 @@ class StatementOut(BaseModel):
                 "deliveries": deliveries,
                 "rulebook": self.rulebook.in_locale(locale),
                 "stretches": [stretch.in_locale(locale) for stretch in self.stretches],
+                "rest_rule": message_text(self.rest_rule_message, locale),
             }
         )

@@ -36,6 +36,7 @@ from gigcity.rules import (
     WorkStretch,
     day_statement,
     quote_order,
+    rest_rule,
     score_delivery,
     work_stretches,
 )
@@ -62,6 +63,7 @@ from gigcity.services.rulebooks import (
     title_of_clause,
     yuan_text,
 )
+from gigcity.services.rulebooks.wording import duration_text
 
 # Clocks differ a little between a platform and the district; beyond this, "later" is wrong.
 CLOCK_TOLERANCE = timedelta(minutes=5)
@@ -264,6 +266,7 @@ class PayService:
             for row, delivery in zip(rows, deliveries, strict=True)
         ]
         stretches = work_stretches(rulebook, work)
+        rule = rest_rule(rulebook)
         orders = [
             _order_pay_out(row, delivery, paid)
             for row, delivery, paid in zip(rows, deliveries, statement.deliveries, strict=True)
@@ -292,6 +295,8 @@ class PayService:
             score_points=statement.score_points,
             continuous_limit_min=rulebook.fatigue.continuous_work_limit_min,
             min_rest_min=rulebook.fatigue.min_rest_min,
+            rest_rule=rule.english(),
+            rest_rule_message=rule,
             stretches=[self._stretch_out(day, stretch) for stretch in stretches],
             breaches=sum(1 for stretch in stretches if stretch.breach),
             previous_work_day=before,
@@ -328,6 +333,7 @@ class PayService:
             start=at(stretch.start_s),
             end=at(stretch.end_s),
             minutes=int(stretch.continuous_s // 60),
+            duration_text=duration_text(stretch.continuous_s, "en"),
             limit_minutes=int(limit // 60) if limit is not None else None,
             breach=stretch.breach,
             over_minutes=-int(-stretch.over_s // 60),

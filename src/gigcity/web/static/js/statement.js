@@ -204,7 +204,7 @@
         h("span", { class: "line-title" }, say("stretch_time", { start: clockTime(stretch.start), end: clockTime(stretch.end) })),
         badge
       ),
-      h("p", { class: "stretch-worked" }, say("stretch_worked", { worked: duration(stretch.minutes * 60) })),
+      h("p", { class: "stretch-worked" }, say("stretch_worked", { worked: stretch.duration_text })),
       bar,
       h("p", { class: "line-text" }, stretch.text),
       rest,
@@ -214,10 +214,7 @@
 
   function renderRest(statement) {
     const limit = statement.continuous_limit_min;
-    $("rest-rule").textContent =
-      limit === null
-        ? say("rest_no_limit")
-        : say("rest_rule", { limit: duration(limit * 60), rest: duration(statement.min_rest_min * 60) });
+    $("rest-rule").textContent = statement.rest_rule;
     const longest = Math.max(0, ...statement.stretches.map((stretch) => stretch.minutes));
     const scale = Math.max(longest, limit || 0);
     $("stretches").replaceChildren(...statement.stretches.map((stretch) => stretchItem(stretch, scale)));
