@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from gigcity.services.reports import NoteIn, ReportCreate
+from gigcity.services.reports import DispatchIn, NoteIn, PhotoStore, ReportCreate, ResolveIn
+from services.reports.reports_support import jpeg, scene
 from support import principal
 from web.test_report_pages import expect, sign_in, zh
 from web.web_support import PHONE, Demo
@@ -19,6 +20,14 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 DESKTOP = {"width": 1366, "height": 768}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _photos_in_tmp(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    before = demo.platform.reports.photos
+    demo.platform.reports.photos = PhotoStore(tmp_path_factory.mktemp("officer-photos"))
+    yield
+    demo.platform.reports.photos = before
 
 
 def _report(demo: Demo, description: str) -> int:
@@ -168,3 +177,43 @@ def test_the_action_buttons_are_in_reach_dispatch_before_merge(sized: Page, demo
         page.locator("#detail .report-head").scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -40)")
         assert _in_view(page, "#action-bar button") == []
+
+
+@pytest.mark.browser
+def test_an_officer_sees_the_photos_and_publishes_the_after_photo(page: Page, demo: Demo) -> None:
+    reports = demo.platform.reports
+    rider, officer = principal(demo.platform, "rider"), principal(demo.platform, "officer")
+    sub = demo.platform.district.get(demo.officer_subdistrict)
+    assert sub is not None
+    before = reports.stage_photo(rider, jpeg(scene(seed=41)))
+    data = ReportCreate(
+        category="road_hazard",
+        description="井盖松动",
+        lon=sub.lon,
+        lat=sub.lat,
+        photo_ids=[before.id],
+    )
+    report_id = reports.submit(rider, data).id
+    reports.accept(officer, report_id, NoteIn())
+    reports.dispatch(officer, report_id, DispatchIn(to="市政养护"))
+    reports.start(officer, report_id, NoteIn())
+    after = reports.stage_photo(officer, jpeg(scene(seed=42)))
+    reports.resolve(officer, report_id, ResolveIn(photo_ids=[after.id]))
+    sign_in(page, "officer", demo.password, "/officer")
+    page.goto(f"/officer#{report_id}")
+    detail = page.locator(f"#detail[data-report-id='{report_id}']")
+    # Both photos are fetched signed in and shown (an <img> alone would get 404 now).
+    expect(detail.locator(".photo-strip img[data-state=ready]")).to_have_count(2)
+    assert page.request.get(before.url).status == 404  # the same link, not signed in
+    page.once("dialog", lambda dialog: dialog.accept())
+    detail.locator(".photo-publish button", has_text=zh("Publish for the public")).click()
+    expect(detail.locator(".photo-publish .badge")).to_have_text(zh("Public"))
+    media = page.request.get(f"/open311/v2/requests/{report_id}.json").json()[0]["media_url"]
+    assert "sig=" in media
+    served = page.request.get(media)  # nobody signed in: the signed link alone
+    assert served.status == 200
+    assert served.headers["content-type"] == "image/jpeg"
+    # Taken back: the link stops working.
+    detail.locator(".photo-publish button", has_text=zh("Stop publishing")).click()
+    expect(detail.locator(".photo-publish .badge")).to_have_count(0)
+    assert page.request.get(media).status == 404
