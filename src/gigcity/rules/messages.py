@@ -163,8 +163,13 @@ Message.model_rebuild()
 
 
 def say(message_id: str, **params: Any) -> Message:
-    """A message by id with its parameters (nested messages and tuples of them allowed)."""
-    return Message(id=message_id, params=params)
+    """A message by id with its parameters (nested messages and tuples of them allowed).
+
+    The engine builds many of these (a dispatcher's every decision): the id is checked here
+    and the parameters, built by the engine itself, are not validated again."""
+    if message_id not in MESSAGES:
+        raise ValueError(f"unknown message id {message_id!r}: add it to rules.messages.MESSAGES")
+    return Message.model_construct(id=message_id, params=params)
 
 
 def clock_text(at_s: float) -> str:
