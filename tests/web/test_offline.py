@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
 QUEUE_SCRIPT = STATIC_DIR / "js" / "offline-queue.js"
+OFFLINE_NOTE = (
+    "No signal: you see what was saved on your last visit; reports are sent when the signal "
+    "returns."
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -149,7 +153,17 @@ def context(browser: Browser, live_server: str) -> Iterator[BrowserContext]:
 def worker_ready(page: Page) -> None:
     """Wait until the service worker runs this page (it precached the shell first)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    poll(page, "navigator.serviceWorker.controller !== null", "the worker to run the page")
+
+
+def poll(page: Page, expression: str, what: str, arg: Any = None) -> None:
+    """Wait until `expression` (awaited) is true. (Not wait_for_function: its polling
+    evaluates strings, which the pages' CSP forbids.)"""
+    for _ in range(150):
+        if page.evaluate(expression, arg):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail(f"waited in vain for {what}")
 
 
 DATA_KEPT = """async (path) => {
@@ -163,11 +177,7 @@ DATA_KEPT = """async (path) => {
 
 
 def wait_until_kept(page: Page, path: str) -> None:
-    for _ in range(100):
-        if page.evaluate(DATA_KEPT, path):
-            return
-        page.wait_for_timeout(100)
-    pytest.fail(f"the service worker did not keep {path}")
+    poll(page, DATA_KEPT, f"the service worker to keep {path}", path)
 
 
 @pytest.mark.browser
@@ -191,6 +201,11 @@ def test_after_one_visit_the_map_opens_offline_with_the_last_points(
     assert page.evaluate("navigator.onLine") is False
     # Leaflet's own script and styles came from the cache too.
     assert page.evaluate("typeof L.map") == "function"
+    # The rider is told these are the points as last seen.
+    note = page.locator("#offline-note")
+    expect(note).to_have_text(zh(OFFLINE_NOTE))
+    context.set_offline(False)
+    expect(note).to_be_hidden()
 
 
 def sign_in(page: Page, password: str, username: str = "rider") -> None:
@@ -230,7 +245,7 @@ def test_a_report_made_offline_is_kept_and_filed_once_when_the_signal_returns(
     expect(thumb).to_have_count(1)
     # The photo stays on the phone, shown from a small copy (the CSP allows data: images).
     assert (thumb.get_attribute("src") or "").startswith("data:image/jpeg")
-    page.wait_for_function("document.querySelector('#photos img').naturalWidth > 0")
+    poll(page, "document.querySelector('#photos img').naturalWidth > 0", "the thumbnail")
     page.wait_for_selector("#pick-map[data-state=ready]")
     area = page.locator("#pick-map")
     area.scroll_into_view_if_needed()
@@ -367,13 +382,8 @@ def test_a_kept_report_resumes_after_its_photo_went_up(context: BrowserContext, 
     context.set_offline(True)
     context.set_offline(False)  # the signal returns: the photo goes up, the report does not
     expect(page.locator("#queue-status")).to_have_attribute("data-waiting", "1")
-    photo_id = None
-    for _ in range(100):
-        photo_id = page.evaluate("gigcityQueue.all().then((items) => items[0].photos[0].id)")
-        if photo_id:
-            break
-        page.wait_for_timeout(100)
-    assert photo_id is not None  # kept with the photo's id
+    # Kept with the photo's id.
+    poll(page, "gigcityQueue.all().then((items) => items[0].photos[0].id)", "the photo's id")
     assert len(uploads) == 1
 
     page.unroute("**/api/reports", no_filing)

@@ -4,6 +4,21 @@
 (function () {
   "use strict";
 
+  /* Without signal, say so: the page and the map's points are the copy of the last visit. */
+  const note = document.createElement("p");
+  note.className = "offline-note";
+  note.id = "offline-note";
+  note.setAttribute("role", "status");
+  note.textContent = window.gigcity.t("offline_note");
+  function showSignal() {
+    note.hidden = navigator.onLine;
+  }
+  showSignal();
+  const topbar = document.querySelector(".topbar");
+  if (topbar) topbar.append(note);
+  window.addEventListener("online", showSignal);
+  window.addEventListener("offline", showSignal);
+
   if (!("serviceWorker" in navigator)) return;
 
   function apiUrl(url) {
