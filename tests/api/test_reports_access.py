@@ -273,7 +273,7 @@ def test_the_reporter_and_open311_are_told_why_a_report_was_rejected(client: Tes
     assert seen["reject_text"] == words
     assert _open311(client, report_id, ZH)["status_notes"] == f"未采纳：{words}。 请联系物业。"
     assert _open311(client, report_id, EN)["status_notes"] == f"Rejected: {words}. 请联系物业。"
-    # The trail keeps the reason with the step.
+    # The rejection is the last step of the trail.
     staff = client.get(f"/api/reports/{report_id}", headers=officer).json()
     assert staff["events"][-1]["action"] == "reject"
 

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from fastapi.testclient import TestClient
 
 from gigcity.services.reports import DispatchIn, NoteIn, PhotoStore, ReportCreate, ResolveIn
 from services.reports.reports_support import jpeg, scene
 from support import principal
-from web.test_report_pages import expect, sign_in, zh
+from web.test_report_pages import blocks, expect, sign_in, zh
 from web.web_support import PHONE, Demo
 
 if TYPE_CHECKING:
@@ -217,3 +218,24 @@ def test_an_officer_sees_the_photos_and_publishes_the_after_photo(page: Page, de
     detail.locator(".photo-publish button", has_text=zh("Stop publishing")).click()
     expect(detail.locator(".photo-publish .badge")).to_have_count(0)
     assert page.request.get(media).status == 404
+
+
+@pytest.mark.parametrize("path", ["/report", "/officer"])
+def test_the_reasons_are_on_the_pages_in_chinese_and_english(
+    page_client: TestClient, path: str
+) -> None:
+    for lang, expected in (
+        ("zh_CN", ["重复", "不属于本区处理范围", "现场未发现问题", "其他原因"]),
+        (
+            "en",
+            [
+                "a duplicate",
+                "not something the district handles",
+                "not found on site",
+                "another reason",
+            ],
+        ),
+    ):
+        strings = blocks(page_client.get(f"{path}?lang={lang}").text)["report-strings"]
+        codes = ("duplicate", "out_of_scope", "not_found", "other")
+        assert [strings[f"reason_{c}"] for c in codes] == expected
