@@ -21,6 +21,7 @@ from PIL import Image
 from gigcity import __version__
 from gigcity.i18n import translations
 from gigcity.services.reports import PhotoStore
+from gigcity.web import offline
 from gigcity.web.offline import OFFLINE_DATA
 from gigcity.web.templating import STATIC_DIR
 from services.reports.reports_support import jpeg, scene
@@ -111,6 +112,21 @@ def test_the_service_worker_is_served_at_the_root_and_keeps_only_public_data(
     never = ["/api/me", "/api/reports/mine", "/api/reports/12", "/api/me/statement"]
     assert all(any(p.search(path) for p in patterns) for path in kept)
     assert not any(p.search(path) for p in patterns for path in never)
+
+
+def test_the_cache_name_changes_with_the_release_and_the_static_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    static = tmp_path / "static"
+    (static / "js").mkdir(parents=True)
+    (static / "js" / "map.js").write_text("one", encoding="utf-8")
+    monkeypatch.setattr(offline, "STATIC_DIR", static)
+    first = offline.cache_tag()
+    assert first == offline.cache_tag()
+    (static / "js" / "map.js").write_text("two", encoding="utf-8")
+    assert offline.cache_tag() != first
+    monkeypatch.setattr(offline, "__version__", "9.9.9")
+    assert offline.cache_tag().startswith("9.9.9-")
 
 
 def test_every_string_the_queue_shows_is_on_the_report_page(page_client: TestClient) -> None:
