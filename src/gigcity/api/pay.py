@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from gigcity.http.deps import Allow, PlatformDep
+from gigcity.http.deps import Allow, PlatformDep, RowId
 from gigcity.http.locale import locale_of
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.pay import (
@@ -86,7 +86,7 @@ def my_work_days(platform: PlatformDep, caller: RiderCaller, limit: DaysLimit = 
     "/{account_id:int}/work-days", response_model=WorkDaysOut, summary="A rider's days with work"
 )
 def rider_work_days(
-    platform: PlatformDep, caller: RiderOrAdmin, account_id: int, limit: DaysLimit = 366
+    platform: PlatformDep, caller: RiderOrAdmin, account_id: RowId, limit: DaysLimit = 366
 ) -> WorkDaysOut:
     return platform.pay.work_days(caller, account_id, limit)
 
@@ -108,7 +108,7 @@ def my_statement(
     "/{account_id:int}/statement", response_model=StatementOut, summary="A rider's day statement"
 )
 def rider_statement(
-    platform: PlatformDep, request: Request, caller: RiderOrAdmin, account_id: int, on: Day = None
+    platform: PlatformDep, request: Request, caller: RiderOrAdmin, account_id: RowId, on: Day = None
 ) -> StatementOut:
     out = platform.pay.statement(caller, account_id, on or platform.pay.clock.today())
     return out.in_locale(locale_of(request))
