@@ -5,67 +5,26 @@ sticks out furthest."""
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from gigcity.i18n import translations
-from gigcity.services.accounts import Principal, Role
-from gigcity.services.workbench import RunCreate
-from gigcity.sim.scenarios import ScenarioWorkbench
-from services.pay_support import delivery, platform_key, spans
-from web.web_support import Demo
+from web.web_support import (
+    CASES,
+    DESKTOP_WIDTH,
+    HEIGHTS,
+    LOCALES,
+    PHONE_WIDTH,
+    Case,
+    load_case,
+)
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-PHONE_WIDTH = 390
-DESKTOP_WIDTH = 1366
-HEIGHTS = {PHONE_WIDTH: 844, DESKTOP_WIDTH: 768}
-LOCALES = {"zh_CN": "zh-CN", "en": "en-US"}
-# A day of the rider's own, before the days other tests report, so the statement has lines.
-STATEMENT_DAY = date(2025, 5, 20)
-
-
-@dataclass(frozen=True)
-class Case:
-    path: str
-    role: str | None  # the demo account that uses the page; None: signed out
-    ready: str  # a selector that matches once the page's data is on it
-    needs: tuple[str, ...] = ()  # fixtures that make the page's data
-    xfail: str | None = None  # why the page does not fit yet (a non-strict xfail)
-
-
-CASES = [
-    Case("/", None, "#map[data-state=ready]"),
-    Case("/", "rider", "#map[data-state=ready]"),
-    Case("/login", None, "#login-form"),
-    Case("/report", "rider", "#report-page[data-state=ready]"),
-    Case(
-        f"/me/statement?date={STATEMENT_DAY.isoformat()}",
-        "rider",
-        "#statement[data-state=ready]",
-        needs=("statement_day",),
-    ),
-    Case("/manage", "staff", "#editor:not([hidden]) #history-rows tr"),
-    Case("/manage", "officer", "#point-list li"),
-    Case("/officer", "officer", "#officer-page[data-state=ready]"),
-    Case("/dashboard", "admin", "#dashboard-page[data-state=ready] #cards > *"),
-    Case(
-        "/workbench?run={run}",
-        "admin",
-        "#result:not([hidden]) #attribution-table tbody tr",
-        needs=("workbench_run",),
-    ),
-]
 
 # What sticks out past the window's right edge, furthest first; elements inside a box that
 # clips or scrolls sideways do not widen the document and are left out.
@@ -97,93 +56,6 @@ OVERFLOW = """() => {
 }"""
 
 
-def _token(live_server: str, username: str, password: str) -> str:
-    r = httpx.post(
-        f"{live_server}/api/auth/token", data={"username": username, "password": password}
-    )
-    r.raise_for_status()
-    body = r.json()
-    saved = {"token": body["access_token"], "role": body["role"], "expiresAt": 0}
-    return json.dumps(saved)
-
-
-@pytest.fixture(scope="module")
-def statement_day(demo: Demo) -> date:
-    """The demo rider's day: three orders and the hours around them."""
-    _, key = platform_key(demo.platform, "widths-feed")
-    for n, (accepted, promised, delivered) in enumerate(
-        (("10:40", "11:10", "11:05"), ("11:20", "11:50", "12:05"), ("12:30", "13:00", "12:55"))
-    ):
-        report = delivery(
-            f"W{n}", day=STATEMENT_DAY, accepted=accepted, promised=promised, delivered=delivered
-        )
-        demo.platform.pay.report_delivery(key, "rider", report)
-    activity = spans(STATEMENT_DAY, ("10:30", "13:30", "on_order"))
-    demo.platform.pay.report_activity(key, "rider", activity)
-    return STATEMENT_DAY
-
-
-@pytest.fixture(scope="module")
-def workbench_run(demo: Demo) -> Iterator[int]:
-    """A finished comparison (a small day, with attribution), so the workbench shows its
-    tables; run by the simulator, as `gigcity serve` does."""
-    workbench = demo.platform.workbench
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(workbench, "engine", ScenarioWorkbench())
-        admin = Principal(role=Role.admin, label="widths-admin")
-        run = workbench.start(admin, RunCreate(orders=50, attribution=True))
-        deadline = time.monotonic() + 180
-        while run.status in ("queued", "running"):
-            assert time.monotonic() < deadline, f"the workbench run is stuck at {run.stage}"
-            time.sleep(0.1)
-            run = workbench.get(run.id)
-        assert run.status == "done", run.error
-        yield run.id
-
-
-@pytest.fixture(scope="module")
-def contexts(
-    browser: Browser, live_server: str, demo: Demo
-) -> Iterator[dict[tuple[str | None, str], Page]]:
-    """One page per (account, language), made when first asked for and reused by the cases;
-    requests to other sites (the map tiles) are refused."""
-    made: list[BrowserContext] = []
-
-    def refuse_other_sites(route: Any, request: Any) -> None:
-        if request.url.startswith(live_server):
-            route.continue_()
-        else:
-            route.abort()
-
-    class Pages(dict):  # type: ignore[type-arg]
-        def __missing__(self, key: tuple[str | None, str]) -> Page:
-            role, locale = key
-            storage: dict[str, Any] = {"cookies": [], "origins": []}
-            if role is not None:
-                value = _token(live_server, role, demo.password)
-                storage["origins"] = [
-                    {
-                        "origin": live_server,
-                        "localStorage": [{"name": "gigcity.token", "value": value}],
-                    }
-                ]
-            context = browser.new_context(
-                locale=LOCALES[locale],
-                base_url=live_server,
-                storage_state=storage,  # type: ignore[arg-type]
-            )
-            context.set_default_timeout(20_000)
-            context.route("**/*", refuse_other_sites)
-            made.append(context)
-            page = context.new_page()
-            self[key] = page
-            return page
-
-    yield Pages()
-    for context in made:
-        context.close()
-
-
 def _params() -> list[Any]:
     out = []
     for case in CASES:
@@ -208,14 +80,8 @@ def test_the_page_fits_the_window(
     width: int,
     locale: str,
 ) -> None:
-    # The data a page shows is made only when that page is tested.
-    made = {name: request.getfixturevalue(name) for name in case.needs}
-    page = contexts[(case.role, locale)]
-    page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
-    path = case.path.format(run=made.get("workbench_run"))
-    page.goto(path)
-    page.wait_for_selector(case.ready, state="attached")
-    page.wait_for_load_state("load")
+    page = load_case(request, contexts, case, width, locale)
+    path = urlsplit(page.url)._replace(scheme="", netloc="").geturl()
     found = page.evaluate(OVERFLOW)
     assert found["scrollWidth"] <= found["innerWidth"], (
         f"{path} as {case.role or 'a visitor'} in {locale} at {width} px is "
@@ -294,7 +160,7 @@ def test_the_opening_hours_are_asked_for_once(
         contexts, "staff", "/manage", PHONE_WIDTH, "#editor:not([hidden]) #history-rows tr"
     )
     label = translations("zh_CN", "web").gettext("Opening hours")
-    shown = page.locator("#editor label:visible", has_text=label)
+    shown = page.locator("#editor :is(label, legend):visible", has_text=label)
     assert shown.count() == 1, f"“{label}” is asked for {shown.count()} times"
 
 
