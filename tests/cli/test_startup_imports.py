@@ -38,6 +38,8 @@ print("HEAVY=" + ",".join(heavy), file=sys.stderr)
         ["db", "--help"],
         ["serve", "--help"],
         ["compare", "--help"],
+        ["jobs", "--help"],
+        ["worker", "--help"],
     ],
 )
 def test_help_imports_nothing_heavy(args: list[str]) -> None:
