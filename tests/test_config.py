@@ -78,3 +78,71 @@ def test_default_database_is_a_sqlite_file_in_the_working_directory(
     monkeypatch.delenv("GIGCITY_DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
     assert Settings(mode="dev").database_url == f"sqlite:///{tmp_path}/gigcity.db"
+
+
+# -- map tiles (GIGCITY_MAP_TILES) -----------------------------------------------------------
+
+TIANDITU_KEY = "0123456789abcdef0123456789abcdef"
+GOOD_TILE_URL = "https://m{s}.tiles.example.cn/{z}/{x}/{y}.png"
+
+
+def test_map_tiles_default_to_openstreetmap_and_amap_needs_nothing_more() -> None:
+    assert Settings(mode="dev").map_tiles == "osm"
+    assert Settings(mode="dev", map_tiles="amap").map_tiles == "amap"
+
+
+def test_tianditu_tiles_refuse_to_start_without_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIGCITY_MAP_TILES", "tianditu")
+    with pytest.raises(ValidationError, match="needs GIGCITY_TIANDITU_KEY"):
+        Settings(mode="dev")
+    monkeypatch.setenv("GIGCITY_TIANDITU_KEY", "abc&tk=other")  # goes into every tile URL
+    with pytest.raises(ValidationError, match=r"GIGCITY_TIANDITU_KEY.*not letters and digits"):
+        Settings(mode="dev")
+    monkeypatch.setenv("GIGCITY_TIANDITU_KEY", TIANDITU_KEY)
+    assert Settings(mode="dev").tianditu_key == TIANDITU_KEY
+
+
+def test_custom_tiles_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIGCITY_MAP_TILES", "custom")
+    monkeypatch.setenv("GIGCITY_MAP_TILE_URL", GOOD_TILE_URL)
+    monkeypatch.setenv("GIGCITY_MAP_TILE_SUBDOMAINS", "1234")
+    monkeypatch.setenv("GIGCITY_MAP_TILE_ATTRIBUTION", "© Example")
+    monkeypatch.setenv("GIGCITY_MAP_TILE_DATUM", "gcj02")
+    s = Settings(mode="dev")
+    assert (s.map_tile_url, s.map_tile_subdomains, s.map_tile_datum) == (
+        GOOD_TILE_URL,
+        "1234",
+        "gcj02",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"map_tile_url": ""}, "GIGCITY_MAP_TILE_URL is empty"),
+        ({"map_tile_url": "tiles.example.cn/{z}/{x}/{y}.png"}, "absolute http"),
+        ({"map_tile_url": "ftp://tiles.example.cn/{z}/{x}/{y}.png"}, "absolute http"),
+        ({"map_tile_url": "https://tiles.example.cn/{z}/{x}.png"}, r"must contain \{y\}"),
+        (
+            {"map_tile_url": "https://tiles.example.cn/{z}/{x}/{y}{q}.png"},
+            r"unknown placeholders \{q\}",
+        ),
+        ({"map_tile_url": "https://{z}.example.cn/{z}/{x}/{y}.png"}, r"only \{s\} in its host"),
+        ({"map_tile_url": "https://tiles.example.cn/{z}/{x}/{y}.png' x"}, "spaces, quotes"),
+        ({"map_tile_subdomains": "a b"}, "GIGCITY_MAP_TILE_SUBDOMAINS"),
+        ({"map_tile_attribution": " "}, "GIGCITY_MAP_TILE_ATTRIBUTION must credit"),
+        ({"map_tile_datum": "bd09"}, "map_tile_datum"),
+    ],
+)
+def test_custom_tiles_refuse_a_bad_url_subdomains_attribution_or_datum(
+    changes: dict[str, str], message: str
+) -> None:
+    good = {
+        "map_tile_url": GOOD_TILE_URL,
+        "map_tile_subdomains": "12",
+        "map_tile_attribution": "© Example",
+        "map_tile_datum": "wgs84",
+    }
+    with pytest.raises(ValidationError, match=message):
+        Settings(mode="dev", map_tiles="custom", **{**good, **changes})  # type: ignore[arg-type]
+    assert Settings(mode="dev", map_tiles="custom", **good)  # type: ignore[arg-type]

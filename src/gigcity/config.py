@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +53,37 @@ def _period(text: str) -> int:
 
 Mode = Literal["production", "dev", "demo"]
 
+# A Tianditu key (tk) goes into every tile URL: letters and digits only (they are 32 hex).
+TIANDITU_KEY = re.compile(r"[0-9A-Za-z]{8,64}")
+TILE_SUBDOMAINS = re.compile(r"[0-9A-Za-z]{1,16}")
+_TILE_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_TILE_NEEDED = ("z", "x", "y")
+_TILE_KNOWN = frozenset({"z", "x", "y", "s", "r"})
+
+
+def tile_template_problem(url: str) -> str | None:
+    """What is wrong with a tile URL template (None if nothing): an absolute http(s) URL
+    with {z}, {x} and {y}, and no placeholder Leaflet does not fill."""
+    parts = urlsplit(url.strip())
+    if not url.strip():
+        return "is empty: set it to a tile URL like https://tiles.example.org/{z}/{x}/{y}.png"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"must be an absolute http(s) URL, got {url!r}"
+    if any(c in url for c in " \"'<>"):
+        return f"must not contain spaces, quotes or angle brackets, got {url!r}"
+    names = _TILE_PLACEHOLDER.findall(url)
+    unknown = sorted(set(names) - _TILE_KNOWN)
+    if unknown:
+        return f"has unknown placeholders {', '.join('{' + n + '}' for n in unknown)} in {url!r}"
+    missing = [n for n in _TILE_NEEDED if n not in names]
+    if missing:
+        return f"must contain {', '.join('{' + n + '}' for n in missing)}, got {url!r}"
+    host = parts.netloc.replace("{s}", "a")
+    if "{" in host or "}" in host or "{" in parts.scheme:
+        return f"may have only {{s}} in its host name, got {url!r}"
+    return None
+
+
 # Threads a server worker runs blocking work (sync endpoints, database calls) on; the
 # database pool keeps as many connections open.
 WORKER_THREADS = 16
@@ -84,6 +117,29 @@ class Settings(BaseSettings):
         description="Map tiles for the web pages (WGS-84 web mercator).",
     )
     tile_attribution: str = Field(default="© OpenStreetMap contributors")
+    # -- map tiles that work in mainland China (web/tiles.py, docs/friendly-map.md) ---------
+    map_tiles: Literal["osm", "amap", "tianditu", "custom"] = Field(
+        default="osm",
+        description="osm (tile_url, WGS-84), amap (Amap's raster tiles, GCJ-02), tianditu "
+        "(vector and annotation layers, WGS-84, needs tianditu_key) or custom (map_tile_url).",
+    )
+    tianditu_key: str = Field(
+        default="", description="Tianditu's browser key (tk), needed by map_tiles=tianditu."
+    )
+    map_tile_url: str = Field(
+        default="",
+        description="map_tiles=custom: an http(s) URL template with {z}, {x} and {y} "
+        "(and {s} for the subdomains).",
+    )
+    map_tile_subdomains: str = Field(
+        default="abc", description="map_tiles=custom: the letters or digits {s} stands for."
+    )
+    map_tile_attribution: str = Field(
+        default="", description="map_tiles=custom: the tiles' credit shown on the map."
+    )
+    map_tile_datum: Literal["wgs84", "gcj02"] = Field(
+        default="wgs84", description="map_tiles=custom: the datum the tiles are drawn in."
+    )
     data_dir: Path = Field(
         default=Path("var"), description="Imported data (street graphs, closures) lives here."
     )
@@ -223,6 +279,32 @@ class Settings(BaseSettings):
                 "repeated ones). Generate one with "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
+        return self
+
+    @model_validator(mode="after")
+    def _map_tiles_complete(self) -> Settings:
+        if self.map_tiles == "tianditu" and not TIANDITU_KEY.fullmatch(self.tianditu_key):
+            raise SettingsError(
+                "GIGCITY_MAP_TILES=tianditu needs GIGCITY_TIANDITU_KEY: the key (tk) of a "
+                "Tianditu application of the browser kind, from https://console.tianditu.gov.cn"
+                + (" (the one given is not letters and digits)" if self.tianditu_key else "")
+            )
+        if self.map_tiles == "custom":
+            problem = tile_template_problem(self.map_tile_url)
+            if problem:
+                raise SettingsError(f"GIGCITY_MAP_TILE_URL {problem}")
+            if "{s}" in self.map_tile_url and not TILE_SUBDOMAINS.fullmatch(
+                self.map_tile_subdomains
+            ):
+                raise SettingsError(
+                    "GIGCITY_MAP_TILE_SUBDOMAINS must be the letters or digits {s} stands for "
+                    f"(like abc or 1234), got {self.map_tile_subdomains!r}"
+                )
+            if not self.map_tile_attribution.strip():
+                raise SettingsError(
+                    "GIGCITY_MAP_TILE_ATTRIBUTION must credit the tiles of GIGCITY_MAP_TILE_URL "
+                    "(their provider's terms ask for it)"
+                )
         return self
 
     @property

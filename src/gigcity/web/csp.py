@@ -1,4 +1,5 @@
-"""The pages' Content-Security-Policy: everything from this server, except the map tiles;
+"""The pages' Content-Security-Policy: everything from this server, except the map tiles
+(from exactly the hosts the configured tiles use);
 and the policy of the API docs page (Swagger UI).
 
 It makes "Leaflet and Swagger UI are served by the app, never a CDN" a rule the browser
@@ -10,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 
@@ -29,11 +31,12 @@ def tile_origin(tile_url: str) -> str | None:
     return f"{parts.scheme}://{host}"
 
 
-def content_security_policy(tile_url: str) -> str:
-    images = "'self' data:"
-    origin = tile_origin(tile_url)
-    if origin:
-        images += f" {origin}"
+def content_security_policy(tiles: str | Sequence[str] = ()) -> str:
+    """The pages' policy; images from this server and from the tile hosts `tiles` (the
+    origins of `web.tiles.TileSet.hosts()`, exactly those), or from the origin of one tile
+    URL template."""
+    origins = [tile_origin(tiles)] if isinstance(tiles, str) else list(tiles)
+    images = " ".join(["'self' data:", *(o for o in origins if o)])
     return "; ".join(
         (
             "default-src 'self'",

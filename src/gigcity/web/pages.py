@@ -21,6 +21,7 @@ from gigcity.web.csp import content_security_policy
 from gigcity.web.docs import SWAGGER_UI_PACKAGE, SWAGGER_UI_URL
 from gigcity.web.offline import service_worker_script
 from gigcity.web.templating import STATIC_DIR, render
+from gigcity.web.tiles import TileSet, tile_set
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -54,16 +55,26 @@ def _switch_url(request: Request, locale: str) -> str:
     return f"{url.path}?{url.query}"
 
 
+def _single_wgs84_layer(tiles: TileSet) -> str:
+    plain = len(tiles.layers) == 1 and tiles.layers[0].subdomains == "abc"  # Leaflet's own
+    return tiles.layers[0].url if plain and tiles.datum == "wgs84" else ""
+
+
 def page_config(request: Request, locale: str) -> dict[str, Any]:
     """What the page scripts need besides their strings: map set-up and the domain labels."""
     settings: Settings = request.app.state.settings
     platform: Platform = request.app.state.platform
+    tiles = tile_set(settings, locale)
     return {
         "locale": locale,
         "htmlLang": _html_lang(locale),
         "timezone": settings.timezone,
-        "tileUrl": settings.tile_url,
-        "tileAttribution": settings.tile_attribution,
+        # The tile layers, their credit and datum (map.js; coords.js shifts what it draws
+        # on GCJ-02 tiles). tileUrl/tileAttribution: the first layer, for the pages that
+        # draw one WGS-84 layer (empty when the tiles are GCJ-02 or several layers).
+        "tiles": tiles.page_config(),
+        "tileUrl": _single_wgs84_layer(tiles),
+        "tileAttribution": tiles.attribution,
         "bbox": list(platform.district.bbox),
         # Labels of the place kinds and amenities come from the API's catalog ("messages").
         "kinds": {k.value: gettext(locale, label) for k, label in KIND_LABELS.items()},
@@ -96,7 +107,9 @@ def render_page(
     }
     response = HTMLResponse(render(locale, template, context))
     settings: Settings = request.app.state.settings
-    response.headers["Content-Security-Policy"] = content_security_policy(settings.tile_url)
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        tile_set(settings).hosts()
+    )
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["X-Content-Type-Options"] = "nosniff"
     explicit = request.query_params.get("lang", "")
@@ -144,7 +157,7 @@ def service_worker(request: Request) -> Response:
         headers={
             "Cache-Control": "no-cache",
             "Service-Worker-Allowed": "/",
-            "Content-Security-Policy": content_security_policy(settings.tile_url),
+            "Content-Security-Policy": content_security_policy(tile_set(settings).hosts()),
             "X-Content-Type-Options": "nosniff",
         },
     )

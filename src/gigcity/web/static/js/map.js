@@ -5,12 +5,17 @@
    full details are fetched only when its card (or its name in a tooltip) is wanted.
    Readable in the sun on a phone: markers cluster at low zoom (Leaflet.markercluster, served
    from static/vendor), each kind has an icon as well as a colour, a closed point is grey and
-   struck through with a "closed" tag, and every marker is a 44 px tap target. */
+   struck through with a "closed" tag, and every marker is a 44 px tap target.
+   The tiles are the configured ones (GIGCITY_MAP_TILES); on GCJ-02 tiles (Amap) everything
+   drawn is shifted to GCJ-02 and positions read from the map go back to WGS-84 (coords.js). */
 (function () {
   "use strict";
 
   const G = window.gigcity;
   const { config, t, h, api } = G;
+  // Positions from the API are WGS-84; the tiles may be GCJ-02 (Amap): every point drawn goes
+  // through C.toMap, every position read from the map through C.fromMap (static/js/coords.js).
+  const C = G.coords;
   const say = G.pageStrings("map-strings");
   const MARKER_LIMIT = 1500; // whole district of the demo (1,000 points) in one answer
   const DETAILS_MAX_AGE_MS = 60000; // open now and free beds change: refetch after a minute
@@ -32,19 +37,14 @@
   /* ---- the map and its backdrop ---- */
 
   const [minLon, minLat, maxLon, maxLat] = config.bbox;
-  const districtBounds = L.latLngBounds([minLat, minLon], [maxLat, maxLon]);
+  const districtBounds = L.latLngBounds(C.toMap(minLat, minLon), C.toMap(maxLat, maxLon));
   const map = L.map(mapEl, { minZoom: 10, maxZoom: 19, maxBounds: districtBounds.pad(1.5), zoomControl: false });
   L.control.zoom({ position: "topright" }).addTo(map);
   map.attributionControl.setPrefix(false);
   map.fitBounds(districtBounds);
   G.map = map; // for the console (and the browser tests)
 
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, {
-      maxZoom: 19,
-      attribution: G.escapeHtml(config.tileAttribution || ""),
-    }).addTo(map);
-  }
+  C.addTiles(map); // the configured tiles (GIGCITY_MAP_TILES) with their credit
 
   // The sub-district partition is drawn under the markers, so the map reads even without tiles.
   map.createPane("backdrop");
@@ -64,11 +64,12 @@
       L.geoJSON(shapes, {
         pane: "backdrop",
         interactive: false,
+        coordsToLatLng: (c) => L.latLng(C.toMap(c[1], c[0])),
         style: (feature) => ({ className: "subdistrict subdistrict-" + feature.properties.kind }),
       }).addTo(map);
       for (const sub of district.subdistricts) {
         L.tooltip({ permanent: true, direction: "center", className: "subdistrict-label", pane: "labels" })
-          .setLatLng([sub.lat, sub.lon])
+          .setLatLng(C.toMap(sub.lat, sub.lon))
           .setContent(G.escapeHtml(config.locale === "zh_CN" ? sub.name : sub.pinyin))
           .addTo(map);
       }
@@ -126,6 +127,7 @@
   }
 
   const markers = new Map(); // place id -> {marker, place: {id, lon, lat, kind, open_now}}
+  G.mapMarkers = markers; // for the console (and the browser tests)
   const details = new Map(); // place id -> {at, promise of the full place}
   const names = new Map(); // place id -> name, from any full place seen
   let selectedId = null;
@@ -204,7 +206,7 @@
   }
 
   function addMarker(place) {
-    const marker = L.marker([place.lat, place.lon], {
+    const marker = L.marker(C.toMap(place.lat, place.lon), {
       icon: markerIcon(place),
       keyboard: true,
       bubblingMouseEvents: false,
@@ -256,20 +258,10 @@
     mapEl.dataset.markers = String(markers.size);
   }
 
-  function clamp(value, low, high) {
-    return Math.min(high, Math.max(low, value));
-  }
-
   async function loadMarkers() {
     if (loadController) loadController.abort();
     loadController = new AbortController();
-    const b = map.getBounds();
-    const bbox = [
-      clamp(b.getWest(), -180, 180),
-      clamp(b.getSouth(), -90, 90),
-      clamp(b.getEast(), -180, 180),
-      clamp(b.getNorth(), -90, 90),
-    ].map((n) => n.toFixed(6));
+    const bbox = C.bboxFromMap(map.getBounds()).map((n) => n.toFixed(6)); // WGS-84 for the API
     const params = filterParams(new URLSearchParams({ bbox: bbox.join(","), limit: String(MARKER_LIMIT) }));
     mapEl.dataset.state = "loading";
     try {
@@ -481,7 +473,7 @@
     restyleAll();
     resultsEl.hidden = true;
     renderCard(place, options && options.fromResults);
-    if (options && options.pan) focusOn(L.latLng(place.lat, place.lon), Math.max(map.getZoom(), 16), cardEl);
+    if (options && options.pan) focusOn(L.latLng(C.toMap(place.lat, place.lon)), Math.max(map.getZoom(), 16), cardEl);
   }
 
   function closeCard() {
@@ -561,8 +553,7 @@
     if (!q) return;
     // Distances from the rider when located already, else from the map centre (said so).
     const from = userPosition && userPosition.located ? userPosition : null;
-    const centre = map.getCenter();
-    const near = from || { lat: centre.lat, lon: centre.lng };
+    const near = from || C.fromMap(map.getCenter());
     const params = new URLSearchParams({ q: q, limit: "30", lat: near.lat.toFixed(6), lon: near.lon.toFixed(6) });
     try {
       const places = await api("/api/places/search?" + params.toString());
@@ -589,12 +580,11 @@
   async function positionOrCentre() {
     let position = await currentPosition();
     if (!position) {
-      const centre = map.getCenter();
-      position = { lat: centre.lat, lon: centre.lng, located: false };
+      position = Object.assign(C.fromMap(map.getCenter()), { located: false });
     }
     userPosition = position;
     if (hereMarker) hereMarker.remove();
-    hereMarker = L.circleMarker([position.lat, position.lon], { radius: 9, className: "you-are-here", interactive: false })
+    hereMarker = L.circleMarker(C.toMap(position.lat, position.lon), { radius: 9, className: "you-are-here", interactive: false })
       .bindTooltip(G.escapeHtml(position.located ? t("you_are_here") : t("map_centre")), { permanent: true, direction: "right" })
       .addTo(map);
     return position;
@@ -614,8 +604,8 @@
       showStatus("");
       showResults(t("nearest_results"), places, places.length ? note : t("nearest_none"));
       if (places.length) {
-        const bounds = L.latLngBounds([[position.lat, position.lon]]);
-        for (const p of places.slice(0, 5)) bounds.extend([p.lat, p.lon]);
+        const bounds = L.latLngBounds([C.toMap(position.lat, position.lon)]);
+        for (const p of places.slice(0, 5)) bounds.extend(C.toMap(p.lat, p.lon));
         fitVisible(bounds, resultsEl);
       }
     } catch (err) {
@@ -723,14 +713,14 @@
       const fromNote = position.located ? "" : t("route_from_centre");
       if (answer.kind === "estimate") {
         // A straight dashed line: where it is, not the way there.
-        const ends = answer.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+        const ends = answer.geometry.coordinates.map(([lon, lat]) => C.toMap(lat, lon));
         routeLine = L.polyline(ends, { className: "route-line route-beeline", weight: 4, dashArray: "8 8", interactive: false }).addTo(map);
         info.replaceChildren(...estimateLines(answer, fromNote).filter(Boolean));
         mapEl.dataset.route = "estimate";
         fitVisible(routeLine.getBounds(), cardEl);
         return;
       }
-      const latlngs = answer.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+      const latlngs = answer.geometry.coordinates.map(([lon, lat]) => C.toMap(lat, lon));
       routeLine = L.polyline(latlngs, { className: "route-line", weight: 6, opacity: 0.85, interactive: false }).addTo(map);
       showLicence(answer.attribution);
       info.replaceChildren(...routeLines(answer, fromNote).filter(Boolean));
