@@ -343,3 +343,56 @@ def test_search_from_the_map_centre_sends_the_centre_in_wgs84(gcj_page: Page, se
     [asked] = requests_to(seen, "/api/places/search")
     sent = (float(asked["lon"][0]), float(asked["lat"][0]))
     assert haversine_m(*sent, *gcj02_to_wgs84(*centre)) < 1.0
+
+
+@browser_test
+def test_the_route_line_and_the_sub_districts_are_drawn_in_gcj02(
+    gcj_page: Page, seen: Seen, demo: Demo
+) -> None:
+    place = demo.platform.places.get(demo.staff_station_id)
+    here = {"latitude": 31.2427, "longitude": 121.4269}
+    gcj_page.context.set_geolocation(here)
+    gcj_page.goto(f"/?place={place.id}")
+    gcj_page.wait_for_selector("#card[data-state=ready]")
+    with gcj_page.expect_response(lambda r: "/api/route?" in r.url) as routed:
+        gcj_page.click("#route-here")
+    answer = routed.value.json()
+    gcj_page.wait_for_selector("#map[data-route=shown], #map[data-route=estimate]")
+
+    # The API was asked from the rider's WGS-84 position to the point's.
+    [asked] = requests_to(seen, "/api/route")
+    assert asked["from"] == [f"{here['longitude']:.6f},{here['latitude']:.6f}"]
+    assert asked["to"] == [f"{place.lon:.6f},{place.lat:.6f}"]
+    # Each vertex of the line is drawn at its GCJ-02 position.
+    drawn = gcj_page.evaluate(
+        """() => {
+            let line = null;
+            gigcity.map.eachLayer((layer) => {
+                if (layer instanceof L.Polyline && /route-line/.test(layer.options.className || "")) line = layer;
+            });
+            return line.getLatLngs().map((p) => [p.lng, p.lat]);
+        }"""
+    )
+    coordinates = answer["geometry"]["coordinates"]
+    assert len(drawn) == len(coordinates) >= 2
+    for (lon, lat), at in zip(coordinates, drawn, strict=True):
+        assert haversine_m(*at, *wgs84_to_gcj02(lon, lat)) < 1.0
+
+    # The sub-districts' backdrop too: a vertex of each shape, against its GeoJSON.
+    shapes = gcj_page.evaluate(
+        """() => {
+            const pairs = [];
+            gigcity.map.eachLayer((layer) => {
+                if (!layer.feature || !layer.getLatLngs) return;
+                let drawn = layer.getLatLngs();
+                while (Array.isArray(drawn)) drawn = drawn[0];
+                let given = layer.feature.geometry.coordinates;
+                while (Array.isArray(given[0])) given = given[0];
+                pairs.push([given, [drawn.lng, drawn.lat]]);
+            });
+            return pairs;
+        }"""
+    )
+    assert shapes
+    for (lon, lat), at in shapes:
+        assert haversine_m(*at, *wgs84_to_gcj02(lon, lat)) < 1.0
