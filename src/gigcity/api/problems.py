@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
+from gigcity.api.validation_messages import validation_message
 from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
 from gigcity.services.errors import ServiceError
@@ -31,27 +32,6 @@ _STATUS_TITLES = {
     422: N_("Invalid input"),
     429: N_("Too many requests"),
     500: N_("Internal error"),
-}
-
-# Pydantic error types a person meets most, phrased for people.
-_VALIDATION_MESSAGES = {
-    "missing": N_("This field is required."),
-    "float_parsing": N_("Must be a number."),
-    "int_parsing": N_("Must be a whole number."),
-    "bool_parsing": N_("Must be true or false."),
-    "greater_than_equal": N_("Must be at least {ge}."),
-    "less_than_equal": N_("Must be at most {le}."),
-    "greater_than": N_("Must be above {gt}."),
-    "less_than": N_("Must be below {lt}."),
-    "string_too_short": N_("Must have at least {min_length} characters."),
-    "string_too_long": N_("Must have at most {max_length} characters."),
-    "enum": N_("Must be one of: {expected}."),
-    "extra_forbidden": N_("Unknown field."),
-    "datetime_parsing": N_("Must be a date and time such as 2025-05-01T12:00:00+08:00."),
-    "datetime_from_date_parsing": N_("Must be a date and time such as 2025-05-01T12:00:00+08:00."),
-    "json_invalid": N_("The request body is not valid JSON."),
-    "string_pattern_mismatch": N_("Has characters that are not allowed."),
-    "null_not_allowed": N_("Cannot be null; leave the field out to keep its value."),
 }
 
 
@@ -151,21 +131,6 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def _validation_message(locale: str, err: Any) -> str:
-    template = _VALIDATION_MESSAGES.get(err.get("type", ""))
-    ctx = err.get("ctx") or {}
-    if template:
-        try:
-            return gettext(
-                locale,
-                template,
-                **{k: v for k, v in ctx.items() if isinstance(v, str | int | float)},
-            )
-        except (KeyError, IndexError):
-            pass
-    return str(err.get("msg", ""))
-
-
 def install(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -188,13 +153,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         locale = request_locale(request)
-        errors = [
-            {
-                "field": _field_path(tuple(e.get("loc", ()))),
-                "message": _validation_message(locale, e),
-            }
-            for e in exc.errors()
-        ]
+        errors = []
+        for e in exc.errors():
+            field = _field_path(tuple(e.get("loc", ())))
+            errors.append({"field": field, "message": validation_message(locale, e, field)})
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         detail = gettext(locale, N_("The request has invalid fields: {summary}"), summary=summary)
         return problem(request, 422, detail, slug="invalid-input", extra={"errors": errors})

@@ -1,0 +1,191 @@
+"""Every problem the API answers to a Chinese reader reads as Chinese: bad input of a few
+kinds is sent to every operation of the OpenAPI document (with Accept-Language: zh-CN, signed
+in and not), and each problem's `title`, `detail` and field messages are checked for English
+sentences and raw ids (tests/web/language_support.py says what counts). Field paths (`field`,
+`errors[].field`) are codes and stay as they are."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field, ValidationError
+
+from gigcity.api.validation_messages import MESSAGES, validation_message
+from gigcity.app import create_app
+from gigcity.config import Settings
+from gigcity.i18n import translations
+from gigcity.services.platform import Platform
+from support import make_world, token
+from web.language_support import latin_sentences
+
+ZH = {"Accept-Language": "zh-CN"}
+NO_SUCH_ID = 987654
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    db = tmp_path_factory.mktemp("language") / "language.db"
+    platform = Platform.from_settings(Settings(mode="dev", database_url=f"sqlite:///{db}"))
+    platform.upgrade_database()
+    make_world(platform)
+    app = create_app(platform.settings, platform)
+    # Another test finds 500s (test_no_500.py); here even a 500 must answer in Chinese.
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+    platform.close()
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        node = document["components"]["schemas"][name]
+    return node
+
+
+def _requests(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(method, url, request arguments): bad input of a few kinds for every operation."""
+    for template, item in document["paths"].items():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            params = operation.get("parameters", [])
+            in_path = [p for p in params if p["in"] == "path"]
+            in_query = [p for p in params if p["in"] == "query"]
+
+            def url(value: object, template: str = template, in_path: Any = in_path) -> str:
+                out = template
+                for p in in_path:
+                    out = out.replace("{" + p["name"] + "}", str(value))
+                return out
+
+            # An id that does not exist, and one that is not an id.
+            yield method, url(NO_SUCH_ID), {}
+            if in_path:
+                yield method, url("not-an-id"), {}
+            if in_query:
+                junk = {p["name"]: "x,y;z" for p in in_query}
+                yield method, url(NO_SUCH_ID), {"params": junk}
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                schema = _resolve(document, content["application/json"].get("schema", {}))
+                props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+                yield method, url(NO_SUCH_ID), {"content": b"{not json"}
+                yield method, url(NO_SUCH_ID), {"json": []}
+                if props:
+                    wrong = {name: [[True]] for name in props}
+                    yield method, url(NO_SUCH_ID), {"json": wrong}
+            for form in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                if form in content:
+                    yield method, url(NO_SUCH_ID), {"data": {"x": "y"}}
+
+
+def _problems_read_as_chinese(body: dict[str, Any]) -> list[str]:
+    codes = {body.get("field") or ""} | {e.get("field", "") for e in body.get("errors") or []}
+    codes.discard("")
+    texts = [body.get("title", ""), body.get("detail", "")]
+    texts += [e.get("message", "") for e in body.get("errors") or []]
+    found = []
+    for text in texts:
+        for code in sorted(codes, key=len, reverse=True):
+            text = text.replace(code, " ")
+        found.extend(latin_sentences(str(text)))
+    return found
+
+
+# Problems still in English, each with its reason; checked by an xfail test of its own.
+NOT_YET = {
+    ("post", "/api/rules"): "a rulebook's publishing problems are the rules engine's own "
+    "English sentences (gigcity.rules.loader), not message ids yet",
+}
+
+
+def _sweep(client: TestClient, only: set[tuple[str, str]] | None = None) -> tuple[int, list[str]]:
+    document = client.get("/openapi.json").json()
+    admin = token(client, "admin")
+    faults: list[str] = []
+    checked = 0
+    for method, url, kwargs in _requests(document):
+        if (only is None and (method, url) in NOT_YET) or (only and (method, url) not in only):
+            continue
+        for headers in ({**ZH, **admin}, ZH):
+            response = client.request(method.upper(), url, headers=headers, **kwargs)
+            if response.status_code < 400:
+                continue
+            if "json" not in response.headers.get("content-type", ""):
+                continue
+            body = response.json()
+            if not isinstance(body, dict) or "title" not in body:
+                continue
+            checked += 1
+            found = _problems_read_as_chinese(body)
+            if found:
+                sent = json.dumps(kwargs, default=str)[:80]
+                faults.append(
+                    f"{method.upper()} {url} {sent} → {response.status_code}: {found} in "
+                    f"{json.dumps(body, ensure_ascii=False)[:300]}"
+                )
+    return checked, faults
+
+
+def test_every_problem_answered_in_chinese_reads_as_chinese(client: TestClient) -> None:
+    checked, faults = _sweep(client)
+    assert checked > 100, f"only {checked} problems were checked"
+    assert not faults, f"{len(faults)} English answers to a Chinese reader:\n" + "\n".join(faults)
+
+
+@pytest.mark.xfail(reason=NOT_YET[("post", "/api/rules")], strict=False)
+def test_a_rulebook_refused_is_explained_in_chinese(client: TestClient) -> None:
+    checked, faults = _sweep(client, set(NOT_YET))
+    assert checked
+    assert not faults, "\n".join(faults)
+
+
+class _Sample(BaseModel):
+    count: int = Field(ge=1)
+    kind: str = Field(pattern="^[a-z]+$")
+
+
+def test_pydantic_errors_are_translated_by_type_with_their_parameters() -> None:
+    with pytest.raises(ValidationError) as raised:
+        _Sample.model_validate({"count": 0})
+    errors = {e["loc"][0]: e for e in raised.value.errors()}
+    assert validation_message("zh_CN", dict(errors["count"]), "count") == "不能小于 1。"
+    assert validation_message("zh_CN", dict(errors["kind"]), "kind") == "此字段为必填项。"
+    assert validation_message("en", dict(errors["count"]), "count") == "Must be at least 1."
+    # A type the table does not know: a generic message naming the field (pydantic's own
+    # words in English).
+    unknown = {"type": "something_new", "msg": "Something new went wrong", "loc": ("body", "x")}
+    assert validation_message("zh_CN", unknown, "x") == "x 的值无效。"
+    assert validation_message("en", unknown, "x") == "Something new went wrong"
+
+
+def test_a_list_of_allowed_values_is_given_without_english_words() -> None:
+    error = {"type": "enum", "ctx": {"expected": "'toilet', 'shower' or 'water'"}}
+    message = validation_message("zh_CN", error, "amenity")
+    assert message == "必须是以下之一：toilet、shower、water。"
+    english = validation_message("en", error, "amenity")
+    assert english == "Must be one of: toilet, shower, water."
+
+
+def test_every_message_of_the_table_is_translated_with_the_same_parameters() -> None:
+    catalog = translations("zh_CN")
+    for kind, msgid in MESSAGES.items():
+        text = catalog.gettext(msgid)
+        assert text != msgid, kind
+        assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", msgid)), kind
+
+
+def test_a_bad_query_value_is_answered_in_chinese(client: TestClient) -> None:
+    r = client.get("/api/places/nearby", params={"lat": "abc", "lon": "1"}, headers=ZH)
+    assert r.status_code == 422
+    body = r.json()
+    assert {"field": "query.lat", "message": "必须是数字。"} in body["errors"]
+    assert "Input should be" not in r.text
+    assert not _problems_read_as_chinese(body)
