@@ -72,3 +72,19 @@ def test_shipped_copy_matches_the_shared_reference() -> None:
     assert [(s.code, s.lon, s.lat) for s in shared.subdistricts] == [
         (s.code, s.lon, s.lat) for s in PUTUO.subdistricts
     ]
+
+
+def test_the_district_and_its_sub_districts_are_named_in_each_language() -> None:
+    """One language at a time: never "普陀区 (Putuo District), Shanghai" on a Chinese page."""
+    district = load_district()
+    assert district.display_name("zh_CN") == "普陀区"
+    assert district.display_name("en") == "Putuo District, Shanghai"
+    taopu = district.get("taopu")
+    changshou = district.get("changshou-road")
+    assert taopu is not None
+    assert changshou is not None
+    assert (taopu.display_name("zh_CN"), taopu.display_name("en")) == ("桃浦镇", "Taopu Town")
+    assert changshou.display_name("en") == "Changshou Road Subdistrict"
+    # A district file without names per language keeps its own label.
+    bare = District(district.name, district.bbox, district.subdistricts, [])
+    assert bare.display_name("en") == district.name

@@ -26,6 +26,7 @@ from gigcity.services.accounts import Principal, Role
 from gigcity.services.demo import seed_demo
 from gigcity.services.places import PlaceUpdate
 from gigcity.services.platform import Platform
+from web import web_support
 from web.web_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -36,6 +37,11 @@ from web.web_support import (
     TILE_URL,
     Demo,
 )
+
+# Fixtures shared by the page tests that walk every page (test_widths, test_language).
+contexts = web_support.contexts
+statement_day = web_support.statement_day
+workbench_run = web_support.workbench_run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -61,7 +61,7 @@ def test_pages_come_in_both_languages_with_their_settings(
     assert config["categories"][0]["label"] == "消防通道堵塞"
     assert config["statuses"]["in_progress"] == "处理中"
     assert config["subdistricts"]["wanli"] == "万里街道"
-    assert blocks(en.text)["report-config"]["subdistricts"]["wanli"] == "Wanli"
+    assert blocks(en.text)["report-config"]["subdistricts"]["wanli"] == "Wanli Subdistrict"
 
 
 def test_every_string_the_report_scripts_ask_for_is_on_the_pages(page_client: TestClient) -> None:

@@ -19,6 +19,7 @@ from gigcity.services.pay import DeliveryIn
 from gigcity.web.templating import STATIC_DIR
 from services.pay_support import delivery, platform_key, spans
 from support import ADMIN
+from web.language_support import latin_sentences
 from web.test_pages import CJK, assets
 from web.web_support import PHONE, Demo
 
@@ -142,17 +143,11 @@ def breach_day(demo: Demo) -> date:
     return BREACH_DAY
 
 
-# Latin words in a row (a sentence), or a dotted clause id such as pricing.base_fare_fen.
-LATIN_SENTENCE = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]*)+")
-CLAUSE_ID = re.compile(r"\b[a-z_]+\.[a-z_.]+\b")
-
-
 def assert_no_latin_sentence(page: Page) -> None:
     """The Chinese page shows no English sentence and no clause id: single Latin tokens
     (proper names, units, codes such as order ids) are all it may show."""
-    text = page.locator("#statement").inner_text()
-    assert not LATIN_SENTENCE.findall(text), LATIN_SENTENCE.findall(text)
-    assert not CLAUSE_ID.findall(text), CLAUSE_ID.findall(text)
+    found = latin_sentences(page.locator("#statement").inner_text())
+    assert not found, found
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 

@@ -1,13 +1,30 @@
-"""Constants and shapes shared by the page tests (imported by conftest and the tests)."""
+"""Constants, shapes and fixtures shared by the page tests (imported by conftest and the
+tests): among them the list of every page with the role that uses it (CASES), walked by the
+width test and the language test."""
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import httpx
+import pytest
+
+from gigcity.services.accounts import Principal, Role
 from gigcity.services.demo import DEMO_PASSWORD
 from gigcity.services.places import Beds
 from gigcity.services.platform import Platform
+from gigcity.services.workbench import RunCreate
+from gigcity.sim.scenarios import ScenarioWorkbench
+from services.pay_support import delivery, platform_key, spans
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -25,3 +42,149 @@ class Demo:
     staff_station_id: int
     officer_subdistrict: str
     password: str = DEMO_PASSWORD
+
+
+PHONE_WIDTH = 390
+DESKTOP_WIDTH = 1366
+HEIGHTS = {PHONE_WIDTH: 844, DESKTOP_WIDTH: 768}
+LOCALES = {"zh_CN": "zh-CN", "en": "en-US"}
+# A day of the rider's own, before the days other tests report, so the statement has lines.
+STATEMENT_DAY = date(2025, 5, 20)
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    role: str | None  # the demo account that uses the page; None: signed out
+    ready: str  # a selector that matches once the page's data is on it
+    needs: tuple[str, ...] = ()  # fixtures that make the page's data
+    xfail: str | None = None  # why the page does not fit yet (a non-strict xfail)
+
+
+CASES = [
+    Case("/", None, "#map[data-state=ready]"),
+    Case("/", "rider", "#map[data-state=ready]"),
+    Case("/login", None, "#login-form"),
+    Case("/report", "rider", "#report-page[data-state=ready]"),
+    Case(
+        f"/me/statement?date={STATEMENT_DAY.isoformat()}",
+        "rider",
+        "#statement[data-state=ready]",
+        needs=("statement_day",),
+    ),
+    Case("/manage", "staff", "#editor:not([hidden]) #history-rows tr"),
+    Case("/manage", "officer", "#point-list li"),
+    Case("/officer", "officer", "#officer-page[data-state=ready]"),
+    Case("/dashboard", "admin", "#dashboard-page[data-state=ready] #cards > *"),
+    Case(
+        "/workbench?run={run}",
+        "admin",
+        "#result:not([hidden]) #attribution-table tbody tr",
+        needs=("workbench_run",),
+    ),
+]
+
+
+def saved_token(live_server: str, username: str, password: str) -> str:
+    r = httpx.post(
+        f"{live_server}/api/auth/token", data={"username": username, "password": password}
+    )
+    r.raise_for_status()
+    body = r.json()
+    saved = {"token": body["access_token"], "role": body["role"], "expiresAt": 0}
+    return json.dumps(saved)
+
+
+@pytest.fixture(scope="session")
+def statement_day(demo: Demo) -> date:
+    """The demo rider's day: three orders and the hours around them."""
+    _, key = platform_key(demo.platform, "widths-feed")
+    for n, (accepted, promised, delivered) in enumerate(
+        (("10:40", "11:10", "11:05"), ("11:20", "11:50", "12:05"), ("12:30", "13:00", "12:55"))
+    ):
+        report = delivery(
+            f"W{n}", day=STATEMENT_DAY, accepted=accepted, promised=promised, delivered=delivered
+        )
+        demo.platform.pay.report_delivery(key, "rider", report)
+    activity = spans(STATEMENT_DAY, ("10:30", "13:30", "on_order"))
+    demo.platform.pay.report_activity(key, "rider", activity)
+    return STATEMENT_DAY
+
+
+@pytest.fixture(scope="module")
+def workbench_run(demo: Demo) -> Iterator[int]:
+    """A finished comparison (a small day, with attribution), so the workbench shows its
+    tables; run by the simulator, as `gigcity serve` does."""
+    workbench = demo.platform.workbench
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workbench, "engine", ScenarioWorkbench())
+        admin = Principal(role=Role.admin, label="widths-admin")
+        run = workbench.start(admin, RunCreate(orders=50, attribution=True))
+        deadline = time.monotonic() + 180
+        while run.status in ("queued", "running"):
+            assert time.monotonic() < deadline, f"the workbench run is stuck at {run.stage}"
+            time.sleep(0.1)
+            run = workbench.get(run.id)
+        assert run.status == "done", run.error
+        yield run.id
+
+
+@pytest.fixture(scope="module")
+def contexts(
+    browser: Browser, live_server: str, demo: Demo
+) -> Iterator[dict[tuple[str | None, str], Page]]:
+    """One page per (account, language), made when first asked for and reused by the cases;
+    requests to other sites (the map tiles) are refused."""
+    made: list[BrowserContext] = []
+
+    def refuse_other_sites(route: Any, request: Any) -> None:
+        if request.url.startswith(live_server):
+            route.continue_()
+        else:
+            route.abort()
+
+    class Pages(dict):  # type: ignore[type-arg]
+        def __missing__(self, key: tuple[str | None, str]) -> Page:
+            role, locale = key
+            storage: dict[str, Any] = {"cookies": [], "origins": []}
+            if role is not None:
+                value = saved_token(live_server, role, demo.password)
+                storage["origins"] = [
+                    {
+                        "origin": live_server,
+                        "localStorage": [{"name": "gigcity.token", "value": value}],
+                    }
+                ]
+            context = browser.new_context(
+                locale=LOCALES[locale],
+                base_url=live_server,
+                storage_state=storage,  # type: ignore[arg-type]
+            )
+            context.set_default_timeout(20_000)
+            context.route("**/*", refuse_other_sites)
+            made.append(context)
+            page = context.new_page()
+            self[key] = page
+            return page
+
+    yield Pages()
+    for context in made:
+        context.close()
+
+
+def load_case(
+    request: pytest.FixtureRequest,
+    contexts: dict[tuple[str | None, str], Page],
+    case: Case,
+    width: int,
+    locale: str,
+) -> Page:
+    """Open the case's page as its role in `locale` at `width`, with its data on it."""
+    # The data a page shows is made only when that page is tested.
+    made = {name: request.getfixturevalue(name) for name in case.needs}
+    page = contexts[(case.role, locale)]
+    page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
+    page.goto(case.path.format(run=made.get("workbench_run")))
+    page.wait_for_selector(case.ready, state="attached")
+    page.wait_for_load_state("load")
+    return page

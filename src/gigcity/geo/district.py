@@ -34,6 +34,15 @@ class Subdistrict:
     lon: float
     lat: float
 
+    @property
+    def name_en(self) -> str:
+        """The English name: the pinyin and what it is ("Changshou Road Subdistrict")."""
+        return f"{self.pinyin} {'Town' if self.kind == 'town' else 'Subdistrict'}"
+
+    def display_name(self, locale: str) -> str:
+        """The name in `locale`: Chinese, or English for any other language."""
+        return self.name if locale == "zh_CN" else self.name_en
+
 
 @dataclass(frozen=True, slots=True)
 class NamedPlace:
@@ -58,6 +67,7 @@ class District:
         bbox: tuple[float, float, float, float],
         subdistricts: list[Subdistrict],
         named_places: list[NamedPlace],
+        names: dict[str, str] | None = None,
     ) -> None:
         if not subdistricts:
             raise ValueError("a district needs at least one sub-district")
@@ -65,6 +75,8 @@ class District:
         if len(set(codes)) != len(codes):
             raise ValueError(f"sub-district codes must be unique, got {codes}")
         self.name = name
+        # The name per language ("zh_CN", "en"); `name` is the data file's own label.
+        self.names = names or {}
         self.bbox = bbox
         self.subdistricts = subdistricts
         self.named_places = named_places
@@ -98,11 +110,18 @@ class District:
             for p in data.get("named_places", [])
         ]
         x0, y0, x1, y1 = (float(v) for v in data["bbox_approx"])
-        return cls(str(data["district"]), (x0, y0, x1, y1), subs, places)
+        names = {str(k): str(v) for k, v in (data.get("names") or {}).items()}
+        return cls(str(data["district"]), (x0, y0, x1, y1), subs, places, names)
 
     @classmethod
     def from_file(cls, path: Path) -> District:
         return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    def display_name(self, locale: str) -> str:
+        """The district's name in `locale` (Chinese for zh_CN, English otherwise), falling
+        back to the data file's label."""
+        wanted = "zh_CN" if locale == "zh_CN" else "en"
+        return self.names.get(wanted) or self.name
 
     def get(self, code: str) -> Subdistrict | None:
         return self._by_code.get(code)

@@ -48,16 +48,18 @@ def report_config(request: Request, locale: str) -> dict[str, Any]:
             for c in Category
         ],
         "statuses": {s.value: gettext(locale, label) for s, label in STATUS_LABELS.items()},
-        "subdistricts": {
-            s.code: s.name if locale == "zh_CN" else s.pinyin
-            for s in platform.district.subdistricts
-        },
+        "subdistricts": {s.code: s.display_name(locale) for s in platform.district.subdistricts},
         "maxPhotoBytes": platform.reports.photo_limits.max_bytes,
     }
 
 
 def _report_page(request: Request, template: str, page: str) -> HTMLResponse:
-    extra = {"report_config": report_config(request, locale_of(request))}
+    locale = locale_of(request)
+    district = request.app.state.platform.district
+    extra = {
+        "report_config": report_config(request, locale),
+        "district_name": district.display_name(locale),  # one language, not "普陀区 (Putuo…)"
+    }
     return render_page(request, template, page, extra)
 
 

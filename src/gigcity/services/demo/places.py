@@ -165,6 +165,17 @@ _NAMED: dict[str, tuple[PlaceKind, dict[str, Any], str]] = {
     ),
     "新湖明珠城": (PlaceKind.rider_station, {"drinking_water": True, "seats": True}, "24/7"),
 }  # fmt: skip
+# The named places' notes as the district's people read them (the reference data describes
+# them in English for developers; the demo is a Chinese district, so its notes are Chinese).
+_NOTES_ZH: dict[str, str] = {
+    "中远两湾城": "大型居住区",
+    "万有引力新业态新就业群体党群服务中心": "新就业群体党群服务中心（24小时饮水、充电、冰箱、微波炉、药箱）",
+    "中海真如环宇城MAX": "购物中心，设24小时骑手驿站、电动车专用停车区和取餐电梯",
+    "居高司机之家": "司机之家，面积3000平方米，床位200余张",
+    "半马苏河驿站·1690党群服务中心": "骑手驿站，提供优惠餐（9.9–15元）",
+    "新湖明珠城": "大型居住区，首个社区接力配送试点",
+}
+_ESTIMATED_NOTE = "（位置为估计）"
 # Where the reference data gives no point: rough positions (assumption; marked in notes).
 _ESTIMATED_POINTS: dict[str, tuple[float, float]] = {
     "半马苏河驿站·1690党群服务中心": (121.4330, 31.2440),  # along Suzhou Creek (assumption)
@@ -192,7 +203,7 @@ def named_places(district: District, seed: int = 2025) -> list[PlaceCreate]:
         kind, amenities, hours = _NAMED.get(
             named.name, (PlaceKind.rider_station, {"seats": True}, "24/7")
         )
-        notes = named.kind
+        notes = _NOTES_ZH.get(named.name, named.kind)
         if named.lon is not None and named.lat is not None:
             lon, lat = named.lon, named.lat
         else:
@@ -207,7 +218,7 @@ def named_places(district: District, seed: int = 2025) -> list[PlaceCreate]:
                         (district.bbox[1] + district.bbox[3]) / 2,
                     ),
                 )
-            notes = f"{notes} (位置为估计 / location estimated)"
+            notes = f"{notes}{_ESTIMATED_NOTE}"
         out.append(
             PlaceCreate(
                 name=named.name,
