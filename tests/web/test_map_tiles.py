@@ -396,3 +396,18 @@ def test_the_route_line_and_the_sub_districts_are_drawn_in_gcj02(
     assert shapes
     for (lon, lat), at in shapes:
         assert haversine_m(*at, *wgs84_to_gcj02(lon, lat)) < 1.0
+
+
+@browser_test
+def test_on_wgs84_tiles_nothing_is_shifted(page: Page, demo: Demo) -> None:
+    """The default tiles (OpenStreetMap's, here a host that does not resolve) are WGS-84:
+    markers sit at the API's positions and the bbox asked for is the map's own."""
+    place = demo.platform.places.get(demo.staff_station_id)
+    page.goto(f"/?place={place.id}")
+    page.wait_for_selector(f"#map .place-marker[data-place-id='{place.id}']")
+    assert page.evaluate("gigcity.coords.datum") == "wgs84"
+    assert marker_latlng(page, place.id) == pytest.approx((place.lon, place.lat), abs=1e-12)
+    centre = page.evaluate("() => { const c = gigcity.map.getCenter(); return [c.lng, c.lat]; }")
+    assert page.evaluate(
+        "() => { const c = gigcity.coords.fromMap(gigcity.map.getCenter()); return [c.lon, c.lat]; }"
+    ) == pytest.approx(centre, abs=1e-12)
