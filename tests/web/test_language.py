@@ -22,11 +22,7 @@ if TYPE_CHECKING:
 
 FLAGSHIP = "居高司机之家"  # the demo's driver home, with the longest notes
 # Pages whose language is being done elsewhere in the same round (a non-strict xfail).
-BEING_DONE: dict[str, str] = {
-    # The map's zoom buttons say "Zoom in"/"Zoom out" until map.html loads leaflet-lang.js
-    # after leaflet.js, as the other map pages do (map.html is being edited for the tiles).
-    "/": "the map page does not load leaflet-lang.js yet (map.html is being edited)",
-}
+BEING_DONE: dict[str, str] = {}
 
 
 def open_the_map_card(page: Page) -> None:
