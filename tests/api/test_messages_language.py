@@ -189,3 +189,30 @@ def test_a_bad_query_value_is_answered_in_chinese(client: TestClient) -> None:
     assert {"field": "query.lat", "message": "必须是数字。"} in body["errors"]
     assert "Input should be" not in r.text
     assert not _problems_read_as_chinese(body)
+
+
+def test_a_point_names_its_sub_district_in_the_reader_s_language(client: TestClient) -> None:
+    """English readers get the sub-district's English name; the operator, a proper name, stays
+    as it was given."""
+    admin = token(client, "admin")
+    body = {
+        "name": "桃浦测试驿站",
+        "kind": "rider_station",
+        "lon": 121.364,
+        "lat": 31.2815,
+        "operator": "街道总工会",
+    }
+    made = client.post("/api/places", json=body, headers={**admin, **ZH})
+    assert made.status_code == 201, made.text
+    assert made.json()["subdistrict_name"] == "桃浦镇"
+    place_id = made.json()["id"]
+    english = client.get(f"/api/places/{place_id}", headers={"Accept-Language": "en"}).json()
+    assert english["subdistrict"] == "taopu"
+    assert english["subdistrict_name"] == "Taopu Town"
+    assert english["operator"] == "街道总工会"
+    found = client.get(
+        "/api/places/search", params={"q": "桃浦测试"}, headers={"Accept-Language": "en"}
+    ).json()
+    assert [p["subdistrict_name"] for p in found] == ["Taopu Town"]
+    chinese = client.get(f"/api/places/{place_id}", headers=ZH).json()
+    assert chinese["subdistrict_name"] == "桃浦镇"

@@ -30,6 +30,7 @@ from gigcity.services.places import (
     import_csv,
     import_geojson,
 )
+from gigcity.services.platform import Platform
 
 router = APIRouter(prefix="/api/places", tags=["places"])
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -45,6 +46,24 @@ AmenityQuery = Annotated[
 KindQuery = Annotated[
     list[str] | None, Query(description="Only these kinds; repeat or separate with commas.")
 ]
+
+
+def _named(request: Request, platform: Platform, places: list[PlaceOut]) -> list[PlaceOut]:
+    """The points with their sub-district named in the reader's language (桃浦镇, Taopu Town);
+    the code in `subdistrict` stays as it is."""
+    locale = locale_of(request)
+    out = []
+    for place in places:
+        sub = platform.district.get(place.subdistrict) if place.subdistrict else None
+        name = sub.display_name(locale) if sub is not None else place.subdistrict_name
+        if name != place.subdistrict_name:
+            place = place.model_copy(update={"subdistrict_name": name})
+        out.append(place)
+    return out
+
+
+def _one(request: Request, platform: Platform, place: PlaceOut) -> PlaceOut:
+    return _named(request, platform, [place])[0]
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -79,6 +98,7 @@ def _kinds(values: list[str] | None) -> list[PlaceKind]:
 
 @router.get("/nearby", response_model=list[PlaceOut], summary="Nearest service points")
 def nearby(
+    request: Request,
     platform: PlatformDep,
     _: PublicCaller,
     lat: Annotated[float, Query(ge=-90, le=90, description="WGS-84 latitude")],
@@ -94,7 +114,7 @@ def nearby(
 ) -> list[PlaceOut]:
     """The `k` nearest points from a position (within `radius_m`), each with its distance and
     navigation links (Amap in GCJ-02, geo: URI, OpenStreetMap)."""
-    return platform.places.nearby(
+    found = platform.places.nearby(
         lon,
         lat,
         k=k,
@@ -104,6 +124,7 @@ def nearby(
         open_at=at,
         open_only=open_now,
     )
+    return _named(request, platform, found)
 
 
 def _bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
@@ -128,6 +149,7 @@ SubdistrictQuery = Annotated[
 
 @router.get("", response_model=list[PlaceOut], summary="Service points in a box or sub-district")
 def in_bbox(
+    request: Request,
     platform: PlatformDep,
     _: PublicCaller,
     bbox: BboxQuery = None,
@@ -139,7 +161,7 @@ def in_bbox(
 ) -> list[PlaceOut]:
     """Give a `bbox`, a `subdistrict`, or both. Over `limit`, the answer is an even spread
     over the area."""
-    return platform.places.in_bbox(
+    found = platform.places.in_bbox(
         _bbox(bbox),
         amenities=_amenities(amenity),
         kinds=_kinds(kind),
@@ -147,6 +169,7 @@ def in_bbox(
         open_at=at,
         limit=limit,
     )
+    return _named(request, platform, found)
 
 
 @router.get("/markers", response_model=Markers, summary="Compact map markers")
@@ -174,6 +197,7 @@ def markers(
 
 @router.get("/search", response_model=list[PlaceOut], summary="Find service points by name")
 def search(
+    request: Request,
     platform: PlatformDep,
     _: PublicCaller,
     q: Annotated[str, Query(min_length=1, max_length=100)],
@@ -191,7 +215,7 @@ def search(
             N_("Give both lat and lon, or neither."), field="lat" if lat is None else "lon"
         )
     near = (lon, lat) if lon is not None and lat is not None else None
-    return platform.places.search_text(q, limit=limit, near=near)
+    return _named(request, platform, platform.places.search_text(q, limit=limit, near=near))
 
 
 class Label(BaseModel):
@@ -285,12 +309,15 @@ async def import_places(
 
 
 @router.get("/{place_id:int}", response_model=PlaceOut, summary="One service point")
-def get_place(platform: PlatformDep, _: PublicCaller, place_id: RowId) -> PlaceOut:
-    return platform.places.get(place_id)
+def get_place(
+    request: Request, platform: PlatformDep, _: PublicCaller, place_id: RowId
+) -> PlaceOut:
+    return _one(request, platform, platform.places.get(place_id))
 
 
 @router.post("", response_model=PlaceOut, status_code=201, summary="Add a service point")
 def create_place(
+    request: Request,
     platform: PlatformDep,
     caller: Admin,
     body: PlaceCreate,
@@ -298,11 +325,13 @@ def create_place(
 ) -> PlaceOut:
     """A point far outside the district (more than about 5 km beyond its bounds) is refused
     as a likely typo unless `outside_district=true`."""
-    return platform.places.create(caller, body, outside_district=outside_district)
+    made = platform.places.create(caller, body, outside_district=outside_district)
+    return _one(request, platform, made)
 
 
 @router.patch("/{place_id:int}", response_model=PlaceOut, summary="Change a service point")
 def update_place(
+    request: Request,
     platform: PlatformDep,
     caller: PlaceKeeper,
     place_id: RowId,
@@ -314,16 +343,21 @@ def update_place(
     to refuse the change if someone else changed the point meanwhile (409). A field left out
     stays as it is; a required field (name, kind, lon, lat, amenities, hours) cannot be set
     to null. A move far outside the district needs `outside_district=true`."""
-    return platform.places.update(caller, place_id, body, outside_district=outside_district)
+    changed = platform.places.update(caller, place_id, body, outside_district=outside_district)
+    return _one(request, platform, changed)
 
 
 @router.put(
     "/{place_id:int}/status", response_model=PlaceOut, summary="Closed today, free beds, hours"
 )
 def set_status(
-    platform: PlatformDep, caller: PlaceKeeper, place_id: RowId, body: PlaceStatus
+    request: Request,
+    platform: PlatformDep,
+    caller: PlaceKeeper,
+    place_id: RowId,
+    body: PlaceStatus,
 ) -> PlaceOut:
-    return platform.places.set_status(caller, place_id, body)
+    return _one(request, platform, platform.places.set_status(caller, place_id, body))
 
 
 @router.delete("/{place_id:int}", status_code=204, summary="Remove a service point")
