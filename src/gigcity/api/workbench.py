@@ -1,5 +1,9 @@
 """The negotiation workbench over HTTP: start a comparison, follow its progress, read it.
 
+Answers keep stable keys (rulebook and scenario ids, measure keys, clause paths, stage ids)
+and add words for people in the request's language (`?lang=`, the `lang` cookie, then
+Accept-Language): titles, labels, the stage, plots drawn in that language.
+
 Runs are background jobs: `POST /api/workbench/runs` answers 202 at once with the queued
 run; `GET /api/workbench/runs/{id}` reports its progress; the result (JSON with the plots
 as SVG) and the self-contained HTML report are served once it is done.
@@ -9,11 +13,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from gigcity.http.deps import Allow, PlatformDep, RowId
+from gigcity.http.locale import locale_of
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.workbench import RunCreate, RunOut, RunResult, WorkbenchOptions
 
@@ -44,9 +49,10 @@ REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; fram
 
 
 @router.get("/options", response_model=WorkbenchOptions, summary="Rulebooks, scenarios, limits")
-def options(platform: PlatformDep, caller: Viewer) -> WorkbenchOptions:
-    """What a run may be made of, and whether the caller may start one."""
-    return platform.workbench.options(caller)
+def options(platform: PlatformDep, caller: Viewer, request: Request) -> WorkbenchOptions:
+    """What a run may be made of (ids with titles in the reader's language), and whether the
+    caller may start one."""
+    return platform.workbench.options(caller, locale_of(request))
 
 
 @router.post(
@@ -57,11 +63,11 @@ def options(platform: PlatformDep, caller: Viewer) -> WorkbenchOptions:
     responses={422: {"description": "A field is invalid; `errors` names it"}},
 )
 async def start_run(
-    platform: PlatformDep, caller: Starter, body: RunCreate, response: Response
+    platform: PlatformDep, caller: Starter, body: RunCreate, request: Request, response: Response
 ) -> RunOut:
     """Queue the identical day under rulebooks A and B (and, with `attribution`, A with each
     changed clause of B). Answers at once; follow `GET /api/workbench/runs/{id}`."""
-    run = await run_in_threadpool(platform.workbench.start, caller, body)
+    run = await run_in_threadpool(platform.workbench.start, caller, body, locale_of(request))
     response.headers["Location"] = f"/api/workbench/runs/{run.id}"
     return run
 
@@ -70,16 +76,17 @@ async def start_run(
 def list_runs(
     platform: PlatformDep,
     _: Viewer,
+    request: Request,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[RunOut]:
-    return platform.workbench.recent(limit)
+    return platform.workbench.recent(limit, locale_of(request))
 
 
 @router.get("/runs/{run_id}", response_model=RunOut, summary="One run and its progress")
-def get_run(platform: PlatformDep, _: Viewer, run_id: RowId) -> RunOut:
-    """Status (queued, running, done, failed, interrupted), progress from 0 to 1, the stage,
-    and the links to the result once done."""
-    return platform.workbench.get(run_id)
+def get_run(platform: PlatformDep, _: Viewer, run_id: RowId, request: Request) -> RunOut:
+    """Status (queued, running, done, failed, interrupted), progress from 0 to 1, the stage
+    (an id, and in words), and the links to the result once done."""
+    return platform.workbench.get(run_id, locale_of(request))
 
 
 @router.get(
@@ -88,8 +95,8 @@ def get_run(platform: PlatformDep, _: Viewer, run_id: RowId) -> RunOut:
     summary="A finished run: tables, attribution, plots",
     responses={409: {"description": "The run is not done"}},
 )
-def get_result(platform: PlatformDep, _: Viewer, run_id: RowId) -> RunResult:
-    return platform.workbench.result(run_id)
+def get_result(platform: PlatformDep, _: Viewer, run_id: RowId, request: Request) -> RunResult:
+    return platform.workbench.result(run_id, locale_of(request))
 
 
 @router.get(
@@ -99,7 +106,8 @@ def get_result(platform: PlatformDep, _: Viewer, run_id: RowId) -> RunResult:
     responses={409: {"description": "The run is not done"}},
 )
 def get_report(platform: PlatformDep, _: Viewer, run_id: RowId) -> HTMLResponse:
-    """The self-contained report (inline SVG plots, no scripts)."""
+    """The self-contained report (inline SVG plots, no scripts): in Chinese and in English,
+    one section each (runs stored before reports had languages: English)."""
     response = HTMLResponse(platform.workbench.report(run_id))
     response.headers["Content-Security-Policy"] = REPORT_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"

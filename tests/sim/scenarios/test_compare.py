@@ -152,3 +152,62 @@ def test_sweep_on_a_local_ray_instance() -> None:
     on_ray = sweep(spec, book, grid, [0], ray_address="local")
     local = sweep(spec, book, grid, [0])
     assert on_ray["points"] == local["points"]
+
+
+def test_plots_and_report_speak_the_language_they_are_given(result: dict[str, Any]) -> None:
+    """The engine has no words of its own: in Chinese the plots' titles, axes and legends,
+    the tables and the attribution rows (clause titles, not paths) are Chinese; the SVG keeps
+    its text as text for the reader's fonts (no CJK font on the server); same bytes twice."""
+    from gigcity.services.workbench.wording import engine_wording
+    from gigcity.sim.charts import FONT_FAMILIES
+    from gigcity.sim.scenarios.report import (
+        attribution_rows,
+        compare_plots,
+        render_compare_report,
+        table_rows,
+    )
+
+    zh = engine_wording("zh_CN", "baseline-2024@1", "putuo-2025@1", "putuo-weekday")
+    en = engine_wording("en", "baseline-2024@1", "putuo-2025@1", "putuo-weekday")
+    plots = compare_plots(result, zh)
+    assert [p["title"] for p in plots][:3] == [
+        "骑手每在线工作小时收入（补差后）",
+        "骑手每在线工作小时收入（补差前）",
+        "罚款与服务分",
+    ]
+    pay = plots[0]["svg"]
+    assert "<text" in pay
+    assert FONT_FAMILIES[0] in pay
+    assert "sans-serif" in pay
+    for words in (
+        "每在线工作小时收入（元）",
+        "每小时保底收入",
+        "《普陀区外卖算法与劳动规则协议（2025）》第1版",
+    ):
+        assert words in pay
+    assert "putuo-2025@1" not in pay
+    effects = next(p for p in plots if p["id"] == "attribution")["svg"]
+    assert "每层爬楼补贴" in effects
+    assert "pricing.stairs" not in effects
+    assert compare_plots(result, zh) == plots  # deterministic: same result, same bytes
+
+    assert table_rows(result, zh)[0][0] == "指标"
+    assert "下单到送达时长（平均）" in [row[0] for row in table_rows(result, zh)]
+    groups = [row[0] for row in attribution_rows(result, zh)[1:]]
+    assert "每层爬楼补贴" in groups
+    assert not [g for g in groups if "." in g]
+
+    report = render_compare_report(result, [(zh, plots), (en, compare_plots(result, en))])
+    assert report.index('<section id="zh-CN" lang="zh-CN">') < report.index('<section id="en"')
+    assert '<html lang="zh-CN">' in report
+    assert "<script" not in report
+    assert "逐条从 A 换成 B 时各条款的影响" in report
+    assert "Pay per floor climbed" in report
+
+
+def test_the_cli_plots_stay_english_and_drawn_as_outlines(result: dict[str, Any]) -> None:
+    from gigcity.sim.scenarios.report import compare_plots
+
+    plots = compare_plots(result)
+    assert plots[0]["title"] == "Rider pay per active hour (after top-up)"
+    assert "<text" not in plots[0]["svg"]  # text as paths: no font needed anywhere

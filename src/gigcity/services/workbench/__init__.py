@@ -8,6 +8,7 @@ from gigcity.services.workbench.engine import (
 )
 from gigcity.services.workbench.schemas import (
     MAX_ORDERS,
+    Choice,
     Plot,
     RunCreate,
     RunOut,
@@ -20,6 +21,7 @@ from gigcity.services.workbench.service import STARTERS, WorkbenchService
 __all__ = [
     "MAX_ORDERS",
     "STARTERS",
+    "Choice",
     "CompareDays",
     "Comparison",
     "Plot",

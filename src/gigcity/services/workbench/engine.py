@@ -27,17 +27,21 @@ class Comparison(Protocol):
 
     @property
     def plots(self) -> Sequence[Mapping[str, str]]:
-        """The report's plots as `{id, title, svg}`."""
+        """The report's plots as `{id, title, svg, lang}`, in each language it was given."""
         ...
 
     @property
     def html(self) -> str:
-        """The self-contained HTML report (inline SVG, no scripts)."""
+        """The self-contained HTML report (inline SVG, no scripts), in each language."""
         ...
 
 
 class CompareDays(Protocol):
-    """Replay one generated day under rulebooks A and B (and each of B's clauses alone)."""
+    """Replay one generated day under rulebooks A and B (and each of B's clauses alone).
+
+    `wording` has one mapping per language of every word the plots and the report show,
+    by key (`services.workbench.wording.engine_wording`): the engine has no words of its own.
+    """
 
     def __call__(
         self,
@@ -49,6 +53,7 @@ class CompareDays(Protocol):
         *,
         attribution: bool,
         progress: Progress,
+        wording: Sequence[Mapping[str, str]],
     ) -> Comparison: ...
 
 

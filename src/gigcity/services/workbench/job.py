@@ -22,6 +22,7 @@ from gigcity.db.models import WorkbenchRun, utcnow
 from gigcity.db.session import make_engine, make_sessionmaker, transaction
 from gigcity.rules import load_rulebook
 from gigcity.services.workbench.engine import CompareDays, Comparison, Progress
+from gigcity.services.workbench.wording import all_wording, stage_id
 
 HEARTBEAT_S = 10.0
 
@@ -72,13 +73,23 @@ def _beat(factory: sessionmaker[Session], run_id: int, stop: threading.Event) ->
             )
 
 
-def _progress_writer(factory: sessionmaker[Session], run_id: int) -> Progress:
-    """A progress callback that writes the run's stage, at most twice a second."""
+def _variant(label: str, names: tuple[str, str]) -> str:
+    """Which side's dispatch a simulated day used ("a" or "b"), from the engine's label (the
+    dispatching rulebook's ref); A's when it cannot tell."""
+    name = label.partition("@")[0]
+    return "b" if name == names[1] and name != names[0] else "a"
+
+
+def _progress_writer(
+    factory: sessionmaker[Session], run_id: int, names: tuple[str, str]
+) -> Progress:
+    """A progress callback that writes the run's stage (an id with its parameters, put into
+    words when read: `wording.stage_text`), at most twice a second."""
     last = [0.0]
 
     def progress(done: int, total: int, label: str) -> None:
         if done >= total:  # the last day is simulated: the engine draws the report next
-            _set(factory, run_id, progress=0.92, stage="drawing the report")
+            _set(factory, run_id, progress=0.92, stage="drawing")
             return
         now = time.monotonic()
         if now - last[0] < 0.5:
@@ -88,7 +99,7 @@ def _progress_writer(factory: sessionmaker[Session], run_id: int) -> Progress:
             factory,
             run_id,
             progress=0.05 + 0.85 * done / total,
-            stage=f"simulated {done} of {total} days ({label})",
+            stage=stage_id(done, total, _variant(label, names)),
         )
 
     return progress
@@ -134,7 +145,7 @@ def run_job(compare: CompareDays, database_url: str, run_id: int, rerun: bool = 
             return claimed
         heart = threading.Thread(target=_beat, args=(factory, run_id, stop), daemon=True)
         heart.start()
-        progress = _progress_writer(factory, run_id)
+        progress = _progress_writer(factory, run_id, claimed.names)
         a, b = (load_rulebook(name) for name in claimed.names)
         comparison = compare(
             claimed.scenario,
@@ -144,6 +155,7 @@ def run_job(compare: CompareDays, database_url: str, run_id: int, rerun: bool = 
             b,
             attribution=claimed.attribution,
             progress=progress,
+            wording=all_wording(a.ref, b.ref, claimed.scenario),
         )
         _store(factory, run_id, comparison)
         return "done"

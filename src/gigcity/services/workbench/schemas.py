@@ -36,8 +36,20 @@ class RunOut(BaseModel):
     orders: int
     attribution: bool
     progress: float = Field(description="0 to 1")
-    stage: str
-    error: str | None
+    stage: str = Field(
+        description="Stage id, stable: queued, simulating, simulated:{done}:{total}:{a|b}, "
+        "drawing, done"
+    )
+    stage_text: str = Field(description="The stage in the reader's language")
+    error: str | None = Field(description="What went wrong, as recorded (technical)")
+    error_text: str | None = Field(description="What went wrong, in the reader's language")
+    rules_a_title: str = Field(
+        description="Rulebook A's title and version, in the reader's language"
+    )
+    rules_b_title: str = Field(
+        description="Rulebook B's title and version, in the reader's language"
+    )
+    scenario_title: str = Field(description="The day's title, in the reader's language")
     requested_by: str
     created_at: UtcDatetime
     started_at: UtcDatetime | None
@@ -50,21 +62,34 @@ class Plot(BaseModel):
     id: str
     title: str
     svg: str
+    lang: str | None = Field(None, description="The language of its words (none: English)")
 
 
 class RunResult(BaseModel):
     id: int
-    rulebooks: dict[str, str]
-    scenario: dict[str, Any]
+    rulebooks: dict[str, str] = Field(description="Rulebook refs by side (a, b)")
+    rulebook_titles: dict[str, str] = Field(description="Their titles, in the reader's language")
+    scenario: dict[str, Any] = Field(description="The day; `title` in the reader's language")
     yardstick: dict[str, Any]
-    table: list[dict[str, Any]]
-    attribution: dict[str, Any] | None
-    plots: list[Plot]
+    table: list[dict[str, Any]] = Field(
+        description="One row per measure: `key`, `unit` (stable), `label` and `unit_label` "
+        "(the reader's language), `a`, `b`, `difference`"
+    )
+    attribution: dict[str, Any] | None = Field(
+        description="Rows of switched `clauses` (paths) with their `title`; `labels` names "
+        "each measure key in the reader's language"
+    )
+    plots: list[Plot] = Field(description="The plots with words in the reader's language")
+
+
+class Choice(BaseModel):
+    id: str = Field(description="What a run request names")
+    title: str = Field(description="What people read, in their language")
 
 
 class WorkbenchOptions(BaseModel):
-    rulebooks: list[str]
-    scenarios: list[str]
+    rulebooks: list[Choice]
+    scenarios: list[Choice]
     max_orders: int
     may_start: bool = Field(
         description="Whether the caller may start runs (never on a platform without a simulator)"

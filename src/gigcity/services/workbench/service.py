@@ -39,15 +39,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import WorkbenchRun, utcnow
 from gigcity.db.session import lock_named, transaction
-from gigcity.i18n import N_
+from gigcity.i18n import DEFAULT_LOCALE, N_
 from gigcity.rules import list_rulebooks
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, TooBusy
 from gigcity.services.jobs import InProcessQueue, JobQueue, JobSpec, RetryLater
+from gigcity.services.workbench import wording
 from gigcity.services.workbench.engine import WorkbenchEngine
 from gigcity.services.workbench.job import HEARTBEAT_S, exit_with_parent, run_job
 from gigcity.services.workbench.schemas import (
     MAX_ORDERS,
+    Choice,
     Plot,
     RunCreate,
     RunOut,
@@ -102,38 +104,42 @@ class WorkbenchService:
 
     # -- reading -----------------------------------------------------------------------
 
-    def options(self, caller: Principal) -> WorkbenchOptions:
+    def options(self, caller: Principal, locale: str = DEFAULT_LOCALE) -> WorkbenchOptions:
         engine = self.engine
+        scenarios = list(engine.scenario_names()) if engine is not None else []
         return WorkbenchOptions(
-            rulebooks=list_rulebooks(),
-            scenarios=list(engine.scenario_names()) if engine is not None else [],
+            rulebooks=[
+                Choice(id=name, title=wording.rulebook_title(name, locale))
+                for name in list_rulebooks()
+            ],
+            scenarios=[
+                Choice(id=name, title=wording.scenario_title(name, locale)) for name in scenarios
+            ],
             max_orders=MAX_ORDERS,
             may_start=engine is not None and caller.role in STARTERS,
         )
 
-    def recent(self, limit: int = 50) -> list[RunOut]:
+    def recent(self, limit: int = 50, locale: str = DEFAULT_LOCALE) -> list[RunOut]:
         with transaction(self.factory) as session:
             rows = session.scalars(
                 select(WorkbenchRun).order_by(WorkbenchRun.id.desc()).limit(limit)
             ).all()
-            return [self._out(self._checked(row)) for row in rows]
+            return [self._out(self._checked(row), locale) for row in rows]
 
-    def get(self, run_id: int) -> RunOut:
+    def get(self, run_id: int, locale: str = DEFAULT_LOCALE) -> RunOut:
         with transaction(self.factory) as session:
-            return self._out(self._checked(self._row(session, run_id)))
+            return self._out(self._checked(self._row(session, run_id)), locale)
 
-    def result(self, run_id: int) -> RunResult:
+    def result(self, run_id: int, locale: str = DEFAULT_LOCALE) -> RunResult:
+        """The comparison with words in `locale` beside its keys, and its plots drawn in
+        `locale` (a run stored before plots had languages: its English ones)."""
         with self.factory() as session:
             row = self._finished(session, run_id)
-            data = row.result or {}
+            data = wording.localise_result(row.result or {}, row.scenario, locale)
             return RunResult(
                 id=row.id,
-                rulebooks=data.get("rulebooks", {}),
-                scenario=data.get("scenario", {}),
-                yardstick=data.get("yardstick", {}),
-                table=data.get("table", []),
-                attribution=data.get("attribution"),
-                plots=[Plot(**p) for p in (row.plots or [])],
+                **data,
+                plots=[Plot(**p) for p in wording.plots_for(row.plots or [], locale)],
             )
 
     def report(self, run_id: int) -> str:
@@ -142,7 +148,7 @@ class WorkbenchService:
 
     # -- starting ----------------------------------------------------------------------
 
-    def start(self, caller: Principal, request: RunCreate) -> RunOut:
+    def start(self, caller: Principal, request: RunCreate, locale: str = DEFAULT_LOCALE) -> RunOut:
         if caller.role not in STARTERS:
             raise Forbidden(N_("Only district admins and platforms may start workbench runs."))
         if self.engine is None:
@@ -188,7 +194,7 @@ class WorkbenchService:
             session.add(row)
             session.flush()
             row.job_id = self.jobs.defer(session, RUN_JOB.name, run_id=row.id)
-            out = self._out(row)
+            out = self._out(row, locale)
         if not self.jobs.durable:
             self._beat_while_queued()
         return out
@@ -350,7 +356,7 @@ class WorkbenchService:
         return row
 
     @staticmethod
-    def _out(row: WorkbenchRun) -> RunOut:
+    def _out(row: WorkbenchRun, locale: str) -> RunOut:
         done = row.status == "done"
         base = f"/api/workbench/runs/{row.id}"
         return RunOut(
@@ -364,7 +370,12 @@ class WorkbenchService:
             attribution=row.attribution,
             progress=round(row.progress, 4),
             stage=row.stage,
+            stage_text=wording.stage_text(row.stage, locale),
             error=row.error,
+            error_text=wording.error_text(row.error, locale),
+            rules_a_title=wording.rulebook_title(row.rules_a, locale),
+            rules_b_title=wording.rulebook_title(row.rules_b, locale),
+            scenario_title=wording.scenario_title(row.scenario, locale),
             requested_by=row.requested_by,
             created_at=row.created_at,
             started_at=row.started_at,

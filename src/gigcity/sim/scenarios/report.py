@@ -2,6 +2,12 @@
 
 No scripts and no CDN: the HTML report is one file. Plots come from matplotlib through the
 simulator report's reproducible `svg_chart`, so the same result gives the same bytes.
+
+The engine speaks no language of its own: every word of a plot or report is looked up by key
+in a `text` mapping (`ENGLISH` by default, as the CLI prints). The workbench service hands
+in the same keys in the reader's language, with `measure.<key>`, `unit.<unit>`, `scenario`,
+`rulebook_a`/`rulebook_b` and `lang` (which makes attribution rows name clauses by their
+titles from `gigcity.rules.clause_title` instead of their paths).
 """
 
 from __future__ import annotations
@@ -9,15 +15,85 @@ from __future__ import annotations
 import csv
 import html
 import io
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 
+from gigcity.rules import clause_title
 from gigcity.sim.charts import svg_chart
 from gigcity.sim.scenarios.compare import MEASURE_BY_KEY
 
 COLOURS = ("#8e6c8a", "#3b6ea8")
+
+Text = Mapping[str, str]
+ENGLISH: dict[str, str] = {
+    "plot.pay": "Rider pay per active hour (after top-up)",
+    "plot.pay_before": "Rider pay per active hour before top-up",
+    "plot.fines": "Fines and service-score points",
+    "plot.rest": "Continuous work stretches",
+    "plot.hours": "Hours worked per rider",
+    "plot.c2d": "Click-to-door (cumulative)",
+    "plot.attribution": "Effect of each clause switched from A to B",
+    "axis.count": "count",
+    "axis.pay_per_hour": "¥ per active hour",
+    "axis.continuous_work": "minutes of continuous work",
+    "axis.work_hours": "hours of work",
+    "axis.c2d": "click-to-door (min)",
+    "axis.delivered_share": "share of delivered orders",
+    "axis.fines": "fines (¥)",
+    "axis.points": "score points",
+    "side.a": "rulebook A",
+    "side.b": "rulebook B",
+    "legend.hourly_guarantee": "hourly guarantee",
+    "legend.limit": "limit",
+    "legend.daily_threshold": "daily threshold",
+    "legend.points": "service-score points",
+    "legend.cost_per_order": "cost per order (¥)",
+    "report.title": "{a} vs {b} — {scenario}",
+    "report.summary": "{orders} orders, {merchants} merchants, {riders} riders; "
+    "{closures} traffic-control closure(s).",
+    "report.weather_alert": "Weather alert.",
+    "report.measure": "measure",
+    "report.unit": "unit",
+    "report.difference": "B − A",
+    "report.percentage_points": "pts",
+    "report.attribution": "Attribution: one clause at a time from A to B",
+    "report.attribution_note": "Each row is A with only these clauses set to B's values, "
+    "minus A. Clauses that make an invalid rulebook alone are switched together. The last "
+    "rows compare the sum of the single switches with all of them at once.",
+    "report.clauses_switched": "clause(s) switched A → B",
+    "report.sum_of_effects": "sum of the single switches",
+    "report.all_together": "all clauses together (B − A)",
+    "report.interaction": "interaction (together − sum)",
+}
+"""The words of the plots and the report by key (the CLI's; the workbench brings its own)."""
+
+
+def _t(text: Text, key: str) -> str:
+    return text.get(key) or ENGLISH[key]
+
+
+def measure_label(text: Text, key: str, fallback: str | None = None) -> str:
+    """A measure's name in `text`, else the engine's English label."""
+    measure = MEASURE_BY_KEY.get(key)
+    return text.get(f"measure.{key}") or fallback or (measure.label if measure else key)
+
+
+def unit_label(text: Text, unit: str) -> str:
+    return text.get(f"unit.{unit}", unit) if unit else ""
+
+
+def clause_group(text: Text, clauses: Sequence[str]) -> str:
+    """A switched group of clauses: their titles in `text`'s language (`lang`) joined, or
+    their paths when `text` names no language (the CLI)."""
+    lang = text.get("lang")
+    return " + ".join(clause_title(c, lang) if lang else c for c in clauses)
+
+
+def _rulebooks(result: dict[str, Any], text: Text) -> tuple[str, str]:
+    refs = result["rulebooks"]
+    return text.get("rulebook_a") or refs["a"], text.get("rulebook_b") or refs["b"]
 
 
 def _fmt(value: Any, unit: str = "") -> str:
@@ -30,49 +106,54 @@ def _fmt(value: Any, unit: str = "") -> str:
     return str(value)
 
 
-def _signed(value: Any, unit: str = "") -> str:
+def _signed(value: Any, unit: str = "", points: str = "pts") -> str:
     if value is None:
         return "–"
     if unit == "share":
-        return f"{100 * value:+.1f} pts"
+        return f"{100 * value:+.1f} {points}"
     return f"{value:+,.2f}"
 
 
-def table_rows(result: dict[str, Any]) -> list[list[str]]:
-    rows = [["measure", "unit", result["rulebooks"]["a"], result["rulebooks"]["b"], "B − A"]]
+def table_rows(result: dict[str, Any], text: Text = ENGLISH) -> list[list[str]]:
+    a, b = _rulebooks(result, text)
+    rows = [
+        [_t(text, "report.measure"), _t(text, "report.unit"), a, b, _t(text, "report.difference")]
+    ]
+    points = _t(text, "report.percentage_points")
     for row in result["table"]:
         rows.append(
             [
-                row["label"],
-                row["unit"],
+                measure_label(text, row["key"], row.get("label")),
+                unit_label(text, row["unit"]),
                 _fmt(row["a"], row["unit"]),
                 _fmt(row["b"], row["unit"]),
-                _signed(row["difference"], row["unit"]),
+                _signed(row["difference"], row["unit"], points),
             ]
         )
     return rows
 
 
-def attribution_rows(result: dict[str, Any]) -> list[list[str]]:
+def attribution_rows(result: dict[str, Any], text: Text = ENGLISH) -> list[list[str]]:
     attribution = result.get("attribution")
     if not attribution:
         return []
     keys = attribution["measures"]
-    header = ["clause(s) switched A → B"] + [
-        f"{MEASURE_BY_KEY[k].label} ({MEASURE_BY_KEY[k].unit})".replace(" ()", "") for k in keys
+    units = {k: MEASURE_BY_KEY[k].unit for k in keys}
+    points = _t(text, "report.percentage_points")
+    header = [_t(text, "report.clauses_switched")] + [
+        f"{measure_label(text, k)} ({unit_label(text, units[k])})".replace(" ()", "") for k in keys
     ]
     rows = [header]
     for row in attribution["rows"]:
         rows.append(
-            [" + ".join(row["clauses"])]
-            + [_signed(row["effects"][k], MEASURE_BY_KEY[k].unit) for k in keys]
+            [clause_group(text, row["clauses"])]
+            + [_signed(row["effects"][k], units[k], points) for k in keys]
         )
-    for name, label in (
-        ("sum_of_effects", "sum of the single switches"),
-        ("all_together", "all clauses together (B − A)"),
-        ("interaction", "interaction (together − sum)"),
-    ):
-        rows.append([label] + [_signed(attribution[name][k], MEASURE_BY_KEY[k].unit) for k in keys])
+    for name in ("sum_of_effects", "all_together", "interaction"):
+        rows.append(
+            [_t(text, f"report.{name}")]
+            + [_signed(attribution[name][k], units[k], points) for k in keys]
+        )
     return rows
 
 
@@ -135,6 +216,7 @@ def _overlay(
     labels: dict[str, str],
     name: str,
     xlabel: str,
+    ylabel: str,
     line: float | None,
     line_label: str,
     bins: int = 30,
@@ -157,33 +239,36 @@ def _overlay(
         if line is not None:
             ax.axvline(line, color="#c0392b", linestyle="--", label=line_label)
         ax.set_xlabel(xlabel)
-        ax.set_ylabel("count")
+        ax.set_ylabel(ylabel)
         ax.legend()
 
     return draw
 
 
-def _fines_points(result: dict[str, Any]) -> Draw:
+def _fines_points(result: dict[str, Any], text: Text) -> Draw:
     """A drawer of a and b's total fines (left axis) and service-score points (right)."""
-    a_ref, b_ref = result["rulebooks"]["a"], result["rulebooks"]["b"]
 
     def draw(ax: Any) -> None:
         fines = [result["figures"][k]["pay"]["fines_fen"] / 100 for k in ("a", "b")]
         points = [result["figures"][k]["score"]["points_total"] for k in ("a", "b")]
         x = np.arange(2)
-        ax.bar(x - 0.2, fines, width=0.4, color="#c0392b", label="fines (¥)")
-        ax.set_ylabel("fines (¥)")
+        ax.bar(x - 0.2, fines, width=0.4, color="#c0392b", label=_t(text, "axis.fines"))
+        ax.set_ylabel(_t(text, "axis.fines"))
         twin = ax.twinx()
-        twin.bar(x + 0.2, points, width=0.4, color="#5b8c5a", label="service-score points")
-        twin.set_ylabel("points")
-        ax.set_xticks(x, [a_ref, b_ref])
+        twin.bar(x + 0.2, points, width=0.4, color="#5b8c5a", label=_t(text, "legend.points"))
+        twin.set_ylabel(_t(text, "axis.points"))
+        ax.set_xticks(x, [_t(text, "side.a"), _t(text, "side.b")])
         ax.legend(loc="upper left")
         twin.legend(loc="upper right")
 
     return draw
 
 
-def _click_to_door(series: dict[str, Any], labels: dict[str, str]) -> Draw:
+def _short(label: str, most: int = 40) -> str:
+    return label if len(label) <= most else label[: most - 1] + "…"
+
+
+def _click_to_door(series: dict[str, Any], labels: dict[str, str], text: Text) -> Draw:
     """A drawer of a and b's cumulative click-to-door curves."""
 
     def draw(ax: Any) -> None:
@@ -196,24 +281,24 @@ def _click_to_door(series: dict[str, Any], labels: dict[str, str]) -> Draw:
                     color=colour,
                     label=labels[key],
                 )
-        ax.set_xlabel("click-to-door (min)")
-        ax.set_ylabel("share of delivered orders")
+        ax.set_xlabel(_t(text, "axis.c2d"))
+        ax.set_ylabel(_t(text, "axis.delivered_share"))
         ax.legend()
 
     return draw
 
 
-def _effects(rows: list[dict[str, Any]]) -> Draw:
+def _effects(rows: list[dict[str, Any]], text: Text) -> Draw:
     """A drawer of each switched clause group's effect on cost per order and click-to-door."""
 
     def draw(ax: Any) -> None:
-        names = [" + ".join(r["clauses"]) for r in rows]
+        names = [clause_group(text, r["clauses"]) for r in rows]
         y = np.arange(len(rows))
         cost = [r["effects"]["cost_per_order"] or 0.0 for r in rows]
         c2d = [r["effects"]["c2d_mean"] or 0.0 for r in rows]
-        ax.barh(y - 0.2, cost, height=0.4, color="#8e6c8a", label="cost per order (¥)")
-        ax.barh(y + 0.2, c2d, height=0.4, color="#3b6ea8", label="click-to-door (min)")
-        ax.set_yticks(y, [n if len(n) < 48 else n[:45] + "…" for n in names], fontsize=7)
+        ax.barh(y - 0.2, cost, height=0.4, color="#8e6c8a", label=_t(text, "legend.cost_per_order"))
+        ax.barh(y + 0.2, c2d, height=0.4, color="#3b6ea8", label=_t(text, "axis.c2d"))
+        ax.set_yticks(y, [_short(n, 48) for n in names], fontsize=7)
         ax.axvline(0, color="#444", linewidth=0.8)
         ax.invert_yaxis()
         ax.legend()
@@ -221,39 +306,43 @@ def _effects(rows: list[dict[str, Any]]) -> Draw:
     return draw
 
 
-def compare_plots(result: dict[str, Any]) -> list[dict[str, str]]:
-    """The report's plots as {id, title, svg}."""
-    a_ref, b_ref = result["rulebooks"]["a"], result["rulebooks"]["b"]
+def compare_plots(result: dict[str, Any], text: Text = ENGLISH) -> list[dict[str, str]]:
+    """The report's plots as {id, title, svg}, every word from `text`. With the workbench's
+    `text` (it names a `lang`) the SVG keeps its text as text for the reader's fonts (Chinese
+    needs no font on the server); the CLI's English plots draw their text as outlines."""
+    a_label, b_label = _rulebooks(result, text)
     series = {k: result["figures"][k]["_series"] for k in ("a", "b")}
-    labels = {"a": a_ref, "b": b_ref}
+    labels = {"a": _short(a_label), "b": _short(b_label)}
     hourly = result["yardstick"]["hourly_fen"] / 100
+    mode: Literal["paths", "fonts"] = "fonts" if text.get("lang") else "paths"
+    count = _t(text, "axis.count")
+
+    def chart(draw: Draw, height: float = 3.2) -> str:
+        return svg_chart(draw, height=height, text=mode)
 
     def overlay(
         name: str, xlabel: str, line: float | None, line_label: str, bins: int = 30
     ) -> Draw:
-        return _overlay(series, labels, name, xlabel, line, line_label, bins)
+        return _overlay(
+            series, labels, name, _t(text, xlabel), count, line, _t(text, line_label), bins
+        )
 
     plots = [
-        ("pay", "Rider pay per active hour (after top-up)",
-         svg_chart(overlay("pay_per_active_hour", "¥ per active hour", hourly, "hourly guarantee"))),
-        ("pay_before", "Rider pay per active hour before top-up",
-         svg_chart(overlay("pay_before_top_up_per_hour", "¥ per active hour", hourly, "hourly guarantee"))),
-        ("fines", "Fines and service-score points", svg_chart(_fines_points(result))),
-        ("rest", "Continuous work stretches",
-         svg_chart(overlay("continuous_work_min", "minutes of continuous work",
-                          result["figures"]["a"]["rest"]["max_continuous_work_min"], "limit"))),
-        ("hours", "Hours worked per rider",
-         svg_chart(overlay("work_hours", "hours of work", result["yardstick"]["daily_min"] / 60, "daily threshold", 20))),
-        ("c2d", "Click-to-door (cumulative)", svg_chart(_click_to_door(series, labels))),
+        ("pay", chart(overlay("pay_per_active_hour", "axis.pay_per_hour", hourly, "legend.hourly_guarantee"))),
+        ("pay_before", chart(overlay("pay_before_top_up_per_hour", "axis.pay_per_hour", hourly, "legend.hourly_guarantee"))),
+        ("fines", chart(_fines_points(result, text))),
+        ("rest", chart(overlay("continuous_work_min", "axis.continuous_work",
+                               result["figures"]["a"]["rest"]["max_continuous_work_min"], "legend.limit"))),
+        ("hours", chart(overlay("work_hours", "axis.work_hours", result["yardstick"]["daily_min"] / 60, "legend.daily_threshold", 20))),
+        ("c2d", chart(_click_to_door(series, labels, text))),
     ]  # fmt: skip
     attribution = result.get("attribution")
     if attribution and attribution["rows"]:
         rows = attribution["rows"]
         plots.append(
-            ("attribution", "Effect of each clause switched from A to B",
-             svg_chart(_effects(rows), height=max(3.2, 0.28 * len(rows) + 1.0)))
-        )  # fmt: skip
-    return [{"id": pid, "title": title, "svg": svg} for pid, title, svg in plots]
+            ("attribution", chart(_effects(rows, text), height=max(3.2, 0.28 * len(rows) + 1.0)))
+        )
+    return [{"id": pid, "title": _t(text, f"plot.{pid}"), "svg": svg} for pid, svg in plots]
 
 
 def _html_table(rows: list[list[str]]) -> str:
@@ -276,7 +365,7 @@ def _html_table(rows: list[list[str]]) -> str:
 
 
 _STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222; padding: 0 1rem; }
+body { font-family: system-ui, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2rem auto; max-width: 72rem; color: #222; padding: 0 1rem; }
 table { border-collapse: collapse; margin-bottom: 2rem; font-size: 0.9rem; }
 th, td { text-align: left; padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 td { text-align: right; font-variant-numeric: tabular-nums; }
@@ -284,42 +373,87 @@ figure { margin: 1.5rem 0; }
 figcaption { font-weight: 600; margin-bottom: 0.5rem; }
 svg { max-width: 100%; height: auto; }
 .note { color: #555; font-size: 0.9rem; }
+nav { margin-bottom: 1rem; }
+section + section { border-top: 2px solid #ddd; margin-top: 3rem; }
 """
 
 
-def render_compare_html(result: dict[str, Any], plots: list[dict[str, str]]) -> str:
+def _title(result: dict[str, Any], text: Text) -> str:
+    a, b = _rulebooks(result, text)
+    scenario = text.get("scenario") or result["scenario"]["spec"]
+    return _t(text, "report.title").format(a=a, b=b, scenario=scenario)
+
+
+def _summary(result: dict[str, Any], text: Text) -> str:
     s = result["scenario"]
-    title = html.escape(f"{result['rulebooks']['a']} vs {result['rulebooks']['b']} — {s['spec']}")
-    summary = html.escape(compare_markdown(result).split("\n")[2])
+    if not text.get("lang"):  # the CLI's report: the markdown's full English summary
+        return compare_markdown(result).split("\n")[2]
+    summary = _t(text, "report.summary").format(
+        orders=s["orders"], merchants=s["merchants"], riders=s["riders"], closures=s["closures"]
+    )
+    return summary + (_t(text, "report.weather_alert") if s.get("weather_alerts") else "")
+
+
+def _report_body(result: dict[str, Any], plots: list[dict[str, str]], text: Text) -> str:
     attribution = ""
     if result.get("attribution"):
         attribution = (
-            "<h2>Attribution: one clause at a time from A to B</h2>"
-            "<p class=note>Each row is A with only these clauses set to B's values, minus A. "
-            "Clauses that make an invalid rulebook alone are switched together. The last rows "
-            "compare the sum of the single switches with all of them at once.</p>"
-            + _html_table(attribution_rows(result))
+            f"<h2>{html.escape(_t(text, 'report.attribution'))}</h2>"
+            f"<p class=note>{html.escape(_t(text, 'report.attribution_note'))}</p>"
+            + _html_table(attribution_rows(result, text))
         )
     figures = "\n".join(
         f"<figure><figcaption>{html.escape(p['title'])}</figcaption>{p['svg']}</figure>"
         for p in plots
     )
+    refs = f"{result['rulebooks']['a']} → {result['rulebooks']['b']}"
+    return f"""<h1>{html.escape(_title(result, text))}</h1>
+<p class=note>{html.escape(_summary(result, text))} <code>{html.escape(refs)}</code></p>
+{_html_table(table_rows(result, text))}
+{attribution}
+{figures}"""
+
+
+def _page(lang: str, title: str, body: str) -> str:
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
-<title>{title}</title>
+<title>{html.escape(title)}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
-<h1>{title}</h1>
-<p class=note>{summary}</p>
-{_html_table(table_rows(result))}
-{attribution}
-{figures}
+{body}
 </body>
 </html>
 """
+
+
+def render_compare_html(
+    result: dict[str, Any], plots: list[dict[str, str]], text: Text = ENGLISH
+) -> str:
+    """The self-contained report in one language."""
+    lang = (text.get("lang") or "en").replace("_", "-")
+    return _page(lang, _title(result, text), _report_body(result, plots, text))
+
+
+def render_compare_report(
+    result: dict[str, Any], versions: Sequence[tuple[Text, list[dict[str, str]]]]
+) -> str:
+    """One self-contained report in several languages, each a section (`lang`) with its own
+    plots, the first language first; a line of links at the top jumps between them."""
+    if len(versions) == 1:
+        return render_compare_html(result, versions[0][1], versions[0][0])
+    tags = [(text.get("lang") or "en").replace("_", "-") for text, _ in versions]
+    nav = " · ".join(
+        f'<a href="#{tag}" lang="{tag}">{html.escape(text.get("language_name") or tag)}</a>'
+        for tag, (text, _) in zip(tags, versions, strict=True)
+    )
+    sections = "\n".join(
+        f'<section id="{tag}" lang="{tag}">\n{_report_body(result, plots, text)}\n</section>'
+        for tag, (text, plots) in zip(tags, versions, strict=True)
+    )
+    return _page(tags[0], _title(result, versions[0][0]), f"<nav>{nav}</nav>\n{sections}")
 
 
 def sweep_plot(result: dict[str, Any], x_key: str, y_key: str) -> str:

@@ -4,11 +4,15 @@ The platform's workbench service does not import the simulator; the API and the 
 it a `ScenarioWorkbench()`, which matches `gigcity.services.workbench.WorkbenchEngine`
 structurally. `compare_for_workbench` runs in the service's worker processes, so it is a
 module-level function (pickled by name).
+
+The engine has no words of its own: the service hands it `wording`, one mapping of the
+report's keys (`report.ENGLISH`) per language, and gets the plots in each language (each
+plot names its `lang`) and one report with a section per language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -16,7 +20,7 @@ from typing import Any
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios.compare import compare
 from gigcity.sim.scenarios.generate import scenario_names
-from gigcity.sim.scenarios.report import compare_plots, render_compare_html
+from gigcity.sim.scenarios.report import compare_plots, render_compare_report
 from gigcity.sim.scenarios.runner import Progress, ScenarioSpec
 
 
@@ -25,6 +29,7 @@ class WorkbenchComparison:
     result: dict[str, Any]
     """The comparison without per-rider series or per-day figures (the plots carry those)."""
     plots: list[dict[str, str]]
+    """Each language's plots, as `{id, title, svg, lang}` (no `lang`: English, no wording)."""
     html: str
 
 
@@ -37,16 +42,23 @@ def compare_for_workbench(
     *,
     attribution: bool,
     progress: Progress,
+    wording: Sequence[Mapping[str, str]] = (),
     ray_address: str | None = None,
 ) -> WorkbenchComparison:
     """The generated day `scenario`/`seed`/`orders` under A and B: summary, plots, report.
-    With `ray_address`, the simulated days run on that Ray cluster."""
+    The plots are drawn and the report written in each language of `wording` (English
+    without). With `ray_address`, the simulated days run on that Ray cluster."""
     spec = ScenarioSpec(scenario, seed, orders)
     result = compare(
         spec, rules_a, rules_b, attribution=attribution, progress=progress, ray_address=ray_address
     )
-    plots = compare_plots(result)
-    html = render_compare_html(result, plots)
+    versions = [(text, compare_plots(result, text)) for text in wording or ({},)]
+    plots = [
+        {**plot, "lang": text["lang"]} if text.get("lang") else plot
+        for text, drawn in versions
+        for plot in drawn
+    ]
+    html = render_compare_report(result, versions)
     # The per-day figures (and their per-rider series) only feed the plots: not stored.
     summary = {k: v for k, v in result.items() if k != "figures"}
     return WorkbenchComparison(summary, plots, html)

@@ -16,8 +16,9 @@
   let timer = null;
 
 
-  function fill(select, values, chosen) {
-    select.replaceChildren(...values.map((v) => h("option", { value: v, selected: v === chosen }, v)));
+  /* Choices come as {id, title}: people read the title, the request names the id. */
+  function fill(select, choices, chosen) {
+    select.replaceChildren(...choices.map((c) => h("option", { value: c.id, selected: c.id === chosen }, c.title)));
   }
 
   function number(value, unit) {
@@ -40,18 +41,18 @@
       h(
         "div",
         { class: "run-head" },
-        h("strong", {}, say("run_title", { id: run.id, a: run.rules_a, b: run.rules_b })),
+        h("strong", {}, say("run_title", { id: run.id, a: run.rules_a_title, b: run.rules_b_title })),
         run.status === "done"
           ? h("button", { type: "button", class: "btn btn-small", onclick: () => select(run.id) }, say("show"))
           : null
       ),
-      h("p", { class: "note" }, say("run_detail", { scenario: run.scenario, seed: run.seed, orders: run.orders, status: status }))
+      h("p", { class: "note" }, say("run_detail", { scenario: run.scenario_title, seed: run.seed, orders: run.orders, status: status }))
     );
     if (run.status === "queued" || run.status === "running") {
       item.append(h("progress", { max: "1", value: String(run.progress) }));
-      item.append(h("p", { class: "note" }, say("progress", { percent: Math.round(100 * run.progress) + " %", stage: run.stage })));
+      item.append(h("p", { class: "note" }, say("progress", { percent: Math.round(100 * run.progress) + " %", stage: run.stage_text })));
     }
-    if (run.error) item.append(h("p", { class: "note" }, run.error));
+    if (run.error) item.append(h("p", { class: "note" }, run.error_text || run.error));
     return item;
   }
 
@@ -95,26 +96,28 @@
     $("result").hidden = false;
     $("result-title").textContent = say("result_title", {
       id: id,
-      a: result.rulebooks.a,
-      b: result.rulebooks.b,
-      scenario: result.scenario.spec,
+      a: result.rulebook_titles.a,
+      b: result.rulebook_titles.b,
+      scenario: result.scenario.title,
     });
     const rows = result.table.map((row) =>
-      h("tr", {}, h("th", {}, row.label + (row.unit ? " (" + row.unit + ")" : "")),
+      h("tr", {}, h("th", {}, row.unit_label ? say("measure_unit", { measure: row.label, unit: row.unit_label }) : row.label),
         h("td", { class: "num" }, number(row.a, row.unit)),
         h("td", { class: "num" }, number(row.b, row.unit)),
         h("td", { class: "num" }, signed(row.difference, row.unit)))
     );
-    $("result-table").replaceChildren(...tableFrom(rows, [say("measure"), result.rulebooks.a, result.rulebooks.b, say("difference")]));
+    $("result-table").replaceChildren(...tableFrom(rows, [say("measure"), say("rulebook_a"), say("rulebook_b"), say("difference")]));
     const attribution = result.attribution;
     $("attribution-title").hidden = !attribution;
     if (attribution) {
       const units = {};
       const labels = {};
       result.table.forEach((row) => { units[row.key] = row.unit; labels[row.key] = row.label; });
+      Object.assign(labels, attribution.labels || {});
       const line = (name, values) =>
         h("tr", {}, h("th", {}, name), attribution.measures.map((k) => h("td", { class: "num" }, signed(values[k], units[k]))));
-      const body = attribution.rows.map((row) => line(row.clauses.join(" + "), row.effects));
+      // Each switched group of clauses by its titles (the paths stay in the data).
+      const body = attribution.rows.map((row) => line(row.title, row.effects));
       ["sum_of_effects", "all_together", "interaction"].forEach((key) => body.push(line(say(key), attribution[key])));
       $("attribution-table").replaceChildren(...tableFrom(body, [say("clauses"), ...attribution.measures.map((k) => labels[k])]));
     } else {

@@ -1,0 +1,293 @@
+"""The workbench in the reader's language: labels added at the edge, by stable keys.
+
+The simulator's results keep keys, not words: measure keys (`c2d_mean`), units (`share`),
+clause paths, rulebook refs (`putuo-2025@1`), scenario names (`putuo-weekday`) and stage
+ids with parameters (`simulated:2:3:b`). This module turns them into words in `zh_CN` or
+English: measure names and units and scenario titles from the tables below (English msgids
+translated in the `messages` catalogue), clause titles from `gigcity.rules.clause_title`,
+rulebook titles from the rulebooks themselves (`title_zh`).
+
+A new measure only adds its key and English name to `MEASURES` and the Chinese to
+messages.po; a key without an entry (a run stored by an older or newer engine) falls back to
+the English label stored with the run.
+
+The plots and the report are drawn when a run finishes, in every language: `engine_wording`
+gives the simulator each language's words by key (`REPORT` mirrors the simulator's English
+`report.ENGLISH`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from gigcity.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LOCALES, translations
+from gigcity.rules import Rulebook, RulebookError, clause_title, load_rulebook
+from gigcity.services.rulebooks.wording import rulebook_label as _rulebook_label
+
+MEASURES: dict[str, str] = {
+    "pay_per_hour_mean": N_("Rider pay per active hour, mean"),
+    "pay_per_hour_p10": N_("Rider pay per active hour, 10th percentile"),
+    "pay_gini": N_("Gini of pay per active hour"),
+    "below_guarantee": N_("Riders below the hourly guarantee before top-up"),
+    "top_up": N_("Top-ups to the hourly minimum"),
+    "fines": N_("Fines"),
+    "riders_fined": N_("Riders fined"),
+    "points": N_("Service-score points"),
+    "rest_breaches": N_("Rest breaches (continuous work over the limit)"),
+    "longest_work": N_("Longest continuous work"),
+    "rest_day_worked": N_("Riders due a rest day who worked"),
+    "hours_beyond": N_("Hours worked beyond the daily threshold"),
+    "hours_unconfirmed": N_("…of them without the rider's confirmation"),
+    "c2d_mean": N_("Click-to-door, mean"),
+    "c2d_p90": N_("Click-to-door, 90th percentile"),
+    "on_time": N_("On time (by the rulebook's own promise)"),
+    "on_route": N_("Combined orders genuinely on the way"),
+    "cost_per_order": N_("Platform cost per order (rider pay)"),
+    "undelivered": N_("Undelivered orders"),
+}
+"""Each measure's name by its key (the simulator's `compare.MEASURES`)."""
+
+UNITS: dict[str, str] = {
+    "¥/h": N_("¥ per hour"),
+    "¥": N_("yuan"),
+    "share": N_("% of all"),
+    "riders": N_("riders"),
+    "points": N_("score points"),
+    "stretches": N_("work stretches"),
+    "min": N_("minutes"),
+    "h": N_("hours"),
+}
+"""Each unit of a measure by its key (`share`: a fraction, shown as a percentage)."""
+
+SCENARIOS: dict[str, str] = {
+    "putuo-weekday": N_("Putuo District, a weekday"),
+    "putuo-weekend": N_("Putuo District, a weekend day"),
+    "putuo-rainy": N_("Putuo District, a rainy day"),
+}
+"""Each generated day's title by its name (the simulator's `scenario_names()`)."""
+
+STAGES: dict[str, str] = {
+    "queued": N_("Waiting for a worker"),
+    "simulating": N_("Starting the simulation"),
+    "simulated": N_("Simulated day {done}/{total}: {variant}"),
+    "drawing": N_("Drawing the plots and the report"),
+    "done": N_("Finished"),
+}
+"""Each progress stage by its id; `simulated:{done}:{total}:{variant}` carries parameters."""
+
+VARIANTS: dict[str, str] = {
+    "a": N_("rulebook A"),
+    "b": N_("rulebook B"),
+}
+
+ERRORS: dict[str, str] = {
+    "no-simulator": N_("The job worker that took this run has no simulator."),
+    "worker-died": N_("The worker process running this run stopped every time it was tried."),
+    "interrupted": N_("The server stopped while this run was waiting or running: start it again."),
+    "failed": N_("The comparison stopped with an error; the technical detail is kept with the run for the administrators."),
+}  # fmt: skip
+"""What a failed run tells people, by the kind of failure (`error` keeps the detail)."""
+
+REPORT: dict[str, str] = {
+    "plot.pay": N_("Rider pay per active hour (after top-up)"),
+    "plot.pay_before": N_("Rider pay per active hour before top-up"),
+    "plot.fines": N_("Fines and service-score points"),
+    "plot.rest": N_("Continuous work stretches"),
+    "plot.hours": N_("Hours worked per rider"),
+    "plot.c2d": N_("Click-to-door (cumulative)"),
+    "plot.attribution": N_("Effect of each clause switched from A to B"),
+    "axis.count": N_("count"),
+    "axis.pay_per_hour": N_("¥ per active hour"),
+    "axis.continuous_work": N_("minutes of continuous work"),
+    "axis.work_hours": N_("hours of work"),
+    "axis.c2d": N_("click-to-door (min)"),
+    "axis.delivered_share": N_("share of delivered orders"),
+    "axis.fines": N_("fines (¥)"),
+    "axis.points": N_("score points"),
+    "side.a": N_("rulebook A"),
+    "side.b": N_("rulebook B"),
+    "legend.hourly_guarantee": N_("hourly guarantee"),
+    "legend.limit": N_("limit"),
+    "legend.daily_threshold": N_("daily threshold"),
+    "legend.points": N_("service-score points"),
+    "legend.cost_per_order": N_("cost per order (¥)"),
+    "report.title": N_("{a} vs {b} — {scenario}"),
+    "report.summary": N_("{orders} orders, {merchants} merchants, {riders} riders; {closures} traffic-control closure(s)."),
+    "report.weather_alert": N_("Weather alert."),
+    "report.measure": N_("measure"),
+    "report.unit": N_("unit"),
+    "report.difference": N_("B − A"),
+    "report.percentage_points": N_("pts"),
+    "report.attribution": N_("Attribution: one clause at a time from A to B"),
+    "report.attribution_note": N_("Each row is A with only these clauses set to B's values, minus A. Clauses that make an invalid rulebook alone are switched together. The last rows compare the sum of the single switches with all of them at once."),
+    "report.clauses_switched": N_("clause(s) switched A → B"),
+    "report.sum_of_effects": N_("sum of the single switches"),
+    "report.all_together": N_("all clauses together (B − A)"),
+    "report.interaction": N_("interaction (together − sum)"),
+}  # fmt: skip
+"""The plots' and the report's words by the simulator's keys (`report.ENGLISH`)."""
+
+_LEGACY_STAGE = re.compile(r"^simulated (\d+) of (\d+) days \((.*)\)$")
+_LEGACY_STAGES = {"drawing the report": "drawing"}
+
+
+def _zh(locale: str) -> bool:
+    return locale.startswith("zh")
+
+
+def _say(locale: str, message: str, **params: Any) -> str:
+    text = translations(locale).gettext(message)
+    return text.format(**params) if params else text
+
+
+def measure_label(key: str, locale: str, fallback: str | None = None) -> str:
+    """A measure's name; a key unknown here keeps the label stored with it (else the key)."""
+    if key in MEASURES:
+        return _say(locale, MEASURES[key])
+    return fallback or key
+
+
+def unit_label(unit: str, locale: str) -> str:
+    return _say(locale, UNITS[unit]) if unit in UNITS else unit
+
+
+def scenario_title(name: str, locale: str) -> str:
+    return _say(locale, SCENARIOS[name]) if name in SCENARIOS else name
+
+
+@lru_cache(maxsize=64)
+def _shipped(name: str) -> Rulebook | None:
+    try:
+        return load_rulebook(name)
+    except (RulebookError, OSError, ValueError):
+        return None
+
+
+def rulebook_title(ref: str, locale: str) -> str:
+    """A rulebook (`putuo-2025` or `putuo-2025@1`) as people name it: its title in `locale`
+    with the version ('《普陀区…》第1版'); the ref itself when the rulebook is unknown."""
+    name, _, version = ref.partition("@")
+    rulebook = _shipped(name)
+    if rulebook is None:
+        return ref
+    if version.isdigit() and int(version) != rulebook.version:
+        rulebook = rulebook.model_copy(update={"version": int(version)})
+    return _rulebook_label(rulebook, locale)
+
+
+def clause_group_title(clauses: Iterable[str], locale: str) -> str:
+    """A switched group of clauses by their titles, joined ('基础运费 + 按距离分档计价')."""
+    return " + ".join(clause_title(clause, locale) for clause in clauses)
+
+
+def stage_id(done: int, total: int, variant: str) -> str:
+    """The stored stage of a run that has simulated `done` of `total` days."""
+    return f"simulated:{done}:{total}:{variant}"
+
+
+def stage_text(stage: str, locale: str) -> str:
+    """A stored stage in words: `simulated:2:3:b` -> '已模拟第 2/3 天：规则 B'. Stages
+    stored as English sentences (before stage ids) are read too; anything else is shown as
+    it is."""
+    legacy = _LEGACY_STAGE.match(stage)
+    if legacy:
+        done, total, _ = legacy.groups()
+        stage = stage_id(int(done), int(total), "")
+    stage = _LEGACY_STAGES.get(stage, stage)
+    kind, _, rest = stage.partition(":")
+    if kind not in STAGES:
+        return stage
+    if kind != "simulated":
+        return _say(locale, STAGES[kind])
+    done, total, variant = ([*rest.split(":", 2), "", "", ""])[:3]
+    words = _say(locale, VARIANTS[variant]) if variant in VARIANTS else ""
+    text = _say(locale, STAGES["simulated"], done=done, total=total, variant=words)
+    return text.rstrip(" :：")
+
+
+def error_code(error: str | None) -> str | None:
+    """The kind of a stored error (`ERRORS` key); any other text is a failed comparison."""
+    if error is None:
+        return None
+    for code, english in (
+        ("no-simulator", "this job worker runs no simulator"),
+        ("worker-died", "the worker process running this run died"),
+        ("interrupted", "the server stopped while this run was queued or running"),
+    ):
+        if error.startswith(english):
+            return code
+    return "failed"
+
+
+def error_text(error: str | None, locale: str) -> str | None:
+    code = error_code(error)
+    return None if code is None else _say(locale, ERRORS[code])
+
+
+def engine_wording(locale: str, rules_a: str, rules_b: str, scenario: str) -> dict[str, str]:
+    """Everything the simulator writes on the plots and in the report, in `locale`."""
+    text = {key: _say(locale, english) for key, english in REPORT.items()}
+    text |= {f"measure.{key}": measure_label(key, locale) for key in MEASURES}
+    text |= {f"unit.{unit}": unit_label(unit, locale) for unit in UNITS}
+    return text | {
+        "lang": locale,
+        "language_name": LANGUAGE_NAMES[locale],
+        "rulebook_a": rulebook_title(rules_a, locale),
+        "rulebook_b": rulebook_title(rules_b, locale),
+        "scenario": scenario_title(scenario, locale),
+    }
+
+
+def all_wording(rules_a: str, rules_b: str, scenario: str) -> list[dict[str, str]]:
+    """`engine_wording` in every language, Chinese first."""
+    return [engine_wording(locale, rules_a, rules_b, scenario) for locale in SUPPORTED_LOCALES]
+
+
+def localise_result(data: Mapping[str, Any], scenario: str, locale: str) -> dict[str, Any]:
+    """A stored comparison with words for people beside its keys: each table row's `label`
+    and `unit_label`, each attribution row's `title` (its clauses' titles), the attribution's
+    `labels` by measure key, the scenario's `title` and the rulebooks' `rulebook_titles`."""
+    refs = dict(data.get("rulebooks", {}))
+    table = [
+        {
+            **row,
+            "label": measure_label(str(row.get("key", "")), locale, row.get("label")),
+            "unit_label": unit_label(str(row.get("unit", "")), locale),
+        }
+        for row in data.get("table", [])
+    ]
+    attribution = data.get("attribution")
+    if attribution:
+        stored = {row.get("key"): row.get("label") for row in data.get("table", [])}
+        attribution = {
+            **attribution,
+            "labels": {
+                key: measure_label(key, locale, stored.get(key))
+                for key in attribution.get("measures", [])
+            },
+            "rows": [
+                {**row, "title": clause_group_title(row.get("clauses", []), locale)}
+                for row in attribution.get("rows", [])
+            ],
+        }
+    return {
+        "rulebooks": refs,
+        "rulebook_titles": {side: rulebook_title(ref, locale) for side, ref in refs.items()},
+        "scenario": {**data.get("scenario", {}), "title": scenario_title(scenario, locale)},
+        "yardstick": data.get("yardstick", {}),
+        "table": table,
+        "attribution": attribution,
+    }
+
+
+def plots_for(plots: Iterable[Mapping[str, Any]], locale: str) -> list[Mapping[str, Any]]:
+    """The plots in `locale`; a run stored before plots had languages has only English ones."""
+    plots = list(plots)
+    mine = [p for p in plots if p.get("lang") == locale]
+    if mine:
+        return mine
+    unmarked = [p for p in plots if not p.get("lang")]
+    return unmarked or [p for p in plots if p.get("lang") == "en"]
