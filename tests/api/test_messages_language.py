@@ -187,6 +187,7 @@ def test_a_bad_query_value_is_answered_in_chinese(client: TestClient) -> None:
     assert r.status_code == 422
     body = r.json()
     assert {"field": "query.lat", "message": "必须是数字。"} in body["errors"]
+    assert body["detail"] == "请求中有无效字段：query.lat：必须是数字。"
     assert "Input should be" not in r.text
     assert not _problems_read_as_chinese(body)
 

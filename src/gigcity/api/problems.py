@@ -131,6 +131,14 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+def _summary(locale: str, errors: list[dict[str, str]]) -> str:
+    """The first invalid fields in one line: `query.lat: Must be a number.; …` in English,
+    `query.lat：必须是数字；…` in Chinese."""
+    if locale == "zh_CN":
+        return "；".join(f"{e['field']}：{e['message'].rstrip('。')}" for e in errors) + "。"
+    return "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -157,7 +165,7 @@ def install(app: FastAPI) -> None:
         for e in exc.errors():
             field = _field_path(tuple(e.get("loc", ())))
             errors.append({"field": field, "message": validation_message(locale, e, field)})
-        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        summary = _summary(locale, errors[:5])
         detail = gettext(locale, N_("The request has invalid fields: {summary}"), summary=summary)
         return problem(request, 422, detail, slug="invalid-input", extra={"errors": errors})
 
