@@ -287,14 +287,20 @@ def test_a_marker_sits_at_its_gcj02_position_and_bbox_queries_are_wgs84(
     assert GCJ_ATTRIBUTION in attribution.inner_text()
     assert "OpenStreetMap" in attribution.inner_text()
 
-    # The last markers query asked for the map's bounds turned back into WGS-84.
-    bounds = gcj_page.evaluate(
-        "() => { const b = gigcity.map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
-    )
-    [bbox] = requests_to(seen, "/api/places/markers")[-1]["bbox"]
-    west, south, east, north = (float(n) for n in bbox.split(","))
-    sw = gcj02_to_wgs84(bounds[0], bounds[1])
-    ne = gcj02_to_wgs84(bounds[2], bounds[3])
+    # The last markers query asked for the map's bounds turned back into WGS-84 (the map
+    # may still be settling after opening the card: wait for the query of its last view).
+    deadline = time.monotonic() + 10
+    while True:
+        bounds = gcj_page.evaluate(
+            "() => { const b = gigcity.map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
+        )
+        [bbox] = requests_to(seen, "/api/places/markers")[-1]["bbox"]
+        west, south, east, north = (float(n) for n in bbox.split(","))
+        sw = gcj02_to_wgs84(bounds[0], bounds[1])
+        ne = gcj02_to_wgs84(bounds[2], bounds[3])
+        if haversine_m(west, south, *sw) < 2.0 or time.monotonic() > deadline:
+            break
+        gcj_page.wait_for_timeout(200)
     assert haversine_m(west, south, *sw) < 2.0
     assert haversine_m(east, north, *ne) < 2.0
     assert haversine_m(west, south, bounds[0], bounds[1]) > 300  # not the GCJ-02 bounds
@@ -411,3 +417,49 @@ def test_on_wgs84_tiles_nothing_is_shifted(page: Page, demo: Demo) -> None:
     assert page.evaluate(
         "() => { const c = gigcity.coords.fromMap(gigcity.map.getCenter()); return [c.lon, c.lat]; }"
     ) == pytest.approx(centre, abs=1e-12)
+
+
+@browser_test
+def test_the_report_page_draws_in_gcj02_and_files_wgs84(
+    gcj_page: Page, seen: Seen, demo: Demo
+) -> None:
+    gcj_page.goto("/login")
+    gcj_page.fill("#username", "rider")
+    gcj_page.fill("#password", demo.password)
+    gcj_page.click("#login-form button[type=submit]")
+    gcj_page.wait_for_url(lambda url: urlsplit(url).path != "/login")
+    here = {"latitude": 31.2427, "longitude": 121.4269}  # the browser's position is WGS-84
+    gcj_page.context.set_geolocation(here)
+    gcj_page.goto("/report")
+    gcj_page.wait_for_selector("#pick-map[data-state=ready]")
+    gcj_page.click("#locate-button")
+    gcj_page.wait_for_selector("#report-page[data-position=set]")
+
+    pin = gcj_page.evaluate(
+        """() => {
+            let at = null;
+            gigcityReports.mapOf(document.getElementById("pick-map")).eachLayer((layer) => {
+                if (layer instanceof L.Marker) at = layer.getLatLng();
+            });
+            return [at.lng, at.lat];
+        }"""
+    )
+    assert haversine_m(*pin, *wgs84_to_gcj02(here["longitude"], here["latitude"])) < 1.0
+    [asked] = requests_to(seen, "/api/district/locate")  # what the page sends: WGS-84
+    assert float(asked["lat"][0]) == pytest.approx(here["latitude"], abs=1e-6)
+    assert float(asked["lon"][0]) == pytest.approx(here["longitude"], abs=1e-6)
+
+    # A tap on the map is read back to WGS-84 before it is used.
+    gcj_page.evaluate(
+        """() => {
+            const map = gigcityReports.mapOf(document.getElementById("pick-map"));
+            map.fire("click", { latlng: L.latLng(31.2400, 121.4300) });
+        }"""
+    )
+    gcj_page.wait_for_function(
+        "() => document.getElementById('position-text').textContent.includes('121.42')"
+    )
+    lon, lat = gcj02_to_wgs84(121.4300, 31.2400)
+    text = gcj_page.locator("#position-text").inner_text()
+    assert f"{lat:.6f}".rstrip("0") in text
+    assert f"{lon:.6f}".rstrip("0") in text

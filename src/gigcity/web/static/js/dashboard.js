@@ -107,10 +107,7 @@
     for (const [lon, lat, count] of heat.cells) {
       const level = Math.min(HEAT_LEVELS - 1, Math.floor((HEAT_LEVELS * count) / (heat.max + 1)));
       L.rectangle(
-        [
-          [lat - half, lon - half],
-          [lat + half, lon + half],
-        ],
+        [R.toMap(lat - half, lon - half), R.toMap(lat + half, lon + half)],
         { className: "heat-cell heat-" + level, weight: 0, interactive: false }
       ).addTo(heatLayer);
     }

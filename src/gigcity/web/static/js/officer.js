@@ -87,7 +87,7 @@
       list.replaceChildren(...(queue.items.length ? queue.items.map(row) : [h("li", { class: "note", text: say("queue_empty") })]));
       markers.clearLayers();
       for (const item of queue.items) {
-        L.circleMarker([item.lat, item.lon], {
+        L.circleMarker(R.toMap(item.lat, item.lon), {
           radius: 8,
           className: "report-marker status-" + item.status + (item.overdue ? " is-overdue" : ""),
         })
@@ -347,7 +347,7 @@
     try {
       current = await api("/api/reports/" + reportId);
       showReport(current);
-      map.setView([current.lat, current.lon], Math.max(map.getZoom(), 16));
+      map.setView(R.toMap(current.lat, current.lon), Math.max(map.getZoom(), 16));
       history.replaceState(null, "", "#" + reportId);
       // On a phone the report is under the map and the queue: bring it up (its buttons
       // then stay at the bottom of the screen). Side by side it is in view already.

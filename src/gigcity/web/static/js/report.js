@@ -130,15 +130,15 @@
   async function setPosition(lat, lon, pan) {
     state.position = { lat: Number(lat.toFixed(6)), lon: Number(lon.toFixed(6)) };
     if (!pin) {
-      pin = L.marker([lat, lon], { draggable: true, autoPan: true, keyboard: true }).addTo(pickMap);
+      pin = L.marker(R.toMap(lat, lon), { draggable: true, autoPan: true, keyboard: true }).addTo(pickMap);
       pin.on("dragend", () => {
-        const at = pin.getLatLng();
-        setPosition(at.lat, at.lng, false);
+        const at = R.fromMap(pin.getLatLng());
+        setPosition(at.lat, at.lon, false);
       });
     } else {
-      pin.setLatLng([lat, lon]);
+      pin.setLatLng(R.toMap(lat, lon));
     }
-    if (pan) pickMap.setView([lat, lon], Math.max(pickMap.getZoom(), 17));
+    if (pan) pickMap.setView(R.toMap(lat, lon), Math.max(pickMap.getZoom(), 17));
     positionText.textContent = say("position_set", { lat: state.position.lat, lon: state.position.lon });
     try {
       const sub = await api("/api/district/locate?lat=" + state.position.lat + "&lon=" + state.position.lon);
@@ -153,7 +153,8 @@
   pickMap.on("click", (event) => {
     // A tap on the whole district is rough: zoom in around it so the pin can be put right.
     if (pickMap.getZoom() < 15) pickMap.setView(event.latlng, 16);
-    setPosition(event.latlng.lat, event.latlng.lng, false);
+    const at = R.fromMap(event.latlng); // the map may be in GCJ-02; the API is WGS-84
+    setPosition(at.lat, at.lon, false);
   });
 
   function locate() {

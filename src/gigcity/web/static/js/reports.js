@@ -132,16 +132,22 @@
 
   /* ---- the map ---- */
 
+  /* Where a WGS-84 point is drawn on the pages' maps, and the WGS-84 point of a map position:
+     the tiles' datum (gigcity.coords; on GCJ-02 tiles such as Amap's everything is shifted). */
+  const toMap = (lat, lon) => G.coords.toMap(lat, lon);
+  const fromMap = (latlng) => G.coords.fromMap(latlng);
+
+  const maps = new WeakMap(); // element -> its Leaflet map (mapOf: for the browser tests)
+
   /* A Leaflet map of the district with its sub-districts drawn (readable without tiles). */
   function districtMap(element) {
     const [minLon, minLat, maxLon, maxLat] = config.bbox;
-    const bounds = L.latLngBounds([minLat, minLon], [maxLat, maxLon]);
+    const bounds = L.latLngBounds(toMap(minLat, minLon), toMap(maxLat, maxLon));
     const map = L.map(element, { minZoom: 10, maxZoom: 19, maxBounds: bounds.pad(1.5) });
     map.attributionControl.setPrefix(false);
     map.fitBounds(bounds);
-    if (config.tileUrl) {
-      L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: G.escapeHtml(config.tileAttribution || "") }).addTo(map);
-    }
+    G.coords.addTiles(map);
+    maps.set(element, map);
     map.createPane("backdrop");
     map.getPane("backdrop").style.zIndex = 350;
     map.getPane("backdrop").style.pointerEvents = "none";
@@ -150,6 +156,7 @@
         L.geoJSON(shapes, {
           pane: "backdrop",
           interactive: false,
+          coordsToLatLng: (c) => L.latLng(toMap(c[1], c[0])),
           style: (feature) => ({ className: "subdistrict subdistrict-" + feature.properties.kind }),
         }).addTo(map);
         element.dataset.state = "ready";
@@ -321,6 +328,9 @@
     uploadPhoto: uploadPhoto,
     download: download,
     districtMap: districtMap,
+    mapOf: (element) => maps.get(element),
+    toMap: toMap,
+    fromMap: fromMap,
     statusBadge: statusBadge,
     timeline: timeline,
     rewardLine: rewardLine,
