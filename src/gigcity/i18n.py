@@ -11,7 +11,7 @@ import io
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from babel.core import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
@@ -47,10 +47,21 @@ def translations(locale: str, domain: str = "messages") -> NullTranslations:
     return Translations(fp=buffer)
 
 
+@runtime_checkable
+class Named(Protocol):
+    """A message parameter with a name in each language (a district, a sub-district)."""
+
+    def display_name(self, locale: str) -> str: ...
+
+
 def gettext(locale: str, message: str, **params: Any) -> str:
-    """Translate `message` into `locale` and fill in `{named}` parameters."""
+    """Translate `message` into `locale` and fill in `{named}` parameters (a `Named` one by
+    its name in `locale`)."""
     text = translations(locale).gettext(message)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    named = {k: v.display_name(locale) if isinstance(v, Named) else v for k, v in params.items()}
+    return text.format(**named)
 
 
 def _normalise(tag: str) -> str | None:

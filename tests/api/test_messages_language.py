@@ -217,3 +217,17 @@ def test_a_point_names_its_sub_district_in_the_reader_s_language(client: TestCli
     assert [p["subdistrict_name"] for p in found] == ["Taopu Town"]
     chinese = client.get(f"/api/places/{place_id}", headers=ZH).json()
     assert chinese["subdistrict_name"] == "桃浦镇"
+
+
+def test_a_point_outside_the_district_is_refused_naming_it_in_the_reader_s_language(
+    client: TestClient,
+) -> None:
+    admin = token(client, "admin")
+    body = {"name": "远处", "kind": "rider_station", "lon": 116.4, "lat": 39.9}
+    zh = client.post("/api/places", json=body, headers={**admin, **ZH})
+    assert zh.status_code == 422, zh.text
+    assert "普陀区" in zh.json()["detail"]
+    assert not _problems_read_as_chinese(zh.json())
+    en = client.post("/api/places", json=body, headers={**admin, "Accept-Language": "en"})
+    assert "far outside Putuo District, Shanghai;" in en.json()["detail"]
+    assert "普陀区" not in en.json()["detail"]

@@ -43,6 +43,24 @@ class Subdistrict:
         """The name in `locale`: Chinese, or English for any other language."""
         return self.name if locale == "zh_CN" else self.name_en
 
+    def __str__(self) -> str:
+        return self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class SubdistrictNames:
+    """Several sub-districts as one message parameter: 万里街道、长征镇 / Wanli Subdistrict,
+    Changzheng Town."""
+
+    subdistricts: tuple[Subdistrict, ...]
+
+    def display_name(self, locale: str) -> str:
+        names = (s.display_name(locale) for s in self.subdistricts)
+        return ("、" if locale == "zh_CN" else ", ").join(names)
+
+    def __str__(self) -> str:
+        return self.display_name("en")
+
 
 @dataclass(frozen=True, slots=True)
 class NamedPlace:
@@ -122,6 +140,9 @@ class District:
         back to the data file's label."""
         wanted = "zh_CN" if locale == "zh_CN" else "en"
         return self.names.get(wanted) or self.name
+
+    def __str__(self) -> str:
+        return self.display_name("en")
 
     def get(self, code: str) -> Subdistrict | None:
         return self._by_code.get(code)

@@ -326,7 +326,7 @@ class PlacesService:
             field="lon" if lon_is_off else "lat",
             lon=round(lon, 6),
             lat=round(lat, 6),
-            district=self.district.name,
+            district=self.district,  # named in the reader's language
         )  # fmt: skip
 
     def create(

@@ -198,7 +198,7 @@ class ReportIntake(ReportsBase):
             raise InvalidInput(
                 N_("This position is outside {district}; reports are for places inside it."),
                 field="lat",
-                district=self.district.name,
+                district=self.district,  # named in the reader's language
             )
         return sub.code
 

@@ -9,11 +9,12 @@ large polygon reach deep into a neighbour's streets. Admins keep the whole distr
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from gigcity.geo import ClosureSpec, District, StreetGraph, Subdistrict
+from gigcity.geo import ClosureSpec, District, StreetGraph
+from gigcity.geo.district import SubdistrictNames
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Forbidden
@@ -58,11 +59,12 @@ def check_closure_scope(
     outside = not points or None in found
     if not others and not outside:
         return
-    params: dict[str, str] = {"subdistrict": _label(own)}
+    # Named in the reader's language when the message is shown (gigcity.i18n.Named).
+    params: dict[str, Any] = {"subdistrict": own}
     if others:
-        params["others"] = ", ".join(map(_label, others))
+        params["others"] = SubdistrictNames(tuple(others))
     else:
-        params["district"] = district.name
+        params["district"] = district
     if closure_id is None:
         message = (
             N_(
@@ -89,7 +91,3 @@ def check_closure_scope(
         )
     )
     raise OutsideSubdistrict(message, id=closure_id, **params)
-
-
-def _label(sub: Subdistrict) -> str:
-    return f"{sub.name} ({sub.pinyin})"
