@@ -138,3 +138,19 @@ def test_english_pages_name_the_sub_districts_in_english(page_client: TestClient
     english = page_client.get("/dashboard", params={"lang": "en"}).text
     assert '<option value="taopu">Taopu Town</option>' in english
     assert '<option value="changshou-road">Changshou Road Subdistrict</option>' in english
+
+
+@pytest.mark.browser
+def test_the_english_map_card_names_the_sub_district_in_english(
+    contexts: dict[tuple[str | None, str], Page],
+) -> None:
+    """In English the card's labels and the sub-district are English; the operator and the
+    place's name are proper names and stay as they were given."""
+    page = contexts[(None, "en")]
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    page.goto("/")
+    page.wait_for_selector("#map[data-state=ready]")
+    open_the_map_card(page)
+    card = page.locator("#card").inner_text()
+    assert "Taopu Town" in card, card
+    assert "桃浦镇" not in card, card
