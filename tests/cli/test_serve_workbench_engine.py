@@ -14,7 +14,7 @@ def test_the_cli_platform_offers_the_simulators_scenarios() -> None:
     platform = cli_platform._platform()
     try:
         options = platform.workbench.options(Principal(role=Role.admin, label="cli"))
-        assert options.scenarios == list(scenario_names())
+        assert [choice.id for choice in options.scenarios] == list(scenario_names())
         assert options.may_start is True
     finally:
         platform.close()
