@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -150,6 +151,8 @@ def assert_reads_as_chinese(page: Page, who: str = "") -> None:
     """Fail, naming the page, the reader and each offending text, if the page shows an English
     sentence or a raw id."""
     found = page_findings(page)
-    assert not found, f"{page.url} as {who or 'a visitor'} in zh_CN shows Latin text: " + "; ".join(
+    url = urlsplit(page.url)
+    path = url.path + (f"?{url.query}" if url.query else "")
+    assert not found, f"{path} as {who or 'a visitor'} in zh_CN shows Latin text: " + "; ".join(
         f"{f.where}: {f.text!r}" for f in found
     )

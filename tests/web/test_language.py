@@ -1,8 +1,8 @@
-"""Every page in Chinese on a 390 px phone, signed in as the role that uses it, with its data
-loaded and its main parts opened (the map's card for the flagship driver home, the statement's
-orders, the officer's report, a point on the staff page, the dashboard for a sub-district),
-shows no English sentence and no raw id (tests/web/language_support.py says what counts).
-A failure names the page, the role and each offending text."""
+"""Every page in Chinese on a 390 px phone and a 1,366 px desktop, signed in as the role that
+uses it, with its data loaded and its main parts opened (the map's card for the flagship driver
+home, the statement's orders, the officer's report, a point on the staff page, the dashboard
+for a sub-district), shows no English sentence and no raw id (tests/web/language_support.py
+says what counts). A failure names the page, the role, the width and each offending text."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from web.language_support import assert_reads_as_chinese, latin_sentences
-from web.web_support import CASES, PHONE_WIDTH, Case, load_case
+from web.web_support import CASES, DESKTOP_WIDTH, PHONE_WIDTH, Case, load_case
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -80,20 +80,22 @@ def _params() -> list[Any]:
         reason = BEING_DONE.get(_path(case))
         marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
         who = case.role or "signed-out"
-        out.append(pytest.param(case, marks=marks, id=f"{_path(case)}-{who}"))
+        for width in (PHONE_WIDTH, DESKTOP_WIDTH):
+            out.append(pytest.param(case, width, marks=marks, id=f"{_path(case)}-{who}-{width}"))
     return out
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize(("case", "width"), _params())
 def test_the_chinese_page_shows_no_english_sentence(
     request: pytest.FixtureRequest,
     contexts: dict[tuple[str | None, str], Page],
     case: Case,
+    width: int,
 ) -> None:
-    page = load_case(request, contexts, case, PHONE_WIDTH, "zh_CN")
-    who = case.role or "a visitor"
+    page = load_case(request, contexts, case, width, "zh_CN")
+    who = f"{case.role or 'a visitor'} at {width} px"
     assert_reads_as_chinese(page, who)
     opener = OPEN.get((_path(case), case.role))
     if opener is not None:
