@@ -55,6 +55,10 @@ def show_single_markers(page: Page, place_id: int = 1) -> None:
     page.evaluate(
         "([lat, lon]) => gigcity.map.setView([lat, lon], 16)", [place["lat"], place["lon"]]
     )
+    # The map reloads its markers 150 ms after it stops moving and re-clusters them: wait
+    # until that reload is done, or a marker may be replaced while it is being clicked.
+    page.wait_for_timeout(400)
+    page.wait_for_selector("#map[data-state=ready]")
     page.wait_for_selector(f"#map .place-marker[data-place-id='{place_id}']")
 
 
