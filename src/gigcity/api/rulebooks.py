@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from gigcity.api.problems import problem
+from gigcity.api.validation_messages import validation_message
 from gigcity.http.deps import Admin, Allow, PlatformDep, PublicCaller
 from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
@@ -20,8 +21,11 @@ from gigcity.services.rulebooks import (
     QuoteOut,
     RulebookInvalid,
     RulebookVersionDetail,
+    RuleProblem,
     RulesOverview,
     localise_version,
+    message_text,
+    title_of_clause,
 )
 
 router = APIRouter(prefix="/api/rules", tags=["rules"])
@@ -150,20 +154,43 @@ async def publish(
     except RulebookInvalid as error:
         locale = locale_of(request)
         first = error.problems[0]
+        clause = first.path if locale == "en" else title_of_clause(first.path, locale)
+        where = (
+            gettext(locale, N_("line {line}: {field}"), line=first.line, field=clause)
+            if first.line
+            else clause
+        )
         return problem(
             request,
             error.status,
-            gettext(locale, error.message, **error.params),
+            gettext(
+                locale,
+                error.message,
+                **{**error.params, "where": where, "problem": _problem_text(first, locale)},
+            ),
             slug=error.type_slug,
             title=error.title,
             extra={
                 "field": first.path,
                 "line": first.line,
                 "errors": [
-                    {"field": p.path, "line": p.line, "message": p.message} for p in error.problems
+                    {"field": p.path, "line": p.line, "message": _problem_text(p, locale)}
+                    for p in error.problems
                 ],
             },
         )
+
+
+def _problem_text(problem: RuleProblem, locale: str) -> str:
+    """One fault of a rulebook in the reader's language (English keeps the parser's
+    details, which only English has)."""
+    if locale == "en":
+        return problem.message
+    if problem.said is not None:
+        return message_text(problem.said, locale)
+    if problem.error is not None:
+        return validation_message(locale, problem.error, problem.path)
+    return problem.message
 
 
 @router.post("/quote", response_model=QuoteOut, summary="Price an order, line by line")

@@ -13,7 +13,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from gigcity.rules.model import Rulebook, clause_paths
+from gigcity.rules.messages import Message, RuleFault, say
+from gigcity.rules.model import Rulebook
 from gigcity.rules.titles import clause_titles
 
 _SHIPPED = "rulebooks"
@@ -24,11 +25,15 @@ Loc = tuple[int | str, ...]
 
 @dataclass(frozen=True, slots=True)
 class RuleProblem:
-    """One thing wrong with a rulebook: where (dotted path, line if known) and what."""
+    """One thing wrong with a rulebook: where (dotted path, line if known) and what —
+    `message` in English; `said` the same as a message id for the reader's language, or
+    `error` a pydantic error (type and context) the edge translates by its type."""
 
     path: str
     message: str
     line: int | None = None
+    said: Message | None = None
+    error: dict[str, Any] | None = None
 
 
 class RulebookError(ValueError):
@@ -162,14 +167,15 @@ def parse_rulebook(text: str, source: str = "<text>", *, stored: bool = False) -
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         what = getattr(error, "problem", None) or str(error)
-        problem = RuleProblem("(yaml)", f"not valid YAML: {what}", line)
+        said = say("rulebook.not_yaml")
+        problem = RuleProblem("(yaml)", f"not valid YAML: {what}", line, said)
         raise RulebookError(source, [problem]) from None
     duplicates = list(_duplicate_keys(root, ()))
     if duplicates:
         raise RulebookError(source, duplicates)
     if not isinstance(data, dict):
-        problem = RuleProblem("(top)", "a rulebook is a mapping of keys to values", None)
-        raise RulebookError(source, [problem])
+        said = say("rulebook.not_mapping")
+        raise RulebookError(source, [RuleProblem("(top)", said.english(), None, said)])
     try:
         return Rulebook.model_validate(data, context={"stored": stored})
     except ValidationError as error:
@@ -187,17 +193,24 @@ def dump_rulebook(rulebook: Rulebook) -> str:
 def _problem(detail: ErrorDetails, root: yaml.Node | None) -> RuleProblem:
     loc: Loc = tuple(detail["loc"])
     message = detail["msg"].removeprefix("Value error, ")
+    context = dict(detail.get("ctx") or {})
+    cause = context.pop("error", None)
+    said: Message | None = None
+    error: dict[str, Any] | None = None
     if detail["type"] == "extra_forbidden":
-        allowed = ", ".join(_keys_at(loc[:-1]))
-        message = f"unknown key {loc[-1]!r} (allowed here: {allowed})"
+        said = say("rulebook.unknown_key", key=repr(loc[-1]))
+        message = f"{said.english()} (allowed here: {', '.join(_keys_at(loc[:-1]))})"
     elif detail["type"] == "missing":
-        message = "required key is missing"
-    elif not loc:
-        # Cross-section checks name their clause at the start of the message.
-        head, _, rest = message.partition(": ")
-        if head in clause_paths() or head == "title_zh":
-            loc, message = tuple(head.split(".")), rest
-    return RuleProblem(_dotted(loc), message, _line(root, loc))
+        said = say("rulebook.missing_key")
+    elif isinstance(cause, RuleFault):
+        said = cause.message
+        if cause.path and not loc:  # a check across sections names its clause
+            loc = tuple(cause.path.split("."))
+    else:  # pydantic's own check (a type, a bound): translated by its type at the edge
+        error = {"type": detail["type"], "ctx": context, "msg": message}
+    if said is not None and detail["type"] != "extra_forbidden":
+        message = said.english()
+    return RuleProblem(_dotted(loc), message, _line(root, loc), said, error)
 
 
 def _dotted(loc: Loc) -> str:
@@ -259,9 +272,11 @@ def _duplicate_keys(node: yaml.Node | None, loc: Loc) -> list[RuleProblem]:
         seen: set[str] = set()
         for key, value in node.value:
             if key.value in seen:
-                message = "key appears twice in the same mapping (the last would silently win)"
+                said = say("rulebook.duplicate_key")
                 problems.append(
-                    RuleProblem(_dotted((*loc, key.value)), message, key.start_mark.line + 1)
+                    RuleProblem(
+                        _dotted((*loc, key.value)), said.english(), key.start_mark.line + 1, said
+                    )
                 )
             seen.add(key.value)
             problems.extend(_duplicate_keys(value, (*loc, key.value)))

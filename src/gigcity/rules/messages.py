@@ -130,6 +130,37 @@ MESSAGES: dict[str, str] = {
     "combining.distance_over": "{extra_pct} extra distance, over {limit_pct}",
     "combining.distance_m_within": "{extra_m} extra distance, within {limit_pct}",
     "combining.distance_m_over": "{extra_m} extra distance, over {limit_pct}",
+    # a rulebook that cannot be used (plain numbers: the English reads as it always has)
+    "rulebook.money_negative": "money must not be negative (got {value} fen; 1 yuan = 100 fen)",
+    "rulebook.clock_time_text": "write a clock time as quoted text, e.g. '22:00' (got {value})",
+    "rulebook.night_empty": "start and end are equal: the night window would be empty",
+    "rulebook.tiers_order": (
+        "tiers overlap or are out of order: tier {index} starts above {here} {unit}, which is "
+        "not above tier {previous} ({before} {unit}); list tiers by increasing {key}, each once"
+    ),
+    "rulebook.listed_twice": "listed more than once: {items}",
+    "rulebook.fine_contradicts_switch": (
+        "a fine of {fine} fen per minute contradicts lateness_deducts_money: false"
+    ),
+    "rulebook.fine_needs_cap": "fines per minute need a cap per order (late_fine_cap_fen)",
+    "rulebook.rest_shorter_than_gap": (
+        "a rest of {rest} min is shorter than gap_counts_as_rest_from_min ({gap} min): such a "
+        "rest would still count as continuous work"
+    ),
+    "rulebook.ends_before_start": "{until} is before effective_from ({start})",
+    "rulebook.not_clauses": "not clauses of a rulebook: {paths}",
+    "rulebook.title_zh_needed": (
+        "a rulebook needs its title in Chinese as well as in English (title)"
+    ),
+    "rulebook.fine_cap_over_fare": (
+        "a cap of {cap} fen exceeds pricing.base_fare_fen ({fare} fen): one fine could exceed "
+        "an order's pay"
+    ),
+    "rulebook.not_yaml": "not valid YAML",  # the parser's English details stay in `message`
+    "rulebook.not_mapping": "a rulebook is a mapping of keys to values",
+    "rulebook.duplicate_key": "key appears twice in the same mapping (the last would silently win)",
+    "rulebook.unknown_key": "unknown key {key}",  # `message` adds the keys allowed there
+    "rulebook.missing_key": "required key is missing",
 }
 
 
@@ -160,6 +191,22 @@ class Message(BaseModel):
 
 Param = int | float | str | Message | tuple[Message, ...]
 Message.model_rebuild()
+
+
+class RuleFault(ValueError):
+    """What makes a rulebook unusable, as a message (shown in the reader's language by the
+    edge; `str()` is the English). `path` names the clause when a check spans sections."""
+
+    def __init__(self, message: Message, path: str | None = None) -> None:
+        self.message = message
+        self.path = path
+        text = message.english()
+        super().__init__(f"{path}: {text}" if path else text)
+
+
+def fault(message_id: str, path: str | None = None, **params: Any) -> RuleFault:
+    """A RuleFault saying `message_id` with `params` (about `path`, if given)."""
+    return RuleFault(say(message_id, **params), path)
 
 
 def say(message_id: str, **params: Any) -> Message:

@@ -25,13 +25,13 @@ from pydantic import (
     model_validator,
 )
 
-from gigcity.rules.messages import say
+from gigcity.rules.messages import fault, say
 from gigcity.rules.reasons import Reason
 
 
 def _money_not_negative(value: int) -> int:
     if value < 0:
-        raise ValueError(f"money must not be negative (got {value} fen; 1 yuan = 100 fen)")
+        raise fault("rulebook.money_negative", value=str(value))
     return value
 
 
@@ -40,7 +40,7 @@ def _clock_time_from_text(value: Any) -> Any:
     if isinstance(value, time):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"write a clock time as quoted text, e.g. '22:00' (got {value!r})")
+        raise fault("rulebook.clock_time_text", value=repr(value))
     return value
 
 
@@ -106,7 +106,7 @@ class NightSurcharge(Clauses):
     @model_validator(mode="after")
     def _not_empty(self) -> NightSurcharge:
         if self.start == self.end:
-            raise ValueError("start and end are equal: the night window would be empty")
+            raise fault("rulebook.night_empty")
         return self
 
 
@@ -119,10 +119,14 @@ def _tiers_ascending(tiers: tuple[Any, ...], key: str, unit: str) -> None:
     for index in range(1, len(tiers)):
         before, here = getattr(tiers[index - 1], key), getattr(tiers[index], key)
         if here <= before:
-            raise ValueError(
-                f"tiers overlap or are out of order: tier {index} starts above {here} {unit}, "
-                f"which is not above tier {index - 1} ({before} {unit}); "
-                f"list tiers by increasing {key}, each once"
+            raise fault(
+                "rulebook.tiers_order",
+                index=str(index),
+                here=str(here),
+                unit=unit,
+                previous=str(index - 1),
+                before=str(before),
+                key=key,
             )
 
 
@@ -179,23 +183,21 @@ class ServiceScoreRules(Clauses):
     def _no_repeats(cls, causes: tuple[LatenessCause, ...]) -> tuple[LatenessCause, ...]:
         repeated = sorted({cause for cause in causes if causes.count(cause) > 1})
         if repeated:
-            raise ValueError(f"listed more than once: {', '.join(repeated)}")
+            raise fault("rulebook.listed_twice", items=", ".join(repeated))
         return causes
 
     @field_validator("late_fine_fen_per_min")
     @classmethod
     def _fine_needs_switch(cls, fine: int, info: ValidationInfo) -> int:
         if fine > 0 and info.data.get("lateness_deducts_money") is False:
-            raise ValueError(
-                f"a fine of {fine} fen per minute contradicts lateness_deducts_money: false"
-            )
+            raise fault("rulebook.fine_contradicts_switch", fine=str(fine))
         return fine
 
     @field_validator("late_fine_cap_fen")
     @classmethod
     def _fine_needs_cap(cls, cap: int | None, info: ValidationInfo) -> int | None:
         if cap is None and info.data.get("late_fine_fen_per_min", 0) > 0:
-            raise ValueError("fines per minute need a cap per order (late_fine_cap_fen)")
+            raise fault("rulebook.fine_needs_cap")
         return cap
 
 
@@ -223,10 +225,7 @@ class FatigueRules(Clauses):
     def _rest_long_enough(cls, rest: int, info: ValidationInfo) -> int:
         gap = info.data.get("gap_counts_as_rest_from_min")
         if gap is not None and rest < gap:
-            raise ValueError(
-                f"a rest of {rest} min is shorter than gap_counts_as_rest_from_min ({gap} min):"
-                " such a rest would still count as continuous work"
-            )
+            raise fault("rulebook.rest_shorter_than_gap", rest=str(rest), gap=str(gap))
         return rest
 
 
@@ -288,7 +287,7 @@ class Rulebook(Clauses):
     def _ends_after_start(cls, until: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("effective_from")
         if until is not None and start is not None and until < start:
-            raise ValueError(f"{until} is before effective_from ({start})")
+            raise fault("rulebook.ends_before_start", until=str(until), start=str(start))
         return until
 
     @field_validator("assumptions")
@@ -297,7 +296,7 @@ class Rulebook(Clauses):
         known = set(clause_paths())
         unknown = [path for path in paths if path not in known]
         if unknown:
-            raise ValueError(f"not clauses of a rulebook: {', '.join(unknown)}")
+            raise fault("rulebook.not_clauses", paths=", ".join(unknown))
         return paths
 
     @model_validator(mode="after")
@@ -305,9 +304,7 @@ class Rulebook(Clauses):
         # Versions stored before Chinese titles were required are read with `stored`.
         stored = bool(info.context and info.context.get("stored"))
         if self.title_zh is None and not stored:
-            raise ValueError(
-                "title_zh: a rulebook needs its title in Chinese as well as in English (title)"
-            )
+            raise fault("rulebook.title_zh_needed", path="title_zh")
         return self
 
     @model_validator(mode="after")
@@ -315,9 +312,11 @@ class Rulebook(Clauses):
         # A fine larger than the smallest order's pay could make a day's pay negative.
         cap = self.service_score.late_fine_cap_fen
         if cap is not None and cap > self.pricing.base_fare_fen:
-            raise ValueError(
-                f"{_FINE_CAP}: a cap of {cap} fen exceeds pricing.base_fare_fen "
-                f"({self.pricing.base_fare_fen} fen): one fine could exceed an order's pay"
+            raise fault(
+                "rulebook.fine_cap_over_fare",
+                path=_FINE_CAP,
+                cap=str(cap),
+                fare=str(self.pricing.base_fare_fen),
             )
         return self
 

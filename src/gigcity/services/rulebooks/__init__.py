@@ -1,5 +1,6 @@
 """Published rulebooks: versions with effective dates, the one in force on a day, quotes."""
 
+from gigcity.rules import RuleProblem
 from gigcity.services.rulebooks.schemas import (
     LINE_TITLES,
     OrderIn,
@@ -36,6 +37,7 @@ __all__ = [
     "OrderIn",
     "PayLineOut",
     "QuoteOut",
+    "RuleProblem",
     "RulebookChoice",
     "RulebookInvalid",
     "RulebookRef",
