@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -36,7 +36,7 @@ from gigcity.config import Settings
 from gigcity.services.platform import Platform
 from services.reports.reports_support import jpeg
 from services.s3_support import S3Server
-from services.streets.sample_support import DESTINATION, ORIGIN, SHANGHAI
+from services.streets.sample_support import DESTINATION, ORIGIN, SHANGHAI, eventually
 from support import PASSWORD, make_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -48,15 +48,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _eventually(read: Callable[[], T], done: Callable[[T], bool], seconds: float = 10) -> T:
-    deadline = time.monotonic() + seconds
-    while True:
-        value = read()
-        if done(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
 
 
 @dataclass
@@ -121,9 +112,7 @@ def deployment(
             deployment.start("serve", "--port", str(port), name=name)
             deployment.servers.append(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30))
         for name, server in zip(("api1", "api2"), deployment.servers, strict=True):
-            ready = _eventually(
-                lambda s=server: _readiness(s), lambda r: r.get("ready") is True, 60
-            )
+            ready = eventually(lambda s=server: _readiness(s), lambda r: r.get("ready") is True, 60)
             assert ready.get("ready") is True, f"{name}: {ready}\n{deployment.log(name)}"
         yield deployment
     finally:
@@ -181,7 +170,9 @@ def test_two_servers_and_a_worker_share_everything(deployment: Deployment) -> No
     }
     added = one.post("/api/closures", json=closure, headers=admin_one)
     assert added.status_code == 201, added.text
-    closed = _eventually(lambda: _route(two, at), lambda r: r["breakdown"]["closures"] != [])
+    closed = eventually(
+        lambda: _route(two, at), lambda r: r["breakdown"]["closures"] != [], within_s=10
+    )
     assert closed["breakdown"]["closures"] == [added.json()["id"]]
     assert two.get("/api/closures").json()[0]["id"] == added.json()["id"]
 
@@ -197,7 +188,7 @@ def test_two_servers_and_a_worker_share_everything(deployment: Deployment) -> No
     posted = two.post("/api/signals/phases", json=feed, headers=admin_two)
     assert posted.status_code == 200, posted.text
     assert posted.json()["accepted"] > 0, posted.json()  # some may contradict a fixed plan
-    live = _eventually(lambda: _route(one, at)["signals"], lambda w: w != waits_before)
+    live = eventually(lambda: _route(one, at)["signals"], lambda w: w != waits_before, 10)
     assert live != waits_before
 
     # A photo stored through one server is served by the other (the bucket, not a disk).
@@ -228,16 +219,16 @@ def test_two_servers_and_a_worker_share_everything(deployment: Deployment) -> No
     time.sleep(1.0)
     assert progress()["status"] == "queued"  # the servers never run it themselves
     worker = deployment.start("worker", name="worker1")
-    running = _eventually(progress, lambda r: r["status"] in {"running", "done"}, 60)
+    running = eventually(progress, lambda r: r["status"] in {"running", "done"}, 60)
     assert running["status"] == "running", deployment.log("worker1")
-    _eventually(progress, lambda r: r["progress"] > 0, 30)
+    eventually(progress, lambda r: r["progress"] > 0, 30)
 
     # Killed mid-run and started again, the worker finishes the run.
     worker.send_signal(signal.SIGKILL)
     worker.wait(10)
     assert progress()["status"] == "running"  # nobody has noticed yet
     deployment.start("worker", name="worker2")
-    done = _eventually(progress, lambda r: r["status"] in {"done", "failed"}, 240)
+    done = eventually(progress, lambda r: r["status"] in {"done", "failed"}, 240)
     assert done["status"] == "done", f"{done}\n{deployment.log('worker2')}"
     assert "queued again" in deployment.log("worker2")  # it took over the dead one's job
     result = two.get(f"/api/workbench/runs/{run_id}/result", headers=admin_two)

@@ -4,16 +4,12 @@ and Debian's headless Chromium driven by Playwright (never `playwright install`)
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -36,6 +32,7 @@ from web.web_support import (
     TILE_HOST,
     TILE_URL,
     Demo,
+    served,
 )
 
 # Fixtures shared by the page tests that walk every page (test_widths, test_language).
@@ -89,24 +86,8 @@ def page_client(web_app: FastAPI) -> TestClient:
 @pytest.fixture(scope="session")
 def live_server(demo: Demo) -> Iterator[str]:
     """The app served over HTTP on a free local port, for the browser."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(demo.platform.settings, demo.platform), log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with served(create_app(demo.platform.settings, demo.platform)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

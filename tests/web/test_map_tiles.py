@@ -6,22 +6,19 @@ with a stubbed GCJ-02 tile host)."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.geo.coords import gcj02_to_wgs84, haversine_m, wgs84_to_gcj02
 from web.test_pages import assets
-from web.web_support import PHONE, Demo
+from web.web_support import PHONE, Demo, served
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -162,22 +159,8 @@ def gcj_server(demo: Demo) -> Iterator[str]:
         map_tile_attribution=GCJ_ATTRIBUTION,
         map_tile_datum="gcj02",
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings, demo.platform), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with served(create_app(settings, demo.platform)) as url:
+        yield url
 
 
 class Seen:

@@ -5,8 +5,11 @@ width test and the language test."""
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+import uvicorn
 
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.demo import DEMO_PASSWORD
@@ -188,3 +192,25 @@ def load_case(
     page.wait_for_selector(case.ready, state="attached")
     page.wait_for_load_state("load")
     return page
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """`app` served over HTTP by uvicorn in a thread, on a free local port: its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
