@@ -106,9 +106,7 @@ def test_half_a_range_is_refused_naming_the_day_and_nothing_is_saved(
 
 def test_hours_beyond_the_form_are_changed_as_text(page: Page, demo: Demo, station: int) -> None:
     summer = "Apr-Oct Mo-Fr 07:00-19:00; Nov-Mar Mo-Fr 09:00-17:00; PH off"
-    demo.platform.places.update(
-        ADMIN, station, PlaceUpdate(hours=parse_opening_hours(summer))
-    )
+    demo.platform.places.update(ADMIN, station, PlaceUpdate(hours=parse_opening_hours(summer)))
     open_station(page, demo, station)
     expect(page.locator("#hours-osm-note")).to_be_visible()
     expect(page.locator("#hours-24h")).to_be_disabled()
