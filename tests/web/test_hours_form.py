@@ -119,3 +119,19 @@ def test_hours_beyond_the_form_are_changed_as_text(page: Page, demo: Demo, stati
     place = demo.platform.places.get(station)
     assert place.hours.osm == "Apr-Oct Mo-Sa 07:00-19:00"
     assert [str(r) for r in place.hours.public_holidays or []] == ["10:00-14:00"]
+
+
+def test_a_riders_card_reads_osm_hours_as_the_next_days(
+    page: Page, demo: Demo, station: int
+) -> None:
+    demo.platform.places.update(
+        ADMIN, station, PlaceUpdate(hours=parse_opening_hours("Jan-Dec Mo-Su 07:00-19:00"))
+    )
+    page.goto(f"/?place={station}")
+    card = page.locator("#card")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("07:00–19:00")
+    assert "Jan-Dec" not in card.inner_text()  # the rule is read for the rider, not shown
+    answer = page.request.get(f"/api/places/{station}").json()
+    assert len(answer["days_ahead"]) == 7
+    assert all(d["ranges"] == [{"start": "07:00", "end": "19:00"}] for d in answer["days_ahead"])

@@ -312,7 +312,7 @@ async def import_places(
 def get_place(
     request: Request, platform: PlatformDep, _: PublicCaller, place_id: RowId
 ) -> PlaceOut:
-    return _one(request, platform, platform.places.get(place_id))
+    return _one(request, platform, platform.places.get(place_id, locale_of(request)))
 
 
 @router.post("", response_model=PlaceOut, status_code=201, summary="Add a service point")

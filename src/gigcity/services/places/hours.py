@@ -161,6 +161,12 @@ class OpeningHours(BaseModel):
             return base + timedelta(minutes=change) if change < limit else None
         return None
 
+    def ranges_on(self, day: date) -> list[tuple[str, str]]:
+        """The day's opening ranges as ("HH:MM", "HH:MM"), whatever decides them (the week,
+        OSM text, a holiday, a make-up working day, an exception); a range past midnight
+        ends at "24:00" here (the next day shows its early part only when it is its own)."""
+        return [(_clock(s), _clock(min(e, _DAY_MIN))) for s, e in self._ranges_on(day)]
+
     def closed_on(self, day: date) -> bool:
         return any(exc.date == day and exc.closed for exc in self.exceptions)
 
@@ -201,6 +207,10 @@ class OpeningHours(BaseModel):
             label = days[0].title() if len(days) == 1 else f"{days[0].title()}-{days[-1].title()}"
             parts.append(f"{label} {ranges}")
         return "; ".join(parts) if parts else "off"
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def _day_list(spec: str) -> list[Weekday]:

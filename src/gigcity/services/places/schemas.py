@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -255,6 +255,21 @@ class NavLinks(BaseModel):
     osm: str
 
 
+class TimeRangeOut(BaseModel):
+    start: str
+    end: str
+
+
+class DayHours(BaseModel):
+    """One day's opening ranges, as they fall on that date."""
+
+    day: date
+    ranges: list[TimeRangeOut]
+    holiday: str | None = Field(
+        default=None, description="The public holiday's name in the reader's language"
+    )
+
+
 class PlaceOut(PlaceBase):
     id: int
     subdistrict: str | None
@@ -268,6 +283,11 @@ class PlaceOut(PlaceBase):
         "or not changing within a week.",
     )
     distance_m: float | None = None
+    days_ahead: list[DayHours] | None = Field(
+        default=None,
+        description="One point's answer only: its hours on each of the next 7 days (today "
+        "first), holidays and OSM rules applied — what a reader can check a plan against.",
+    )
     navigation: NavLinks
     version: int
     updated_at: UtcDatetime

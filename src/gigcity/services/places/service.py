@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,18 +22,21 @@ from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
 from gigcity.services.errors import Conflict, InvalidInput, NotFound
 from gigcity.services.places import access
+from gigcity.services.places.calendar import holiday_name, is_public_holiday
 from gigcity.services.places.hours import OpeningHours
 from gigcity.services.places.records import apply_fields, row_out, snapshot
 from gigcity.services.places.schemas import (
     Amenities,
     Amenity,
     AuditEntry,
+    DayHours,
     Markers,
     PlaceCreate,
     PlaceKind,
     PlaceOut,
     PlaceStatus,
     PlaceUpdate,
+    TimeRangeOut,
     mask_of,
 )
 from gigcity.services.places.search import PlaceIndex, Snapshot, bump_revision
@@ -247,11 +250,15 @@ class PlacesService:
             results.append(out.model_copy(update=update))
         return results
 
-    def get(self, place_id: int) -> PlaceOut:
+    def get(self, place_id: int, locale: str = "zh_CN") -> PlaceOut:
+        """One point, with its state now and its hours on each of the next 7 days (holiday
+        names in `locale`)."""
         with self.factory() as session:
             place = self._load(session, place_id)
             out = row_out(place, self.district)
-        return out.model_copy(update=_now(out.hours, self.local_time(None)))
+        now = self.local_time(None)
+        update = {**_now(out.hours, now), "days_ahead": _days_ahead(out.hours, now, locale)}
+        return out.model_copy(update=update)
 
     def count(self) -> int:
         with self.factory() as session:
@@ -480,6 +487,18 @@ class PlacesService:
                 )
                 for r in rows
             ]
+
+
+def _days_ahead(hours: OpeningHours, when: datetime, locale: str) -> list[DayHours]:
+    days = [when.date() + timedelta(days=n) for n in range(7)]
+    return [
+        DayHours(
+            day=day,
+            ranges=[TimeRangeOut(start=s, end=e) for s, e in hours.ranges_on(day)],
+            holiday=holiday_name(day, locale) if is_public_holiday(day) else None,
+        )
+        for day in days
+    ]
 
 
 def _now(hours: OpeningHours, when: datetime) -> dict[str, Any]:

@@ -190,6 +190,18 @@
       .concat(holidayLines(hours));
   }
 
+  /* A point's next days (`days_ahead` of one point's answer) as lines such as
+     "周四 10/1 国庆节 closed": the hours as they fall on each date, holidays and every OSM
+     rule applied on the server. */
+  function formatDays(days) {
+    return days.map(function (d) {
+      const [year, month, day] = d.day.split("-").map(Number);
+      const weekday = strings.weekdays[(new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7];
+      const hours = d.ranges.length ? formatRanges(d.ranges) : t("day_closed");
+      return [weekday, month + "/" + day, d.holiday, hours].filter(Boolean).join(" ");
+    });
+  }
+
   /* Public holidays and make-up working days, when they differ from the usual week. */
   function holidayLines(hours) {
     const lines = [];
@@ -323,6 +335,7 @@
     showError: showError,
     hideError: hideError,
     formatHours: formatHours,
+    formatDays: formatDays,
     closedToday: closedToday,
     formatYuan: formatYuan,
     amenityLines: amenityLines,

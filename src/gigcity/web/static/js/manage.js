@@ -365,8 +365,10 @@
     return show(value);
   }
 
-  function change(label, before, after) {
-    return h("li", {}, h("strong", { text: label }), ": ", h("span", { class: "before", text: before }), " → ", h("span", { class: "after", text: after }));
+  /* One changed field; `code` shows the values as code (opening hours in OSM syntax). */
+  function change(label, before, after, code) {
+    const cls = code ? " mono" : "";
+    return h("li", {}, h("strong", { text: label }), ": ", h("span", { class: "before" + cls, text: before }), " → ", h("span", { class: "after" + cls, text: after }));
   }
 
   function changeLines(entry) {
@@ -380,7 +382,8 @@
       const after = entry.after[key];
       if (key === "hours") {
         const [b, a] = [hoursSummary(before), hoursSummary(after)];
-        if (b !== a) lines.push(change(t("field_hours"), b, a));
+        const osm = Boolean((before && before.osm) || (after && after.osm));
+        if (b !== a) lines.push(change(t("field_hours"), b, a, osm));
       } else if (key === "amenities") {
         const b = flatten(before || {}, "", {});
         const a = flatten(after || {}, "", {});

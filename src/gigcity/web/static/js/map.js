@@ -338,7 +338,14 @@
     const closed = G.closedToday(place.hours);
     const distance = distanceTo(place);
     const facts = [];
-    facts.push(fact(t("label_hours"), ...G.formatHours(place.hours).map((line) => h("div", { text: line }))));
+    // Hours beyond the weekly form (OSM rules) read as the next days' times; a holiday in
+    // the next days is named under the usual week.
+    const days = place.days_ahead || [];
+    const hourLines =
+      place.hours && place.hours.osm && days.length
+        ? G.formatDays(days)
+        : G.formatHours(place.hours).concat(G.formatDays(days.filter((d) => d.holiday)));
+    facts.push(fact(t("label_hours"), ...hourLines.map((line) => h("div", { text: line }))));
     if (distance !== null) facts.push(fact(t("label_distance"), G.formatDistance(distance)));
     const amenities = G.amenityLines(place.amenities);
     if (amenities.length) {
