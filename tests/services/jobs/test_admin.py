@@ -63,7 +63,8 @@ def test_in_process_history_shows_statuses_times_and_only_argument_names() -> No
             ok = queue.defer_now("t.work", rider="王五", phone="13800138000")
         bad = queue.defer_now("t.work", fail=True)
         later = queue.defer_now("t.later", later=True)
-        _wait(lambda: len(queue.jobs(JobQuery(status=JobStatus.todo))) == 1)
+        # Waiting again after its first attempt (todo from the start: wait for the attempt).
+        _wait(lambda: [j.attempts for j in queue.jobs(JobQuery(status=JobStatus.todo))] == [1])
         _wait(lambda: len(queue.jobs(JobQuery(status=JobStatus.succeeded))) == 1)
         _wait(lambda: len(queue.jobs(JobQuery(status=JobStatus.failed))) == 1)
 
