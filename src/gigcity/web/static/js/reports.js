@@ -221,10 +221,22 @@
      <img> cannot send the bearer token, so each photo is fetched with it and shown from a
      blob: URL. Published photos come with signed URLs, which work either way. */
 
-  const photoBlobs = new Map(); // URL -> Promise of a blob: URL
+  const photoBlobs = new Map(); // URL -> Promise of a blob: URL, oldest first
+  // Each blob: URL holds its photo in memory until revoked: keep the latest ones only (an
+  // image already drawn stays on screen when its URL is revoked).
+  const KEPT_PHOTOS = 120;
 
   function photoSrc(url) {
-    if (!photoBlobs.has(url)) {
+    if (photoBlobs.has(url)) {
+      const kept = photoBlobs.get(url);
+      photoBlobs.delete(url); // most recently used goes last
+      photoBlobs.set(url, kept);
+    } else {
+      while (photoBlobs.size >= KEPT_PHOTOS) {
+        const [oldest, blobUrl] = photoBlobs.entries().next().value;
+        photoBlobs.delete(oldest);
+        blobUrl.then((src) => URL.revokeObjectURL(src)).catch(() => {});
+      }
       const token = G.auth.token();
       const loading = fetch(url, { headers: token ? { Authorization: "Bearer " + token } : {}, credentials: "same-origin" })
         .then((response) => (response.ok ? response.blob() : Promise.reject(new G.ApiError(response.status, "", null))))
