@@ -180,8 +180,13 @@ def seen() -> Seen:
 def gcj_page(browser: Browser, gcj_server: str, seen: Seen) -> Iterator[Page]:
     """A phone-sized page in Chinese on GCJ-02 tiles; the tile host is stubbed (a blank
     tile), every other site refused; the API requests are recorded."""
+    # No service worker: requests it answers would pass by the recording below.
     context = browser.new_context(
-        viewport=PHONE, locale="zh-CN", base_url=gcj_server, permissions=["geolocation"]
+        viewport=PHONE,
+        locale="zh-CN",
+        base_url=gcj_server,
+        permissions=["geolocation"],
+        service_workers="block",
     )
     context.set_default_timeout(15_000)
 

@@ -191,7 +191,7 @@
   }
 
   /* A point's next days (`days_ahead` of one point's answer) as lines such as
-     "周四 10/1 国庆节 closed": the hours as they fall on each date, holidays and every OSM
+     "Thu 10/1 National Day closed": the hours as they fall on each date, holidays and every OSM
      rule applied on the server. */
   function formatDays(days) {
     return days.map(function (d) {
