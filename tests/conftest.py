@@ -93,6 +93,13 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture
+def empty_postgres(postgres_database: str) -> str:
+    """This run's PostgreSQL database, emptied (never migrated): its URL."""
+    _reset_postgres(postgres_database)
+    return postgres_database
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database, once on SQLite and once on PostgreSQL."""

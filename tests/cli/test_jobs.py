@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from conftest import _reset_postgres
 from gigcity.cli import app
 from gigcity.config import Settings, get_settings
 from gigcity.db.session import transaction
@@ -52,10 +51,10 @@ def test_bad_filters_are_refused_naming_the_option(env: Path) -> None:
 
 @pytest.fixture
 def pg_env(
-    postgres_database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    empty_postgres: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> Iterator[Platform]:
     """The command line pointed at a migrated PostgreSQL database; the platform on it."""
-    _reset_postgres(postgres_database)
+    postgres_database = empty_postgres
     monkeypatch.setenv("GIGCITY_DATABASE_URL", postgres_database)
     monkeypatch.setenv("GIGCITY_MODE", "dev")
     monkeypatch.setenv("GIGCITY_DATA_DIR", str(tmp_path))
@@ -119,10 +118,9 @@ def test_postgres_jobs_are_listed_filtered_and_shown(pg_env: Platform) -> None:
 
 @pytest.mark.postgres
 def test_postgres_database_behind_is_refused(
-    postgres_database: str, monkeypatch: pytest.MonkeyPatch
+    empty_postgres: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _reset_postgres(postgres_database)  # never migrated
-    monkeypatch.setenv("GIGCITY_DATABASE_URL", postgres_database)
+    monkeypatch.setenv("GIGCITY_DATABASE_URL", empty_postgres)  # never migrated
     monkeypatch.setenv("GIGCITY_MODE", "dev")
     get_settings.cache_clear()
     try:

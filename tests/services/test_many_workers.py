@@ -31,7 +31,6 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from conftest import _reset_postgres
 from gigcity.config import Settings
 from gigcity.services.platform import Platform
 from services.reports.reports_support import jpeg
@@ -81,9 +80,9 @@ class Deployment:
 
 @pytest.fixture
 def deployment(
-    postgres_database: str, s3_server: S3Server, s3_bucket: str, tmp_path: Path
+    empty_postgres: str, s3_server: S3Server, s3_bucket: str, tmp_path: Path
 ) -> Iterator[Deployment]:
-    _reset_postgres(postgres_database)
+    postgres_database = empty_postgres
     storage = {f"GIGCITY_{k.upper()}": v for k, v in s3_server.settings(s3_bucket).items()}
     env = {
         **os.environ,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from conftest import _reset_postgres
 from gigcity.config import Settings
 from gigcity.db.session import transaction
 from gigcity.logs import bound_request_id
@@ -183,16 +181,6 @@ def test_filters_are_checked_and_unknown_jobs_are_not_found() -> None:
 
 
 # -- PostgreSQL -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pg_platform(postgres_database: str) -> Iterator[Platform]:
-    _reset_postgres(postgres_database)
-    settings = Settings(mode="dev", database_url=postgres_database, job_queue="procrastinate")
-    platform = Platform.from_settings(settings)
-    platform.upgrade_database()
-    yield platform
-    platform.close()
 
 
 def _job(

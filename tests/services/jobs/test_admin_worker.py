@@ -8,28 +8,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import _reset_postgres
-from gigcity.config import Settings
 from gigcity.db.session import transaction
 from gigcity.services.jobs import JobStatus
 from gigcity.services.platform import Platform
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-@pytest.fixture
-def pg_platform(postgres_database: str) -> Iterator[Platform]:
-    _reset_postgres(postgres_database)
-    settings = Settings(mode="dev", database_url=postgres_database, job_queue="procrastinate")
-    platform = Platform.from_settings(settings)
-    platform.upgrade_database()
-    yield platform
-    platform.close()
 
 
 def test_a_job_the_worker_ran_is_kept_as_succeeded(pg_platform: Platform, tmp_path: Path) -> None:

@@ -8,29 +8,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import _reset_postgres
-from gigcity.config import Settings
 from gigcity.services.platform import Platform
 from gigcity.services.workbench import RunCreate, RunOut
-from gigcity.sim.scenarios import ScenarioWorkbench
 from support import ADMIN
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-@pytest.fixture
-def pg_platform(postgres_database: str) -> Iterator[Platform]:
-    _reset_postgres(postgres_database)
-    settings = Settings(mode="dev", database_url=postgres_database, job_queue="procrastinate")
-    platform = Platform.from_settings(settings, workbench_engine=ScenarioWorkbench())
-    platform.upgrade_database()
-    yield platform
-    platform.close()
 
 
 def _worker(url: str, tmp_path: Path) -> subprocess.Popen[bytes]:
@@ -148,9 +134,8 @@ def test_the_worker_refuses_sqlite(tmp_path: Path) -> None:
     assert b"gigcity serve" in done.stderr
 
 
-def test_the_worker_refuses_a_database_behind_it(postgres_database: str) -> None:
-    _reset_postgres(postgres_database)  # empty: never migrated
-    env = {**os.environ, "GIGCITY_DATABASE_URL": postgres_database, "GIGCITY_MODE": "dev"}
+def test_the_worker_refuses_a_database_behind_it(empty_postgres: str) -> None:
+    env = {**os.environ, "GIGCITY_DATABASE_URL": empty_postgres, "GIGCITY_MODE": "dev"}
     done = subprocess.run(
         [sys.executable, "-m", "gigcity", "worker"], env=env, capture_output=True, timeout=60
     )
