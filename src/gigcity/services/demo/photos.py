@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from gigcity.db.models import Report, ReportPhoto
 from gigcity.services.reports import PhotoLimits, PhotoStore, process_photo
 from gigcity.services.reports.categories import Category
-from gigcity.services.reports.phash import bands, to_signed
+from gigcity.services.reports.intake import photo_row
 
 SIZE = (640, 480)
 Scene = Callable[[ImageDraw.ImageDraw, random.Random], None]
@@ -186,24 +186,9 @@ def attach_demo_photo(
     processed = process_photo(demo_picture(Category(report.category), seed), limits)
     name = store.save(processed)
     saved.append(name)
-    quarters = bands(processed.dhash)
     created: datetime = report.created_at
-    photo = ReportPhoto(
-        report_id=report.id,
-        kind="report",
-        name=name,
-        width=processed.width,
-        height=processed.height,
-        bytes=len(processed.data),
-        sha256=processed.source_sha256,
-        dhash=to_signed(processed.dhash),
-        band0=quarters[0],
-        band1=quarters[1],
-        band2=quarters[2],
-        band3=quarters[3],
-        near_photo_id=None,
-        uploaded_by=report.reporter_id,
-        created_at=created,
+    photo = photo_row(
+        processed, name, report_id=report.id, uploaded_by=report.reporter_id, created_at=created
     )
     session.add(photo)
     return photo

@@ -25,7 +25,7 @@ from gigcity.services.reports.access import is_staff
 from gigcity.services.reports.base import ReportsBase
 from gigcity.services.reports.categories import REFERENCE_REQUIRED, Category
 from gigcity.services.reports.lifecycle import UNRESOLVED, Action, Status
-from gigcity.services.reports.photos import process_photo
+from gigcity.services.reports.photos import ProcessedPhoto, process_photo
 from gigcity.services.reports.schemas import (
     JoinIn,
     PhotoOut,
@@ -130,27 +130,16 @@ class ReportIntake(ReportsBase):
             raise Forbidden(N_("Photos are uploaded by signed-in accounts."))
         processed = process_photo(data, self.photo_limits)  # slow part: outside the database
         name = self.photos.save(processed)
-        unsigned = processed.dhash
         try:
             with transaction(self.factory) as session:
-                near_id = duplicates.near_photo(session, unsigned)
-                band = phash.bands(unsigned)
-                photo = ReportPhoto(
+                near_id = duplicates.near_photo(session, processed.dhash)
+                photo = photo_row(
+                    processed,
+                    name,
                     report_id=None,
-                    kind="report",
-                    name=name,
-                    width=processed.width,
-                    height=processed.height,
-                    bytes=len(processed.data),
-                    sha256=processed.source_sha256,
-                    dhash=phash.to_signed(unsigned),
-                    band0=band[0],
-                    band1=band[1],
-                    band2=band[2],
-                    band3=band[3],
-                    near_photo_id=near_id,
                     uploaded_by=principal.account_id,
                     created_at=self.clock(),
+                    near_photo_id=near_id,
                 )
                 session.add(photo)
                 session.flush()
@@ -399,3 +388,34 @@ class ReportIntake(ReportsBase):
                 id=report.id,
                 max=round(radius),
             )
+
+
+def photo_row(
+    processed: ProcessedPhoto,
+    name: str,
+    *,
+    report_id: int | None,
+    uploaded_by: int | None,
+    created_at: datetime,
+    near_photo_id: int | None = None,
+) -> ReportPhoto:
+    """The database row of a reporter's photo stored under `name`, with its hash split into
+    the bands the near-duplicate search looks up."""
+    band = phash.bands(processed.dhash)
+    return ReportPhoto(
+        report_id=report_id,
+        kind="report",
+        name=name,
+        width=processed.width,
+        height=processed.height,
+        bytes=len(processed.data),
+        sha256=processed.source_sha256,
+        dhash=phash.to_signed(processed.dhash),
+        band0=band[0],
+        band1=band[1],
+        band2=band[2],
+        band3=band[3],
+        near_photo_id=near_photo_id,
+        uploaded_by=uploaded_by,
+        created_at=created_at,
+    )
