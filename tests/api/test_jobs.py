@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from gigcity.config import Settings
 from gigcity.db.session import transaction
 from gigcity.logs import bound_request_id
-from gigcity.services.accounts import Scope
+from gigcity.services.accounts import PLATFORM_SCOPES
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
 from support import ADMIN, World, token
@@ -61,7 +61,7 @@ def test_only_district_admins_see_jobs(
         headers = token(client, username) | EN
         assert "role" in _problem(client.get("/api/jobs", headers=headers), 403)["detail"]
         _problem(client.get("/api/jobs/1", headers=headers), 403)
-    key = platform.accounts.create_api_key(ADMIN, "everything", scopes=list(Scope)).key
+    key = platform.accounts.create_api_key(ADMIN, "everything", scopes=PLATFORM_SCOPES).key
     _problem(client.get("/api/jobs", headers={"X-API-Key": key}), 403)
     r = client.get("/api/jobs", headers=token(client, "admin"))
     assert r.status_code == 200, r.text

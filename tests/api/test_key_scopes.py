@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from gigcity.config import Settings
 from gigcity.http.deps import Allow
-from gigcity.services.accounts import ALL_SCOPES, Role, Scope
+from gigcity.services.accounts import PLATFORM_SCOPES, Role, Scope
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
 from services.pay_support import DAY, delivery_json, platform_key, spans
@@ -227,10 +227,10 @@ def test_only_workbench_keys_start_and_read_runs(
 # ---- demo --------------------------------------------------------------------------------
 
 
-def test_the_demo_key_has_every_scope(platform: Platform, world: World) -> None:
+def test_the_demo_key_has_every_platform_scope(platform: Platform, world: World) -> None:
     from gigcity.db.session import transaction
     from gigcity.services.demo import demo_api_key
 
     with transaction(platform.factory) as session:
         secret = demo_api_key(session)
-    assert platform.accounts.principal_from_api_key(secret).scopes == ALL_SCOPES
+    assert platform.accounts.principal_from_api_key(secret).scopes == PLATFORM_SCOPES

@@ -135,7 +135,14 @@ class ApiKeyIn(BaseModel):
         max_length=len(Scope),
         description="What the key may do (at least one): `open311` (file Open311 requests), "
         "`deliveries` (report deliveries and activity, quote orders), `signals` (post live "
-        "signal phases), `workbench` (start and read workbench runs).",
+        "signal phases), `workbench` (start and read workbench runs), `gates` (an estate's "
+        "gate controller asks whether a rider may pass; needs `estate_id`).",
+    )
+    estate_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2_147_483_647,
+        description="The estate whose gates the key answers for (keys with `gates` only).",
     )
 
 
@@ -144,12 +151,14 @@ class ApiKeyIn(BaseModel):
     response_model=ApiKeyOut,
     status_code=201,
     summary="Issue a platform API key",
-    responses={422: {"description": "A field is invalid (`scopes` empty or unknown)"}},
+    responses={422: {"description": "A field is invalid (`scopes` empty or unknown, `estate_id`)"}},
 )
 def create_api_key(platform: PlatformDep, caller: Admin, body: ApiKeyIn) -> ApiKeyOut:
     """The secret is returned once; send it as the `X-API-Key` header. The key may call
     only the routes its scopes name."""
-    return platform.accounts.create_api_key(caller, body.name, scopes=body.scopes)
+    return platform.accounts.create_api_key(
+        caller, body.name, scopes=body.scopes, estate_id=body.estate_id
+    )
 
 
 @router.get("/api-keys", response_model=list[ApiKeyOut], summary="List API keys")

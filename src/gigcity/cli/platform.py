@@ -362,14 +362,19 @@ def accounts_api_key(
             "--scope",
             help="What the key may do; repeat for several: open311 (file Open311 requests), "
             "deliveries (report deliveries and activity, quote orders), signals (post live "
-            "signal phases), workbench (start and read workbench runs).",
+            "signal phases), workbench (start and read workbench runs), gates (an estate's "
+            "gate controller; needs --estate).",
         ),
     ],
+    estate: Annotated[
+        int | None,
+        typer.Option("--estate", help="The estate whose gates a `gates` key answers for."),
+    ] = None,
 ) -> None:
     """Issue a platform API key (shown once) that may do only what its scopes name."""
     platform = _platform()
     try:
-        out = platform.accounts.create_api_key_by_operator(name, scopes=scope)
+        out = platform.accounts.create_api_key_by_operator(name, scopes=scope, estate_id=estate)
     except ServiceError as exc:
         err.print(f"[red]{exc.field or 'error'}: {exc}[/red]")
         raise typer.Exit(2) from exc

@@ -59,6 +59,10 @@ class Account(Base):
         ForeignKey("places.id", ondelete="SET NULL"), index=True
     )
     subdistrict: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Property staff and community couriers work for one estate.
+    estate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("estates.id", ondelete="SET NULL"), index=True
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Written into every bearer token ("gen") and moved on by deactivation and password
@@ -81,6 +85,8 @@ class ApiKey(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A gate controller's key answers for the gates of one estate only.
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estates.id", ondelete="SET NULL"))
 
 
 class Place(Base):
@@ -605,3 +611,55 @@ class StreetPhase(Base):
     offset_s: Mapped[float] = mapped_column(Float)
     observed_at_s: Mapped[float] = mapped_column(Float)
     valid_for_s: Mapped[float] = mapped_column(Float)
+
+
+# -- estates: the last hundred metres (services/estates) ---------------------------------
+
+
+class Estate(Base):
+    """A residential estate as riders need it: gates, buildings, walkways, hand-off points
+    and measures in force, kept as one validated document (`gigcity.geo.estates.Estate`)."""
+
+    __tablename__ = "estates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    subdistrict: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Centre of the boundary, for the map and "estates near me".
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    external_id: Mapped[str | None] = mapped_column(String(120), unique=True)  # e.g. osm:way/1
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # As places: every UPDATE and DELETE checks the version read (optimistic concurrency).
+    __mapper_args__ = {  # noqa: RUF012 (SQLAlchemy reads it from the class)
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
+
+
+class EstateAudit(Base):
+    """Who changed an estate, when, and what changed (a summary; the document before and
+    after for edits)."""
+
+    __tablename__ = "estate_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(Integer, index=True)  # survives the estate's deletion
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# -- gate passes (services/gates): models of migration 0014 go here -------------------------
+
+
+# -- relay delivery (services/relay): models of migration 0015 go here ----------------------

@@ -31,6 +31,8 @@ ROLE_NAMES = {
     Role.staff: "station staff",
     Role.officer: "grid officers",
     Role.admin: "district admins",
+    Role.property: "property staff",
+    Role.courier: "community couriers",
     Role.platform: "platforms (API key)",
 }
 
@@ -65,7 +67,7 @@ async def optional_principal(
     return None
 
 
-ACCOUNT_ROLES = (Role.rider, Role.staff, Role.officer, Role.admin)
+ACCOUNT_ROLES = (Role.rider, Role.staff, Role.officer, Role.admin, Role.property, Role.courier)
 """The roles of people who sign in (everyone but platform API keys)."""
 
 

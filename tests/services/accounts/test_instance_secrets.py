@@ -15,7 +15,7 @@ from gigcity.config import Settings
 from gigcity.db.models import ApiKey, InstanceSecret
 from gigcity.db.session import transaction
 from gigcity.services.accounts import (
-    ALL_SCOPES,
+    PLATFORM_SCOPES,
     AccountsService,
     create_api_key,
     get_account,
@@ -107,7 +107,7 @@ def test_the_demo_api_key_is_the_same_at_every_start(platform: Platform, world: 
         second = demo_api_key(session)
     assert first == second
     with platform.factory() as session:
-        assert principal_from_api_key(session, first).scopes == ALL_SCOPES
+        assert principal_from_api_key(session, first).scopes == PLATFORM_SCOPES
         assert session.scalar(select(func.count()).select_from(ApiKey)) == 1
 
 
@@ -117,9 +117,9 @@ def test_a_revoked_demo_key_is_replaced_and_leftover_demo_keys_are_revoked(
     # Databases from before kept one more all-scope key at every start.
     with transaction(platform.factory) as session:
         leftovers = [
-            create_api_key(session, DEMO_KEY_NAME, None, scopes=ALL_SCOPES) for _ in range(3)
+            create_api_key(session, DEMO_KEY_NAME, None, scopes=PLATFORM_SCOPES) for _ in range(3)
         ]
-        other = create_api_key(session, "ele.me", None, scopes=ALL_SCOPES)
+        other = create_api_key(session, "ele.me", None, scopes=PLATFORM_SCOPES)
         first = demo_api_key(session)
     with platform.factory() as session:
         live = session.scalars(

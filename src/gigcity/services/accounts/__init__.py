@@ -4,7 +4,14 @@ secrets an installation makes for itself."""
 
 from typing import TYPE_CHECKING, Any
 
-from gigcity.services.accounts.principal import ALL_SCOPES, Principal, Role, Scope, WorkerType
+from gigcity.services.accounts.principal import (
+    ALL_SCOPES,
+    PLATFORM_SCOPES,
+    Principal,
+    Role,
+    Scope,
+    WorkerType,
+)
 
 if TYPE_CHECKING:
     from gigcity.services.accounts.service import (
@@ -39,6 +46,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ALL_SCOPES",
+    "PLATFORM_SCOPES",
     "AccountCreate",
     "AccountOut",
     "AccountsService",

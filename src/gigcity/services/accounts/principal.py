@@ -13,6 +13,8 @@ class Role(StrEnum):
     staff = "staff"  # station staff, bound to one service point
     officer = "officer"  # grid officer, bound to one sub-district
     admin = "admin"  # district admin
+    property = "property"  # property staff of one estate (guides, gates, relay hand-off)
+    courier = "courier"  # community courier of one estate's relay hand-off points
     platform = "platform"  # a platform's integration, by API key
 
 
@@ -23,9 +25,13 @@ class Scope(StrEnum):
     deliveries = "deliveries"  # report deliveries and activity for pay statements; quote orders
     signals = "signals"  # post live traffic-signal phases
     workbench = "workbench"  # start workbench runs and read them
+    gates = "gates"  # an estate's gate controller: ask whether a rider may pass
 
 
 ALL_SCOPES = frozenset(Scope)
+# What a delivery platform's integration may hold: every scope but `gates`, which belongs to
+# an estate's gate controller (a key bound to that estate).
+PLATFORM_SCOPES = ALL_SCOPES - {Scope.gates}
 
 
 def scopes_text(scopes: Iterable[Scope]) -> str:
@@ -51,6 +57,7 @@ class Principal:
     label: str = ""
     station_id: int | None = None
     subdistrict: str | None = None
+    estate_id: int | None = None  # property staff, community couriers, gate controllers' keys
     scopes: frozenset[Scope] = frozenset()  # API keys only: what the key may do
 
 

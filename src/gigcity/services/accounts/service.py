@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gigcity.db.models import Account, ApiKey, Place
+from gigcity.db.models import Account, ApiKey, Estate, Place
 from gigcity.db.session import single_statement_sessions, transaction
 from gigcity.geo.district import District
 from gigcity.i18n import N_
@@ -77,6 +77,12 @@ class AccountCreate(BaseModel):
         default=None, ge=1, le=2_147_483_647, description="Required for station staff."
     )
     subdistrict: str | None = Field(default=None, description="Required for grid officers.")
+    estate_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2_147_483_647,
+        description="Required for property staff and community couriers.",
+    )
 
 
 class AccountOut(BaseModel):
@@ -88,6 +94,7 @@ class AccountOut(BaseModel):
     phone: str | None
     station_id: int | None
     subdistrict: str | None
+    estate_id: int | None = None
     active: bool
     created_at: UtcDatetime
 
@@ -104,6 +111,7 @@ class ApiKeyOut(BaseModel):
     name: str
     prefix: str
     scopes: list[Scope]
+    estate_id: int | None = None
     created_at: UtcDatetime
     revoked_at: UtcDatetime | None
     key: str | None = Field(default=None, description="The secret, shown once at creation.")
@@ -148,6 +156,7 @@ def create_account(session: Session, data: AccountCreate, district: District) ->
         raise InvalidInput(
             N_("Only grid officers are bound to a sub-district."), field="subdistrict"
         )
+    _check_estate_binding(session, data.role, data.estate_id)
     if data.role == Role.rider and data.worker_type is None:
         data = data.model_copy(update={"worker_type": WorkerType.delivery_rider})
     account = Account(
@@ -159,6 +168,7 @@ def create_account(session: Session, data: AccountCreate, district: District) ->
         phone=data.phone,
         station_id=data.station_id,
         subdistrict=data.subdistrict,
+        estate_id=data.estate_id,
         active=True,
     )
     session.add(account)
@@ -169,6 +179,26 @@ def create_account(session: Session, data: AccountCreate, district: District) ->
             N_("The username '{username}' is taken."), field="username", username=data.username
         ) from exc
     return account
+
+
+ESTATE_ROLES = (Role.property, Role.courier)
+
+
+def _check_estate_binding(session: Session, role: Role, estate_id: int | None) -> None:
+    """Property staff and community couriers work for one estate, which must exist."""
+    if role in ESTATE_ROLES:
+        if estate_id is None:
+            raise InvalidInput(
+                N_("Property staff and community couriers must be bound to an estate."),
+                field="estate_id",
+            )
+        if session.get(Estate, estate_id) is None:
+            raise InvalidInput(N_("Estate {id} does not exist."), field="estate_id", id=estate_id)
+    elif estate_id is not None:
+        raise InvalidInput(
+            N_("Only property staff and community couriers are bound to an estate."),
+            field="estate_id",
+        )
 
 
 def authenticate(session: Session, username: str, password: str) -> Account:
@@ -220,6 +250,7 @@ def principal_for(account: Account) -> Principal:
         label=account.username,
         station_id=account.station_id,
         subdistrict=account.subdistrict,
+        estate_id=account.estate_id,
     )
 
 
@@ -277,15 +308,23 @@ def api_key_out(row: ApiKey) -> ApiKeyOut:
         name=row.name,
         prefix=row.prefix,
         scopes=[s for s in Scope if s in parse_scopes(row.scopes)],
+        estate_id=row.estate_id,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
     )
 
 
 def create_api_key(
-    session: Session, name: str, created_by: int | None, *, scopes: Iterable[Scope]
+    session: Session,
+    name: str,
+    created_by: int | None,
+    *,
+    scopes: Iterable[Scope],
+    estate_id: int | None = None,
 ) -> ApiKeyOut:
-    """A new key that may do only what `scopes` name (at least one)."""
+    """A new key that may do only what `scopes` name (at least one). A key with the `gates`
+    scope is a gate controller's and answers for one estate's gates (`estate_id`)."""
+    scopes = frozenset(scopes)
     if not name.strip():
         raise InvalidInput(N_("An API key needs a name."), field="name")
     stored = scopes_text(scopes)
@@ -295,6 +334,18 @@ def create_api_key(
             field="scopes",
             scopes=", ".join(s.value for s in Scope),
         )
+    if Scope.gates in scopes:
+        if estate_id is None:
+            raise InvalidInput(
+                N_("A key with the 'gates' scope is a gate controller's: name its estate."),
+                field="estate_id",
+            )
+        if session.get(Estate, estate_id) is None:
+            raise InvalidInput(N_("Estate {id} does not exist."), field="estate_id", id=estate_id)
+    elif estate_id is not None:
+        raise InvalidInput(
+            N_("Only a key with the 'gates' scope is bound to an estate."), field="estate_id"
+        )
     secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(
         name=name.strip(),
@@ -302,6 +353,7 @@ def create_api_key(
         key_hash=_key_hash(secret),
         scopes=stored,
         created_by=created_by,
+        estate_id=estate_id,
     )
     session.add(row)
     session.flush()
@@ -331,6 +383,7 @@ def principal_from_api_key(session: Session, key: str) -> Principal:
         api_key_id=row.id,
         label=f"api-key:{row.name}",
         scopes=parse_scopes(row.scopes),
+        estate_id=row.estate_id,
     )
 
 
@@ -433,9 +486,11 @@ class AccountsService:
         with transaction(self.factory) as session:
             return account_out(create_account(session, data, self.district))
 
-    def create_api_key_by_operator(self, name: str, *, scopes: Iterable[Scope]) -> ApiKeyOut:
+    def create_api_key_by_operator(
+        self, name: str, *, scopes: Iterable[Scope], estate_id: int | None = None
+    ) -> ApiKeyOut:
         with transaction(self.factory) as session:
-            return create_api_key(session, name, None, scopes=scopes)
+            return create_api_key(session, name, None, scopes=scopes, estate_id=estate_id)
 
     def get(self, principal: Principal, account_id: int) -> AccountOut:
         """An account's details: the account holder and district admins only."""
@@ -476,11 +531,18 @@ class AccountsService:
             self.recent.clear()
 
     def create_api_key(
-        self, principal: Principal, name: str, *, scopes: Iterable[Scope]
+        self,
+        principal: Principal,
+        name: str,
+        *,
+        scopes: Iterable[Scope],
+        estate_id: int | None = None,
     ) -> ApiKeyOut:
         _require_admin(principal)
         with transaction(self.factory) as session:
-            return create_api_key(session, name, principal.account_id, scopes=scopes)
+            return create_api_key(
+                session, name, principal.account_id, scopes=scopes, estate_id=estate_id
+            )
 
     def list_api_keys(self, principal: Principal) -> list[ApiKeyOut]:
         _require_admin(principal)

@@ -11,7 +11,7 @@ from gigcity.db.models import Account, ApiKey, Place, utcnow
 from gigcity.geo.district import District
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import (
-    ALL_SCOPES,
+    PLATFORM_SCOPES,
     AccountCreate,
     Role,
     WorkerType,
@@ -125,7 +125,7 @@ def demo_api_key(session: Session) -> str:
         except NotAuthenticated:
             pass  # revoked by an admin: make another
     admin_id = session.scalar(select(Account.id).where(Account.username == "admin"))
-    out = create_api_key(session, DEMO_KEY_NAME, admin_id, scopes=ALL_SCOPES)
+    out = create_api_key(session, DEMO_KEY_NAME, admin_id, scopes=PLATFORM_SCOPES)
     assert out.key is not None
     session.execute(
         update(ApiKey)
