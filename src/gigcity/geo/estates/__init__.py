@@ -2,6 +2,7 @@
 points, measures) and, beside it, import/export, the seven-colour guide's zones and
 wayfinding from a gate to a unit entrance."""
 
+from gigcity.geo.estates.errors import EstateFormatError
 from gigcity.geo.estates.model import (
     ZONE_HEX,
     Building,
@@ -25,6 +26,7 @@ __all__ = [
     "Building",
     "Entrance",
     "Estate",
+    "EstateFormatError",
     "Gate",
     "HandoffPoint",
     "LonLat",

@@ -152,6 +152,9 @@ class Estate(_Frozen):
     subdistrict: str | None = None  # the district's sub-district code
     synthetic: bool = False  # generated, not surveyed (the demo's sample estate)
     source: Annotated[str, Field(max_length=300)] = ""  # e.g. "© OpenStreetMap contributors"
+    # Where the estate comes from, stable across imports ("osm:way/123"): importing the same
+    # source again updates the estate instead of adding a second one.
+    external_id: Annotated[str, Field(min_length=1, max_length=120)] | None = None
     ebikes_inside: bool = False  # may e-bikes be ridden inside at all
     boundary: tuple[LonLat, ...]  # outer ring, not closed
     gates: tuple[Gate, ...]
