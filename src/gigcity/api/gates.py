@@ -1,0 +1,188 @@
+"""Gate passes without face data: certifying riders, a rider's passes and current code,
+one-time order codes, and the gate controllers' allow-or-deny check with its log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from gigcity.http.deps import Allow, PlatformDep, RowId
+from gigcity.http.locale import locale_of
+from gigcity.services.accounts import Principal, Role, Scope
+from gigcity.services.gates import (
+    CertificationIn,
+    CertificationOut,
+    CheckIn,
+    CheckOut,
+    CountOut,
+    DecisionOut,
+    OrderCodeIn,
+    OrderCodeOut,
+    PassCodeOut,
+    PassesOut,
+    Reason,
+)
+
+router = APIRouter(prefix="/api/gates", tags=["gates"])
+
+Voucher = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.staff,
+            Role.admin,
+            Role.platform,
+            scope=Scope.deliveries,
+            note="staff and platforms withdraw only the certifications they gave",
+        )
+    ),
+]
+CertificationReader = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.rider,
+            Role.staff,
+            Role.admin,
+            Role.platform,
+            scope=Scope.deliveries,
+            note="riders see their own, staff their station's, platforms the ones they gave",
+        )
+    ),
+]
+Rider = Annotated[Principal, Depends(Allow(Role.rider))]
+PassKeeper = Annotated[
+    Principal,
+    Depends(Allow(Role.admin, Role.property, note="property staff only their own estate's")),
+]
+Platform = Annotated[Principal, Depends(Allow(Role.platform, scope=Scope.deliveries))]
+GateController = Annotated[
+    Principal,
+    Depends(Allow(Role.platform, scope=Scope.gates, note="the key answers for its own estate")),
+]
+LogReader = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.admin,
+            Role.property,
+            Role.officer,
+            note="property staff their own estate, officers estates in their sub-district",
+        )
+    ),
+]
+EstateFilter = Annotated[
+    int | None, Query(ge=1, le=2_147_483_647, description="The estate (property staff: theirs)")
+]
+
+
+@router.post(
+    "/certifications", response_model=CertificationOut, status_code=201, summary="Certify a rider"
+)
+def certify(platform: PlatformDep, caller: Voucher, body: CertificationIn) -> CertificationOut:
+    """Vouch for a rider from `valid_from` (default now) until `valid_until` (at most a
+    year). The voucher (the staff member's station, the platform's key, the admin) is
+    recorded; a certified rider may ask for gate passes."""
+    return platform.gates.certify(caller, body)
+
+
+@router.get("/certifications", response_model=list[CertificationOut], summary="List certifications")
+def list_certifications(
+    platform: PlatformDep,
+    caller: CertificationReader,
+    rider: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    in_force: Annotated[bool, Query(description="Only those in force now")] = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[CertificationOut]:
+    return platform.gates.certifications(caller, rider=rider, in_force_only=in_force, limit=limit)
+
+
+@router.post(
+    "/certifications/{certification_id}/revoke",
+    response_model=CertificationOut,
+    summary="Revoke a certification",
+)
+def revoke_certification(
+    platform: PlatformDep, caller: Voucher, certification_id: RowId
+) -> CertificationOut:
+    """Takes effect at the next gate check (nothing is cached). Revoking again changes
+    nothing."""
+    return platform.gates.revoke_certification(caller, certification_id)
+
+
+@router.get("/passes", response_model=PassesOut, summary="My gate passes")
+def my_passes(platform: PlatformDep, caller: Rider) -> PassesOut:
+    """Whether I am certified (until when), and the estates I may ask for a pass at."""
+    return platform.gates.passes(caller)
+
+
+@router.get(
+    "/passes/{estate_id}/code", response_model=PassCodeOut, summary="My pass's current code"
+)
+def pass_code(
+    platform: PlatformDep, caller: Rider, estate_id: RowId, response: Response
+) -> PassCodeOut:
+    """The current 6-digit code and its QR (SVG) for my pass at this estate, made on first
+    request. Each code lasts one 30-second step (`expires_in_s`); the pass's secret stays on
+    the server."""
+    response.headers["Cache-Control"] = "no-store"
+    return platform.gates.current_code(caller, estate_id)
+
+
+@router.post("/passes/{pass_id}/revoke", status_code=204, summary="Revoke a gate pass")
+def revoke_pass(platform: PlatformDep, caller: PassKeeper, pass_id: RowId) -> Response:
+    platform.gates.revoke_pass(caller, pass_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/order-codes", response_model=OrderCodeOut, status_code=201, summary="Issue an order code"
+)
+def issue_order_code(platform: PlatformDep, caller: Platform, body: OrderCodeIn) -> OrderCodeOut:
+    """A one-time 8-digit code for one order of a certified rider at one estate, valid for
+    `minutes_valid` (at most 120). Show it to the rider: only its hash is kept. Issuing
+    again for the same order ends the earlier code."""
+    return platform.gates.issue_order_code(caller, body)
+
+
+@router.post("/check", response_model=CheckOut, summary="Allow or deny a rider at a gate")
+def check(
+    platform: PlatformDep, caller: GateController, body: CheckIn, request: Request
+) -> CheckOut:
+    """Send the pass's QR payload (`payload`) or an order code (`code`) shown at gate
+    `gate`. The answer says allow or deny, why (`reason`, and `reason_text` in the
+    request's language) and a pseudonymous label of the rider; it is logged."""
+    return platform.gates.check(caller, body, locale_of(request))
+
+
+@router.get("/decisions", response_model=list[DecisionOut], summary="The gate log")
+def decisions(
+    platform: PlatformDep,
+    caller: LogReader,
+    request: Request,
+    estate_id: EstateFilter = None,
+    gate: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    allow: bool | None = None,
+    reason: Reason | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[DecisionOut]:
+    """Newest first; kept 30 days, then only counted (`/api/gates/decisions/counts`)."""
+    return platform.gates.decisions(
+        caller, locale_of(request), estate_id=estate_id, gate=gate, allowed=allow,
+        reason=reason, since=since, until=until, limit=limit,
+    )  # fmt: skip
+
+
+@router.get("/decisions/counts", response_model=list[CountOut], summary="Gate decisions per day")
+def decision_counts(
+    platform: PlatformDep,
+    caller: LogReader,
+    first: Annotated[date, Query(alias="from", description="First local day")],
+    last: Annotated[date, Query(alias="to", description="Last local day")],
+    estate_id: EstateFilter = None,
+) -> list[CountOut]:
+    return platform.gates.counts(caller, estate_id=estate_id, first=first, last=last)

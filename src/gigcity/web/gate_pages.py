@@ -1,0 +1,22 @@
+"""The rider's gate pass page (`/pass`): pick an estate, show the rotating QR code and the
+6-digit code, refreshed before each expires. Like the other pages it renders strings and
+configuration only; the script asks the gates API with the rider's token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse
+
+from gigcity.http.deps import PUBLIC
+from gigcity.web.pages import render_page
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
+
+
+@router.get("/pass", response_class=HTMLResponse, summary="My gate pass")
+def pass_page(request: Request) -> HTMLResponse:
+    return render_page(request, "gate_pass.html", "pass")
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
