@@ -257,3 +257,74 @@ def bench_mdrp_command(
     console.print(f"wrote {csv_path} and {md_path}")
     if any(not row.feasible for row in rows):
         raise typer.Exit(1)
+
+
+def estate_compare(
+    console: Console,
+    rulebook: Any,
+    seed: int,
+    orders: int | None,
+    consent: float | None,
+    out: Path | None,
+    *,
+    as_json: bool,
+) -> None:
+    """`gigcity compare --scenario putuo-estate`: the same day four ways (no help, guide,
+    relay, both) as a table, or JSON with `--json`; `--out` also writes estate.json."""
+    import json
+
+    from gigcity.sim.scenarios import calibration as cal
+    from gigcity.sim.scenarios.estate_compare import compare_estate, estate_rows
+
+    started = time.perf_counter()
+    quiet = as_json
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+    ) as bar:
+        task = bar.add_task("variants", total=4)
+
+        def advance(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"variants ({label})")
+
+        result = compare_estate(
+            rulebook,
+            seed=seed,
+            orders=orders,
+            consent_share=cal.RELAY_CONSENT_SHARE if consent is None else consent,
+            progress=advance,
+        )
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "estate.json").write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        print(text)
+        return
+    info = result["scenario"]
+    rows = estate_rows(result)
+    table = Table(
+        *rows[0],
+        title=(
+            f"{info['estate_en'] or info['estate']}: {info['estate_orders']} of {info['orders']} "
+            f"orders, seed {info['seed']}, consent {info['consent_share']:.0%}, {info['rulebook']}"
+        ),
+    )
+    for row in rows[1:]:
+        table.add_row(*row)
+    console.print(table)
+    saved = result["saved"]
+    console.print(
+        "rider minutes saved per estate order: "
+        + ", ".join(
+            f"{k} {v['rider_min_per_order']:+.2f}"
+            for k, v in saved.items()
+            if v["rider_min_per_order"] is not None
+        )
+        + f"; {time.perf_counter() - started:.1f} s"
+        + (f"; wrote {out / 'estate.json'}" if out is not None else "")
+    )

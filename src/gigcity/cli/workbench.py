@@ -25,7 +25,7 @@ app.add_typer(scenario_app, name="scenario")
 
 # The scenarios' names as help text; written out (a test keeps it equal to the simulator's
 # list) so that `--help` does not import the simulator.
-SCENARIO_NAMES = ("putuo-weekday", "putuo-weekend", "putuo-rainy")
+SCENARIO_NAMES = ("putuo-weekday", "putuo-weekend", "putuo-rainy", "putuo-estate")
 _SCENARIO_HELP = f"A scenario ({', '.join(SCENARIO_NAMES)}) or a scenario folder"
 
 
@@ -107,8 +107,13 @@ def _print_table(console: Console, rows: list[list[str]], title: str) -> None:
 
 @app.command("compare")
 def compare_command(
-    rules: Annotated[list[str], typer.Option("--rules", help="Two rulebooks: A then B")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the tables and report.html")],
+    rules: Annotated[
+        list[str] | None,
+        typer.Option("--rules", help="Two rulebooks: A then B (putuo-estate: at most one)"),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the tables and report.html")
+    ] = None,
     scenario: Annotated[str, typer.Option("--scenario", help=_SCENARIO_HELP)] = "putuo-weekday",
     seed: Annotated[int, typer.Option(min=0, help="Seed of the generated day")] = 0,
     orders: Annotated[
@@ -118,15 +123,35 @@ def compare_command(
         bool, typer.Option(help="Switch one clause at a time from A to B")
     ] = True,
     workers: Annotated[int, typer.Option(min=1, help="Processes for the simulated days")] = 1,
+    consent: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="putuo-estate: share of addresses consenting to relay"),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="putuo-estate: print the comparison as JSON")
+    ] = False,
 ) -> None:
-    """Replay the identical day under two rulebooks; side-by-side table, attribution, report."""
+    """Replay the identical day under two rulebooks; side-by-side table, attribution, report.
+
+    With `--scenario putuo-estate` and at most one rulebook (default putuo-2025): the same
+    day without help, with the estate guide, with relay and with both.
+    """
     from gigcity.sim.scenarios import ClauseError, ScenarioError, compare
     from gigcity.sim.scenarios.outputs import write_comparison
     from gigcity.sim.scenarios.report import attribution_rows, table_rows
 
     console = _console()
+    rules = rules or []
+    if scenario == "putuo-estate" and len(rules) <= 1:
+        from gigcity.cli.sim import estate_compare
+
+        rulebook = _rulebook(console, rules[0] if rules else "putuo-2025")
+        estate_compare(console, rulebook, seed, orders, consent, out, as_json=as_json)
+        return
     if len(rules) != 2:
         raise _fail(console, f"give exactly two rulebooks with --rules (got {len(rules)})")
+    if out is None:
+        raise _fail(console, "give --out, the folder for the tables and report.html")
     a, b = (_rulebook(console, name) for name in rules)
     try:
         spec = _spec(scenario, seed, orders)

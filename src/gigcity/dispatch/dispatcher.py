@@ -119,6 +119,23 @@ def _match_reason(epoch: _Epoch, row: int, col: int, at: float) -> Reason:
     )
 
 
+def _relay_reasons(epoch: _Epoch, rows: list[int]) -> tuple[Reason, ...]:
+    """For each relay order of a trip: the rider leaves it at the estate's hand-off point."""
+    reasons = []
+    for row in rows:
+        order = epoch.orders[row]
+        if order.estate is not None and order.estate.relay:
+            reasons.append(
+                Reason(
+                    "relay.handoff",
+                    f"{order.id} is left at hand-off point {order.estate.handoff_ref or '?'} of "
+                    f"{order.estate.estate}; a community courier carries it to "
+                    f"{order.estate.building}",
+                )
+            )
+    return tuple(reasons)
+
+
 class Dispatcher:
     """Pure rolling-horizon dispatcher shared by the simulator and the live platform."""
 
@@ -192,7 +209,7 @@ class Dispatcher:
         )
         to_restaurant = courier_to_restaurant[:, restaurant_of].T
         restaurant_to_drop = travel_pairs_s(
-            self.travel, [o.pickup for o in orders], [o.dropoff for o in orders], now
+            self.travel, [o.pickup for o in orders], [o.rider_dropoff for o in orders], now
         )
         pickup = np.maximum(ready[:, None], start[None, :] + to_restaurant + half_pickup)
         end = pickup + (half_pickup + restaurant_to_drop + 2 * half_drop)[:, None]
@@ -511,7 +528,7 @@ class Dispatcher:
         return float(epoch.pickup[row, best]), best
 
     def _route_for(self, epoch: _Epoch, rows: list[int], pickup: float, value: float) -> Route:
-        drops = [epoch.orders[row].dropoff for row in rows]
+        drops = [epoch.orders[row].rider_dropoff for row in rows]
         between = travel_matrix_s(self.travel, drops, drops, pickup)
         return best_route(
             pickup,
@@ -527,7 +544,7 @@ class Dispatcher:
             return True
         sequence = [rows[i] for i in route.sequence]
         verdict = self.policy.combination_ok(
-            epoch.orders[rows[0]].pickup, [epoch.orders[row].dropoff for row in sequence]
+            epoch.orders[rows[0]].pickup, [epoch.orders[row].rider_dropoff for row in sequence]
         )
         if not verdict.ok and verdict.reason is not None:
             job.reasons.append(verdict.reason)
@@ -560,7 +577,7 @@ class Dispatcher:
                     pickup_s=job.pickup_s,
                     dropoff_s=job.route.dropoff_s,
                     end_s=job.route.end_s,
-                    reasons=tuple(job.reasons),
+                    reasons=(*job.reasons, *_relay_reasons(epoch, job.orders)),
                 )
             )
         return tuple(assignments), dropped

@@ -25,6 +25,25 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class EstateAddress:
+    """Where inside an estate an order goes: the estate and the building (as its ref).
+
+    `handoff` is set when the address takes relay delivery (the resident consented): the
+    rider's drop-off is then the estate's hand-off point, and a community courier carries
+    the last leg (`gigcity.dispatch.relay`). Without it the rider goes to the door.
+    """
+
+    estate: str
+    building: str
+    handoff: Location | None = None
+    handoff_ref: str = ""
+
+    @property
+    def relay(self) -> bool:
+        return self.handoff is not None
+
+
+@dataclass(frozen=True, slots=True)
 class PendingOrder:
     """An order the customer has placed and nobody has been sent for yet."""
 
@@ -35,6 +54,16 @@ class PendingOrder:
     placed_s: float
     ready_s: float
     """When the kitchen expects the food to be ready."""
+    estate: EstateAddress | None = None
+    """Set when the order is addressed into an estate."""
+
+    @property
+    def rider_dropoff(self) -> Location:
+        """Where the rider hands the order over: the hand-off point for a relay address,
+        else the drop-off."""
+        if self.estate is not None and self.estate.handoff is not None:
+            return self.estate.handoff
+        return self.dropoff
 
 
 @dataclass(frozen=True, slots=True)

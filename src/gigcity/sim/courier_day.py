@@ -166,6 +166,11 @@ class CourierDay(ABC, Generic[RunT]):
         """Seconds the drop-off of `order_id` takes beyond the service time, before and after."""
         return 0.0, 0.0
 
+    def _drop_location(self, order_id: str) -> Location:
+        """Where the courier hands `order_id` over (an estate's gate or hand-off point may
+        stand in for the door)."""
+        return self.orders[order_id].location
+
     # -- event loop --------------------------------------------------------------------
 
     def _run_events(self) -> None:
@@ -282,7 +287,7 @@ class CourierDay(ABC, Generic[RunT]):
         for oid in assignment.order_ids:
             del pending[oid]
         run.orders_committed += len(assignment.order_ids)
-        run.location = self.orders[assignment.order_ids[-1]].location
+        run.location = self._drop_location(assignment.order_ids[-1])
         run.state = None
         run.queue.append(Job(assignment, now))
         if not run.busy:
@@ -317,15 +322,15 @@ class CourierDay(ABC, Generic[RunT]):
         departs: list[float] = []
         legs: list[Leg] = []
         for oid in assignment.order_ids:
-            order = self.orders[oid]
-            leg = self._leg(previous, order.location, clock)
+            here = self._drop_location(oid)
+            leg = self._leg(previous, here, clock)
             before, after = self._dropoff_extra_s(oid)
             drop = clock + leg.total + half_drop + before
             departs.append(clock)
             drops.append(drop)
             legs.append(leg)
             clock = drop + half_drop + after
-            previous = order.location
+            previous = here
         return Ride(arrive, pickup, tuple(drops), clock, tuple(departs), tuple(legs))
 
     def _abandon(self, run: RunT, job: Job, ride: Ride) -> None:

@@ -66,6 +66,7 @@ SCENARIOS: dict[str, str] = {
     "putuo-weekday": N_("Putuo District, a weekday"),
     "putuo-weekend": N_("Putuo District, a weekend day"),
     "putuo-rainy": N_("Putuo District, a rainy day"),
+    "putuo-estate": N_("Putuo District, a weekday with a giant estate"),
 }
 """Each generated day's title by its name (the simulator's `scenario_names()`)."""
 

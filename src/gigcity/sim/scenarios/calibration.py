@@ -163,3 +163,34 @@ TARGET_CLICK_TO_DOOR_MIN = 40  # [fact] promises of 30-50 min within 3 km (2021)
 MAX_CLICK_TO_DOOR_MIN = 60
 PAY_PER_ORDER_FEN = 700  # the baseline's flat ¥7 (an assumption of that rulebook)
 GUARANTEED_PER_HOUR_FEN = 2500  # [fact] ¥25/h (SH-2025)
+
+# -- a giant estate (scenario putuo-estate; issue 15) ------------------------------------
+# assumption: the share of a day's orders addressed into the sample giant estate (about a
+# hundred buildings, ~20,000 residents, about a sixth of a sub-district); the orders nearest
+# the estate are the ones moved into it, so their merchants stay plausible.
+ESTATE_ORDER_SHARE = 0.15
+# assumption: without a guide a rider loses time finding the building inside a giant estate,
+# log-normal with median 4 min and 99th percentile 30 min, capped at 45 min. No published
+# figure (delivery-facts.md has none); the tail is the complaint "finding a door can take
+# 30 min" (WSJ via urbanfreightlab.com, anchors-for-new-services.md section 2), the median
+# ours. With the guide the rider walks the guide's route from the guide's best gate.
+ESTATE_SEARCH_MEDIAN_S = 240.0
+ESTATE_SEARCH_P99_S = 1800.0
+ESTATE_SEARCH_CAP_S = 2700.0
+# assumption: without a guide riders ride to the gate a map app stops at, the estate's
+# first gate (its main gate): "map apps stop at the gate" (anchors section 2).
+# assumption: share of estate addresses that consented to relay (a parameter of the run).
+RELAY_CONSENT_SHARE = 0.6
+# assumption: relay is offered for orders placed 09:00-21:00; community couriers cover
+# 09:00-22:30: one full-time community rider all day, part-time couriers (aunties, young
+# mothers) in three blocks (lunch, afternoon, dinner): each block staffed for its busiest
+# hour, as many couriers as that hour's items need at RELAY_STAFFED_ITEMS_PER_WALK items a
+# walk there and back, at least one part-timer per block.
+RELAY_HOURS_MIN = (9 * 60, 21 * 60)
+RELAY_FULL_TIME_MIN = (9 * 60, 22 * 60 + 30)
+RELAY_PART_TIME_MIN = ((10 * 60 + 30, 14 * 60), (14 * 60, 17 * 60), (17 * 60, 21 * 60 + 30))
+RELAY_STAFFED_ITEMS_PER_WALK = 1.0
+# Walking inside the estate (riders and couriers) follows the guide's walk graph at the
+# guide's pace (gigcity.geo.estates.wayfinding.WALK_MPS, 1.2 m/s with a bag: an assumption).
+# assumption: a courier's handover at the door (ring, wait, hand over), before stairs.
+COURIER_HANDOVER_S = 60

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar, get_args
 
 from gigcity.sim.mdrp.instance import Instance, MdrpFormatError, read_instance, write_instance
+from gigcity.sim.scenarios.estate_file import read_estate, write_estate
 from gigcity.sim.scenarios.model import (
     FORMAT_VERSION,
     Closure,
@@ -155,6 +156,8 @@ def write_scenario(scenario: Scenario, directory: str | Path) -> Path:
             for r in scenario.riders.values()
         ),
     )
+    if scenario.estate is not None:
+        write_estate(scenario.estate, root)
     return root
 
 
@@ -412,6 +415,7 @@ def read_scenario(directory: str | Path) -> Scenario:
         service=_service(service_data),
         travel=_travel(travel_data),
         notes=tuple(str(n) for n in data.get("notes", [])),
+        estate=read_estate(root, {o.id for o in instance.orders}),
     )
 
 

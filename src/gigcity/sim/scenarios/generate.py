@@ -23,6 +23,7 @@ from gigcity.geo.coords import local_plane_factors
 from gigcity.geo.district import District, load_district
 from gigcity.sim.mdrp.instance import Courier, Instance, Order, Parameters, Restaurant
 from gigcity.sim.scenarios import calibration as cal
+from gigcity.sim.scenarios.estate_generate import add_estate
 from gigcity.sim.scenarios.model import (
     Closure,
     MerchantDetails,
@@ -44,6 +45,7 @@ SCENARIOS: dict[str, ScenarioKind] = {
     "putuo-weekday": "weekday",
     "putuo-weekend": "weekend",
     "putuo-rainy": "rainy",
+    "putuo-estate": "weekday",  # a weekday with a share of its orders in a giant estate
 }
 _KIND_INDEX = {"weekday": 0, "weekend": 1, "rainy": 2}
 MIN_ORDERS = 10
@@ -561,7 +563,7 @@ def generate_scenario(
         couriers=couriers,
         parameters=_parameters(),
     )
-    return Scenario(
+    day = Scenario(
         name=name,
         kind=kind,
         seed=seed,
@@ -577,6 +579,11 @@ def generate_scenario(
         travel=_travel_settings(kind),
         notes=(f"generated: {name}, seed {seed}, {total} orders, {len(areas)} sub-district(s)",),
     )
+    if name == "putuo-estate":
+        from gigcity.geo.estates.sample import sample_estate
+
+        return add_estate(day, sample_estate(), seed=seed)
+    return day
 
 
 def _riders(

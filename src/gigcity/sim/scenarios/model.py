@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gigcity.sim.mdrp.instance import Instance
+from gigcity.sim.scenarios.estate_day import EstateDay
 
 ScenarioKind = Literal["weekday", "weekend", "rainy"]
 MerchantKind = Literal["street", "mall"]
@@ -165,6 +166,8 @@ class Scenario:
     service: ServiceDetails
     travel: TravelSettings
     notes: tuple[str, ...] = ()
+    estate: EstateDay | None = None
+    """The orders addressed into a giant estate (scenario putuo-estate), if any."""
 
     def weather_alert_at(self, at_s: float) -> bool:
         return any(alert.active(at_s) for alert in self.weather)

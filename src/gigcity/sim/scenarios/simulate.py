@@ -41,6 +41,7 @@ from gigcity.rules import Rulebook
 from gigcity.sim.courier_day import CourierDay, CourierRun, DayEvent, Leg, service_times
 from gigcity.sim.events import Priority
 from gigcity.sim.mdrp.instance import Instance
+from gigcity.sim.scenarios.estate_delivery import EstateDelivery, EstateOutcome, EstateSettings
 from gigcity.sim.scenarios.model import Scenario
 from gigcity.sim.scenarios.policy import PLANNING_MARGIN_S, ScenarioPolicy
 from gigcity.sim.scenarios.travel import DistrictTravel
@@ -85,6 +86,8 @@ class DayOutcome:
     blocked_riders: tuple[str, ...]
     asks_confirmation: bool
     """The rulebook asks riders before work beyond its daily threshold."""
+    estate: EstateOutcome | None = None
+    """What happened in the giant estate (scenario putuo-estate), relay legs included."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,8 @@ class SimulationSettings:
     """assumption: when an area has more waiting orders than idle riders, idle riders of
     areas with riders to spare, at most this far (riding time) from it, are lent to it for
     the next decision (None: riders are dispatched in their own area only)."""
+    estate: EstateSettings = field(default_factory=EstateSettings)
+    """Guide and relay in the giant estate (only a day with estate orders uses them)."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -233,6 +238,7 @@ class _Day(CourierDay[_Rider]):
         self.rested_early = 0
         self.blocks: Counter[str] = Counter()
         self.blocked_riders: set[str] = set()
+        self.estate = EstateDelivery(scenario, settings.estate, travel) if scenario.estate else None
 
     def run(self) -> DayOutcome:
         self._run_events()
@@ -249,6 +255,7 @@ class _Day(CourierDay[_Rider]):
             blocks=dict(sorted(self.blocks.items())),
             blocked_riders=tuple(sorted(self.blocked_riders)),
             asks_confirmation=self.rulebook.fatigue.daily_confirmation_after_min is not None,
+            estate=self.estate.outcome() if self.estate is not None else None,
         )
 
     def _pool_of(self, order_id: str) -> dict[str, PendingOrder]:
@@ -402,6 +409,8 @@ class _Day(CourierDay[_Rider]):
                 tuple(leg.closure_s for leg in ride.legs),
             )
         )
+        if self.estate is not None and ride.pickup_s is not None:
+            self.estate.record(courier_id, a.order_ids, ride)
         if ride.pickup_s is None:
             self._abandon(rider, job, ride)
             rider.done.append((now, ride.end_s))
@@ -411,9 +420,9 @@ class _Day(CourierDay[_Rider]):
         if abs(ride.end_s - a.end_s) > 1e-6 or abs(now - a.depart_s) > 1e-6:
             self.deviations += 1
         rider.done.append((now, ride.end_s))
-        rider.here = self.orders[a.order_ids[-1]].location
+        rider.here = self._drop_location(a.order_ids[-1])
         rider.location = (
-            self.orders[rider.queue[-1].assignment.order_ids[-1]].location
+            self._drop_location(rider.queue[-1].assignment.order_ids[-1])
             if rider.queue
             else rider.here
         )
@@ -441,7 +450,32 @@ class _Day(CourierDay[_Rider]):
         return Leg(float(self.travel.travel_seconds_many(origin, [destination], depart_s)[0]))
 
     def _dropoff_extra_s(self, order_id: str) -> tuple[float, float]:
+        if self.estate is not None:
+            inside = self.estate.dropoff_extra_s(order_id)
+            if inside is not None:
+                return inside
         return self.scenario.dropoff_extra_s(order_id)
+
+    def _drop_location(self, order_id: str) -> Location:
+        if self.estate is not None:
+            at = self.estate.drop_location(order_id)
+            if at is not None:
+                return at
+        return self.orders[order_id].location
+
+    def _pending_order(self, order_id: str) -> PendingOrder:
+        order = super()._pending_order(order_id)
+        address = self.estate.address(order_id) if self.estate is not None else None
+        if address is None:
+            return order
+        # The rider plans to the gate; a relay address's hand-off point is the dispatcher's
+        # to apply (`PendingOrder.rider_dropoff`).
+        return dataclasses.replace(order, dropoff=self._gate_or_door(order_id), estate=address)
+
+    def _gate_or_door(self, order_id: str) -> Location:
+        assert self.estate is not None
+        plan = self.estate.plans[order_id]
+        return self.orders[order_id].location if plan.address.relay else plan.location
 
     def _may_still_start(self, rider: _Rider, now: float, a: Assignment) -> bool:
         state = dataclasses.replace(self._state(rider), work_intervals=tuple(rider.done))
