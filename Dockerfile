@@ -14,6 +14,11 @@ COPY src ./src
 RUN /opt/gigcity/bin/pip install ".[postgres,s3]"
 
 FROM python:3.11-slim-bookworm AS runtime
+# Cairo and CJK fonts draw the estates' gate posters as PDF (cairosvg).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libcairo2 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 gigcity \
     && useradd --system --uid 10001 --gid gigcity --home-dir /var/lib/gigcity --create-home gigcity
 COPY --from=build /opt/gigcity /opt/gigcity

@@ -8,6 +8,7 @@ skip, saying so; with GIGCITY_REQUIRE_POSTGRES=1 (as in CI) a missing server is 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +18,12 @@ from fastapi.testclient import TestClient
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from gigcity.app import create_app
 from gigcity.config import Settings
+from gigcity.db.migrate import upgrade
+from gigcity.db.session import make_engine
 from gigcity.services.accounts import set_password_hash_costs
 from gigcity.services.platform import Platform
 from support import World, make_world
@@ -93,6 +97,56 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database at the newest schema, migrated once per run: each test's platform
+    starts from a copy (migrating every test's database again costs minutes)."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last connection closing checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_database: str) -> Iterator[str]:
+    """The name of a PostgreSQL database at the newest schema, migrated once per run: each
+    test's platform database is created from it as a template."""
+    name = f"{make_url(postgres_database).database}_migrated"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(postgres_database).set(database=name).render_as_string(False))
+    upgrade(engine)
+    engine.dispose()  # a template must have no connections
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _recreate_postgres(url: str, template: str) -> None:
+    """The database of `url` dropped and created again as a copy of `template`."""
+    name = make_url(url).database
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+
+
+def start_migrated(database_url: str, request: pytest.FixtureRequest) -> None:
+    """Put a copy of this run's migrated database at `database_url` (an empty database)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and not Path(url.database).exists():  # else: migrated as it is
+            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), url.database)
+    else:
+        _recreate_postgres(database_url, request.getfixturevalue("migrated_postgres"))
+
+
 @pytest.fixture
 def empty_postgres(postgres_database: str) -> str:
     """This run's PostgreSQL database, emptied (never migrated): its URL."""
@@ -118,8 +172,10 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-def platform(settings: Settings) -> Iterator[Platform]:
-    """The platform's services on a migrated, empty database."""
+def platform(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Platform]:
+    """The platform's services on a migrated, empty database (a copy of one migrated once
+    per run; `upgrade_database` then finds it at the newest schema)."""
+    start_migrated(settings.database_url, request)
     p = Platform.from_settings(settings)
     p.upgrade_database()
     yield p

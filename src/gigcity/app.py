@@ -19,6 +19,8 @@ from gigcity.api import (
     body_limit,
     dashboard,
     district,
+    estates,
+    gates,
     health,
     jobs,
     metrics,
@@ -27,6 +29,7 @@ from gigcity.api import (
     pay,
     places,
     problems,
+    relay,
     reports,
     rulebooks,
     streets,
@@ -38,7 +41,7 @@ from gigcity.config import WORKER_THREADS, Settings, get_settings
 from gigcity.http.deps import find_allow
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
-from gigcity.web import docs, pages, report_pages
+from gigcity.web import docs, estate_pages, gate_pages, pages, relay_pages, report_pages
 
 DESCRIPTION = """\
 gigcity: the district platform for delivery riders, ride-hailing drivers and truck drivers.
@@ -123,6 +126,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         district.router,
         health.router,
         places.router,
+        estates.router,
         rulebooks.router,
         pay.router,
         streets.router,
@@ -130,6 +134,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         dashboard.router,
         workbench.router,
         jobs.router,
+        relay.router,
+        gates.router,
     ):
         app.include_router(_state_access(router))
     open311.install(app, settings, platform)
@@ -138,4 +144,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     docs.install(app)
     pages.install(app)
     report_pages.install(app)
+    estate_pages.install(app)
+    relay_pages.install(app)
+    gate_pages.install(app)
     return app

@@ -233,6 +233,13 @@ class Settings(BaseSettings):
     workbench_max_active_per_caller: int = Field(
         default=2, ge=1, description="Workbench runs waiting or running at once, per caller."
     )
+    # -- relay delivery (services.relay) ----------------------------------------------------
+    relay_pay_per_item_fen: int = Field(
+        default=300,
+        ge=0,
+        le=100_000,
+        description="A community courier's pay for one item carried to the door (fen).",
+    )
     # -- retention of personal data (days; applied daily by the retention job) --------------
     retention_resolved_report_photos_days: int = Field(
         default=365,
@@ -247,6 +254,13 @@ class Settings(BaseSettings):
         ge=1,
         le=3650,
         description="Background jobs that failed or were cancelled are kept this long.",
+    )
+    retention_relay_addresses_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="The unit and room of a relay item, and the webhook calls that named them, "
+        "are forgotten this many days after the item was delivered, collected or cancelled.",
     )
     # -- operations: logs and metrics -------------------------------------------------------
     log_format: Literal["auto", "json", "console"] = Field(

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import start_migrated
 from gigcity.config import Settings
 from gigcity.http.deps import Allow
 from gigcity.services.accounts import PLATFORM_SCOPES, Role, Scope
@@ -26,8 +27,9 @@ EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def platform(settings: Settings) -> Iterator[Platform]:
+def platform(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Platform]:
     """As the API app builds it: with the simulator, so the workbench can start runs."""
+    start_migrated(settings.database_url, request)
     p = Platform.from_settings(settings, workbench_engine=ScenarioWorkbench())
     p.upgrade_database()
     yield p

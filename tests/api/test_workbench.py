@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import start_migrated
 from gigcity.app import create_app
 from gigcity.config import Settings
 from gigcity.db.models import WorkbenchRun, utcnow
@@ -25,8 +26,9 @@ EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def platform(settings: Settings) -> Iterator[Platform]:
+def platform(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Platform]:
     """The platform as the API app builds it: the simulator is the workbench's engine."""
+    start_migrated(settings.database_url, request)
     p = Platform.from_settings(settings, workbench_engine=ScenarioWorkbench())
     p.upgrade_database()
     yield p

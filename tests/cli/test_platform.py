@@ -113,3 +113,33 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert "serve" in out.stdout
     assert "seed" in out.stdout
+
+
+def test_estate_accounts_and_gate_keys_name_their_estate(env: Path) -> None:
+    """Property staff, community couriers and gate controllers' keys work for one estate."""
+    assert runner.invoke(app, ["seed", "--demo", "--count", "20"]).exit_code == 0
+    listed = runner.invoke(app, ["estates", "list"])
+    assert listed.exit_code == 0, listed.output
+    found = re.search(r"^\s*(\d+)\s", listed.output, re.MULTILINE)
+    assert found, listed.output
+    estate = found.group(1)
+    unbound = runner.invoke(
+        app,
+        ["accounts", "create", "keeper", "--role", "property", "--password", "long-enough-pw"],
+    )
+    assert unbound.exit_code == 2
+    assert "estate_id" in unbound.output
+    bound = runner.invoke(
+        app,
+        ["accounts", "create", "keeper", "--role", "property", "--estate", estate,
+         "--password", "long-enough-pw"],
+    )  # fmt: skip
+    assert bound.exit_code == 0, bound.output
+    no_estate = runner.invoke(app, ["accounts", "api-key", "north gate", "--scope", "gates"])
+    assert no_estate.exit_code == 2
+    assert "estate_id" in no_estate.output
+    key = runner.invoke(
+        app, ["accounts", "api-key", "north gate", "--scope", "gates", "--estate", estate]
+    )
+    assert key.exit_code == 0, key.output
+    assert "(scopes: gates)" in key.output

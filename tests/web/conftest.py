@@ -22,7 +22,7 @@ from gigcity.services.accounts import Principal, Role
 from gigcity.services.demo import seed_demo
 from gigcity.services.places import PlaceUpdate
 from gigcity.services.platform import Platform
-from web import web_support
+from web import estate_support, web_support
 from web.web_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -39,6 +39,7 @@ from web.web_support import (
 contexts = web_support.contexts
 statement_day = web_support.statement_day
 workbench_run = web_support.workbench_run
+guide_estate = estate_support.guide_estate
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -59,6 +59,17 @@ def pick_a_subdistrict(page: Page) -> None:
     page.wait_for_selector("#dashboard-page[data-state=ready] #cards > *")
 
 
+def open_an_estate(page: Page) -> None:
+    page.locator("#estate-list .place-row").first.click()
+    page.wait_for_selector("#editor:not([hidden]) #history-rows tr")
+    open_the_buildings(page)
+
+
+def open_the_buildings(page: Page) -> None:
+    page.click("#buildings-section summary")
+    page.wait_for_selector("#buildings .building")
+
+
 OPEN: dict[tuple[str, str | None], Callable[[Page], None]] = {
     ("/", None): open_the_map_card,
     ("/", "rider"): open_the_map_card,
@@ -67,6 +78,8 @@ OPEN: dict[tuple[str, str | None], Callable[[Page], None]] = {
     ("/officer", "officer"): open_a_report,
     ("/report", "rider"): open_my_reports,
     ("/dashboard", "admin"): pick_a_subdistrict,
+    ("/estate", "officer"): open_an_estate,
+    ("/estate", "property"): open_the_buildings,
 }
 
 

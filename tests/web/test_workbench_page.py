@@ -64,6 +64,7 @@ def test_a_finished_run_reads_as_chinese_on_a_phone(page: Page, demo: Demo) -> N
         "普陀区工作日",
         "普陀区周末",
         "普陀区雨天",
+        "普陀区工作日（含一个超大型小区）",
     ]
     assert page.input_value("#scenario") == "putuo-weekday"  # ids stay the values
     chosen = page.locator("#rules_b option:checked").inner_text()

@@ -80,6 +80,30 @@ CASES = [
     Case("/manage", "officer", "#point-list li"),
     Case("/officer", "officer", "#officer-page[data-state=ready]"),
     Case("/dashboard", "admin", "#dashboard-page[data-state=ready] #cards > *"),
+    # The building guide (opened from a gate poster, signed out, or by a rider) and the
+    # estate page of property staff (the demo's sample estate) and officers (the estate of
+    # tests/web/estate_support.py in their sub-district).
+    Case(
+        "/estates/{estate}/guide?building=7",
+        None,
+        "#guide-page[data-state=found]",
+        needs=("guide_estate",),
+    ),
+    Case(
+        "/estates/{estate}/guide?building=7&by=foot",
+        "rider",
+        "#guide-page[data-state=found]",
+        needs=("guide_estate",),
+    ),
+    Case("/estate", "property", "#history-rows tr"),
+    Case("/estate", "officer", "#estate-list li", needs=("guide_estate",)),
+    # Relay delivery: the courier's queue (their home) and property staff's consents, both
+    # at the demo's sample estate (services/demo/relay.py seeds items and consents).
+    Case("/relay", "courier", "#relay-page[data-state=ready] #queue li"),
+    Case("/relay", "property", "#relay-page[data-state=ready] #queue li"),
+    Case("/relay/consents", "property", "#consents-page[data-state=ready] #consent-rows tr"),
+    # The rider's gate pass (the demo certifies the rider; the sample estate has gates).
+    Case("/pass", "rider", "#gate-pass[data-state=ready]"),
     Case(
         "/workbench?run={run}",
         "admin",
@@ -188,7 +212,7 @@ def load_case(
     made = {name: request.getfixturevalue(name) for name in case.needs}
     page = contexts[(case.role, locale)]
     page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
-    page.goto(case.path.format(run=made.get("workbench_run")))
+    page.goto(case.path.format(run=made.get("workbench_run"), estate=made.get("guide_estate")))
     page.wait_for_selector(case.ready, state="attached")
     page.wait_for_load_state("load")
     return page

@@ -8,6 +8,7 @@ from gigcity.cli.root import app
 def _register() -> None:
     # Each command group lives in its own module and adds itself to `app`.
     from gigcity.cli import (
+        estates,  # noqa: F401  (estates import/export/guide-pdf/list)
         jobs,  # noqa: F401  (jobs list/show: the background job queue)
         platform,  # noqa: F401  (serve, seed, db, places)
         reports,  # noqa: F401  (reports purge-photos/recount/pool/top-up)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gigcity.cli.root import app
-from gigcity.services.accounts import Principal, Role, Scope, WorkerType
+from gigcity.services.accounts import PLATFORM_SCOPES, Principal, Role, Scope, WorkerType
 from gigcity.services.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def serve(
 
     from gigcity.app import create_app
     from gigcity.logs import configure_logging
-    from gigcity.services.demo import start_demo
+    from gigcity.services.demo import demo_gate_controller_key, start_demo
 
     configure_logging(_settings("demo" if demo else None))
     _fresh_metrics_dir()
@@ -193,10 +193,17 @@ def serve(
         logins, key = start_demo(platform)
         _print_logins(logins)
         console.print(
-            f"platform api_key: {key}  (send as X-API-Key; all scopes: "
-            f"{', '.join(s.value for s in Scope)})",
+            f"platform api_key: {key}  (send as X-API-Key; scopes: "
+            f"{', '.join(s.value for s in Scope if s in PLATFORM_SCOPES)})",
             soft_wrap=True,
         )
+        gate_key = demo_gate_controller_key(platform)
+        if gate_key is not None:
+            console.print(
+                f"gate controller api_key: {gate_key}  (the sample estate's gates: "
+                "POST /api/gates/check)",
+                soft_wrap=True,
+            )
     console.print(f"gigcity on http://{host}:{port}/  ·  API docs http://{host}:{port}/docs")
     # No `server: uvicorn` header: it tells a scanner which server (and which bugs) to try.
     options: dict[str, object] = {
@@ -315,12 +322,16 @@ def places_export(
 @accounts_app.command("create")
 def accounts_create(
     username: str,
-    role: Annotated[Role, typer.Option(help="rider, staff, officer or admin")],
+    role: Annotated[Role, typer.Option(help="rider, staff, officer, admin, property or courier")],
     display_name: Annotated[str, typer.Option(help="Name shown to others.")] = "",
     worker_type: Annotated[WorkerType | None, typer.Option()] = None,
     station_id: Annotated[int | None, typer.Option(help="Station of station staff.")] = None,
     subdistrict: Annotated[
         str | None, typer.Option(help="Sub-district code of a grid officer.")
+    ] = None,
+    estate_id: Annotated[
+        int | None,
+        typer.Option("--estate", help="Estate of property staff or a community courier."),
     ] = None,
     password: Annotated[
         str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
@@ -341,6 +352,7 @@ def accounts_create(
             worker_type=worker_type,
             station_id=station_id,
             subdistrict=subdistrict,
+            estate_id=estate_id,
         )
         account = platform.accounts.create_by_operator(data)
         console.print(f"created account {account.id} ({account.username}, {account.role})")

@@ -662,4 +662,263 @@ class EstateAudit(Base):
 # -- gate passes (services/gates): models of migration 0014 go here -------------------------
 
 
+class RiderCertification(Base):
+    """A rider vouched for by a station's staff, a platform (its API key) or an admin: who
+    vouched, from when until when, and whether it was withdrawn. A rider with one in force
+    may have gate passes; nothing about the rider's face or body is stored anywhere."""
+
+    __tablename__ = "rider_certifications"
+    __table_args__ = (
+        CheckConstraint(
+            "(vouched_by_account_id IS NULL) OR (vouched_by_key_id IS NULL)", name="one_voucher"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rider_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    vouched_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    vouched_by_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL"), index=True
+    )
+    # The station of the staff member who vouched (staff see and revoke their station's).
+    station_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True
+    )
+    voucher: Mapped[str] = mapped_column(String(120))  # who vouched, as a label
+    certified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    valid_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class GatePass(Base):
+    """A certified rider's pass for one estate. `secret` (RFC 6238) never leaves the server:
+    the rider's page fetches the current code; `last_used_step` makes each code single-use;
+    `blocked_until` is set when too many wrong codes were tried for this pass."""
+
+    __tablename__ = "gate_passes"
+    __table_args__ = (UniqueConstraint("rider_id", "estate_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rider_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id", ondelete="CASCADE"), index=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(120))
+    last_used_step: Mapped[int] = mapped_column(BigInteger, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GateOrderCode(Base):
+    """A one-time code a platform issued for one order of one rider at one estate: only a
+    keyed hash of the code is kept; `used_at` is set by the check that opened the gate."""
+
+    __tablename__ = "gate_order_codes"
+    __table_args__ = (UniqueConstraint("estate_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), index=True)
+    rider_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    order_ref: Mapped[str] = mapped_column(String(120))
+    issued_by_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_gate: Mapped[str | None] = mapped_column(String(40))
+
+
+class GateDecision(Base):
+    """One answer to a gate controller (allow or deny, and why): kept 30 days, then only
+    counted (`GateDecisionCount`)."""
+
+    __tablename__ = "gate_decisions"
+    __table_args__ = (Index("ix_gate_decisions_estate_at", "estate_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    estate_id: Mapped[int] = mapped_column(Integer)  # survives the estate's deletion
+    gate_ref: Mapped[str] = mapped_column(String(40))
+    rider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    pass_id: Mapped[int | None] = mapped_column(Integer)
+    order_ref: Mapped[str | None] = mapped_column(String(120))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(32))
+
+
+class GateDecisionCount(Base):
+    """Decisions of a local day at one gate, by answer and reason: what remains of the log
+    once its rows are older than the retention period."""
+
+    __tablename__ = "gate_decision_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gate_ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    allowed: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # -- relay delivery (services/relay): models of migration 0015 go here ----------------------
+
+
+class RelayConsent(Base):
+    """A resident's agreement that parcels for one address may be left at the estate's
+    hand-off point (接力送). Revoking keeps the row (when, by whom) and frees the address for
+    a new consent. The resident's name and phone are not stored: the address is enough."""
+
+    __tablename__ = "relay_consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id", ondelete="CASCADE"), index=True)
+    building: Mapped[str] = mapped_column(String(40))  # the building's ref in the estate
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    room: Mapped[str] = mapped_column(String(40), default="")
+    # "estate:building:unit:room" while in force, NULL once revoked: at most one consent in
+    # force per address, enforced by the unique constraint on both databases.
+    active_address: Mapped[str | None] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))  # property_desk or platform
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_by_account: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    recorded_by_key: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class RelayItem(Base):
+    """A parcel or order carried the last hundred metres: left at a hand-off point by the
+    platform's rider, carried to the door by a community courier. Only hashes of its codes
+    are kept."""
+
+    __tablename__ = "relay_items"
+    __table_args__ = (
+        UniqueConstraint("api_key_id", "order_ref", name="uq_relay_items_key_order"),
+        Index("ix_relay_items_point_state", "estate_id", "point_ref", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    order_ref: Mapped[str] = mapped_column(String(120))
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id", ondelete="CASCADE"))
+    point_ref: Mapped[str] = mapped_column(String(40))
+    building: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    room: Mapped[str] = mapped_column(String(40), default="")
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    handoff_code_hash: Mapped[str] = mapped_column(String(64))
+    confirm_code_hash: Mapped[str] = mapped_column(String(64))
+    code_failures: Mapped[int] = mapped_column(Integer, default=0)  # wrong codes, in a row
+    courier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # trips to the door
+    announced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    dropped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An alert is raised when still unclaimed / undelivered at these times.
+    claim_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deliver_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RelayCustody(Base):
+    """One step of an item's custody, chained: `hash` covers the step and `prev_hash`, so
+    changing or removing a step breaks every later hash."""
+
+    __tablename__ = "relay_custody"
+    __table_args__ = (UniqueConstraint("item_id", "seq", name="uq_relay_custody_item_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("relay_items.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    event: Mapped[str] = mapped_column(String(32))
+    holder: Mapped[str] = mapped_column(String(16))  # who has the item after this step
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(Integer)  # an account's or API key's id
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class RelayPay(Base):
+    """A community courier's pay for one item; one row per (courier, item, kind), so paying
+    again is a no-op."""
+
+    __tablename__ = "relay_pay"
+    __table_args__ = (
+        UniqueConstraint("courier_id", "item_id", "kind", name="uq_relay_pay_courier_item_kind"),
+        Index("ix_relay_pay_courier_day", "courier_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    courier_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("relay_items.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # door_delivery
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[date] = mapped_column(Date)  # district local day
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RelayAlert(Base):
+    """An item not claimed, or not delivered, within the hand-off point's limit."""
+
+    __tablename__ = "relay_alerts"
+    __table_args__ = (UniqueConstraint("item_id", "kind", name="uq_relay_alerts_item_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("relay_items.id", ondelete="CASCADE"))
+    estate_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # not_claimed or not_delivered
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RelayWebhook(Base):
+    """Where a platform hears of its items' status changes; the secret signs each call."""
+
+    __tablename__ = "relay_webhooks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="CASCADE"), unique=True
+    )
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RelayWebhookCall(Base):
+    """One status change to tell a platform, sent by the job queue with retries."""
+
+    __tablename__ = "relay_webhook_calls"
+    __table_args__ = (UniqueConstraint("item_id", "seq", name="uq_relay_webhook_calls_item_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("relay_webhooks.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("relay_items.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)  # the custody step it tells of
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -15,9 +15,12 @@ from gigcity.db.session import make_engine, make_sessionmaker
 from gigcity.geo.district import District, load_district
 from gigcity.services.accounts import AccountsService
 from gigcity.services.day_clock import DayClock
+from gigcity.services.estates import EstatesService
+from gigcity.services.gates import GatesService
 from gigcity.services.jobs import InProcessQueue, JobArgs, JobQueue, JobSpec, PostgresQueue
 from gigcity.services.pay import PayService
 from gigcity.services.places.service import PlacesService
+from gigcity.services.relay import RELAY_JOBS, RelayService
 from gigcity.services.reports import ReportsService
 from gigcity.services.retention import apply_retention, retention_rules
 from gigcity.services.rulebooks import RulebooksService
@@ -29,7 +32,7 @@ from gigcity.services.workbench.service import RUN_JOB
 # Daily at 03:30 Shanghai time (cron times are UTC).
 RETENTION_JOB = JobSpec("retention.purge", cron="30 19 * * *")
 # Every kind of background job the platform runs (a new service adds its own here).
-JOBS: list[JobSpec] = [RUN_JOB, RETENTION_JOB]
+JOBS: list[JobSpec] = [RUN_JOB, RETENTION_JOB, *RELAY_JOBS]
 
 
 def queue_caps(settings: Settings) -> dict[str, int]:
@@ -62,6 +65,9 @@ class Platform:
     workbench: WorkbenchService
     jobs: JobQueue
     files: FileStore
+    estates: EstatesService
+    gates: GatesService
+    relay: RelayService
 
     @classmethod
     def from_settings(
@@ -80,6 +86,13 @@ class Platform:
         # One file store for every service that keeps files, shared by all workers.
         files = file_store_from_settings(settings)
         reports = ReportsService(factory, district, settings, files)
+        streets = StreetsService(
+            factory,
+            settings.data_dir,
+            settings.streets,
+            timezone=settings.timezone,
+            district=district,
+        )
         platform = cls(
             settings=settings,
             engine=engine,
@@ -94,13 +107,7 @@ class Platform:
             ),
             rulebooks=rulebooks,
             pay=PayService(factory, rulebooks, clock),
-            streets=StreetsService(
-                factory,
-                settings.data_dir,
-                settings.streets,
-                timezone=settings.timezone,
-                district=district,
-            ),
+            streets=streets,
             reports=reports,
             workbench=WorkbenchService(
                 factory,
@@ -113,6 +120,13 @@ class Platform:
             ),
             jobs=jobs,
             files=files,
+            estates=EstatesService(factory, district, streets, settings.timezone),
+            gates=GatesService(
+                factory, settings.timezone, rate_limit_store=settings.rate_limit_store
+            ),
+            relay=RelayService(
+                factory, jobs, clock, pay_per_item_fen=settings.relay_pay_per_item_fen
+            ),
         )
         runner.platform = platform
         return platform
@@ -122,7 +136,13 @@ class Platform:
         if task == RUN_JOB.name:
             self.workbench.execute(int(args["run_id"]), last_attempt=last_attempt)
         elif task == RETENTION_JOB.name:
-            apply_retention(retention_rules(self.settings, self.reports, self.jobs))
+            apply_retention(
+                retention_rules(
+                    self.settings, self.reports, self.jobs, gates=self.gates, relay=self.relay
+                )
+            )
+        elif task.startswith("relay."):
+            self.relay.run_job(task, args, last_attempt)
         else:
             raise ValueError(f"no job is called {task!r}")
 
@@ -164,6 +184,7 @@ class Platform:
         self.streets.close()
         self.workbench.close()
         self.jobs.close()
+        self.relay.close()
         self.engine.dispose()
 
 

@@ -13,10 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from gigcity.config import Settings
 from gigcity.services.jobs import FINISHED_BADLY, FINISHED_OK, JobQueue
 from gigcity.services.reports import ReportsService
+
+if TYPE_CHECKING:
+    from gigcity.services.gates import GatesService
+    from gigcity.services.relay import RelayService
 
 log = logging.getLogger("gigcity.retention")
 
@@ -29,7 +34,12 @@ class RetentionRule:
 
 
 def retention_rules(
-    settings: Settings, reports: ReportsService, jobs: JobQueue | None = None
+    settings: Settings,
+    reports: ReportsService,
+    jobs: JobQueue | None = None,
+    *,
+    gates: GatesService | None = None,
+    relay: RelayService | None = None,
 ) -> list[RetentionRule]:
     rules = [
         RetentionRule(
@@ -56,6 +66,25 @@ def retention_rules(
                 timedelta(days=settings.retention_failed_jobs_days),
                 partial(jobs.purge, FINISHED_BADLY),
             ),
+        ]
+    if gates is not None:
+        # Gate decisions name a rider at a gate: after 30 days only daily counts remain.
+        rules += [
+            RetentionRule(
+                "gate decisions (rolled into daily counts)",
+                gates.decisions_kept,
+                gates.purge_decisions,
+            ),
+            RetentionRule(
+                "one-time gate order codes", gates.decisions_kept, gates.purge_order_codes
+            ),
+        ]
+    if relay is not None:
+        # A finished relay item keeps its building (for the point's statistics), not the door.
+        kept = timedelta(days=settings.retention_relay_addresses_days)
+        rules += [
+            RetentionRule("unit and room of finished relay items", kept, relay.purge_addresses),
+            RetentionRule("webhook calls of finished relay items", kept, relay.purge_webhook_calls),
         ]
     return rules
 

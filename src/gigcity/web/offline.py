@@ -22,8 +22,11 @@ from gigcity.web.templating import STATIC_DIR, TEMPLATES_DIR
 
 # The pages kept for offline use (by path: the last one seen, in the language it was seen in).
 OFFLINE_PAGES = ("/", "/report")
+# Pages kept once opened (path patterns, JavaScript regular expressions): an estate's building
+# guide, often first opened from the QR code on the gate poster.
+OFFLINE_PAGE_PATTERNS = (r"^/estates/\d+/guide$",)
 # The templates of those pages: the assets they load are precached.
-OFFLINE_TEMPLATES = ("base.html", "map.html", "report.html")
+OFFLINE_TEMPLATES = ("base.html", "map.html", "report.html", "estate_guide.html")
 # Public map data (path patterns, JavaScript regular expressions): network first, then the
 # last answer. Nothing personal: the reports, statements and accounts are never kept.
 OFFLINE_DATA = (
@@ -31,6 +34,8 @@ OFFLINE_DATA = (
     r"^/api/places/\d+$",
     r"^/api/district$",
     r"^/api/district/subdistricts\.geojson$",
+    r"^/api/estates$",
+    r"^/api/estates/\d+$",
 )
 EXTRA_ASSETS = (
     "/static/manifest.webmanifest",
@@ -72,6 +77,7 @@ def service_worker_script() -> str:
     settings = {
         "version": cache_tag(),
         "pages": list(OFFLINE_PAGES),
+        "pagePatterns": list(OFFLINE_PAGE_PATTERNS),
         "shell": [*OFFLINE_PAGES, *shell_assets()],
         "data": list(OFFLINE_DATA),
         "queueScript": f"{QUEUE_SCRIPT}?v={__version__}",

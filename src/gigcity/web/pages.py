@@ -28,6 +28,8 @@ LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 # Each role's own page, where signing in takes it (DESIGN: each role lands on its own home).
 HOMES = {"rider": "/", "staff": "/manage", "officer": "/officer", "admin": "/dashboard"}
+HOMES["property"] = "/estate"
+HOMES["courier"] = "/relay"
 # The pages only some roles may use (the others are for everyone). A signed-in account of
 # another role is told so, with a link to its home, instead of the page's empty frames; the
 # API refuses it all the same. The token lives in the browser, so the page checks it there.
@@ -36,6 +38,10 @@ PAGE_ROLES = {
     "officer": ("officer", "admin"),
     "dashboard": ("officer", "admin"),
     "statement": ("rider",),
+    "pass": ("rider",),
+    "estate": ("property", "officer", "admin"),
+    "relay": ("courier", "property", "admin"),
+    "relay_consents": ("property", "admin"),
 }
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])

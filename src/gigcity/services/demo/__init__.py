@@ -19,8 +19,11 @@ from gigcity.services.demo.accounts import (
     demo_api_key,
     demo_logins,
 )
+from gigcity.services.demo.estates import demo_estate_id, seed_demo_estate
+from gigcity.services.demo.gates import demo_gate_key, seed_demo_gates
 from gigcity.services.demo.pay import seed_demo_pay
 from gigcity.services.demo.places import bulk_insert_places, generate_places, named_places
+from gigcity.services.demo.relay import seed_demo_relay
 from gigcity.services.demo.reports import seed_demo_reports
 from gigcity.services.platform import Platform
 from gigcity.services.reports import PhotoLimits, PhotoStore
@@ -45,6 +48,12 @@ def seed_demo(
                 session, district, generate_places(district, count, seed), actor="seed"
             )
         create_demo_accounts(session, district)
+    # the last hundred metres: the sample estate, its property staff and community courier
+    estate_id = seed_demo_estate(session, district, DEMO_PASSWORD)
+    # gate passes: the demo rider certified, a gate controller's key for the sample estate
+    seed_demo_gates(session, estate_id)
+    # relay delivery: residents' consents and items at the sample estate's hand-off point
+    seed_demo_relay(session, estate_id)
     # snap-and-report: routes, pool, a month of reports
     seed_demo_reports(session, district, photos=photos, saved=saved)
     return demo_logins(session, district, locale)
@@ -96,12 +105,21 @@ def start_demo(platform: Platform) -> tuple[list[DemoLogin], str]:
     return logins, key
 
 
+def demo_gate_controller_key(platform: Platform) -> str | None:
+    """The demo gate controller's key for the sample estate (None before the demo is
+    seeded): what a gate at the demo estate sends to `POST /api/gates/check`."""
+    with transaction(platform.factory) as session:
+        estate_id = demo_estate_id(session)
+        return None if estate_id is None else demo_gate_key(session, estate_id)
+
+
 __all__ = [
     "DEMO_KEY_NAME",
     "DEMO_PASSWORD",
     "DemoLogin",
     "bulk_insert_places",
     "demo_api_key",
+    "demo_gate_controller_key",
     "generate_places",
     "named_places",
     "seed_demo",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Account, ApiKey, Place, utcnow
+from gigcity.db.models import Account, ApiKey, Estate, Place, utcnow
 from gigcity.geo.district import District
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import (
@@ -84,6 +84,11 @@ def demo_logins(session: Session, district: District, locale: str = "zh_CN") -> 
     )
     officer_sub = session.scalar(select(Account.subdistrict).where(Account.username == "officer"))
     where = subdistrict_label(district, officer_sub, locale)
+    estate_name = session.scalar(
+        select(Estate.name)
+        .join(Account, Account.estate_id == Estate.id)
+        .where(Account.username == "property")
+    )
 
     def say(message: str, **params: str) -> str:
         return gettext(locale, message, **params)
@@ -104,6 +109,24 @@ def demo_logins(session: Session, district: District, locale: str = "zh_CN") -> 
             DEMO_PASSWORD,
             Role.officer,
             say(N_("grid officer of {subdistrict}"), subdistrict=where),
+        ),
+        *(
+            [
+                DemoLogin(
+                    "property",
+                    DEMO_PASSWORD,
+                    Role.property,
+                    say(N_("property staff of {estate}"), estate=estate_name),
+                ),
+                DemoLogin(
+                    "courier",
+                    DEMO_PASSWORD,
+                    Role.courier,
+                    say(N_("community courier of {estate}"), estate=estate_name),
+                ),
+            ]
+            if estate_name is not None
+            else []
         ),
     ]
 

@@ -48,6 +48,25 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+/* The pages kept for use without signal: the fixed ones and those matching a pattern (an
+   estate's guide). */
+function isKeptPage(url) {
+  return SETTINGS.pages.includes(url.pathname) || (SETTINGS.pagePatterns || []).some((p) => new RegExp(p).test(url.pathname));
+}
+
+/* A kept page opened before this worker ran it (a guide first opened from a poster's QR
+   code): fetched again and kept by path, as its next visits will be. */
+async function keepPage(raw) {
+  const url = new URL(raw, self.location.origin);
+  if (url.origin !== self.location.origin || !isKeptPage(url)) return;
+  try {
+    const response = await fetch(url.href, { credentials: "same-origin" });
+    if (response.ok) await (await caches.open(SHELL_CACHE)).put(url.origin + url.pathname, response);
+  } catch (err) {
+    /* the next visit keeps it */
+  }
+}
+
 /* The public map data this worker keeps (path patterns); everything else under /api is
    left to the network. */
 function isMapData(url) {
@@ -116,7 +135,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return; // map tiles: the browser's own cache
   if (request.mode === "navigate") {
-    if (!SETTINGS.pages.includes(url.pathname)) return;
+    if (!isKeptPage(url)) return;
     // Kept by path: "/?lang=en" and "/" are one page offline (the last one seen).
     const key = url.origin + url.pathname;
     event.respondWith(networkFirst(request, SHELL_CACHE, [key], PAGE_TIMEOUT_MS));
@@ -155,6 +174,9 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "keep-data" && Array.isArray(data.urls)) {
     event.waitUntil(keepData(data.urls));
+  }
+  if (data.type === "keep-page" && typeof data.url === "string") {
+    event.waitUntil(keepPage(data.url));
   }
 });
 

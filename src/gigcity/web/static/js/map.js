@@ -417,6 +417,7 @@
       )
     );
     cardEl.dataset.placeId = String(place.id);
+    delete cardEl.dataset.estateId;
     cardEl.dataset.state = "ready";
     cardEl.hidden = false;
     placeAttribution();
@@ -748,10 +749,85 @@
     });
   }
 
+  /* ---- estates: their own markers, a card that leads to the building guide ---- */
+
+  const estateStrings = document.getElementById("estate-strings");
+  const sayEstate = estateStrings ? G.pageStrings("estate-strings") : null;
+  // A block of flats, drawn (no text: the card names the estate).
+  const ESTATE_SVG =
+    '<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">' +
+    '<path fill="currentColor" d="M2 17V5l5-3v15zm6 0V7h8v10zm2-8v2h2V9zm0 4v2h2v-2z"/></svg>';
+  const ESTATE_ICON = '<span class="estate-pin">' + ESTATE_SVG + "</span>";
+  const estateLayer = L.layerGroup().addTo(map);
+
+  function estateName(estate) {
+    return config.locale === "zh_CN" || !estate.name_en ? estate.name : estate.name_en;
+  }
+
+  function renderEstateCard(estate) {
+    clearRoute();
+    cardRequest += 1;
+    selectedId = null;
+    restyleAll();
+    resultsEl.hidden = true;
+    const name = estateName(estate);
+    const pin = h("span", { class: "estate-pin", "aria-hidden": "true" });
+    pin.innerHTML = ESTATE_SVG;
+    const amap =
+      "https://uri.amap.com/navigation?to=" + C.wgs84ToGcj02(estate.lon, estate.lat).map((n) => n.toFixed(6)).join(",") +
+      "," + encodeURIComponent(name) + "&mode=ride&coordinate=gaode&callnative=1&src=gigcity";
+    cardEl.replaceChildren(
+      h(
+        "header",
+        { class: "sheet-head" },
+        h("div", { class: "card-title" }, pin,
+          h("div", {}, h("h2", { id: "card-name", text: name }),
+            h("p", { class: "kind", text: sayEstate("estate_buildings", { n: estate.buildings, gates: estate.gates }) }))),
+        h("button", { type: "button", class: "icon-button", "aria-label": t("close"), text: "×", onclick: closeCard })
+      ),
+      estate.synthetic ? h("p", { class: "sample-badge", text: sayEstate("sample_data") }) : null,
+      h("a", { class: "btn btn-nav estate-guide-link", href: "/estates/" + estate.id + "/guide", text: sayEstate("building_guide") }),
+      h("p", { class: "nav-links" },
+        h("a", { class: "amap-ride", href: amap, target: "_blank", rel: "noopener", text: t("navigate_ride") }))
+    );
+    delete cardEl.dataset.placeId;
+    cardEl.dataset.estateId = String(estate.id);
+    cardEl.dataset.state = "ready";
+    cardEl.hidden = false;
+    placeAttribution();
+  }
+
+  async function loadEstates() {
+    if (!sayEstate) return;
+    let estates;
+    try {
+      estates = await api("/api/estates");
+    } catch (err) {
+      return; // the map works without them
+    }
+    for (const estate of estates) {
+      const marker = L.marker(C.toMap(estate.lat, estate.lon), {
+        icon: L.divIcon({ html: ESTATE_ICON, className: "estate-marker", iconSize: L.point(TAP_PX, TAP_PX) }),
+        keyboard: true,
+        bubblingMouseEvents: false,
+        zIndexOffset: 500,
+      });
+      marker.bindTooltip(G.escapeHtml(estateName(estate)), { direction: "top", offset: [0, -6] });
+      marker.on("click", () => renderEstateCard(estate));
+      marker.on("add", function () {
+        const el = marker.getElement();
+        if (el) el.dataset.estateId = String(estate.id);
+      });
+      marker.addTo(estateLayer);
+    }
+    mapEl.dataset.estates = String(estates.length);
+  }
+
   /* ---- start ---- */
 
   drawBackdrop();
   loadMarkers();
+  loadEstates();
   const wanted = new URLSearchParams(location.search).get("place");
   if (wanted && /^\d+$/.test(wanted)) {
     api("/api/places/" + wanted)

@@ -29,6 +29,10 @@
     try {
       await navigator.serviceWorker.register("/sw.js", { scope: "/" });
       const registration = await navigator.serviceWorker.ready;
+      // This page itself, when the worker did not serve it (kept if it is a page kept offline).
+      if (!navigator.serviceWorker.controller && registration.active) {
+        registration.active.postMessage({ type: "keep-page", url: location.href });
+      }
       /* Answers the worker did not see (the first visit runs before it does): it fetches
          them again and keeps the public map data among them, so one visit is enough. */
       new PerformanceObserver((list) => {
