@@ -93,6 +93,8 @@ class Platform:
             timezone=settings.timezone,
             district=district,
         )
+        # Estates are read by the guide and by relay points through one per-worker cache.
+        estates = EstatesService(factory, district, streets, settings.timezone)
         platform = cls(
             settings=settings,
             engine=engine,
@@ -120,12 +122,16 @@ class Platform:
             ),
             jobs=jobs,
             files=files,
-            estates=EstatesService(factory, district, streets, settings.timezone),
+            estates=estates,
             gates=GatesService(
                 factory, settings.timezone, rate_limit_store=settings.rate_limit_store
             ),
             relay=RelayService(
-                factory, jobs, clock, pay_per_item_fen=settings.relay_pay_per_item_fen
+                factory,
+                jobs,
+                clock,
+                pay_per_item_fen=settings.relay_pay_per_item_fen,
+                estates=estates.cache,
             ),
         )
         runner.platform = platform

@@ -158,15 +158,6 @@ def _simple_ranges(text: str) -> tuple[tuple[int, int], ...] | None:
 
 
 @lru_cache(maxsize=256)
-def hours_readable(hours: str) -> bool:
-    """Can `gate_open` read these hours ("" and 24/7 included)? Unreadable hours count as
-    open when routing, so the services refuse to store them."""
-    text = hours.strip()
-    if not text or text == "24/7" or _simple_ranges(text) is not None:
-        return True
-    return _osm_hours(text) is not None
-
-
 def _osm_hours(text: str) -> Any:
     try:
         from opening_hours import OpeningHours

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from gigcity.geo.coords import validate_lon_lat
 from gigcity.geo.estates import Estate, LonLat
-from gigcity.geo.estates.wayfinding import hours_readable
 from gigcity.i18n import N_
 from gigcity.services.errors import InvalidInput
+from gigcity.services.estates.hours import hours_problem
 
 # What the walking graph and the buildings are made of: a change to these moves the zones.
 ZONE_INPUTS = ("buildings", "nodes", "walkways")
@@ -54,12 +54,12 @@ def parse_estate(data: Any) -> Estate:
 
 
 def check_hours(estate: Estate) -> None:
-    """Gate and hand-off hours in a form the guide can read (OSM opening_hours, or
-    "HH:MM-HH:MM"); anything else would silently count as always open."""
+    """Gate and hand-off hours in a form the guide and the relay point can read (see
+    `services.estates.hours`); anything else would silently count as always open."""
     parts = [(f"gates.{i}.hours", g.hours) for i, g in enumerate(estate.gates)]
     parts += [(f"handoffs.{i}.hours", h.hours) for i, h in enumerate(estate.handoffs)]
     for field, hours in parts:
-        if not hours_readable(hours):
+        if hours_problem(hours) is not None:
             raise InvalidInput(
                 N_(
                     "The opening hours '{hours}' cannot be read; write them as OpenStreetMap "

@@ -11,8 +11,15 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gigcity.db.models import Estate as EstateRow
 from gigcity.geo.estates import ZONE_HEX, Estate, Gate, LonLat
 from gigcity.geo.estates.wayfinding import EstateGuide, GuideRoute
+from gigcity.i18n import N_
+from gigcity.services.errors import NotFound
+from gigcity.services.estates.hours import open_at
 from gigcity.services.estates.schemas import Approach, GuideAnswer, GuidePoint, GuideZone
 from gigcity.services.estates.wording import step_text, zone_name
 from gigcity.services.streets import StreetsService, StreetsUnavailable
@@ -36,7 +43,7 @@ class Compiled:
     def guide(self) -> EstateGuide:
         with self._lock:  # compiled once, however many requests ask at the same moment
             if self._guide is None:
-                self._guide = EstateGuide(self.estate)
+                self._guide = EstateGuide(self.estate, is_open=open_at)
             return self._guide
 
 
@@ -71,6 +78,23 @@ class EstateCache:
     def forget(self, estate_id: int) -> None:
         with self._lock:
             self._items.pop(estate_id, None)
+
+    def read(self, session: Session, estate_id: int) -> Compiled:
+        """The estate as stored now, in `session`: from this worker's memory when the stored
+        version is the one held (one small read), else read, validated and kept. Every
+        service that reads estates (the guide, relay points) shares one cache."""
+        version = session.scalar(select(EstateRow.version).where(EstateRow.id == estate_id))
+        if version is None:
+            raise NotFound(N_("Estate {id} does not exist."), field="estate_id", id=estate_id)
+        held = self.get(estate_id, version)
+        if held is not None:
+            return held
+        row = session.execute(
+            select(EstateRow.version, EstateRow.document).where(EstateRow.id == estate_id)
+        ).one_or_none()
+        if row is None:
+            raise NotFound(N_("Estate {id} does not exist."), field="estate_id", id=estate_id)
+        return self.put(estate_id, Compiled(row.version, Estate.model_validate(row.document)))
 
 
 class Approaches:

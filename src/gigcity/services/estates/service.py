@@ -188,18 +188,7 @@ class EstatesService:
         """The estate as stored now: from this worker's memory when the stored version is
         the one it holds (one small read), else read and kept."""
         with self.factory() as session:
-            version = session.scalar(select(EstateRow.version).where(EstateRow.id == estate_id))
-            if version is None:
-                raise NotFound(N_("Estate {id} does not exist."), id=estate_id)
-            held = self.cache.get(estate_id, version)
-            if held is not None:
-                return held
-            row = session.execute(
-                select(EstateRow.version, EstateRow.document).where(EstateRow.id == estate_id)
-            ).one_or_none()
-        if row is None:
-            raise NotFound(N_("Estate {id} does not exist."), id=estate_id)
-        return self.cache.put(estate_id, Compiled(row.version, Estate.model_validate(row.document)))
+            return self.cache.read(session, estate_id)
 
     def today(self) -> date:
         return datetime.now(self.tz).date()

@@ -22,10 +22,12 @@ from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.day_clock import DayClock, as_utc
 from gigcity.services.errors import Conflict, NotFound
+from gigcity.services.estates.guide import EstateCache
+from gigcity.services.estates.hours import open_at
 from gigcity.services.jobs import JobQueue, JobSpec
 from gigcity.services.relay import access
 from gigcity.services.relay.custody import Event, Holder, Step, verify_chain
-from gigcity.services.relay.places import EstateCache, building_of, is_open
+from gigcity.services.relay.places import building_of
 from gigcity.services.relay.schemas import (
     AddressIn,
     CustodyOut,
@@ -111,6 +113,7 @@ class RelayBase:
         pay_per_item_fen: int,
         http: httpx.Client | None = None,
         now: Callable[[], datetime] = utcnow,
+        estates: EstateCache | None = None,
     ) -> None:
         self.factory = factory
         self.jobs = jobs
@@ -118,7 +121,8 @@ class RelayBase:
         self.pay_per_item_fen = pay_per_item_fen
         self.http = http or httpx.Client(timeout=10.0, follow_redirects=False)
         self.now = now
-        self.estates = EstateCache()
+        # The estates service's cache when the platform builds it (one per worker).
+        self.estates = estates or EstateCache()
 
     def _item(self, session: Session, item_id: int) -> RelayItem:
         item = session.get(RelayItem, item_id)
@@ -213,7 +217,7 @@ class RelayBase:
             ref=point.ref,
             name=point.name,
             hours=point.hours,
-            open_now=is_open(point, self.clock.local(now)),
+            open_now=open_at(point.hours, self.clock.local(now)),
             shelf_capacity=point.shelf_capacity,
             on_shelf=on_shelf,
             claim_within_min=point.claim_within_min,
@@ -235,7 +239,7 @@ class RelayBase:
         with self.factory() as session:
             item = self._item(session, item_id)
             access.can_read(principal, item)
-            estate = self.estates.get(session, item.estate_id)
+            estate = self.estates.read(session, item.estate_id).estate
             out = self._item_out(item, estate, principal, now)
             steps = self._steps(session, item_id)
         out.custody = [

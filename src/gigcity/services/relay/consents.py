@@ -45,7 +45,7 @@ class Consents(RelayBase):
     def record_consent(self, principal: Principal, estate_id: int, data: AddressIn) -> ConsentOut:
         channel, account_id, key_id = self._consent_recorder(principal, estate_id)
         with transaction(self.factory) as session:
-            estate = self.estates.get(session, estate_id)
+            estate = self.estates.read(session, estate_id).estate
             building = building_of(estate, data.building)
             unit, room = _clean(data.unit), _clean(data.room)
             key = _address(estate_id, building.ref, unit, room)
@@ -94,14 +94,14 @@ class Consents(RelayBase):
             if done != 1:
                 raise Conflict(N_("This consent was revoked already."))
             session.refresh(row)
-            return _consent_out(row, self.estates.get(session, row.estate_id))
+            return _consent_out(row, self.estates.read(session, row.estate_id).estate)
 
     def consents(
         self, principal: Principal, estate_id: int, *, include_revoked: bool = False
     ) -> list[ConsentOut]:
         access.estate_staff(principal, estate_id)
         with self.factory() as session:
-            estate = self.estates.get(session, estate_id)
+            estate = self.estates.read(session, estate_id).estate
             query = select(RelayConsent).where(RelayConsent.estate_id == estate_id)
             if not include_revoked:
                 query = query.where(RelayConsent.revoked_at.is_(None))
@@ -116,7 +116,7 @@ class Consents(RelayBase):
         if principal.role != Role.platform:
             access.estate_staff(principal, estate_id)
         with self.factory() as session:
-            estate = self.estates.get(session, estate_id)
+            estate = self.estates.read(session, estate_id).estate
             row = self._consent_in_force(session, estate, estate_id, data)
         if row is None:
             return ConsentCheck(in_force=False)

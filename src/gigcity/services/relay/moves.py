@@ -27,6 +27,7 @@ from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.day_clock import as_utc
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput
+from gigcity.services.estates.hours import open_at
 from gigcity.services.idempotent import insert_unless_present
 from gigcity.services.relay import access
 from gigcity.services.relay.base import (
@@ -40,7 +41,7 @@ from gigcity.services.relay.base import (
 )
 from gigcity.services.relay.codes import MAX_WRONG_CODES, code_hash, code_matches, new_code
 from gigcity.services.relay.custody import GENESIS, Event, Holder, Step, step_hash
-from gigcity.services.relay.places import building_of, is_open, point_of
+from gigcity.services.relay.places import building_of, point_of
 from gigcity.services.relay.schemas import (
     AnnounceIn,
     AnnounceOut,
@@ -60,7 +61,7 @@ class Moves(RelayBase):
         salt = f"{key_id}:{data.order_ref}"
         now = self.now()
         with transaction(self.factory) as session:
-            estate = self.estates.get(session, data.estate_id)
+            estate = self.estates.read(session, data.estate_id).estate
             point = point_of(estate, data.point)
             building = building_of(estate, data.building)
             if self._consent_in_force(session, estate, data.estate_id, data) is None:
@@ -125,11 +126,11 @@ class Moves(RelayBase):
         with transaction(self.factory) as session:
             item = self._item(session, item_id)
             self._may_handle_at_point(principal, item)
-            estate = self.estates.get(session, item.estate_id)
+            estate = self.estates.read(session, item.estate_id).estate
             point = point_of(estate, item.point_ref)
             if item.state != State.announced:
                 raise self._wrong_state(item)
-            if not is_open(point, self.clock.local(now)):
+            if not open_at(point.hours, self.clock.local(now)):
                 raise Conflict(
                     N_("The hand-off point is closed now (hours: {hours})."), hours=point.hours
                 )
@@ -170,7 +171,7 @@ class Moves(RelayBase):
             return again
         with self.factory() as session:
             item = self._item(session, item_id)
-            estate = self.estates.get(session, item.estate_id)
+            estate = self.estates.read(session, item.estate_id).estate
         courier = access.courier_of(principal, item.estate_id)
         point = point_of(estate, item.point_ref)
         now = self.now()
@@ -223,7 +224,7 @@ class Moves(RelayBase):
             return again
         item = self._held_item(principal, item_id, (State.claimed, State.returning))
         with self.factory() as session:
-            point = point_of(self.estates.get(session, item.estate_id), item.point_ref)
+            point = point_of(self.estates.read(session, item.estate_id).estate, item.point_ref)
         now = self.now()
         return self._move(
             principal,
@@ -372,7 +373,7 @@ class Moves(RelayBase):
                 )
             if pay:
                 self._pay(session, item)
-            estate = self.estates.get(session, item.estate_id)
+            estate = self.estates.read(session, item.estate_id).estate
             return self._item_out(item, estate, principal, now)
 
     def _step(

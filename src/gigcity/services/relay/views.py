@@ -49,7 +49,7 @@ class Views(RelayBase):
         access.estate_worker(principal, estate_id)
         now = self.now()
         with self.factory() as session:
-            estate = self.estates.get(session, estate_id)
+            estate = self.estates.read(session, estate_id).estate
             point = point_of(estate, point_ref)
             rows = list(
                 session.scalars(
@@ -85,7 +85,7 @@ class Views(RelayBase):
         access.estate_worker(principal, estate_id)
         now = self.now()
         with self.factory() as session:
-            estate = self.estates.get(session, estate_id)
+            estate = self.estates.read(session, estate_id).estate
             return [
                 self._point_out(estate_id, p, now, self._on_shelf(session, estate_id, p.ref))
                 for p in estate.handoffs
@@ -104,7 +104,7 @@ class Views(RelayBase):
             raise Forbidden(N_("Only community couriers carry relay items."))
         now = self.now()
         with self.factory() as session:
-            estate = self.estates.get(session, principal.estate_id)
+            estate = self.estates.read(session, principal.estate_id).estate
             rows = list(
                 session.scalars(
                     select(RelayItem)
