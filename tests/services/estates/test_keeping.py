@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from estate_support import CHANGZHENG, small_estate
+from gigcity.db.models import EstateAudit
 from gigcity.geo.estates import Zone, ZoneColour
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -109,6 +110,11 @@ def test_property_staff_change_their_own_estate_and_read_its_history(
     assert history[0].before == {"name": "测试小区"}
     assert history[0].after == {"name": "测试小区（一期）"}
     assert history[0].actor == "物业"
+    # the stored entry keeps only what changed, not the whole document twice
+    with estates.factory() as session:
+        stored = session.get(EstateAudit, history[0].id)
+        assert stored is not None
+        assert (stored.before, stored.after) == (history[0].before, history[0].after)
     with pytest.raises(Forbidden):
         estates.update(staff, other.id, other.version, other.estate)
     with pytest.raises(Forbidden):

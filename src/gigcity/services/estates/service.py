@@ -395,7 +395,17 @@ class EstatesService:
         row.document = after
         row.version += 1  # the UPDATE says WHERE version = <the version read>
         row.updated_at = utcnow()
-        audit_row(session, principal, row, action, before, after)
+        # Only the parts that changed: an edit of one gate's hours does not store the whole
+        # 100-building document twice.
+        changed = changed_parts(before, after)
+        audit_row(
+            session,
+            principal,
+            row,
+            action,
+            {k: before.get(k) for k in changed},
+            {k: after.get(k) for k in changed},
+        )
         return True
 
     def create(self, principal: Principal, data: Any) -> EstateRecord:
