@@ -95,7 +95,8 @@
     },
   };
 
-  /* ---- API client: JSON in and out, RFC 9457 problems raised as ApiError ---- */
+  /* ---- API client: JSON in and out (or a multipart `formData`), RFC 9457 problems raised
+     as ApiError ---- */
 
   class ApiError extends Error {
     constructor(status, detail, problem) {
@@ -118,6 +119,8 @@
       body = JSON.stringify(opts.json);
     } else if (opts.form) {
       body = new URLSearchParams(opts.form);
+    } else if (opts.formData) {
+      body = opts.formData; // multipart: the browser writes its Content-Type with the boundary
     }
     let response;
     try {
@@ -155,6 +158,115 @@
   function hideError(box) {
     box.hidden = true;
     box.replaceChildren();
+  }
+
+  /* ---- pages behind sign-in ---- */
+
+  /* To the sign-in page, back here afterwards; `expired` says the session ran out. */
+  function signInAgain(expired) {
+    auth.clear();
+    const params = new URLSearchParams({ next: location.pathname + location.search });
+    if (expired) params.set("expired", "1");
+    location.replace("/login?" + params.toString());
+  }
+
+  /* A page's #alert and #notice boxes: fail(err) shows an error (a 401 signs in again),
+     tell(text) a notice, clear() hides both. */
+  function messages(alertBox, notice) {
+    return {
+      fail(err) {
+        if (err && err.status === 401) return signInAgain(true);
+        notice.hidden = true;
+        showError(alertBox, err);
+      },
+      tell(text) {
+        hideError(alertBox);
+        notice.textContent = text;
+        notice.hidden = false;
+      },
+      clear() {
+        hideError(alertBox);
+        notice.hidden = true;
+      },
+    };
+  }
+
+  /* The signed-in account (GET /api/me), shown as "signed in as" (#whoami) beside the
+     #sign-out button; null when the page went to sign in or `fail` was given the error. */
+  async function signedIn(fail) {
+    if (!auth.token()) {
+      signInAgain(false);
+      return null;
+    }
+    let me;
+    try {
+      me = await api("/api/me");
+    } catch (err) {
+      fail(err);
+      return null;
+    }
+    document.getElementById("whoami").textContent = t("signed_in_as", { name: me.display_name, role: t("role_" + me.role) });
+    const signOut = document.getElementById("sign-out");
+    signOut.hidden = false;
+    signOut.addEventListener("click", function () {
+      auth.clear();
+      location.assign("/");
+    });
+    return me;
+  }
+
+  /* ---- change history (a record's audit: the table of templates' history_table) ---- */
+
+  /* A value in a change line: empty, yes/no, or as written. */
+  function showValue(value) {
+    if (value === null || value === undefined || value === "") return t("empty_value");
+    if (value === true) return t("yes");
+    if (value === false) return t("no");
+    if (typeof value === "object") return JSON.stringify(value);
+    return String(value);
+  }
+
+  /* One changed field, "label: before → after"; `code` shows the values as code. */
+  function changeLine(label, before, after, code) {
+    const cls = code ? " mono" : "";
+    return h(
+      "li",
+      {},
+      h("strong", { text: label }),
+      ": ",
+      h("span", { class: "before" + cls, text: before }),
+      " → ",
+      h("span", { class: "after" + cls, text: after })
+    );
+  }
+
+  /* Fill #history-rows from the audit at `path`, newest first as the API gives it: when, who,
+     `actionName(code)` and the list `changeLines(entry)` makes; errors go to `fail`. */
+  async function loadHistory(path, actionName, changeLines, fail) {
+    const rows = document.getElementById("history-rows");
+    rows.replaceChildren();
+    let entries;
+    try {
+      entries = await api(path);
+    } catch (err) {
+      return fail(err);
+    }
+    if (!entries.length) {
+      rows.append(h("tr", {}, h("td", { colspan: "4", text: t("history_empty") })));
+      return;
+    }
+    for (const entry of entries) {
+      rows.append(
+        h(
+          "tr",
+          { dataset: { action: entry.action } },
+          h("td", { text: formatDateTime(entry.at) }),
+          h("td", { text: entry.actor }),
+          h("td", { text: actionName(entry.action) }),
+          h("td", {}, h("ul", { class: "changes" }, changeLines(entry)))
+        )
+      );
+    }
   }
 
   /* ---- formatting ---- */
@@ -334,6 +446,12 @@
     ApiError: ApiError,
     showError: showError,
     hideError: hideError,
+    signInAgain: signInAgain,
+    messages: messages,
+    signedIn: signedIn,
+    showValue: showValue,
+    changeLine: changeLine,
+    loadHistory: loadHistory,
     formatHours: formatHours,
     formatDays: formatDays,
     closedToday: closedToday,

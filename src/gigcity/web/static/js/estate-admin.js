@@ -30,29 +30,7 @@
 
   class InputError extends Error {}
 
-  function signInAgain(expired) {
-    G.auth.clear();
-    const params = new URLSearchParams({ next: location.pathname + location.search });
-    if (expired) params.set("expired", "1");
-    location.replace("/login?" + params.toString());
-  }
-
-  function fail(err) {
-    if (err.status === 401) return signInAgain(true);
-    notice.hidden = true;
-    G.showError(alertBox, err);
-  }
-
-  function tell(text) {
-    G.hideError(alertBox);
-    notice.textContent = text;
-    notice.hidden = false;
-  }
-
-  function clearMessages() {
-    G.hideError(alertBox);
-    notice.hidden = true;
-  }
+  const { fail, tell, clear: clearMessages } = G.messages(alertBox, notice);
 
   function nameOf(estate) {
     return config.locale === "zh_CN" || !estate.name_en ? estate.name : estate.name_en;
@@ -384,19 +362,10 @@
 
   /* ---- import (admins, officers) ---- */
 
-  async function importFile(file) {
+  function importFile(file) {
     const body = new FormData();
     body.append("file", file, file.name);
-    const headers = { Accept: "application/json", "Accept-Language": config.htmlLang, Authorization: "Bearer " + G.auth.token() };
-    let response;
-    try {
-      response = await fetch("/api/estates/import", { method: "POST", headers: headers, body: body, credentials: "same-origin" });
-    } catch (err) {
-      throw new G.ApiError(0, t("error_network"), null);
-    }
-    const data = await response.json().catch(() => null);
-    if (!response.ok) throw new G.ApiError(response.status, (data && data.detail) || t("error_status", { status: response.status }), data);
-    return data;
+    return api("/api/estates/import", { method: "POST", formData: body });
   }
 
   $("import-form").addEventListener("submit", async function (event) {
@@ -437,13 +406,7 @@
 
   /* ---- change history ---- */
 
-  function show(v) {
-    if (v === null || v === undefined || v === "") return t("empty_value");
-    if (v === true) return t("yes");
-    if (v === false) return t("no");
-    if (typeof v === "object") return JSON.stringify(v);
-    return String(v);
-  }
+  const show = G.showValue;
 
   const PART_FIELDS = {
     gates: ["hours", "ebikes_allowed", "lit_at_night", "riders_pass"],
@@ -497,55 +460,24 @@
       const before = entry.before[section];
       const after = entry.after[section];
       if (section === "ebikes_inside") {
-        return [h("li", {}, h("strong", { text: say("field_ebikes_inside") }), ": ", h("span", { class: "before", text: show(before) }), " → ", h("span", { class: "after", text: show(after) }))];
+        return [G.changeLine(say("field_ebikes_inside"), show(before), show(after))];
       }
       return partLines(section, before, after);
     });
   }
 
-  async function loadHistory(id) {
-    const rows = $("history-rows");
-    rows.replaceChildren();
-    let entries;
-    try {
-      entries = await api("/api/estates/" + id + "/audit");
-    } catch (err) {
-      return fail(err);
-    }
-    if (!entries.length) {
-      rows.append(h("tr", {}, h("td", { colspan: "4", text: t("history_empty") })));
-      return;
-    }
-    for (const entry of entries) {
-      const action = sayable.has("action_" + entry.action) ? say("action_" + entry.action) : entry.action;
-      rows.append(
-        h(
-          "tr",
-          { dataset: { action: entry.action } },
-          h("td", { text: G.formatDateTime(entry.at) }),
-          h("td", { text: entry.actor }),
-          h("td", { text: action }),
-          h("td", {}, h("ul", { class: "changes" }, changeLines(entry)))
-        )
-      );
-    }
+  function actionName(code) {
+    return sayable.has("action_" + code) ? say("action_" + code) : code;
+  }
+
+  function loadHistory(id) {
+    return G.loadHistory("/api/estates/" + id + "/audit", actionName, changeLines, fail);
   }
 
   /* ---- start ---- */
 
-  if (!G.auth.token()) return signInAgain(false);
-  try {
-    me = await api("/api/me");
-  } catch (err) {
-    return fail(err);
-  }
-  $("whoami").textContent = t("signed_in_as", { name: me.display_name, role: t("role_" + me.role) });
-  const signOut = $("sign-out");
-  signOut.hidden = false;
-  signOut.addEventListener("click", function () {
-    G.auth.clear();
-    location.assign("/");
-  });
+  me = await G.signedIn(fail);
+  if (!me) return;
 
   const wanted = new URLSearchParams(location.search).get("id");
   const wantedId = wanted && /^\d+$/.test(wanted) ? Number(wanted) : null;

@@ -23,29 +23,7 @@
   let points = []; // the points this account looks after (admins, officers)
   let searchController = null;
 
-  function signInAgain(expired) {
-    G.auth.clear();
-    const params = new URLSearchParams({ next: location.pathname + location.search });
-    if (expired) params.set("expired", "1");
-    location.replace("/login?" + params.toString());
-  }
-
-  function fail(err) {
-    if (err.status === 401) return signInAgain(true);
-    notice.hidden = true;
-    G.showError(alertBox, err);
-  }
-
-  function say(text) {
-    G.hideError(alertBox);
-    notice.textContent = text;
-    notice.hidden = false;
-  }
-
-  function clearMessages() {
-    G.hideError(alertBox);
-    notice.hidden = true;
-  }
+  const { fail, tell: say, clear: clearMessages } = G.messages(alertBox, notice);
 
   /* ---- the list of points (admins: all; officers: their sub-district) ---- */
 
@@ -326,13 +304,7 @@
 
   /* ---- change history ---- */
 
-  function show(value) {
-    if (value === null || value === undefined || value === "") return t("empty_value");
-    if (value === true) return t("yes");
-    if (value === false) return t("no");
-    if (typeof value === "object") return JSON.stringify(value);
-    return String(value);
-  }
+  const show = G.showValue;
 
   function hoursSummary(hours) {
     if (!hours) return t("empty_value");
@@ -365,11 +337,8 @@
     return show(value);
   }
 
-  /* One changed field; `code` shows the values as code (opening hours in OSM syntax). */
-  function change(label, before, after, code) {
-    const cls = code ? " mono" : "";
-    return h("li", {}, h("strong", { text: label }), ": ", h("span", { class: "before" + cls, text: before }), " → ", h("span", { class: "after" + cls, text: after }));
-  }
+  // One changed field (opening hours in OSM syntax shown as code).
+  const change = G.changeLine;
 
   function changeLines(entry) {
     if (!entry.before) return [h("li", { text: t("history_created") })];
@@ -404,49 +373,18 @@
     return lines;
   }
 
-  async function loadHistory(id) {
-    const rows = $("history-rows");
-    rows.replaceChildren();
-    let entries;
-    try {
-      entries = await api("/api/places/" + id + "/audit");
-    } catch (err) {
-      return fail(err);
-    }
-    if (!entries.length) {
-      rows.append(h("tr", {}, h("td", { colspan: "4", text: t("history_empty") })));
-      return;
-    }
-    for (const entry of entries) {
-      const action = G.strings["action_" + entry.action] ? t("action_" + entry.action) : entry.action;
-      rows.append(
-        h(
-          "tr",
-          { dataset: { action: entry.action } },
-          h("td", { text: G.formatDateTime(entry.at) }),
-          h("td", { text: entry.actor }),
-          h("td", { text: action }),
-          h("td", {}, h("ul", { class: "changes" }, changeLines(entry)))
-        )
-      );
-    }
+  function actionName(code) {
+    return G.strings["action_" + code] ? t("action_" + code) : code;
+  }
+
+  function loadHistory(id) {
+    return G.loadHistory("/api/places/" + id + "/audit", actionName, changeLines, fail);
   }
 
   /* ---- start ---- */
 
-  if (!G.auth.token()) return signInAgain(false);
-  try {
-    me = await api("/api/me");
-  } catch (err) {
-    return fail(err);
-  }
-  $("whoami").textContent = t("signed_in_as", { name: me.display_name, role: t("role_" + me.role) });
-  const signOut = $("sign-out");
-  signOut.hidden = false;
-  signOut.addEventListener("click", function () {
-    G.auth.clear();
-    location.assign("/");
-  });
+  me = await G.signedIn(fail);
+  if (!me) return;
 
   const wanted = new URLSearchParams(location.search).get("place");
   const wantedId = wanted && /^\d+$/.test(wanted) ? Number(wanted) : null;

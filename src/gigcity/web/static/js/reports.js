@@ -29,12 +29,7 @@
 
   /* ---- who is signed in ---- */
 
-  function signInAgain(expired) {
-    G.auth.clear();
-    const params = new URLSearchParams({ next: location.pathname + location.search });
-    if (expired) params.set("expired", "1");
-    location.replace("/login?" + params.toString());
-  }
+  const signInAgain = G.signInAgain;
 
   /* The signed-in account (GET /api/me), or a trip to the sign-in page. */
   async function whoAmI() {
@@ -64,23 +59,10 @@
 
   /* ---- messages ---- */
 
+  /* The page's messages (G.messages), with tell() called say() as the report pages do. */
   function messenger(alertBox, notice) {
-    return {
-      fail(err) {
-        if (err && err.status === 401) return signInAgain(true);
-        notice.hidden = true;
-        G.showError(alertBox, err);
-      },
-      say(text) {
-        G.hideError(alertBox);
-        notice.textContent = text;
-        notice.hidden = false;
-      },
-      clear() {
-        G.hideError(alertBox);
-        notice.hidden = true;
-      },
-    };
+    const shown = G.messages(alertBox, notice);
+    return { fail: shown.fail, say: shown.tell, clear: shown.clear };
   }
 
   /* ---- photos ---- */
@@ -92,22 +74,7 @@
     }
     const body = new FormData();
     body.append("file", file, "photo");
-    let response;
-    try {
-      response = await fetch("/api/reports/photos", {
-        method: "POST",
-        headers: { Accept: "application/json", "Accept-Language": config.htmlLang, Authorization: "Bearer " + G.auth.token() },
-        body: body,
-        credentials: "same-origin",
-      });
-    } catch (err) {
-      throw new G.ApiError(0, G.t("error_network"), null);
-    }
-    const data = await response.json().catch(() => null);
-    if (!response.ok) {
-      throw new G.ApiError(response.status, (data && data.detail) || G.t("error_status", { status: response.status }), data);
-    }
-    return data;
+    return G.api("/api/reports/photos", { method: "POST", formData: body });
   }
 
   /* Download an export the API serves to signed-in staff (a link cannot carry the token). */

@@ -60,12 +60,7 @@
     }).format(date);
   }
 
-  function signInAgain(expired) {
-    G.auth.clear();
-    const params = new URLSearchParams({ next: location.pathname + location.search });
-    if (expired) params.set("expired", "1");
-    location.replace("/login?" + params.toString());
-  }
+  const signInAgain = G.signInAgain;
 
   /* ---- rendering ---- */
 
