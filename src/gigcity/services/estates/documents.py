@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gigcity.geo.coords import validate_lon_lat
 from gigcity.geo.estates import Estate, LonLat
 from gigcity.i18n import N_
 from gigcity.services.errors import InvalidInput
 from gigcity.services.estates.hours import hours_problem
+from gigcity.services.positions import check_position
 
 # What the walking graph and the buildings are made of: a change to these moves the zones.
 ZONE_INPUTS = ("buildings", "nodes", "walkways")
@@ -92,12 +92,7 @@ def _points(estate: Estate) -> Iterator[tuple[str, LonLat]]:
 def check_points(estate: Estate) -> None:
     """Every coordinate a real WGS-84 position (JSON allows NaN; a database would not)."""
     for field, (lon, lat) in _points(estate):
-        try:
-            validate_lon_lat(lon, lat)
-        except ValueError as exc:
-            raise InvalidInput(
-                N_("The position is not valid: {reason}."), field=field, reason=str(exc)
-            ) from exc
+        check_position(lon, lat, field=field)
 
 
 def document(estate: Estate) -> dict[str, Any]:

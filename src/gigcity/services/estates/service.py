@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from gigcity.db.models import Estate as EstateRow
 from gigcity.db.models import EstateAudit, utcnow
 from gigcity.db.session import lock_named, transaction
-from gigcity.geo.coords import haversine_m, validate_lon_lat
+from gigcity.geo.coords import haversine_m
 from gigcity.geo.district import District
 from gigcity.geo.estates import Estate, LonLat
 from gigcity.geo.estates.wayfinding import GuideError, UnknownUnit
@@ -43,6 +43,7 @@ from gigcity.services.estates.schemas import (
     EstateSummary,
     GuideAnswer,
 )
+from gigcity.services.positions import check_position
 from gigcity.services.streets import StreetsService
 
 # An estate's centre farther than this outside the district's box is a wrong coordinate.
@@ -82,12 +83,7 @@ class EstatesService:
         """Estates, nearest first from `near` (within `radius_m`), or by name; optionally
         only those of one sub-district."""
         if near is not None:
-            try:
-                validate_lon_lat(*near)
-            except ValueError as exc:
-                raise InvalidInput(
-                    N_("The position is not valid: {reason}."), field="lon", reason=str(exc)
-                ) from exc
+            check_position(*near, field="lon")
         elif radius_m is not None:
             raise InvalidInput(N_("Give lon and lat with radius_m."), field="radius_m")
         if radius_m is not None and not 0 < radius_m <= MAX_RADIUS_M:
@@ -206,12 +202,7 @@ class EstatesService:
         """Find a building: the zone colour, the best gate (for where the rider comes from,
         when `position` is given), where to leave the e-bike and the walk to the entrance."""
         if position is not None:
-            try:
-                validate_lon_lat(*position)
-            except ValueError as exc:
-                raise InvalidInput(
-                    N_("The position is not valid: {reason}."), field="lon", reason=str(exc)
-                ) from exc
+            check_position(*position, field="lon")
         compiled = self.current(estate_id)
         estate = compiled.estate
         found = estate.building(building.strip())

@@ -40,6 +40,7 @@ from gigcity.services.places.schemas import (
     mask_of,
 )
 from gigcity.services.places.search import PlaceIndex, Snapshot, bump_revision
+from gigcity.services.positions import check_position
 
 # How far outside the district's box a service point may stand without being called a
 # mistake: about 5 km, so a station just across the border is accepted.
@@ -82,10 +83,7 @@ class PlacesService:
         open_only: bool = False,
     ) -> list[PlaceOut]:
         """The `k` nearest points (within `radius_m`) having every amenity, optionally open."""
-        try:
-            validate_lon_lat(lon, lat)
-        except ValueError as exc:
-            raise InvalidInput(N_("The position is not valid: {reason}."), reason=str(exc)) from exc
+        check_position(lon, lat)
         if not 1 <= k <= MAX_K:
             raise InvalidInput(N_("k must be between 1 and {max}."), field="k", max=MAX_K)
         if radius_m is not None and not 0 < radius_m <= MAX_RADIUS_M:
@@ -217,12 +215,7 @@ class PlacesService:
         so that points of the same name are told apart."""
         text = query.strip()
         if near is not None:
-            try:
-                validate_lon_lat(*near)
-            except ValueError as exc:
-                raise InvalidInput(
-                    N_("The position is not valid: {reason}."), field="near", reason=str(exc)
-                ) from exc
+            check_position(*near, field="near")
         if not text:
             raise InvalidInput(N_("Type something to search for."), field="q")
         if not 1 <= limit <= MAX_K:

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from gigcity.db.models import Place, Report, ReportEvent, ReportPhoto, ReportReporter
 from gigcity.db.session import transaction
-from gigcity.geo.coords import validate_lon_lat
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput
+from gigcity.services.positions import check_position
 from gigcity.services.reports import duplicates, intake_sql, phash, stats, workflow
 from gigcity.services.reports.access import is_staff
 from gigcity.services.reports.base import ReportsBase
@@ -178,10 +178,7 @@ class ReportIntake(ReportsBase):
     # -- intake ----------------------------------------------------------------------------
 
     def _locate(self, lon: float, lat: float) -> str:
-        try:
-            validate_lon_lat(lon, lat)
-        except ValueError as exc:
-            raise InvalidInput(N_("The position is not valid: {reason}."), reason=str(exc)) from exc
+        check_position(lon, lat)
         sub = self.district.locate(lon, lat)
         if sub is None:
             raise InvalidInput(
