@@ -129,6 +129,18 @@ def test_the_cache_name_changes_with_the_release_and_the_static_files(
     assert offline.cache_tag().startswith("9.9.9-")
 
 
+def test_the_cache_name_changes_with_a_partial_the_kept_pages_include(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "_estate_strings.html").write_text("一", encoding="utf-8")
+    monkeypatch.setattr(offline, "TEMPLATES_DIR", templates)
+    first = offline.cache_tag()
+    (templates / "_estate_strings.html").write_text("二", encoding="utf-8")
+    assert offline.cache_tag() != first
+
+
 def test_every_string_the_queue_shows_is_on_the_report_page(page_client: TestClient) -> None:
     source = QUEUE_SCRIPT.read_text(encoding="utf-8")
     asked = set(re.findall(r"\bsay\(\s*\"([a-z0-9_]+)\"\s*[,)]", source))

@@ -64,9 +64,10 @@ def shell_assets() -> list[str]:
 
 
 def cache_tag() -> str:
-    """The release and a hash of the static files and page templates."""
+    """The release and a hash of the static files and every template (the kept pages
+    include partials: strings, macros), so any change to what a kept page shows renews it."""
     digest = hashlib.sha256(f"{__version__} leaflet {leaflet.VERSION}".encode())
-    for path in [*_files(STATIC_DIR), *(TEMPLATES_DIR / name for name in OFFLINE_TEMPLATES)]:
+    for path in [*_files(STATIC_DIR), *_files(TEMPLATES_DIR)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{__version__}-{digest.hexdigest()[:12]}"
