@@ -184,6 +184,11 @@ def create_account(session: Session, data: AccountCreate, district: District) ->
 ESTATE_ROLES = (Role.property, Role.courier)
 
 
+def _require_estate(session: Session, estate_id: int) -> None:
+    if session.get(Estate, estate_id) is None:
+        raise InvalidInput(N_("Estate {id} does not exist."), field="estate_id", id=estate_id)
+
+
 def _check_estate_binding(session: Session, role: Role, estate_id: int | None) -> None:
     """Property staff and community couriers work for one estate, which must exist."""
     if role in ESTATE_ROLES:
@@ -192,8 +197,7 @@ def _check_estate_binding(session: Session, role: Role, estate_id: int | None) -
                 N_("Property staff and community couriers must be bound to an estate."),
                 field="estate_id",
             )
-        if session.get(Estate, estate_id) is None:
-            raise InvalidInput(N_("Estate {id} does not exist."), field="estate_id", id=estate_id)
+        _require_estate(session, estate_id)
     elif estate_id is not None:
         raise InvalidInput(
             N_("Only property staff and community couriers are bound to an estate."),
@@ -340,8 +344,7 @@ def create_api_key(
                 N_("A key with the 'gates' scope is a gate controller's: name its estate."),
                 field="estate_id",
             )
-        if session.get(Estate, estate_id) is None:
-            raise InvalidInput(N_("Estate {id} does not exist."), field="estate_id", id=estate_id)
+        _require_estate(session, estate_id)
     elif estate_id is not None:
         raise InvalidInput(
             N_("Only a key with the 'gates' scope is bound to an estate."), field="estate_id"
