@@ -10,6 +10,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,6 +38,7 @@ class Compiled:
 
     version: int
     estate: Estate
+    updated_at: datetime
     _guide: EstateGuide | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -90,11 +92,14 @@ class EstateCache:
         if held is not None:
             return held
         row = session.execute(
-            select(EstateRow.version, EstateRow.document).where(EstateRow.id == estate_id)
+            select(EstateRow.version, EstateRow.document, EstateRow.updated_at).where(
+                EstateRow.id == estate_id
+            )
         ).one_or_none()
         if row is None:
             raise NotFound(N_("Estate {id} does not exist."), field="estate_id", id=estate_id)
-        return self.put(estate_id, Compiled(row.version, Estate.model_validate(row.document)))
+        estate = Estate.model_validate(row.document)
+        return self.put(estate_id, Compiled(row.version, estate, row.updated_at))
 
 
 class Approaches:

@@ -172,9 +172,13 @@ class EstatesService:
         )
 
     def get(self, estate_id: int) -> EstateRecord:
+        """The estate as stored now (from this worker's cache when its version is current:
+        validating a 100-building document costs about 5 ms)."""
         with self.factory() as session:
-            row = self._load(session, estate_id)
-            return self._record(row)
+            held = self.cache.read(session, estate_id)
+        return EstateRecord(
+            id=estate_id, version=held.version, updated_at=held.updated_at, estate=held.estate
+        )
 
     def count(self) -> int:
         with self.factory() as session:
