@@ -1,10 +1,13 @@
-"""A small estate for tests: a grid of buildings with unit entrances, a walking graph, two
-gates, parking and a hand-off point, built here (no data files)."""
+"""Estates for tests, built here (no data files): a small grid estate (buildings with unit
+entrances, a walking graph, two gates, parking and a hand-off point), a square estate with
+the gates and hand-off points a test names, and `add_estate` to store one as a row."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from gigcity.db.models import Estate as EstateRow
+from gigcity.db.session import transaction
 from gigcity.geo.estates import (
     Building,
     Entrance,
@@ -18,6 +21,7 @@ from gigcity.geo.estates import (
     Walkway,
     WalkwayKind,
 )
+from gigcity.services.platform import Platform
 
 # Wanli sub-district's interior point (geo/data/putuo.json): the estate's centre.
 WANLI = (121.3995, 31.2713)
@@ -103,3 +107,61 @@ def small_estate(
         handoffs=(HandoffPoint(ref="h1", name="接力点", at=(south[0] + STEP / 5, south[1])),),
         measures=measures,
     )
+
+
+def square_estate(
+    name: str,
+    *,
+    south: float,
+    gates: tuple[Gate, ...],
+    buildings: int = 0,
+    handoffs: tuple[HandoffPoint, ...] = (),
+    subdistrict: str | None = None,
+    name_en: str = "",
+) -> Estate:
+    """A synthetic square estate 0.01° across, from 121.40 east and `south` north, with the
+    `gates` and `handoffs` given and `buildings` buildings ("1号楼".. at 121.401 + n *
+    0.0005) in a row across its middle, each with one unit entrance ("1单元") just north."""
+    west, east, north, middle = 121.40, 121.41, south + 0.01, south + 0.005
+    return Estate(
+        name=name,
+        name_en=name_en,
+        subdistrict=subdistrict,
+        synthetic=True,
+        boundary=((west, south), (east, south), (east, north), (west, north)),
+        gates=gates,
+        buildings=tuple(
+            Building(
+                ref=f"b{n}",
+                number=f"{n}号楼",
+                at=(121.401 + n * 0.0005, middle),
+                entrances=(
+                    Entrance(
+                        ref=f"b{n}-u1", name="1单元", at=(121.401 + n * 0.0005, middle + 0.0001)
+                    ),
+                ),
+            )
+            for n in range(1, buildings + 1)
+        ),
+        handoffs=handoffs,
+    )
+
+
+def add_estate(platform: Platform, estate: Estate) -> int:
+    """Store `estate` as it is, straight into the estates table (no zones added, no audit),
+    for the tests of what stands on an estate (gate passes, relay); the id."""
+    lon, lat = estate.centre()
+    with transaction(platform.factory) as session:
+        row = EstateRow(
+            name=estate.name,
+            subdistrict=estate.subdistrict,
+            lon=lon,
+            lat=lat,
+            synthetic=estate.synthetic,
+            external_id=estate.external_id,
+            document=estate.model_dump(mode="json"),
+            version=1,
+        )
+        session.add(row)
+        session.flush()
+        return row.id

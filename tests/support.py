@@ -66,6 +66,19 @@ def make_world(platform: Platform) -> World:
     return World(station.id, other.id, home.id, ids)
 
 
+def add_account(
+    platform: Platform, username: str, role: Role, estate_id: int | None = None
+) -> Principal:
+    """A new account named `username` (password PASSWORD), bound to the estate `estate_id`
+    if given (property staff, community couriers); its principal."""
+    person = AccountCreate(
+        username=username, password=PASSWORD, display_name=username, role=role,
+        estate_id=estate_id,
+    )  # fmt: skip
+    with transaction(platform.factory) as session:
+        return principal_for(create_account(session, person, platform.district))
+
+
 def principal(platform: Platform, username: str) -> Principal:
     from sqlalchemy import select
 

@@ -11,10 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from estate_support import CHANGZHENG, small_estate
-from gigcity.db.session import transaction
-from gigcity.services.accounts import AccountCreate, Role, create_account
+from gigcity.services.accounts import Role
 from gigcity.services.platform import Platform
-from support import PASSWORD, World, token
+from support import World, add_account, token
 
 
 def _doc(name: str = "测试小区", **kwargs: Any) -> dict[str, Any]:
@@ -30,20 +29,9 @@ def estate_ids(client: TestClient, platform: Platform, world: World) -> tuple[in
     other = client.post("/api/estates", json=_doc("隔壁小区", at=(121.405, 31.275)), headers=admin)
     assert other.status_code == 201, other.text
     ids = ours.json()["id"], other.json()["id"]
-    with transaction(platform.factory) as session:
-        for username, estate_id, role in (
-            ("property", ids[0], Role.property),
-            ("property2", ids[1], Role.property),
-            ("courier", ids[0], Role.courier),
-        ):
-            create_account(
-                session,
-                AccountCreate(
-                    username=username, password=PASSWORD, display_name=username, role=role,
-                    estate_id=estate_id,
-                ),
-                platform.district,
-            )  # fmt: skip
+    add_account(platform, "property", Role.property, ids[0])
+    add_account(platform, "property2", Role.property, ids[1])
+    add_account(platform, "courier", Role.courier, ids[0])
     return ids
 
 

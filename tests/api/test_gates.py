@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from estate_support import add_estate
 from gigcity.services.accounts import Scope
 from gigcity.services.platform import Platform
-from services.gates.gates_support import add_estate
+from services.gates.gates_support import estate_document
 from support import ADMIN, World, token
 
 UNTIL = (datetime.now(UTC) + timedelta(days=30)).isoformat()
@@ -19,7 +20,7 @@ UNTIL = (datetime.now(UTC) + timedelta(days=30)).isoformat()
 
 @pytest.fixture
 def estate(platform: Platform, world: World) -> int:
-    return add_estate(platform)
+    return add_estate(platform, estate_document())
 
 
 def key(platform: Platform, scope: Scope, estate_id: int | None = None) -> dict[str, str]:
@@ -213,7 +214,7 @@ def test_property_staff_read_their_estate_only(
 ) -> None:
     from gigcity.services.accounts import AccountCreate, Role
 
-    other = add_estate(platform, "另一个小区", subdistrict="changzheng")
+    other = add_estate(platform, estate_document("另一个小区", subdistrict="changzheng"))
     platform.accounts.create_by_operator(
         AccountCreate(
             username="wuye", password="correct horse battery", display_name="物业",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +18,7 @@ from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.gates import CheckIn
 from gigcity.web.templating import STATIC_DIR
 from web.language_support import latin_sentences
+from web.test_browser import sign_in
 from web.test_pages import CJK, assets
 from web.web_support import PHONE, Demo
 
@@ -54,15 +54,6 @@ def test_every_string_the_script_asks_for_is_on_the_page(page_client: TestClient
         assert asked <= set(strings), asked - set(strings)
 
 
-def sign_in(page: Page, demo: Demo, username: str) -> None:
-    page.goto(PATH)
-    page.wait_for_url(lambda url: urlsplit(url).path == "/login")
-    page.fill("#username", username)
-    page.fill("#password", demo.password)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == PATH)
-
-
 def gate_of(demo: Demo, estate_id: int) -> str:
     with demo.platform.factory() as session:
         document = session.scalar(select(EstateRow.document).where(EstateRow.id == estate_id))
@@ -75,7 +66,7 @@ def test_a_certified_rider_shows_a_code_the_gate_accepts(page: Page, demo: Demo)
     from playwright.sync_api import expect
 
     page.clock.install()
-    sign_in(page, demo, "rider")
+    sign_in(page, "rider", demo.password, PATH)
     page.wait_for_selector("#gate-pass[data-state=ready]")
     expect(page.locator("#standing")).to_contain_text("认证有效期至")
     code = page.locator("#code").inner_text().replace(" ", "")
@@ -105,7 +96,7 @@ def test_a_certified_rider_shows_a_code_the_gate_accepts(page: Page, demo: Demo)
 def test_a_rider_without_certification_is_told_how_to_get_one(page: Page, demo: Demo) -> None:
     from playwright.sync_api import expect
 
-    sign_in(page, demo, "rider2")
+    sign_in(page, "rider2", demo.password, PATH)
     page.wait_for_selector("#gate-pass[data-state=not-certified]")
     expect(page.locator("#standing")).to_have_text(
         zh(
@@ -119,6 +110,6 @@ def test_a_rider_without_certification_is_told_how_to_get_one(page: Page, demo: 
 def test_other_accounts_are_told_the_page_is_for_riders(page: Page, demo: Demo) -> None:
     from playwright.sync_api import expect
 
-    sign_in(page, demo, "staff")
+    sign_in(page, "staff", demo.password, PATH)
     expect(page.locator("#role-gate")).to_be_visible()
     expect(page.locator("#role-gate-home")).to_have_attribute("href", "/manage")

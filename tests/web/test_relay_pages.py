@@ -19,6 +19,7 @@ from gigcity.services.demo import demo_api_key
 from gigcity.services.relay import AddressIn, AnnounceIn, AnnounceOut, CodeIn
 from gigcity.web.templating import STATIC_DIR
 from support import principal
+from web.test_browser import sign_in
 from web.test_pages import CJK, assets
 from web.web_support import PHONE, Demo
 
@@ -85,21 +86,12 @@ def _announce(demo: Demo, order: str, room: str) -> AnnounceOut:
     return item
 
 
-def sign_in(page: Page, demo: Demo, username: str, path: str) -> None:
-    page.goto(path)
-    page.wait_for_url(lambda url: urlsplit(url).path == "/login")
-    page.fill("#username", username)
-    page.fill("#password", demo.password)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == path)
-
-
 @pytest.mark.browser
 def test_a_courier_claims_and_delivers_and_a_delivery_without_signal_is_sent_later(
     page: Page, demo: Demo
 ) -> None:
     first = _announce(demo, "WEB-1", "501")
-    sign_in(page, demo, "courier", "/relay")
+    sign_in(page, "courier", demo.password, "/relay")
     page.wait_for_selector("#relay-page[data-state=ready]")
     waiting = page.locator(f"#queue li[data-item='{first.id}']")
     expect(waiting).to_contain_text("501")
@@ -137,7 +129,7 @@ def test_a_courier_claims_and_delivers_and_a_delivery_without_signal_is_sent_lat
 
 @pytest.mark.browser
 def test_property_staff_record_and_revoke_a_consent(page: Page, demo: Demo) -> None:
-    sign_in(page, demo, "property", "/relay/consents")
+    sign_in(page, "property", demo.password, "/relay/consents")
     page.wait_for_selector("#consents-page[data-state=ready]")
     page.fill("#c-building", "4")
     page.fill("#c-unit", "3")

@@ -1,13 +1,12 @@
-"""Test support for gate passes: a small estate in the database (three gates, one closed
-to riders), gate-controller and platform keys, a clock the tests move."""
+"""Test support for gate passes: a small estate (three gates, one closed to riders),
+gate-controller and platform keys, a clock the tests move."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from gigcity.db.models import Estate as EstateRow
-from gigcity.db.session import transaction
+from estate_support import square_estate
 from gigcity.geo.estates import Estate, Gate
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.platform import Platform
@@ -27,37 +26,19 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-def estate_document(name: str, subdistrict: str | None = "wanli") -> Estate:
-    box = [(121.40, 31.27), (121.41, 31.27), (121.41, 31.28), (121.40, 31.28)]
-    return Estate(
-        name=name,
+def estate_document(name: str = "测试小区", subdistrict: str | None = "wanli") -> Estate:
+    """Three gates, the garage gate closed to riders; no buildings (stored with
+    `estate_support.add_estate`)."""
+    return square_estate(
+        name,
+        south=31.27,
         subdistrict=subdistrict,
-        synthetic=True,
-        boundary=tuple(box),
         gates=(
             Gate(ref="g1", name="北门", at=(121.405, 31.28)),
             Gate(ref="g2", name="南门", at=(121.405, 31.27)),
             Gate(ref="g3", name="车库门", at=(121.40, 31.275), riders_pass=False),
         ),
     )
-
-
-def add_estate(
-    platform: Platform, name: str = "测试小区", subdistrict: str | None = "wanli"
-) -> int:
-    doc = estate_document(name, subdistrict)
-    with transaction(platform.factory) as session:
-        row = EstateRow(
-            name=name,
-            subdistrict=subdistrict,
-            lon=121.405,
-            lat=31.275,
-            synthetic=True,
-            document=doc.model_dump(mode="json"),
-        )
-        session.add(row)
-        session.flush()
-        return row.id
 
 
 @dataclass

@@ -9,26 +9,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from estate_support import add_estate
 from gigcity.db.models import GateDecision
 from gigcity.services.accounts import Principal
 from gigcity.services.errors import Forbidden
 from gigcity.services.gates import CertificationIn, CheckIn
 from gigcity.services.gates.codes import STEP_S, code_at_step, payload, step_of
 from gigcity.services.platform import Platform
-from services.gates.gates_support import START, Clock, Keys, add_estate, make_keys
+from services.gates.gates_support import START, Clock, Keys, estate_document, make_keys
 from support import ADMIN, World, principal
-
-
-@pytest.fixture
-def clock(platform: Platform) -> Clock:
-    clock = Clock()
-    platform.gates.clock = clock
-    return clock
-
-
-@pytest.fixture
-def estate(platform: Platform) -> int:
-    return add_estate(platform)
 
 
 @pytest.fixture
@@ -141,7 +130,7 @@ def test_gates_and_estates_are_checked(
     platform: Platform, clock: Clock, keys: Keys, rider: Principal, estate: int
 ) -> None:
     certify(platform)
-    other = add_estate(platform, "另一个小区")
+    other = add_estate(platform, estate_document("另一个小区"))
     elsewhere = platform.gates.current_code(rider, other)
     assert check(platform, keys, elsewhere.payload) == "wrong_estate"
     here = platform.gates.current_code(rider, estate)

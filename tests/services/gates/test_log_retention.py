@@ -9,10 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from estate_support import add_estate
 from gigcity.db.models import GateDecision, GateDecisionCount, GateOrderCode
 from gigcity.services.gates import CertificationIn, CheckIn, OrderCodeIn
 from gigcity.services.platform import RETENTION_JOB, Platform
-from services.gates.gates_support import START, Clock, add_estate, make_keys
+from services.gates.gates_support import START, Clock, estate_document, make_keys
 from support import ADMIN, World, principal
 
 
@@ -23,7 +24,7 @@ def test_old_decisions_become_daily_counts(
     monkeypatch.setattr("gigcity.services.gates.log.ROLLUP_BATCH", batch)
     clock = Clock()
     platform.gates.clock = clock
-    estate = add_estate(platform)
+    estate = add_estate(platform, estate_document())
     keys = make_keys(platform, estate)
     platform.gates.certify(
         ADMIN, CertificationIn(rider="rider", valid_until=START + timedelta(days=300))

@@ -11,24 +11,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from estate_support import add_estate
 from gigcity.db.models import GateOrderCode
 from gigcity.services.errors import InvalidInput
 from gigcity.services.gates import CertificationIn, CheckIn, OrderCodeIn
 from gigcity.services.platform import Platform
-from services.gates.gates_support import START, Clock, Keys, add_estate, make_keys
+from services.gates.gates_support import START, Clock, Keys, estate_document, make_keys
 from support import ADMIN, World, principal
-
-
-@pytest.fixture
-def clock(platform: Platform) -> Clock:
-    clock = Clock()
-    platform.gates.clock = clock
-    return clock
-
-
-@pytest.fixture
-def estate(platform: Platform, world: World) -> int:
-    return add_estate(platform)
 
 
 @pytest.fixture
@@ -80,7 +69,7 @@ def test_order_codes_expire_and_are_bound_to_their_order_and_estate(
     assert check(platform, keys, code, order="o-2") == "order_mismatch"
     clock.advance(minutes=10)
     assert check(platform, keys, code) == "code_expired"
-    other = add_estate(platform, "另一个小区")
+    other = add_estate(platform, estate_document("另一个小区"))
     elsewhere = issue(platform, keys, other)
     assert check(platform, keys, elsewhere) == "wrong_estate"
     assert check(platform, keys, "12") == "malformed"
@@ -115,19 +104,25 @@ def test_guessing_order_codes_at_a_gate_is_slowed(
     assert check(platform, keys, code) == "too_many_attempts"
 
 
+def at_two_gates_at_once(platform: Platform, keys: Keys, **shown: str) -> list[bool]:
+    """The same code (`code=` or `payload=`) shown four times at once, twice at each of
+    two gates: whether each was let through."""
+    barrier = threading.Barrier(4)
+
+    def at_gate(gate: str) -> bool:
+        barrier.wait()
+        return platform.gates.check(keys.gate, CheckIn(gate=gate, **shown), "en").allow
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(at_gate, ["g1", "g2", "g1", "g2"]))
+
+
 def test_two_gates_with_the_same_code_at_once_let_one_through(
     platform: Platform, keys: Keys, estate: int
 ) -> None:
     for round_ in range(5):
         code = issue(platform, keys, estate, order=f"race-{round_}")
-        barrier = threading.Barrier(4)
-
-        def at_gate(gate: str, code: str = code, barrier: threading.Barrier = barrier) -> bool:
-            barrier.wait()
-            return platform.gates.check(keys.gate, CheckIn(gate=gate, code=code), "en").allow
-
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            answers = list(pool.map(at_gate, ["g1", "g2", "g1", "g2"]))
+        answers = at_two_gates_at_once(platform, keys, code=code)
         assert answers.count(True) == 1, answers
 
 
@@ -138,12 +133,5 @@ def test_two_gates_with_the_same_pass_code_at_once_let_one_through(
     for _ in range(3):
         clock.advance(seconds=30)
         shown = platform.gates.current_code(rider, estate).payload
-        barrier = threading.Barrier(4)
-
-        def at_gate(gate: str, shown: str = shown, barrier: threading.Barrier = barrier) -> bool:
-            barrier.wait()
-            return platform.gates.check(keys.gate, CheckIn(gate=gate, payload=shown), "en").allow
-
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            answers = list(pool.map(at_gate, ["g1", "g2", "g1", "g2"]))
+        answers = at_two_gates_at_once(platform, keys, payload=shown)
         assert answers.count(True) == 1, answers

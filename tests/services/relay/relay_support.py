@@ -4,40 +4,24 @@ with the `deliveries` scope: what the relay tests stand on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from gigcity.db.models import Estate as EstateRow
-from gigcity.db.session import transaction
-from gigcity.geo.estates import Building, Entrance, Estate, Gate, HandoffPoint
-from gigcity.services.accounts import (
-    AccountCreate,
-    Principal,
-    Role,
-    Scope,
-    create_account,
-    principal_for,
-)
+from estate_support import add_estate, square_estate
+from gigcity.geo.estates import Estate, Gate, HandoffPoint
+from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.platform import Platform
 from gigcity.services.relay import AnnounceIn, AnnounceOut, CodeIn
-from support import PASSWORD
+from support import add_account
 
 
 def small_estate(*, hours: str = "", shelf: int = 40, name: str = "测试花园") -> Estate:
-    return Estate(
-        name=name,
+    """Five buildings in a row, one gate, one hand-off point open `hours` with `shelf`
+    places."""
+    return square_estate(
+        name,
         name_en="Test Gardens",
-        synthetic=True,
-        boundary=((121.40, 31.25), (121.41, 31.25), (121.41, 31.26), (121.40, 31.26)),
+        south=31.25,
+        buildings=5,
         gates=(Gate(ref="g1", name="北门", at=(121.405, 31.26)),),
-        buildings=tuple(
-            Building(
-                ref=f"b{n}",
-                number=f"{n}号楼",
-                at=(121.401 + n * 0.0005, 31.255),
-                entrances=(Entrance(ref=f"b{n}-u1", name="1单元", at=(121.401 + n * 0.0005, 31.2551)),),
-            )
-            for n in range(1, 6)
-        ),
         handoffs=(
             HandoffPoint(
                 ref="h1", name="接力点", at=(121.405, 31.259), hours=hours,
@@ -61,38 +45,13 @@ class RelayWorld:
     rider: Principal
 
 
-def add_estate(platform: Platform, estate: Estate) -> int:
-    with transaction(platform.factory) as session:
-        lon, lat = estate.centre()
-        row = EstateRow(
-            name=estate.name, subdistrict=estate.subdistrict, lon=lon, lat=lat,
-            synthetic=estate.synthetic, document=estate.model_dump(mode="json"), version=1,
-            created_at=datetime.now(UTC), updated_at=datetime.now(UTC),
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        return row.id
-
-
 def make_relay_world(platform: Platform, *, couriers: int = 2, **estate: object) -> RelayWorld:
     estate_id = add_estate(platform, small_estate(**estate))  # type: ignore[arg-type]
     other_id = add_estate(platform, small_estate(name="别的小区"))
-    people: dict[str, Principal] = {}
-
-    def person(username: str, role: Role, estate: int | None = None) -> Principal:
-        with transaction(platform.factory) as session:
-            account = create_account(
-                session,
-                AccountCreate(
-                    username=username, password=PASSWORD, display_name=username, role=role,
-                    estate_id=estate,
-                ),
-                platform.district,
-            )  # fmt: skip
-            return principal_for(account)
-
-    for i in range(couriers):
-        people[f"courier{i}"] = person(f"courier{i}" if i else "courier", Role.courier, estate_id)
+    ours = [
+        add_account(platform, f"courier{i}" if i else "courier", Role.courier, estate_id)
+        for i in range(couriers)
+    ]
     key = platform.accounts.create_api_key_by_operator("外卖平台", scopes=[Scope.deliveries])
     other = platform.accounts.create_api_key_by_operator("另一平台", scopes=[Scope.deliveries])
     assert key.key
@@ -103,11 +62,11 @@ def make_relay_world(platform: Platform, *, couriers: int = 2, **estate: object)
         platform_key=key.key,
         platform=platform.accounts.principal_from_api_key(key.key),
         other_platform=platform.accounts.principal_from_api_key(other.key),
-        property=person("property", Role.property, estate_id),
-        couriers=[people[f"courier{i}"] for i in range(couriers)],
-        other_courier=person("courier_elsewhere", Role.courier, other_id),
-        admin=person("admin", Role.admin),
-        rider=person("rider", Role.rider),
+        property=add_account(platform, "property", Role.property, estate_id),
+        couriers=ours,
+        other_courier=add_account(platform, "courier_elsewhere", Role.courier, other_id),
+        admin=add_account(platform, "admin", Role.admin),
+        rider=add_account(platform, "rider", Role.rider),
     )
 
 
