@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -56,7 +55,15 @@ from gigcity.services.gates.codes import (
     step_of,
 )
 from gigcity.services.platform import Platform
-from reports_bench_support import RESULTS, machine, make_accounts, percentiles, scratch_database
+from reports_bench_support import (
+    RESULTS,
+    free_port,
+    machine,
+    make_accounts,
+    percentiles,
+    read_answer,
+    scratch_database,
+)
 
 CONNECTIONS = 32
 
@@ -66,12 +73,6 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def seed(
@@ -205,16 +206,6 @@ def wire(port: int, key: str, made: tuple[str, dict[str, str]]) -> tuple[str, by
     return kind, head.encode() + data
 
 
-async def _answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head[9:12])
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        if line[:15].lower() == b"content-length:":
-            length = int(line[15:])
-    return status, await reader.readexactly(length)
-
-
 async def fire(
     port: int, rate: float, count: int, make: Callable[[], tuple[str, bytes]]
 ) -> tuple[list[float], dict[int, int], dict[str, int], float]:
@@ -231,7 +222,7 @@ async def fire(
             kind, request = make()
             try:
                 writer.write(request)
-                code, body = await _answer(reader)
+                code, body = await read_answer(reader)
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 code, body = 0, b""
                 writer.close()

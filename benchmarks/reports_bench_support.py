@@ -1,10 +1,13 @@
-"""Shared by the snap-and-report benchmarks: a dedicated PostgreSQL database (created, then
-dropped), accounts made in bulk, percentiles, and where results go."""
+"""Shared by the snap-and-report and gate benchmarks: a dedicated PostgreSQL database
+(created, then dropped), accounts made in bulk, a free port and the answers of a minimal
+HTTP/1.1 client, percentiles, and where results go."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform as py_platform
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,6 +97,23 @@ def bearer(platform: Platform, account_id: int) -> dict[str, str]:
         assert account is not None
         token = issue_token(account, platform.accounts.signing_key, timedelta(hours=6))
     return {"Authorization": f"Bearer {token.access_token}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """Read one HTTP/1.1 answer (the server sends Content-Length): its status and body."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    return status, await reader.readexactly(length)
 
 
 def percentiles(samples_s: list[float]) -> dict[str, float]:

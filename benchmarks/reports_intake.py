@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -45,20 +44,16 @@ from gigcity.services.reports import stats
 from reports_bench_support import (
     RESULTS,
     bearer,
+    free_port,
     machine,
     make_accounts,
     percentiles,
+    read_answer,
     scratch_database,
 )
 
 T = TypeVar("T")
 CATEGORIES = ["fire_passage_blocked", "fire_hazard", "road_hazard", "broken_facility", "other"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def bodies(platform: Platform, count: int, seed: int) -> list[dict[str, object]]:
@@ -96,18 +91,6 @@ def requests(
     return out
 
 
-async def _answer(reader: asyncio.StreamReader) -> int:
-    """Read one HTTP/1.1 answer (the server sends Content-Length); its status code."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head[9:12])
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        if line[:15].lower() == b"content-length:":
-            length = int(line[15:])
-    await reader.readexactly(length)
-    return status
-
-
 async def fire(
     port: int, rate: float, wire: list[bytes]
 ) -> tuple[list[float], list[float], dict[int, int], float]:
@@ -128,7 +111,7 @@ async def fire(
             sent = time.perf_counter()
             try:
                 writer.write(wire[i])
-                code = await _answer(reader)
+                code, _ = await read_answer(reader)
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 code = 0
                 writer.close()
