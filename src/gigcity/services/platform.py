@@ -124,7 +124,10 @@ class Platform:
             files=files,
             estates=estates,
             gates=GatesService(
-                factory, settings.timezone, rate_limit_store=settings.rate_limit_store
+                factory,
+                settings.timezone,
+                rate_limit_store=settings.rate_limit_store,
+                estates=estates.cache,
             ),
             relay=RelayService(
                 factory,

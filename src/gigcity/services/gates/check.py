@@ -5,12 +5,12 @@ code or a one-time order code. Every answer is logged in the transaction that de
 Nothing that can withdraw a pass is cached: the pass, the rider's certifications and the
 code's use are read from the database at every check, and each code opens once (a
 conditional UPDATE whose row count says whether this check was the first). Only the
-estate's gates are kept in memory, by the estate's version read at every check.
+estate is kept in memory (the estates' per-worker cache), by its version read at every
+check.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
@@ -29,6 +29,8 @@ from gigcity.db.models import (
 )
 from gigcity.services.accounts import Principal
 from gigcity.services.day_clock import as_utc
+from gigcity.services.errors import NotFound
+from gigcity.services.estates.guide import EstateCache
 from gigcity.services.gates import codes
 from gigcity.services.gates.certifications import standing
 from gigcity.services.gates.order_codes import find
@@ -75,41 +77,25 @@ class Verdict:
         return self.reason in ALLOWING
 
 
-class GateTable:
-    """Each estate's gates (ref -> riders may pass), reloaded when its version moves on."""
-
-    def __init__(self) -> None:
-        self._known: dict[int, tuple[int, dict[str, bool]]] = {}
-        self._lock = threading.Lock()
-
-    def gates(
-        self, session: Session, estate_id: int, version: int | None = None
-    ) -> dict[str, bool] | None:
-        """The gates of the estate at `version` (read here when not given); None if the
-        estate is gone."""
-        if version is None:
-            version = session.scalar(select(Estate.version).where(Estate.id == estate_id))
-            if version is None:
-                return None
-        known = self._known.get(estate_id)
-        if known is not None and known[0] == version:
-            return known[1]
-        found = session.execute(
-            select(Estate.version, Estate.document["gates"]).where(Estate.id == estate_id)
-        ).first()
-        if found is None:
+def gate_table(
+    estates: EstateCache, session: Session, estate_id: int, version: int | None = None
+) -> dict[str, bool] | None:
+    """The estate's gates (ref -> riders may pass) from the per-worker estate cache that the
+    guide and relay share: at `version` without a read when it is held, else as stored
+    now. None if the estate is gone."""
+    held = estates.get(estate_id, version) if version is not None else None
+    if held is None:
+        try:
+            held = estates.read(session, estate_id)
+        except NotFound:
             return None
-        gates: list[dict[str, Any]] = found[1] or []
-        table = {str(g["ref"]): bool(g.get("riders_pass", True)) for g in gates}
-        with self._lock:
-            self._known[estate_id] = (found[0], table)
-        return table
+    return {g.ref: g.riders_pass for g in held.estate.gates}
 
 
 class Checker:
-    def __init__(self, limiter: Limiter, gate_table: GateTable) -> None:
+    def __init__(self, limiter: Limiter, estates: EstateCache) -> None:
         self.limiter = limiter
-        self.gate_table = gate_table
+        self.estates = estates
 
     def decide(
         self,
@@ -176,7 +162,7 @@ class Checker:
         parsed = codes.parse_payload(data.payload) if data.payload is not None else None
         if parsed is not None:  # the busiest path: everything it needs read at once
             return self._pass(session, estate_id, data.gate, *parsed, now)
-        gates = self.gate_table.gates(session, estate_id)
+        gates = gate_table(self.estates, session, estate_id)
         if gates is None or data.gate not in gates:
             return Verdict(Reason.unknown_gate)
         if not gates[data.gate]:
@@ -198,7 +184,7 @@ class Checker:
             return Verdict(Reason.unknown_gate)
         version, rider_id, pass_estate, secret, revoked_at, blocked_until, active = found[:7]
         until, any_revoked, any_expired = found[7:]
-        gates = self.gate_table.gates(session, estate_id, version)
+        gates = gate_table(self.estates, session, estate_id, version)
         if gates is None or gate not in gates:
             return Verdict(Reason.unknown_gate)
         if not gates[gate]:

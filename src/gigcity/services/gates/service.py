@@ -17,8 +17,9 @@ from gigcity.services.accounts import Principal, Role
 from gigcity.services.accounts.instance_secrets import get_or_create_secret
 from gigcity.services.day_clock import DayClock
 from gigcity.services.errors import Forbidden
+from gigcity.services.estates.guide import EstateCache
 from gigcity.services.gates import certifications, log, order_codes, passes
-from gigcity.services.gates.check import Checker, GateTable, label_of
+from gigcity.services.gates.check import Checker, label_of
 from gigcity.services.gates.reasons import Reason, reason_text
 from gigcity.services.gates.schemas import (
     CertificationIn,
@@ -50,12 +51,14 @@ class GatesService:
         *,
         rate_limit_store: str = "auto",
         clock: Callable[[], datetime] = _utcnow,
+        estates: EstateCache | None = None,
     ) -> None:
         self.factory = factory
         self.day_clock = DayClock(timezone)
         self.clock = clock
         self.limiter = make_limiter(rate_limit_store, factory)
-        self.checker = Checker(self.limiter, GateTable())
+        # The estates service's cache when the platform builds it (one per worker).
+        self.checker = Checker(self.limiter, estates or EstateCache())
         self._single_statements = single_statement_sessions(factory)
         self._pepper = ""
         self.decisions_kept = DECISIONS_KEPT
