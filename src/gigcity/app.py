@@ -121,7 +121,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(DefaultHeaders)  # Referrer-Policy, nosniff
     problems.install(app)
+    # Routes are matched in order, one by one: the gate check, which gate controllers call
+    # at the busiest rate, comes first (at the end it cost a third of a check's CPU).
     for router in (
+        gates.router,
         accounts.router,
         district.router,
         health.router,
@@ -135,7 +138,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         workbench.router,
         jobs.router,
         relay.router,
-        gates.router,
     ):
         app.include_router(_state_access(router))
     open311.install(app, settings, platform)

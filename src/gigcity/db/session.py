@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from gigcity.config import WORKER_THREADS
 
@@ -22,12 +24,41 @@ def make_engine(url: str) -> Engine:
         # one connection at a time: keep that many open. With the default pool (5 + 10
         # overflow) a busy worker opened and closed a PostgreSQL connection (a new server
         # process) for every request beyond the fifth in flight.
-        kwargs.update(pool_size=WORKER_THREADS, max_overflow=WORKER_THREADS, pool_pre_ping=True)
+        kwargs.update(pool_size=WORKER_THREADS, max_overflow=WORKER_THREADS)
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    else:
+        event.listen(engine.pool, "checkin", _note_idle_since)
+        event.listen(engine.pool, "checkout", _ping_if_idle(engine.dialect))
     return engine
+
+
+# A pooled connection idle longer than this is pinged before it is handed out (a server
+# restart or an idle timeout may have closed it). One used moments ago is not: pinging at
+# every checkout (SQLAlchemy's pre-ping) cost a round trip per request, a sixth of a gate
+# check's time. After a server restart, a connection returned within these seconds fails
+# its statement once; the pool then drops every connection older than the failure.
+PING_AFTER_IDLE_S = 5.0
+_IDLE_SINCE = "gigcity_idle_since"
+
+
+def _note_idle_since(_dbapi: Any, record: ConnectionPoolEntry) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect) -> Callable[[Any, ConnectionPoolEntry, Any], None]:
+    def ping(dbapi: Any, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return  # new, or back in the pool moments ago
+        try:
+            dialect.do_ping(dbapi)
+        except Exception as error:  # the pool discards this connection and takes another
+            raise exc.DisconnectionError(f"stale pooled connection: {error}") from error
+
+    return ping
 
 
 # An execution option of the connection a writing transaction runs on (see `transaction`).
