@@ -26,6 +26,39 @@ DAY_S = 86_400
 
 # Every message the engine may produce: id -> English template (the msgid).
 MESSAGES: dict[str, str] = {
+    # meal rounds for the elderly: why a meal is not brought by its familiar rider
+    "meal_rounds.primary_absent": "Primary rider {primary} is not on today's rounds",
+    "meal_rounds.primary_resting": (
+        "Primary rider {primary} must rest under the rulebook and has no trip before {deadline_at}"
+    ),
+    "meal_rounds.primary_full": (
+        "Primary rider {primary}'s trips have no room for it within the box, the "
+        "{limit_min}-minute hot-meal limit and the {deadline_at} deadline"
+    ),
+    "meal_rounds.rest": (
+        "A rest the rulebook requires comes first: this box leaves the kitchen at {depart_at}"
+    ),
+    "meal_rounds.no_familiar_rider": (
+        "Neither the primary rider {primary} nor the backup {backup} can bring it today"
+    ),
+    "meal_rounds.too_far": (
+        "The door is {door_s} from the kitchen, beyond the {limit_min}-minute hot-meal limit"
+    ),
+    "meal_rounds.after_deadline": (
+        "Even the first trip cannot reach the door before the lunch peak at {deadline_at}"
+    ),
+    "meal_rounds.no_room": (
+        "Neither {primary} nor {backup} has room for it within the box, the "
+        "{limit_min}-minute hot-meal limit, the rest rules and the {deadline_at} deadline"
+    ),
+    "meal_rounds.other_rider": (
+        "Neither familiar rider ({primary}, {backup}) can bring it before {deadline_at}: "
+        "another rider of the canteen brings it, hot"
+    ),
+    "meal_rounds.no_rider_has_room": (
+        "No rider of the canteen has room for it within the box, the {limit_min}-minute "
+        "hot-meal limit, the rest rules and the {deadline_at} deadline"
+    ),
     # pricing: one per line of an order's quote
     "pricing.base_fare": "Base fare",
     "pricing.distance": "Distance {distance_m}: {bands}",
