@@ -67,13 +67,19 @@ def make_world(platform: Platform) -> World:
 
 
 def add_account(
-    platform: Platform, username: str, role: Role, estate_id: int | None = None
+    platform: Platform,
+    username: str,
+    role: Role,
+    estate_id: int | None = None,
+    *,
+    subdistrict: str | None = None,
 ) -> Principal:
     """A new account named `username` (password PASSWORD), bound to the estate `estate_id`
-    if given (property staff, community couriers); its principal."""
+    if given (property staff, community couriers) or to `subdistrict` (grid officers); its
+    principal."""
     person = AccountCreate(
         username=username, password=PASSWORD, display_name=username, role=role,
-        estate_id=estate_id,
+        estate_id=estate_id, subdistrict=subdistrict,
     )  # fmt: skip
     with transaction(platform.factory) as session:
         return principal_for(create_account(session, person, platform.district))

@@ -19,6 +19,8 @@ from gigcity.api import (
     body_limit,
     dashboard,
     district,
+    eldercare,
+    eldercare_alerts,
     estates,
     gates,
     health,
@@ -138,6 +140,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         workbench.router,
         jobs.router,
         relay.router,
+        eldercare.router,
+        eldercare_alerts.router,
     ):
         app.include_router(_state_access(router))
     open311.install(app, settings, platform)

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets that appear in docs or were shipped as examples: never accepted in production
 # (the last one signed every dev and demo token before each database made its own key;
 # it stays in the source's history).
+FERNET_KEY = re.compile(r"[A-Za-z0-9_-]{43}=")
 KNOWN_DEFAULT_SECRETS = frozenset(
     {"", "changeme", "change-me", "secret", "dev", "development", "gigcity", "demo-secret-key"}
     | {"gigcity-demo-and-dev-only-signing-key-do-not-use-in-production"}
@@ -262,6 +263,20 @@ class Settings(BaseSettings):
         description="The unit and room of a relay item, and the webhook calls that named them, "
         "are forgotten this many days after the item was delivered, collected or cancelled.",
     )
+    # -- meals for the elderly -------------------------------------------------------------
+    eldercare_keys: str = Field(
+        default="",
+        repr=False,
+        description="Keys that encrypt older people's names, doors, health and contacts: "
+        "comma-separated Fernet keys (`gigcity eldercare new-key`), the first encrypts, all "
+        "decrypt (list a new key first to rotate). Empty: a key derived from "
+        "GIGCITY_SECRET_KEY (dev and demo: from the database's own random key).",
+    )
+    eldercare_funding_file: Path | None = Field(
+        default=None,
+        description="The funding rule that splits each meal's price (YAML); empty: the "
+        "example rule shipped with gigcity.",
+    )
     # -- operations: logs and metrics -------------------------------------------------------
     log_format: Literal["auto", "json", "console"] = Field(
         default="auto", description="auto: JSON in production, readable lines in dev and demo."
@@ -320,6 +335,17 @@ class Settings(BaseSettings):
                     "(their provider's terms ask for it)"
                 )
         return self
+
+    @field_validator("eldercare_keys")
+    @classmethod
+    def _fernet_keys(cls, value: str) -> str:
+        for number, key in enumerate(value.split(",") if value.strip() else [], start=1):
+            if not FERNET_KEY.fullmatch(key.strip()):
+                raise ValueError(
+                    f"GIGCITY_ELDERCARE_KEYS: key {number} is not a Fernet key (44 characters "
+                    "of URL-safe base64 ending in '='); make one with `gigcity eldercare new-key`"
+                )
+        return value
 
     @property
     def signing_key(self) -> str:

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from gigcity.i18n import N_, gettext, translations
+from gigcity.services.errors import REFUSAL
 
 # Pydantic error types -> message ids; {params} come from the error's `ctx`.
 MESSAGES = {
@@ -90,7 +91,7 @@ def validation_message(locale: str, error: dict[str, Any], field: str) -> str:
     is known."""
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
-    if kind == "open311" and isinstance(ctx.get("message"), str):
+    if kind in ("open311", REFUSAL) and isinstance(ctx.get("message"), str):
         # Our own message id with parameters (gigcity.api.open311.form).
         params = ctx.get("params") or {}
         try:

@@ -922,3 +922,282 @@ class RelayWebhookCall(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# Meals for the elderly (助老送餐). Fields ending in `_enc` hold sensitive personal
+# information (health, names, contacts) encrypted at field level (services.eldercare.cipher):
+# the database alone never reveals them.
+
+
+class Canteen(Base):
+    """A community canteen for the elderly (长者食堂) that cooks the meals."""
+
+    __tablename__ = "eldercare_canteens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    subdistrict: Mapped[str] = mapped_column(String(64), index=True)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    lunch_capacity: Mapped[int] = mapped_column(Integer)
+    dinner_capacity: Mapped[int] = mapped_column(Integer, default=0)
+    # Local times "HH:MM": changes for a day's meal close at its cut-off (that morning);
+    # the kitchen hands out hot meals from `*_ready`.
+    lunch_cutoff: Mapped[str] = mapped_column(String(5), default="09:00")
+    dinner_cutoff: Mapped[str] = mapped_column(String(5), default="14:00")
+    lunch_ready: Mapped[str] = mapped_column(String(5), default="10:30")
+    dinner_ready: Mapped[str] = mapped_column(String(5), default="16:30")
+    price_fen: Mapped[int] = mapped_column(Integer)  # a meal's price unless the menu says
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CanteenMenu(Base):
+    """One meal's menu at a canteen on a day: dishes with the diets each suits."""
+
+    __tablename__ = "eldercare_menus"
+    __table_args__ = (
+        UniqueConstraint("canteen_id", "day", "meal", name="uq_eldercare_menus_canteen_day_meal"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canteen_id: Mapped[int] = mapped_column(ForeignKey("eldercare_canteens.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    meal: Mapped[str] = mapped_column(String(8))  # lunch or dinner
+    dishes: Mapped[list[Any]] = mapped_column(JSON)  # [{name, suits: [...], allergens: [...]}]
+    price_fen: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Elder(Base):
+    """An older person enrolled for meals. Name, door, health and diet are encrypted; what
+    planning and statements need (building, position, subsidy category) is not."""
+
+    __tablename__ = "eldercare_elders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subdistrict: Mapped[str] = mapped_column(String(64), index=True)
+    canteen_id: Mapped[int] = mapped_column(
+        ForeignKey("eldercare_canteens.id", ondelete="RESTRICT"), index=True
+    )
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estates.id", ondelete="SET NULL"))
+    building: Mapped[str] = mapped_column(String(40), default="")
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    floor: Mapped[int | None] = mapped_column(Integer)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    subsidy_category: Mapped[str] = mapped_column(String(32))
+    name_enc: Mapped[str] = mapped_column(Text)  # full name
+    first_name_enc: Mapped[str] = mapped_column(Text)  # what today's rider is shown
+    door_enc: Mapped[str] = mapped_column(Text)  # address line down to the room
+    care_enc: Mapped[str] = mapped_column(Text)  # JSON: mobility, lives alone, diet, allergies
+    primary_rider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    backup_rider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    # The older person's consent (or a family member's with it): who, how, when.
+    consent_by: Mapped[str] = mapped_column(String(16))  # self or family
+    consent_note_enc: Mapped[str] = mapped_column(Text)
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    enrolled_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ElderContact(Base):
+    """An emergency contact of an older person, in the order they are called."""
+
+    __tablename__ = "eldercare_contacts"
+    __table_args__ = (
+        UniqueConstraint("elder_id", "position", name="uq_eldercare_contacts_elder_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    elder_id: Mapped[int] = mapped_column(ForeignKey("eldercare_elders.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1 is called first
+    relation: Mapped[str] = mapped_column(String(16))  # family, neighbour, committee
+    name_enc: Mapped[str] = mapped_column(Text)
+    phone_enc: Mapped[str] = mapped_column(Text)
+
+
+class ElderRead(Base):
+    """A person read an older person's sensitive fields: who, when, which, why."""
+
+    __tablename__ = "eldercare_reads"
+    __table_args__ = (Index("ix_eldercare_reads_elder_at", "elder_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    elder_id: Mapped[int] = mapped_column(ForeignKey("eldercare_elders.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(16))
+    fields: Mapped[str] = mapped_column(String(200))  # comma-separated field names
+    purpose: Mapped[str] = mapped_column(String(32))  # record, round, alert, ...
+
+
+class MealSubscription(Base):
+    """Which meals an older person has each weekday: bit d (Monday = 0) of each mask."""
+
+    __tablename__ = "eldercare_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    elder_id: Mapped[int] = mapped_column(
+        ForeignKey("eldercare_elders.id", ondelete="CASCADE"), unique=True
+    )
+    lunch_days: Mapped[int] = mapped_column(Integer, default=0)
+    dinner_days: Mapped[int] = mapped_column(Integer, default=0)
+    starts_on: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MealPause(Base):
+    """No meals from `first_day` to `last_day` (hospital, travel); they resume by themselves
+    the day after. Cancelling keeps the row."""
+
+    __tablename__ = "eldercare_pauses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    elder_id: Mapped[int] = mapped_column(
+        ForeignKey("eldercare_elders.id", ondelete="CASCADE"), index=True
+    )
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(16))  # hospital, travel, family, other
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MealChange(Base):
+    """A one-off change to one day's meal, made before its cut-off: skip it or add it."""
+
+    __tablename__ = "eldercare_changes"
+    __table_args__ = (
+        UniqueConstraint("elder_id", "day", "meal", name="uq_eldercare_changes_elder_day_meal"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    elder_id: Mapped[int] = mapped_column(ForeignKey("eldercare_elders.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    meal: Mapped[str] = mapped_column(String(8))
+    action: Mapped[str] = mapped_column(String(8))  # skip or add
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ElderMeal(Base):
+    """One meal for one older person on one day, generated once (the unique key makes a
+    rerun a no-op), with its price split between funders when it was generated."""
+
+    __tablename__ = "eldercare_meals"
+    __table_args__ = (
+        UniqueConstraint("elder_id", "day", "meal", name="uq_eldercare_meals_elder_day_meal"),
+        Index("ix_eldercare_meals_canteen_day", "canteen_id", "day", "meal"),
+        Index("ix_eldercare_meals_day_state", "day", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    elder_id: Mapped[int] = mapped_column(ForeignKey("eldercare_elders.id", ondelete="CASCADE"))
+    canteen_id: Mapped[int] = mapped_column(
+        ForeignKey("eldercare_canteens.id", ondelete="RESTRICT")
+    )
+    day: Mapped[date] = mapped_column(Date)
+    meal: Mapped[str] = mapped_column(String(8))
+    # ordered -> out (left the kitchen) -> delivered | not_delivered; or cancelled
+    state: Mapped[str] = mapped_column(String(16), default="ordered")
+    subsidy_category: Mapped[str] = mapped_column(String(32))
+    funding_rule: Mapped[str] = mapped_column(String(64))
+    price_fen: Mapped[int] = mapped_column(Integer)
+    subsidy_fen: Mapped[int] = mapped_column(Integer)
+    enterprise_fen: Mapped[int] = mapped_column(Integer)
+    charity_fen: Mapped[int] = mapped_column(Integer)
+    copay_fen: Mapped[int] = mapped_column(Integer)
+    rider_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    # The round plan: which of the rider's trips from the kitchen, when at the door, and
+    # why it is not the familiar rider's (an engine message: {"id", "params"}), if so.
+    trip: Mapped[int | None] = mapped_column(Integer)
+    planned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    plan_note: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    by_primary: Mapped[bool | None] = mapped_column(Boolean)  # known once delivered
+    left_kitchen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    door_check: Mapped[str | None] = mapped_column(String(16))  # seen_well, needs_help, ...
+    generated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ElderAlert(Base):
+    """A door check that was not "seen and well": open until someone records an outcome."""
+
+    __tablename__ = "eldercare_alerts"
+    __table_args__ = (Index("ix_eldercare_alerts_open", "closed_at", "opened_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    elder_id: Mapped[int] = mapped_column(ForeignKey("eldercare_elders.id", ondelete="CASCADE"))
+    meal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("eldercare_meals.id", ondelete="SET NULL"), unique=True
+    )
+    subdistrict: Mapped[str] = mapped_column(String(64), index=True)
+    door_check: Mapped[str] = mapped_column(String(16))  # needs_help or no_answer
+    tier: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ElderAlertStep(Base):
+    """One rung of an alert's escalation ladder taken: who, when, what came of it."""
+
+    __tablename__ = "eldercare_alert_steps"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "seq", name="uq_eldercare_alert_steps_alert_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("eldercare_alerts.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(24))
+    contact_position: Mapped[int | None] = mapped_column(Integer)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    taken_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class FunderMovement(Base):
+    """A funder's ledger line: what it owes for one delivered meal. Idempotent: one line per
+    meal and funder."""
+
+    __tablename__ = "eldercare_ledger"
+    __table_args__ = (
+        UniqueConstraint("meal_id", "funder", name="uq_eldercare_ledger_meal_funder"),
+        Index("ix_eldercare_ledger_funder_day", "funder", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meal_id: Mapped[int] = mapped_column(ForeignKey("eldercare_meals.id", ondelete="RESTRICT"))
+    funder: Mapped[str] = mapped_column(String(16))  # subsidy, enterprise, charity, copay
+    day: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VolunteerTask(Base):
+    """A task for an older person taken by a volunteer team (carrying large items, visits)."""
+
+    __tablename__ = "eldercare_volunteer_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    elder_id: Mapped[int] = mapped_column(ForeignKey("eldercare_elders.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))  # carry, visit, repair, other
+    title: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    team: Mapped[str] = mapped_column(String(120), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    taken_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(String(500), default="")

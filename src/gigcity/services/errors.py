@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from pydantic_core import PydanticCustomError
+
 
 class ServiceError(Exception):
     status: ClassVar[int] = 400
@@ -63,3 +65,15 @@ class TooBusy(ServiceError):
     def __init__(self, message: str, *, retry_after_s: int, **params: Any) -> None:
         super().__init__(message, **params)
         self.retry_after_s = retry_after_s
+
+
+def refusal(message: str, **params: object) -> PydanticCustomError:
+    """A validator's error as a msgid with parameters, for models' own checks: the API
+    answers it in the reader's language (`api.validation_messages`), where a plain
+    ValueError gets only a generic "not valid"."""
+    return PydanticCustomError(
+        REFUSAL, message.format(**params), {"message": message, "params": params}
+    )
+
+
+REFUSAL = "gigcity_refusal"

@@ -15,6 +15,8 @@ from gigcity.db.session import make_engine, make_sessionmaker
 from gigcity.geo.district import District, load_district
 from gigcity.services.accounts import AccountsService
 from gigcity.services.day_clock import DayClock
+from gigcity.services.eldercare import ELDERCARE_JOBS, EldercareService
+from gigcity.services.eldercare.base import load_funding
 from gigcity.services.estates import EstatesService
 from gigcity.services.gates import GatesService
 from gigcity.services.jobs import InProcessQueue, JobArgs, JobQueue, JobSpec, PostgresQueue
@@ -32,7 +34,7 @@ from gigcity.services.workbench.service import RUN_JOB
 # Daily at 03:30 Shanghai time (cron times are UTC).
 RETENTION_JOB = JobSpec("retention.purge", cron="30 19 * * *")
 # Every kind of background job the platform runs (a new service adds its own here).
-JOBS: list[JobSpec] = [RUN_JOB, RETENTION_JOB, *RELAY_JOBS]
+JOBS: list[JobSpec] = [RUN_JOB, RETENTION_JOB, *RELAY_JOBS, *ELDERCARE_JOBS]
 
 
 def queue_caps(settings: Settings) -> dict[str, int]:
@@ -68,6 +70,7 @@ class Platform:
     estates: EstatesService
     gates: GatesService
     relay: RelayService
+    eldercare: EldercareService
 
     @classmethod
     def from_settings(
@@ -136,6 +139,16 @@ class Platform:
                 pay_per_item_fen=settings.relay_pay_per_item_fen,
                 estates=estates.cache,
             ),
+            eldercare=EldercareService(
+                factory,
+                district,
+                clock,
+                jobs,
+                keys=settings.eldercare_keys,
+                signing_secret=settings.signing_key,
+                funding=load_funding(settings.eldercare_funding_file),
+                rulebooks=rulebooks,
+            ),
         )
         runner.platform = platform
         return platform
@@ -152,6 +165,8 @@ class Platform:
             )
         elif task.startswith("relay."):
             self.relay.run_job(task, args, last_attempt)
+        elif task.startswith("eldercare."):
+            self.eldercare.run_job(task, args, last_attempt)
         else:
             raise ValueError(f"no job is called {task!r}")
 

@@ -1,0 +1,78 @@
+"""Meals for the elderly (助老送餐): community canteens and menus, older people enrolled with
+their consent (sensitive fields encrypted, every read logged), weekly subscriptions with
+pauses and one-off changes, the daily meals generated once, each meal's price split between
+funders, and what today's familiar rider sees."""
+
+from gigcity.services.eldercare.cipher import FieldCipher, key_from_secret, new_key
+from gigcity.services.eldercare.funding import Funder, FundingRule, Split, split
+from gigcity.services.eldercare.generation import GENERATE_JOB
+from gigcity.services.eldercare.schemas import (
+    CanteenIn,
+    CanteenOut,
+    CareIn,
+    ChangeIn,
+    ChangeOut,
+    ContactIn,
+    ContactOut,
+    Diet,
+    Dish,
+    ElderIn,
+    ElderOut,
+    ElderSummary,
+    GenerateOut,
+    Meal,
+    MenuIn,
+    MenuOut,
+    Mobility,
+    PauseIn,
+    PauseOut,
+    PlannedMeal,
+    ReadOut,
+    RiderMealOut,
+    RidersIn,
+    RoundsOut,
+    RoundStopOut,
+    SubscriptionIn,
+    SubscriptionOut,
+)
+from gigcity.services.eldercare.service import ELDERCARE_JOBS, EldercareService
+
+__all__ = [
+    "ELDERCARE_JOBS",
+    "GENERATE_JOB",
+    "CanteenIn",
+    "CanteenOut",
+    "CareIn",
+    "ChangeIn",
+    "ChangeOut",
+    "ContactIn",
+    "ContactOut",
+    "Diet",
+    "Dish",
+    "ElderIn",
+    "ElderOut",
+    "ElderSummary",
+    "EldercareService",
+    "FieldCipher",
+    "Funder",
+    "FundingRule",
+    "GenerateOut",
+    "Meal",
+    "MenuIn",
+    "MenuOut",
+    "Mobility",
+    "PauseIn",
+    "PauseOut",
+    "PlannedMeal",
+    "ReadOut",
+    "RiderMealOut",
+    "RidersIn",
+    "RoundStopOut",
+    "RoundsOut",
+    "Split",
+    "SubscriptionIn",
+    "SubscriptionOut",
+    "key_from_secret",
+    "new_key",
+    "split",
+]

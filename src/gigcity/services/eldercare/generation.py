@@ -1,0 +1,288 @@
+"""Each day's meals, generated once per canteen after its cut-off by a scheduled job: a
+rerun adds nothing (one meal per older person, day and meal, by a unique key). Also what
+today's rider sees of their meals, and cancelling a meal before it leaves the kitchen."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import cast
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from gigcity.db.models import (
+    Canteen,
+    CanteenMenu,
+    Elder,
+    ElderContact,
+    ElderMeal,
+    MealChange,
+    MealPause,
+    MealSubscription,
+)
+from gigcity.db.session import transaction
+from gigcity.i18n import N_
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.eldercare.base import log_reads, require_manager
+from gigcity.services.eldercare.diet import clashes
+from gigcity.services.eldercare.enrolment import care_of
+from gigcity.services.eldercare.funding import split
+from gigcity.services.eldercare.schemas import (
+    ContactOut,
+    Dish,
+    GenerateOut,
+    Meal,
+    RiderMealOut,
+)
+from gigcity.services.eldercare.subscriptions import Subscriptions, cutoff_of, wants_meal
+from gigcity.services.errors import Conflict, Forbidden, NotFound
+from gigcity.services.jobs import JobSpec
+
+# Every ten minutes: the meals of every canteen whose cut-off has passed today.
+GENERATE_JOB = JobSpec("eldercare.generate", cron="*/10 * * * *")
+ROUND_FIELDS = ("first_name", "door", "care.diet", "care.allergies", "contacts.first")
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, object]]) -> int:
+    """Insert meal rows, skipping those already there; how many went in."""
+    if not rows:
+        return 0
+    table = cast(Table, ElderMeal.__table__)
+    key = ["elder_id", "day", "meal"]
+    dialect = session.get_bind().dialect.name
+    inserted = 0
+    statement: postgresql.Insert | sqlite.Insert
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        if dialect == "postgresql":
+            statement = (
+                postgresql.insert(table).values(chunk).on_conflict_do_nothing(index_elements=key)
+            )
+        else:
+            statement = (
+                sqlite.insert(table).values(chunk).on_conflict_do_nothing(index_elements=key)
+            )
+        result = session.execute(statement.returning(table.c.id))
+        inserted += len(result.all())
+    return inserted
+
+
+class Generation(Subscriptions):
+    def generate(self, day: date, meal: Meal, canteen_ids: list[int] | None = None) -> GenerateOut:
+        """Generate `meal` on `day` for the canteens named (default every active one)."""
+        now = self.clock()
+        with transaction(self.factory) as session:
+            query = select(Canteen).where(Canteen.active)
+            if canteen_ids is not None:
+                query = query.where(Canteen.id.in_(canteen_ids))
+            canteens = {c.id: c for c in session.scalars(query)}
+            if not canteens:
+                return GenerateOut(
+                    day=day, meal=meal, canteens=0, created=0, already=0, over_capacity={}
+                )
+            prices = {
+                m.canteen_id: m.price_fen
+                for m in session.scalars(
+                    select(CanteenMenu).where(
+                        CanteenMenu.canteen_id.in_(canteens),
+                        CanteenMenu.day == day,
+                        CanteenMenu.meal == meal.value,
+                    )
+                )
+                if m.price_fen is not None
+            }
+            elders = list(
+                session.execute(
+                    select(
+                        Elder.id,
+                        Elder.canteen_id,
+                        Elder.subsidy_category,
+                        Elder.primary_rider_id,
+                        Elder.backup_rider_id,
+                        Elder.enrolled_at,
+                    ).where(Elder.canteen_id.in_(canteens), Elder.ended_at.is_(None))
+                )
+            )
+            ids = [e.id for e in elders]
+            subscriptions = {
+                s.elder_id: s
+                for s in self._in_chunks(
+                    session, select(MealSubscription), MealSubscription.elder_id, ids
+                )
+            }
+            pauses: dict[int, list[MealPause]] = {}
+            paused = select(MealPause).where(
+                MealPause.first_day <= day,
+                MealPause.last_day >= day,
+                MealPause.cancelled_at.is_(None),
+            )
+            for pause in self._in_chunks(session, paused, MealPause.elder_id, ids):
+                pauses.setdefault(pause.elder_id, []).append(pause)
+            changed = select(MealChange).where(MealChange.day == day, MealChange.meal == meal.value)
+            changes = {
+                c.elder_id: c.action
+                for c in self._in_chunks(session, changed, MealChange.elder_id, ids)
+            }
+            rows: list[dict[str, object]] = []
+            wanted: dict[int, int] = {}
+            for elder in elders:
+                why = wants_meal(
+                    subscriptions.get(elder.id),
+                    pauses.get(elder.id, []),
+                    changes.get(elder.id),
+                    day,
+                    meal,
+                )
+                if why not in ("subscribed", "added"):
+                    continue
+                canteen = canteens[elder.canteen_id]
+                price = prices.get(canteen.id, canteen.price_fen)
+                parts = split(price, elder.subsidy_category, self.funding)
+                wanted[canteen.id] = wanted.get(canteen.id, 0) + 1
+                rows.append(
+                    {
+                        "elder_id": elder.id,
+                        "canteen_id": canteen.id,
+                        "day": day,
+                        "meal": meal.value,
+                        "state": "ordered",
+                        "subsidy_category": elder.subsidy_category,
+                        "funding_rule": self.funding.name,
+                        "price_fen": price,
+                        "subsidy_fen": parts.subsidy_fen,
+                        "enterprise_fen": parts.enterprise_fen,
+                        "charity_fen": parts.charity_fen,
+                        "copay_fen": parts.copay_fen,
+                        "rider_id": elder.primary_rider_id or elder.backup_rider_id,
+                        "generated_at": now,
+                    }
+                )
+            created = _insert_ignoring_duplicates(session, rows)
+            capacity = {
+                c.id: c.lunch_capacity if meal is Meal.lunch else c.dinner_capacity
+                for c in canteens.values()
+            }
+            over = {cid: n - capacity[cid] for cid, n in wanted.items() if n > capacity[cid]}
+            return GenerateOut(
+                day=day,
+                meal=meal,
+                canteens=len(canteens),
+                created=created,
+                already=len(rows) - created,
+                over_capacity=over,
+            )
+
+    @staticmethod
+    def _in_chunks(session: Session, query, column, ids: list[int]):  # type: ignore[no-untyped-def]
+        """Rows of `query` whose `column` is in `ids`, asked in chunks (SQLite limits the
+        number of bound parameters)."""
+        for start in range(0, len(ids), 5000):
+            yield from session.scalars(query.where(column.in_(ids[start : start + 5000])))
+
+    def generate_due(self) -> list[GenerateOut]:
+        """Today's meals of every canteen whose cut-off has passed (the job, every ten
+        minutes; each canteen's meals are made once, the reruns add nothing)."""
+        now = self.day_clock.local(self.clock())
+        today = now.date()
+        done = []
+        with self.factory() as session:
+            canteens = list(session.scalars(select(Canteen).where(Canteen.active)))
+        for meal in Meal:
+            due = [c.id for c in canteens if cutoff_of(c, meal) <= now.time()]
+            if due:
+                done.append(self.generate(today, meal, due))
+        return done
+
+    def rider_meals(self, principal: Principal, day: date) -> list[RiderMealOut]:
+        """Today's meals a rider carries, with only what they need at each door; the read
+        is logged."""
+        if principal.role != Role.rider:
+            raise Forbidden(N_("Your role ({role}) may not do this."), role=principal.role.value)
+        cipher = self.cipher
+        with transaction(self.factory) as session:
+            found = list(
+                session.execute(
+                    select(ElderMeal, Elder)
+                    .join(Elder, Elder.id == ElderMeal.elder_id)
+                    .where(ElderMeal.day == day, ElderMeal.rider_id == principal.account_id)
+                    .where(ElderMeal.state != "cancelled")
+                    .order_by(ElderMeal.meal, ElderMeal.canteen_id, ElderMeal.id)
+                )
+            )
+            elder_ids = [elder.id for _, elder in found]
+            first_contacts = {
+                c.elder_id: c
+                for c in session.scalars(
+                    select(ElderContact).where(
+                        ElderContact.elder_id.in_(elder_ids), ElderContact.position == 1
+                    )
+                )
+            }
+            menus = {
+                (m.canteen_id, m.meal): [Dish.model_validate(d) for d in m.dishes]
+                for m in session.scalars(select(CanteenMenu).where(CanteenMenu.day == day))
+            }
+            log_reads(session, principal, elder_ids, ROUND_FIELDS, "round", self.clock())
+            out = []
+            for meal, elder in found:
+                care = care_of(cipher, elder)
+                contact = first_contacts.get(elder.id)
+                out.append(
+                    RiderMealOut(
+                        meal_id=meal.id,
+                        day=meal.day,
+                        meal=Meal(meal.meal),
+                        state=meal.state,
+                        canteen_id=meal.canteen_id,
+                        first_name=cipher.decrypt(elder.first_name_enc),
+                        door=cipher.decrypt(elder.door_enc),
+                        building=elder.building,
+                        floor=elder.floor,
+                        lon=elder.lon,
+                        lat=elder.lat,
+                        diet=care.diet,
+                        allergies=care.allergies,
+                        clashes=clashes(care, menus.get((meal.canteen_id, meal.meal), [])),
+                        call_first=None
+                        if contact is None
+                        else ContactOut(
+                            position=1,
+                            relation=contact.relation,
+                            name=cipher.decrypt(contact.name_enc),
+                            phone=cipher.decrypt(contact.phone_enc),
+                        ),
+                        primary=elder.primary_rider_id == principal.account_id,
+                    )
+                )
+            return out
+
+    def cancel_meal(self, principal: Principal, meal_id: int) -> None:
+        """Cancel a generated meal that has not left the kitchen (kept, charged nothing)."""
+        with transaction(self.factory) as session:
+            meal = session.get(ElderMeal, meal_id)
+            if meal is None:
+                raise NotFound(N_("No meal {id}."), id=meal_id)
+            elder = session.get(Elder, meal.elder_id)
+            assert elder is not None
+            require_manager(principal, elder.subdistrict)
+            done = session.execute(
+                update(ElderMeal)
+                .where(ElderMeal.id == meal_id, ElderMeal.state == "ordered")
+                .values(state="cancelled")
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict(
+                    N_("Meal {id} cannot be cancelled: it is {state}."),
+                    id=meal_id,
+                    state=meal.state,
+                )
+
+    def meals_count(self, day: date, meal: Meal) -> int:
+        with self.factory() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).where(ElderMeal.day == day, ElderMeal.meal == meal.value)
+                )
+                or 0
+            )

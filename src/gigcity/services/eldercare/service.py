@@ -1,0 +1,24 @@
+"""Meals for the elderly (助老送餐): the service the platform holds (`platform.eldercare`),
+assembled from its parts."""
+
+from __future__ import annotations
+
+from gigcity.services.eldercare.doorchecks import DOORCHECK_JOBS, ESCALATE_JOB, DoorChecks
+from gigcity.services.eldercare.generation import GENERATE_JOB
+from gigcity.services.eldercare.rounds import Rounds
+from gigcity.services.jobs import JobArgs, JobSpec
+
+ELDERCARE_JOBS: list[JobSpec] = [GENERATE_JOB, *DOORCHECK_JOBS]
+
+
+class EldercareService(Rounds, DoorChecks):
+    """Canteens, enrolment, subscriptions, the daily meals, the rounds, the door checks and
+    their alerts."""
+
+    def run_job(self, task: str, args: JobArgs, last_attempt: bool) -> None:
+        if task == GENERATE_JOB.name:
+            self.generate_due()
+        elif task == ESCALATE_JOB.name:
+            self.escalate()
+        else:
+            raise ValueError(f"no eldercare job is called {task!r}")
