@@ -8,6 +8,7 @@ from gigcity.cli.root import app
 def _register() -> None:
     # Each command group lives in its own module and adds itself to `app`.
     from gigcity.cli import (
+        eldercare,  # noqa: F401  (eldercare new-key/rotate-keys/generate)
         estates,  # noqa: F401  (estates import/export/guide-pdf/list)
         jobs,  # noqa: F401  (jobs list/show: the background job queue)
         platform,  # noqa: F401  (serve, seed, db, places)
