@@ -96,9 +96,7 @@ def test_a_rider_must_be_an_active_rider_account(platform: Platform, care: CareW
     assert raised.value.field == "primary_rider_id"
 
 
-def test_the_list_shows_first_names_only_and_is_logged(
-    platform: Platform, care: CareWorld
-) -> None:
+def test_the_list_shows_first_names_only_and_is_logged(platform: Platform, care: CareWorld) -> None:
     first = platform.eldercare.enrol(care.officer, elder_in(care)).id
     platform.eldercare.enrol(care.officer, elder_in(care, "赵桂兰"))
     listed = platform.eldercare.elders(care.officer)
