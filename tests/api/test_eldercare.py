@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from gigcity.services.eldercare import Meal
 from gigcity.services.platform import Platform
 from services.eldercare.eldercare_support import MONDAY, CareWorld, elder_in, make_care_world
 from support import token
@@ -183,3 +184,28 @@ def test_a_pause_is_listed_and_cancelled_once(client: TestClient, care: CareWorl
     assert r.status_code == 422
     assert client.post(f"/api/eldercare/elders/{elder}/end", headers=officer).status_code == 204
     assert client.post(f"/api/eldercare/elders/{elder}/end", headers=officer).status_code == 409
+
+
+def test_rounds_are_planned_and_say_why_in_the_readers_language(
+    client: TestClient, care: CareWorld, platform: Platform
+) -> None:
+    officer = token(client, "officer")
+    elder = client.post("/api/eldercare/elders", json=_elder_json(care), headers=officer).json()
+    client.put(
+        f"/api/eldercare/elders/{elder['id']}/subscription",
+        json={"lunch": [0], "starts_on": MONDAY.isoformat()},
+        headers=officer,
+    )
+    path = f"/api/eldercare/canteens/{care.canteen_id}/rounds/{MONDAY}/lunch"
+    assert client.post(path, headers=officer).status_code == 404  # nothing generated yet
+    platform.eldercare.generate(MONDAY, Meal.lunch)
+    platform.accounts.set_active(care.admin, care.riders[0].account_id, False)
+    r = client.post(path, headers=officer)
+    assert r.status_code == 200, r.text
+    [stop] = r.json()["stops"]
+    assert (stop["by"], stop["rider_id"]) == ("backup", care.riders[1].account_id)
+    assert "今天不在送餐名单上" in stop["note"]
+    english = client.post(path, headers={**officer, "Accept-Language": "en"}).json()
+    assert "is not on today's rounds" in english["stops"][0]["note"]
+    assert client.post(path, headers=token(client, "officer2")).status_code == 403
+    assert client.post(path, headers=token(client, "rider1")).status_code == 403

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from gigcity.http.deps import ACCOUNT_ROLES, Allow, PlatformDep, RowId
+from gigcity.http.locale import locale_of
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.eldercare import (
     CanteenIn,
@@ -225,13 +226,18 @@ def generate(platform: PlatformDep, caller: Admin, body: GenerateIn) -> Generate
     summary="Plan a canteen's rounds",
 )
 def plan_rounds(
-    platform: PlatformDep, caller: Manager, canteen_id: RowId, day: date, meal: Meal
+    platform: PlatformDep,
+    caller: Manager,
+    canteen_id: RowId,
+    day: date,
+    meal: Meal,
+    request: Request,
 ) -> RoundsOut:
     """Each meal to a rider's trip from the kitchen: familiar riders first, every meal at
     the door within 30 minutes of leaving the kitchen and before the peak, rests as the
     rulebook in force requires. Planning again replans; each meal not with its familiar
     rider, or not planned, says why."""
-    return platform.eldercare.plan_rounds(caller, canteen_id, day, meal)
+    return platform.eldercare.plan_rounds(caller, canteen_id, day, meal, locale=locale_of(request))
 
 
 @router.post("/meals/{meal_id}/cancel", status_code=204, summary="Cancel a meal")

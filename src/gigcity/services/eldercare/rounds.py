@@ -22,7 +22,7 @@ from gigcity.dispatch.meal_rounds import (
 )
 from gigcity.geo.coords import local_plane_factors
 from gigcity.geo.travel import EuclideanTravel
-from gigcity.i18n import N_
+from gigcity.i18n import DEFAULT_LOCALE, N_
 from gigcity.rules import Rulebook, load_rulebook
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.eldercare.base import get_canteen, require_manager
@@ -30,6 +30,7 @@ from gigcity.services.eldercare.enrolment import care_of
 from gigcity.services.eldercare.generation import Generation
 from gigcity.services.eldercare.schemas import Meal, Mobility, RoundsOut, RoundStopOut
 from gigcity.services.errors import NotFound
+from gigcity.services.rulebooks.wording import message_text
 
 # The peaks rounds must be done by (local time); the hot-meal limit from the kitchen.
 PEAK = {Meal.lunch: time(11, 30), Meal.dinner: time(17, 30)}
@@ -56,7 +57,14 @@ class Rounds(Generation):
         return load_rulebook(FALLBACK_RULEBOOK)
 
     def plan_rounds(
-        self, principal: Principal, canteen_id: int, day: date, meal: Meal, *, seed: int = 0
+        self,
+        principal: Principal,
+        canteen_id: int,
+        day: date,
+        meal: Meal,
+        *,
+        seed: int = 0,
+        locale: str = DEFAULT_LOCALE,
     ) -> RoundsOut:
         """Plan the canteen's rounds for the meals generated (and not cancelled); running
         it again replans them."""
@@ -89,7 +97,7 @@ class Rounds(Generation):
             plan = plan_rounds(
                 problem, EBIKE, rulebook=rulebook, seed=seed, time_limit_s=3.0, iterations=1000
             )
-            return self._write(canteen, day, meal, found, plan, rulebook.ref)
+            return self._write(canteen, day, meal, found, plan, rulebook.ref, locale)
 
     def _problem(
         self,
@@ -155,6 +163,7 @@ class Rounds(Generation):
         found: list[tuple[ElderMeal, Elder]],
         plan: RoundsPlan,
         rulebook: str,
+        locale: str,
     ) -> RoundsOut:
         planned = plan.planned()
         notes = {u.stop_id: u.note for u in plan.unassigned}
@@ -180,7 +189,7 @@ class Rounds(Generation):
                     trip=row.trip,
                     at_door=row.planned_at,
                     by=planned[key][2].by if key in planned else None,
-                    note=None if note is None else note.english(),
+                    note=None if note is None else message_text(note.message(), locale),
                     note_id=None if note is None else note.id,
                 )
             )
