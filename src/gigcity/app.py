@@ -21,6 +21,7 @@ from gigcity.api import (
     district,
     eldercare,
     eldercare_alerts,
+    eldercare_statements,
     estates,
     gates,
     health,
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         relay.router,
         eldercare.router,
         eldercare_alerts.router,
+        eldercare_statements.router,
     ):
         app.include_router(_state_access(router))
     open311.install(app, settings, platform)

@@ -227,6 +227,15 @@ def upgrade() -> None:
             "ix_eldercare_meals_canteen_day", ["canteen_id", "day", "meal"], unique=False
         )
         batch_op.create_index("ix_eldercare_meals_day_state", ["day", "state"], unique=False)
+        batch_op.create_index(
+            "ix_eldercare_meals_day_totals",
+            ["day"],
+            unique=False,
+            postgresql_include=[
+                "state", "subsidy_category", "funding_rule", "price_fen", "subsidy_fen",
+                "enterprise_fen", "charity_fen", "copay_fen", "elder_id", "canteen_id",
+            ],
+        )  # fmt: skip
 
     op.create_table(
         "eldercare_pauses",
@@ -398,6 +407,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("eldercare_ledger", schema=None) as batch_op:
         batch_op.create_index("ix_eldercare_ledger_funder_day", ["funder", "day"], unique=False)
+        batch_op.create_index(
+            "ix_eldercare_ledger_day_funder",
+            ["day", "funder"],
+            unique=False,
+            postgresql_include=["amount_fen", "meal_id"],
+        )
 
     op.create_table(
         "eldercare_alert_steps",
@@ -429,6 +444,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("eldercare_alert_steps")
     with op.batch_alter_table("eldercare_ledger", schema=None) as batch_op:
+        batch_op.drop_index("ix_eldercare_ledger_day_funder")
         batch_op.drop_index("ix_eldercare_ledger_funder_day")
 
     op.drop_table("eldercare_ledger")
@@ -448,6 +464,7 @@ def downgrade() -> None:
 
     op.drop_table("eldercare_pauses")
     with op.batch_alter_table("eldercare_meals", schema=None) as batch_op:
+        batch_op.drop_index("ix_eldercare_meals_day_totals")
         batch_op.drop_index("ix_eldercare_meals_day_state")
         batch_op.drop_index("ix_eldercare_meals_canteen_day")
 
