@@ -253,6 +253,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--riders", type=int, default=12000)
     parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="Run the server on the last CPU and this load generator on the others (Linux)",
+    )
     args = parser.parse_args()
     total = int(args.seconds * args.rate)
     with scratch_database() as url:
@@ -265,6 +270,10 @@ def main() -> None:
             [sys.executable, "-m", "gigcity", "serve", "--port", str(port), "--workers", "1"],
             env=env, stdout=subprocess.DEVNULL,
         )  # fmt: skip
+        if args.pin:  # the worker gets a CPU of its own; the client keeps off it
+            cpus = sorted(os.sched_getaffinity(0))
+            os.sched_setaffinity(server.pid, {cpus[-1]})
+            os.sched_setaffinity(0, set(cpus[:-1]) or {cpus[-1]})
         base = f"http://127.0.0.1:{port}"
         mix = Mix(passes, order_codes, seed=2)
         try:
@@ -311,7 +320,8 @@ def main() -> None:
         "server": "gigcity serve, 1 uvicorn worker, PostgreSQL 15 on the same machine",
         "client": f"a minimal asyncio HTTP/1.1 client (uvloop, {CONNECTIONS} kept-alive connections) in another process on the same machine, open-loop",
         "machine": {**machine(), "load_average_before_run": [round(x, 2) for x in load_before]},
-        "command": f"python benchmarks/gate_checks.py --rate {args.rate:g} --seconds {args.seconds:g} --riders {args.riders}",
+        "server_pinned_to_its_own_cpu": args.pin,
+        "command": f"python benchmarks/gate_checks.py --rate {args.rate:g} --seconds {args.seconds:g} --riders {args.riders}{' --pin' if args.pin else ''}",
     }
     print(json.dumps(record, indent=2))
     RESULTS.mkdir(exist_ok=True)

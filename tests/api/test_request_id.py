@@ -128,3 +128,11 @@ def test_the_access_line_names_the_route_not_the_path_or_query(
     ours = json.dumps([access, *_lines(json_log, "gigcity.api")])
     assert "13800138000" not in ours
     assert "424242" not in ours
+
+
+def test_new_ids_are_32_hex_digits_and_never_repeat() -> None:
+    from gigcity.api.request_id import new_request_id
+
+    ids = [new_request_id() for _ in range(10_000)]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
