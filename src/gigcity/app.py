@@ -124,10 +124,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(DefaultHeaders)  # Referrer-Policy, nosniff
     problems.install(app)
-    # Routes are matched in order, one by one: the gate check, which gate controllers call
-    # at the busiest rate, comes first (at the end it cost a third of a check's CPU).
     for router in (
-        gates.router,
         accounts.router,
         district.router,
         health.router,
@@ -144,8 +141,12 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         eldercare.router,
         eldercare_alerts.router,
         eldercare_statements.router,
+        gates.router,
     ):
         app.include_router(_state_access(router))
+    # The gate check, which gate controllers call at the busiest rate, is answered before
+    # any other route is matched (routes are tried one by one, in order).
+    gates.install_fast_check(app)
     open311.install(app, settings, platform)
     openapi.install(app)
 
