@@ -53,6 +53,21 @@ def contacts_of(cipher: FieldCipher, contacts: list[ElderContact]) -> list[Conta
     ]
 
 
+def summary_of(cipher: FieldCipher, elder: Elder) -> ElderSummary:
+    """A line of the staff's list: the first name, nothing sensitive besides."""
+    return ElderSummary(
+        id=elder.id,
+        first_name=cipher.decrypt(elder.first_name_enc),
+        subdistrict=elder.subdistrict,
+        canteen_id=elder.canteen_id,
+        building=elder.building,
+        subsidy_category=elder.subsidy_category,
+        primary_rider_id=elder.primary_rider_id,
+        backup_rider_id=elder.backup_rider_id,
+        active=elder.ended_at is None,
+    )
+
+
 def _contacts(session: Session, elder_id: int) -> list[ElderContact]:
     return list(session.scalars(select(ElderContact).where(ElderContact.elder_id == elder_id)))
 
@@ -187,20 +202,7 @@ class Enrolment(Canteens):
             log_reads(
                 session, principal, [e.id for e in found], ["first_name"], "list", self.clock()
             )
-            return [
-                ElderSummary(
-                    id=e.id,
-                    first_name=self.cipher.decrypt(e.first_name_enc),
-                    subdistrict=e.subdistrict,
-                    canteen_id=e.canteen_id,
-                    building=e.building,
-                    subsidy_category=e.subsidy_category,
-                    primary_rider_id=e.primary_rider_id,
-                    backup_rider_id=e.backup_rider_id,
-                    active=e.ended_at is None,
-                )
-                for e in found
-            ]
+            return [summary_of(self.cipher, e) for e in found]
 
     def set_riders(self, principal: Principal, elder_id: int, data: RidersIn) -> ElderSummary:
         """Name the older person's familiar rider and backup."""
@@ -211,17 +213,7 @@ class Enrolment(Canteens):
             elder.primary_rider_id = data.primary_rider_id
             elder.backup_rider_id = data.backup_rider_id
             elder.version += 1
-            return ElderSummary(
-                id=elder.id,
-                first_name=self.cipher.decrypt(elder.first_name_enc),
-                subdistrict=elder.subdistrict,
-                canteen_id=elder.canteen_id,
-                building=elder.building,
-                subsidy_category=elder.subsidy_category,
-                primary_rider_id=elder.primary_rider_id,
-                backup_rider_id=elder.backup_rider_id,
-                active=elder.ended_at is None,
-            )
+            return summary_of(self.cipher, elder)
 
     def end_enrolment(self, principal: Principal, elder_id: int) -> None:
         """No more meals from now on; the record stays for statements and the log."""

@@ -26,10 +26,9 @@ from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.eldercare.base import log_reads, require_manager
 from gigcity.services.eldercare.diet import clashes
-from gigcity.services.eldercare.enrolment import care_of
+from gigcity.services.eldercare.enrolment import care_of, contacts_of
 from gigcity.services.eldercare.funding import split
 from gigcity.services.eldercare.schemas import (
-    ContactOut,
     Dish,
     GenerateOut,
     Meal,
@@ -244,14 +243,7 @@ class Generation(Subscriptions):
                         diet=care.diet,
                         allergies=care.allergies,
                         clashes=clashes(care, menus.get((meal.canteen_id, meal.meal), [])),
-                        call_first=None
-                        if contact is None
-                        else ContactOut(
-                            position=1,
-                            relation=contact.relation,
-                            name=cipher.decrypt(contact.name_enc),
-                            phone=cipher.decrypt(contact.phone_enc),
-                        ),
+                        call_first=None if contact is None else contacts_of(cipher, [contact])[0],
                         primary=elder.primary_rider_id == principal.account_id,
                     )
                 )
