@@ -50,6 +50,15 @@ STEPS: dict[tuple[StepKind, str], str] = {
     (StepKind.walk_up, ""): N_("No lift: take the stairs ({floors} floors)"),
 }
 
+# The engine's guide errors (`geo.estates.wayfinding.GuideError`: geo cannot mark its
+# msgids), listed here so that extracting the catalogue keeps them.
+GUIDE_ERRORS = (
+    N_("No route can be given"),
+    N_("No building {building} in this estate"),
+    N_("Building {building} has no unit {unit}"),
+    N_("No gate of this estate is open to riders now"),
+)
+
 BUILDINGS_EN = N_("buildings {numbers}")
 ZONE_WITH_NUMBERS = N_("{zone}: {numbers}")
 
