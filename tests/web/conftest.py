@@ -20,6 +20,7 @@ from gigcity.db.models import Account
 from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.demo import seed_demo
+from gigcity.services.demo.estates import demo_estate_id
 from gigcity.services.places import PlaceUpdate
 from gigcity.services.platform import Platform
 from web import estate_support, web_support
@@ -59,7 +60,20 @@ def _seed(platform: Platform) -> Demo:
     admin = Principal(role=Role.admin, label="test-admin")
     amenities = platform.places.get(station_id).amenities.model_copy(update={"beds": STAFF_BEDS})
     platform.places.update(admin, station_id, PlaceUpdate(amenities=amenities))
+    _open_handoffs_round_the_clock(platform, admin)
     return Demo(platform, station_id, subdistrict)
+
+
+def _open_handoffs_round_the_clock(platform: Platform, admin: Principal) -> None:
+    """The pages are tried at whatever hour CI runs; the sample estate's hand-off point
+    (07:00-22:00) would refuse the relay pages' items at night."""
+    with platform.factory() as session:
+        estate_id = demo_estate_id(session)
+    assert estate_id is not None
+    record = platform.estates.get(estate_id)
+    handoffs = tuple(h.model_copy(update={"hours": "24/7"}) for h in record.estate.handoffs)
+    estate = record.estate.model_copy(update={"handoffs": handoffs})
+    platform.estates.update(admin, estate_id, record.version, estate.model_dump(mode="json"))
 
 
 @pytest.fixture(scope="session")

@@ -186,8 +186,9 @@ def worker_ready(page: Page) -> None:
 
 def poll(page: Page, expression: str, what: str, arg: Any = None) -> None:
     """Wait until `expression` (awaited) is true. (Not wait_for_function: its polling
-    evaluates strings, which the pages' CSP forbids.)"""
-    for _ in range(150):
+    evaluates strings, which the pages' CSP forbids.) Up to 30 s: on a loaded CI machine the
+    worker has taken over 15 s to take the page."""
+    for _ in range(300):
         if page.evaluate(expression, arg):
             return
         page.wait_for_timeout(100)
