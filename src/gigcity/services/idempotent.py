@@ -26,21 +26,34 @@ def insert_unless_present(
 
     True when this call stored the row, False when it was there already.
     """
+    return insert_all_unless_present(session, model, [values], key) == 1
+
+
+def insert_all_unless_present(
+    session: Session,
+    model: type[DeclarativeBase],
+    rows: Sequence[Mapping[str, Any]],
+    key: Sequence[str],
+    chunk: int = 1000,
+) -> int:
+    """Insert each of `rows` unless a row with the same `key` columns exists, in multi-row
+    statements of `chunk` rows; how many went in."""
     table = cast(Table, model.__table__)
     dialect = session.get_bind().dialect.name
-    row = dict(values)
-    statement: postgresql.Insert | sqlite.Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(table).values(row).on_conflict_do_nothing(index_elements=key)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(table).values(row).on_conflict_do_nothing(index_elements=key)
-    else:
-        try:
-            with session.begin_nested():
-                session.execute(insert(table).values(row))
-        except IntegrityError:
-            return False
-        return True
-    # RETURNING tells whether a row went in (PostgreSQL reports no rowcount here).
-    returned = session.execute(statement.returning(*table.primary_key.columns)).first()
-    return returned is not None
+    stored = 0
+    if dialect not in ("postgresql", "sqlite"):
+        for row in rows:
+            try:
+                with session.begin_nested():
+                    session.execute(insert(table).values(dict(row)))
+            except IntegrityError:
+                continue
+            stored += 1
+        return stored
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for start in range(0, len(rows), chunk):
+        part = [dict(row) for row in rows[start : start + chunk]]
+        statement = make(table).values(part).on_conflict_do_nothing(index_elements=key)
+        # RETURNING tells which rows went in (PostgreSQL reports no rowcount here).
+        stored += len(session.execute(statement.returning(*table.primary_key.columns)).all())
+    return stored

@@ -246,3 +246,17 @@ def test_without_the_familiar_rider_the_backup_brings_it_and_says_why(
     assert (stop.rider_id, stop.by) == (care.riders[1].account_id, "backup")
     assert stop.note_id == "meal_rounds.primary_absent"
     assert plan.primary_share == 0.0
+
+
+def test_the_job_makes_a_canteens_meals_once_after_its_cut_off(
+    platform: Platform, care: CareWorld
+) -> None:
+    """Someone enrolled after the cut-off gets meals from the next day: the kitchen has
+    planned today's already."""
+    enrol_with_meals(platform, care)
+    platform.eldercare.clock = lambda: datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # 09:00
+    [made] = platform.eldercare.generate_due()
+    assert made.created == 1
+    enrol_with_meals(platform, care, "赵桂兰")
+    assert platform.eldercare.generate_due() == []
+    assert len(_meals(platform)) == 1

@@ -5,11 +5,8 @@ today's rider sees of their meals, and cancelling a meal before it leaves the ki
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
 
-from sqlalchemy import Table, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from gigcity.db.models import (
     Canteen,
@@ -36,35 +33,13 @@ from gigcity.services.eldercare.schemas import (
 )
 from gigcity.services.eldercare.subscriptions import Subscriptions, cutoff_of, wants_meal
 from gigcity.services.errors import Conflict, Forbidden, NotFound
+from gigcity.services.idempotent import insert_all_unless_present
 from gigcity.services.jobs import JobSpec
 
 # Every ten minutes: the meals of every canteen whose cut-off has passed today.
 GENERATE_JOB = JobSpec("eldercare.generate", cron="*/10 * * * *")
+MEAL_KEY = ("elder_id", "day", "meal")  # one meal per older person, day and meal
 ROUND_FIELDS = ("first_name", "door", "care.diet", "care.allergies", "contacts.first")
-
-
-def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, object]]) -> int:
-    """Insert meal rows, skipping those already there; how many went in."""
-    if not rows:
-        return 0
-    table = cast(Table, ElderMeal.__table__)
-    key = ["elder_id", "day", "meal"]
-    dialect = session.get_bind().dialect.name
-    inserted = 0
-    statement: postgresql.Insert | sqlite.Insert
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        if dialect == "postgresql":
-            statement = (
-                postgresql.insert(table).values(chunk).on_conflict_do_nothing(index_elements=key)
-            )
-        else:
-            statement = (
-                sqlite.insert(table).values(chunk).on_conflict_do_nothing(index_elements=key)
-            )
-        result = session.execute(statement.returning(table.c.id))
-        inserted += len(result.all())
-    return inserted
 
 
 class Generation(Subscriptions):
@@ -91,6 +66,9 @@ class Generation(Subscriptions):
                 )
                 if m.price_fen is not None
             }
+            enrolled = select(Elder.id).where(
+                Elder.canteen_id.in_(canteens), Elder.ended_at.is_(None)
+            )
             elders = list(
                 session.execute(
                     select(
@@ -99,29 +77,34 @@ class Generation(Subscriptions):
                         Elder.subsidy_category,
                         Elder.primary_rider_id,
                         Elder.backup_rider_id,
-                        Elder.enrolled_at,
-                    ).where(Elder.canteen_id.in_(canteens), Elder.ended_at.is_(None))
+                    ).where(Elder.id.in_(enrolled))
                 )
             )
-            ids = [e.id for e in elders]
             subscriptions = {
                 s.elder_id: s
-                for s in self._in_chunks(
-                    session, select(MealSubscription), MealSubscription.elder_id, ids
+                for s in session.scalars(
+                    select(MealSubscription).where(MealSubscription.elder_id.in_(enrolled))
                 )
             }
             pauses: dict[int, list[MealPause]] = {}
-            paused = select(MealPause).where(
-                MealPause.first_day <= day,
-                MealPause.last_day >= day,
-                MealPause.cancelled_at.is_(None),
-            )
-            for pause in self._in_chunks(session, paused, MealPause.elder_id, ids):
+            for pause in session.scalars(
+                select(MealPause).where(
+                    MealPause.elder_id.in_(enrolled),
+                    MealPause.first_day <= day,
+                    MealPause.last_day >= day,
+                    MealPause.cancelled_at.is_(None),
+                )
+            ):
                 pauses.setdefault(pause.elder_id, []).append(pause)
-            changed = select(MealChange).where(MealChange.day == day, MealChange.meal == meal.value)
             changes = {
                 c.elder_id: c.action
-                for c in self._in_chunks(session, changed, MealChange.elder_id, ids)
+                for c in session.scalars(
+                    select(MealChange).where(
+                        MealChange.elder_id.in_(enrolled),
+                        MealChange.day == day,
+                        MealChange.meal == meal.value,
+                    )
+                )
             }
             rows: list[dict[str, object]] = []
             wanted: dict[int, int] = {}
@@ -157,7 +140,7 @@ class Generation(Subscriptions):
                         "generated_at": now,
                     }
                 )
-            created = _insert_ignoring_duplicates(session, rows)
+            created = insert_all_unless_present(session, ElderMeal, rows, MEAL_KEY)
             capacity = {
                 c.id: c.lunch_capacity if meal is Meal.lunch else c.dinner_capacity
                 for c in canteens.values()
@@ -172,23 +155,29 @@ class Generation(Subscriptions):
                 over_capacity=over,
             )
 
-    @staticmethod
-    def _in_chunks(session: Session, query, column, ids: list[int]):  # type: ignore[no-untyped-def]
-        """Rows of `query` whose `column` is in `ids`, asked in chunks (SQLite limits the
-        number of bound parameters)."""
-        for start in range(0, len(ids), 5000):
-            yield from session.scalars(query.where(column.in_(ids[start : start + 5000])))
-
     def generate_due(self) -> list[GenerateOut]:
-        """Today's meals of every canteen whose cut-off has passed (the job, every ten
-        minutes; each canteen's meals are made once, the reruns add nothing)."""
+        """Today's meals of every canteen whose cut-off has passed and whose meals are not
+        made yet (the job, every ten minutes: a canteen's meals are made once, at the first
+        run after its cut-off)."""
         now = self.day_clock.local(self.clock())
         today = now.date()
         done = []
         with self.factory() as session:
             canteens = list(session.scalars(select(Canteen).where(Canteen.active)))
+            made = {
+                (canteen_id, meal)
+                for canteen_id, meal in session.execute(
+                    select(ElderMeal.canteen_id, ElderMeal.meal)
+                    .where(ElderMeal.day == today)
+                    .distinct()
+                )
+            }
         for meal in Meal:
-            due = [c.id for c in canteens if cutoff_of(c, meal) <= now.time()]
+            due = [
+                c.id
+                for c in canteens
+                if cutoff_of(c, meal) <= now.time() and (c.id, meal.value) not in made
+            ]
             if due:
                 done.append(self.generate(today, meal, due))
         return done
@@ -220,7 +209,12 @@ class Generation(Subscriptions):
             }
             menus = {
                 (m.canteen_id, m.meal): [Dish.model_validate(d) for d in m.dishes]
-                for m in session.scalars(select(CanteenMenu).where(CanteenMenu.day == day))
+                for m in session.scalars(
+                    select(CanteenMenu).where(
+                        CanteenMenu.day == day,
+                        CanteenMenu.canteen_id.in_({meal.canteen_id for meal, _ in found}),
+                    )
+                )
             }
             log_reads(session, principal, elder_ids, ROUND_FIELDS, "round", self.clock())
             out = []
@@ -269,12 +263,3 @@ class Generation(Subscriptions):
                     id=meal_id,
                     state=meal.state,
                 )
-
-    def meals_count(self, day: date, meal: Meal) -> int:
-        with self.factory() as session:
-            return int(
-                session.scalar(
-                    select(func.count()).where(ElderMeal.day == day, ElderMeal.meal == meal.value)
-                )
-                or 0
-            )

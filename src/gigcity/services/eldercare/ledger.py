@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from gigcity.db.models import ElderMeal, FunderMovement
 from gigcity.services.eldercare.funding import Funder
-from gigcity.services.idempotent import insert_unless_present
+from gigcity.services.idempotent import insert_all_unless_present
 
 
 def parts_of(meal: ElderMeal) -> dict[Funder, int]:
@@ -24,10 +24,9 @@ def post_delivered_meal(session: Session, meal: ElderMeal) -> int:
     """Write the ledger lines of a delivered meal (in the caller's transaction); how many
     were new."""
     assert meal.state == "delivered", "only delivered meals are charged"
-    added = 0
-    for funder, amount in parts_of(meal).items():
-        if amount == 0:
-            continue
-        row = {"meal_id": meal.id, "funder": funder.value, "day": meal.day, "amount_fen": amount}
-        added += insert_unless_present(session, FunderMovement, row, key=["meal_id", "funder"])
-    return added
+    rows = [
+        {"meal_id": meal.id, "funder": funder.value, "day": meal.day, "amount_fen": amount}
+        for funder, amount in parts_of(meal).items()
+        if amount != 0
+    ]
+    return insert_all_unless_present(session, FunderMovement, rows, key=["meal_id", "funder"])
