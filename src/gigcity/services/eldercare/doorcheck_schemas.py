@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from gigcity.services.eldercare.ladder import DoorCheck, Outcome
+from gigcity.services.eldercare.schemas import ContactOut
 
 Note = Annotated[str, Field(max_length=500, description="What was seen or done; may be empty")]
 
@@ -75,13 +76,6 @@ class StepTakenOut(BaseModel):
     note: str
 
 
-class AlertContactOut(BaseModel):
-    position: int
-    relation: str
-    name: str
-    phone: str
-
-
 class AlertOut(BaseModel):
     id: int
     elder_id: int
@@ -98,7 +92,7 @@ class AlertOut(BaseModel):
     note: str
     steps: list[StepTakenOut]
     next_step: NextStepOut | None
-    contacts: list[AlertContactOut] = Field(
+    contacts: list[ContactOut] = Field(
         description="Whom to call, in order (only while the alert is open)"
     )
     closed_at: datetime | None

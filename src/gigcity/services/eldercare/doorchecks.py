@@ -16,12 +16,10 @@ page.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,13 +36,13 @@ from gigcity.services.eldercare.base import (
     scope_subdistrict,
 )
 from gigcity.services.eldercare.doorcheck_schemas import (
-    AlertContactOut,
     AlertOut,
     DoorCheckOut,
     NextStepOut,
     OverdueAlert,
     StepTakenOut,
 )
+from gigcity.services.eldercare.enrolment import care_of, contacts_of
 from gigcity.services.eldercare.ladder import (
     DOOR_CHECK_TEXTS,
     OUTCOME_TEXTS,
@@ -63,6 +61,7 @@ from gigcity.services.eldercare.ladder import (
     step_text,
 )
 from gigcity.services.eldercare.ledger import post_delivered_meal
+from gigcity.services.eldercare.schemas import Mobility
 from gigcity.services.errors import Conflict, Forbidden, NotFound
 from gigcity.services.idempotent import insert_unless_present
 from gigcity.services.jobs import JobSpec
@@ -184,12 +183,11 @@ class DoorChecks(EldercareBase):
 
     def _tier(self, elder: Elder) -> RiskTier:
         # The platform reads the care record to pace the ladder; no person is shown it.
-        care: dict[str, Any] = json.loads(self.cipher.decrypt(elder.care_enc))
-        mobility = care.get("mobility")
+        care = care_of(self.cipher, elder)
         return risk_tier(
-            bedridden=mobility == "bedridden",
-            lives_alone=bool(care.get("lives_alone")),
-            wheelchair=mobility == "wheelchair",
+            bedridden=care.mobility is Mobility.bedridden,
+            lives_alone=care.lives_alone,
+            wheelchair=care.mobility is Mobility.wheelchair,
         )
 
     def _door_check_out(
@@ -426,15 +424,7 @@ class DoorChecks(EldercareBase):
                         for row in steps[alert.id]
                     ],
                     next_step=_next_step_out(due, locale) if due is not None else None,
-                    contacts=[
-                        AlertContactOut(
-                            position=c.position,
-                            relation=c.relation,
-                            name=decrypt(c.name_enc),
-                            phone=decrypt(c.phone_enc),
-                        )
-                        for c in (contacts[alert.elder_id] if is_open else [])
-                    ],
+                    contacts=contacts_of(self.cipher, contacts[alert.elder_id]) if is_open else [],
                     closed_at=as_utc(alert.closed_at) if alert.closed_at else None,
                     closed_by=alert.closed_by,
                     outcome=outcome,
