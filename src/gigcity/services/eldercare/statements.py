@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import IO, Any
 
-import xlsxwriter
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
@@ -49,6 +48,8 @@ from gigcity.services.eldercare.statement_schemas import (
     StatementOut,
 )
 from gigcity.services.errors import InvalidInput
+from gigcity.services.rulebooks import yuan_text
+from gigcity.services.spreadsheets import csv_safe
 
 MAX_EXPORT_DAYS = 366
 MAX_DIFFERENCES = 100
@@ -97,13 +98,6 @@ _YUAN_COLUMNS = frozenset(name for name in MEAL_COLUMNS if name.endswith("_yuan"
 _PARTS = (Funder.subsidy, Funder.enterprise, Funder.charity, Funder.copay)
 
 
-def yuan_text(fen: int) -> str:
-    """Integer fen as yuan with two decimals, e.g. 1250 -> '12.50', -5 -> '-0.05'."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{cents:02d}"
-
-
 def parse_month(text: str) -> date:
     """`YYYY-MM` as the month's first day, or InvalidInput naming the field `month`."""
     match = _MONTH.fullmatch(text.strip())
@@ -121,13 +115,6 @@ def month_days(month: date) -> tuple[date, date]:
     first = month.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return first, following - timedelta(days=1)
-
-
-def csv_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,6 +526,8 @@ def _xlsx_chunks(
 def _write_xlsx(
     file: IO[bytes], title: str, header: Sequence[str], rows: Iterable[list[Any]], yuan: bool
 ) -> None:
+    import xlsxwriter  # only when a spreadsheet is asked for: not at every start-up
+
     book = xlsxwriter.Workbook(file, {"constant_memory": True})
     money = book.add_format({"num_format": "0.00"})
     day = book.add_format({"num_format": "yyyy-mm-dd"})

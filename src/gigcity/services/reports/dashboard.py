@@ -38,6 +38,7 @@ from gigcity.services.reports.categories import Category
 from gigcity.services.reports.lifecycle import UNRESOLVED, Status
 from gigcity.services.reports.schemas import QueueItem
 from gigcity.services.reports.views import first_thumbs, queue_item
+from gigcity.services.spreadsheets import csv_safe
 from gigcity.services.types import as_utc
 
 Bucket = Literal["day", "week", "month"]
@@ -123,13 +124,6 @@ def _period_start(day: date, bucket: Bucket) -> date:
     if bucket == "month":
         return day.replace(day=1)
     return day
-
-
-def csv_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 class ReportsDashboard:
