@@ -91,8 +91,8 @@ def validation_message(locale: str, error: dict[str, Any], field: str) -> str:
     is known."""
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
-    if kind in ("open311", REFUSAL) and isinstance(ctx.get("message"), str):
-        # Our own message id with parameters (gigcity.api.open311.form).
+    if kind == REFUSAL and isinstance(ctx.get("message"), str):
+        # Our own message id with parameters (`services.errors.refusal`).
         params = ctx.get("params") or {}
         try:
             return gettext(locale, ctx["message"], **params)

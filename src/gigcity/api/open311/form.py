@@ -15,11 +15,11 @@ from urllib.parse import quote_from_bytes, unquote_to_bytes, urlsplit
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
 from starlette.datastructures import Headers
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from gigcity.i18n import N_
+from gigcity.services.errors import refusal
 from gigcity.services.reports import REFERENCE_REQUIRED, Category
 
 MAX_FORM_BYTES = 256 * 1024  # a 4,000-character description percent-encoded is ~36 KB
@@ -137,11 +137,6 @@ CONTACT_FIELDS = {
 }
 
 
-def _refuse(message: str, **params: object) -> PydanticCustomError:
-    """A field's error as a msgid with parameters (`FormError` carries them on)."""
-    return PydanticCustomError("open311", message, {"message": message, "params": params})
-
-
 def _stripped(value: object) -> str | None:
     return str(value or "").strip() or None
 
@@ -177,9 +172,9 @@ class RequestForm(BaseModel):
             try:
                 number = float(raw)
             except ValueError:
-                raise _refuse(N_("{name} must be a number."), name=info.field_name) from None
+                raise refusal(N_("{name} must be a number."), name=info.field_name) from None
         if info.field_name == "long" and (number is None or info.data.get("lat") is None):
-            raise _refuse(N_("lat and long are required: this server routes requests by location."))
+            raise refusal(N_("lat and long are required: this server routes requests by location."))
         return number
 
     @field_validator("reference", mode="before")
@@ -188,7 +183,7 @@ class RequestForm(BaseModel):
         reference = _stripped(value)
         category = (info.context or {}).get("category")
         if category in REFERENCE_REQUIRED and reference is None:
-            raise _refuse(N_("attribute[reference] is required for this service_code."))
+            raise refusal(N_("attribute[reference] is required for this service_code."))
         return reference
 
     @field_validator("media_url", mode="before")
@@ -198,7 +193,7 @@ class RequestForm(BaseModel):
         if media_url is not None:
             parts = urlsplit(media_url)
             if parts.scheme not in ("http", "https") or not parts.netloc or len(media_url) > 500:
-                raise _refuse(N_("media_url must be an http(s) URL of at most 500 characters."))
+                raise refusal(N_("media_url must be an http(s) URL of at most 500 characters."))
         return media_url
 
     @field_validator(*CONTACT_FIELDS, mode="before")
@@ -207,7 +202,7 @@ class RequestForm(BaseModel):
         contact = _stripped(value)
         limit = CONTACT_FIELDS[info.field_name or ""]
         if contact is not None and len(contact) > limit:
-            raise _refuse(
+            raise refusal(
                 N_("{name} is too long (at most {max} characters)."),
                 name=info.field_name,
                 max=limit,
