@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from gigcity.api.eldercare import Manager
 from gigcity.http.deps import Allow, PlatformDep, RowId
 from gigcity.http.locale import locale_of
 from gigcity.services.accounts import Principal, Role
@@ -28,10 +29,6 @@ Rider = Annotated[
             note="the rider carrying the meal (else the familiar riders: primary, backup)",
         )
     ),
-]
-Manager = Annotated[
-    Principal,
-    Depends(Allow(Role.admin, Role.officer, note="grid officers in their own sub-district")),
 ]
 StepTaker = Annotated[
     Principal,

@@ -34,6 +34,11 @@ from gigcity.services.eldercare.schemas import (
 from gigcity.services.errors import Conflict, InvalidInput, NotFound
 from gigcity.services.positions import check_position
 
+# Every column that holds an encrypted field, by table.
+ENCRYPTED_COLUMNS: tuple[tuple[type[Elder] | type[ElderContact], tuple[str, ...]], ...] = (
+    (Elder, ("name_enc", "first_name_enc", "door_enc", "care_enc", "consent_note_enc")),
+    (ElderContact, ("name_enc", "phone_enc")),
+)
 RECORD_FIELDS = ("name", "first_name", "door", "care", "contacts", "consent_note")
 
 
@@ -247,22 +252,11 @@ class Enrolment(Canteens):
         cipher = self.cipher
         changed = 0
         with transaction(self.factory) as session:
-            for elder in session.scalars(select(Elder)):
-                for column in (
-                    "name_enc",
-                    "first_name_enc",
-                    "door_enc",
-                    "care_enc",
-                    "consent_note_enc",
-                ):
-                    token = getattr(elder, column)
-                    if cipher.needs_rotation(token):
-                        setattr(elder, column, cipher.rotate(token))
-                        changed += 1
-            for contact in session.scalars(select(ElderContact)):
-                for column in ("name_enc", "phone_enc"):
-                    token = getattr(contact, column)
-                    if cipher.needs_rotation(token):
-                        setattr(contact, column, cipher.rotate(token))
-                        changed += 1
+            for model, columns in ENCRYPTED_COLUMNS:
+                for row in session.scalars(select(model)):
+                    for column in columns:
+                        token = getattr(row, column)
+                        if cipher.needs_rotation(token):
+                            setattr(row, column, cipher.rotate(token))
+                            changed += 1
         return changed

@@ -150,10 +150,7 @@ class Rounds(Generation):
         return moment.hour * 3600 + moment.minute * 60
 
     def _at(self, day: date, seconds: float) -> datetime:
-        local = datetime.combine(day, time(0), tzinfo=self.day_clock.tz) + timedelta(
-            seconds=round(seconds)
-        )
-        return self.day_clock.to_utc(local)
+        return self.day_clock.to_utc(self.day_clock.midnight(day) + timedelta(seconds=seconds))
 
     def _write(
         self,

@@ -4,6 +4,7 @@ one-off changes until the canteen's cut-off."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -74,6 +75,19 @@ def wants_meal(
     if any(p.cancelled_at is None and p.first_day <= day <= p.last_day for p in pauses):
         return "paused"
     return "added" if change == "add" else "subscribed"
+
+
+Row = TypeVar("Row", MealChange, ElderMeal)
+
+
+def _by_meal(
+    session: Session, model: type[Row], elder_id: int, first: date, last: date
+) -> list[tuple[tuple[date, str], Row]]:
+    """An older person's rows of `model` from `first` to `last`, keyed by (day, meal)."""
+    rows = session.scalars(
+        select(model).where(model.elder_id == elder_id, model.day >= first, model.day <= last)
+    )
+    return [((row.day, row.meal), row) for row in rows]
 
 
 class Subscriptions(Enrolment):
@@ -218,25 +232,9 @@ class Subscriptions(Enrolment):
                 )
             )
             changes = {
-                (c.day, c.meal): c.action
-                for c in session.scalars(
-                    select(MealChange).where(
-                        MealChange.elder_id == elder_id,
-                        MealChange.day >= first,
-                        MealChange.day <= last,
-                    )
-                )
+                key: c.action for key, c in _by_meal(session, MealChange, elder_id, first, last)
             }
-            meals = {
-                (m.day, m.meal): m.state
-                for m in session.scalars(
-                    select(ElderMeal).where(
-                        ElderMeal.elder_id == elder_id,
-                        ElderMeal.day >= first,
-                        ElderMeal.day <= last,
-                    )
-                )
-            }
+            meals = {key: m.state for key, m in _by_meal(session, ElderMeal, elder_id, first, last)}
         now = self.clock()
         plan = []
         for offset in range(days):
