@@ -154,6 +154,21 @@ def empty_postgres(postgres_database: str) -> str:
     return postgres_database
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `one_database` checks what does not depend on the database (HTTP
+    answers, validation, page wiring; the services beneath are tried on both elsewhere):
+    it runs on SQLite only, which keeps the whole suite's time down."""
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("database_url") == "postgres"
+        (dropped if on_postgres and item.get_closest_marker("one_database") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database, once on SQLite and once on PostgreSQL."""

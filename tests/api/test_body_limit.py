@@ -21,6 +21,9 @@ from gigcity.services.reports import PhotoStore
 from services.reports.reports_support import jpeg
 from support import World, token
 
+# Body limits act before any database is asked.
+pytestmark = pytest.mark.one_database
+
 PROBLEM = "application/problem+json"
 EN = {"Accept-Language": "en"}
 PHOTO_MAX = 200_000  # a small photo limit, so a photo at the limit is quick to make

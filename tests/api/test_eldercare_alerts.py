@@ -71,6 +71,7 @@ def test_from_the_door_to_the_closing(wired: tuple[TestClient, Meals]) -> None:
     assert client.get("/api/eldercare/alerts", headers=officer).json() == []
 
 
+@pytest.mark.one_database
 def test_who_may_call_and_bad_input(wired: tuple[TestClient, Meals]) -> None:
     client, meals = wired
     meal_id = add_meal(meals, enrol(meals))
@@ -105,6 +106,7 @@ def test_who_may_call_and_bad_input(wired: tuple[TestClient, Meals]) -> None:
     assert (r.status_code, r.json()["state"]) == (200, "delivered")
 
 
+@pytest.mark.one_database
 def test_the_routes_are_documented_like_the_others(wired: tuple[TestClient, Meals]) -> None:
     client, _ = wired
     paths = client.get("/openapi.json").json()["paths"]

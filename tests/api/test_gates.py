@@ -244,6 +244,7 @@ _BODIES = [
 ]
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [(body, "application/json") for body in _BODIES]

@@ -9,10 +9,14 @@ import re
 from typing import Any
 
 import jsonschema_rs
+import pytest
 from fastapi.testclient import TestClient
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
 from gigcity.api.problems import PROBLEM_JSON, Problem
+
+# The document and the problem answers are the HTTP layer's, whatever the database.
+pytestmark = pytest.mark.one_database
 
 
 def test_docs_page_and_schema(client: TestClient) -> None:

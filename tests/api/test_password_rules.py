@@ -26,6 +26,9 @@ from gigcity.services.errors import InvalidInput
 from gigcity.services.platform import Platform
 from support import PASSWORD, World, make_world, token
 
+# The rules are the API's own, whatever the database.
+pytestmark = pytest.mark.one_database
+
 COMMON = sorted(common_passwords())
 _names = itertools.count()
 

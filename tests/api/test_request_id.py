@@ -20,6 +20,9 @@ from gigcity.config import Settings
 from gigcity.logs import configure_logging
 from gigcity.services.platform import Platform
 
+# Request ids and access lines are the HTTP layer's, whatever the database.
+pytestmark = pytest.mark.one_database
+
 NEW_ID = re.compile(r"[0-9a-f]{32}")
 
 
