@@ -66,6 +66,7 @@ def test_an_older_person_from_enrolment_to_the_riders_round(
     assert r.status_code == 409
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(
     ("method", "path"),
     [
@@ -84,6 +85,7 @@ def test_nobody_unsigned_gets_in(
     assert client.request(method, path).status_code == 401
 
 
+@pytest.mark.one_database
 def test_roles_are_kept_apart(client: TestClient, care: CareWorld) -> None:
     officer = token(client, "officer")
     elder = client.post("/api/eldercare/elders", json=_elder_json(care), headers=officer).json()
@@ -102,6 +104,7 @@ def test_roles_are_kept_apart(client: TestClient, care: CareWorld) -> None:
     assert r.status_code == 404  # a rider may read menus; there is none yet
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
@@ -123,6 +126,7 @@ def test_bad_enrolments_are_422_naming_the_field(
     assert client.get("/api/eldercare/elders", headers=token(client, "admin")).json() == []
 
 
+@pytest.mark.one_database
 def test_bad_pauses_changes_and_canteens_are_422(client: TestClient, care: CareWorld) -> None:
     officer = token(client, "officer")
     elder = client.post("/api/eldercare/elders", json=_elder_json(care), headers=officer).json()[
@@ -186,6 +190,7 @@ def test_a_pause_is_listed_and_cancelled_once(client: TestClient, care: CareWorl
     assert client.post(f"/api/eldercare/elders/{elder}/end", headers=officer).status_code == 409
 
 
+@pytest.mark.one_database
 def test_rounds_are_planned_and_say_why_in_the_readers_language(
     client: TestClient, care: CareWorld, platform: Platform
 ) -> None:
