@@ -229,8 +229,10 @@ def test_rounds_bring_every_meal_hot_and_by_the_familiar_rider(
     for stop in plan.stops:
         assert stop.at_door is not None
         assert ready < stop.at_door <= ready + timedelta(minutes=30)
-    [first, *_] = platform.eldercare.rider_meals(care.riders[0], MONDAY)
-    assert first.meal_id in {s.meal_id for s in plan.stops}
+    # The rider's list is the round: trip by trip, in the planned order of the doors.
+    in_round = sorted(plan.stops, key=lambda s: (s.trip, s.at_door))
+    seen = platform.eldercare.rider_meals(care.riders[0], MONDAY)
+    assert [m.meal_id for m in seen] == [s.meal_id for s in in_round]
     with pytest.raises(Forbidden):
         platform.eldercare.plan_rounds(care.other_officer, care.canteen_id, MONDAY, Meal.lunch)
 

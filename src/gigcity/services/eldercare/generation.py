@@ -4,7 +4,7 @@ today's rider sees of their meals, and cancelling a meal before it leaves the ki
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select, update
 
@@ -35,6 +35,7 @@ from gigcity.services.eldercare.subscriptions import Subscriptions, cutoff_of, w
 from gigcity.services.errors import Conflict, Forbidden, NotFound
 from gigcity.services.idempotent import insert_all_unless_present
 from gigcity.services.jobs import JobSpec
+from gigcity.services.types import as_utc
 
 # Every ten minutes: the meals of every canteen whose cut-off has passed today.
 GENERATE_JOB = JobSpec("eldercare.generate", cron="*/10 * * * *")
@@ -195,9 +196,9 @@ class Generation(Subscriptions):
                     .join(Elder, Elder.id == ElderMeal.elder_id)
                     .where(ElderMeal.day == day, ElderMeal.rider_id == principal.account_id)
                     .where(ElderMeal.state != "cancelled")
-                    .order_by(ElderMeal.meal, ElderMeal.canteen_id, ElderMeal.id)
                 )
             )
+            found.sort(key=lambda row: _round_order(row[0]))
             elder_ids = [elder.id for _, elder in found]
             first_contacts = {
                 c.elder_id: c
@@ -263,3 +264,15 @@ class Generation(Subscriptions):
                     id=meal_id,
                     state=meal.state,
                 )
+
+
+def _round_order(meal: ElderMeal) -> tuple[int, int, int, datetime, int]:
+    """Lunch before dinner, then the planned round: trip by trip, door by door (meals not
+    yet planned last, in the order they were made)."""
+    return (
+        list(Meal).index(Meal(meal.meal)),
+        meal.canteen_id,
+        meal.trip if meal.trip is not None else 1 << 30,
+        as_utc(meal.planned_at) if meal.planned_at else datetime.max.replace(tzinfo=UTC),
+        meal.id,
+    )
