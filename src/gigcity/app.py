@@ -20,8 +20,11 @@ from gigcity.api import (
     dashboard,
     district,
     eldercare,
+    eldercare_alert_stream,
     eldercare_alerts,
+    eldercare_family,
     eldercare_statements,
+    eldercare_volunteers,
     estates,
     gates,
     health,
@@ -44,7 +47,15 @@ from gigcity.config import WORKER_THREADS, Settings, get_settings
 from gigcity.http.deps import find_allow
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
-from gigcity.web import docs, estate_pages, gate_pages, pages, relay_pages, report_pages
+from gigcity.web import (
+    docs,
+    eldercare_pages,
+    estate_pages,
+    gate_pages,
+    pages,
+    relay_pages,
+    report_pages,
+)
 
 DESCRIPTION = """\
 gigcity: the district platform for delivery riders, ride-hailing drivers and truck drivers.
@@ -140,7 +151,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         relay.router,
         eldercare.router,
         eldercare_alerts.router,
+        eldercare_alert_stream.router,
+        eldercare_family.router,
         eldercare_statements.router,
+        eldercare_volunteers.router,
         gates.router,
     ):
         app.include_router(_state_access(router))
@@ -156,4 +170,5 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     estate_pages.install(app)
     relay_pages.install(app)
     gate_pages.install(app)
+    eldercare_pages.install(app)
     return app

@@ -41,6 +41,7 @@ contexts = web_support.contexts
 statement_day = web_support.statement_day
 workbench_run = web_support.workbench_run
 guide_estate = estate_support.guide_estate
+demo_family = web_support.demo_family
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -104,6 +104,14 @@ CASES = [
     Case("/relay/consents", "property", "#consents-page[data-state=ready] #consent-rows tr"),
     # The rider's gate pass (the demo certifies the rider; the sample estate has gates).
     Case("/pass", "rider", "#gate-pass[data-state=ready]"),
+    # The familiar rider's meals round (services/demo/eldercare.py: today's meals, planned).
+    Case("/eldercare/round", "rider", "#round-page[data-state=ready] #doors li"),
+    # The staff page of meals for the elderly: the open alerts live, enrolment, statements.
+    Case(
+        "/eldercare/staff", "officer", "#staff-page[data-state=ready] #alert-map[data-state=ready]"
+    ),
+    # A family member's meals page: the demo family linked to the demo's first older person.
+    Case("/eldercare/family", "family", "#family-page[data-state=ready]", needs=("demo_family",)),
     Case(
         "/workbench?run={run}",
         "admin",
@@ -137,6 +145,20 @@ def statement_day(demo: Demo) -> date:
     activity = spans(STATEMENT_DAY, ("10:30", "13:30", "on_order"))
     demo.platform.pay.report_activity(key, "rider", activity)
     return STATEMENT_DAY
+
+
+@pytest.fixture(scope="session")
+def demo_family(demo: Demo) -> str:
+    """The demo family account (services/demo/eldercare_family.py), linked to the demo's
+    first older person; its username."""
+    from gigcity.db.session import transaction
+    from gigcity.services.demo.eldercare import EldercareDemo
+    from gigcity.services.demo.eldercare_family import FAMILY_USERNAME, seed_family
+
+    cipher = EldercareDemo.of(demo.platform.eldercare)
+    with transaction(demo.platform.factory) as session:
+        seed_family(session, cipher)
+    return FAMILY_USERNAME
 
 
 @pytest.fixture(scope="module")

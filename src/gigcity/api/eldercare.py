@@ -42,6 +42,20 @@ Manager = Annotated[
     Principal,
     Depends(Allow(Role.admin, Role.officer, note="grid officers in their own sub-district")),
 ]
+# Who may act for one older person's meals: managers in scope, and family accounts linked
+# to that older person (another family's is refused, 403).
+Carer = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.admin,
+            Role.officer,
+            Role.family,
+            note="grid officers in their own sub-district; family accounts for the older "
+            "people linked to them",
+        )
+    ),
+]
 Admin = Annotated[Principal, Depends(Allow(Role.admin))]
 Rider = Annotated[Principal, Depends(Allow(Role.rider))]
 SignedIn = Annotated[Principal, Depends(Allow(*ACCOUNT_ROLES))]
@@ -163,13 +177,13 @@ def subscribe(
 @router.post(
     "/elders/{elder_id}/pauses", response_model=PauseOut, status_code=201, summary="Pause meals"
 )
-def pause(platform: PlatformDep, caller: Manager, elder_id: RowId, body: PauseIn) -> PauseOut:
+def pause(platform: PlatformDep, caller: Carer, elder_id: RowId, body: PauseIn) -> PauseOut:
     """No meals from first_day to last_day (hospital, travel); they resume by themselves."""
     return platform.eldercare.pause(caller, elder_id, body)
 
 
 @router.get("/elders/{elder_id}/pauses", response_model=list[PauseOut], summary="Pauses")
-def pauses(platform: PlatformDep, caller: Manager, elder_id: RowId) -> list[PauseOut]:
+def pauses(platform: PlatformDep, caller: Carer, elder_id: RowId) -> list[PauseOut]:
     return platform.eldercare.pauses(caller, elder_id)
 
 
@@ -177,13 +191,13 @@ def pauses(platform: PlatformDep, caller: Manager, elder_id: RowId) -> list[Paus
     "/elders/{elder_id}/pauses/{pause_id}/cancel", response_model=PauseOut, summary="End a pause"
 )
 def cancel_pause(
-    platform: PlatformDep, caller: Manager, elder_id: RowId, pause_id: RowId
+    platform: PlatformDep, caller: Carer, elder_id: RowId, pause_id: RowId
 ) -> PauseOut:
     return platform.eldercare.cancel_pause(caller, elder_id, pause_id)
 
 
 @router.post("/elders/{elder_id}/changes", response_model=ChangeOut, summary="Skip or add one meal")
-def change(platform: PlatformDep, caller: Manager, elder_id: RowId, body: ChangeIn) -> ChangeOut:
+def change(platform: PlatformDep, caller: Carer, elder_id: RowId, body: ChangeIn) -> ChangeOut:
     """Until the canteen's cut-off that day; a second change to the same meal replaces it."""
     return platform.eldercare.change(caller, elder_id, body)
 
@@ -193,7 +207,7 @@ def change(platform: PlatformDep, caller: Manager, elder_id: RowId, body: Change
 )
 def planned(
     platform: PlatformDep,
-    caller: Manager,
+    caller: Carer,
     elder_id: RowId,
     first: date,
     days: Annotated[int, Query(ge=1, le=28)] = 14,

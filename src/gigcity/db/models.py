@@ -1225,3 +1225,35 @@ class VolunteerTask(Base):
     taken_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class FamilyLink(Base):
+    """A family account may act for an older person (next meals, pauses, changes), with the
+    older person's consent recorded. Unlinking keeps the row: who linked, who unlinked, when."""
+
+    __tablename__ = "eldercare_family_links"
+    __table_args__ = (
+        # One link in force per account and older person; revoked ones stay as history.
+        Index(
+            "uq_eldercare_family_links_in_force",
+            "account_id",
+            "elder_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    elder_id: Mapped[int] = mapped_column(
+        ForeignKey("eldercare_elders.id", ondelete="CASCADE"), index=True
+    )
+    relation: Mapped[str] = mapped_column(String(60))  # daughter, son, spouse ... as told
+    consent_note_enc: Mapped[str] = mapped_column(Text)  # how the older person agreed
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -33,6 +33,7 @@ ROLE_NAMES = {
     Role.admin: "district admins",
     Role.property: "property staff",
     Role.courier: "community couriers",
+    Role.family: "family members of older people",
     Role.platform: "platforms (API key)",
 }
 
@@ -67,7 +68,15 @@ async def optional_principal(
     return None
 
 
-ACCOUNT_ROLES = (Role.rider, Role.staff, Role.officer, Role.admin, Role.property, Role.courier)
+ACCOUNT_ROLES = (
+    Role.rider,
+    Role.staff,
+    Role.officer,
+    Role.admin,
+    Role.property,
+    Role.courier,
+    Role.family,
+)
 """The roles of people who sign in (everyone but platform API keys)."""
 
 

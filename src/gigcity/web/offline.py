@@ -23,10 +23,17 @@ from gigcity.web.templating import STATIC_DIR, TEMPLATES_DIR
 # The pages kept for offline use (by path: the last one seen, in the language it was seen in).
 OFFLINE_PAGES = ("/", "/report")
 # Pages kept once opened (path patterns, JavaScript regular expressions): an estate's building
-# guide, often first opened from the QR code on the gate poster.
-OFFLINE_PAGE_PATTERNS = (r"^/estates/\d+/guide$",)
+# guide, often first opened from the QR code on the gate poster; the familiar rider's meals
+# round (its data, personal, is kept by the page itself, never by the worker).
+OFFLINE_PAGE_PATTERNS = (r"^/estates/\d+/guide$", r"^/eldercare/round$")
 # The templates of those pages: the assets they load are precached.
-OFFLINE_TEMPLATES = ("base.html", "map.html", "report.html", "estate_guide.html")
+OFFLINE_TEMPLATES = (
+    "base.html",
+    "map.html",
+    "report.html",
+    "estate_guide.html",
+    "eldercare_round.html",
+)
 # Public map data (path patterns, JavaScript regular expressions): network first, then the
 # last answer. Nothing personal: the reports, statements and accounts are never kept.
 OFFLINE_DATA = (

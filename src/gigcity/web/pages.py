@@ -30,6 +30,7 @@ LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 HOMES = {"rider": "/", "staff": "/manage", "officer": "/officer", "admin": "/dashboard"}
 HOMES["property"] = "/estate"
 HOMES["courier"] = "/relay"
+HOMES["family"] = "/eldercare/family"
 # The pages only some roles may use (the others are for everyone). A signed-in account of
 # another role is told so, with a link to its home, instead of the page's empty frames; the
 # API refuses it all the same. The token lives in the browser, so the page checks it there.
@@ -42,6 +43,9 @@ PAGE_ROLES = {
     "estate": ("property", "officer", "admin"),
     "relay": ("courier", "property", "admin"),
     "relay_consents": ("property", "admin"),
+    "eldercare_round": ("rider",),
+    "eldercare_staff": ("officer", "admin"),
+    "eldercare_family": ("family",),
 }
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])

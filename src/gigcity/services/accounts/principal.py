@@ -15,6 +15,7 @@ class Role(StrEnum):
     admin = "admin"  # district admin
     property = "property"  # property staff of one estate (guides, gates, relay hand-off)
     courier = "courier"  # community courier of one estate's relay hand-off points
+    family = "family"  # a family member acting for the older people linked to the account
     platform = "platform"  # a platform's integration, by API key
 
 

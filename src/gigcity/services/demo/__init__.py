@@ -19,6 +19,8 @@ from gigcity.services.demo.accounts import (
     demo_api_key,
     demo_logins,
 )
+from gigcity.services.demo.eldercare import EldercareDemo, seed_eldercare
+from gigcity.services.demo.eldercare_family import seed_family
 from gigcity.services.demo.estates import demo_estate_id, seed_demo_estate
 from gigcity.services.demo.gates import demo_gate_key, seed_demo_gates
 from gigcity.services.demo.pay import seed_demo_pay
@@ -38,10 +40,12 @@ def seed_demo(
     photos: tuple[PhotoStore, PhotoLimits] | None = None,
     saved: list[str] | None = None,
     locale: str = "zh_CN",
+    eldercare: EldercareDemo | None = None,
 ) -> list[DemoLogin]:
     """Seed points and demo accounts unless already there; returns the demo logins (their
     notes in `locale`). With `photos` (a photo store and its limits) most demo reports get
-    a photo, whose stored names are appended to `saved`."""
+    a photo, whose stored names are appended to `saved`. `eldercare`: the platform's field
+    cipher, funding rule and timezone (default: the dev key, the example, Shanghai)."""
     if not demo_accounts_exist(session):
         if session.scalar(select(Place.id).limit(1)) is None:
             bulk_insert_places(
@@ -56,6 +60,9 @@ def seed_demo(
     seed_demo_relay(session, estate_id)
     # snap-and-report: routes, pool, a month of reports
     seed_demo_reports(session, district, photos=photos, saved=saved)
+    # meals for the elderly: a canteen in the officer's sub-district, today's round
+    seed_eldercare(session, district, eldercare)
+    seed_family(session, eldercare)  # a family account linked to the first older person
     return demo_logins(session, district, locale)
 
 
@@ -67,6 +74,7 @@ def _seed_with_photos(
     API key."""
     saved: list[str] = []
     photos = (platform.reports.photos, platform.reports.photo_limits)
+    eldercare = EldercareDemo.of(platform.eldercare)  # before: may store the dev key
     try:
         with transaction(platform.factory) as session:
             logins = seed_demo(
@@ -77,6 +85,7 @@ def _seed_with_photos(
                 photos=photos,
                 saved=saved,
                 locale=platform.settings.default_locale,
+                eldercare=eldercare,
             )
             key = demo_api_key(session) if with_key else ""
     except BaseException:

@@ -128,6 +128,18 @@ def demo_logins(session: Session, district: District, locale: str = "zh_CN") -> 
             if estate_name is not None
             else []
         ),
+        *(
+            [
+                DemoLogin(
+                    "family",
+                    DEMO_PASSWORD,
+                    Role.family,
+                    say(N_("family member of an older person who has meals brought")),
+                )
+            ]
+            if session.scalar(select(Account.id).where(Account.username == "family"))
+            else []
+        ),
     ]
 
 

@@ -4,6 +4,12 @@ pauses and one-off changes, the daily meals generated once, each meal's price sp
 funders, and what today's familiar rider sees."""
 
 from gigcity.services.eldercare.cipher import FieldCipher, key_from_secret, new_key
+from gigcity.services.eldercare.family_schemas import (
+    FamilyElderOut,
+    FamilyLinkIn,
+    FamilyLinkOut,
+    FamilyMealOut,
+)
 from gigcity.services.eldercare.funding import Funder, FundingRule, Split, split
 from gigcity.services.eldercare.generation import GENERATE_JOB
 from gigcity.services.eldercare.schemas import (
@@ -53,6 +59,10 @@ __all__ = [
     "ElderOut",
     "ElderSummary",
     "EldercareService",
+    "FamilyElderOut",
+    "FamilyLinkIn",
+    "FamilyLinkOut",
+    "FamilyMealOut",
     "FieldCipher",
     "Funder",
     "FundingRule",

@@ -83,6 +83,8 @@ class AlertOut(BaseModel):
     subdistrict: str
     first_name: str
     door: str
+    lon: float = Field(description="The door's position (WGS-84), for the staff's map")
+    lat: float
     door_check: DoorCheck
     door_check_text: str
     tier: str

@@ -397,6 +397,8 @@ class DoorChecks(EldercareBase):
                     subdistrict=alert.subdistrict,
                     first_name=decrypt(elder.first_name_enc),
                     door=decrypt(elder.door_enc),
+                    lon=elder.lon,
+                    lat=elder.lat,
                     door_check=DoorCheck(alert.door_check),
                     door_check_text=gettext(locale, DOOR_CHECK_TEXTS[DoorCheck(alert.door_check)]),
                     tier=alert.tier,

@@ -8,7 +8,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Account, Elder, ElderContact, Estate
+from gigcity.db.models import Account, Elder, ElderContact, Estate, FamilyLink
 from gigcity.db.session import transaction
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
@@ -35,9 +35,12 @@ from gigcity.services.errors import Conflict, InvalidInput, NotFound
 from gigcity.services.positions import check_position
 
 # Every column that holds an encrypted field, by table.
-ENCRYPTED_COLUMNS: tuple[tuple[type[Elder] | type[ElderContact], tuple[str, ...]], ...] = (
+ENCRYPTED_COLUMNS: tuple[
+    tuple[type[Elder] | type[ElderContact] | type[FamilyLink], tuple[str, ...]], ...
+] = (
     (Elder, ("name_enc", "first_name_enc", "door_enc", "care_enc", "consent_note_enc")),
     (ElderContact, ("name_enc", "phone_enc")),
+    (FamilyLink, ("consent_note_enc",)),  # a family link's consent note
 )
 RECORD_FIELDS = ("name", "first_name", "door", "care", "contacts", "consent_note")
 

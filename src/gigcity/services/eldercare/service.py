@@ -4,6 +4,7 @@ assembled from its parts."""
 from __future__ import annotations
 
 from gigcity.services.eldercare.doorchecks import DOORCHECK_JOBS, ESCALATE_JOB, DoorChecks
+from gigcity.services.eldercare.family import Families
 from gigcity.services.eldercare.generation import GENERATE_JOB
 from gigcity.services.eldercare.rounds import Rounds
 from gigcity.services.eldercare.statements import Statements
@@ -12,9 +13,9 @@ from gigcity.services.jobs import JobArgs, JobSpec
 ELDERCARE_JOBS: list[JobSpec] = [GENERATE_JOB, *DOORCHECK_JOBS]
 
 
-class EldercareService(Rounds, DoorChecks, Statements):
-    """Canteens, enrolment, subscriptions, the daily meals, the rounds, the door checks and
-    their alerts, the funders' statements and the exports."""
+class EldercareService(Families, Rounds, DoorChecks, Statements):
+    """Canteens, enrolment, families, subscriptions, the daily meals, the rounds, the door
+    checks and their alerts, the funders' statements and the exports."""
 
     def run_job(self, task: str, args: JobArgs, last_attempt: bool) -> None:
         if task == GENERATE_JOB.name:

@@ -14,6 +14,7 @@ from gigcity.db.session import transaction
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
 from gigcity.services.eldercare.base import get_elder, require_manager
+from gigcity.services.eldercare.carers import require_carer
 from gigcity.services.eldercare.enrolment import Enrolment
 from gigcity.services.eldercare.schemas import (
     ChangeIn,
@@ -142,7 +143,7 @@ class Subscriptions(Enrolment):
         Meals whose cut-off has passed are not affected (cancel them with the canteen)."""
         with transaction(self.factory) as session:
             elder = get_elder(session, elder_id)
-            require_manager(principal, elder.subdistrict)
+            require_carer(session, principal, elder)
             if data.last_day < self.day_clock.day_of(self.clock()):
                 raise InvalidInput(N_("This pause ends in the past."), field="last_day")
             pause = MealPause(
@@ -160,7 +161,7 @@ class Subscriptions(Enrolment):
     def cancel_pause(self, principal: Principal, elder_id: int, pause_id: int) -> PauseOut:
         with transaction(self.factory) as session:
             elder = get_elder(session, elder_id)
-            require_manager(principal, elder.subdistrict)
+            require_carer(session, principal, elder)
             pause = session.get(MealPause, pause_id)
             if pause is None or pause.elder_id != elder_id:
                 raise NotFound(N_("No pause {id} for this older person."), id=pause_id)
@@ -179,7 +180,7 @@ class Subscriptions(Enrolment):
         replaces the first."""
         with transaction(self.factory) as session:
             elder = get_elder(session, elder_id)
-            require_manager(principal, elder.subdistrict)
+            require_carer(session, principal, elder)
             if elder.ended_at is not None:
                 raise Conflict(N_("This older person's enrolment has ended already."))
             self._require_open(session, elder, data.day, data.meal)
@@ -215,7 +216,7 @@ class Subscriptions(Enrolment):
             raise InvalidInput(N_("Ask for 1 to {most} days."), field="days", most=PLAN_DAYS_MAX)
         with self.factory() as session:
             elder = get_elder(session, elder_id)
-            require_manager(principal, elder.subdistrict)
+            require_carer(session, principal, elder)
             canteen = session.get(Canteen, elder.canteen_id)
             assert canteen is not None
             last = first + timedelta(days=days - 1)
@@ -263,7 +264,7 @@ class Subscriptions(Enrolment):
     def pauses(self, principal: Principal, elder_id: int) -> list[PauseOut]:
         with self.factory() as session:
             elder = get_elder(session, elder_id)
-            require_manager(principal, elder.subdistrict)
+            require_carer(session, principal, elder)
             found = session.scalars(
                 select(MealPause).where(MealPause.elder_id == elder_id).order_by(MealPause.id)
             )
