@@ -121,6 +121,8 @@ def test_a_family_is_refused_another_familys_older_person_and_staff_pages(
     # Unlinked, the grandson's next request is refused at once.
     grandson = token(client, "grandson")
     links = client.get(f"{base}/family", headers=token(client, "officer")).json()
+    # Times carry their zone, as the API document says ("date-time"), on every database.
+    assert datetime.fromisoformat(links[0]["granted_at"]).utcoffset() is not None
     r = client.delete(f"{base}/family/{links[0]['account_id']}", headers=token(client, "admin"))
     assert r.status_code == 204
     assert client.get(f"{base}/pauses", headers=grandson).status_code == 403

@@ -26,6 +26,7 @@ from gigcity.services.eldercare.family_schemas import (
 from gigcity.services.eldercare.schemas import Meal
 from gigcity.services.eldercare.subscriptions import Subscriptions, cutoff_of
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gigcity.services.types import as_utc
 
 FAMILY_DAYS_MAX = 14
 NEXT_MEALS = 3  # how many coming meals the list of older people shows
@@ -42,8 +43,8 @@ def _link_out(link: FamilyLink, username: str, created: bool = False) -> FamilyL
         username=username,
         elder_id=link.elder_id,
         relation=link.relation,
-        granted_at=link.granted_at,
-        revoked_at=link.revoked_at,
+        granted_at=as_utc(link.granted_at),  # SQLite gives back naive UTC
+        revoked_at=as_utc(link.revoked_at) if link.revoked_at else None,
         account_created=created,
     )
 
