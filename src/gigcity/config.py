@@ -263,6 +263,15 @@ class Settings(BaseSettings):
         description="The unit and room of a relay item, and the webhook calls that named them, "
         "are forgotten this many days after the item was delivered, collected or cancelled.",
     )
+    # PIPL Art. 56: records of processing personal information are kept at least 3 years.
+    retention_eldercare_reads_days: int = Field(
+        default=1095,
+        ge=1095,
+        le=36500,
+        description="Lines of the read log of older people's personal information (who read "
+        "what, when, why) are deleted this many days after the read; at least 1095 (3 years, "
+        "PIPL Art. 56).",
+    )
     # -- meals for the elderly -------------------------------------------------------------
     eldercare_keys: str = Field(
         default="",

@@ -69,6 +69,13 @@ def test_accounts_create_checks_bindings(env: Path) -> None:
     )
     assert bad.exit_code == 2
     assert "subdistrict" in bad.output
+    kitchen = runner.invoke(
+        app,
+        ["accounts", "create", "cook", "--role", "canteen", "--canteen", "999"]
+        + ["--password", "long-enough-pw"],
+    )
+    assert kitchen.exit_code == 2
+    assert "canteen_id" in kitchen.output
     key = runner.invoke(app, ["accounts", "api-key", "ele.me", "--scope", "deliveries"])
     assert "api_key: gck_" in key.output
 

@@ -299,5 +299,7 @@ def test_a_rider_is_told_the_page_is_not_for_them(page: Page, demo: Demo) -> Non
     sign_in(page, "rider", demo.password, PATH)
     gate = page.locator("#role-gate")
     expect(gate).to_be_visible()
-    expect(page.locator("#role-gate-text")).to_contain_text(zh("grid officers and district admins"))
+    expect(page.locator("#role-gate-text")).to_contain_text(
+        zh("grid officers, neighbourhood-committee staff and district admins")
+    )
     expect(page.locator("#staff-page")).to_be_hidden()

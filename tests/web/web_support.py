@@ -112,6 +112,18 @@ CASES = [
     ),
     # A family member's meals page: the demo family linked to the demo's first older person.
     Case("/eldercare/family", "family", "#family-page[data-state=ready]", needs=("demo_family",)),
+    # Neighbourhood-committee staff on the staff page, and the demo canteen's kitchen page
+    # (services/demo/eldercare_staff.py: the `committee` and `canteen` accounts).
+    Case(
+        "/eldercare/staff",
+        "committee",
+        "#staff-page[data-state=ready] #alert-map[data-state=ready]",
+    ),
+    Case("/eldercare/kitchen", "canteen", "#kitchen-page[data-state=ready] .meal-total"),
+    # Volunteer tasks for older people (services/demo/eldercare_volunteers.py: two open
+    # tasks); the demo rider has no sub-district, so the page is asked for the demo
+    # officer's (where the demo's older people live: 桃浦镇, round the demo station).
+    Case("/eldercare/volunteer?area=taopu", "rider", "#volunteer-page[data-state=ready] #open li"),
     Case(
         "/workbench?run={run}",
         "admin",

@@ -38,9 +38,32 @@ from gigcity.services.eldercare import (
 
 router = APIRouter(prefix="/api/eldercare", tags=["eldercare"])
 
+# Managers: admins, and grid officers and neighbourhood-committee staff in their own
+# sub-district (services.eldercare.base.require_manager).
 Manager = Annotated[
     Principal,
-    Depends(Allow(Role.admin, Role.officer, note="grid officers in their own sub-district")),
+    Depends(
+        Allow(
+            Role.admin,
+            Role.officer,
+            Role.committee,
+            note="grid officers and neighbourhood-committee staff in their own sub-district",
+        )
+    ),
+]
+# Who may keep a canteen's menus: managers in scope, and the canteen's own staff.
+MenuKeeper = Annotated[
+    Principal,
+    Depends(
+        Allow(
+            Role.admin,
+            Role.officer,
+            Role.committee,
+            Role.canteen,
+            note="grid officers and neighbourhood-committee staff in the canteen's "
+            "sub-district; canteen staff their own canteen only",
+        )
+    ),
 ]
 # Who may act for one older person's meals: managers in scope, and family accounts linked
 # to that older person (another family's is refused, 403).
@@ -50,9 +73,10 @@ Carer = Annotated[
         Allow(
             Role.admin,
             Role.officer,
+            Role.committee,
             Role.family,
-            note="grid officers in their own sub-district; family accounts for the older "
-            "people linked to them",
+            note="grid officers and neighbourhood-committee staff in their own sub-district; "
+            "family accounts for the older people linked to them",
         )
     ),
 ]
@@ -89,7 +113,12 @@ def update_canteen(
     summary="Put a meal's menu",
 )
 def set_menu(
-    platform: PlatformDep, caller: Manager, canteen_id: RowId, day: date, meal: Meal, body: MenuIn
+    platform: PlatformDep,
+    caller: MenuKeeper,
+    canteen_id: RowId,
+    day: date,
+    meal: Meal,
+    body: MenuIn,
 ) -> MenuOut:
     """The dishes of one meal with the diets each suits and its allergens; riders are told
     which dishes clash with an older person's diet."""

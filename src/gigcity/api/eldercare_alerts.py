@@ -36,9 +36,10 @@ StepTaker = Annotated[
         Allow(
             Role.admin,
             Role.officer,
+            Role.committee,
             Role.rider,
-            note="grid officers in the alert's sub-district; the rider who opened it only the "
-            "call to the older person",
+            note="grid officers and neighbourhood-committee staff in the alert's sub-district; "
+            "the rider who opened it only the call to the older person",
         )
     ),
 ]

@@ -25,9 +25,10 @@ Staff = Annotated[
     Depends(
         Allow(
             Role.officer,
+            Role.committee,
             Role.admin,
-            note="grid officers their own sub-district's older people only (asking for "
-            "another: 403)",
+            note="grid officers and neighbourhood-committee staff their own sub-district's "
+            "older people only (asking for another: 403)",
         )
     ),
 ]

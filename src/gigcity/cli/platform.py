@@ -322,16 +322,26 @@ def places_export(
 @accounts_app.command("create")
 def accounts_create(
     username: str,
-    role: Annotated[Role, typer.Option(help="rider, staff, officer, admin, property or courier")],
+    role: Annotated[
+        Role,
+        typer.Option(
+            help="rider, staff, officer, admin, property, courier, family, committee or canteen"
+        ),
+    ],
     display_name: Annotated[str, typer.Option(help="Name shown to others.")] = "",
     worker_type: Annotated[WorkerType | None, typer.Option()] = None,
     station_id: Annotated[int | None, typer.Option(help="Station of station staff.")] = None,
     subdistrict: Annotated[
-        str | None, typer.Option(help="Sub-district code of a grid officer.")
+        str | None,
+        typer.Option(help="Sub-district code of a grid officer or neighbourhood-committee staff."),
     ] = None,
     estate_id: Annotated[
         int | None,
         typer.Option("--estate", help="Estate of property staff or a community courier."),
+    ] = None,
+    canteen_id: Annotated[
+        int | None,
+        typer.Option("--canteen", help="Canteen for the elderly of canteen staff."),
     ] = None,
     password: Annotated[
         str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
@@ -353,6 +363,7 @@ def accounts_create(
             station_id=station_id,
             subdistrict=subdistrict,
             estate_id=estate_id,
+            canteen_id=canteen_id,
         )
         account = platform.accounts.create_by_operator(data)
         console.print(f"created account {account.id} ({account.username}, {account.role})")

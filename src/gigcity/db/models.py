@@ -63,6 +63,10 @@ class Account(Base):
     estate_id: Mapped[int | None] = mapped_column(
         ForeignKey("estates.id", ondelete="SET NULL"), index=True
     )
+    # Canteen staff work for one community canteen for the elderly.
+    canteen_id: Mapped[int | None] = mapped_column(
+        ForeignKey("eldercare_canteens.id", ondelete="SET NULL"), index=True
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Written into every bearer token ("gen") and moved on by deactivation and password

@@ -34,6 +34,8 @@ ROLE_NAMES = {
     Role.property: "property staff",
     Role.courier: "community couriers",
     Role.family: "family members of older people",
+    Role.committee: "neighbourhood-committee staff",
+    Role.canteen: "canteen staff",
     Role.platform: "platforms (API key)",
 }
 
@@ -76,6 +78,8 @@ ACCOUNT_ROLES = (
     Role.property,
     Role.courier,
     Role.family,
+    Role.committee,
+    Role.canteen,
 )
 """The roles of people who sign in (everyone but platform API keys)."""
 

@@ -160,7 +160,12 @@ class Platform:
         elif task == RETENTION_JOB.name:
             apply_retention(
                 retention_rules(
-                    self.settings, self.reports, self.jobs, gates=self.gates, relay=self.relay
+                    self.settings,
+                    self.reports,
+                    self.jobs,
+                    gates=self.gates,
+                    relay=self.relay,
+                    eldercare=self.eldercare,
                 )
             )
         elif task.startswith("relay."):

@@ -16,10 +16,12 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from gigcity.config import Settings
+from gigcity.services.eldercare.read_retention import purge_reads
 from gigcity.services.jobs import FINISHED_BADLY, FINISHED_OK, JobQueue
 from gigcity.services.reports import ReportsService
 
 if TYPE_CHECKING:
+    from gigcity.services.eldercare.base import EldercareBase
     from gigcity.services.gates import GatesService
     from gigcity.services.relay import RelayService
 
@@ -40,6 +42,7 @@ def retention_rules(
     *,
     gates: GatesService | None = None,
     relay: RelayService | None = None,
+    eldercare: EldercareBase | None = None,
 ) -> list[RetentionRule]:
     rules = [
         RetentionRule(
@@ -86,6 +89,16 @@ def retention_rules(
             RetentionRule("unit and room of finished relay items", kept, relay.purge_addresses),
             RetentionRule("webhook calls of finished relay items", kept, relay.purge_webhook_calls),
         ]
+    if eldercare is not None:
+        # The log of who read an older person's record is a record of processing: PIPL
+        # Art. 56 keeps it at least three years (the default), then it goes.
+        rules.append(
+            RetentionRule(
+                "read log of older people's personal information",
+                timedelta(days=settings.retention_eldercare_reads_days),
+                partial(purge_reads, eldercare),
+            )
+        )
     return rules
 
 

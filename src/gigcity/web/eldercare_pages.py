@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse
 
 from gigcity.http.deps import PUBLIC
 from gigcity.http.locale import locale_of
+from gigcity.i18n import gettext
+from gigcity.services.eldercare.volunteers import KIND_TEXTS
 from gigcity.web.pages import render_page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
@@ -38,6 +40,29 @@ def staff_page(request: Request) -> HTMLResponse:
     return render_page(
         request, "eldercare_staff.html", "eldercare_staff", {"categories": categories}
     )
+
+
+@router.get(
+    "/eldercare/volunteer", response_class=HTMLResponse, summary="Volunteer tasks for older people"
+)
+def volunteer_page(request: Request) -> HTMLResponse:
+    """Riders and truck drivers: open volunteer tasks near them, taking, finishing and giving
+    back one; the door only on a task they hold."""
+    # The area chooser and the kind filter, in the reader's words (the API's catalog).
+    locale = locale_of(request)
+    district = request.app.state.platform.district
+    areas = [(s.code, s.display_name(locale)) for s in district.subdistricts]
+    kinds = [(kind.value, gettext(locale, text)) for kind, text in KIND_TEXTS.items()]
+    return render_page(
+        request, "eldercare_volunteer.html", "eldercare_volunteer", {"areas": areas, "kinds": kinds}
+    )
+
+
+@router.get("/eldercare/kitchen", response_class=HTMLResponse, summary="Meals: the kitchen page")
+def kitchen_page(request: Request) -> HTMLResponse:
+    """Canteen staff (and managers of the canteen's sub-district): today's lunch and dinner
+    by diet, allergies and clashing dishes — counts, never people — and the coming menus."""
+    return render_page(request, "eldercare_kitchen.html", "eldercare_kitchen")
 
 
 def install(app: FastAPI) -> None:

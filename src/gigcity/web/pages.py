@@ -31,6 +31,8 @@ HOMES = {"rider": "/", "staff": "/manage", "officer": "/officer", "admin": "/das
 HOMES["property"] = "/estate"
 HOMES["courier"] = "/relay"
 HOMES["family"] = "/eldercare/family"
+HOMES["committee"] = "/eldercare/staff"
+HOMES["canteen"] = "/eldercare/kitchen"
 # The pages only some roles may use (the others are for everyone). A signed-in account of
 # another role is told so, with a link to its home, instead of the page's empty frames; the
 # API refuses it all the same. The token lives in the browser, so the page checks it there.
@@ -44,8 +46,10 @@ PAGE_ROLES = {
     "relay": ("courier", "property", "admin"),
     "relay_consents": ("property", "admin"),
     "eldercare_round": ("rider",),
-    "eldercare_staff": ("officer", "admin"),
+    "eldercare_staff": ("officer", "committee", "admin"),
+    "eldercare_kitchen": ("canteen", "committee", "officer", "admin"),
     "eldercare_family": ("family",),
+    "eldercare_volunteer": ("rider",),
 }
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])

@@ -16,6 +16,8 @@ class Role(StrEnum):
     property = "property"  # property staff of one estate (guides, gates, relay hand-off)
     courier = "courier"  # community courier of one estate's relay hand-off points
     family = "family"  # a family member acting for the older people linked to the account
+    committee = "committee"  # neighbourhood-committee staff (居委会), bound to one sub-district
+    canteen = "canteen"  # staff of one community canteen for the elderly (长者食堂)
     platform = "platform"  # a platform's integration, by API key
 
 
@@ -59,6 +61,7 @@ class Principal:
     station_id: int | None = None
     subdistrict: str | None = None
     estate_id: int | None = None  # property staff, community couriers, gate controllers' keys
+    canteen_id: int | None = None  # canteen staff: the canteen they work for
     scopes: frozenset[Scope] = frozenset()  # API keys only: what the key may do
 
 

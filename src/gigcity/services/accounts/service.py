@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gigcity.db.models import Account, ApiKey, Estate, Place
+from gigcity.db.models import Account, ApiKey, Canteen, Estate, Place
 from gigcity.db.session import single_statement_sessions, transaction
 from gigcity.geo.district import District
 from gigcity.i18n import N_
@@ -76,12 +76,19 @@ class AccountCreate(BaseModel):
     station_id: int | None = Field(
         default=None, ge=1, le=2_147_483_647, description="Required for station staff."
     )
-    subdistrict: str | None = Field(default=None, description="Required for grid officers.")
+    subdistrict: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Required for grid officers and neighbourhood-committee staff.",
+    )
     estate_id: int | None = Field(
         default=None,
         ge=1,
         le=2_147_483_647,
         description="Required for property staff and community couriers.",
+    )
+    canteen_id: int | None = Field(
+        default=None, ge=1, le=2_147_483_647, description="Required for canteen staff."
     )
 
 
@@ -95,6 +102,7 @@ class AccountOut(BaseModel):
     station_id: int | None
     subdistrict: str | None
     estate_id: int | None = None
+    canteen_id: int | None = None
     active: bool
     created_at: UtcDatetime
 
@@ -145,18 +153,9 @@ def create_account(session: Session, data: AccountCreate, district: District) ->
             )
     elif data.station_id is not None:
         raise InvalidInput(N_("Only station staff are bound to a station."), field="station_id")
-    if data.role == Role.officer:
-        if not data.subdistrict or district.get(data.subdistrict) is None:
-            raise InvalidInput(
-                N_("Grid officers must be bound to a sub-district; known codes: {codes}."),
-                field="subdistrict",
-                codes=", ".join(s.code for s in district.subdistricts),
-            )
-    elif data.subdistrict is not None:
-        raise InvalidInput(
-            N_("Only grid officers are bound to a sub-district."), field="subdistrict"
-        )
+    _check_subdistrict_binding(data.role, data.subdistrict, district)
     _check_estate_binding(session, data.role, data.estate_id)
+    _check_canteen_binding(session, data.role, data.canteen_id)
     if data.role == Role.rider and data.worker_type is None:
         data = data.model_copy(update={"worker_type": WorkerType.delivery_rider})
     account = Account(
@@ -169,6 +168,7 @@ def create_account(session: Session, data: AccountCreate, district: District) ->
         station_id=data.station_id,
         subdistrict=data.subdistrict,
         estate_id=data.estate_id,
+        canteen_id=data.canteen_id,
         active=True,
     )
     session.add(account)
@@ -179,6 +179,47 @@ def create_account(session: Session, data: AccountCreate, district: District) ->
             N_("The username '{username}' is taken."), field="username", username=data.username
         ) from exc
     return account
+
+
+def _check_subdistrict_binding(role: Role, subdistrict: str | None, district: District) -> None:
+    """Grid officers and neighbourhood-committee staff work in one sub-district of the
+    district."""
+    codes = ", ".join(s.code for s in district.subdistricts)
+    if role == Role.officer:
+        if not subdistrict or district.get(subdistrict) is None:
+            raise InvalidInput(
+                N_("Grid officers must be bound to a sub-district; known codes: {codes}."),
+                field="subdistrict",
+                codes=codes,
+            )
+    elif role == Role.committee:
+        if not subdistrict or district.get(subdistrict) is None:
+            raise InvalidInput(
+                N_(
+                    "Neighbourhood-committee staff must be bound to a sub-district; known "
+                    "codes: {codes}."
+                ),
+                field="subdistrict",
+                codes=codes,
+            )
+    elif subdistrict is not None:
+        raise InvalidInput(
+            N_("Only grid officers and neighbourhood-committee staff are bound to a sub-district."),
+            field="subdistrict",
+        )
+
+
+def _check_canteen_binding(session: Session, role: Role, canteen_id: int | None) -> None:
+    """Canteen staff work for one community canteen for the elderly, which must exist."""
+    if role == Role.canteen:
+        if canteen_id is None:
+            raise InvalidInput(N_("Canteen staff must be bound to a canteen."), field="canteen_id")
+        if session.get(Canteen, canteen_id) is None:
+            raise InvalidInput(
+                N_("Canteen {id} does not exist."), field="canteen_id", id=canteen_id
+            )
+    elif canteen_id is not None:
+        raise InvalidInput(N_("Only canteen staff are bound to a canteen."), field="canteen_id")
 
 
 ESTATE_ROLES = (Role.property, Role.courier)
@@ -255,6 +296,7 @@ def principal_for(account: Account) -> Principal:
         station_id=account.station_id,
         subdistrict=account.subdistrict,
         estate_id=account.estate_id,
+        canteen_id=account.canteen_id,
     )
 
 

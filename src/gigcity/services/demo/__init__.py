@@ -21,6 +21,8 @@ from gigcity.services.demo.accounts import (
 )
 from gigcity.services.demo.eldercare import EldercareDemo, seed_eldercare
 from gigcity.services.demo.eldercare_family import seed_family
+from gigcity.services.demo.eldercare_staff import seed_eldercare_staff
+from gigcity.services.demo.eldercare_volunteers import seed_volunteer_tasks
 from gigcity.services.demo.estates import demo_estate_id, seed_demo_estate
 from gigcity.services.demo.gates import demo_gate_key, seed_demo_gates
 from gigcity.services.demo.pay import seed_demo_pay
@@ -63,6 +65,8 @@ def seed_demo(
     # meals for the elderly: a canteen in the officer's sub-district, today's round
     seed_eldercare(session, district, eldercare)
     seed_family(session, eldercare)  # a family account linked to the first older person
+    seed_eldercare_staff(session)  # the committee's and the canteen's staff
+    seed_volunteer_tasks(session, eldercare)  # two open volunteer tasks for older people
     return demo_logins(session, district, locale)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Account, ApiKey, Estate, Place, utcnow
+from gigcity.db.models import Account, ApiKey, Canteen, Estate, Place, utcnow
 from gigcity.geo.district import District
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import (
@@ -89,6 +89,11 @@ def demo_logins(session: Session, district: District, locale: str = "zh_CN") -> 
         .join(Account, Account.estate_id == Estate.id)
         .where(Account.username == "property")
     )
+    canteen_name = session.scalar(
+        select(Canteen.name)
+        .join(Account, Account.canteen_id == Canteen.id)
+        .where(Account.username == "canteen")
+    )
 
     def say(message: str, **params: str) -> str:
         return gettext(locale, message, **params)
@@ -138,6 +143,30 @@ def demo_logins(session: Session, district: District, locale: str = "zh_CN") -> 
                 )
             ]
             if session.scalar(select(Account.id).where(Account.username == "family"))
+            else []
+        ),
+        *(
+            [
+                DemoLogin(
+                    "committee",
+                    DEMO_PASSWORD,
+                    Role.committee,
+                    say(N_("neighbourhood-committee staff of {subdistrict}"), subdistrict=where),
+                )
+            ]
+            if session.scalar(select(Account.id).where(Account.username == "committee"))
+            else []
+        ),
+        *(
+            [
+                DemoLogin(
+                    "canteen",
+                    DEMO_PASSWORD,
+                    Role.canteen,
+                    say(N_("kitchen staff of {canteen}"), canteen=canteen_name),
+                )
+            ]
+            if canteen_name is not None
             else []
         ),
     ]

@@ -100,16 +100,19 @@ class EldercareBase:
 
 
 # -- who may do what -------------------------------------------------------------------
-# District admins everywhere; grid officers in their own sub-district (the neighbourhood
-# committees' staff work there); riders only through their round (see `rounds`).
-MANAGERS = (Role.admin, Role.officer)
+# District admins everywhere; grid officers and neighbourhood-committee staff in their own
+# sub-district; riders only through their round (see `rounds`); canteen staff only their
+# canteen's menus and kitchen (`require_kitchen`).
+MANAGERS = (Role.admin, Role.officer, Role.committee)
+LOCAL_MANAGERS = (Role.officer, Role.committee)  # bound to one sub-district
 
 
 def require_manager(principal: Principal, subdistrict: str | None = None) -> None:
-    """Admins, and officers of `subdistrict` (any, when None: they see only their own)."""
+    """Admins, and officers and committee staff of `subdistrict` (any, when None: they see
+    only their own)."""
     if principal.role == Role.admin:
         return
-    if principal.role != Role.officer:
+    if principal.role not in LOCAL_MANAGERS:
         raise Forbidden(N_("Your role ({role}) may not do this."), role=principal.role.value)
     if subdistrict is not None and principal.subdistrict != subdistrict:
         raise Forbidden(N_("This older person or canteen is in another sub-district."))
@@ -119,6 +122,16 @@ def scope_subdistrict(principal: Principal) -> str | None:
     """The sub-district a manager's lists are limited to (None: all, for admins)."""
     require_manager(principal)
     return None if principal.role == Role.admin else principal.subdistrict
+
+
+def require_kitchen(principal: Principal, canteen: Canteen) -> None:
+    """Who may keep a canteen's menus and read its kitchen list: its own canteen staff, and
+    the managers of its sub-district (admins everywhere)."""
+    if principal.role == Role.canteen:
+        if principal.canteen_id != canteen.id:
+            raise Forbidden(N_("Canteen staff may act only for their own canteen."))
+        return
+    require_manager(principal, canteen.subdistrict)
 
 
 def get_elder(session: Session, elder_id: int) -> Elder:

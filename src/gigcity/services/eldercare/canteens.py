@@ -13,6 +13,7 @@ from gigcity.services.accounts import Principal
 from gigcity.services.eldercare.base import (
     EldercareBase,
     get_canteen,
+    require_kitchen,
     require_manager,
     scope_subdistrict,
 )
@@ -74,10 +75,11 @@ class Canteens(EldercareBase):
     def set_menu(
         self, principal: Principal, canteen_id: int, day: date, meal: Meal, data: MenuIn
     ) -> MenuOut:
-        """Put the menu of one meal (replacing the one there)."""
+        """Put the menu of one meal (replacing the one there): the canteen's own staff, or
+        managers of its sub-district."""
         with transaction(self.factory) as session:
             canteen = get_canteen(session, canteen_id)
-            require_manager(principal, canteen.subdistrict)
+            require_kitchen(principal, canteen)
             menu = session.scalar(
                 select(CanteenMenu).where(
                     CanteenMenu.canteen_id == canteen_id,

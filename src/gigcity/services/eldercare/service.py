@@ -3,6 +3,7 @@ assembled from its parts."""
 
 from __future__ import annotations
 
+from gigcity.services.eldercare.clashes import CLASH_JOB, MenuClashes
 from gigcity.services.eldercare.doorchecks import DOORCHECK_JOBS, ESCALATE_JOB, DoorChecks
 from gigcity.services.eldercare.family import Families
 from gigcity.services.eldercare.generation import GENERATE_JOB
@@ -10,7 +11,7 @@ from gigcity.services.eldercare.rounds import Rounds
 from gigcity.services.eldercare.statements import Statements
 from gigcity.services.jobs import JobArgs, JobSpec
 
-ELDERCARE_JOBS: list[JobSpec] = [GENERATE_JOB, *DOORCHECK_JOBS]
+ELDERCARE_JOBS: list[JobSpec] = [GENERATE_JOB, *DOORCHECK_JOBS, CLASH_JOB]
 
 
 class EldercareService(Families, Rounds, DoorChecks, Statements):
@@ -22,5 +23,7 @@ class EldercareService(Families, Rounds, DoorChecks, Statements):
             self.generate_due()
         elif task == ESCALATE_JOB.name:
             self.escalate()
+        elif task == CLASH_JOB.name:
+            MenuClashes(self).announce()
         else:
             raise ValueError(f"no eldercare job is called {task!r}")

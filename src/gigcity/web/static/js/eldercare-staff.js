@@ -504,6 +504,37 @@
   $("download-xlsx").addEventListener("click", () => download("xlsx"));
   $("add-contact").addEventListener("click", contactRow);
 
+  /* ---- menu clashes of the coming week (GET /api/eldercare/canteens/{id}/clashes) ---- */
+
+  const clashSay = G.pageStrings("clash-strings");
+
+  function clashDay(iso) {
+    const day = new Date(iso + "T00:00:00Z");
+    return new Intl.DateTimeFormat(G.config.htmlLang, { timeZone: "UTC", month: "numeric", day: "numeric", weekday: "short" }).format(day);
+  }
+
+  async function loadClashes() {
+    const path = (c) => "/api/eldercare/canteens/" + c.id + "/clashes?days=7";
+    const weeks = await Promise.all(canteens.filter((c) => c.active).map((c) => G.api(path(c))));
+    const rows = [];
+    const missing = [];
+    weeks.forEach((week) => {
+      week.meals.forEach((meal) => {
+        const when = clashSay("when", { canteen: week.canteen_name, meal: clashSay("meal_" + meal.meal), day: clashDay(meal.day) });
+        const dishes = meal.dishes.map((d) =>
+          h("li", { text: clashSay("dish", { dish: d.dish, count: d.count, names: d.first_names.join(clashSay("list_separator")) }) })
+        );
+        rows.push(h("li", { class: "clash", dataset: { canteen: week.canteen_id, day: meal.day, meal: meal.meal } }, h("strong", { text: when }), h("ul", {}, dishes)));
+      });
+      if (week.without_menu.length) {
+        missing.push(h("li", { text: clashSay("without_menu", { canteen: week.canteen_name, count: week.without_menu.length }) }));
+      }
+    });
+    $("clashes").replaceChildren(...rows);
+    $("clashes-no-menu").replaceChildren(...missing);
+    $("clashes-empty").hidden = rows.length > 0;
+  }
+
   /* ---- start ---- */
 
   async function start() {
@@ -519,6 +550,7 @@
     try {
       await loadCanteens();
       await loadElders();
+      await loadClashes();
     } catch (err) {
       messages.fail(err);
     }
