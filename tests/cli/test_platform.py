@@ -71,8 +71,10 @@ def test_accounts_create_checks_bindings(env: Path) -> None:
     assert "subdistrict" in bad.output
     kitchen = runner.invoke(
         app,
-        ["accounts", "create", "cook", "--role", "canteen", "--canteen", "999"]
-        + ["--password", "long-enough-pw"],
+        [
+            *("accounts", "create", "cook", "--role", "canteen", "--canteen", "999"),
+            *("--password", "long-enough-pw"),
+        ],
     )
     assert kitchen.exit_code == 2
     assert "canteen_id" in kitchen.output
