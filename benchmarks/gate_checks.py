@@ -16,6 +16,10 @@ from the moment a request was due (no coordinated omission). Afterwards the deci
 is checked against the answers (one row each, allowed exactly as answered).
 Target (issue 15): 300 checks/s on one worker, p99 < 20 ms.
 Writes benchmarks/results/gate_checks_<rate>rps.{json,md}.
+
+    .venv/bin/python benchmarks/gate_checks.py --in-process 3000
+
+calls the gate service directly instead (no server): CPU and SQL statements per check.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import uvloop
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 
 from gigcity.config import Settings
 from gigcity.db.models import (
@@ -47,6 +51,7 @@ from gigcity.db.session import transaction
 from gigcity.geo.estates import Estate as EstateDocument
 from gigcity.geo.estates import Gate
 from gigcity.services.accounts import Principal, Role, Scope
+from gigcity.services.gates import CheckIn
 from gigcity.services.gates.codes import (
     code_at_step,
     new_order_code,
@@ -247,6 +252,36 @@ async def fire(
     return latency, statuses, allowed, time.perf_counter() - start
 
 
+def in_process(platform: Platform, key: str, mix: Mix, checks: int) -> dict[str, object]:
+    """The same mix sent to the gate service directly (no HTTP, no server): CPU per check
+    (`time.process_time`, which other work on the machine disturbs less than wall-clock)
+    and SQL statements per check by kind, after 500 checks of warm-up."""
+    gate = platform.accounts.principal_from_api_key(key)
+    sent: list[int] = []
+    event.listen(platform.engine, "before_cursor_execute", lambda *_: sent.append(1))
+    for _ in range(500):
+        platform.gates.check(gate, CheckIn(**mix.body()[1]), "en")
+    mix.expected.clear()
+    statements: dict[str, int] = {}
+    cpu = 0.0
+    load_before = os.getloadavg()
+    for _ in range(checks):
+        kind, body = mix.body()
+        before = len(sent)
+        start = time.process_time()
+        platform.gates.check(gate, CheckIn(**body), "en")
+        cpu += time.process_time() - start
+        statements[kind] = statements.get(kind, 0) + len(sent) - before
+    return {
+        "checks": checks,
+        "cpu_ms_per_check": round(1000 * cpu / checks, 2),
+        "statements_per_check": round(sum(statements.values()) / checks, 2),
+        "statements_by_kind": {k: round(n / mix.expected[k], 2) for k, n in statements.items()},
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rate", type=float, default=300)
@@ -258,11 +293,25 @@ def main() -> None:
         action="store_true",
         help="Run the server on the last CPU and this load generator on the others (Linux)",
     )
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        metavar="CHECKS",
+        help="Call the gate service CHECKS times in this process instead (no server): "
+        "CPU and SQL statements per check",
+    )
     args = parser.parse_args()
     total = int(args.seconds * args.rate)
     with scratch_database() as url:
         platform = Platform.from_settings(Settings(mode="dev", database_url=url))
         platform.upgrade_database()
+        if args.in_process:
+            key, passes, order_codes = seed(platform, args.riders, args.in_process // 8 + 1000)
+            print(
+                json.dumps(in_process(platform, key, Mix(passes, order_codes, 2), args.in_process))
+            )
+            platform.close()
+            return
         key, passes, order_codes = seed(platform, args.riders, total // 8 + 1000)
         port = free_port()
         env = {**os.environ, "GIGCITY_DATABASE_URL": url, "GIGCITY_MODE": "dev"}

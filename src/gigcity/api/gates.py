@@ -122,7 +122,7 @@ def list_certifications(
 def revoke_certification(
     platform: PlatformDep, caller: Voucher, certification_id: RowId
 ) -> CertificationOut:
-    """Takes effect at the next gate check (nothing is cached). Revoking again changes
+    """Takes effect at the next gate check, at every worker. Revoking again changes
     nothing."""
     return platform.gates.revoke_certification(caller, certification_id)
 

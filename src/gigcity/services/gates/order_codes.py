@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from gigcity.db.models import Estate, GateOrderCode
@@ -67,10 +67,3 @@ def issue(
                 code=code, estate_id=data.estate_id, order_ref=data.order_ref, expires_at=expires_at
             )
     raise RuntimeError("no free order code after several draws")  # pragma: no cover
-
-
-def find(session: Session, estate_id: int, code_hash: str) -> tuple[GateOrderCode | None, bool]:
-    """The code at this estate, and whether the same code exists at another estate."""
-    rows = session.scalars(select(GateOrderCode).where(GateOrderCode.code_hash == code_hash)).all()
-    here = next((r for r in rows if r.estate_id == estate_id), None)
-    return here, here is None and bool(rows)
