@@ -10,14 +10,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from gigcity.services.accounts import Role
 from gigcity.services.platform import Platform
 from services.eldercare.eldercare_support import (
     MONDAY,
     CareWorld,
+    elder_in,
     enrol_with_meals,
     make_care_world,
 )
-from support import PASSWORD, token
+from support import PASSWORD, add_account, token
 
 TUESDAY = MONDAY + timedelta(days=1)
 pytestmark = pytest.mark.one_database  # HTTP answers; the service is tried on both databases
@@ -180,3 +182,72 @@ def test_after_the_cut_off_the_change_is_refused_naming_the_day(
     assert r.json()[0]["changeable_until"] is None
     r = client.get(f"/api/eldercare/family/elders/{elder}/meals?days=15", headers=family)
     assert r.status_code == 422
+
+
+def _family_enrolment(care: CareWorld, **changes: Any) -> dict[str, Any]:
+    """A whole enrolment as a family sends it: consent by the family, no riders."""
+    body = elder_in(
+        care,
+        consent_by="family",
+        consent_note="母亲同意由女儿代为登记",
+        primary_rider_id=None,
+        backup_rider_id=None,
+    ).model_dump(mode="json")
+    body.update(changes)
+    return body
+
+
+def test_a_family_enrols_its_older_person_and_the_committee_sees_them_without_riders(
+    client: TestClient, platform: Platform, care: CareWorld
+) -> None:
+    add_account(platform, "daughter", Role.family)
+    family = token(client, "daughter")
+    r = client.post("/api/eldercare/family/elders", json=_family_enrolment(care), headers=family)
+    assert r.status_code == 201, r.text
+    seen = r.json()
+    assert set(seen) == {
+        "id", "first_name", "canteen_name", "lunch_cutoff", "dinner_cutoff", "next_meals"
+    }  # fmt: skip
+    assert client.get("/api/eldercare/family/elders", headers=family).json() == [seen]
+    r = client.get("/api/eldercare/elders", headers=token(client, "officer"))
+    [line] = r.json()
+    assert (line["id"], line["primary_rider_id"], line["backup_rider_id"]) == (
+        seen["id"],
+        None,
+        None,
+    )
+
+
+def test_family_enrolment_is_for_signed_in_family_accounts_only(
+    client: TestClient, care: CareWorld
+) -> None:
+    body = _family_enrolment(care)
+    assert client.post("/api/eldercare/family/elders", json=body).status_code == 401
+    r = client.post("/api/eldercare/family/elders", json=body, headers=token(client, "rider0"))
+    assert r.status_code == 403
+    r = client.post("/api/eldercare/family/elders", json=body, headers=token(client, "officer"))
+    assert r.status_code == 403  # staff enrol at POST /api/eldercare/elders
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"consent_by": "self"}, "consent_by"),
+        ({"primary_rider_id": 1}, "primary_rider_id"),
+        ({"backup_rider_id": 1}, "backup_rider_id"),
+        ({"consent_note": ""}, "consent_note"),
+        ({"subsidy_category": "nobody"}, "subsidy_category"),
+    ],
+)
+def test_bad_family_enrolments_are_422_naming_the_field(
+    client: TestClient, platform: Platform, care: CareWorld, changes: dict[str, Any], field: str
+) -> None:
+    add_account(platform, "daughter", Role.family)
+    family = token(client, "daughter")
+    r = client.post(
+        "/api/eldercare/family/elders", json=_family_enrolment(care, **changes), headers=family
+    )
+    assert r.status_code == 422, r.text
+    assert field in r.text
+    assert client.get("/api/eldercare/family/elders", headers=family).json() == []
+    assert client.get("/api/eldercare/elders", headers=token(client, "officer")).json() == []

@@ -12,7 +12,13 @@ from fastapi import APIRouter, Depends, Query, Response
 from gigcity.api.eldercare import Carer, Manager
 from gigcity.http.deps import Allow, PlatformDep, RowId
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.eldercare import FamilyElderOut, FamilyLinkIn, FamilyLinkOut, FamilyMealOut
+from gigcity.services.eldercare import (
+    ElderIn,
+    FamilyElderOut,
+    FamilyLinkIn,
+    FamilyLinkOut,
+    FamilyMealOut,
+)
 
 router = APIRouter(prefix="/api/eldercare", tags=["eldercare"])
 
@@ -62,6 +68,19 @@ def family_elders(platform: PlatformDep, caller: Family) -> list[FamilyElderOut]
     """The older people linked to this family account: first name, canteen, cut-offs and
     the next meals; nothing else. The read is logged."""
     return platform.eldercare.family_elders(caller)
+
+
+@router.post(
+    "/family/elders",
+    response_model=FamilyElderOut,
+    status_code=201,
+    summary="Enrol an older person of my family",
+)
+def family_enrol(platform: PlatformDep, caller: Family, body: ElderIn) -> FamilyElderOut:
+    """With the older person's consent (`consent_by` must be family); the riders are left
+    out (the neighbourhood committee names them). The account is linked to the older person
+    at once; the answer is what the family's list shows."""
+    return platform.eldercare.family_enrol(caller, body)
 
 
 @router.get(

@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from gigcity.db.models import ElderRead, FamilyLink
+from gigcity.db.models import Elder, ElderContact, ElderRead, FamilyLink
 from gigcity.services.accounts import Principal, Role, principal_for
 from gigcity.services.eldercare import (
     ChangeIn,
     Dish,
+    ElderIn,
     FamilyLinkIn,
     Meal,
     MenuIn,
@@ -25,6 +26,7 @@ from gigcity.services.platform import Platform
 from services.eldercare.eldercare_support import (
     MONDAY,
     CareWorld,
+    elder_in,
     enrol_with_meals,
     make_care_world,
 )
@@ -235,3 +237,107 @@ def test_the_demo_family_is_linked_to_the_first_older_person_once(
     family = principal(platform, "family")
     assert family.role == Role.family
     assert [e.id for e in platform.eldercare.family_elders(family)] == [elder]
+
+
+def _family_enrolment(care: CareWorld, **changes: object) -> ElderIn:
+    """What a family sends: consent by the family, no riders (the committee names them)."""
+    body: dict[str, object] = {
+        "consent_by": "family",
+        "consent_note": "母亲同意由女儿代为登记，2026-12-01 电话",
+        "primary_rider_id": None,
+        "backup_rider_id": None,
+    }
+    body.update(changes)
+    return elder_in(care, **body)
+
+
+def _stored(platform: Platform) -> tuple[int, int, int]:
+    with platform.factory() as session:
+        return (
+            len(session.scalars(select(Elder)).all()),
+            len(session.scalars(select(ElderContact)).all()),
+            len(session.scalars(select(FamilyLink)).all()),
+        )
+
+
+def test_a_family_enrols_its_older_person_with_consent_and_is_linked(
+    platform: Platform, care: CareWorld
+) -> None:
+    family = add_account(platform, "daughter", Role.family)
+    seen = platform.eldercare.family_enrol(family, _family_enrolment(care))
+    assert (seen.first_name, seen.canteen_name, seen.next_meals) == ("王阿婆", "凯旋长者食堂", [])
+    assert [e.id for e in platform.eldercare.family_elders(family)] == [seen.id]
+    # The family acts for them at once (here: their plan, empty until subscribed) ...
+    planned = platform.eldercare.planned(family, seen.id, MONDAY, 1)
+    assert [p.status for p in planned] == []
+    # ... and the committee sees them, with no familiar rider yet, and the full record.
+    [line] = platform.eldercare.elders(care.officer)
+    assert (line.id, line.primary_rider_id, line.backup_rider_id) == (seen.id, None, None)
+    record = platform.eldercare.record(care.officer, seen.id)
+    assert (record.consent_by, record.door) == ("family", "万里街道某小区12号楼2单元502室")
+    with platform.factory() as session:
+        elder = session.get(Elder, seen.id)
+        assert elder is not None
+        assert elder.enrolled_by == family.account_id
+        [link] = session.scalars(select(FamilyLink)).all()
+        assert (link.account_id, link.granted_by) == (family.account_id, family.account_id)
+        assert link.revoked_at is None
+        purposes = {
+            (r.account_id, r.purpose)
+            for r in session.scalars(select(ElderRead).where(ElderRead.elder_id == seen.id))
+        }
+    assert (family.account_id, "family_link") in purposes
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"consent_by": "self"}, "consent_by"),
+        ({"primary_rider_id": 0}, "primary_rider_id"),
+        ({"backup_rider_id": 1}, "backup_rider_id"),
+        ({"subsidy_category": "nobody"}, "subsidy_category"),  # the enrolment's own checks
+        ({"canteen_id": 999}, "canteen_id"),
+    ],
+)
+def test_a_family_enrolment_against_the_rules_stores_nothing(
+    platform: Platform, care: CareWorld, changes: dict[str, object], field: str
+) -> None:
+    family = add_account(platform, "daughter", Role.family)
+    if field.endswith("rider_id"):  # a real rider: refused all the same
+        changes = {field: care.riders[changes[field]].account_id}  # type: ignore[index]
+    before = _stored(platform)
+    with pytest.raises((InvalidInput, NotFound)) as refused:
+        platform.eldercare.family_enrol(family, _family_enrolment(care, **changes))
+    assert refused.value.field == field
+    assert _stored(platform) == before
+    assert platform.eldercare.family_elders(family) == []
+
+
+def test_a_failing_link_undoes_the_enrolment(
+    platform: Platform, care: CareWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    family = add_account(platform, "daughter", Role.family)
+    before = _stored(platform)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the log is down")
+
+    monkeypatch.setattr("gigcity.services.eldercare.family.log_reads", broken)
+    with pytest.raises(RuntimeError):
+        platform.eldercare.family_enrol(family, _family_enrolment(care))
+    assert _stored(platform) == before
+
+
+def test_only_a_family_enrols_through_the_family_path_and_staff_enrol_as_before(
+    platform: Platform, care: CareWorld
+) -> None:
+    with pytest.raises(Forbidden):
+        platform.eldercare.family_enrol(care.officer, _family_enrolment(care))
+    with pytest.raises(Forbidden):
+        platform.eldercare.family_enrol(care.riders[0], _family_enrolment(care))
+    family = add_account(platform, "daughter", Role.family)
+    with pytest.raises(Forbidden):  # the staff's path stays the staff's
+        platform.eldercare.enrol(family, elder_in(care))
+    made = platform.eldercare.enrol(care.officer, elder_in(care))  # riders, consent by self
+    assert (made.consent_by, made.primary_rider_id) == ("self", care.riders[0].account_id)
+    assert _stored(platform)[2] == 0  # staff enrolment links no family

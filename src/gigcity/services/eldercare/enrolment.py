@@ -114,47 +114,55 @@ class Enrolment(Canteens):
     def enrol(self, principal: Principal, data: ElderIn) -> ElderOut:
         """Enrol an older person (staff of their sub-district, with their consent)."""
         require_manager(principal, data.subdistrict)
-        now = self.clock()
-        cipher = self.cipher
+        cipher = self.cipher  # before the transaction: its first use may write its key
         with transaction(self.factory) as session:
-            self._check_enrolment(session, data)
-            elder = Elder(
-                subdistrict=data.subdistrict,
-                canteen_id=data.canteen_id,
-                estate_id=data.estate_id,
-                building=data.building,
-                unit=data.unit,
-                floor=data.floor,
-                lon=data.lon,
-                lat=data.lat,
-                subsidy_category=data.subsidy_category,
-                name_enc=cipher.encrypt(data.name),
-                first_name_enc=cipher.encrypt(data.first_name),
-                door_enc=cipher.encrypt(data.door),
-                care_enc=cipher.encrypt(data.care.model_dump_json()),
-                primary_rider_id=data.primary_rider_id,
-                backup_rider_id=data.backup_rider_id,
-                consent_by=data.consent_by,
-                consent_note_enc=cipher.encrypt(data.consent_note),
-                consented_at=now,
-                enrolled_by=principal.account_id,
-                enrolled_at=now,
-            )
-            session.add(elder)
-            session.flush()
-            contacts = [
-                ElderContact(
-                    elder_id=elder.id,
-                    position=position,
-                    relation=contact.relation,
-                    name_enc=cipher.encrypt(contact.name),
-                    phone_enc=cipher.encrypt(contact.phone),
-                )
-                for position, contact in enumerate(data.contacts, start=1)
-            ]
-            session.add_all(contacts)
-            session.flush()
+            elder, contacts = self._store_enrolment(session, cipher, principal, data)
             return self._record(elder, contacts)
+
+    def _store_enrolment(
+        self, session: Session, cipher: FieldCipher, principal: Principal, data: ElderIn
+    ) -> tuple[Elder, list[ElderContact]]:
+        """Check and write the record in the caller's transaction (the caller has checked
+        that `principal` may enrol: staff here, a family account in `family`)."""
+        now = self.clock()
+        self._check_enrolment(session, data)
+        elder = Elder(
+            subdistrict=data.subdistrict,
+            canteen_id=data.canteen_id,
+            estate_id=data.estate_id,
+            building=data.building,
+            unit=data.unit,
+            floor=data.floor,
+            lon=data.lon,
+            lat=data.lat,
+            subsidy_category=data.subsidy_category,
+            name_enc=cipher.encrypt(data.name),
+            first_name_enc=cipher.encrypt(data.first_name),
+            door_enc=cipher.encrypt(data.door),
+            care_enc=cipher.encrypt(data.care.model_dump_json()),
+            primary_rider_id=data.primary_rider_id,
+            backup_rider_id=data.backup_rider_id,
+            consent_by=data.consent_by,
+            consent_note_enc=cipher.encrypt(data.consent_note),
+            consented_at=now,
+            enrolled_by=principal.account_id,
+            enrolled_at=now,
+        )
+        session.add(elder)
+        session.flush()
+        contacts = [
+            ElderContact(
+                elder_id=elder.id,
+                position=position,
+                relation=contact.relation,
+                name_enc=cipher.encrypt(contact.name),
+                phone_enc=cipher.encrypt(contact.phone),
+            )
+            for position, contact in enumerate(data.contacts, start=1)
+        ]
+        session.add_all(contacts)
+        session.flush()
+        return elder, contacts
 
     def record(self, principal: Principal, elder_id: int) -> ElderOut:
         """The whole record, for staff of the older person's sub-district; the read is

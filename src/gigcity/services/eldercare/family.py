@@ -23,7 +23,7 @@ from gigcity.services.eldercare.family_schemas import (
     FamilyLinkOut,
     FamilyMealOut,
 )
-from gigcity.services.eldercare.schemas import Meal
+from gigcity.services.eldercare.schemas import ElderIn, Meal
 from gigcity.services.eldercare.subscriptions import Subscriptions, cutoff_of
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gigcity.services.types import as_utc
@@ -32,6 +32,8 @@ FAMILY_DAYS_MAX = 14
 NEXT_MEALS = 3  # how many coming meals the list of older people shows
 # What the family sees of the older person; the read log names these fields.
 FAMILY_FIELDS = ("first_name",)
+# A family that enrols an older person itself is linked to them as this relation.
+SELF_ENROLLED = "family"
 # A meal still coming to the older person (not none, skipped, paused, brought or cancelled).
 COMING = {"subscribed", "added", "generated:ordered", "generated:out"}
 
@@ -166,6 +168,53 @@ class Families(Subscriptions):
             ).all()
             log_reads(session, principal, [elder.id], ["family"], "list", self.clock())
             return [_link_out(link, username) for link, username in rows]
+
+    # -- a family enrols its older person -----------------------------------------------
+
+    def family_enrol(self, principal: Principal, data: ElderIn) -> FamilyElderOut:
+        """A family account enrols an older person of its family, with that person's consent
+        (`consent_by` family); the committee names the familiar riders later. The record and
+        the family's link to it are written in one transaction: both or neither."""
+        if principal.role != Role.family or principal.account_id is None:
+            raise Forbidden(N_("Only family accounts have older people linked to them."))
+        if data.consent_by != "family":
+            raise InvalidInput(
+                N_("A family enrols with the older person's consent: consent_by must be family."),
+                field="consent_by",
+            )
+        for field in ("primary_rider_id", "backup_rider_id"):
+            if getattr(data, field) is not None:
+                raise InvalidInput(
+                    N_("The neighbourhood committee names the familiar riders: leave {field} out."),
+                    field=field,
+                )
+        now = self.clock()
+        cipher = self.cipher  # before the transaction: its first use may write its key
+        with transaction(self.factory) as session:
+            elder, _ = self._store_enrolment(session, cipher, principal, data)
+            session.add(
+                FamilyLink(
+                    account_id=principal.account_id,
+                    elder_id=elder.id,
+                    relation=SELF_ENROLLED,
+                    consent_note_enc=cipher.encrypt(data.consent_note),
+                    granted_by=principal.account_id,
+                    granted_at=now,
+                )
+            )
+            session.flush()
+            log_reads(session, principal, [elder.id], ["family"], "family_link", now)
+            canteen = session.get(Canteen, elder.canteen_id)
+            assert canteen is not None  # checked by the enrolment
+            # No subscription yet, so no coming meals: the family adds them next.
+            return FamilyElderOut(
+                id=elder.id,
+                first_name=data.first_name,
+                canteen_name=canteen.name,
+                lunch_cutoff=canteen.lunch_cutoff,
+                dinner_cutoff=canteen.dinner_cutoff,
+                next_meals=[],
+            )
 
     # -- the family's view --------------------------------------------------------------
 
