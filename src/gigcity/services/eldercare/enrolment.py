@@ -33,6 +33,7 @@ from gigcity.services.eldercare.schemas import (
 )
 from gigcity.services.errors import Conflict, InvalidInput, NotFound
 from gigcity.services.positions import check_position
+from gigcity.services.types import as_utc
 
 # Every column that holds an encrypted field, by table.
 ENCRYPTED_COLUMNS: tuple[
@@ -196,9 +197,10 @@ class Enrolment(Canteens):
             backup_rider_id=elder.backup_rider_id,
             consent_by=elder.consent_by,
             consent_note=cipher.decrypt(elder.consent_note_enc),
-            consented_at=elder.consented_at,
-            enrolled_at=elder.enrolled_at,
-            ended_at=elder.ended_at,
+            # SQLite gives times back without their zone (stored as UTC).
+            consented_at=as_utc(elder.consented_at),
+            enrolled_at=as_utc(elder.enrolled_at),
+            ended_at=as_utc(elder.ended_at) if elder.ended_at else None,
             version=elder.version,
         )
 
@@ -248,7 +250,7 @@ class Enrolment(Canteens):
             require_manager(principal, elder.subdistrict)
             return [
                 ReadOut(
-                    at=r.at,
+                    at=as_utc(r.at),
                     account_id=r.account_id,
                     role=r.role,
                     fields=r.fields.split(","),
