@@ -15,14 +15,13 @@ warning; the staff page shows the week live.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from datetime import date, timedelta
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Canteen, CanteenMenu, Elder, MealChange, MealPause, MealSubscription
+from gigcity.db.models import Canteen, CanteenMenu
 from gigcity.db.session import transaction
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
@@ -35,7 +34,7 @@ from gigcity.services.eldercare.base import (
 from gigcity.services.eldercare.diet import clashes
 from gigcity.services.eldercare.enrolment import care_of
 from gigcity.services.eldercare.schemas import Dish, Meal
-from gigcity.services.eldercare.subscriptions import wants_meal
+from gigcity.services.eldercare.subscriptions import canteen_eaters
 from gigcity.services.errors import InvalidInput
 from gigcity.services.jobs import JobSpec
 
@@ -146,38 +145,8 @@ class MenuClashes:
         """The canteen's clashes from `first` for `days` days, and the ids of the older
         people whose first names it carries."""
         last = first + timedelta(days=days - 1)
-        elders = list(
-            session.scalars(
-                select(Elder)
-                .where(Elder.canteen_id == canteen.id, Elder.ended_at.is_(None))
-                .order_by(Elder.id)
-            )
-        )
-        ids = [e.id for e in elders]
-        subscriptions = {
-            s.elder_id: s
-            for s in session.scalars(
-                select(MealSubscription).where(MealSubscription.elder_id.in_(ids))
-            )
-        }
-        pauses: dict[int, list[MealPause]] = defaultdict(list)
-        for pause in session.scalars(
-            select(MealPause).where(
-                MealPause.elder_id.in_(ids),
-                MealPause.first_day <= last,
-                MealPause.last_day >= first,
-                MealPause.cancelled_at.is_(None),
-            )
-        ):
-            pauses[pause.elder_id].append(pause)
-        changes = {
-            (c.elder_id, c.day, c.meal): c.action
-            for c in session.scalars(
-                select(MealChange).where(
-                    MealChange.elder_id.in_(ids), MealChange.day >= first, MealChange.day <= last
-                )
-            )
-        }
+        eaters = canteen_eaters(session, canteen.id, first, last)
+        elders = eaters.elders
         menus = {
             (m.day, m.meal): [Dish.model_validate(d) for d in m.dishes]
             for m in session.scalars(
@@ -195,14 +164,7 @@ class MenuClashes:
         meals: list[ClashMealOut] = []
         without: list[MealSlotOut] = []
         for day, meal in _slots(first, days):
-            eating = [
-                e
-                for e in elders
-                if wants_meal(
-                    subscriptions.get(e.id), pauses[e.id], changes.get((e.id, day, meal.value)),
-                    day, meal,
-                ) in ("subscribed", "added")
-            ]  # fmt: skip
+            eating = eaters.eating(day, meal)
             if not eating:
                 continue
             dishes = menus.get((day, meal.value))

@@ -11,7 +11,7 @@ own planning reads, it is therefore not written to the read log of any one perso
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -25,9 +25,6 @@ from gigcity.db.models import (
     CanteenMenu,
     Elder,
     ElderMeal,
-    MealChange,
-    MealPause,
-    MealSubscription,
 )
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
@@ -36,7 +33,7 @@ from gigcity.services.eldercare.canteens import canteen_out
 from gigcity.services.eldercare.diet import clashes
 from gigcity.services.eldercare.enrolment import care_of
 from gigcity.services.eldercare.schemas import CanteenOut, CareIn, Diet, Dish, Meal
-from gigcity.services.eldercare.subscriptions import cutoff_of, wants_meal
+from gigcity.services.eldercare.subscriptions import canteen_eaters, cutoff_of
 from gigcity.services.errors import InvalidInput
 from gigcity.services.types import UtcDatetime
 
@@ -275,46 +272,5 @@ class Kitchen:
                 .order_by(Elder.id)
             )
             return "meals", list(made)
-        enrolled = list(
-            session.scalars(
-                select(Elder)
-                .where(Elder.canteen_id == canteen.id, Elder.ended_at.is_(None))
-                .order_by(Elder.id)
-            )
-        )
-        ids = [elder.id for elder in enrolled]
-        subscriptions = {
-            s.elder_id: s
-            for s in session.scalars(
-                select(MealSubscription).where(MealSubscription.elder_id.in_(ids))
-            )
-        }
-        pauses: dict[int, list[MealPause]] = defaultdict(list)
-        for pause in session.scalars(
-            select(MealPause).where(
-                MealPause.elder_id.in_(ids),
-                MealPause.first_day <= day,
-                MealPause.last_day >= day,
-                MealPause.cancelled_at.is_(None),
-            )
-        ):
-            pauses[pause.elder_id].append(pause)
-        changes = {
-            c.elder_id: c.action
-            for c in session.scalars(
-                select(MealChange).where(
-                    MealChange.elder_id.in_(ids),
-                    MealChange.day == day,
-                    MealChange.meal == meal.value,
-                )
-            )
-        }
-        eating = [
-            elder
-            for elder in enrolled
-            if wants_meal(
-                subscriptions.get(elder.id), pauses[elder.id], changes.get(elder.id), day, meal
-            )
-            in ("subscribed", "added")
-        ]
+        eating = canteen_eaters(session, canteen.id, day, day).eating(day, meal)
         return "plan", eating

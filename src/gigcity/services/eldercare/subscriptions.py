@@ -3,6 +3,8 @@ one-off changes until the canteen's cut-off."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -53,6 +55,68 @@ def pause_out(pause: MealPause) -> PauseOut:
         reason=pause.reason,
         cancelled=pause.cancelled_at is not None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CanteenEaters:
+    """A canteen's enrolled older people and what decides their meals from `first` to
+    `last`: read once, asked day by day (the menu clashes ahead, the kitchen's plan)."""
+
+    elders: list[Elder]
+    subscriptions: dict[int, MealSubscription]
+    pauses: dict[int, list[MealPause]] = field(default_factory=dict)
+    changes: dict[tuple[int, date, str], str] = field(default_factory=dict)
+
+    def eating(self, day: date, meal: Meal) -> list[Elder]:
+        """Those who will have `meal` on `day` (subscribed, or added by a change)."""
+        return [
+            elder
+            for elder in self.elders
+            if wants_meal(
+                self.subscriptions.get(elder.id),
+                self.pauses.get(elder.id, []),
+                self.changes.get((elder.id, day, meal.value)),
+                day,
+                meal,
+            )
+            in ("subscribed", "added")
+        ]
+
+
+def canteen_eaters(session: Session, canteen_id: int, first: date, last: date) -> CanteenEaters:
+    """The canteen's enrolled older people with their subscriptions, and the pauses and
+    changes that touch `first`..`last`."""
+    elders = list(
+        session.scalars(
+            select(Elder)
+            .where(Elder.canteen_id == canteen_id, Elder.ended_at.is_(None))
+            .order_by(Elder.id)
+        )
+    )
+    ids = [e.id for e in elders]
+    subscriptions = {
+        s.elder_id: s
+        for s in session.scalars(select(MealSubscription).where(MealSubscription.elder_id.in_(ids)))
+    }
+    pauses: dict[int, list[MealPause]] = defaultdict(list)
+    for pause in session.scalars(
+        select(MealPause).where(
+            MealPause.elder_id.in_(ids),
+            MealPause.first_day <= last,
+            MealPause.last_day >= first,
+            MealPause.cancelled_at.is_(None),
+        )
+    ):
+        pauses[pause.elder_id].append(pause)
+    changes = {
+        (c.elder_id, c.day, c.meal): c.action
+        for c in session.scalars(
+            select(MealChange).where(
+                MealChange.elder_id.in_(ids), MealChange.day >= first, MealChange.day <= last
+            )
+        )
+    }
+    return CanteenEaters(elders, subscriptions, dict(pauses), changes)
 
 
 def wants_meal(
