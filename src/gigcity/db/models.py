@@ -1261,3 +1261,9 @@ class FamilyLink(Base):
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# -- stays: homes, rooms, beds, bookings (services/stays) ------------------------------------
+
+
+# -- care: psychological support, meals and water offers (services/care) -------------------
