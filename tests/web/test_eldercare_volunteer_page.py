@@ -20,7 +20,7 @@ from gigcity.db.models import Account, Elder, VolunteerTask
 from gigcity.db.session import transaction
 from gigcity.i18n import translations
 from gigcity.services.accounts import AccountCreate, Principal, Role, create_account, principal_for
-from gigcity.services.eldercare.volunteers import TaskIn, TaskKind, VolunteerTasks
+from gigcity.services.eldercare.volunteers import TaskIn, TaskKind
 from gigcity.web.templating import STATIC_DIR
 from web.test_browser import sign_in
 from web.test_pages import CJK, assets
@@ -76,7 +76,7 @@ def post_task(demo: Demo, elder: Elder, kind: TaskKind, title: str, days: int = 
     care = demo.platform.eldercare
     day = care.day_clock.today() + timedelta(days=days)
     body = TaskIn(elder_id=elder.id, kind=kind, title=title, day=day, team="货车司机爱心车队")
-    return VolunteerTasks(care).post(_principal(demo, "officer"), body).id
+    return care.volunteers.post(_principal(demo, "officer"), body).id
 
 
 def task_row(demo: Demo, task_id: int) -> VolunteerTask:
@@ -216,7 +216,7 @@ def test_a_task_given_back_is_open_again(page: Page, demo: Demo) -> None:
     tag = uuid.uuid4().hex[:6]
     repair = post_task(demo, elders[3], TaskKind.repair, f"修水龙头 {tag}")
     username, rider = new_rider(demo)
-    VolunteerTasks(demo.platform.eldercare).take(rider, repair)
+    demo.platform.eldercare.volunteers.take(rider, repair)
     open_page(page, demo, username, f"{PATH}?area={demo.officer_subdistrict}")
     held = task(page, "mine", repair)
     expect(held.locator(".task-door")).to_contain_text(door_of(demo, elders[3]))
@@ -245,7 +245,7 @@ def test_a_task_someone_else_took_first_is_explained_kindly_and_the_list_refresh
     expect(row).to_have_count(1)
 
     _, quicker = new_rider(demo)
-    VolunteerTasks(demo.platform.eldercare).take(quicker, wanted)  # meanwhile, on another phone
+    demo.platform.eldercare.volunteers.take(quicker, wanted)  # meanwhile, on another phone
     row.locator("button.task-take").click()
     expect(page.locator("#notice")).to_have_text(
         zh(

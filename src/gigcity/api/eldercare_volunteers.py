@@ -35,7 +35,7 @@ TAKEN: dict[int | str, dict[str, Any]] = {
 
 
 def _tasks(platform: PlatformDep) -> VolunteerTasks:
-    return VolunteerTasks(platform.eldercare)
+    return platform.eldercare.volunteers
 
 
 Tasks = Annotated[VolunteerTasks, Depends(_tasks)]

@@ -12,7 +12,7 @@ from gigcity.db.models import Account, VolunteerTask
 from gigcity.db.session import transaction
 from gigcity.services.demo import seed_demo
 from gigcity.services.demo.eldercare_volunteers import seed_volunteer_tasks
-from gigcity.services.eldercare.volunteers import TaskKind, VolunteerTasks
+from gigcity.services.eldercare.volunteers import TaskKind
 from gigcity.services.platform import Platform
 from support import principal
 
@@ -32,7 +32,7 @@ def test_the_demo_driver_finds_two_open_tasks_and_seeding_again_adds_none(
         )
     assert officer_area is not None
     driver = principal(platform, "driver")
-    tasks = VolunteerTasks(platform.eldercare)
+    tasks = platform.eldercare.volunteers
     found = tasks.open_tasks(driver, officer_area)
     assert {t.kind for t in found} == {TaskKind.carry_large_item, TaskKind.visit}
     today = platform.eldercare.day_clock.today()

@@ -31,7 +31,6 @@ from gigcity.services.eldercare.volunteers import (
     TaskIn,
     TaskKind,
     TaskState,
-    VolunteerTasks,
     after,
 )
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, ServiceError
@@ -47,7 +46,7 @@ class Register:
     def __init__(self, platform: Platform) -> None:
         self.world: CareWorld = make_care_world(platform)
         self.platform = platform
-        self.tasks = VolunteerTasks(platform.eldercare)
+        self.tasks = platform.eldercare.volunteers
         self.elder_id = platform.eldercare.enrol(self.world.officer, elder_in(self.world)).id
         self.driver = _driver(platform)
 

@@ -2,7 +2,7 @@
 
 On PostgreSQL every new alert, step and closing is announced at commit on
 `gigcity_eldercare_alerts` (see `doorchecks`). A worker keeps one LISTEN connection for all
-its live pages (outside the engine's pool, by the streets' `Listener`), opened when the first
+its live pages (outside the engine's pool, by a `Listener`), opened when the first
 page starts watching and closed when the last one goes, and wakes each page's own callback.
 On SQLite (one process) pages poll `mark`: a few numbers that change whenever an alert of
 the scope opens, takes a step or closes, read without any personal field, so polling logs
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import ElderAlert, ElderAlertStep
 from gigcity.services.eldercare.doorchecks import ALERTS_CHANNEL
-from gigcity.services.streets.listener import Listener, connector
+from gigcity.services.listener import Listener, connector
 
 Wake = Callable[[], None]
 Mark = tuple[int, int, int, int]
@@ -42,7 +42,12 @@ class AlertWatch:
         with self._lock:
             self._pages.add(wake)
             if self.notifies and self._listener is None:
-                self._listener = Listener(connector(self._engine), ALERTS_CHANNEL, self._told)
+                self._listener = Listener(
+                    connector(self._engine, "eldercare alerts"),
+                    ALERTS_CHANNEL,
+                    self._told,
+                    "eldercare-alerts",
+                )
                 self._listener.start()
 
     def unwatch(self, wake: Wake) -> None:

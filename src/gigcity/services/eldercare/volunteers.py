@@ -367,68 +367,58 @@ class VolunteerTasks:
         self, principal: Principal, task_id: int, locale: str = DEFAULT_LOCALE
     ) -> VolunteerTaskOut:
         """Take an open task: of volunteers taking it at once exactly one wins."""
-        me = _require_volunteer(principal)
-        with transaction(self.care.factory) as session:
-            task, elder = self._get(session, task_id)
-            if task.done_at is None and task.taken_by is None:
-                if task.day < self._today():
-                    raise Conflict(N_("The day of this task has passed."))
-                if elder.ended_at is not None:
-                    raise Conflict(N_("This older person's enrolment has ended already."))
-            won = session.execute(
-                update(VolunteerTask)
-                .where(
-                    VolunteerTask.id == task_id,
-                    VolunteerTask.taken_by.is_(None),
-                    VolunteerTask.done_at.is_(None),
-                )
-                .values(taken_by=me)
-            )
-            if won.rowcount != 1:  # type: ignore[attr-defined]
-                session.refresh(task)
-                after(_holding(task), TaskAction.take, me)  # a retry, or says who has it
-            return self._done_step(session, task, elder, principal, locale)
+        return self._step(principal, task_id, TaskAction.take, locale)
 
     def give_back(
         self, principal: Principal, task_id: int, locale: str = DEFAULT_LOCALE
     ) -> VolunteerTaskOut:
         """Give a task one holds back to the register, open for others."""
-        me = _require_volunteer(principal)
-        with transaction(self.care.factory) as session:
-            task, elder = self._get(session, task_id)
-            done = session.execute(
-                update(VolunteerTask)
-                .where(
-                    VolunteerTask.id == task_id,
-                    VolunteerTask.taken_by == me,
-                    VolunteerTask.done_at.is_(None),
-                )
-                .values(taken_by=None)
-            )
-            if done.rowcount != 1:  # type: ignore[attr-defined]
-                session.refresh(task)
-                after(_holding(task), TaskAction.give_back, me)  # raises: not theirs to give
-            return self._done_step(session, task, elder, principal, locale)
+        return self._step(principal, task_id, TaskAction.give_back, locale)
 
     def finish(
         self, principal: Principal, task_id: int, data: DoneIn, locale: str = DEFAULT_LOCALE
     ) -> VolunteerTaskOut:
         """Mark a task one holds done, with a note of what was done."""
+        return self._step(principal, task_id, TaskAction.finish, locale, note=data.note)
+
+    def _step(
+        self,
+        principal: Principal,
+        task_id: int,
+        action: TaskAction,
+        locale: str,
+        note: str | None = None,
+    ) -> VolunteerTaskOut:
+        """One step of a task as one conditional UPDATE (the task still as the step needs
+        it: open to take, or held by the caller and not done). When no row changed, the
+        task as it is now says why (`after` raises: taken by another, not theirs, done) or
+        that this was a retry of a step already made."""
         me = _require_volunteer(principal)
         with transaction(self.care.factory) as session:
             task, elder = self._get(session, task_id)
-            done = session.execute(
-                update(VolunteerTask)
-                .where(
-                    VolunteerTask.id == task_id,
-                    VolunteerTask.taken_by == me,
-                    VolunteerTask.done_at.is_(None),
-                )
-                .values(done_at=self.care.clock(), note=data.note)
+            if action is TaskAction.take and task.done_at is None and task.taken_by is None:
+                if task.day < self._today():
+                    raise Conflict(N_("The day of this task has passed."))
+                if elder.ended_at is not None:
+                    raise Conflict(N_("This older person's enrolment has ended already."))
+            holder = (
+                VolunteerTask.taken_by.is_(None)
+                if action is TaskAction.take
+                else (VolunteerTask.taken_by == me)
             )
-            if done.rowcount != 1:  # type: ignore[attr-defined]
+            values: dict[str, Any] = {
+                TaskAction.take: {"taken_by": me},
+                TaskAction.give_back: {"taken_by": None},
+                TaskAction.finish: {"done_at": self.care.clock(), "note": note},
+            }[action]
+            changed = session.execute(
+                update(VolunteerTask)
+                .where(VolunteerTask.id == task_id, holder, VolunteerTask.done_at.is_(None))
+                .values(**values)
+            )
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
                 session.refresh(task)
-                after(_holding(task), TaskAction.finish, me)  # done by them already: a retry
+                after(_holding(task), action, me)
             return self._done_step(session, task, elder, principal, locale)
 
     # -- shared ---------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from gigcity.geo.streets.routers import Engine
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from gigcity.services.listener import Listener, connector
 from gigcity.services.streets import state
 from gigcity.services.streets.closure_scope import check_closure_scope
 from gigcity.services.streets.estimate import (
@@ -75,7 +76,6 @@ from gigcity.services.streets.estimate import (
     RouteOut,
     estimate_route,
 )
-from gigcity.services.streets.listener import Listener, connector
 from gigcity.services.streets.live_phases import expiry_s, without_expired
 from gigcity.services.streets.state import ClosureChanged, ClosuresImport, StoredState
 
@@ -255,7 +255,9 @@ class StreetsService:
     def _listen(self) -> None:
         """Start listening for other workers' changes (PostgreSQL; once, until `close`)."""
         if self._postgres and self._listener is None and not self._closed:
-            self._listener = Listener(connector(self._database), state.CHANNEL, self._told)
+            self._listener = Listener(
+                connector(self._database, "streets"), state.CHANNEL, self._told, "streets"
+            )
             self._listener.start()
 
     def _told(self, networks: set[str] | None) -> None:

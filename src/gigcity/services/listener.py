@@ -1,5 +1,6 @@
-"""A worker's ear on PostgreSQL: one daemon thread that LISTENs for changes of the shared
-street state and tells the service which networks changed.
+"""A worker's ear on PostgreSQL: one daemon thread that LISTENs on a channel and tells its
+service what changed (the streets: which networks' closures or phases; meals for the elderly:
+that an alert was raised or moved).
 
 The thread keeps its own connection (autocommit, outside the engine's pool: a LISTEN lasts
 as long as its session). When the connection drops it reconnects with growing pauses, and
@@ -21,9 +22,10 @@ from sqlalchemy import Engine
 if TYPE_CHECKING:
     import psycopg
 
-log = logging.getLogger("gigcity.services.streets")
+log = logging.getLogger("gigcity.services.listener")
 
-# `None`: anything may have changed (just connected); else the networks named in notifies.
+# `None`: anything may have changed (just connected); else the payloads of the notifies
+# (the streets: network names).
 OnChange = Callable[[set[str] | None], None]
 
 FIRST_PAUSE_S = 0.2
@@ -32,15 +34,16 @@ WAIT_S = 0.5  # how long one wait for notifications lasts; `close` takes at most
 PROBE_EVERY_S = 30.0  # an idle connection is checked this often
 
 
-def connector(engine: Engine) -> Callable[[], psycopg.Connection[Any]]:
-    """Opens a connection to the engine's database with the engine's own connect arguments."""
+def connector(engine: Engine, purpose: str) -> Callable[[], psycopg.Connection[Any]]:
+    """Opens a connection to the engine's database with the engine's own connect arguments,
+    named after `purpose` on the server (`gigcity <purpose> listener`)."""
     import psycopg
 
     args, engine_params = engine.dialect.create_connect_args(engine.url)
     params: dict[str, Any] = {"connect_timeout": 10, **engine_params}
     params.pop("context", None)  # SQLAlchemy's type adapters: not wanted on a bare connection
     params.update(
-        application_name="gigcity streets listener",
+        application_name=f"gigcity {purpose} listener",
         keepalives=1,
         keepalives_idle=10,
         keepalives_interval=5,
@@ -59,6 +62,7 @@ class Listener:
         connect: Callable[[], psycopg.Connection[Any]],
         channel: str,
         on_change: OnChange,
+        purpose: str = "changes",
     ) -> None:
         self._connect = connect
         self._channel = channel
@@ -66,7 +70,7 @@ class Listener:
         self._stop = threading.Event()
         self.state = "connecting"  # "ok" while listening, else what is wrong
         self.backend_pid: int | None = None  # the listening session's, on the server
-        self._thread = threading.Thread(target=self._run, name="streets-listener", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"{purpose}-listener", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
