@@ -7,8 +7,6 @@ clock pinned to a Monday morning."""
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -31,8 +29,8 @@ from gigcity.services.eldercare import (
     SubscriptionIn,
 )
 from gigcity.web.templating import STATIC_DIR
+from web.page_strings import page_strings
 from web.test_browser import sign_in
-from web.test_pages import CJK, assets
 from web.web_support import PHONE, Demo
 
 if TYPE_CHECKING:
@@ -113,20 +111,9 @@ def _next(page: Page, day: date) -> Any:
 def test_every_string_the_script_asks_for_is_on_the_page_in_both_languages(
     page_client: TestClient,
 ) -> None:
-    source = SCRIPT.read_text(encoding="utf-8")
-    assert not CJK.search(source)
-    chinese_html = page_client.get(PATH, headers={"Accept-Language": "zh-CN"}).text
-    chinese = json.loads(assets(chinese_html).blocks["family-strings"])
-    english = json.loads(
-        assets(page_client.get(PATH, params={"lang": "en"}).text).blocks["family-strings"]
-    )
-    assert chinese.keys() == english.keys()
-    for key, text in chinese.items():
-        words = re.sub(r"\{\w+\}", "", text)
-        assert text != english[key] or not re.search(r"[a-z]{3}", words), key
-        assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", english[key])), key
-    asked = set(re.findall(r"\bsay\(\s*\"([a-z0-9_]+)\"\s*[,)]", source))
-    asked |= {f"meal_{m.value}" for m in Meal}  # keys built from the API's values
+    strings = page_strings(page_client, PATH, "family-strings", SCRIPT)
+    chinese, chinese_html = strings.chinese, strings.chinese_html
+    asked = strings.asked | {f"meal_{m.value}" for m in Meal}  # keys built from the API's values
     asked |= {f"status_{s}" for s in ("subscribed", "added", "skipped", "paused", "none")}
     asked |= {f"state_{s}" for s in ("ordered", "out", "delivered", "not_delivered", "cancelled")}
     asked |= {f"reason_{r}" for r in ("hospital", "travel", "family", "other")}

@@ -7,7 +7,6 @@ builds its own canteen, canteen account and older people through the services.""
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,9 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.db.session import transaction
 from gigcity.i18n import translations
-from gigcity.services.accounts import AccountCreate, Principal, Role, create_account, principal_for
+from gigcity.services.accounts import Principal, Role
 from gigcity.services.eldercare import (
     CanteenIn,
     CareIn,
@@ -31,9 +29,10 @@ from gigcity.services.eldercare import (
 )
 from gigcity.services.eldercare.schemas import Dish, Meal, MenuIn
 from gigcity.web.templating import STATIC_DIR
+from web.page_strings import page_strings
 from web.test_browser import sign_in
-from web.test_pages import CJK, assets
-from web.web_support import PHONE, Demo
+from web.test_pages import assets
+from web.web_support import PHONE, Demo, demo_account
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -67,14 +66,6 @@ class Canteen:
     officer: Principal
 
 
-def _account(demo: Demo, username: str, role: Role, **binding: Any) -> Principal:
-    person = AccountCreate(
-        username=username, password=demo.password, display_name=username, role=role, **binding
-    )
-    with transaction(demo.platform.factory) as session:
-        return principal_for(create_account(session, person, demo.platform.district))
-
-
 def make_canteen(demo: Demo) -> Canteen:
     """A canteen of the demo officer's sub-district with today's lunch menu, its cook, and
     three older people having lunch there every day."""
@@ -82,8 +73,8 @@ def make_canteen(demo: Demo) -> Canteen:
     tag = uuid.uuid4().hex[:8]
     code = demo.officer_subdistrict
     place = next(s for s in demo.platform.district.subdistricts if s.code == code)
-    officer = _account(demo, f"kitchen-officer-{tag}", Role.officer, subdistrict=code)
-    rider = _account(demo, f"kitchen-rider-{tag}", Role.rider)
+    officer = demo_account(demo, f"kitchen-officer-{tag}", Role.officer, subdistrict=code)
+    rider = demo_account(demo, f"kitchen-rider-{tag}", Role.rider)
     canteen = care.add_canteen(
         officer,
         CanteenIn(
@@ -111,7 +102,7 @@ def make_canteen(demo: Demo) -> Canteen:
         )  # fmt: skip
         care.subscribe(officer, elder.id, SubscriptionIn(lunch=list(range(7)), starts_on=today))
     cook = f"kitchen-cook-{tag}"
-    _account(demo, cook, Role.canteen, canteen_id=canteen.id)
+    demo_account(demo, cook, Role.canteen, canteen_id=canteen.id)
     return Canteen(cook, canteen.id, officer)
 
 
@@ -121,21 +112,11 @@ def make_canteen(demo: Demo) -> Canteen:
 def test_every_string_the_script_asks_for_is_on_the_page_in_both_languages(
     page_client: TestClient,
 ) -> None:
-    source = SCRIPT.read_text(encoding="utf-8")
-    assert not CJK.search(source)
-    chinese_html = page_client.get(PATH, headers={"Accept-Language": "zh-CN"}).text
-    english_html = page_client.get(PATH, params={"lang": "en"}).text
+    strings = page_strings(page_client, PATH, STRINGS, SCRIPT)
+    chinese, chinese_html = strings.chinese, strings.chinese_html
     assert '<h1 id="kitchen-title">食堂后厨</h1>' in chinese_html
-    assert '<h1 id="kitchen-title">Canteen kitchen</h1>' in english_html
-    chinese = json.loads(assets(chinese_html).blocks[STRINGS])
-    english = json.loads(assets(english_html).blocks[STRINGS])
-    assert chinese.keys() == english.keys()
-    for key, text in chinese.items():
-        words = re.sub(r"\{\w+\}", "", text)
-        assert text != english[key] or not re.search(r"[a-z]{3}", words), key
-        assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", english[key])), key
-    asked = set(re.findall(r"\bsay\(\s*\"([a-z0-9_]+)\"\s*[,)]", source))
-    asked |= {f"meal_{m.value}" for m in Meal} | {f"diet_{d.value}" for d in Diet}
+    assert '<h1 id="kitchen-title">Canteen kitchen</h1>' in strings.english_html
+    asked = strings.asked | {f"meal_{m.value}" for m in Meal} | {f"diet_{d.value}" for d in Diet}
     assert asked <= set(chinese), sorted(asked - set(chinese))
     # The role gate and the menu name whom the page is for, and each role's home.
     shared = json.loads(assets(chinese_html).blocks["gigcity-strings"])
@@ -146,7 +127,7 @@ def test_every_string_the_script_asks_for_is_on_the_page_in_both_languages(
     assert (shared["role_committee"], shared["home_committee"]) == (
         "居委会工作人员", "前往助老送餐工作页"
     )  # fmt: skip
-    english_shared = json.loads(assets(english_html).blocks["gigcity-strings"])
+    english_shared = json.loads(assets(strings.english_html).blocks["gigcity-strings"])
     assert english_shared["role_canteen"] == "Canteen staff"
 
 

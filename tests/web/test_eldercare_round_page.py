@@ -19,10 +19,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gigcity.db.models import Account, ElderAlert, ElderMeal
-from gigcity.db.session import transaction
+from gigcity.db.models import ElderAlert, ElderMeal
 from gigcity.i18n import translations
-from gigcity.services.accounts import AccountCreate, Principal, Role, create_account, principal_for
+from gigcity.services.accounts import Role
 from gigcity.services.eldercare import (
     CanteenIn,
     CareIn,
@@ -34,9 +33,10 @@ from gigcity.services.eldercare import (
 )
 from gigcity.services.eldercare.schemas import Dish, Meal, MenuIn
 from gigcity.web.templating import STATIC_DIR
+from web.page_strings import page_strings
 from web.test_browser import sign_in
-from web.test_pages import CJK, assets
-from web.web_support import PHONE, Demo
+from web.test_pages import assets
+from web.web_support import PHONE, Demo, demo_account, demo_principal
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -75,15 +75,6 @@ class Round:
     meals: list[int]  # today's lunch of each older person, in PEOPLE's order
 
 
-def _account(demo: Demo, username: str, role: Role, subdistrict: str | None = None) -> Principal:
-    person = AccountCreate(
-        username=username, password=demo.password, display_name=username, role=role,
-        subdistrict=subdistrict,
-    )  # fmt: skip
-    with transaction(demo.platform.factory) as session:
-        return principal_for(create_account(session, person, demo.platform.district))
-
-
 def make_round(demo: Demo) -> Round:
     """A canteen of the demo officer's sub-district with today's lunch menu, three older
     people whose primary rider is a new rider, and their lunch today made by the service."""
@@ -92,9 +83,9 @@ def make_round(demo: Demo) -> Round:
     tag = uuid.uuid4().hex[:8]
     code = demo.officer_subdistrict
     place = next(s for s in platform.district.subdistricts if s.code == code)
-    rider = _account(demo, f"round-{tag}", Role.rider)
-    backup = _account(demo, f"round-backup-{tag}", Role.rider)
-    officer = _account(demo, f"round-officer-{tag}", Role.officer, subdistrict=code)
+    rider = demo_account(demo, f"round-{tag}", Role.rider)
+    backup = demo_account(demo, f"round-backup-{tag}", Role.rider)
+    officer = demo_account(demo, f"round-officer-{tag}", Role.officer, subdistrict=code)
     canteen = care.add_canteen(
         officer,
         CanteenIn(
@@ -136,13 +127,6 @@ def round_(demo: Demo) -> Round:
     return make_round(demo)
 
 
-def principal_for_username(demo: Demo, username: str) -> Principal:
-    with demo.platform.factory() as session:
-        account = session.scalar(select(Account).where(Account.username == username))
-        assert account is not None
-        return principal_for(account)
-
-
 def meal_row(demo: Demo, meal_id: int) -> ElderMeal:
     with demo.platform.factory() as session:
         meal = session.get(ElderMeal, meal_id)
@@ -170,19 +154,10 @@ def open_round(page: Page, demo: Demo, rider: str) -> None:
 def test_every_string_the_script_asks_for_is_on_the_page_in_both_languages(
     page_client: TestClient,
 ) -> None:
-    source = SCRIPT.read_text(encoding="utf-8")
-    assert not CJK.search(source)
-    chinese_html = page_client.get(PATH, headers={"Accept-Language": "zh-CN"}).text
-    english_html = page_client.get(PATH, params={"lang": "en"}).text
+    strings = page_strings(page_client, PATH, "round-strings", SCRIPT)
+    chinese, chinese_html = strings.chinese, strings.chinese_html
     assert '<h1 id="round-title">我的助老送餐</h1>' in chinese_html
-    chinese = json.loads(assets(chinese_html).blocks["round-strings"])
-    english = json.loads(assets(english_html).blocks["round-strings"])
-    assert chinese.keys() == english.keys()
-    for key, text in chinese.items():
-        words = re.sub(r"\{\w+\}", "", text)
-        assert text != english[key] or not re.search(r"[a-z]{3}", words), key
-        assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", english[key])), key
-    asked = set(re.findall(r"\bsay\(\s*\"([a-z0-9_]+)\"\s*[,)]", source))
+    asked = set(strings.asked)
     # Keys the script builds from the API's values.
     asked |= {f"meal_{m.value}" for m in Meal}
     asked |= {f"diet_{d.value}" for d in Diet}
@@ -335,7 +310,7 @@ def test_a_waiting_door_check_recorded_meanwhile_is_safe_to_send(
     page.context.set_offline(True)
     door(page, meal_id).locator("button.check-seen_well").click()
     expect(door(page, meal_id)).to_have_attribute("data-state", "waiting")
-    rider = principal_for_username(demo, round_.rider)
+    rider = demo_principal(demo, round_.rider)
     demo.platform.eldercare.record_door_check(rider, meal_id, meanwhile)
 
     page.context.set_offline(False)

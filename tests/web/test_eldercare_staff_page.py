@@ -7,8 +7,6 @@ services (the demo's eldercare data is not used)."""
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,16 +15,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gigcity.api import eldercare_alert_stream
-from gigcity.db.session import transaction
 from gigcity.i18n import translations
-from gigcity.services.accounts import AccountCreate, Principal, Role, create_account, principal_for
+from gigcity.services.accounts import Principal, Role
 from gigcity.services.eldercare import CanteenIn, ContactIn, ElderIn, SubscriptionIn
 from gigcity.services.eldercare.schemas import Meal
 from gigcity.web.templating import STATIC_DIR
 from support import principal
+from web.page_strings import page_strings
 from web.test_browser import sign_in
-from web.test_pages import CJK, assets
-from web.web_support import PHONE, Demo
+from web.test_pages import CJK
+from web.web_support import PHONE, Demo, demo_account
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -67,21 +65,13 @@ class Kitchen:
     lunches: dict[str, int]  # first name -> today's lunch
 
 
-def _account(demo: Demo, username: str, role: Role) -> Principal:
-    person = AccountCreate(
-        username=username, password=demo.password, display_name=username, role=role
-    )
-    with transaction(demo.platform.factory) as session:
-        return principal_for(create_account(session, person, demo.platform.district))
-
-
 def make_kitchen(demo: Demo, first_names: tuple[str, ...]) -> Kitchen:
     care = demo.platform.eldercare
     tag = uuid.uuid4().hex[:8]
     code = demo.officer_subdistrict
     place = next(s for s in demo.platform.district.subdistricts if s.code == code)
     officer = principal(demo.platform, "officer")
-    rider = _account(demo, f"staff-rider-{tag}", Role.rider)
+    rider = demo_account(demo, f"staff-rider-{tag}", Role.rider)
     canteen = care.add_canteen(
         officer,
         CanteenIn(
@@ -141,19 +131,9 @@ def card_ids(page: Page) -> list[int]:
 def test_every_string_the_script_asks_for_is_on_the_page_in_both_languages(
     page_client: TestClient,
 ) -> None:
-    source = SCRIPT.read_text(encoding="utf-8")
-    assert not CJK.search(source)
-    chinese = json.loads(
-        assets(page_client.get(PATH, headers={"Accept-Language": "zh-CN"}).text).blocks[STRINGS]
-    )
-    english = json.loads(assets(page_client.get(PATH, params={"lang": "en"}).text).blocks[STRINGS])
-    assert chinese.keys() == english.keys()
-    for key, text in chinese.items():
-        words = re.sub(r"\{\w+\}", "", text)
-        assert text != english[key] or not re.search(r"[a-z]{3}", words), key
-        assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", english[key])), key
-    asked = set(re.findall(r"\bsay\(\s*\"([a-z0-9_]+)\"\s*[,)]", source)) | BUILT
-    assert asked <= set(chinese), sorted(asked - set(chinese))
+    strings = page_strings(page_client, PATH, STRINGS, SCRIPT)
+    asked = strings.asked | BUILT
+    assert asked <= set(strings.chinese), sorted(asked - set(strings.chinese))
 
 
 def test_the_page_is_chinese_first_and_offers_the_subsidy_categories(

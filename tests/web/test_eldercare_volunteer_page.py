@@ -7,7 +7,6 @@ own tasks through the service for the demo's older people and uses a new rider."
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -16,15 +15,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gigcity.db.models import Account, Elder, VolunteerTask
+from gigcity.db.models import Elder, VolunteerTask
 from gigcity.db.session import transaction
 from gigcity.i18n import translations
 from gigcity.services.accounts import AccountCreate, Principal, Role, create_account, principal_for
 from gigcity.services.eldercare.volunteers import TaskIn, TaskKind
 from gigcity.web.templating import STATIC_DIR
+from web.page_strings import page_strings
 from web.test_browser import sign_in
-from web.test_pages import CJK, assets
-from web.web_support import PHONE, Demo
+from web.test_pages import assets
+from web.web_support import PHONE, Demo, demo_principal
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -43,13 +43,6 @@ def expect(locator: Any) -> Any:
     from playwright.sync_api import expect as playwright_expect
 
     return playwright_expect(locator)
-
-
-def _principal(demo: Demo, username: str) -> Principal:
-    with demo.platform.factory() as session:
-        account = session.scalar(select(Account).where(Account.username == username))
-        assert account is not None
-        return principal_for(account)
 
 
 def new_rider(demo: Demo) -> tuple[str, Principal]:
@@ -76,7 +69,7 @@ def post_task(demo: Demo, elder: Elder, kind: TaskKind, title: str, days: int = 
     care = demo.platform.eldercare
     day = care.day_clock.today() + timedelta(days=days)
     body = TaskIn(elder_id=elder.id, kind=kind, title=title, day=day, team="货车司机爱心车队")
-    return care.volunteers.post(_principal(demo, "officer"), body).id
+    return care.volunteers.post(demo_principal(demo, "officer"), body).id
 
 
 def task_row(demo: Demo, task_id: int) -> VolunteerTask:
@@ -112,25 +105,15 @@ def task(page: Page, where: str, task_id: int) -> Any:
 def test_every_string_the_script_asks_for_is_on_the_page_in_both_languages(
     page_client: TestClient,
 ) -> None:
-    source = SCRIPT.read_text(encoding="utf-8")
-    assert not CJK.search(source)
-    chinese_html = page_client.get(PATH, headers={"Accept-Language": "zh-CN"}).text
-    english_html = page_client.get(PATH, params={"lang": "en"}).text
+    strings = page_strings(page_client, PATH, "volunteer-strings", SCRIPT)
+    chinese, chinese_html = strings.chinese, strings.chinese_html
     assert '<h1 id="volunteer-title">助老志愿任务</h1>' in chinese_html
-    assert '<h1 id="volunteer-title">Volunteer tasks for older people</h1>' in english_html
-    chinese = json.loads(assets(chinese_html).blocks["volunteer-strings"])
-    english = json.loads(assets(english_html).blocks["volunteer-strings"])
-    assert chinese.keys() == english.keys()
-    for key, text in chinese.items():
-        words = re.sub(r"\{\w+\}", "", text)
-        assert text != english[key] or not re.search(r"[a-z]{3}", words), key
-        assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", english[key])), key
-    asked = set(re.findall(r"\bsay\(\s*\"([a-z0-9_]+)\"\s*[,)]", source))
-    asked |= {"taken", "given_back"}  # built from the step taken
+    assert '<h1 id="volunteer-title">Volunteer tasks for older people</h1>' in strings.english_html
+    asked = strings.asked | {"taken", "given_back"}  # built from the step taken
     assert asked <= set(chinese), sorted(asked - set(chinese))
     # The kind filter and the area chooser in the reader's words.
     assert '<option value="carry_large_item">搬运大件</option>' in chinese_html
-    assert '<option value="carry_large_item">Carry a large item</option>' in english_html
+    assert '<option value="carry_large_item">Carry a large item</option>' in strings.english_html
     assert ">桃浦镇</option>" in chinese_html
     # The menu shows riders the page, and the role gate names whom it is for.
     assert 'href="/eldercare/volunteer" data-for="rider"' in chinese_html

@@ -124,6 +124,11 @@ CASES = [
     # tasks); the demo rider has no sub-district, so the page is asked for the demo
     # officer's (where the demo's older people live: 桃浦镇, round the demo station).
     Case("/eldercare/volunteer?area=taopu", "rider", "#volunteer-page[data-state=ready] #open li"),
+    # Rest and care (services/demo/care.py): the anonymous self-check, signed out; the
+    # rider's sessions and nearest meal; the counsellor's call-backs and sessions.
+    Case("/care/check", None, "#check-page[data-state=ready] .question"),
+    Case("/care", "rider", "#care-page[data-state=ready] #sessions li"),
+    Case("/care/counsellor", "counsellor", "#counsellor-page[data-state=ready] #sessions li"),
     Case(
         "/workbench?run={run}",
         "admin",
@@ -272,3 +277,29 @@ def served(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def demo_account(demo: Demo, username: str, role: Role, **binding: Any) -> Principal:
+    """A new account on the demo (the demo's password), bound as `binding` says
+    (`subdistrict=`, `canteen_id=`, `station_id=`...); its principal."""
+    from gigcity.db.session import transaction
+    from gigcity.services.accounts import AccountCreate, create_account, principal_for
+
+    person = AccountCreate(
+        username=username, password=demo.password, display_name=username, role=role, **binding
+    )
+    with transaction(demo.platform.factory) as session:
+        return principal_for(create_account(session, person, demo.platform.district))
+
+
+def demo_principal(demo: Demo, username: str) -> Principal:
+    """The principal of the demo's account `username`."""
+    from sqlalchemy import select
+
+    from gigcity.db.models import Account
+    from gigcity.services.accounts import principal_for
+
+    with demo.platform.factory() as session:
+        account = session.scalar(select(Account).where(Account.username == username))
+        assert account is not None
+        return principal_for(account)
