@@ -29,7 +29,7 @@ from gigcity.services.eldercare import (
     SubscriptionIn,
 )
 from gigcity.web.templating import STATIC_DIR
-from web.page_strings import page_strings
+from web.strings_support import page_strings
 from web.test_browser import sign_in
 from web.web_support import PHONE, Demo
 

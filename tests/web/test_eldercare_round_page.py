@@ -33,7 +33,7 @@ from gigcity.services.eldercare import (
 )
 from gigcity.services.eldercare.schemas import Dish, Meal, MenuIn
 from gigcity.web.templating import STATIC_DIR
-from web.page_strings import page_strings
+from web.strings_support import page_strings
 from web.test_browser import sign_in
 from web.test_pages import assets
 from web.web_support import PHONE, Demo, demo_account, demo_principal

@@ -21,7 +21,7 @@ from gigcity.services.eldercare import CanteenIn, ContactIn, ElderIn, Subscripti
 from gigcity.services.eldercare.schemas import Meal
 from gigcity.web.templating import STATIC_DIR
 from support import principal
-from web.page_strings import page_strings
+from web.strings_support import page_strings
 from web.test_browser import sign_in
 from web.test_pages import CJK
 from web.web_support import PHONE, Demo, demo_account

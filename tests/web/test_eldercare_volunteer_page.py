@@ -21,7 +21,7 @@ from gigcity.i18n import translations
 from gigcity.services.accounts import AccountCreate, Principal, Role, create_account, principal_for
 from gigcity.services.eldercare.volunteers import TaskIn, TaskKind
 from gigcity.web.templating import STATIC_DIR
-from web.page_strings import page_strings
+from web.strings_support import page_strings
 from web.test_browser import sign_in
 from web.test_pages import assets
 from web.web_support import PHONE, Demo, demo_principal

@@ -406,11 +406,13 @@ class VolunteerTasks:
                 if action is TaskAction.take
                 else (VolunteerTask.taken_by == me)
             )
-            values: dict[str, Any] = {
-                TaskAction.take: {"taken_by": me},
-                TaskAction.give_back: {"taken_by": None},
-                TaskAction.finish: {"done_at": self.care.clock(), "note": note},
-            }[action]
+            values: dict[str, Any]
+            if action is TaskAction.take:
+                values = {"taken_by": me}
+            elif action is TaskAction.give_back:
+                values = {"taken_by": None}
+            else:
+                values = {"done_at": self.care.clock(), "note": note}
             changed = session.execute(
                 update(VolunteerTask)
                 .where(VolunteerTask.id == task_id, holder, VolunteerTask.done_at.is_(None))
