@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from gigcity.api.headers import attachment
 from gigcity.api.openapi import media_response
 from gigcity.http.deps import Allow, PlatformDep
 from gigcity.http.locale import locale_of
@@ -59,7 +60,7 @@ def _send(export: Export) -> StreamingResponse:
     return StreamingResponse(
         export.chunks,
         media_type=export.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+        headers={"Content-Disposition": attachment(export.filename)},
     )
 
 

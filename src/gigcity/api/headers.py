@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import quote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -40,4 +41,14 @@ class DefaultHeaders:
         await self.app(scope, receive, send_with_defaults)
 
 
-__all__ = ["DEFAULT_HEADERS", "DefaultHeaders"]
+def attachment(filename: str) -> str:
+    """A Content-Disposition for `filename` that any name can go in (RFC 6266): an ASCII
+    fallback, and the name itself percent-encoded as UTF-8 (`filename*`, RFC 8187). A name
+    from the request (a sub-district asked for) may hold Chinese, quotes or line breaks."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+__all__ = ["DEFAULT_HEADERS", "DefaultHeaders", "attachment"]

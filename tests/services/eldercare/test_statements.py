@@ -423,6 +423,15 @@ def test_the_statement_over_http(platform: Platform, api: TestClient, place: Pla
     assert as_csv.status_code == 200
     assert as_csv.content.startswith(BOM.encode())
     assert "statement-2026-03.csv" in as_csv.headers["content-disposition"]
+    # A sub-district named in Chinese (or anything else a caller sends) goes into the file's
+    # name percent-encoded (RFC 8187), with an ASCII fallback: never a server error.
+    named = api.get(
+        "/api/eldercare/statements/2026-03.csv", params={"subdistrict": '桃浦镇"\n'}, headers=admin
+    )
+    assert named.status_code == 200, named.text
+    disposition = named.headers["content-disposition"]
+    assert disposition.isascii()
+    assert "filename*=UTF-8''statement-2026-03-%E6%A1%83%E6%B5%A6%E9%95%87%22%0A.csv" in disposition
     as_xlsx = api.get("/api/eldercare/statements/2026-03?format=xlsx", headers=admin)
     assert as_xlsx.status_code == 200
     assert as_xlsx.content[:2] == b"PK"
