@@ -17,8 +17,10 @@ from gigcity import __version__
 from gigcity.api import (
     accounts,
     body_limit,
+    care,
     dashboard,
     district,
+    doctors,
     eldercare,
     eldercare_alert_stream,
     eldercare_alerts,
@@ -32,6 +34,7 @@ from gigcity.api import (
     health,
     jobs,
     metrics,
+    notify,
     open311,
     openapi,
     pay,
@@ -40,6 +43,8 @@ from gigcity.api import (
     relay,
     reports,
     rulebooks,
+    stations,
+    stays,
     streets,
     workbench,
 )
@@ -50,6 +55,7 @@ from gigcity.http.deps import find_allow
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
 from gigcity.web import (
+    care_pages,
     docs,
     eldercare_pages,
     estate_pages,
@@ -57,6 +63,7 @@ from gigcity.web import (
     pages,
     relay_pages,
     report_pages,
+    stays_pages,
 )
 
 DESCRIPTION = """\
@@ -160,6 +167,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         eldercare_statements.router,
         eldercare_volunteers.router,
         gates.router,
+        notify.router,
+        care.router,
+        doctors.router,
+        stays.router,
+        stations.router,
     ):
         app.include_router(_state_access(router))
     # The gate check, which gate controllers call at the busiest rate, is answered before
@@ -175,4 +187,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     relay_pages.install(app)
     gate_pages.install(app)
     eldercare_pages.install(app)
+    care_pages.install(app)
+    stays_pages.install(app)
     return app

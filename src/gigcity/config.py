@@ -241,6 +241,21 @@ class Settings(BaseSettings):
         le=100_000,
         description="A community courier's pay for one item carried to the door (fen).",
     )
+    # -- notifications (services.notify) ----------------------------------------------------
+    vapid_private_key: str | None = Field(
+        default=None,
+        min_length=40,
+        max_length=60,
+        pattern=r"^[A-Za-z0-9_\-]+=*$",
+        description="The Web Push (VAPID) private key, raw P-256 base64url; empty: a key the "
+        "installation makes on first use and keeps in its database.",
+    )
+    vapid_subject: str = Field(
+        default="mailto:admin@localhost",
+        pattern=r"^(mailto:|https://)\S+$",
+        description="Whom push services contact about this installation's notices "
+        "(mailto: or https: URL).",
+    )
     # -- retention of personal data (days; applied daily by the retention job) --------------
     retention_resolved_report_photos_days: int = Field(
         default=365,
@@ -285,6 +300,15 @@ class Settings(BaseSettings):
         default=None,
         description="The funding rule that splits each meal's price (YAML); empty: the "
         "example rule shipped with gigcity.",
+    )
+    # -- rest and care: psychological support ------------------------------------------------
+    care_hotline: str = Field(
+        default="021-962525",
+        min_length=3,
+        max_length=32,
+        pattern=r"^[0-9+][0-9 -]*[0-9]$",
+        description="The 24-hour psychological assistance hotline on every page's menu "
+        "(default: Shanghai's 上海市心理援助热线).",
     )
     # -- operations: logs and metrics -------------------------------------------------------
     log_format: Literal["auto", "json", "console"] = Field(

@@ -104,6 +104,12 @@ CASES = [
     Case("/relay/consents", "property", "#consents-page[data-state=ready] #consent-rows tr"),
     # The rider's gate pass (the demo certifies the rider; the sample estate has gates).
     Case("/pass", "rider", "#gate-pass[data-state=ready]"),
+    # Station staff's certifications (the demo staff certified the demo rider).
+    Case("/certify", "staff", "#certify-page[data-state=ready] #certifications li"),
+    # Beds (services/demo/stays.py): the demo's driver homes near the rider, and the
+    # flagship home's desk kept by `homestaff`.
+    Case("/stays", "rider", "#stays-page[data-state=ready] #homes li"),
+    Case("/stays/desk", "homestaff", "#desk-page[data-state=ready]"),
     # The familiar rider's meals round (services/demo/eldercare.py: today's meals, planned).
     Case("/eldercare/round", "rider", "#round-page[data-state=ready] #doors li"),
     # The staff page of meals for the elderly: the open alerts live, enrolment, statements.

@@ -84,9 +84,16 @@ class RequestId:
                     _log_access(scope, app, status, time.perf_counter() - start)
 
 
+# Routes asked anonymously on purpose (the psychological self-check and its call-back
+# request): their access lines leave out the caller's address too.
+ANONYMOUS_ROUTES = frozenset({("POST", "/api/care/self-check"), ("POST", "/api/care/callbacks")})
+
+
 def _log_access(scope: Scope, app: object, status: int, seconds: float) -> None:
     method, route = scope["method"], route_template(scope, app)
     client = scope.get("client")  # after uvicorn's proxy headers: the caller, not the proxy
+    if (method, route) in ANONYMOUS_ROUTES:
+        client = None
     duration_ms = round(seconds * 1000, 2)
     access_log.info(
         "%s %s %d %.1f ms",

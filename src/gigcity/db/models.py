@@ -1266,4 +1266,524 @@ class FamilyLink(Base):
 # -- stays: homes, rooms, beds, bookings (services/stays) ------------------------------------
 
 
+# Bookings in these states hold their bed (and their person) for [starts_at, ends_at).
+STAY_ACTIVE_STATES = ("offered", "booked", "checked_in")
+
+
+class StayHome(Base):
+    """A service point's stays profile: its house rules, the latest check-in and the
+    daytime nap slots (local HH:MM)."""
+
+    __tablename__ = "stays_homes"
+
+    place_id: Mapped[int] = mapped_column(
+        ForeignKey("places.id", ondelete="CASCADE"), primary_key=True
+    )
+    house_rules: Mapped[str] = mapped_column(Text, default="")
+    checkin_cutoff: Mapped[str] = mapped_column(String(5))  # local HH:MM
+    nap_slots: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [["13:00", "15:00"]]
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StayRoom(Base):
+    __tablename__ = "stays_rooms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(
+        ForeignKey("stays_homes.place_id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(60))
+    section: Mapped[str] = mapped_column(String(8))  # men, women, mixed
+
+
+class StayBed(Base):
+    """A bed; its home and section are copied from its room so that the free beds of every
+    home near a point are one grouped query."""
+
+    __tablename__ = "stays_beds"
+    __table_args__ = (Index("ix_stays_beds_place_section", "place_id", "section"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(
+        ForeignKey("stays_rooms.id", ondelete="CASCADE"), index=True
+    )
+    place_id: Mapped[int] = mapped_column(ForeignKey("stays_homes.place_id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(8))
+    label: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16))  # single, bunk_lower, bunk_upper, recliner
+    price_fen: Mapped[int] = mapped_column(Integer, default=0)  # per night or nap; 0 = free
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StayBooking(Base):
+    """A bed held for [starts_at, ends_at): nights (18:00 to 10:00 local) or a nap slot.
+
+    No bed and no person is ever held twice for overlapping time: on PostgreSQL two
+    exclusion constraints over the active states (migration 0019), on SQLite the writing
+    transaction's lock and the service's overlap check."""
+
+    __tablename__ = "stays_bookings"
+    __table_args__ = (
+        Index("ix_stays_bookings_bed_starts", "bed_id", "starts_at"),
+        Index("ix_stays_bookings_place_starts", "place_id", "starts_at"),
+        Index("ix_stays_bookings_account_starts", "account_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bed_id: Mapped[int] = mapped_column(ForeignKey("stays_beds.id", ondelete="CASCADE"))
+    place_id: Mapped[int] = mapped_column(ForeignKey("stays_homes.place_id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # night, nap
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # offered, booked, checked_in (active); checked_out, cancelled, no_show, lapsed
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    check_by: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # no-show after
+    offer_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+class StayWait(Base):
+    """A place in a home's waiting list for one night (and section, if the rider named
+    one); served first come, first served."""
+
+    __tablename__ = "stays_waits"
+    __table_args__ = (
+        Index("ix_stays_waits_place_night", "place_id", "night", "state"),
+        UniqueConstraint("place_id", "night", "account_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("stays_homes.place_id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    night: Mapped[date] = mapped_column(Date)
+    section: Mapped[str | None] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(10))  # waiting, offered, booked, lapsed, left
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stays_bookings.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # -- care: psychological support, meals and water offers (services/care) -------------------
+
+
+class CareSelfCheckCount(Base):
+    """How many anonymous self-checks (PHQ-2, GAD-2) fell in each band on a day: nothing
+    else of a self-check is kept (no answers, no account, no address)."""
+
+    __tablename__ = "care_self_check_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    instrument: Mapped[str] = mapped_column(String(8), primary_key=True)  # phq2, gad2
+    band: Mapped[str] = mapped_column(String(16), primary_key=True)  # low, assess
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CareCallback(Base):
+    """A call-back a worker asked for by leaving a number (encrypted): nothing links it to
+    an account or a self-check. Deleted 30 days after the call was done."""
+
+    __tablename__ = "care_callbacks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone_enc: Mapped[str] = mapped_column(Text)
+    window: Mapped[str] = mapped_column(String(24))  # now, this_evening, tomorrow_morning ...
+    state: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+class CareCallbackRead(Base):
+    """Every read of a call-back's number by a person: who, when, why. Kept when the
+    call-back itself is deleted (no foreign key), for three years (PIPL Art. 56)."""
+
+    __tablename__ = "care_callback_reads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    callback_id: Mapped[int] = mapped_column(Integer, index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(32))
+
+
+class CareSession(Base):
+    """A group session run by the hotline's counsellors. `taken` counts the sign-ups and
+    is moved only by a conditional UPDATE (`taken < capacity`), so a full session refuses."""
+
+    __tablename__ = "care_sessions"
+    __table_args__ = (
+        CheckConstraint("taken >= 0 AND taken <= capacity", name="taken_within_capacity"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    minutes: Mapped[int] = mapped_column(Integer, default=60)
+    venue: Mapped[str] = mapped_column(String(200), default="")  # where, or the online room
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[int] = mapped_column(Integer)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CareSignup(Base):
+    """A rider's or driver's place in a group session; cancelling deletes it."""
+
+    __tablename__ = "care_signups"
+    __table_args__ = (
+        UniqueConstraint("session_id", "account_id", name="uq_care_signups_session_account"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("care_sessions.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CareOffer(Base):
+    """A rider set meal or a free-water fridge (爱"新"冰箱) at a service point, kept by that
+    point's staff. Hours empty: the point's own hours."""
+
+    __tablename__ = "care_offers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8), index=True)  # meal, water
+    name: Mapped[str] = mapped_column(String(120))
+    price_fen: Mapped[int] = mapped_column(Integer, default=0)
+    hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- notify: the browsers a worker allowed notifications in (services/notify) --------------
+
+
+class PushSubscription(Base):
+    """One browser's Web Push subscription (the endpoint its push service gave and the keys
+    to encrypt for it), in the language the page was in when the worker allowed notices."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    locale: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- truck stations: services, visits, queues, parking, legal aid (services/care/stations) ---
+
+
+class StationService(Base):
+    """One service of a truck-driver station (货车司机驿站): showers, washing machines,
+    dryers, recliners or simple repairs, with how many units, a typical use in minutes and
+    its own hours (empty: the station's). One row per kind per station."""
+
+    __tablename__ = "station_services"
+    __table_args__ = (
+        UniqueConstraint("place_id", "kind", name="uq_station_services_place_kind"),
+        CheckConstraint("units >= 0", name="units_not_negative"),
+        CheckConstraint("typical_minutes > 0", name="typical_minutes_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # shower, washer, dryer, recliner, repair
+    units: Mapped[int] = mapped_column(Integer)
+    typical_minutes: Mapped[int] = mapped_column(Integer)
+    hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StationVisit(Base):
+    """A driver's visit logged at a station's desk: by the driver's QR (the account) or by
+    plate, the plate only with the driver's consent recorded. After 30 days it is rolled
+    into the day's counts and deleted (retention)."""
+
+    __tablename__ = "station_visits"
+    __table_args__ = (
+        CheckConstraint(
+            "plate IS NULL OR plate_consent_at IS NOT NULL", name="plate_only_with_consent"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    plate: Mapped[str | None] = mapped_column(String(16))
+    plate_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    services: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    logged_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+class StationVisitCount(Base):
+    """What is left of a station's visits of one local day after retention: how many, and
+    how many used each service."""
+
+    __tablename__ = "station_visit_counts"
+    __table_args__ = (
+        UniqueConstraint("place_id", "day", name="uq_station_visit_counts_place_day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    services: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class StationQueueEntry(Base):
+    """A place in the queue of one station service (showers, washing machines): waiting,
+    called, in use, done or left. The wait shown when joining is kept beside the truth."""
+
+    __tablename__ = "station_queue"
+    __table_args__ = (
+        Index("ix_station_queue_service_state", "service_id", "state", "id"),
+        Index("ix_station_queue_service_finished", "service_id", "finished_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("station_services.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    origin: Mapped[str] = mapped_column(String(8))  # road, desk
+    state: Mapped[str] = mapped_column(String(8))  # waiting, called, in_use, done, left
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    estimate_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    next_notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    called_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StationParking(Base):
+    """A nearby car park's offer to truck drivers: its hours, price per hour (fen) and the
+    off-peak discount (its words, hours and price)."""
+
+    __tablename__ = "station_parking"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    price_per_hour_fen: Mapped[int] = mapped_column(Integer)
+    offpeak_text: Mapped[str] = mapped_column(String(200), default="")
+    offpeak_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    offpeak_price_per_hour_fen: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StationLawyerSlot(Base):
+    """A volunteer lawyer's slot at a station's legal-aid window, booked by one driver for
+    one topic (a conditional UPDATE: never twice)."""
+
+    __tablename__ = "station_lawyer_slots"
+    __table_args__ = (
+        UniqueConstraint("lawyer_id", "starts_at", name="uq_station_lawyer_slots_lawyer_start"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    lawyer_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    booked_by: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    topic: Mapped[str | None] = mapped_column(String(16))
+    booked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StationCaseNote(Base):
+    """A note on a legal-aid case (a booked slot), encrypted at field level; read only by
+    that slot's lawyer and the driver who booked it."""
+
+    __tablename__ = "station_case_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slot_id: Mapped[int] = mapped_column(
+        ForeignKey("station_lawyer_slots.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)  # FieldCipher token
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- family doctors: centres, sign-ups, check-ups, readings (services/care/doctors) ----------
+
+
+class DoctorCentre(Base):
+    """A community health centre (a place of kind health_center) that signs workers up with
+    a family doctor: how many it takes on (`capacity`) and how many it has (`taken`, moved
+    only by conditional UPDATEs, so the database never holds more than the capacity)."""
+
+    __tablename__ = "doctors_centres"
+    __table_args__ = (
+        CheckConstraint("taken >= 0 AND taken <= capacity", name="taken_within_capacity"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), unique=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Doctor(Base):
+    """A family doctor of a centre with the list size they take (`taken` as the centre's).
+    `account_id`: the doctor's own sign-in, a `staff` account of the centre's place."""
+
+    __tablename__ = "doctors_doctors"
+    __table_args__ = (
+        CheckConstraint("taken >= 0 AND taken <= list_size", name="taken_within_list"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    centre_id: Mapped[int] = mapped_column(
+        ForeignKey("doctors_centres.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    list_size: Mapped[int] = mapped_column(Integer)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), unique=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DoctorSignup(Base):
+    """A worker's sign-up with a centre and one of its doctors. `current` holds the worker's
+    account id while the sign-up is active and is unique: one active sign-up per worker."""
+
+    __tablename__ = "doctors_signups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    centre_id: Mapped[int] = mapped_column(
+        ForeignKey("doctors_centres.id", ondelete="CASCADE"), index=True
+    )
+    doctor_id: Mapped[int] = mapped_column(
+        ForeignKey("doctors_doctors.id", ondelete="CASCADE"), index=True
+    )
+    current: Mapped[int | None] = mapped_column(Integer, unique=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    due_noticed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DoctorSlot(Base):
+    """A check-up slot with a doctor, in one of the shift-work bands; booked by one worker
+    at most (`booked_by` set by a conditional UPDATE)."""
+
+    __tablename__ = "doctors_slots"
+    __table_args__ = (
+        UniqueConstraint("doctor_id", "starts_at", name="uq_doctors_slots_doctor_starts"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    centre_id: Mapped[int] = mapped_column(
+        ForeignKey("doctors_centres.id", ondelete="CASCADE"), index=True
+    )
+    doctor_id: Mapped[int] = mapped_column(ForeignKey("doctors_doctors.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(16))  # early, afternoon, evening
+    booked_by: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    booked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DoctorConsent(Base):
+    """A worker's consent to health readings: granted, and withdrawn (no new readings).
+    `current` is the account id while it stands (unique: one standing consent)."""
+
+    __tablename__ = "doctors_consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    current: Mapped[int | None] = mapped_column(Integer, unique=True)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DoctorReading(Base):
+    """A health-monitoring reading taken with the worker's consent; the values (blood
+    pressure, heart rate, glucose, weight) are one encrypted JSON field."""
+
+    __tablename__ = "doctors_readings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    consent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("doctors_consents.id", ondelete="SET NULL")
+    )
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    taken_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    values_enc: Mapped[str] = mapped_column(Text)
+
+
+class DoctorRead(Base):
+    """A person read a worker's health readings: who, when, why."""
+
+    __tablename__ = "doctors_reads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    worker_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(32))  # own, patient

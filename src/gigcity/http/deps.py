@@ -36,6 +36,7 @@ ROLE_NAMES = {
     Role.family: "family members of older people",
     Role.committee: "neighbourhood-committee staff",
     Role.canteen: "canteen staff",
+    Role.counsellor: "hotline counsellors",
     Role.platform: "platforms (API key)",
 }
 
@@ -80,6 +81,7 @@ ACCOUNT_ROLES = (
     Role.family,
     Role.committee,
     Role.canteen,
+    Role.counsellor,
 )
 """The roles of people who sign in (everyone but platform API keys)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Engine, text
@@ -14,18 +14,23 @@ from gigcity.db.migrate import current_revision, head_revision, is_current, upgr
 from gigcity.db.session import make_engine, make_sessionmaker
 from gigcity.geo.district import District, load_district
 from gigcity.services.accounts import AccountsService
+from gigcity.services.care import CareService
+from gigcity.services.care.doctors import DOCTORS_JOBS, DoctorsService
+from gigcity.services.care.stations import StationsService
 from gigcity.services.day_clock import DayClock
 from gigcity.services.eldercare import ELDERCARE_JOBS, EldercareService
 from gigcity.services.eldercare.base import load_funding
 from gigcity.services.estates import EstatesService
 from gigcity.services.gates import GatesService
 from gigcity.services.jobs import InProcessQueue, JobArgs, JobQueue, JobSpec, PostgresQueue
+from gigcity.services.notify import NOTIFY_JOBS, NotifyService
 from gigcity.services.pay import PayService
 from gigcity.services.places.service import PlacesService
 from gigcity.services.relay import RELAY_JOBS, RelayService
 from gigcity.services.reports import ReportsService
 from gigcity.services.retention import apply_retention, retention_rules
 from gigcity.services.rulebooks import RulebooksService
+from gigcity.services.stays import STAYS_JOBS, StaysService
 from gigcity.services.storage import FileStore, StorageUnavailable, file_store_from_settings
 from gigcity.services.streets import StreetsService
 from gigcity.services.workbench import WorkbenchEngine, WorkbenchService
@@ -34,7 +39,9 @@ from gigcity.services.workbench.service import RUN_JOB
 # Daily at 03:30 Shanghai time (cron times are UTC).
 RETENTION_JOB = JobSpec("retention.purge", cron="30 19 * * *")
 # Every kind of background job the platform runs (a new service adds its own here).
-JOBS: list[JobSpec] = [RUN_JOB, RETENTION_JOB, *RELAY_JOBS, *ELDERCARE_JOBS]
+JOBS: list[JobSpec] = [RUN_JOB, RETENTION_JOB, *RELAY_JOBS, *ELDERCARE_JOBS, *NOTIFY_JOBS]
+JOBS += DOCTORS_JOBS
+JOBS += STAYS_JOBS
 
 
 def queue_caps(settings: Settings) -> dict[str, int]:
@@ -71,6 +78,11 @@ class Platform:
     gates: GatesService
     relay: RelayService
     eldercare: EldercareService
+    notify: NotifyService
+    care: CareService = field(init=False)  # built after: it reads the map's places
+    stays: StaysService = field(init=False)
+    doctors: DoctorsService = field(init=False)
+    stations: StationsService = field(init=False)
 
     @classmethod
     def from_settings(
@@ -149,6 +161,35 @@ class Platform:
                 funding=load_funding(settings.eldercare_funding_file),
                 rulebooks=rulebooks,
             ),
+            notify=NotifyService(
+                factory,
+                vapid_private_key=settings.vapid_private_key,
+                vapid_subject=settings.vapid_subject,
+            ),
+        )
+        platform.care = CareService(
+            factory,
+            platform.places,
+            hotline=settings.care_hotline,
+            timezone=settings.timezone,
+            jobs=jobs,
+            keys=settings.eldercare_keys,
+            signing_secret=settings.signing_key,
+        )
+        platform.stays = StaysService(factory, clock, jobs, signing_secret=settings.signing_key)
+        platform.stations = StationsService(
+            factory,
+            jobs,
+            timezone=settings.timezone,
+            keys=settings.eldercare_keys,
+            signing_secret=settings.signing_key,
+        )
+        platform.doctors = DoctorsService(
+            factory,
+            jobs,
+            timezone=settings.timezone,
+            keys=settings.eldercare_keys,
+            signing_secret=settings.signing_key,
         )
         runner.platform = platform
         return platform
@@ -166,12 +207,21 @@ class Platform:
                     gates=self.gates,
                     relay=self.relay,
                     eldercare=self.eldercare,
+                    stations=self.stations,
+                    care=self.care,
                 )
+                + self.doctors.retention_rules()
             )
         elif task.startswith("relay."):
             self.relay.run_job(task, args, last_attempt)
         elif task.startswith("eldercare."):
             self.eldercare.run_job(task, args, last_attempt)
+        elif task.startswith("stays."):
+            self.stays.run_job(task, args, last_attempt)
+        elif task.startswith("doctors."):
+            self.doctors.run_job(task, args, last_attempt)
+        elif task.startswith("notify."):
+            self.notify.run_job(task, args, last_attempt)
         else:
             raise ValueError(f"no job is called {task!r}")
 
@@ -214,6 +264,7 @@ class Platform:
         self.workbench.close()
         self.jobs.close()
         self.relay.close()
+        self.stays.close()
         self.engine.dispose()
 
 

@@ -16,11 +16,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from gigcity.config import Settings
+from gigcity.services.care.retention import care_rules
 from gigcity.services.eldercare.read_retention import purge_reads
 from gigcity.services.jobs import FINISHED_BADLY, FINISHED_OK, JobQueue
 from gigcity.services.reports import ReportsService
 
 if TYPE_CHECKING:
+    from gigcity.services.care.base import CareBase
+    from gigcity.services.care.stations import StationsService
     from gigcity.services.eldercare.base import EldercareBase
     from gigcity.services.gates import GatesService
     from gigcity.services.relay import RelayService
@@ -43,6 +46,8 @@ def retention_rules(
     gates: GatesService | None = None,
     relay: RelayService | None = None,
     eldercare: EldercareBase | None = None,
+    care: CareBase | None = None,
+    stations: StationsService | None = None,
 ) -> list[RetentionRule]:
     rules = [
         RetentionRule(
@@ -99,6 +104,25 @@ def retention_rules(
                 partial(purge_reads, eldercare),
             )
         )
+    if stations is not None:
+        # A truck-driver station's visits name a driver or a plate: after 30 days only the
+        # day's counts remain; queue tickets forget who held them (the durations stay).
+        rules += [
+            RetentionRule(
+                "truck-driver station visits (rolled into daily counts)",
+                timedelta(days=30),
+                stations.purge_visits,
+            ),
+            RetentionRule(
+                "who held truck-driver station queue tickets",
+                timedelta(days=30),
+                stations.purge_queue_people,
+            ),
+        ]
+    if care is not None:
+        # A call-back's number goes 30 days after the call; the log of who read numbers is
+        # a record of processing (PIPL Art. 56): three years.
+        rules += [RetentionRule(kind, kept, purge) for kind, kept, purge in care_rules(care)]
     return rules
 
 

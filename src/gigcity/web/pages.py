@@ -33,6 +33,7 @@ HOMES["courier"] = "/relay"
 HOMES["family"] = "/eldercare/family"
 HOMES["committee"] = "/eldercare/staff"
 HOMES["canteen"] = "/eldercare/kitchen"
+HOMES["counsellor"] = "/care/counsellor"
 # The pages only some roles may use (the others are for everyone). A signed-in account of
 # another role is told so, with a link to its home, instead of the page's empty frames; the
 # API refuses it all the same. The token lives in the browser, so the page checks it there.
@@ -42,6 +43,9 @@ PAGE_ROLES = {
     "dashboard": ("officer", "admin"),
     "statement": ("rider",),
     "pass": ("rider",),
+    "certify": ("staff", "admin"),
+    "stays": ("rider",),
+    "stays_desk": ("staff", "admin"),
     "estate": ("property", "officer", "admin"),
     "relay": ("courier", "property", "admin"),
     "relay_consents": ("property", "admin"),
@@ -50,6 +54,8 @@ PAGE_ROLES = {
     "eldercare_kitchen": ("canteen", "committee", "officer", "admin"),
     "eldercare_family": ("family",),
     "eldercare_volunteer": ("rider",),
+    "care_counsellor": ("counsellor",),
+    "care": ("rider",),
 }
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
@@ -117,6 +123,8 @@ def render_page(
         "config": page_config(request, locale),
         "district_name": request.app.state.platform.district.name,
         "page_roles": " ".join(PAGE_ROLES.get(page, ())),
+        # The 24-hour psychological hotline, one tap away in every page's top bar.
+        "hotline": request.app.state.settings.care_hotline,
         **(extra or {}),
     }
     response = HTMLResponse(render(locale, template, context))

@@ -18,6 +18,7 @@ class Role(StrEnum):
     family = "family"  # a family member acting for the older people linked to the account
     committee = "committee"  # neighbourhood-committee staff (居委会), bound to one sub-district
     canteen = "canteen"  # staff of one community canteen for the elderly (长者食堂)
+    counsellor = "counsellor"  # psychological hotline staff: call-backs and group sessions
     platform = "platform"  # a platform's integration, by API key
 
 

@@ -19,6 +19,8 @@ from gigcity.services.demo.accounts import (
     demo_api_key,
     demo_logins,
 )
+from gigcity.services.demo.care import seed_care
+from gigcity.services.demo.doctors import seed_doctors
 from gigcity.services.demo.eldercare import EldercareDemo, seed_eldercare
 from gigcity.services.demo.eldercare_family import seed_family
 from gigcity.services.demo.eldercare_staff import seed_eldercare_staff
@@ -29,6 +31,8 @@ from gigcity.services.demo.pay import seed_demo_pay
 from gigcity.services.demo.places import bulk_insert_places, generate_places, named_places
 from gigcity.services.demo.relay import seed_demo_relay
 from gigcity.services.demo.reports import seed_demo_reports
+from gigcity.services.demo.stations import seed_stations
+from gigcity.services.demo.stays import seed_stays
 from gigcity.services.platform import Platform
 from gigcity.services.reports import PhotoLimits, PhotoStore
 
@@ -67,6 +71,10 @@ def seed_demo(
     seed_family(session, eldercare)  # a family account linked to the first older person
     seed_eldercare_staff(session)  # the committee's and the canteen's staff
     seed_volunteer_tasks(session, eldercare)  # two open volunteer tasks for older people
+    seed_care(session)  # a hotline counsellor, group sessions, a rider meal and free water
+    seed_doctors(session)  # family doctors: three health centres, `doctor`'s account
+    seed_stays(session)  # beds at two driver homes, `homestaff` at the flagship's desk
+    seed_stations(session)  # a truck-driver station, its car park, `truckdesk`, `lawyer`
     return demo_logins(session, district, locale)
 
 

@@ -169,6 +169,11 @@ def demo_logins(session: Session, district: District, locale: str = "zh_CN") -> 
             if canteen_name is not None
             else []
         ),
+        *(
+            [DemoLogin("counsellor", DEMO_PASSWORD, Role.counsellor, say(N_("hotline counsellor")))]
+            if session.scalar(select(Account.id).where(Account.username == "counsellor"))
+            else []
+        ),
     ]
 
 

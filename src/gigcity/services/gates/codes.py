@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import re
 import secrets
 
 import pyotp
-import segno
 
 STEP_S = 30
 DIGITS = 6
@@ -66,15 +64,6 @@ def parse_payload(text: str) -> tuple[int, str] | None:
     if found is None:
         return None
     return int(found.group(1)), found.group(2)
-
-
-def qr_svg(text: str) -> str:
-    """`text` as an SVG QR code (error correction M, scaled for a phone held to a reader)."""
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(
-        buffer, kind="svg", scale=8, border=2, xmldecl=False, svgns=True, nl=False
-    )
-    return buffer.getvalue().decode()
 
 
 def new_order_code() -> str:

@@ -18,6 +18,7 @@ from gigcity.services.gates import codes
 from gigcity.services.gates.certifications import standing
 from gigcity.services.gates.schemas import PassCodeOut, PassesOut, PassOut
 from gigcity.services.idempotent import insert_unless_present
+from gigcity.services.qr import qr_svg
 
 
 def rider_label(pepper: str, estate_id: int, rider_id: int) -> str:
@@ -102,7 +103,7 @@ def current_code(
         estate_name=estate_name,
         code=code,
         payload=text,
-        qr_svg=codes.qr_svg(text),
+        qr_svg=qr_svg(text),
         step_s=codes.STEP_S,
         expires_in_s=codes.STEP_S - int(unix) % codes.STEP_S,
         valid_until=until,

@@ -190,3 +190,34 @@ self.addEventListener("sync", (event) => {
     })
   );
 });
+
+/* Notices (services/notify): a push carries {title, body, url, kind}; a tap opens the url
+   in a page of this site that is already open, or a new one. */
+self.addEventListener("push", (event) => {
+  let notice = {};
+  try {
+    notice = event.data ? event.data.json() : {};
+  } catch (err) {
+    notice = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(notice.title || "gigcity", {
+      body: notice.body || "",
+      icon: "/static/icon.svg",
+      tag: notice.kind || undefined,
+      data: { url: notice.url || "/" },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((pages) => {
+      const open = pages.find((page) => new URL(page.url).pathname === url.pathname);
+      return open ? open.focus() : self.clients.openWindow(url.href);
+    })
+  );
+});
