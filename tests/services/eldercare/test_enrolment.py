@@ -8,8 +8,9 @@ from sqlalchemy import select, text
 
 from gigcity.db.models import Elder, ElderContact, ElderRead
 from gigcity.services.eldercare import RidersIn, new_key
-from gigcity.services.eldercare.base import KeyRing
+from gigcity.services.eldercare.base import DEV_KEY
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gigcity.services.field_keys import KeyRing
 from gigcity.services.platform import Platform
 from services.eldercare.eldercare_support import CareWorld, elder_in, make_care_world
 
@@ -129,11 +130,15 @@ def test_rotating_keys_moves_every_field_to_the_new_key(
     elder_id = platform.eldercare.enrol(care.officer, elder_in(care)).id
     old = platform.eldercare.keys
     fresh = new_key()
-    platform.eldercare.keys = KeyRing(platform.factory, fresh, "")  # new key first, old after
+    platform.eldercare.keys = KeyRing(
+        platform.factory, fresh, "", dev_key=DEV_KEY, purpose="eldercare fields"
+    )  # new key first, old after
     assert platform.eldercare.record(care.admin, elder_id).name == "王秀英"  # old still opens
     assert platform.eldercare.rotate_keys() == 5 + 2 * 2
     assert platform.eldercare.rotate_keys() == 0
-    only_new = KeyRing(platform.factory, fresh, "x" * 40)  # the dev key no longer needed
+    only_new = KeyRing(
+        platform.factory, fresh, "x" * 40, dev_key=DEV_KEY, purpose="eldercare fields"
+    )  # the dev key no longer needed
     platform.eldercare.keys = only_new
     assert platform.eldercare.record(care.admin, elder_id).contacts[0].phone == "13800000001"
     assert old is not only_new

@@ -3,7 +3,6 @@ do what, and the log of every read of an older person's sensitive fields."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,11 +16,11 @@ from gigcity.db.models import Canteen, Elder, ElderRead
 from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.accounts.instance_secrets import get_or_create_secret
 from gigcity.services.day_clock import DayClock
-from gigcity.services.eldercare.cipher import FieldCipher, key_from_secret, new_key
+from gigcity.services.eldercare.cipher import FieldCipher
 from gigcity.services.eldercare.funding import FundingRule, load_funding_rule
 from gigcity.services.errors import Forbidden, InvalidInput, NotFound
+from gigcity.services.field_keys import KeyRing
 from gigcity.services.jobs import JobQueue
 from gigcity.services.rulebooks import RulebooksService
 
@@ -44,33 +43,6 @@ def load_funding(path: Path | None) -> FundingRule:
         raise SettingsError(f"GIGCITY_ELDERCARE_FUNDING_FILE {path}{where}: {exc}") from exc
 
 
-class KeyRing:
-    """The field cipher, made at first use: from the configured keys, else a key derived
-    from the signing secret, else (dev, demo) a random key kept in the database."""
-
-    def __init__(self, factory: sessionmaker[Session], keys: str, signing_secret: str) -> None:
-        self._factory = factory
-        self._keys = [key.strip() for key in keys.split(",") if key.strip()]
-        self._signing_secret = signing_secret
-        self._cipher: FieldCipher | None = None
-        self._lock = threading.Lock()
-
-    def _fallback(self) -> str:
-        if self._signing_secret:
-            return key_from_secret(self._signing_secret)
-        return get_or_create_secret(self._factory, DEV_KEY, new_key)
-
-    @property
-    def cipher(self) -> FieldCipher:
-        if self._cipher is None:
-            with self._lock:
-                if self._cipher is None:
-                    # The fallback stays last: fields written before keys were configured
-                    # still open, and rotation moves them to the first key.
-                    self._cipher = FieldCipher([*self._keys, self._fallback()])
-        return self._cipher
-
-
 class EldercareBase:
     def __init__(
         self,
@@ -89,7 +61,9 @@ class EldercareBase:
         self.district = district
         self.day_clock = day_clock
         self.jobs = jobs
-        self.keys = KeyRing(factory, keys, signing_secret)
+        self.keys = KeyRing(
+            factory, keys, signing_secret, dev_key=DEV_KEY, purpose="eldercare fields"
+        )
         self.funding = funding or load_funding(None)
         self.rulebooks = rulebooks  # the rulebook in force for rounds (else the shipped one)
         self.clock = clock

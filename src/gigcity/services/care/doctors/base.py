@@ -7,7 +7,6 @@ keeps its opening hours like any station's staff."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -18,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from gigcity.db.models import Doctor, DoctorCentre, DoctorRead, Place
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.accounts.instance_secrets import get_or_create_secret
-from gigcity.services.eldercare.cipher import FieldCipher, key_from_secret, new_key
+from gigcity.services.eldercare.cipher import FieldCipher
 from gigcity.services.errors import Forbidden, NotFound
+from gigcity.services.field_keys import KeyRing
 from gigcity.services.jobs import JobQueue
 from gigcity.services.places.schemas import PlaceKind
 
@@ -30,32 +29,6 @@ PURPOSE = "doctors fields"  # keeps this service's derived key apart from the ot
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class DoctorKeys:
-    """The field cipher, made at first use: from the platform's field keys
-    (GIGCITY_ELDERCARE_KEYS), else a key derived from the signing secret for this service
-    alone, else (dev, demo) a random key kept in the database."""
-
-    def __init__(self, factory: sessionmaker[Session], keys: str, signing_secret: str) -> None:
-        self._factory = factory
-        self._keys = [key.strip() for key in keys.split(",") if key.strip()]
-        self._signing_secret = signing_secret
-        self._cipher: FieldCipher | None = None
-        self._lock = threading.Lock()
-
-    def _fallback(self) -> str:
-        if self._signing_secret:
-            return key_from_secret(self._signing_secret, PURPOSE)
-        return get_or_create_secret(self._factory, DEV_KEY, new_key)
-
-    @property
-    def cipher(self) -> FieldCipher:
-        if self._cipher is None:
-            with self._lock:
-                if self._cipher is None:
-                    self._cipher = FieldCipher([*self._keys, self._fallback()])
-        return self._cipher
 
 
 class DoctorsBase:
@@ -72,7 +45,7 @@ class DoctorsBase:
         self.factory = factory
         self.jobs = jobs
         self.tz = ZoneInfo(timezone)
-        self.keys = DoctorKeys(factory, keys, signing_secret)
+        self.keys = KeyRing(factory, keys, signing_secret, dev_key=DEV_KEY, purpose=PURPOSE)
         self.clock = clock
 
     @property

@@ -18,8 +18,9 @@ from gigcity.db.models import Account, Place, StationService
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role, WorkerType
 from gigcity.services.accounts.instance_secrets import get_or_create_secret
-from gigcity.services.eldercare.cipher import FieldCipher, key_from_secret, new_key
+from gigcity.services.eldercare.cipher import FieldCipher
 from gigcity.services.errors import Forbidden, InvalidInput, NotFound
+from gigcity.services.field_keys import KeyRing
 from gigcity.services.jobs import JobQueue
 from gigcity.services.places import OpeningHours, PlaceKind
 
@@ -48,9 +49,8 @@ class StationsBase:
         self.jobs = jobs
         self.tz = ZoneInfo(timezone)
         self.clock = clock
-        self._keys = [key.strip() for key in keys.split(",") if key.strip()]
+        self.keys = KeyRing(factory, keys, signing_secret, dev_key=FIELD_KEY, purpose=PURPOSE)
         self._signing_secret = signing_secret
-        self._cipher: FieldCipher | None = None
         self._code_key: bytes | None = None
         self._lock = threading.Lock()
 
@@ -71,19 +71,8 @@ class StationsBase:
 
     @property
     def cipher(self) -> FieldCipher:
-        """Case notes' cipher: the platform's field keys (GIGCITY_ELDERCARE_KEYS), else a key
-        derived from the signing secret for this service alone, else (dev, demo) a random key
-        kept in the database."""
-        if self._cipher is None:
-            with self._lock:
-                if self._cipher is None:
-                    fallback = (
-                        key_from_secret(self._signing_secret, PURPOSE)
-                        if self._signing_secret
-                        else get_or_create_secret(self.factory, FIELD_KEY, new_key)
-                    )
-                    self._cipher = FieldCipher([*self._keys, fallback])
-        return self._cipher
+        """Case notes' cipher (`gigcity.services.field_keys`)."""
+        return self.keys.cipher
 
     @property
     def code_key(self) -> bytes:
