@@ -9,49 +9,12 @@
   const { config, h, api } = G;
   const $ = (id) => document.getElementById(id);
   const say = G.pageStrings("stays-strings");
-  const NIGHT_ENDS_HOUR = 10; // a night ends at 10:00 district time (services/stays)
   const pageEl = $("desk-page");
   const alertBox = $("alert");
   const notice = $("notice");
+  const { tell, fail } = G.messages(alertBox, notice);
+  const { when } = window.gigcityNights;
   let homeId = null;
-
-  function tell(text) {
-    G.hideError(alertBox);
-    notice.textContent = text;
-    notice.hidden = false;
-  }
-
-  function fail(err) {
-    if (err instanceof G.ApiError && err.status === 401) return G.signInAgain(true);
-    notice.hidden = true;
-    G.showError(alertBox, err);
-  }
-
-  /* "YYYY-MM-DD" of the night `offsetDays` after tonight, as the server counts nights: one
-     runs from 18:00 to 10:00, so before 10:00 (district time) last night is still on. */
-  function localDay(offsetDays) {
-    const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: config.timezone, hour: "2-digit", hourCycle: "h23" }).format(new Date()));
-    const shift = hour < NIGHT_ENDS_HOUR ? -1 : 0;
-    const when = new Date(Date.now() + (offsetDays + shift) * 86400000);
-    return new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone }).format(when);
-  }
-
-  function shortDate(day) {
-    return new Intl.DateTimeFormat(config.htmlLang, { timeZone: "UTC", month: "numeric", day: "numeric", weekday: "short" }).format(
-      new Date(day + "T00:00:00Z")
-    );
-  }
-
-  function when(iso) {
-    return new Intl.DateTimeFormat(config.htmlLang, {
-      timeZone: config.timezone,
-      month: "numeric",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).format(new Date(iso));
-  }
 
   function guestName(b) {
     return b.guest || "#" + b.id;
@@ -153,10 +116,7 @@
       }
     }
     if (!homeId) return G.showError(alertBox, { detail: say("desk_choose") });
-    for (let i = 0; i <= 7; i += 1) {
-      const day = localDay(i);
-      $("night").append(h("option", { value: day, text: i === 0 ? say("tonight", { date: shortDate(day) }) : say("night_of", { date: shortDate(day) }) }));
-    }
+    window.gigcityNights.fillNights($("night"), say);
     $("night").addEventListener("change", load);
     $("checkin-form").addEventListener("submit", checkIn);
     load();

@@ -11,10 +11,11 @@
   const { config, h, api } = G;
   const $ = (id) => document.getElementById(id);
   const say = G.pageStrings("stays-strings");
-  const NIGHT_ENDS_HOUR = 10; // a night ends at 10:00 district time (services/stays)
   const pageEl = $("stays-page");
   const alertBox = $("alert");
   const notice = $("notice");
+  const { tell, fail } = G.messages(alertBox, notice);
+  const { shortDate, when } = window.gigcityNights;
   const dialog = $("book-dialog");
   const POSITION_TIMEOUT_MS = 6000;
   const RADIUS_M = 20000;
@@ -22,51 +23,6 @@
   let position = null;
   let chosen = null; // the home being booked: {place_id, name, ...HomeOut}
 
-  function tell(text) {
-    G.hideError(alertBox);
-    notice.textContent = text;
-    notice.hidden = false;
-  }
-
-  function fail(err) {
-    if (err instanceof G.ApiError && err.status === 401) return G.signInAgain(true);
-    notice.hidden = true;
-    G.showError(alertBox, err);
-  }
-
-  /* "YYYY-MM-DD" of the night `offsetDays` after tonight, as the server counts nights: one
-     runs from 18:00 to 10:00, so before 10:00 (district time) last night is still on. */
-  function localDay(offsetDays) {
-    const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: config.timezone, hour: "2-digit", hourCycle: "h23" }).format(new Date()));
-    const shift = hour < NIGHT_ENDS_HOUR ? -1 : 0;
-    const when = new Date(Date.now() + (offsetDays + shift) * 86400000);
-    return new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone }).format(when);
-  }
-
-  function shortDate(day) {
-    return new Intl.DateTimeFormat(config.htmlLang, { timeZone: "UTC", month: "numeric", day: "numeric", weekday: "short" }).format(
-      new Date(day + "T00:00:00Z")
-    );
-  }
-
-  function when(iso) {
-    return new Intl.DateTimeFormat(config.htmlLang, {
-      timeZone: config.timezone,
-      month: "numeric",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).format(new Date(iso));
-  }
-
-  function fillNights() {
-    const select = $("night");
-    for (let i = 0; i <= 7; i += 1) {
-      const day = localDay(i);
-      select.append(h("option", { value: day, text: i === 0 ? say("tonight", { date: shortDate(day) }) : say("night_of", { date: shortDate(day) }) }));
-    }
-  }
 
   /* ---- my bookings and waiting lists ---- */
 
@@ -279,7 +235,7 @@
     if (!role) return G.signInAgain(false);
     if (role !== "rider") return; // common.js says whom the page is for
     $("whoami").textContent = say("whoami", { role: G.t("role_rider") });
-    fillNights();
+    window.gigcityNights.fillNights($("night"), say);
     $("night").addEventListener("change", loadHomes);
     $("book-form").addEventListener("submit", book);
     $("book-form").querySelectorAll("input[name=kind]").forEach((el) => el.addEventListener("change", showKind));
