@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -101,3 +103,34 @@ def token(client: TestClient, username: str) -> dict[str, str]:
     r = client.post("/api/auth/token", data={"username": username, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+class Clock:
+    """A clock a test moves, given to a service as its `clock`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def forward(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+    def move(self, by: timedelta) -> None:
+        self.now += by
+
+
+class Notices:
+    """Stands in for a service's job queue: records the notices queued (nothing is sent)."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def defer(self, session: Any, task: str, **args: Any) -> int:
+        assert task == "notify.send"
+        self.sent.append(args)
+        return len(self.sent)
+
+    def kinds(self) -> list[str]:
+        return [n["kind"] for n in self.sent]

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.care import SessionIn
 from gigcity.services.platform import Platform
-from support import add_account
+from support import Clock, add_account
 
 # Wednesday 2 December 2026, 12:00 in Shanghai (04:00 UTC).
 NOW = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A clock the test moves."""
-
-    def __init__(self, at: datetime = NOW) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def move(self, by: timedelta) -> None:
-        self.at += by
 
 
 def with_clock(platform: Platform, at: datetime = NOW) -> Clock:
@@ -47,15 +33,3 @@ def session_in(capacity: int = 3, **changes: object) -> SessionIn:
     }
     data.update(changes)
     return SessionIn.model_validate(data)
-
-
-class Notices:
-    """Stands in for the job queue: records the notices queued (nothing is sent)."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    def defer(self, session: Any, task: str, **args: Any) -> int:
-        assert task == "notify.send"
-        self.sent.append(args)
-        return len(self.sent)

@@ -21,8 +21,8 @@ from gigcity.services.care import CallbackIn, OutcomeIn, SelfCheckIn, Window
 from gigcity.services.care.retention import purge_callbacks, purge_reads
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gigcity.services.platform import Platform
-from services.care.care_support import NOW, Notices, counsellor, session_in, with_clock
-from support import ADMIN, add_account
+from services.care.care_support import NOW, counsellor, session_in, with_clock
+from support import ADMIN, Notices, add_account
 
 
 def test_a_self_check_is_scored_and_only_counted(platform: Platform) -> None:

@@ -4,16 +4,17 @@ test moves."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import support
 from gigcity.db.session import transaction
 from gigcity.services.accounts import AccountCreate, Principal, Role, create_account, principal_for
 from gigcity.services.platform import Platform
 from gigcity.services.stays import BedIn, BedKind, HomeIn, NapSlot, RoomIn, Section
-from support import ADMIN, PASSWORD, World, make_world, principal
+from support import ADMIN, PASSWORD, Notices, World, make_world, principal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 12, 4)
@@ -23,33 +24,14 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI).astimezone(UTC)
 
 
-@dataclass
-class Clock:
-    now: datetime = field(default_factory=lambda: local(TODAY, 14))
+class Clock(support.Clock):
+    """From 14:00 of TODAY; `to` sets a local day and time."""
 
-    def __call__(self) -> datetime:
-        return self.now
+    def __init__(self) -> None:
+        super().__init__(local(TODAY, 14))
 
     def to(self, day: date, hour: int, minute: int = 0) -> None:
         self.now = local(day, hour, minute)
-
-    def forward(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class Notices:
-    """Stands in for the job queue: records the notices queued (and nothing else runs)."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    def defer(self, session: Any, task: str, **args: Any) -> int:
-        assert task == "notify.send"
-        self.sent.append(args)
-        return len(self.sent)
-
-    def kinds(self) -> list[str]:
-        return [n["kind"] for n in self.sent]
 
 
 @dataclass

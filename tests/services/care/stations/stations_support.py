@@ -4,11 +4,12 @@ drivers, a delivery rider, and a clock the test moves; the notices queued are re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import support
 from gigcity.db.session import transaction
 from gigcity.services.accounts import (
     AccountCreate,
@@ -21,7 +22,7 @@ from gigcity.services.accounts import (
 from gigcity.services.care.stations import ServiceIn, ServiceKind
 from gigcity.services.places import PlaceCreate, PlaceKind
 from gigcity.services.platform import Platform
-from support import ADMIN, PASSWORD
+from support import ADMIN, PASSWORD, Notices
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 12, 4)
@@ -31,30 +32,11 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI).astimezone(UTC)
 
 
-@dataclass
-class Clock:
-    now: datetime = field(default_factory=lambda: local(TODAY, 14))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def forward(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class Notices:
-    """Stands in for the job queue: records the notices queued."""
+class Clock(support.Clock):
+    """From 14:00 of TODAY."""
 
     def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    def defer(self, session: Any, task: str, **args: Any) -> int:
-        assert task == "notify.send"
-        self.sent.append(args)
-        return len(self.sent)
-
-    def kinds(self) -> list[str]:
-        return [n["kind"] for n in self.sent]
+        super().__init__(local(TODAY, 14))
 
 
 @dataclass
