@@ -31,6 +31,7 @@ def _session(client: TestClient, headers: dict[str, str], capacity: int = 2) -> 
     return int(r.json()["id"])
 
 
+@pytest.mark.one_database  # the service beneath: tests/services/care, both databases
 def test_the_self_check_keeps_no_identity_and_always_gives_the_hotline(
     client: TestClient, platform: Platform, world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -99,6 +100,7 @@ def test_bad_self_checks_are_422(client: TestClient, body: dict[str, Any]) -> No
     assert r.headers["content-type"].startswith("application/problem+json")
 
 
+@pytest.mark.one_database  # the service beneath: tests/services/care, both databases
 def test_callbacks_are_asked_anonymously_and_worked_by_counsellors(
     client: TestClient, platform: Platform, world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -147,6 +149,7 @@ def test_bad_callbacks_are_422(client: TestClient, body: dict[str, Any]) -> None
     assert client.post("/api/care/callbacks", json=body).status_code == 422
 
 
+@pytest.mark.one_database  # the service beneath: tests/services/care, both databases
 def test_group_sessions_fill_up_with_a_clear_409(
     client: TestClient, platform: Platform, world: World
 ) -> None:
@@ -214,6 +217,7 @@ def test_many_riders_at_once_never_pass_the_capacity(
         assert session.get(CareSession, session_id).taken == 5  # type: ignore[union-attr]
 
 
+@pytest.mark.one_database  # the service beneath: tests/services/care, both databases
 def test_meal_offers_and_the_nearest_cheap_meal(
     client: TestClient, platform: Platform, world: World
 ) -> None:

@@ -62,6 +62,7 @@ ENDPOINTS = [
 ]
 
 
+@pytest.mark.one_database  # the HTTP layer; the service is tried on both databases
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
 def test_every_endpoint_needs_a_sign_in(client: TestClient, method: str, path: str) -> None:
     assert client.request(method, path).status_code == 401
@@ -108,6 +109,7 @@ def _fill(value: object, ids: dict[str, int]) -> object:
     return value
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(("method", "path", "who", "body"), REFUSED)
 def test_roles_that_may_not_call_get_403(
     client: TestClient,
@@ -144,6 +146,7 @@ BAD = [
 ]  # fmt: skip
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize(("method", "path", "who", "body", "field"), BAD)
 def test_bad_input_is_422_naming_the_field(
     client: TestClient,
@@ -166,6 +169,7 @@ def test_bad_input_is_422_naming_the_field(
     assert field in r.text
 
 
+@pytest.mark.one_database  # the service beneath: tests/services/care/doctors, both databases
 def test_a_worker_signs_up_books_and_has_readings_only_they_and_the_doctor_read(
     client: TestClient, world: World, centres: Centres
 ) -> None:
@@ -252,6 +256,7 @@ def test_a_worker_signs_up_books_and_has_readings_only_they_and_the_doctor_read(
     assert client.delete("/api/doctors/signup", headers=rider).status_code == 404
 
 
+@pytest.mark.one_database  # the service beneath: tests/services/care/doctors, both databases
 def test_a_full_doctor_and_a_full_centre_are_409_naming_them(
     client: TestClient, platform: Platform, world: World, centres: Centres
 ) -> None:

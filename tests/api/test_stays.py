@@ -38,6 +38,7 @@ def tokens(client: TestClient) -> dict[str, dict[str, str]]:
     }
 
 
+@pytest.mark.one_database  # the HTTP layer; tests/services/stays tries both databases
 def test_who_may_call_each_endpoint(client: TestClient, sw: StaysWorld) -> None:
     t = tokens(client)
     home, room, bed = sw.home_id, sw.rooms["men"], sw.beds["M1"]
@@ -81,6 +82,7 @@ def test_who_may_call_each_endpoint(client: TestClient, sw: StaysWorld) -> None:
     assert r.json()[0]["free"] == 3
 
 
+@pytest.mark.one_database  # the service beneath: tests/services/stays, both databases
 def test_a_stay_through_the_api(client: TestClient, platform: Platform, sw: StaysWorld) -> None:
     t = tokens(client)
     home = sw.home_id
@@ -156,6 +158,7 @@ def test_a_stay_through_the_api(client: TestClient, platform: Platform, sw: Stay
     }  # fmt: skip
 
 
+@pytest.mark.one_database  # the service beneath: tests/services/stays, both databases
 def test_the_waiting_list_through_the_api(client: TestClient, sw: StaysWorld) -> None:
     t = tokens(client)
     home = sw.home_id
@@ -226,6 +229,7 @@ BAD_INPUT: list[tuple[str, str, Any]] = [
     ]  # fmt: skip
 
 
+@pytest.mark.one_database
 def test_bad_input_is_422(client: TestClient, sw: StaysWorld) -> None:
     t = tokens(client)
     names = {"home": sw.home_id, "room": sw.rooms["men"], "today": TODAY,
@@ -249,6 +253,7 @@ def test_bad_input_is_422(client: TestClient, sw: StaysWorld) -> None:
         assert r.headers["content-type"].startswith("application/problem+json")
 
 
+@pytest.mark.one_database
 def test_what_does_not_exist_is_404(client: TestClient, sw: StaysWorld) -> None:
     t = tokens(client)
     station = sw.world.station_id  # a service point that takes no stays
@@ -275,6 +280,7 @@ def test_what_does_not_exist_is_404(client: TestClient, sw: StaysWorld) -> None:
         assert r.json()["detail"]
 
 
+@pytest.mark.one_database
 def test_refusals_are_409_in_the_readers_language(client: TestClient, sw: StaysWorld) -> None:
     t = tokens(client)
     body = {"place_id": sw.home_id, "night": str(TODAY), "bed_id": sw.beds["W1"]}
