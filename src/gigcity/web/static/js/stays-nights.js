@@ -15,7 +15,7 @@
     return new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone }).format(when);
   }
 
-  /* A day ("YYYY-MM-DD") as "12/6 周日". */
+  /* A day ("YYYY-MM-DD") as the month, day and weekday, in the page's language. */
   function shortDate(day) {
     return new Intl.DateTimeFormat(config.htmlLang, { timeZone: "UTC", month: "numeric", day: "numeric", weekday: "short" }).format(
       new Date(day + "T00:00:00Z")
