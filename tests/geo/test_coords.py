@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gigcity.geo.coords import (
     bd09_to_gcj02,
+    box_around,
     gcj02_to_bd09,
     gcj02_to_wgs84,
     haversine_m,
@@ -73,3 +76,39 @@ def test_bd09_round_trips_within_a_metre(lon: float, lat: float) -> None:
     assert haversine_m(*back, lon, lat) < 1.0
     # WGS-84 -> BD-09 goes through GCJ-02: about 1 km off in Putuo, all told.
     assert 500 < haversine_m(*wgs84_to_bd09(121.4, 31.27), 121.4, 31.27) < 1500
+
+
+@given(
+    lon=st.floats(-179, 179),
+    lat=st.floats(-80, 80),
+    radius=st.floats(1, 20_000),
+    bearing=st.floats(0, 360),
+    share=st.floats(0, 1),
+)
+def test_the_box_around_a_point_holds_every_point_within_the_radius(
+    lon: float, lat: float, radius: float, bearing: float, share: float
+) -> None:
+    # A point `share` of the radius away along `bearing`, on the sphere.
+    reach = radius * share / 6_371_008.8
+    b = math.radians(bearing)
+    lat1 = math.radians(lat)
+    lat2 = math.asin(
+        math.sin(lat1) * math.cos(reach) + math.cos(lat1) * math.sin(reach) * math.cos(b)
+    )
+    lon2 = math.radians(lon) + math.atan2(
+        math.sin(b) * math.sin(reach) * math.cos(lat1),
+        math.cos(reach) - math.sin(lat1) * math.sin(lat2),
+    )
+    p_lon, p_lat = math.degrees(lon2), math.degrees(lat2)
+    assert haversine_m(lon, lat, p_lon, p_lat) <= radius * 1.000_001
+    west, south, east, north = box_around(lon, lat, radius)
+    assert west <= p_lon <= east
+    assert south <= p_lat <= north
+
+
+def test_the_box_is_not_much_larger_than_the_circle() -> None:
+    west, south, east, north = box_around(121.4, 31.2, 1000)
+    assert 1000 < haversine_m(121.4, 31.2, 121.4, north) < 1020
+    assert 1000 < haversine_m(121.4, 31.2, east, 31.2) < 1020
+    assert (west + east) / 2 == pytest.approx(121.4)
+    assert (south + north) / 2 == pytest.approx(31.2)

@@ -88,6 +88,17 @@ def local_plane_factors(ref_lat: float) -> tuple[float, float]:
     return m_per_deg_lat * math.cos(math.radians(ref_lat)), m_per_deg_lat
 
 
+def box_around(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a box holding every point within `radius_m` of
+    (lon, lat) by `haversine_m`, with 1 % to spare: an index-friendly first cut that the
+    caller narrows by the exact distance."""
+    per_lon, per_lat = local_plane_factors(lat)
+    reach = radius_m * 1.01
+    dlat = reach / per_lat
+    dlon = reach / max(per_lon, per_lat * 0.01)  # near the poles the box is the band
+    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+
 # Baidu's BD-09 is a further published offset of GCJ-02 (its constant is pi * 3000 / 180).
 _BD_X_PI = math.pi * 3000.0 / 180.0
 

@@ -3,14 +3,13 @@ photos that are near-identical to a new one (perceptual hash)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gigcity.db.models import Report, ReportPhoto
-from gigcity.geo.coords import haversine_m
+from gigcity.geo.coords import box_around, haversine_m
 from gigcity.services.reports import phash
 from gigcity.services.reports.categories import Category
 from gigcity.services.reports.lifecycle import UNRESOLVED
@@ -57,19 +56,13 @@ def distance_m(report: Report, lon: float, lat: float) -> float:
     return haversine_m(lon, lat, report.lon, report.lat)
 
 
-def _box(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
-    dlat = radius_m / 110_540.0
-    dlon = radius_m / (111_320.0 * max(math.cos(math.radians(lat)), 0.01))
-    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
-
-
 def nearby_open(
     session: Session, category: Category, lon: float, lat: float, radius_m: float
 ) -> list[tuple[Report, float]]:
     """Unresolved, visible reports of `category` within `radius_m`, nearest first."""
     if radius_m <= 0:
         return []
-    west, south, east, north = _box(lon, lat, radius_m)
+    west, south, east, north = box_around(lon, lat, radius_m)
     rows = session.scalars(
         select(Report)
         .where(Report.is_open.is_(True))

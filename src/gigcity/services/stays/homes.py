@@ -3,15 +3,14 @@ check-in, nap slots), its rooms and beds, and the free beds of the homes near a 
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from gigcity.db.models import Place, StayBed, StayBooking, StayHome, StayRoom
 from gigcity.db.session import transaction
-from gigcity.geo.coords import haversine_m
+from gigcity.geo.coords import box_around, haversine_m
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
 from gigcity.services.errors import InvalidInput, NotFound
@@ -207,12 +206,10 @@ class Homes(StaysBase):
             )
         night = night or self.tonight(self.clock())
         start, end = self.night_range(night)
-        dlat = radius_m / 111_320
-        dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+        west, south, east, north = box_around(lon, lat, radius_m)
         busy = busy_beds(start, end).subquery()
         in_box = select(Place.id).where(
-            and_(Place.lat >= lat - dlat, Place.lat <= lat + dlat),
-            and_(Place.lon >= lon - dlon, Place.lon <= lon + dlon),
+            Place.lat.between(south, north), Place.lon.between(west, east)
         )
         # Counted by (home, section) alone, then named: the grouping keys stay small.
         counts = (
