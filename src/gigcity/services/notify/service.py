@@ -13,7 +13,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import PushSubscription
@@ -160,13 +160,12 @@ class NotifyService:
     def subscribed(self, principal: Principal) -> int:
         """How many browsers `principal` gets notices in."""
         with self.factory() as session:
-            return len(
-                session.scalars(
-                    select(PushSubscription.id).where(
-                        PushSubscription.account_id == _account_id(principal)
-                    )
-                ).all()
+            count = session.scalar(
+                select(func.count())
+                .select_from(PushSubscription)
+                .where(PushSubscription.account_id == _account_id(principal))
             )
+        return int(count or 0)
 
     # -- sending ----------------------------------------------------------------------
 
