@@ -18,7 +18,6 @@ from fastapi.testclient import TestClient
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from gigcity.app import create_app
 from gigcity.config import Settings
@@ -26,6 +25,7 @@ from gigcity.db.migrate import upgrade
 from gigcity.db.session import make_engine
 from gigcity.services.accounts import set_password_hash_costs
 from gigcity.services.platform import Platform
+from postgres_support import Template, describe, emptied, recreate
 from support import World, make_world
 
 # Argon2 at its production cost takes ~0.1-0.3 s a hash; tests create many accounts.
@@ -109,32 +109,23 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def migrated_postgres(postgres_database: str) -> Iterator[str]:
-    """The name of a PostgreSQL database at the newest schema, migrated once per run: each
-    test's platform database is created from it as a template."""
+def migrated_postgres(postgres_database: str) -> Iterator[Template]:
+    """A PostgreSQL database at the newest schema, migrated once per run: each test's
+    platform database is a clean copy of it (tests/postgres_support.py)."""
     name = f"{make_url(postgres_database).database}_migrated"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(postgres_database).set(database=name).render_as_string(False))
+    url = make_url(postgres_database).set(database=name).render_as_string(False)
+    engine = make_engine(url)
     upgrade(engine)
     engine.dispose()  # a template must have no connections
     try:
-        yield name
+        yield describe(url)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-def _recreate_postgres(url: str, template: str) -> None:
-    """The database of `url` dropped and created again as a copy of `template`."""
-    name = make_url(url).database
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    admin.dispose()
 
 
 def start_migrated(database_url: str, request: pytest.FixtureRequest) -> None:
@@ -144,7 +135,9 @@ def start_migrated(database_url: str, request: pytest.FixtureRequest) -> None:
         if url.database and not Path(url.database).exists():  # else: migrated as it is
             shutil.copyfile(request.getfixturevalue("migrated_sqlite"), url.database)
     else:
-        _recreate_postgres(database_url, request.getfixturevalue("migrated_postgres"))
+        template: Template = request.getfixturevalue("migrated_postgres")
+        if not emptied(database_url, template):
+            recreate(POSTGRES_URL, database_url, template)
 
 
 @pytest.fixture
@@ -175,7 +168,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'gigcity.db'}"
     url: str = request.getfixturevalue("postgres_database")
-    _reset_postgres(url)
+    if "platform" not in request.fixturenames:  # the platform starts from a migrated copy
+        _reset_postgres(url)
     return url
 
 
