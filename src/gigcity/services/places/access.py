@@ -45,6 +45,21 @@ def check_can_edit_fields(principal: Principal, place: Place, fields: set[str]) 
         )
 
 
+def check_station_staff(
+    principal: Principal,
+    place_id: int,
+    not_theirs: str = N_("Station staff may only change their own station."),
+) -> None:
+    """District admins, and the staff of the service point `place_id` (who run its beds,
+    queues and offers); `not_theirs` is what staff of another point are told."""
+    if principal.role == Role.admin:
+        return
+    if principal.role != Role.staff:
+        raise Forbidden(N_("Your role ({role}) may not do this."), role=principal.role.value)
+    if principal.station_id != place_id:
+        raise Forbidden(not_theirs)
+
+
 def check_admin(principal: Principal) -> None:
     if principal.role != Role.admin:
         raise Forbidden(N_("Only district admins may do this."))

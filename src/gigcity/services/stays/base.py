@@ -6,8 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
-import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -18,10 +16,11 @@ from gigcity.db.models import Place, StayBed, StayHome
 from gigcity.db.session import lock_named
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.accounts.instance_secrets import get_or_create_secret
 from gigcity.services.day_clock import DayClock
 from gigcity.services.errors import Forbidden, NotFound
+from gigcity.services.field_keys import CodeKey
 from gigcity.services.jobs import JobQueue
+from gigcity.services.places.access import check_station_staff
 from gigcity.services.stays.map_figures import mark_home, publisher
 from gigcity.services.types import as_utc
 
@@ -51,9 +50,7 @@ class StaysBase:
         self.day_clock = day_clock
         self.jobs = jobs
         self.clock = clock
-        self._signing_secret = signing_secret
-        self._code_key: bytes | None = None
-        self._lock = threading.Lock()
+        self._code_key = CodeKey(factory, signing_secret, dev_key=CODE_KEY, purpose="stays-code")
         # The marked homes' beds on the map, written as each transaction commits.
         self._publish = publisher(lambda: self.night_range(self.tonight(self.clock())))
         event.listen(factory, "before_commit", self._publish)
@@ -94,14 +91,7 @@ class StaysBase:
 
     @property
     def code_key(self) -> bytes:
-        if self._code_key is None:
-            with self._lock:
-                if self._code_key is None:
-                    secret = self._signing_secret or get_or_create_secret(
-                        self.factory, CODE_KEY, lambda: secrets.token_hex(32)
-                    )
-                    self._code_key = hashlib.sha256(f"stays-code|{secret}".encode()).digest()
-        return self._code_key
+        return self._code_key.key
 
     def code_of(self, account_id: int, bed_id: int, starts_at: datetime, issued: datetime) -> str:
         """A booking's check-in code: ten letters and digits derived with the instance's key
@@ -123,12 +113,7 @@ class StaysBase:
 
 
 def require_keeper(principal: Principal, place_id: int) -> None:
-    if principal.role == Role.admin:
-        return
-    if principal.role != Role.staff:
-        raise Forbidden(N_("Your role ({role}) may not do this."), role=principal.role.value)
-    if principal.station_id != place_id:
-        raise Forbidden(N_("Staff may keep only the home they work at."))
+    check_station_staff(principal, place_id, N_("Staff may keep only the home they work at."))
 
 
 def require_rider(principal: Principal) -> int:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -17,10 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from gigcity.db.models import Account, Place, StationService
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role, WorkerType
-from gigcity.services.accounts.instance_secrets import get_or_create_secret
 from gigcity.services.eldercare.cipher import FieldCipher
 from gigcity.services.errors import Forbidden, InvalidInput, NotFound
-from gigcity.services.field_keys import KeyRing
+from gigcity.services.field_keys import CodeKey, KeyRing
 from gigcity.services.jobs import JobQueue
 from gigcity.services.places import OpeningHours, PlaceKind
 
@@ -50,9 +47,7 @@ class StationsBase:
         self.tz = ZoneInfo(timezone)
         self.clock = clock
         self.keys = KeyRing(factory, keys, signing_secret, dev_key=FIELD_KEY, purpose=PURPOSE)
-        self._signing_secret = signing_secret
-        self._code_key: bytes | None = None
-        self._lock = threading.Lock()
+        self._code_key = CodeKey(factory, signing_secret, dev_key=CODE_KEY, purpose="stations-code")
 
     def local_now(self) -> datetime:
         return self.clock().astimezone(self.tz)
@@ -76,14 +71,7 @@ class StationsBase:
 
     @property
     def code_key(self) -> bytes:
-        if self._code_key is None:
-            with self._lock:
-                if self._code_key is None:
-                    secret = self._signing_secret or get_or_create_secret(
-                        self.factory, CODE_KEY, lambda: secrets.token_hex(32)
-                    )
-                    self._code_key = hashlib.sha256(f"stations-code|{secret}".encode()).digest()
-        return self._code_key
+        return self._code_key.key
 
     def mac(self, text: str) -> str:
         return hmac.new(self.code_key, text.encode(), hashlib.sha256).hexdigest()[:16]
@@ -115,15 +103,6 @@ class StationsBase:
 # -- who may do what -------------------------------------------------------------------
 # Admins everywhere; station staff for the station they work at; truck drivers (rider
 # accounts of worker type truck_driver) queue, book and show their code.
-
-
-def require_keeper(principal: Principal, place_id: int) -> None:
-    if principal.role == Role.admin:
-        return
-    if principal.role != Role.staff:
-        raise Forbidden(N_("Your role ({role}) may not do this."), role=principal.role.value)
-    if principal.station_id != place_id:
-        raise Forbidden(N_("Station staff may only change their own station."))
 
 
 def require_driver(session: Session, principal: Principal) -> int:

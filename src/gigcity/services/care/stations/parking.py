@@ -14,10 +14,11 @@ from gigcity.db.session import transaction
 from gigcity.geo.coords import haversine_m
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
-from gigcity.services.care.stations.base import StationsBase, get_station, require_keeper
+from gigcity.services.care.stations.base import StationsBase, get_station
 from gigcity.services.care.stations.schemas import ParkingIn, ParkingOut, ParkingUpdate
 from gigcity.services.errors import InvalidInput, NotFound
 from gigcity.services.places import OpeningHours
+from gigcity.services.places.access import check_station_staff
 from gigcity.services.positions import check_position
 
 MAX_K = 50
@@ -57,7 +58,7 @@ def _parking_out(row: StationParking, now_local: datetime | None = None) -> Park
 
 class Parking(StationsBase):
     def create_parking(self, principal: Principal, data: ParkingIn) -> ParkingOut:
-        require_keeper(principal, data.place_id)
+        check_station_staff(principal, data.place_id)
         check_position(data.lon, data.lat, field="lon")
         with transaction(self.factory) as session:
             try:
@@ -94,9 +95,9 @@ class Parking(StationsBase):
             if row is None:
                 raise NotFound(N_("No parking offer {id}."), id=parking_id)
             if row.place_id is None:
-                require_keeper(principal, 0)  # admins only once the station is gone
+                check_station_staff(principal, 0)  # admins only once the station is gone
             else:
-                require_keeper(principal, row.place_id)
+                check_station_staff(principal, row.place_id)
             for name in ("name", "price_per_hour_fen", "offpeak_text", "active"):
                 value = getattr(data, name)
                 if value is not None:

@@ -17,7 +17,6 @@ from gigcity.services.accounts import Principal
 from gigcity.services.care.stations.base import (
     StationsBase,
     get_station,
-    require_keeper,
     service_hours,
 )
 from gigcity.services.care.stations.schemas import (
@@ -29,6 +28,7 @@ from gigcity.services.care.stations.schemas import (
 )
 from gigcity.services.errors import Conflict
 from gigcity.services.places import OpeningHours, PlaceKind
+from gigcity.services.places.access import check_station_staff
 
 KIND_ORDER = list(ServiceKind)
 
@@ -99,7 +99,7 @@ class Points(StationsBase):
         self, principal: Principal, place_id: int, kind: ServiceKind, data: ServiceIn
     ) -> ServiceOut:
         """Add or change one service of a station (one row per kind)."""
-        require_keeper(principal, place_id)
+        check_station_staff(principal, place_id)
         try:
             with transaction(self.factory) as session:
                 place = get_station(session, place_id)
