@@ -57,12 +57,15 @@ from gigcity.sim.scenarios import ScenarioWorkbench
 from gigcity.web import (
     care_pages,
     docs,
+    doctor_pages,
     eldercare_pages,
     estate_pages,
     gate_pages,
+    legal_pages,
     pages,
     relay_pages,
     report_pages,
+    station_pages,
     stays_pages,
 )
 
@@ -188,5 +191,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     gate_pages.install(app)
     eldercare_pages.install(app)
     care_pages.install(app)
+    doctor_pages.install(app)
     stays_pages.install(app)
+    station_pages.install(app)
+    legal_pages.install(app)
     return app

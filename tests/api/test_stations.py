@@ -177,6 +177,16 @@ def test_legal_aid(client: TestClient, w: StationWorld) -> None:
     _problem(client.post(roster, json={**slot, "start": "9am"}, headers=desk), 422, "start")
     _problem(client.post(roster, json={**slot, "end": "08:00"}, headers=desk), 422, "end")
     _problem(client.post(roster, json={**slot, "lawyer_id": w.drivers[0].account_id}, headers=desk), 422, "lawyer_id")  # fmt: skip
+    # The station's own staff are no lawyers: the roster names accounts of role lawyer only.
+    _problem(client.post(roster, json={**slot, "lawyer_id": w.staff.account_id}, headers=desk), 422, "lawyer_id")  # fmt: skip
+    _problem(client.post(roster, json=slot, headers=token(client, "lawyer")), 403)
+    lawyers = f"{BASE}/legal/lawyers"
+    _problem(client.get(lawyers), 401)
+    _problem(client.get(lawyers, headers=token(client, "lawyer")), 403)
+    _problem(client.get(lawyers, headers=token(client, "driver0")), 403)
+    for keeper in (desk, token(client, "boss")):
+        got = client.get(lawyers, headers=keeper).json()
+        assert got == [{"id": w.lawyer.account_id, "display_name": "lawyer"}]
     made = client.post(roster, json=slot, headers=desk)
     assert made.status_code == 201, made.text
     _problem(client.post(roster, json=slot, headers=desk), 409)
@@ -200,6 +210,14 @@ def test_legal_aid(client: TestClient, w: StationWorld) -> None:
     _problem(client.get(mine, headers=token(client, "boss")), 403)
     assert [s["id"] for s in client.get(mine, headers=token(client, "lawyer")).json()] == [slot_id]
     assert [s["id"] for s in client.get(mine, headers=token(client, "driver0")).json()] == [slot_id]
+    sittings = f"{BASE}/legal/slots"
+    _problem(client.get(sittings), 401)
+    for other in ("desk", "boss", "driver0"):
+        _problem(client.get(sittings, headers=token(client, other)), 403)
+    [sitting] = client.get(sittings, headers=token(client, "lawyer")).json()
+    assert sitting["id"] == slot_id
+    assert sitting["station_name"] == "桃浦货车司机驿站"
+    assert (sitting["topic"], sitting["driver_name"]) == ("freight_payment", "driver0")
 
     notes = f"{BASE}/slots/{slot_id}/notes"
     _problem(client.post(notes, json={"text": "x"}), 401)

@@ -44,7 +44,16 @@ def menu_links(page: Page) -> list[str]:
 
 
 HOMES = {"staff": "/manage", "officer": "/officer", "admin": "/dashboard"}
-STAFF_PAGES = {"/manage", "/officer", "/dashboard"}
+STAFF_PAGES = {
+    "/manage",
+    "/officer",
+    "/dashboard",
+    "/stays/desk",
+    "/stations/desk",
+    "/doctors/desk",
+    "/legal",
+    "/certify",
+}
 
 
 @pytest.mark.browser

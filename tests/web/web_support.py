@@ -110,6 +110,12 @@ CASES = [
     # flagship home's desk kept by `homestaff`.
     Case("/stays", "rider", "#stays-page[data-state=ready] #homes li"),
     Case("/stays/desk", "homestaff", "#desk-page[data-state=ready]"),
+    # Truck-driver stations (services/demo/stations.py): the demo truck driver's stations
+    # with the nearest card open, and the demo station's desk kept by `truckdesk`.
+    Case("/stations", "driver", "#stations-page[data-state=ready] #stations details[open]"),
+    Case("/stations/desk", "truckdesk", "#desk-page[data-state=ready] #queues section"),
+    # The volunteer lawyer's slots to come (services/demo/stations.py: `lawyer` on the roster).
+    Case("/legal", "lawyer", "#legal-page[data-state=ready] #slots li"),
     # The familiar rider's meals round (services/demo/eldercare.py: today's meals, planned).
     Case("/eldercare/round", "rider", "#round-page[data-state=ready] #doors li"),
     # The staff page of meals for the elderly: the open alerts live, enrolment, statements.
@@ -135,6 +141,10 @@ CASES = [
     Case("/care/check", None, "#check-page[data-state=ready] .question"),
     Case("/care", "rider", "#care-page[data-state=ready] #sessions li"),
     Case("/care/counsellor", "counsellor", "#counsellor-page[data-state=ready] #sessions li"),
+    # Family doctors (services/demo/doctors.py): the centres with free places for the rider,
+    # and the desk of `doctor`, the first centre's first doctor.
+    Case("/doctors", "rider", "#doctors-page[data-state=ready] #centres li"),
+    Case("/doctors/desk", "doctor", "#desk-page[data-state=ready] #my-slots li"),
     Case(
         "/workbench?run={run}",
         "admin",

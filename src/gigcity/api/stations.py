@@ -5,7 +5,9 @@ legal-aid window (rosters, bookings, case notes).
 Anyone reads the stations, the queues' state, parking offers and rosters. The station's
 staff (and district admins) keep services, parking and rosters, log visits and work the
 queues. Truck drivers (rider accounts of worker type truck_driver) show their QR code,
-queue and book legal aid. A case's notes are read only by its lawyer and its driver."""
+queue and book legal aid. Volunteer lawyers (accounts of role `lawyer`, bound to no station)
+see their own slots at every station. A case's notes are read only by its lawyer and its
+driver."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from gigcity.services.care.stations import (
     DeskJoinIn,
     DriverCode,
     EntryOut,
+    LawyerOut,
+    LawyerSlotOut,
     NoteIn,
     NoteOut,
     ParkingIn,
@@ -45,10 +49,11 @@ Keeper = Annotated[
     Principal,
     Depends(Allow(Role.staff, Role.admin, note="staff only for their own station")),
 ]
+Lawyer = Annotated[Principal, Depends(Allow(Role.lawyer))]
 CaseParty = Annotated[
     Principal,
     Depends(
-        Allow(Role.rider, Role.staff, note="only the case's driver and its lawyer, never admins")
+        Allow(Role.rider, Role.lawyer, note="only the case's driver and its lawyer, never admins")
     ),
 ]
 
@@ -190,6 +195,19 @@ def my_cases(platform: PlatformDep, caller: CaseParty) -> list[SlotOut]:
     return platform.stations.my_cases(caller)
 
 
+@router.get("/legal/slots", response_model=list[LawyerSlotOut], summary="A lawyer's slots")
+def lawyer_slots(platform: PlatformDep, caller: Lawyer) -> list[LawyerSlotOut]:
+    """The calling lawyer's slots from today on at every station, free or booked; a booked
+    one with its topic and the driver's display name."""
+    return platform.stations.lawyer_slots(caller)
+
+
+@router.get("/legal/lawyers", response_model=list[LawyerOut], summary="Volunteer lawyers")
+def lawyers(platform: PlatformDep, caller: Keeper) -> list[LawyerOut]:
+    """The active lawyer accounts, one of which a roster slot names."""
+    return platform.stations.lawyers(caller)
+
+
 @router.post(
     "/slots/{slot_id}/booking",
     response_model=SlotOut,
@@ -279,5 +297,6 @@ def roster(
     "/{place_id}/roster", response_model=SlotOut, status_code=201, summary="Add a roster slot"
 )
 def add_slot(platform: PlatformDep, caller: Keeper, place_id: RowId, body: SlotIn) -> SlotOut:
-    """A lawyer (a staff account of this station), a day, a start and an end (local)."""
+    """A lawyer (an active account of role `lawyer`, see `/legal/lawyers`), a day, a start
+    and an end (local)."""
     return platform.stations.add_slot(caller, place_id, body)

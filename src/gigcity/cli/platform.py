@@ -325,8 +325,8 @@ def accounts_create(
     role: Annotated[
         Role,
         typer.Option(
-            help="rider, staff, officer, admin, property, courier, family, committee, canteen or "
-            "counsellor"
+            help="rider, staff, officer, admin, property, courier, family, committee, canteen, "
+            "counsellor or lawyer"
         ),
     ],
     display_name: Annotated[str, typer.Option(help="Name shown to others.")] = "",

@@ -37,6 +37,7 @@ ROLE_NAMES = {
     Role.committee: "neighbourhood-committee staff",
     Role.canteen: "canteen staff",
     Role.counsellor: "hotline counsellors",
+    Role.lawyer: "volunteer lawyers",
     Role.platform: "platforms (API key)",
 }
 
@@ -82,6 +83,7 @@ ACCOUNT_ROLES = (
     Role.committee,
     Role.canteen,
     Role.counsellor,
+    Role.lawyer,
 )
 """The roles of people who sign in (everyone but platform API keys)."""
 

@@ -34,6 +34,7 @@ HOMES["family"] = "/eldercare/family"
 HOMES["committee"] = "/eldercare/staff"
 HOMES["canteen"] = "/eldercare/kitchen"
 HOMES["counsellor"] = "/care/counsellor"
+HOMES["lawyer"] = "/legal"
 # The pages only some roles may use (the others are for everyone). A signed-in account of
 # another role is told so, with a link to its home, instead of the page's empty frames; the
 # API refuses it all the same. The token lives in the browser, so the page checks it there.
@@ -46,6 +47,8 @@ PAGE_ROLES = {
     "certify": ("staff", "admin"),
     "stays": ("rider",),
     "stays_desk": ("staff", "admin"),
+    "stations": ("rider",),
+    "stations_desk": ("staff", "admin"),
     "estate": ("property", "officer", "admin"),
     "relay": ("courier", "property", "admin"),
     "relay_consents": ("property", "admin"),
@@ -55,7 +58,10 @@ PAGE_ROLES = {
     "eldercare_family": ("family",),
     "eldercare_volunteer": ("rider",),
     "care_counsellor": ("counsellor",),
+    "legal": ("lawyer",),
     "care": ("rider",),
+    "doctors": ("rider",),
+    "doctors_desk": ("staff", "admin"),
 }
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])

@@ -12,6 +12,7 @@ from gigcity.db.session import transaction
 from gigcity.services.accounts import Role
 from gigcity.services.care.stations import BookingIn, Topic
 from gigcity.services.demo import seed_demo
+from gigcity.services.demo.accounts import demo_logins
 from gigcity.services.demo.stations import seed_stations
 from gigcity.services.platform import Platform
 from support import principal
@@ -27,8 +28,13 @@ def test_the_demo_has_a_truck_station_with_a_lawyer(platform: Platform) -> None:
         "shower", "washer", "dryer", "recliner", "repair",
     }  # fmt: skip
     desk, lawyer = principal(platform, "truckdesk"), principal(platform, "lawyer")
-    assert desk.role == lawyer.role == Role.staff
-    assert desk.station_id == lawyer.station_id == station.id
+    assert (desk.role, desk.station_id) == (Role.staff, station.id)
+    assert (lawyer.role, lawyer.station_id) == (Role.lawyer, None)  # a lawyer of no one station
+    with platform.factory() as session:
+        logins = {lg.username: lg for lg in demo_logins(session, platform.district)}
+    assert logins["lawyer"].role == Role.lawyer
+    assert logins["truckdesk"].role == Role.staff
+    assert station.name in logins["truckdesk"].note
     parking = platform.stations.parking_near(station_id=station.id)
     assert len(parking) == 1
     assert parking[0].offpeak_price_per_hour_fen == 400
@@ -39,6 +45,8 @@ def test_the_demo_has_a_truck_station_with_a_lawyer(platform: Platform) -> None:
         principal(platform, "driver"), roster[0].id, BookingIn(topic=Topic.freight_payment)
     )
     assert booked.mine
+    [sitting] = [s for s in platform.stations.lawyer_slots(lawyer) if s.id == booked.id]
+    assert (sitting.topic, sitting.driver_name) == (Topic.freight_payment, "货车司机老张")
     with transaction(platform.factory) as session:
         seed_stations(session)
     with platform.factory() as session:

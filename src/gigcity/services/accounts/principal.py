@@ -19,6 +19,7 @@ class Role(StrEnum):
     committee = "committee"  # neighbourhood-committee staff (居委会), bound to one sub-district
     canteen = "canteen"  # staff of one community canteen for the elderly (长者食堂)
     counsellor = "counsellor"  # psychological hotline staff: call-backs and group sessions
+    lawyer = "lawyer"  # volunteer lawyer on the stations' legal-aid rosters (any station)
     platform = "platform"  # a platform's integration, by API key
 
 

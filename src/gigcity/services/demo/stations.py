@@ -1,7 +1,8 @@
 """The demo's truck-driver station: the first 货车司机驿站 of the map with its showers,
 washing machines, dryers, recliners and repair bay, a car park's off-peak offer beside it,
-its desk (`truckdesk`) and a volunteer lawyer (`lawyer`, staff of the station) on the
-legal-aid roster for the coming week. Both with the demo password."""
+its desk (`truckdesk`, staff of the station) and a volunteer lawyer (`lawyer`, an account of
+role `lawyer`, bound to no station; home: `/legal`) on the legal-aid roster for the coming
+week. Both with the demo password."""
 
 from __future__ import annotations
 
@@ -69,8 +70,8 @@ def seed_stations(session: Session, now: datetime | None = None) -> None:
             offpeak_price_per_hour_fen=400, active=True, updated_at=now,
         )
     )  # fmt: skip
-    _add(session, DESK_USERNAME, "驿站值班员小周", place.id)
-    lawyer = _add(session, LAWYER_USERNAME, "志愿律师王律师", place.id)
+    _add(session, DESK_USERNAME, "驿站值班员小周", Role.staff, place.id)
+    lawyer = _add(session, LAWYER_USERNAME, "志愿律师王律师", Role.lawyer)
     today = now.astimezone(SHANGHAI).date()
     for offset in range(1, 8):
         day = today + timedelta(days=offset)
@@ -86,13 +87,15 @@ def seed_stations(session: Session, now: datetime | None = None) -> None:
     session.flush()
 
 
-def _add(session: Session, username: str, display_name: str, place_id: int) -> int:
+def _add(
+    session: Session, username: str, display_name: str, role: Role, place_id: int | None = None
+) -> int:
     found = session.scalar(select(Account.id).where(Account.username == username))
     if found is not None:
         return found
     account = Account(
         username=username, display_name=display_name, password_hash=hash_password(DEMO_PASSWORD),
-        role=Role.staff.value, station_id=place_id, active=True,
+        role=role.value, station_id=place_id, active=True,
     )  # fmt: skip
     session.add(account)
     session.flush()

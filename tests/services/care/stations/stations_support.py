@@ -1,6 +1,6 @@
 """A small world for truck-driver stations: a 24-hour station in 桃浦 with showers and
-washing machines, its desk staff and a volunteer lawyer (staff of the station), three truck
-drivers, a delivery rider, and a clock the test moves; the notices queued are recorded."""
+washing machines, its desk staff, a volunteer lawyer (an account of role `lawyer`, bound to
+no station), three truck drivers, a delivery rider, and a clock the test moves; the notices queued are recorded."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class StationWorld:
     other_station_id: int
     staff: Principal
     other_staff: Principal  # staff of the other station
-    lawyer: Principal  # staff of the station, on the roster
+    lawyer: Principal  # a volunteer lawyer (role lawyer), for the roster
     drivers: list[Principal]
     rider: Principal  # a delivery rider, not a truck driver
     admin: Principal
@@ -85,7 +85,7 @@ def make_station_world(platform: Platform, *, drivers: int = 3) -> StationWorld:
     )  # fmt: skip
     staff = add_person(platform, "desk", Role.staff, station_id=station.id)
     other_staff = add_person(platform, "desk2", Role.staff, station_id=other.id)
-    lawyer = add_person(platform, "lawyer", Role.staff, station_id=station.id)
+    lawyer = add_person(platform, "lawyer", Role.lawyer)
     people = [
         add_person(platform, f"driver{i}", Role.rider, worker_type=WorkerType.truck_driver)
         for i in range(drivers)

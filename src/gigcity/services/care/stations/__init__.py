@@ -3,8 +3,8 @@ washing machines, dryers, recliners, simple repairs) and their hours; visits log
 desk by the driver's QR code or by plate with consent (rolled into daily counts after 30
 days); queues for showers and washing machines with the expected wait shown before a
 driver walks over; parking offers at nearby car parks by distance; and the legal-aid
-window: lawyers' rosters, slots booked once for a topic, case notes only the lawyer and the
-driver read."""
+window: volunteer lawyers' (role `lawyer`) rosters, slots booked once for a topic, case
+notes only the lawyer and the driver read."""
 
 from gigcity.services.care.stations.estimate import (
     MIN_RECENT_USES,
@@ -19,6 +19,8 @@ from gigcity.services.care.stations.schemas import (
     DriverCode,
     EntryOut,
     EntryState,
+    LawyerOut,
+    LawyerSlotOut,
     NoteIn,
     NoteOut,
     Origin,
@@ -50,6 +52,8 @@ __all__ = [
     "EntryOut",
     "EntryState",
     "Estimate",
+    "LawyerOut",
+    "LawyerSlotOut",
     "NoteIn",
     "NoteOut",
     "Origin",

@@ -3,19 +3,22 @@ a start and an end, a lawyer); a driver books a slot for a topic (freight paymen
 insurance claim, traffic fine, other). A slot is booked once only: one conditional UPDATE
 (`booked_by IS NULL`) whose row count says who got it.
 
-A lawyer is an account of role `staff` bound to the station (no new role): the roster names
-only staff of that station. Case notes on a booked slot are encrypted at field level (the
-platform's FieldCipher) and read only by that slot's lawyer and the driver who booked it:
-every other caller, district admins and the station's other staff included, gets a 403."""
+A lawyer is an account of its own role, `lawyer`, bound to no station (volunteers sit at
+several windows): the station's staff (and district admins) keep the roster, and a slot
+names an active lawyer account, never staff, who would otherwise get the desk's powers.
+A lawyer cannot sit at two windows at once. Case notes on a booked slot are encrypted at
+field level (the platform's FieldCipher) and read and written only by that slot's lawyer
+and the driver who booked it: every other caller, district admins and the station's staff
+included, gets a 403."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from gigcity.db.models import Account, StationCaseNote, StationLawyerSlot
+from gigcity.db.models import Account, Place, StationCaseNote, StationLawyerSlot
 from gigcity.db.session import transaction
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
@@ -23,10 +26,11 @@ from gigcity.services.care.stations.base import (
     StationsBase,
     get_station,
     require_driver,
-    require_keeper,
 )
 from gigcity.services.care.stations.schemas import (
     BookingIn,
+    LawyerOut,
+    LawyerSlotOut,
     NoteIn,
     NoteOut,
     SlotIn,
@@ -34,6 +38,7 @@ from gigcity.services.care.stations.schemas import (
     Topic,
 )
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gigcity.services.places.access import check_station_staff
 from gigcity.services.types import as_utc
 
 ROSTER_DAYS = 28  # a roster is read this many days ahead
@@ -61,7 +66,7 @@ class Legal(StationsBase):
         return self.local_at(day, time(hours, minutes))
 
     def add_slot(self, principal: Principal, place_id: int, data: SlotIn) -> SlotOut:
-        require_keeper(principal, place_id)
+        check_station_staff(principal, place_id)
         starts, ends = self._local(data.day, data.start), self._local(data.day, data.end)
         if ends <= starts:
             raise InvalidInput(N_("A slot ends after it starts."), field="end")
@@ -71,16 +76,17 @@ class Legal(StationsBase):
             raise InvalidInput(N_("A slot starts in the future."), field="start")
         with transaction(self.factory) as session:
             get_station(session, place_id)
-            lawyer = session.get(Account, data.lawyer_id)
-            if (
-                lawyer is None
-                or not lawyer.active
-                or lawyer.role != Role.staff.value
-                or lawyer.station_id != place_id
-            ):
+            # The lawyer's row locked: two desks rostering one lawyer for overlapping
+            # times (at two stations) check for a clash one after the other.
+            lawyer = session.get(Account, data.lawyer_id, with_for_update=True)
+            if lawyer is None or not lawyer.active or lawyer.role != Role.lawyer.value:
                 raise InvalidInput(
-                    N_("A lawyer on the roster is a staff account of this station."),
+                    N_(
+                        "Account {id} is not an active lawyer: only lawyer accounts sit on "
+                        "the roster."
+                    ),
                     field="lawyer_id",
+                    id=data.lawyer_id,
                 )
             clash = session.scalar(
                 select(StationLawyerSlot.id).where(
@@ -107,7 +113,7 @@ class Legal(StationsBase):
         """Take an unbooked slot off the roster (a booked one: 409; the driver cancels)."""
         with transaction(self.factory) as session:
             row = self._slot(session, slot_id)
-            require_keeper(principal, row.place_id)
+            check_station_staff(principal, row.place_id)
             if row.booked_by is not None:
                 raise Conflict(N_("This slot is booked; the driver must cancel it first."))
             session.delete(row)
@@ -130,6 +136,48 @@ class Legal(StationsBase):
                 .order_by(StationLawyerSlot.starts_at, StationLawyerSlot.id)
             )
             return [_slot_out(slot, name, caller) for slot, name in rows]
+
+    def lawyers(self, principal: Principal) -> list[LawyerOut]:
+        """The active lawyer accounts, to put on a roster: for station staff and admins."""
+        if principal.role not in (Role.staff, Role.admin):
+            raise Forbidden(N_("Your role ({role}) may not do this."), role=principal.role.value)
+        with self.factory() as session:
+            rows = session.execute(
+                select(Account.id, Account.display_name)
+                .where(Account.role == Role.lawyer.value, Account.active.is_(True))
+                .order_by(Account.display_name, Account.id)
+            )
+            return [LawyerOut(id=i, display_name=name) for i, name in rows]
+
+    def lawyer_slots(self, principal: Principal) -> list[LawyerSlotOut]:
+        """A lawyer's own slots from today on, at every station, booked or free; a booked
+        one with its topic and the driver's display name (the lawyer's home page)."""
+        if principal.role != Role.lawyer or principal.account_id is None:
+            raise Forbidden(N_("Only volunteer lawyers may do this."))
+        since = self.local_at(self.local_now().date(), time(0))
+        driver = aliased(Account)
+        with self.factory() as session:
+            rows = session.execute(
+                select(StationLawyerSlot, Place.name, driver.display_name)
+                .join(Place, Place.id == StationLawyerSlot.place_id)
+                .outerjoin(driver, driver.id == StationLawyerSlot.booked_by)
+                .where(
+                    StationLawyerSlot.lawyer_id == principal.account_id,
+                    StationLawyerSlot.starts_at >= since,
+                )
+                .order_by(StationLawyerSlot.starts_at, StationLawyerSlot.id)
+            )
+            name = session.scalar(
+                select(Account.display_name).where(Account.id == principal.account_id)
+            )
+            return [
+                LawyerSlotOut(
+                    **_slot_out(slot, name or "", principal.account_id).model_dump(),
+                    station_name=station,
+                    driver_name=booker if slot.booked_by is not None else None,
+                )
+                for slot, station, booker in rows
+            ]
 
     def my_cases(self, principal: Principal) -> list[SlotOut]:
         """A driver's bookings, or a lawyer's booked slots, from today on."""
@@ -200,7 +248,7 @@ class Legal(StationsBase):
     def _party(self, principal: Principal, row: StationLawyerSlot) -> str:
         """ "lawyer" or "driver": who the caller is to this case; 403 for anyone else."""
         if principal.account_id is not None and row.booked_by is not None:
-            if principal.account_id == row.lawyer_id and principal.role == Role.staff:
+            if principal.account_id == row.lawyer_id and principal.role == Role.lawyer:
                 return "lawyer"
             if principal.account_id == row.booked_by and principal.role == Role.rider:
                 return "driver"
@@ -242,6 +290,23 @@ class Legal(StationsBase):
                 )
                 for n in notes
             ]
+
+    # -- retention ---------------------------------------------------------------------
+
+    def purge_cases(self, kept: timedelta) -> int:
+        """Delete the case notes of slots that ended more than `kept` ago and forget who
+        booked them (the slot, its topic and lawyer stay, for the window's statistics);
+        how many slots were cleared."""
+        cutoff = self.clock() - kept
+        old = select(StationLawyerSlot.id).where(StationLawyerSlot.ends_at < cutoff)
+        with transaction(self.factory) as session:
+            session.execute(delete(StationCaseNote).where(StationCaseNote.slot_id.in_(old)))
+            done = session.execute(
+                update(StationLawyerSlot)
+                .where(StationLawyerSlot.ends_at < cutoff, StationLawyerSlot.booked_by.is_not(None))
+                .values(booked_by=None)
+            )
+            return int(done.rowcount)  # type: ignore[attr-defined]
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -26,7 +26,6 @@ from gigcity.services.care.stations.base import (
     get_service,
     get_station,
     require_driver,
-    require_keeper,
     service_hours,
 )
 from gigcity.services.care.stations.estimate import RECENT_USES, Estimate, expected_wait
@@ -40,6 +39,7 @@ from gigcity.services.care.stations.schemas import (
 )
 from gigcity.services.errors import Conflict, Forbidden, NotFound
 from gigcity.services.notify import Notice, queue_notice
+from gigcity.services.places.access import check_station_staff
 from gigcity.services.types import as_utc
 
 AHEAD = (EntryState.waiting.value, EntryState.called.value)
@@ -206,7 +206,7 @@ class Queues(StationsBase):
         now = self.clock()
         with self.factory() as session:
             service, place = _queued_service(session, service_id)
-            require_keeper(principal, place.id)
+            check_station_staff(principal, place.id)
             rows = session.scalars(
                 select(StationQueueEntry)
                 .where(
@@ -265,7 +265,7 @@ class Queues(StationsBase):
         account_id = self.account_of_code(code) if code else None
         with transaction(self.factory) as session:
             service = get_service(session, service_id)
-            require_keeper(principal, service.place_id)
+            check_station_staff(principal, service.place_id)
             return self._join(session, service_id, account_id, Origin.desk)
 
     # -- the desk's buttons ------------------------------------------------------------
@@ -276,7 +276,7 @@ class Queues(StationsBase):
         now = self.clock()
         with transaction(self.factory) as session:
             service, place = _queued_service(session, service_id)
-            require_keeper(principal, place.id)
+            check_station_staff(principal, place.id)
             while True:
                 candidate = session.scalar(
                     select(StationQueueEntry.id)
@@ -313,7 +313,7 @@ class Queues(StationsBase):
                         kind="stations.called",
                         message=CALLED_MESSAGES[kind],
                         params={"station": place.name, "ticket": entry.id},
-                        url=f"/stations/{place.id}",
+                        url=f"/stations?station={place.id}",
                     ),
                 )
             self._tell_next(session, service, place, now)
@@ -348,7 +348,7 @@ class Queues(StationsBase):
                     kind="stations.next",
                     message=NEXT_MESSAGES[ServiceKind(service.kind)],
                     params={"station": place.name},
-                    url=f"/stations/{place.id}",
+                    url=f"/stations?station={place.id}",
                 ),
             )
 
@@ -366,7 +366,7 @@ class Queues(StationsBase):
         with transaction(self.factory) as session:
             entry = _get_entry(session, entry_id)
             service, place = _queued_service(session, entry.service_id)
-            require_keeper(principal, place.id)
+            check_station_staff(principal, place.id)
             if check_units:
                 lock_service(session, service.id)
                 in_use = int(

@@ -111,6 +111,7 @@ class VisitDay(BaseModel):
 class DriverCode(BaseModel):
     code: str = Field(description="Shown as a QR code; the desk logs a visit with it.")
     expires_at: UtcDatetime
+    qr_svg: str = Field(default="", description="The code as an SVG QR code, for the phone.")
 
 
 # -- queues -------------------------------------------------------------------------------
@@ -236,7 +237,7 @@ ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$
 
 class SlotIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    lawyer_id: Id = Field(description="The volunteer lawyer's account (staff of the station).")
+    lawyer_id: Id = Field(description="The volunteer lawyer's account (role `lawyer`).")
     day: date
     start: ClockTime = Field(description="Local time, HH:MM.")
     end: ClockTime = Field(description="Local time, HH:MM, after the start.")
@@ -252,6 +253,22 @@ class SlotOut(BaseModel):
     booked: bool
     mine: bool = Field(default=False, description="Booked by the caller.")
     topic: Topic | None = Field(default=None, description="Shown to the driver and the lawyer.")
+
+
+class LawyerSlotOut(SlotOut):
+    """A lawyer's own slot, at any station: where, and for a booked one who booked it."""
+
+    station_name: str
+    driver_name: str | None = Field(
+        default=None, description="The booking driver's display name; only to the lawyer."
+    )
+
+
+class LawyerOut(BaseModel):
+    """A volunteer lawyer a station's staff may put on its roster."""
+
+    id: int
+    display_name: str
 
 
 class BookingIn(BaseModel):

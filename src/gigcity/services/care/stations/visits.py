@@ -17,7 +17,6 @@ from gigcity.services.care.stations.base import (
     StationsBase,
     get_station,
     require_driver,
-    require_keeper,
 )
 from gigcity.services.care.stations.schemas import (
     DriverCode,
@@ -27,6 +26,8 @@ from gigcity.services.care.stations.schemas import (
     VisitOut,
 )
 from gigcity.services.errors import InvalidInput
+from gigcity.services.places.access import check_station_staff
+from gigcity.services.qr import qr_svg
 from gigcity.services.types import as_utc
 
 CODE_TTL = timedelta(minutes=15)  # a QR shown on a phone is good this long
@@ -56,12 +57,13 @@ class Visits(StationsBase):
         expires = self.clock() + CODE_TTL
         stamp = int(expires.timestamp())
         body = f"{account_id}.{stamp}"
-        return DriverCode(code=f"{body}.{self.mac(body)}", expires_at=expires)
+        code = f"{body}.{self.mac(body)}"
+        return DriverCode(code=code, expires_at=expires, qr_svg=qr_svg(code))
 
     # -- the desk ----------------------------------------------------------------------
 
     def log_visit(self, principal: Principal, place_id: int, data: VisitIn) -> VisitOut:
-        require_keeper(principal, place_id)
+        check_station_staff(principal, place_id)
         if (data.code is None) == (data.plate is None):
             raise InvalidInput(N_("Give either the driver's code or a plate."), field="code")
         if data.plate is not None and not data.plate_consent:
@@ -88,7 +90,7 @@ class Visits(StationsBase):
     def visit_day(self, principal: Principal, place_id: int, day: date) -> VisitDay:
         """A local day's visits at the station: the list while kept, and the counts (from
         the list, plus what retention rolled up)."""
-        require_keeper(principal, place_id)
+        check_station_staff(principal, place_id)
         start = self.local_at(day, time(0))
         end = start + timedelta(days=1)
         with self.factory() as session:

@@ -328,6 +328,31 @@
     return lines;
   }
 
+  /* The phone's position ({lon, lat}, WGS-84) if it gives one within `timeoutMs`, else
+     null (refused, unavailable, or too slow: a page then measures from elsewhere). */
+  function phonePosition(timeoutMs) {
+    if (!navigator.geolocation) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(null), timeoutMs + 500);
+      navigator.geolocation.getCurrentPosition(
+        (p) => {
+          clearTimeout(timer);
+          resolve({ lon: p.coords.longitude, lat: p.coords.latitude });
+        },
+        () => {
+          clearTimeout(timer);
+          resolve(null);
+        },
+        { timeout: timeoutMs, maximumAge: 300000 }
+      );
+    });
+  }
+
+  /* A timestamp from the API shown in district time with `options` (24-hour clock). */
+  function districtTime(iso, options) {
+    return new Intl.DateTimeFormat(config.htmlLang, { timeZone: config.timezone, hourCycle: "h23", ...options }).format(new Date(iso));
+  }
+
   /* Today's date (YYYY-MM-DD) where the district is. */
   function todayInDistrict() {
     return new Intl.DateTimeFormat("en-CA", {
@@ -438,6 +463,9 @@
     strings: strings,
     t: t,
     pageStrings: pageStrings,
+    phonePosition: phonePosition,
+    districtTime: districtTime,
+    todayInDistrict: todayInDistrict,
     fmt: fmt,
     h: h,
     escapeHtml: escapeHtml,

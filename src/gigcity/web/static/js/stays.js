@@ -111,22 +111,8 @@
   /* ---- homes near me ---- */
 
   function locate() {
-    if (!navigator.geolocation) return Promise.resolve(null);
-    $("near-line").textContent = say("locating");
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(null), POSITION_TIMEOUT_MS + 500);
-      navigator.geolocation.getCurrentPosition(
-        (p) => {
-          clearTimeout(timer);
-          resolve({ lon: p.coords.longitude, lat: p.coords.latitude });
-        },
-        () => {
-          clearTimeout(timer);
-          resolve(null);
-        },
-        { timeout: POSITION_TIMEOUT_MS, maximumAge: 300000 }
-      );
-    });
+    if (navigator.geolocation) $("near-line").textContent = say("locating");
+    return G.phonePosition(POSITION_TIMEOUT_MS);
   }
 
   function districtCentre() {
