@@ -56,6 +56,7 @@ ENDPOINTS = [
     ("POST", "/api/doctors/readings"),
     ("GET", "/api/doctors/readings"),
     ("GET", "/api/doctors/readings/log"),
+    ("GET", "/api/doctors/me"),
     ("GET", "/api/doctors/patients"),
     ("GET", "/api/doctors/patients/1/readings"),
     ("GET", "/api/doctors/appointments"),
@@ -92,6 +93,8 @@ REFUSED = [
     ("GET", "/api/doctors/readings", "admin", None),
     ("GET", "/api/doctors/readings", "doc", None),
     ("GET", "/api/doctors/readings/log", "admin", None),
+    ("GET", "/api/doctors/me", "staff", None),  # staff, but no doctor
+    ("GET", "/api/doctors/me", "rider", None),
     ("GET", "/api/doctors/patients", "staff", None),  # staff, but no doctor
     ("GET", "/api/doctors/patients", "admin", None),
     ("GET", "/api/doctors/patients/{rider}/readings", "admin", None),
@@ -224,6 +227,8 @@ def test_a_worker_signs_up_books_and_has_readings_only_they_and_the_doctor_read(
     mine = client.get("/api/doctors/readings", headers=rider).json()
     assert (mine[0]["systolic"], mine[0]["glucose"], mine[0]["place"]) == (135, 5.4, "万里驿站")
     patients = client.get("/api/doctors/patients", headers=doc).json()
+    me = client.get("/api/doctors/me", headers=doc).json()
+    assert (me["id"], me["place_id"], me["taken"], me["free"]) == (centres.a1, centres.a, 1, 1)
     assert [p["account_id"] for p in patients] == [world.ids["rider"]]
     theirs = client.get(f"/api/doctors/patients/{world.ids['rider']}/readings", headers=doc)
     assert theirs.status_code == 200

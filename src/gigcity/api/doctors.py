@@ -22,6 +22,7 @@ from gigcity.services.care.doctors import (
     DoctorIn,
     DoctorOut,
     DoctorUpdate,
+    MyDoctorOut,
     PatientOut,
     ReadingIn,
     ReadingOut,
@@ -202,6 +203,13 @@ def my_readings(platform: PlatformDep, caller: Worker) -> list[ReadingOut]:
 @router.get("/readings/log", response_model=list[ReadLogOut], summary="Who read my readings")
 def read_log(platform: PlatformDep, caller: Worker) -> list[ReadLogOut]:
     return platform.doctors.my_read_log(caller)
+
+
+@router.get("/me", response_model=MyDoctorOut, summary="My doctor's record (doctor)")
+def my_doctor(platform: PlatformDep, caller: DoctorCaller) -> MyDoctorOut:
+    """A family doctor's own record: list size, patients, free places and their centre
+    (the doctor's desk starts from it); a 403 for anyone who is no doctor."""
+    return platform.doctors.my_doctor(caller)
 
 
 @router.get("/patients", response_model=list[PatientOut], summary="My patients")

@@ -11,6 +11,7 @@ from gigcity.db.session import transaction
 from gigcity.services.accounts import Role
 from gigcity.services.care.doctors import SignupIn
 from gigcity.services.demo import seed_demo
+from gigcity.services.demo.accounts import demo_logins
 from gigcity.services.demo.doctors import seed_doctors
 from gigcity.services.platform import Platform
 from support import principal
@@ -32,6 +33,9 @@ def test_the_demo_has_health_centres_and_a_doctor(platform: Platform) -> None:
     assert [p.account_id for p in platform.doctors.patients(doctor)] == [rider.account_id]
     assert {s.band for s in platform.doctors.my_slots(rider)} == {"early", "afternoon", "evening"}
     assert signed.doctor == "王医生"
+    with platform.factory() as session:
+        logins = {lg.username: lg for lg in demo_logins(session, platform.district)}
+    assert logins["doctor"].role == Role.staff
     with transaction(platform.factory) as session:
         seed_doctors(session)
     with platform.factory() as session:

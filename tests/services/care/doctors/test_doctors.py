@@ -186,6 +186,21 @@ def test_a_worker_books_a_slot_with_their_doctor_once(
     assert not [s for s in doctors.centre_slots(ADMIN, centres.a) if s.booked]
 
 
+def test_a_slot_given_in_local_time_is_kept_at_that_instant(
+    platform: Platform, world: World, centres: Centres
+) -> None:
+    """The desk sends the district's wall time with its offset (+08:00); SQLite keeps no
+    offset, so the slot is stored in UTC and listed at the same instant."""
+    doctors = platform.doctors
+    local = local_slot(3, time(6, 10)).astimezone(TZ)
+    made = doctors.create_slot(
+        centres.doctor, centres.a, SlotIn(doctor_id=centres.a1, starts_at=local)
+    )
+    listed = {s.id: s.starts_at for s in doctors.centre_slots(ADMIN, centres.a)}
+    assert listed[made.id] == local
+    assert listed[made.id].astimezone(TZ).time() == time(6, 10)
+
+
 def test_reminders_the_day_before_and_when_a_yearly_check_up_is_due(
     platform: Platform, world: World, centres: Centres, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -208,6 +223,7 @@ def test_reminders_the_day_before_and_when_a_yearly_check_up_is_due(
         (wang.account_id, "doctors.reminder"),
         (li.account_id, "doctors.reminder"),
     }
+    assert {s["url"] for s in sent} == {"/doctors"}  # both open the family-doctor page
     assert doctors.send_reminders() == (0, 0)  # each once
     platform.run_job("doctors.remind", {})  # the daily job
     assert len(sent) == 2

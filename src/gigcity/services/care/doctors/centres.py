@@ -17,6 +17,7 @@ from gigcity.services.care.doctors.base import (
     DoctorsBase,
     centre_at,
     centre_place,
+    doctor_of,
     require_centre_keeper,
 )
 from gigcity.services.care.doctors.schemas import (
@@ -25,6 +26,7 @@ from gigcity.services.care.doctors.schemas import (
     DoctorIn,
     DoctorOut,
     DoctorUpdate,
+    MyDoctorOut,
 )
 from gigcity.services.errors import Conflict, InvalidInput, NotFound
 
@@ -122,6 +124,18 @@ class Centres(DoctorsBase):
         with self.factory() as session:
             place, centre = centre_at(session, place_id)
             return centre_out(session, place, centre)
+
+    def my_doctor(self, principal: Principal) -> MyDoctorOut:
+        """The doctor whose sign-in `principal` is, with their centre (403 for anyone else)."""
+        with self.factory() as session:
+            doctor = doctor_of(session, principal)
+            centre = session.get(DoctorCentre, doctor.centre_id)
+            assert centre is not None
+            place = session.get(Place, centre.place_id)
+            assert place is not None
+            return MyDoctorOut(
+                **doctor_out(doctor).model_dump(), place_id=place.id, centre=place.name
+            )
 
     def add_doctor(self, principal: Principal, place_id: int, data: DoctorIn) -> DoctorOut:
         try:

@@ -56,6 +56,13 @@ class DoctorOut(BaseModel):
     active: bool
 
 
+class MyDoctorOut(DoctorOut):
+    """A doctor's own record, for their desk: their list and their centre."""
+
+    place_id: int
+    centre: str
+
+
 class CentreOut(BaseModel):
     place_id: int
     name: str

@@ -10,7 +10,7 @@ once send it once."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.exc import IntegrityError
@@ -110,7 +110,8 @@ class Slots(DoctorsBase):
                 slot = DoctorSlot(
                     centre_id=centre.id,
                     doctor_id=doctor.id,
-                    starts_at=data.starts_at,
+                    # in UTC: SQLite keeps the wall time and drops the offset
+                    starts_at=data.starts_at.astimezone(UTC),
                     minutes=data.minutes,
                     band=band.value,
                 )
@@ -265,7 +266,7 @@ class Slots(DoctorsBase):
                             "at {time}."
                         ),
                         params={"doctor": doctor, "centre": centre, "time": at},
-                        url="/",
+                        url="/doctors",
                     ),
                 )
                 day_before += 1
@@ -315,7 +316,7 @@ class Slots(DoctorsBase):
                             "your shifts."
                         ),
                         params={"doctor": doctor},
-                        url="/",
+                        url="/doctors",
                     ),
                 )
                 sent += 1
