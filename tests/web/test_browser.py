@@ -286,3 +286,58 @@ def test_route_here_draws_the_street_route_and_shows_its_eta(page: Page, demo: D
         expect(licence).to_have_text(zh("Street data: ODbL"))
     finally:
         demo.platform.places.delete(ADMIN, place.id)
+
+
+def test_a_points_card_lists_its_rider_meals_and_free_water(page: Page, demo: Demo) -> None:
+    # The demo station has a set meal at 12.90 yuan and a free-water fridge, round the clock.
+    open_map(page, f"/?place={demo.staff_station_id}")
+    offers = page.locator("#card-offers")
+    expect(offers.locator("h3")).to_have_text(zh("Rider meals and free water here"))
+    meal = offers.locator("li", has_text="骑手套餐")
+    expect(meal.locator(".price")).to_have_text("12.90 元")
+    expect(meal.locator(".badge")).to_have_text(zh("Open now"))
+    expect(offers.locator("li", has_text="冰箱").locator(".price")).to_have_text(zh("Free"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # A point without offers shows no such section.
+    other = 1 if demo.staff_station_id != 1 else 3
+    assert page.request.get(f"/api/care/places/{other}/offers").json() == []
+    open_map(page, f"/?place={other}")
+    expect(page.locator("#card[data-state=ready]")).to_have_count(1)
+    page.wait_for_load_state("networkidle")
+    expect(offers).to_be_hidden()
+
+
+def test_staff_add_a_cheap_meal_at_their_station_and_withdraw_it(page: Page, demo: Demo) -> None:
+    sign_in(page, "staff", demo.password)
+    panel = page.locator("#offers-panel")
+    expect(panel.locator("h3")).to_have_text(zh("Rider meals and free water here"))
+    expect(panel.locator("li", has_text="骑手套餐")).to_have_count(1)  # the demo's
+    page.fill("#offer-name", "早餐包子豆浆")
+    page.fill("#offer-price", "4.555")
+    page.click("#offer-form button[type=submit]")
+    expect(page.locator("#alert")).to_contain_text(
+        zh("The meal price must be a number of yuan, such as 12 or 12.5.")
+    )
+    page.fill("#offer-price", "4.5")
+    page.fill("#offer-hours", "06:00-09:30")
+    page.click("#offer-form button[type=submit]")
+    expect(page.locator("#notice")).to_have_text(
+        zh("“{name}” is offered.").format(name="早餐包子豆浆")
+    )
+    breakfast = panel.locator("li", has_text="早餐包子豆浆")
+    expect(breakfast.locator(".price")).to_have_text("4.50 元")
+    offered = page.request.get(f"/api/care/places/{demo.staff_station_id}/offers").json()
+    assert {(o["name"], o["price_fen"], o["hours"]) for o in offered if o["active"]} >= {
+        ("早餐包子豆浆", 450, "Mo-Su 06:00-09:30")
+    }
+    breakfast.get_by_role("button", name=zh("Withdraw")).click()
+    expect(breakfast.locator(".badge")).to_have_text(zh("Withdrawn"))
+    offered = page.request.get(f"/api/care/places/{demo.staff_station_id}/offers").json()
+    assert [o["active"] for o in offered if o["name"] == "早餐包子豆浆"] == [False]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_officers_do_not_see_the_offers_of_points_they_keep(page: Page, demo: Demo) -> None:
+    sign_in(page, "officer", demo.password, f"/manage?place={demo.staff_station_id}")
+    expect(page.locator("#editor")).to_be_visible()
+    expect(page.locator("#offers-panel")).to_be_hidden()

@@ -70,3 +70,16 @@ def test_only_the_points_staff_and_admins_keep_its_offers(platform: Platform, wo
     with pytest.raises(InvalidInput):
         care.nearest_offers(OfferKind.meal, 500.0, 31.0)
     assert Role.staff == principal(platform, "staff").role
+
+
+def test_a_points_offers_say_whether_each_is_open(platform: Platform, world: World) -> None:
+    care = platform.care
+    staff = principal(platform, "staff")
+    lunch = care.create_offer(staff, _meal(world.station_id, "午餐", 1200, "10:30-14:00"))
+    late = care.create_offer(staff, _meal(world.station_id, "夜宵", 1000, "22:00-23:59"))
+    gone = care.create_offer(staff, _meal(world.station_id, "停售", 900))
+    care.update_offer(staff, gone.id, OfferUpdate(active=False))
+    at_noon = {o.id: o.open_now for o in care.offers_at(world.station_id, at=NOON)}
+    assert at_noon == {lunch.id: True, late.id: False, gone.id: False}
+    at_night = {o.id: o.open_now for o in care.offers_at(world.station_id, at=NIGHT)}
+    assert at_night == {lunch.id: False, late.id: True, gone.id: False}

@@ -17,26 +17,16 @@ from gigcity.db.models import CareOffer, Place
 from gigcity.db.session import transaction
 from gigcity.geo.coords import haversine_m
 from gigcity.i18n import N_
-from gigcity.services.accounts import Principal, Role
+from gigcity.services.accounts import Principal
 from gigcity.services.care.base import CareBase
 from gigcity.services.care.schemas import OfferIn, OfferKind, OfferOut, OfferUpdate
-from gigcity.services.errors import Forbidden, InvalidInput, NotFound
+from gigcity.services.errors import InvalidInput, NotFound
 from gigcity.services.places import OpeningHours
+from gigcity.services.places.access import check_station_staff
 from gigcity.services.positions import check_position
 
 MAX_K = 50
 DEFAULT_MAX_PRICE_FEN = 1500  # 15 yuan: the district's rider set meals cost 9.9-15 yuan
-
-
-def require_offer_keeper(principal: Principal, place_id: int) -> None:
-    """The place's own station staff, and district admins."""
-    if principal.role == Role.admin:
-        return
-    if principal.role == Role.staff:
-        if principal.station_id != place_id:
-            raise Forbidden(N_("Station staff may only change their own station."))
-        return
-    raise Forbidden(N_("Your role ({role}) may not do this."), role=principal.role.value)
 
 
 def _hours(offer: CareOffer, place: Place) -> OpeningHours:
@@ -44,7 +34,10 @@ def _hours(offer: CareOffer, place: Place) -> OpeningHours:
     return OpeningHours.model_validate(offer.hours or place.hours or {})
 
 
-def _out(offer: CareOffer, place: Place) -> OfferOut:
+def _out(offer: CareOffer, place: Place, when: datetime | None = None) -> OfferOut:
+    """The offer as shown; open now or not when `when` (the district's local time) is
+    given."""
+    hours = _hours(offer, place)
     return OfferOut(
         id=offer.id,
         place_id=place.id,
@@ -52,10 +45,11 @@ def _out(offer: CareOffer, place: Place) -> OfferOut:
         kind=OfferKind(offer.kind),
         name=offer.name,
         price_fen=offer.price_fen,
-        hours=_hours(offer, place).to_text(),
+        hours=hours.to_text(),
         active=offer.active,
         lon=place.lon,
         lat=place.lat,
+        open_now=None if when is None else offer.active and hours.is_open(when),
     )
 
 
@@ -70,7 +64,7 @@ def _get(session: Session, offer_id: int) -> tuple[CareOffer, Place]:
 
 class Offers(CareBase):
     def create_offer(self, principal: Principal, data: OfferIn) -> OfferOut:
-        require_offer_keeper(principal, data.place_id)
+        check_station_staff(principal, data.place_id)
         with transaction(self.factory) as session:
             place = session.get(Place, data.place_id)
             if place is None:
@@ -92,7 +86,7 @@ class Offers(CareBase):
     def update_offer(self, principal: Principal, offer_id: int, data: OfferUpdate) -> OfferOut:
         with transaction(self.factory) as session:
             offer, place = _get(session, offer_id)
-            require_offer_keeper(principal, place.id)
+            check_station_staff(principal, place.id)
             if data.name is not None:
                 offer.name = data.name
             if data.price_fen is not None and offer.kind == OfferKind.meal:
@@ -106,8 +100,10 @@ class Offers(CareBase):
             session.flush()
             return _out(offer, place)
 
-    def offers_at(self, place_id: int) -> list[OfferOut]:
-        """A service point's offers, meals first, the ones withdrawn too."""
+    def offers_at(self, place_id: int, at: datetime | None = None) -> list[OfferOut]:
+        """A service point's offers, meals first, the ones withdrawn too, each open at `at`
+        (now by default) or not."""
+        when = self.places.local_time(at)
         with self.factory() as session:
             place = session.get(Place, place_id)
             if place is None:
@@ -117,7 +113,7 @@ class Offers(CareBase):
                 .where(CareOffer.place_id == place_id)
                 .order_by(CareOffer.kind, CareOffer.price_fen, CareOffer.id)
             )
-            return [_out(o, place) for o in offers]
+            return [_out(o, place, when) for o in offers]
 
     def nearest_offers(
         self,

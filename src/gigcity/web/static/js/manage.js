@@ -188,6 +188,8 @@
     fill(place);
     editor.hidden = false;
     chooseHint.hidden = true;
+    // The point's meal and water offers (manage-offers.js) follow the point shown.
+    editor.dispatchEvent(new CustomEvent("place-opened", { detail: { place: place, me: me } }));
     const url = new URL(location.href);
     url.searchParams.set("place", String(id));
     window.history.replaceState(null, "", url);

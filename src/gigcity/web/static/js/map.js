@@ -407,6 +407,7 @@
       }),
       h("section", { id: "route-info", class: "route-info", "aria-live": "polite", hidden: true }),
       h("dl", { class: "facts" }, facts.flat()),
+      h("section", { id: "card-offers", class: "card-offers", hidden: true }),
       h(
         "p",
         { class: "card-foot" },
@@ -421,6 +422,40 @@
     cardEl.dataset.state = "ready";
     cardEl.hidden = false;
     placeAttribution();
+    showOffers(place.id);
+  }
+
+  /* The point's rider meals and free-water fridges (services.care), under its facts once
+     they arrive; nothing is shown where there are none, or when they cannot be had. */
+  async function showOffers(placeId) {
+    let offers;
+    try {
+      offers = (await api("/api/care/places/" + placeId + "/offers")).filter((o) => o.active);
+    } catch (err) {
+      return; // the card is whole without them
+    }
+    const section = document.getElementById("card-offers");
+    if (!section || cardEl.dataset.placeId !== String(placeId) || !offers.length) return;
+    section.replaceChildren(
+      h("h3", { text: say("offers_title") }),
+      h(
+        "ul",
+        { class: "offer-list" },
+        offers.map((o) =>
+          h(
+            "li",
+            { class: "offer", "data-offer": String(o.id) },
+            h("strong", { text: o.name }),
+            " · ",
+            h("span", { class: "price", text: o.price_fen > 0 ? say("offer_price", { yuan: G.formatYuan(o.price_fen) }) : say("offer_free") }),
+            " ",
+            h("span", { class: o.open_now ? "badge badge-open" : "badge badge-closed", text: o.open_now ? t("open_now") : t("closed_now") }),
+            h("div", { class: "note", text: say("offer_hours", { hours: o.hours }) })
+          )
+        )
+      )
+    );
+    section.hidden = false;
   }
 
   function restyleAll() {
