@@ -278,6 +278,20 @@ class Settings(BaseSettings):
         description="The unit and room of a relay item, and the webhook calls that named them, "
         "are forgotten this many days after the item was delivered, collected or cancelled.",
     )
+    retention_stays_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Bed bookings that ended (checked out, cancelled, no-show, lapsed) and "
+        "waiting-list entries are deleted this many days after their night.",
+    )
+    retention_legal_case_days: int = Field(
+        default=1095,
+        ge=30,
+        le=36500,
+        description="Case notes of a legal-aid slot, and who booked it for what, are deleted "
+        "this many days after the slot.",
+    )
     # PIPL Art. 56: records of processing personal information are kept at least 3 years.
     retention_eldercare_reads_days: int = Field(
         default=1095,

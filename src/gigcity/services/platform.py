@@ -209,6 +209,7 @@ class Platform:
                     eldercare=self.eldercare,
                     stations=self.stations,
                     care=self.care,
+                    stays=self.stays,
                 )
                 + self.doctors.retention_rules()
             )

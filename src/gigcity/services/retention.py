@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from gigcity.services.eldercare.base import EldercareBase
     from gigcity.services.gates import GatesService
     from gigcity.services.relay import RelayService
+    from gigcity.services.stays import StaysService
 
 log = logging.getLogger("gigcity.retention")
 
@@ -48,6 +49,7 @@ def retention_rules(
     eldercare: EldercareBase | None = None,
     care: CareBase | None = None,
     stations: StationsService | None = None,
+    stays: StaysService | None = None,
 ) -> list[RetentionRule]:
     rules = [
         RetentionRule(
@@ -118,7 +120,22 @@ def retention_rules(
                 timedelta(days=30),
                 stations.purge_queue_people,
             ),
+            # Legal-aid case notes serve the case; after it they go (three years default).
+            RetentionRule(
+                "legal-aid case notes and who booked the slot",
+                timedelta(days=settings.retention_legal_case_days),
+                stations.purge_cases,
+            ),
         ]
+    if stays is not None:
+        # Who slept where, and who waited for a bed: not kept once the night is long past.
+        rules.append(
+            RetentionRule(
+                "ended bed bookings and waiting-list entries",
+                timedelta(days=settings.retention_stays_days),
+                stays.purge_ended,
+            )
+        )
     if care is not None:
         # A call-back's number goes 30 days after the call; the log of who read numbers is
         # a record of processing (PIPL Art. 56): three years.

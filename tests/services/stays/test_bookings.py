@@ -11,6 +11,7 @@ from sqlalchemy import select
 from gigcity.db.models import StayBooking
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gigcity.services.platform import Platform
+from gigcity.services.retention import retention_rules
 from gigcity.services.stays import BedKind, BookIn, HomeIn, RoomIn, Section, StayKind, WaitIn
 from services.stays.stays_support import TODAY, StaysWorld, local, make_stays_world
 from support import ADMIN, principal
@@ -239,3 +240,26 @@ def test_free_beds_near_a_point_by_section(platform: Platform, sw: StaysWorld) -
         stays.nearby(121.4, 31.27, 0, 10)
     with platform.factory() as session:
         assert len(session.scalars(select(StayBooking)).all()) == 2
+
+
+def test_ended_bookings_and_waits_go_after_the_retention_period(
+    platform: Platform, sw: StaysWorld
+) -> None:
+    stays = platform.stays
+    a, b = sw.riders[:2]
+    women = stays.book(a, night(sw, section="women"))
+    stays.join_wait(b, sw.home_id, WaitIn(night=TODAY, section=Section.women))
+    stays.cancel(a, women.id)  # ended; offered to b, who takes it (still held)
+    held = stays.accept(b, next(x for x in stays.my_bookings(b) if x.state == "offered").id)
+    rules = {r.kind: r for r in retention_rules(platform.settings, platform.reports, stays=stays)}
+    ended = rules["ended bed bookings and waiting-list entries"]
+    assert ended.kept == timedelta(days=90)
+    sw.clock.forward(days=89)
+    assert ended.purge(ended.kept) == 0
+    sw.clock.forward(days=2)
+    assert ended.purge(ended.kept) == 2  # a's cancelled booking and b's place in the line
+    assert stays.my_bookings(a) == []
+    assert stays.my_waits(b) == []
+    with platform.factory() as session:
+        left = session.scalars(select(StayBooking.id)).all()
+    assert left == [held.id]  # a booking still held is never deleted
