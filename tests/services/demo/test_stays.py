@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from gigcity.db.models import Place, StayBed, StayHome
 from gigcity.db.session import transaction
 from gigcity.services.demo import seed_demo
+from gigcity.services.demo.accounts import demo_logins
 from gigcity.services.demo.stays import seed_stays
 from gigcity.services.platform import Platform
 from gigcity.services.stays import BookIn
@@ -31,6 +32,10 @@ def test_the_demo_has_two_homes_with_beds_and_desk_staff(platform: Platform) -> 
     assert beds == 58
     staff = principal(platform, "homestaff")
     assert staff.station_id in {h.id for h in homes}
+    with platform.factory() as session:
+        logins = {lg.username: lg for lg in demo_logins(session, platform.district)}
+    desk_home = next(h.name for h in homes if h.id == staff.station_id)
+    assert desk_home in logins["homestaff"].note
     with transaction(platform.factory) as session:
         seed_stays(session)
     with platform.factory() as session:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Account, ApiKey, Canteen, Estate, Place, utcnow
+from gigcity.db.models import Account, ApiKey, Canteen, Doctor, Estate, Place, utcnow
 from gigcity.geo.district import District
 from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import (
@@ -77,11 +77,15 @@ def subdistrict_label(district: District, code: str | None, locale: str) -> str:
 def demo_logins(session: Session, district: District, locale: str = "zh_CN") -> list[DemoLogin]:
     """The demo accounts, as printed for whoever tries the demo (in `locale`, the
     installation's language)."""
-    station_name = session.scalar(
-        select(Place.name)
-        .join(Account, Account.station_id == Place.id)
-        .where(Account.username == "staff")
-    )
+
+    def station_of(username: str) -> str | None:
+        return session.scalar(
+            select(Place.name)
+            .join(Account, Account.station_id == Place.id)
+            .where(Account.username == username)
+        )
+
+    station_name = station_of("staff")
     officer_sub = session.scalar(select(Account.subdistrict).where(Account.username == "officer"))
     where = subdistrict_label(district, officer_sub, locale)
     estate_name = session.scalar(
@@ -172,6 +176,40 @@ def demo_logins(session: Session, district: District, locale: str = "zh_CN") -> 
         *(
             [DemoLogin("counsellor", DEMO_PASSWORD, Role.counsellor, say(N_("hotline counsellor")))]
             if session.scalar(select(Account.id).where(Account.username == "counsellor"))
+            else []
+        ),
+        # The desks of the drivers' home and the truck-driver station, and the family doctor.
+        *(
+            DemoLogin(username, DEMO_PASSWORD, Role.staff, say(message, station=station))
+            for username, message in (
+                ("homestaff", N_("desk staff of {station}")),
+                ("truckdesk", N_("desk staff of {station}")),
+            )
+            if (station := station_of(username)) is not None
+        ),
+        *(
+            [DemoLogin("doctor", DEMO_PASSWORD, Role.staff, say(N_("family doctor")))]
+            if session.scalar(
+                select(Doctor.id)
+                .join(Account, Account.id == Doctor.account_id)
+                .where(Account.username == "doctor")
+            )
+            else []
+        ),
+        *(
+            [
+                DemoLogin(
+                    "lawyer",
+                    DEMO_PASSWORD,
+                    Role.lawyer,
+                    say(N_("volunteer lawyer at the truck-driver stations")),
+                )
+            ]
+            if session.scalar(
+                select(Account.id).where(
+                    Account.username == "lawyer", Account.role == Role.lawyer.value
+                )
+            )
             else []
         ),
     ]
