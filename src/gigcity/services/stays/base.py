@@ -21,7 +21,8 @@ from gigcity.services.errors import Forbidden, NotFound
 from gigcity.services.field_keys import CodeKey
 from gigcity.services.jobs import JobQueue
 from gigcity.services.places.access import check_station_staff
-from gigcity.services.stays.map_figures import mark_home, publisher
+from gigcity.services.stays.counts import NightCounts
+from gigcity.services.stays.map_figures import MARKED, mark_home, publisher
 from gigcity.services.types import as_utc
 
 NIGHT_STARTS = time(18, 0)  # night D: D 18:00 local ...
@@ -51,8 +52,18 @@ class StaysBase:
         self.jobs = jobs
         self.clock = clock
         self._code_key = CodeKey(factory, signing_secret, dev_key=CODE_KEY, purpose="stays-code")
-        # The marked homes' beds on the map, written as each transaction commits.
-        self._publish = publisher(lambda: self.night_range(self.tonight(self.clock())))
+        # Every home's counts for "free beds near me", at most a second old.
+        self.night_counts = NightCounts(factory, self.night_range)
+        # The marked homes' beds on the map, written as each transaction commits; the
+        # counts are read again after such a change.
+        publish = publisher(lambda: self.night_range(self.tonight(self.clock())))
+
+        def publish_and_forget(session: Session) -> None:
+            if session.info.get(MARKED):
+                self.night_counts.forget()
+            publish(session)
+
+        self._publish = publish_and_forget
         event.listen(factory, "before_commit", self._publish)
 
     def close(self) -> None:

@@ -37,7 +37,8 @@ from gigcity.services.stays.base import (
     require_keeper,
     require_rider,
 )
-from gigcity.services.stays.homes import ACTIVE, Homes, busy_beds
+from gigcity.services.stays.counts import ACTIVE, busy_beds
+from gigcity.services.stays.homes import Homes
 from gigcity.services.stays.map_figures import mark_home
 from gigcity.services.stays.schemas import (
     DAYS_AHEAD,

@@ -3,12 +3,12 @@ check-in, nap slots), its rooms and beds, and the free beds of the homes near a 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Place, StayBed, StayBooking, StayHome, StayRoom
+from gigcity.db.models import StayBed, StayHome, StayRoom
 from gigcity.db.session import transaction
 from gigcity.geo.coords import box_around, haversine_m
 from gigcity.i18n import N_
@@ -21,9 +21,9 @@ from gigcity.services.stays.base import (
     get_place,
     require_keeper,
 )
+from gigcity.services.stays.counts import busy_beds
 from gigcity.services.stays.map_figures import mark_home
 from gigcity.services.stays.schemas import (
-    ACTIVE_STATES,
     BedIn,
     BedOut,
     HomeIn,
@@ -35,21 +35,7 @@ from gigcity.services.stays.schemas import (
     SectionCount,
 )
 
-ACTIVE = [state.value for state in ACTIVE_STATES]
 MAX_RADIUS_M = 20_000
-
-
-def busy_beds(start: datetime, end: datetime):  # type: ignore[no-untyped-def]
-    """The beds held by an active booking overlapping [start, end) (a subquery)."""
-    return (
-        select(StayBooking.bed_id)
-        .where(
-            StayBooking.state.in_(ACTIVE),
-            StayBooking.starts_at < end,
-            StayBooking.ends_at > start,
-        )
-        .distinct()
-    )
 
 
 def _bed_out(bed: StayBed, free: bool | None = None) -> BedOut:
@@ -197,7 +183,8 @@ class Homes(StaysBase):
         self, lon: float, lat: float, radius_m: int, limit: int, night: date | None = None
     ) -> list[HomeNearby]:
         """The homes within `radius_m` of (lon, lat), nearest first, with their beds and
-        free beds for `night` (default tonight) by section: one grouped query."""
+        free beds for `night` (default tonight) by section, from every home's counts
+        (`counts.NightCounts`: at most a second old in this process)."""
         if not 0 < radius_m <= MAX_RADIUS_M:
             raise InvalidInput(
                 N_("The radius must be between 1 and {most} m."),
@@ -205,53 +192,27 @@ class Homes(StaysBase):
                 most=MAX_RADIUS_M,
             )
         night = night or self.tonight(self.clock())
-        start, end = self.night_range(night)
         west, south, east, north = box_around(lon, lat, radius_m)
-        busy = busy_beds(start, end).subquery()
-        in_box = select(Place.id).where(
-            Place.lat.between(south, north), Place.lon.between(west, east)
-        )
-        # Counted by (home, section) alone, then named: the grouping keys stay small.
-        counts = (
-            select(
-                StayBed.place_id,
-                StayBed.section,
-                func.count(StayBed.id).label("beds"),
-                func.sum(case((busy.c.bed_id.is_(None), 1), else_=0)).label("free"),
-            )
-            .outerjoin(busy, busy.c.bed_id == StayBed.id)
-            .where(StayBed.active, StayBed.place_id.in_(in_box))
-            .group_by(StayBed.place_id, StayBed.section)
-            .subquery()
-        )
-        query = select(
-            counts.c.place_id,
-            Place.name,
-            Place.lon,
-            Place.lat,
-            counts.c.section,
-            counts.c.beds,
-            counts.c.free,
-        ).join(Place, Place.id == counts.c.place_id)
         homes: dict[int, HomeNearby] = {}
-        with self.factory() as session:
-            for place_id, name, p_lon, p_lat, section, beds, free in session.execute(query):
-                distance = haversine_m(lon, lat, p_lon, p_lat)
-                if distance > radius_m:
-                    continue
-                home = homes.get(place_id)
-                if home is None:
-                    home = homes[place_id] = HomeNearby(
-                        place_id=place_id, name=name, lon=p_lon, lat=p_lat,
-                        distance_m=round(distance), night=night, beds=0, free=0, sections=[],
-                    )  # fmt: skip
-                home.beds += int(beds)
-                home.free += int(free or 0)
-                home.sections.append(
-                    SectionCount.model_validate(
-                        {"section": section, "beds": int(beds), "free": int(free or 0)}
-                    )
+        for row in self.night_counts.get(night):
+            if not (south <= row.lat <= north and west <= row.lon <= east):
+                continue
+            distance = haversine_m(lon, lat, row.lon, row.lat)
+            if distance > radius_m:
+                continue
+            home = homes.get(row.place_id)
+            if home is None:
+                home = homes[row.place_id] = HomeNearby(
+                    place_id=row.place_id, name=row.name, lon=row.lon, lat=row.lat,
+                    distance_m=round(distance), night=night, beds=0, free=0, sections=[],
+                )  # fmt: skip
+            home.beds += row.beds
+            home.free += row.free
+            home.sections.append(
+                SectionCount.model_validate(
+                    {"section": row.section, "beds": row.beds, "free": row.free}
                 )
+            )
         for home in homes.values():
             home.sections.sort(key=lambda s: s.section.value)
         return sorted(homes.values(), key=lambda h: (h.distance_m, h.place_id))[:limit]

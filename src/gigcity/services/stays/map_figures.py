@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session
 from gigcity.db.models import Place, StayBed, StayBooking, utcnow
 from gigcity.services.places.schemas import Amenities, Beds
 from gigcity.services.places.search import bump_revision
-from gigcity.services.stays.schemas import ACTIVE_STATES
+from gigcity.services.stays.counts import ACTIVE
 
 MARKED = "stays.homes_changed"  # session.info key: the homes whose figures to write
-ACTIVE = [state.value for state in ACTIVE_STATES]
 
 
 def mark_home(session: Session, place_id: int) -> None:

@@ -11,7 +11,7 @@ from gigcity.db.models import StayBooking, StayWait
 from gigcity.db.session import transaction
 from gigcity.services.jobs import JobArgs, JobSpec
 from gigcity.services.stays.bookings import SWEEP_JOB, Bookings
-from gigcity.services.stays.homes import ACTIVE
+from gigcity.services.stays.counts import ACTIVE
 
 STAYS_JOBS: list[JobSpec] = [SWEEP_JOB]
 
