@@ -78,7 +78,9 @@ class Generation(Subscriptions):
                         Elder.subsidy_category,
                         Elder.primary_rider_id,
                         Elder.backup_rider_id,
-                    ).where(Elder.id.in_(enrolled))
+                    )
+                    .where(Elder.id.in_(enrolled))
+                    .order_by(Elder.id)  # the meals are made in the same order every time
                 )
             )
             subscriptions = {
