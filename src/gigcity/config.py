@@ -278,6 +278,13 @@ class Settings(BaseSettings):
         description="The unit and room of a relay item, and the webhook calls that named them, "
         "are forgotten this many days after the item was delivered, collected or cancelled.",
     )
+    retention_station_visits_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Truck-driver station visits (the driver or plate) are rolled into daily "
+        "counts and deleted, and queue tickets forget who held them, this many days after.",
+    )
     retention_stays_days: int = Field(
         default=90,
         ge=1,

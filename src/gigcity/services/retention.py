@@ -107,17 +107,19 @@ def retention_rules(
             )
         )
     if stations is not None:
-        # A truck-driver station's visits name a driver or a plate: after 30 days only the
-        # day's counts remain; queue tickets forget who held them (the durations stay).
+        # A truck-driver station's visits name a driver or a plate: after 30 days (default)
+        # only the day's counts remain; queue tickets forget who held them (the durations
+        # stay).
+        visits_kept = timedelta(days=settings.retention_station_visits_days)
         rules += [
             RetentionRule(
                 "truck-driver station visits (rolled into daily counts)",
-                timedelta(days=30),
+                visits_kept,
                 stations.purge_visits,
             ),
             RetentionRule(
                 "who held truck-driver station queue tickets",
-                timedelta(days=30),
+                visits_kept,
                 stations.purge_queue_people,
             ),
             # Legal-aid case notes serve the case; after it they go (three years default).

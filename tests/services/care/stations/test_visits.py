@@ -3,6 +3,8 @@ the day's counts remain."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -110,3 +112,13 @@ def test_after_30_days_only_the_days_counts_remain(platform: Platform) -> None:
     with platform.factory() as session:
         assert session.scalars(select(StationVisit)).all() == []
         assert session.scalars(select(StationQueueEntry.account_id)).all() == [None]
+
+
+def test_the_visits_period_is_a_setting(platform: Platform) -> None:
+    settings = platform.settings.model_copy(update={"retention_station_visits_days": 7})
+    rules = {
+        r.kind: r.kept
+        for r in retention_rules(settings, platform.reports, stations=platform.stations)
+    }
+    assert rules["truck-driver station visits (rolled into daily counts)"] == timedelta(days=7)
+    assert rules["who held truck-driver station queue tickets"] == timedelta(days=7)
