@@ -92,7 +92,7 @@ class NightCounts:
         self._night_range = night_range
         self._fresh_s = fresh_s
         self._now = now
-        self._kept: dict[date, tuple[float, int, list[SectionRow]]] = {}
+        self._kept: dict[date, tuple[float, list[SectionRow]]] = {}  # night: (read at, rows)
         self._generation = 0  # moves at each forget: a read begun before it is not kept
         self._lock = threading.Lock()
 
@@ -101,14 +101,14 @@ class NightCounts:
             kept = self._kept.get(night)
             generation = self._generation
         if kept is not None and self._now() - kept[0] < self._fresh_s:
-            return kept[2]
+            return kept[1]
         read_at = self._now()
         with self._factory() as session:
             rows = read_counts(session, *self._night_range(night))
         with self._lock:
             if generation == self._generation:
                 self._kept = {n: k for n, k in self._kept.items() if n >= night} | {
-                    night: (read_at, generation, rows)
+                    night: (read_at, rows)
                 }
         return rows
 
