@@ -179,20 +179,31 @@ def context(browser: Browser, live_server: str) -> Iterator[BrowserContext]:
 
 
 def worker_ready(page: Page) -> None:
-    """Wait until the service worker runs this page (it precached the shell first)."""
+    """Wait until the service worker runs this page (it precached the shell first).
+
+    The worker claims the open pages when it activates, but Chromium sometimes leaves a
+    page that was navigating at that moment unclaimed (a CI run waited 30 s in vain); a
+    rider's next visit is run by the worker either way, so then the page is opened again."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    poll(page, "navigator.serviceWorker.controller !== null", "the worker to run the page")
+    controlled = "navigator.serviceWorker.controller !== null"
+    if not poll(page, controlled, "the worker to claim the page", tries=100, fail=False):
+        page.reload()
+        poll(page, controlled, "the worker to run the page")
 
 
-def poll(page: Page, expression: str, what: str, arg: Any = None) -> None:
+def poll(
+    page: Page, expression: str, what: str, arg: Any = None, tries: int = 300, fail: bool = True
+) -> bool:
     """Wait until `expression` (awaited) is true. (Not wait_for_function: its polling
     evaluates strings, which the pages' CSP forbids.) Up to 30 s: on a loaded CI machine the
     worker has taken over 15 s to take the page."""
-    for _ in range(300):
+    for _ in range(tries):
         if page.evaluate(expression, arg):
-            return
+            return True
         page.wait_for_timeout(100)
-    pytest.fail(f"waited in vain for {what}")
+    if fail:
+        pytest.fail(f"waited in vain for {what}")
+    return False
 
 
 DATA_KEPT = """async (path) => {
