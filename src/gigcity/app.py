@@ -31,6 +31,9 @@ from gigcity.api import (
     eldercare_volunteers,
     estates,
     gates,
+    governance,
+    governance_dashboard,
+    governance_voices,
     health,
     jobs,
     metrics,
@@ -56,11 +59,14 @@ from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
 from gigcity.web import (
     care_pages,
+    district_pages,
     docs,
     doctor_pages,
     eldercare_pages,
     estate_pages,
     gate_pages,
+    governance_pages,
+    governance_voice_pages,
     legal_pages,
     pages,
     relay_pages,
@@ -175,6 +181,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         doctors.router,
         stays.router,
         stations.router,
+        governance.router,
+        governance_voices.router,
+        governance_dashboard.router,
     ):
         app.include_router(_state_access(router))
     # The gate check, which gate controllers call at the busiest rate, is answered before
@@ -195,4 +204,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     stays_pages.install(app)
     station_pages.install(app)
     legal_pages.install(app)
+    governance_voice_pages.install(app)
+    governance_pages.install(app)
+    district_pages.install(app)
     return app

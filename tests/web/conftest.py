@@ -21,6 +21,7 @@ from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.demo import seed_demo
 from gigcity.services.demo.estates import demo_estate_id
+from gigcity.services.demo.governance import seed_demo_governance
 from gigcity.services.places import PlaceUpdate
 from gigcity.services.platform import Platform
 from web import estate_support, web_support
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 def _seed(platform: Platform) -> Demo:
     with transaction(platform.factory) as session:
         seed_demo(session, platform.district, count=DEMO_POINTS, seed=7)
+    seed_demo_governance(platform)  # as `gigcity serve --demo`: the synthetic hotline year
     with platform.factory() as session:
         station_id = session.scalar(select(Account.station_id).where(Account.username == "staff"))
         subdistrict = session.scalar(

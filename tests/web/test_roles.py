@@ -53,6 +53,7 @@ STAFF_PAGES = {
     "/doctors/desk",
     "/legal",
     "/certify",
+    "/governance",
 }
 
 

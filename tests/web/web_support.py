@@ -80,6 +80,9 @@ CASES = [
     Case("/manage", "officer", "#point-list li"),
     Case("/officer", "officer", "#officer-page[data-state=ready]"),
     Case("/dashboard", "admin", "#dashboard-page[data-state=ready] #cards > *"),
+    # The district overview (issue 18): an officer's own sub-district, an admin's district.
+    Case("/district", "officer", "#district-page[data-state=ready] #cards > *"),
+    Case("/district", "admin", "#district-page[data-state=ready] #district-map[data-cells]"),
     # The building guide (opened from a gate poster, signed out, or by a rider) and the
     # estate page of property staff (the demo's sample estate) and officers (the estate of
     # tests/web/estate_support.py in their sub-district).
@@ -145,6 +148,10 @@ CASES = [
     # and the desk of `doctor`, the first centre's first doctor.
     Case("/doctors", "rider", "#doctors-page[data-state=ready] #centres li"),
     Case("/doctors/desk", "doctor", "#desk-page[data-state=ready] #my-slots li"),
+    # The governance hub (issue 18): a grid officer (their sub-district's complaints) and a
+    # district admin (with the import panel), on the complaints tab.
+    Case("/governance", "officer", "#gov-page[data-state=ready] #complaints[data-state=ready]"),
+    Case("/governance", "admin", "#gov-page[data-state=ready] #complaints[data-state=ready]"),
     Case(
         "/workbench?run={run}",
         "admin",
@@ -319,3 +326,12 @@ def demo_principal(demo: Demo, username: str) -> Principal:
         account = session.scalar(select(Account).where(Account.username == username))
         assert account is not None
         return principal_for(account)
+
+
+# Governance voices: the staff page of surveys and consultations (officers and admins).
+# The public answer page /s/{code} needs a survey: tests/web/test_survey_pages.py walks it
+# at 390 px in Chinese.
+CASES += [
+    Case("/voices", "officer", "#voices-page[data-state=ready][data-meetings=ready]"),
+    Case("/voices", "admin", "#voices-page[data-state=ready][data-meetings=ready]"),
+]

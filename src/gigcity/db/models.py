@@ -1787,3 +1787,171 @@ class DoctorRead(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     role: Mapped[str] = mapped_column(String(16))
     purpose: Mapped[str] = mapped_column(String(32))  # own, patient
+
+
+# -- governance: complaints, topic rules, measures, surveys, consultations (services/governance)
+
+
+class GovImport(Base):
+    """One file of 12345 hotline records as staff uploaded it: its hash, how far the
+    background import has gone, and the rows it refused with the reason for each."""
+
+    __tablename__ = "gov_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_key: Mapped[str | None] = mapped_column(String(200))  # in the file store until read
+    status: Mapped[str] = mapped_column(String(12))  # queued, running, done, failed
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    unplaced: Mapped[int] = mapped_column(Integer, default=0)
+    # The first refusals, row by row ({line, field, reason, params}); `refused` counts all.
+    refusals: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    problem: Mapped[str | None] = mapped_column(Text)  # why a failed import failed
+    problem_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GovComplaint(Base):
+    """A 12345 hotline record: where it was placed (NULL until matched or placed by a
+    person) and which delivery topic its text is about (NULL: not delivery-related), with
+    the rule that fired. `fingerprint` is unique, so a record imported twice is kept once."""
+
+    __tablename__ = "gov_complaints"
+    __table_args__ = (
+        # The dashboard and hotspots: a year by time, topic and sub-district from the index.
+        Index("ix_gov_complaints_time_cover", "received_at", "topic", "subdistrict", "lat", "lon"),
+        Index("ix_gov_complaints_unplaced", "placed", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(80), unique=True)
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gov_imports.id", ondelete="SET NULL"), index=True
+    )
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str] = mapped_column(String(500))
+    category: Mapped[str] = mapped_column(String(100), default="")
+    content: Mapped[str] = mapped_column(Text)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    placed: Mapped[bool] = mapped_column(Boolean, default=False)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    subdistrict: Mapped[str | None] = mapped_column(String(64))
+    place_ref: Mapped[str | None] = mapped_column(String(40))  # "place:12", "estate:3", "road:…"
+    place_name: Mapped[str | None] = mapped_column(String(200))
+    placed_how: Mapped[str | None] = mapped_column(String(16))  # place, estate, road, person
+    placed_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    topic: Mapped[str | None] = mapped_column(String(16))
+    topic_rule: Mapped[str | None] = mapped_column(String(40))
+    topic_words: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class GovTopicRule(Base):
+    """A rule that puts a complaint under a delivery topic: every group of words must have
+    one word in the segmented text and no excluded word may; lowest priority first."""
+
+    __tablename__ = "gov_topic_rules"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(16))
+    groups: Mapped[list[Any]] = mapped_column(JSON)
+    exclude: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    priority: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GovMeasure(Base):
+    """What was done at a place to ease a conflict (parking zones, pickup lifts, a rider
+    station, relay delivery, night lighting, a plan board), from when, at what cost. Its
+    effect is evaluated on the complaints within `radius_m` of its point."""
+
+    __tablename__ = "gov_measures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    title: Mapped[str] = mapped_column(String(200))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    place_name: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    subdistrict: Mapped[str] = mapped_column(String(64), index=True)
+    radius_m: Mapped[int] = mapped_column(Integer)
+    started_on: Mapped[date] = mapped_column(Date)
+    cost_fen: Mapped[int | None] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GovSurvey(Base):
+    """A short survey for riders or residents, answered from a QR code at a place (a
+    station, an estate gate, a mall). Answers are anonymous."""
+
+    __tablename__ = "gov_surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # in the QR code's address
+    title: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[str] = mapped_column(String(12))  # riders, residents, everyone
+    questions: Mapped[list[Any]] = mapped_column(JSON)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    place_name: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    subdistrict: Mapped[str] = mapped_column(String(64), index=True)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GovSurveyAnswer(Base):
+    """One person's answers to a survey: no account, no device; `client_key` makes a resent
+    answer count once."""
+
+    __tablename__ = "gov_survey_answers"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "client_key"),
+        Index("ix_gov_survey_answers_time", "at", "subdistrict"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("gov_surveys.id", ondelete="CASCADE"))
+    client_key: Mapped[str] = mapped_column(String(64))
+    respondent: Mapped[str] = mapped_column(String(12))  # rider, resident, other
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    subdistrict: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GovConsultation(Base):
+    """A consultation meeting (e.g. of an estate that bans e-bikes): the parties who took
+    part (organisations and how many people, not names), what was agreed, by whom, by when."""
+
+    __tablename__ = "gov_consultations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date)
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estates.id", ondelete="SET NULL"))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    place_name: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    subdistrict: Mapped[str] = mapped_column(String(64), index=True)
+    parties: Mapped[list[Any]] = mapped_column(JSON)  # [{party, people}]
+    agreed: Mapped[list[Any]] = mapped_column(JSON)  # [{what, owner, due_on, done_on}]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

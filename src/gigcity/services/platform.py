@@ -22,6 +22,7 @@ from gigcity.services.eldercare import ELDERCARE_JOBS, EldercareService
 from gigcity.services.eldercare.base import load_funding
 from gigcity.services.estates import EstatesService
 from gigcity.services.gates import GatesService
+from gigcity.services.governance import GOVERNANCE_JOBS, GovernanceService
 from gigcity.services.jobs import InProcessQueue, JobArgs, JobQueue, JobSpec, PostgresQueue
 from gigcity.services.notify import NOTIFY_JOBS, NotifyService
 from gigcity.services.pay import PayService
@@ -42,6 +43,7 @@ RETENTION_JOB = JobSpec("retention.purge", cron="30 19 * * *")
 JOBS: list[JobSpec] = [RUN_JOB, RETENTION_JOB, *RELAY_JOBS, *ELDERCARE_JOBS, *NOTIFY_JOBS]
 JOBS += DOCTORS_JOBS
 JOBS += STAYS_JOBS
+JOBS += GOVERNANCE_JOBS
 
 
 def queue_caps(settings: Settings) -> dict[str, int]:
@@ -83,6 +85,7 @@ class Platform:
     stays: StaysService = field(init=False)
     doctors: DoctorsService = field(init=False)
     stations: StationsService = field(init=False)
+    governance: GovernanceService = field(init=False)
 
     @classmethod
     def from_settings(
@@ -191,6 +194,9 @@ class Platform:
             keys=settings.eldercare_keys,
             signing_secret=settings.signing_key,
         )
+        platform.governance = GovernanceService(
+            factory, district, files, jobs, timezone=settings.timezone
+        )
         runner.platform = platform
         return platform
 
@@ -221,6 +227,8 @@ class Platform:
             self.stays.run_job(task, args, last_attempt)
         elif task.startswith("doctors."):
             self.doctors.run_job(task, args, last_attempt)
+        elif task.startswith("governance."):
+            self.governance.run_job(task, args, last_attempt)
         elif task.startswith("notify."):
             self.notify.run_job(task, args, last_attempt)
         else:

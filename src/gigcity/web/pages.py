@@ -42,6 +42,7 @@ PAGE_ROLES = {
     "manage": ("staff", "officer", "admin"),
     "officer": ("officer", "admin"),
     "dashboard": ("officer", "admin"),
+    "district": ("officer", "admin"),
     "statement": ("rider",),
     "pass": ("rider",),
     "certify": ("staff", "admin"),
@@ -62,7 +63,9 @@ PAGE_ROLES = {
     "care": ("rider",),
     "doctors": ("rider",),
     "doctors_desk": ("staff", "admin"),
+    "governance": ("officer", "admin"),
 }
+PAGE_ROLES["voices"] = ("officer", "admin")  # surveys and consultations (governance)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
 

@@ -27,6 +27,7 @@ from gigcity.services.demo.eldercare_staff import seed_eldercare_staff
 from gigcity.services.demo.eldercare_volunteers import seed_volunteer_tasks
 from gigcity.services.demo.estates import demo_estate_id, seed_demo_estate
 from gigcity.services.demo.gates import demo_gate_key, seed_demo_gates
+from gigcity.services.demo.governance import seed_demo_governance
 from gigcity.services.demo.pay import seed_demo_pay
 from gigcity.services.demo.places import bulk_insert_places, generate_places, named_places
 from gigcity.services.demo.relay import seed_demo_relay
@@ -113,6 +114,7 @@ def seed_platform(
     """`gigcity seed`: the demo data in one transaction, then (with `deliveries`) the demo
     rider's day of deliveries; returns the demo logins."""
     logins, _ = _seed_with_photos(platform, count, seed, with_key=False)
+    seed_demo_governance(platform)  # a synthetic year of hotline complaints at the mall
     if deliveries:
         seed_demo_pay(platform, seed)
     return logins
@@ -122,6 +124,7 @@ def start_demo(platform: Platform) -> tuple[list[DemoLogin], str]:
     """`gigcity serve --demo`: the demo data (where missing) and the demo's platform API key;
     returns the demo logins and the key."""
     logins, key = _seed_with_photos(platform, 1000, 2025, with_key=True)
+    seed_demo_governance(platform)
     seed_demo_pay(platform)
     return logins, key
 

@@ -27,6 +27,20 @@ ROADS = (
     "武威路", "真华路", "祁连山路", "同普路", "云岭东路", "丹巴路", "古浪路", "岚皋路", "西康路",
     "常德路", "泸定路", "绥德路", "白丽路", "怒江路", "花溪路", "杏山路", "沪太路",
 )  # fmt: skip
+# The roads of each sub-district, so that a generated point's name and address name a road
+# of where it is (assumption for the demo: real roads, a few per sub-district).
+ROADS_BY_SUBDISTRICT: dict[str, tuple[str, ...]] = {
+    "长寿路街道": ("长寿路", "武宁路", "西康路", "昌化路", "常德路"),
+    "曹杨新村街道": ("曹杨路", "兰溪路", "枣阳路", "花溪路", "杏山路"),
+    "长风新村街道": ("金沙江路", "大渡河路", "云岭东路", "白丽路", "泸定路"),
+    "宜川路街道": ("宜川路", "光复西路", "西乡路", "交通路"),
+    "甘泉路街道": ("甘泉路", "志丹路", "新村路", "宜川路"),
+    "石泉路街道": ("石泉路", "中山北路", "宁强路", "岚皋路"),
+    "万里街道": ("真华路", "万镇路", "富平路", "大华路"),
+    "真如镇街道": ("真北路", "真光路", "铜川路", "真如路"),
+    "长征镇": ("梅川路", "同普路", "怒江路", "丹巴路"),
+    "桃浦镇": ("桃浦路", "祁连山南路", "武威路", "沪太路", "古浪路"),
+}
 STORES = ("全家", "罗森", "好德", "快客", "7-Eleven", "便利蜂", "喜士多")
 
 # Share of each kind among generated points (assumption, shaped after the published mix of
@@ -109,9 +123,15 @@ def _amenities(kind: PlaceKind, rnd: random.Random) -> Amenities:
     return Amenities.model_validate(a)
 
 
-def _name(kind: PlaceKind, rnd: random.Random, number: int) -> str:
-    road = rnd.choice(ROADS)
+def _name_and_address(
+    kind: PlaceKind, rnd: random.Random, number: int, roads: tuple[str, ...]
+) -> tuple[str, str]:
+    road = rnd.choice(roads)
     n = rnd.randint(1, 1999)
+    return _name(kind, road, n, number, rnd), f"{road}{n}号"
+
+
+def _name(kind: PlaceKind, road: str, n: int, number: int, rnd: random.Random) -> str:
     match kind:
         case PlaceKind.convenience_rest_point:
             return f"{rnd.choice(STORES)}{road}{n}号店·骑手歇脚点"
@@ -254,9 +274,13 @@ def generate_places(district: District, count: int = 1000, seed: int = 2025) -> 
             continue  # truck-driver stations sit mostly in the towns' logistics parks
         spread = 0.012 if sub.kind == "town" else 0.006
         lon, lat = _jitter_in(district, sub.code, (sub.lon, sub.lat), rnd, spread)
+        name, address = _name_and_address(
+            kind, rnd, number, ROADS_BY_SUBDISTRICT.get(sub.name, ROADS)
+        )
         places.append(
             PlaceCreate(
-                name=_name(kind, rnd, number),
+                name=name,
+                address=address,
                 kind=kind,
                 lon=lon,
                 lat=lat,
