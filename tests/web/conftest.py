@@ -41,6 +41,7 @@ from web.web_support import (
 contexts = web_support.contexts
 statement_day = web_support.statement_day
 workbench_run = web_support.workbench_run
+open_survey = web_support.open_survey
 guide_estate = estate_support.guide_estate
 demo_family = web_support.demo_family
 

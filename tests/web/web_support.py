@@ -82,6 +82,8 @@ CASES = [
     Case("/dashboard", "admin", "#dashboard-page[data-state=ready] #cards > *"),
     # The district overview (issue 18): an officer's own sub-district, an admin's district.
     Case("/district", "officer", "#district-page[data-state=ready] #cards > *"),
+    # A survey's answer page, opened from its QR code on a phone (signed out).
+    Case("/s/{survey}", None, "#survey-page[data-state=ready]", needs=("open_survey",)),
     Case("/district", "admin", "#district-page[data-state=ready] #district-map[data-cells]"),
     # The building guide (opened from a gate poster, signed out, or by a rider) and the
     # estate page of property staff (the demo's sample estate) and officers (the estate of
@@ -201,6 +203,32 @@ def demo_family(demo: Demo) -> str:
     return FAMILY_USERNAME
 
 
+@pytest.fixture(scope="session")
+def open_survey(demo: Demo) -> str:
+    """A survey of every question kind at the officer's sub-district: its code."""
+    from gigcity.services.governance.voices_schemas import SurveyIn
+
+    sub = demo.platform.district.get(demo.officer_subdistrict)
+    assert sub is not None
+    body = SurveyIn.model_validate(
+        {
+            "title": "骑手停车区问卷",
+            "audience": "everyone",
+            "place_name": "商场北门",
+            "lon": sub.lon,
+            "lat": sub.lat,
+            "questions": [
+                {"kind": "single", "text": "您平时在哪里停车？", "options": ["北门", "南门"]},
+                {"kind": "multiple", "text": "遇到过哪些问题？", "options": ["没有车位", "被贴条"]},
+                {"kind": "scale", "text": "对现在的停车区满意吗？"},
+                {"kind": "text", "text": "还有什么建议？"},
+            ],
+        }
+    )
+    admin = Principal(role=Role.admin, label="widths-admin")
+    return demo.platform.governance.create_survey(admin, body).code
+
+
 @pytest.fixture(scope="module")
 def workbench_run(demo: Demo) -> Iterator[int]:
     """A finished comparison (a small day, with attribution), so the workbench shows its
@@ -274,7 +302,13 @@ def load_case(
     made = {name: request.getfixturevalue(name) for name in case.needs}
     page = contexts[(case.role, locale)]
     page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
-    page.goto(case.path.format(run=made.get("workbench_run"), estate=made.get("guide_estate")))
+    page.goto(
+        case.path.format(
+            run=made.get("workbench_run"),
+            estate=made.get("guide_estate"),
+            survey=made.get("open_survey"),
+        )
+    )
     page.wait_for_selector(case.ready, state="attached")
     page.wait_for_load_state("load")
     return page
