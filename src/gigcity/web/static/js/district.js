@@ -19,6 +19,8 @@
   const LEVELS = 6;
   const SVG = "http://www.w3.org/2000/svg";
   const number = new Intl.NumberFormat(config.htmlLang);
+  // Yuan with the reader's grouping (575,000), fen shown only when there are some.
+  const yuan = (fen) => new Intl.NumberFormat(config.htmlLang, { maximumFractionDigits: 2 }).format(fen / 100);
   const monthName = new Intl.DateTimeFormat(config.htmlLang, { month: "short", timeZone: "UTC" });
   const yearMonth = new Intl.DateTimeFormat(config.htmlLang, { year: "numeric", month: "long", timeZone: "UTC" });
   const dayName = new Intl.DateTimeFormat(config.htmlLang, { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
@@ -36,7 +38,7 @@
   $("subdistrict-field").hidden = me.role !== "admin";
 
   const title = (figure) => setup.figures[figure].title;
-  const value = (figure, figures) => (figure === MONEY ? G.formatYuan(figures[figure]) : number.format(figures[figure]));
+  const value = (figure, figures) => (figure === MONEY ? yuan(figures[figure]) : number.format(figures[figure]));
   const subName = (code) => setup.subdistricts[code] || code;
   const day = (iso) => dayName.format(new Date(iso + "T00:00:00Z"));
 
@@ -79,7 +81,7 @@
       marker.getElement().textContent = value(figure, feature.properties);
     }
     if (layer.features.length) map.fitBounds(cells.getBounds(), { maxZoom: 14 });
-    $("map-legend").textContent = say("map_legend", { max: top === 0 ? "0" : figure === MONEY ? G.formatYuan(top) : number.format(top) });
+    $("map-legend").textContent = say("map_legend", { max: top === 0 ? "0" : figure === MONEY ? yuan(top) : number.format(top) });
     $("district-map").dataset.state = "ready";
     $("district-map").dataset.cells = String(layer.features.length);
   }
@@ -130,7 +132,7 @@
     });
     const most = months.reduce((best, m) => Math.max(best, m.figures[figure]), 0);
     const peak = svg("text", { x: 2, y: 12, class: "district-peak" });
-    peak.textContent = figure === MONEY ? G.formatYuan(most) : number.format(most);
+    peak.textContent = figure === MONEY ? yuan(most) : number.format(most);
     drawing.append(peak);
     return h("section", { class: "panel district-chart-panel", dataset: { figure: figure } }, h("h3", { text: say("chart_title", { figure: title(figure) }) }), drawing);
   }
