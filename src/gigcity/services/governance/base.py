@@ -19,6 +19,8 @@ from gigcity.services.storage import FileStore
 from gigcity.services.types import as_utc
 
 STAFF = (Role.officer, Role.admin)
+# Distances near the district: one degree of latitude (longitude: times cos(latitude)).
+METRES_PER_DEGREE = 111_320.0
 # The days governance reads and writes: the hotline's records start long after the first,
 # and both keep every date sum (a year before, a week after) a real date.
 FIRST_DAY = date(2000, 1, 1)

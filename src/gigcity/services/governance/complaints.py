@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any, cast
@@ -244,14 +244,12 @@ class ComplaintsMixin(RulesMixin, GovernanceBase):
         self, import_id: int, batch: list[dict[str, Any]], counts: dict[str, int]
     ) -> None:
         with transaction(self.factory) as session:
-            written = 0
             if batch:
-                written = _insert_new(session, batch)
-                counts["accepted"] += written
-                counts["duplicates"] += len(batch) - written
-                # Unplaced among the new: the duplicates' were counted when first written.
-                if written:
-                    counts["unplaced"] += _unplaced_of(session, import_id, batch)
+                # Each new row's `placed`; the duplicates' were counted when first written.
+                placed = _insert_new(session, batch)
+                counts["accepted"] += len(placed)
+                counts["duplicates"] += len(batch) - len(placed)
+                counts["unplaced"] += placed.count(False)
             session.execute(update(GovImport).where(GovImport.id == import_id).values(**counts))
 
     def _finish(
@@ -450,12 +448,12 @@ _PG_INSERT = text(
     f"INSERT INTO gov_complaints ({', '.join(_PG_COLUMNS)}) "
     f"SELECT {', '.join(_PG_COLUMNS)} FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r("
     + ", ".join(f"{name} {kind}" for name, kind in _PG_COLUMNS.items())
-    + ") ON CONFLICT (fingerprint) DO NOTHING RETURNING id"
+    + ") ON CONFLICT (fingerprint) DO NOTHING RETURNING placed"
 )
 
 
-def _insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert the rows whose fingerprint is new; answers how many were (counted from
+def _insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> list[bool]:
+    """Insert the rows whose fingerprint is new; answers `placed` of each new row (from
     RETURNING: a skipped duplicate returns nothing). On PostgreSQL the batch goes as one
     JSON parameter (a thousand rows' bound parameters cost psycopg more to send than the
     server takes to write them); on SQLite as one statement for all rows."""
@@ -465,27 +463,13 @@ def _insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> int:
             [{**row, "received_at": row["received_at"].isoformat()} for row in rows],
             ensure_ascii=False,
         )
-        return len(session.execute(_PG_INSERT, {"rows": payload}).all())
+        return [bool(p) for p in session.execute(_PG_INSERT, {"rows": payload}).scalars()]
     if dialect != "sqlite":  # pragma: no cover - the platform runs on these two
         raise Conflict(N_("This database cannot keep complaints."))
     table = cast(Table, GovComplaint.__table__)
     stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=["fingerprint"])
-    result = session.connection().execute(stmt.returning(table.c.id), list(rows))
-    return len(result.all())
-
-
-def _unplaced_of(session: Session, import_id: int, rows: Iterable[dict[str, Any]]) -> int:
-    keys = [row["fingerprint"] for row in rows if not row["placed"]]
-    if not keys:
-        return 0
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(GovComplaint)
-            .where(GovComplaint.import_id == import_id, GovComplaint.fingerprint.in_(keys))
-        )
-        or 0
-    )
+    result = session.connection().execute(stmt.returning(table.c.placed), list(rows))
+    return [bool(p) for p in result.scalars()]
 
 
 def _import_out(row: GovImport, locale: str) -> ImportOut:

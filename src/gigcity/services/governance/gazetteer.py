@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from gigcity.db.models import Estate, Place
 from gigcity.geo.district import District
 from gigcity.services.governance.addresses import Gazetteer, Known, parse_address
+from gigcity.services.governance.base import METRES_PER_DEGREE
 
 # Generic names a place may carry that would match half the district's addresses.
 MIN_NAME_CHARS = 3
 # A road's places must lie this close (median distance) to their median point.
 ROAD_SPREAD_M = 1200.0
-METRES_PER_DEGREE = 111_320.0
 
 
 def read_gazetteer(session: Session, district: District) -> Gazetteer:

@@ -18,11 +18,10 @@ from gigcity.db.models import GovComplaint, GovSurvey, GovSurveyAnswer, Report
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
 from gigcity.services.errors import InvalidInput
-from gigcity.services.governance.base import GovernanceBase
+from gigcity.services.governance.base import METRES_PER_DEGREE, GovernanceBase
 from gigcity.services.governance.dashboard import month_starts
 from gigcity.services.governance.schemas import HotspotCell, HotspotPlace, Hotspots
 
-METRES_PER_DEGREE = 111_320.0
 MAX_DAYS = 366
 SHOWN = 50
 TREND_DAYS = 30

@@ -16,7 +16,7 @@ from gigcity.db.session import transaction
 from gigcity.i18n import N_, format_money, gettext
 from gigcity.services.accounts import Principal
 from gigcity.services.errors import InvalidInput, NotFound
-from gigcity.services.governance.base import GovernanceBase
+from gigcity.services.governance.base import METRES_PER_DEGREE, GovernanceBase
 from gigcity.services.governance.effect import (
     Evaluation,
     describe_model,
@@ -52,7 +52,6 @@ from gigcity.services.governance.schemas import (
 )
 from gigcity.services.types import as_utc
 
-METRES_PER_DEGREE = 111_320.0
 N_RECORDS_PER_WEEK = N_("Records a week")
 WEEKS_EACH_SIDE = 52
 
