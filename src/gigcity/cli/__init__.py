@@ -8,6 +8,7 @@ from gigcity.cli.root import app
 def _register() -> None:
     # Each command group lives in its own module and adds itself to `app`.
     from gigcity.cli import (
+        audit,  # noqa: F401  (audit LOG; audit-log schema/generate)
         eldercare,  # noqa: F401  (eldercare new-key/rotate-keys/generate)
         estates,  # noqa: F401  (estates import/export/guide-pdf/list)
         jobs,  # noqa: F401  (jobs list/show: the background job queue)
