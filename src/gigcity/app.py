@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 from gigcity import __version__
 from gigcity.api import (
     accounts,
+    audit,
     body_limit,
     care,
     dashboard,
@@ -58,6 +59,7 @@ from gigcity.http.deps import find_allow
 from gigcity.services.platform import Platform
 from gigcity.sim.scenarios import ScenarioWorkbench
 from gigcity.web import (
+    audit_pages,
     care_pages,
     district_pages,
     docs,
@@ -184,6 +186,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         governance.router,
         governance_voices.router,
         governance_dashboard.router,
+        audit.router,
     ):
         app.include_router(_state_access(router))
     # The gate check, which gate controllers call at the busiest rate, is answered before
@@ -207,4 +210,5 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     governance_voice_pages.install(app)
     governance_pages.install(app)
     district_pages.install(app)
+    audit_pages.install(app)
     return app

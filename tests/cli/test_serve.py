@@ -52,7 +52,7 @@ def test_serve_demo_answers_and_prints_an_api_key(tmp_path: Path) -> None:
         text = log.read_text()
         key = re.search(r"api_key: (gck_\S+)", text)
         assert key, text
-        assert "scopes: open311, deliveries, signals, workbench)" in text
+        assert "scopes: open311, deliveries, signals, workbench, audit)" in text
         assert "gate controller api_key: gck_" in text  # the sample estate's gates
         quote = httpx.post(  # a scoped route: the demo key may call every one
             f"{base}/api/rules/quote",

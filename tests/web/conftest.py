@@ -44,6 +44,7 @@ workbench_run = web_support.workbench_run
 open_survey = web_support.open_survey
 guide_estate = estate_support.guide_estate
 demo_family = web_support.demo_family
+audit_run = web_support.audit_run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

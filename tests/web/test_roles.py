@@ -54,6 +54,7 @@ STAFF_PAGES = {
     "/legal",
     "/certify",
     "/governance",
+    "/audit",
 }
 
 

@@ -369,3 +369,33 @@ CASES += [
     Case("/voices", "officer", "#voices-page[data-state=ready][data-meetings=ready]"),
     Case("/voices", "admin", "#voices-page[data-state=ready][data-meetings=ready]"),
 ]
+
+
+@pytest.fixture(scope="module")
+def audit_run(demo: Demo) -> int:
+    """A finished audit of a small hand-made day (one rider fined for lateness), so the audit
+    page shows a run with its verdicts."""
+    from services.audit.platform_support import small_log
+
+    admin = Principal(role=Role.admin, label="widths-admin")
+    run = demo.platform.audit.start_run(admin, "platform-day.jsonl", small_log(), wait=True)
+    assert run.status == "done", run.error
+    return run.id
+
+
+# The algorithm audit (issue 19): an admin (the upload form, a finished run with its
+# verdicts and files) and a grid officer (read-only).
+CASES += [
+    Case(
+        "/audit",
+        "admin",
+        "#audit-page[data-state=ready] #runs .run[data-status=done]",
+        needs=("audit_run",),
+    ),
+    Case(
+        "/audit",
+        "officer",
+        "#audit-page[data-state=ready] #runs .run[data-status=done]",
+        needs=("audit_run",),
+    ),
+]

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gigcity.api import governance, pay, places, reports, rulebooks, streets
+from gigcity.api import audit, governance, pay, places, reports, rulebooks, streets
 from gigcity.api.problems import problem
 from gigcity.http.deps import (
     Allow,
@@ -63,6 +63,8 @@ ROUTE_LIMITS: dict[Callable[..., Any], int] = {
     streets.add_closure: 1 * MB,
     # A 12345 hotline export (CSV or XLSX); the route allows 64 MB of file.
     governance.import_hotline: governance.MAX_UPLOAD_BYTES + MULTIPART_ENVELOPE,
+    # A platform's decision log (a day or a month of a district); the route allows 512 MB.
+    audit.upload_log: audit.MAX_UPLOAD_BYTES + MULTIPART_ENVELOPE,
     # Up to 500 spans of a rider's day, ~110 bytes each (55 KB compact, more indented).
     pay.report_activity: 256 * KB,
 }

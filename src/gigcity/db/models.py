@@ -1955,3 +1955,46 @@ class GovConsultation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditRun(Base):
+    """One decision log audited against the rulebook in force (issue 19): the file as
+    uploaded (its SHA-256; the log itself is deleted once read, for it names riders by the
+    platform's ids), the rulebook version checked, how far the background job has gone and,
+    when done, the counts and where the report and the findings are kept (pseudonymised)."""
+
+    __tablename__ = "audit_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_key: Mapped[str | None] = mapped_column(String(200))  # in the file store until read
+    status: Mapped[str] = mapped_column(String(12))  # queued, running, done, failed
+    progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1
+    error: Mapped[str | None] = mapped_column(Text)  # why a failed run failed (a msgid)
+    error_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    rules_asked: Mapped[str | None] = mapped_column(String(80))  # None: the one in force
+    rulebook_id: Mapped[str | None] = mapped_column(String(64))  # the one checked, once known
+    rulebook_version: Mapped[int | None] = mapped_column(Integer)
+    eta_tolerance_s: Mapped[float] = mapped_column(Float)
+    first_day: Mapped[date | None] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    riders: Mapped[int] = mapped_column(Integer, default=0)
+    checks_failed: Mapped[int] = mapped_column(Integer, default=0)
+    checks_applicable: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+    # Each check's verdict for the list ({check, applicable, passed, checked, breaches, rate}).
+    checks: Mapped[list[Any] | None] = mapped_column(JSON)
+    report_key: Mapped[str | None] = mapped_column(String(200))
+    findings_key: Mapped[str | None] = mapped_column(String(200))
+    by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    by_api_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -14,6 +14,7 @@ from gigcity.db.migrate import current_revision, head_revision, is_current, upgr
 from gigcity.db.session import make_engine, make_sessionmaker
 from gigcity.geo.district import District, load_district
 from gigcity.services.accounts import AccountsService
+from gigcity.services.audit.service import AUDIT_JOBS, AuditService
 from gigcity.services.care import CareService
 from gigcity.services.care.doctors import DOCTORS_JOBS, DoctorsService
 from gigcity.services.care.stations import StationsService
@@ -44,6 +45,7 @@ JOBS: list[JobSpec] = [RUN_JOB, RETENTION_JOB, *RELAY_JOBS, *ELDERCARE_JOBS, *NO
 JOBS += DOCTORS_JOBS
 JOBS += STAYS_JOBS
 JOBS += GOVERNANCE_JOBS
+JOBS += AUDIT_JOBS
 
 
 def queue_caps(settings: Settings) -> dict[str, int]:
@@ -86,6 +88,7 @@ class Platform:
     doctors: DoctorsService = field(init=False)
     stations: StationsService = field(init=False)
     governance: GovernanceService = field(init=False)
+    audit: AuditService = field(init=False)
 
     @classmethod
     def from_settings(
@@ -197,6 +200,15 @@ class Platform:
         platform.governance = GovernanceService(
             factory, district, files, jobs, timezone=settings.timezone
         )
+        platform.audit = AuditService(
+            factory,
+            files,
+            jobs,
+            rulebooks,
+            clock,
+            signing_secret=settings.signing_key,
+            timezone=settings.timezone,
+        )
         runner.platform = platform
         return platform
 
@@ -229,6 +241,8 @@ class Platform:
             self.doctors.run_job(task, args, last_attempt)
         elif task.startswith("governance."):
             self.governance.run_job(task, args, last_attempt)
+        elif task.startswith("audit."):
+            self.audit.run_job(task, args, last_attempt)
         elif task.startswith("notify."):
             self.notify.run_job(task, args, last_attempt)
         else:

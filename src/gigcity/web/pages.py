@@ -66,6 +66,7 @@ PAGE_ROLES = {
     "governance": ("officer", "admin"),
 }
 PAGE_ROLES["voices"] = ("officer", "admin")  # surveys and consultations (governance)
+PAGE_ROLES["audit"] = ("officer", "admin")  # the algorithm audit (officers read only)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
 

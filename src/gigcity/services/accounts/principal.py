@@ -30,6 +30,7 @@ class Scope(StrEnum):
     deliveries = "deliveries"  # report deliveries and activity for pay statements; quote orders
     signals = "signals"  # post live traffic-signal phases
     workbench = "workbench"  # start workbench runs and read them
+    audit = "audit"  # push decision logs to be audited and read the runs it pushed
     gates = "gates"  # an estate's gate controller: ask whether a rider may pass
 
 

@@ -19,6 +19,7 @@ from gigcity.services.demo.accounts import (
     demo_api_key,
     demo_logins,
 )
+from gigcity.services.demo.audit import seed_demo_audit
 from gigcity.services.demo.care import seed_care
 from gigcity.services.demo.doctors import seed_doctors
 from gigcity.services.demo.eldercare import EldercareDemo, seed_eldercare
@@ -115,6 +116,7 @@ def seed_platform(
     rider's day of deliveries; returns the demo logins."""
     logins, _ = _seed_with_photos(platform, count, seed, with_key=False)
     seed_demo_governance(platform)  # a synthetic year of hotline complaints at the mall
+    seed_demo_audit(platform)  # a synthetic day of a platform's decisions, audited
     if deliveries:
         seed_demo_pay(platform, seed)
     return logins
@@ -125,6 +127,7 @@ def start_demo(platform: Platform) -> tuple[list[DemoLogin], str]:
     returns the demo logins and the key."""
     logins, key = _seed_with_photos(platform, 1000, 2025, with_key=True)
     seed_demo_governance(platform)
+    seed_demo_audit(platform)
     seed_demo_pay(platform)
     return logins, key
 
