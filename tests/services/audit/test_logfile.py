@@ -86,3 +86,20 @@ def test_an_interval_that_ends_before_it_starts_is_refused() -> None:
     log = read_log(data, "day.jsonl")
     assert [(r.line, r.field) for r in log.refusals] == [(1, "end_at")]
     assert log.work["activity"].to_list() == ["rest"]
+
+
+def test_json_values_of_the_wrong_type_are_read_as_text_and_judged_row_by_row() -> None:
+    lines = [
+        '{"kind":"order","order":"o1","placed_at":"2026-05-12T11:00:00+08:00",'
+        '"promised_at":"2026-05-12T11:30:00+08:00","weight_g":"12000","bulky":"yes"}',
+        '{"kind":"order","order":"o2","placed_at":"2026-05-12T11:00:00+08:00",'
+        '"promised_at":"2026-05-12T11:30:00+08:00","weight_g":"heavy"}',
+        '{"kind":"order","order":"o3","placed_at":"2026-05-12T11:00:00+08:00",'
+        '"promised_at":"2026-05-12T11:30:00+08:00","weight_g":300}',
+    ]
+    log = read_log("\n".join(lines).encode(), "day.jsonl")
+    assert log.orders.select("order", "weight_g", "bulky").rows() == [
+        ("o1", 12000, True),
+        ("o3", 300, None),
+    ]
+    assert [(r.line, r.field) for r in log.refusals] == [(2, "weight_g")]

@@ -40,6 +40,16 @@ REQUIRED = N_("required for this kind of record, but empty")
 ENDS_BEFORE_START = N_("ends before it starts")
 
 
+_JSON_TYPES: dict[str, type[pl.DataType]] = {
+    "string": pl.String,
+    "time": pl.String,
+    "integer": pl.Int64,
+    "number": pl.Float64,
+    "boolean": pl.Boolean,
+}
+_JSON_SCHEMA = {c.name: _JSON_TYPES[c.type] for c in COLUMNS}
+
+
 class LogFileError(ValueError):
     """The file cannot be read as a decision log at all (not one row of it)."""
 
@@ -82,8 +92,13 @@ def _raw_frame(data: bytes, fmt: str) -> tuple[pl.DataFrame, int]:
     text_schema = dict.fromkeys(COLUMN_NAMES, pl.String)
     try:
         if fmt == "jsonl":
-            frame = pl.read_ndjson(io.BytesIO(data), schema=text_schema, ignore_errors=False)
-            return frame, 1
+            try:
+                # Numbers read as numbers take a fraction of the memory of their text; a
+                # value of the wrong type anywhere sends the whole file through as text,
+                # where the row that has it is refused with its reason.
+                return pl.read_ndjson(io.BytesIO(data), schema=_JSON_SCHEMA), 1
+            except pl.exceptions.PolarsError:
+                return pl.read_ndjson(io.BytesIO(data), schema=text_schema), 1
         if fmt == "csv":
             frame = pl.read_csv(
                 io.BytesIO(data),
@@ -182,53 +197,52 @@ def _parse(name: str, dtype: pl.DataType) -> pl.Expr:
     return pl.when(text.str.len_chars() > 0).then(text).otherwise(None)
 
 
-def _problems(raw: pl.DataFrame, parsed: pl.DataFrame) -> pl.DataFrame:
-    """One row per refused row: its index, the first column at fault and the reason."""
-    checks: list[pl.Series] = []
-    names: list[tuple[str, str]] = []
-    kind = parsed["kind"]
-    known_kind = kind.is_in([k.value for k in Kind])
-    checks.append(~known_kind.fill_null(False))
-    names.append(("kind", UNKNOWN_KIND))
-    for column in COLUMNS:
-        if column.name == "kind":
-            continue
-        had_value = raw[column.name].is_not_null()
-        if raw[column.name].dtype == pl.String:
-            had_value = had_value & (raw[column.name].str.strip_chars().str.len_chars() > 0)
-        value = parsed[column.name]
-        unreadable = had_value & value.is_null()
-        checks.append(unreadable)
-        names.append((column.name, NOT_READABLE[column.type]))
-        if column.values is not None:
-            checks.append(value.is_not_null() & ~value.is_in(list(column.values)))
-            names.append((column.name, NOT_ALLOWED))
-        if column.minimum is not None:
-            checks.append((value < column.minimum).fill_null(False))
-            names.append((column.name, BELOW_ZERO))
-        if column.required:
-            needed = kind.is_in([k.value for k in column.required]).fill_null(False)
-            checks.append(needed & value.is_null())
-            names.append((column.name, REQUIRED))
-    checks.append((parsed["end_at"] < parsed["start_at"]).fill_null(False))
-    names.append(("end_at", ENDS_BEFORE_START))
-    frame = pl.DataFrame({f"c{i}": check for i, check in enumerate(checks)})
-    first = pl.DataFrame({"index": range(parsed.height)}, schema={"index": pl.Int64}).with_columns(
-        frame.select(
-            pl.coalesce(
-                [
-                    pl.when(pl.col(f"c{i}").fill_null(False)).then(pl.lit(i))
-                    for i in range(len(checks))
-                ]
-            ).alias("problem")
+def _first_problem(index: pl.Series, checks: list[tuple[pl.Series, str, str]]) -> pl.DataFrame:
+    """index, field, reason of each row with a problem: the first check it fails."""
+    schema = {"index": pl.Int64, "field": pl.String, "reason": pl.String}
+    if not checks or index.len() == 0:
+        return pl.DataFrame(schema=schema)
+    flags = pl.DataFrame({f"c{i}": flag.fill_null(False) for i, (flag, _, _) in enumerate(checks)})
+    first = flags.select(
+        pl.coalesce([pl.when(pl.col(f"c{i}")).then(pl.lit(i)) for i in range(len(checks))]).alias(
+            "problem"
         )
+    )["problem"]
+    bad = first.is_not_null()
+    problem = first.filter(bad)
+    fields = pl.Series([field for _, field, _ in checks])
+    reasons = pl.Series([reason for _, _, reason in checks])
+    return pl.DataFrame(
+        {
+            "index": index.filter(bad).cast(pl.Int64),
+            "field": fields.gather(problem),
+            "reason": reasons.gather(problem),
+        },
+        schema=schema,
     )
-    refused = first.filter(pl.col("problem").is_not_null())
-    fields = pl.Series([n for n, _ in names])
-    reasons = pl.Series([r for _, r in names])
-    return refused.with_columns(
-        field=fields.gather(refused["problem"]), reason=reasons.gather(refused["problem"])
-    )
+
+
+def _problems(raw: pl.DataFrame, parsed: pl.DataFrame, kind: Kind) -> pl.DataFrame:
+    """The refused rows of one kind (raw and parsed hold that kind's rows and columns)."""
+    checks: list[tuple[pl.Series, str, str]] = []
+    for column in COLUMNS:
+        if column.name == "kind" or kind not in column.kinds:
+            continue
+        source, value = raw[column.name], parsed[column.name]
+        had_value = source.is_not_null()
+        if source.dtype == pl.String:
+            had_value = had_value & (source.str.strip_chars().str.len_chars() > 0)
+        checks.append((had_value & value.is_null(), column.name, NOT_READABLE[column.type]))
+        if column.values is not None:
+            allowed = value.is_not_null() & ~value.is_in(list(column.values))
+            checks.append((allowed, column.name, NOT_ALLOWED))
+        if column.minimum is not None:
+            checks.append((value < column.minimum, column.name, BELOW_ZERO))
+        if kind in column.required:
+            checks.append((value.is_null(), column.name, REQUIRED))
+    if kind in (Kind.work, Kind.traffic_control):
+        checks.append((parsed["end_at"] < parsed["start_at"], "end_at", ENDS_BEFORE_START))
+    return _first_problem(raw[_INDEX], checks)
 
 
 def _local_day(seconds: pl.Expr, timezone: str) -> pl.Expr:
@@ -240,12 +254,29 @@ def _local_day(seconds: pl.Expr, timezone: str) -> pl.Expr:
     )
 
 
+_INDEX = "_index"
+_FIRST_TIME = {
+    Kind.order: "placed_at",
+    Kind.trip: "assigned_at",
+    Kind.work: "start_at",
+    Kind.pay: "at",
+    Kind.traffic_control: "start_at",
+}
+
+
 def _kind(
-    frame: pl.DataFrame, keep: pl.Series, kind: Kind, first_time: str, timezone: str
-) -> pl.DataFrame:
+    raw: pl.DataFrame, kinds: pl.Series, kind: Kind, timezone: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of one kind, parsed, and those of them refused. Only the kind's own
+    columns are parsed (a log's kinds share few), so memory stays near one copy of it."""
     columns = [c.name for c in COLUMNS if kind in c.kinds and c.name != "kind"]
-    part = frame.select(columns).filter(keep & (frame["kind"] == kind.value))
-    return part.with_columns(day=_local_day(pl.col(first_time), timezone))
+    rows = raw.select(_INDEX, *columns).filter(kinds == kind.value)
+    parsed = pl.DataFrame([_parse_column(rows[name], timezone) for name in columns])
+    problems = _problems(rows, parsed, kind)
+    if problems.height:
+        parsed = parsed.filter(~rows[_INDEX].is_in(problems["index"]))
+    day = _local_day(pl.col(_FIRST_TIME[kind]), timezone)
+    return parsed.with_columns(day=day), problems
 
 
 def read_log(data: bytes, filename: str, *, timezone: str = "Asia/Shanghai") -> DecisionLog:
@@ -260,27 +291,28 @@ def read_log(data: bytes, filename: str, *, timezone: str = "Asia/Shanghai") -> 
     del data  # the decompressed text: as large again as the frame
     if raw.height == 0:
         raise LogFileError("the file has no rows")
-    parsed = pl.DataFrame([_parse_column(raw[name], timezone) for name in COLUMN_NAMES])
-    problems = _problems(raw, parsed)
-    if problems.height == raw.height:
+    rows = raw.height
+    raw = raw.with_row_index(_INDEX)
+    kinds = _parse_column(raw["kind"], timezone)
+    known = kinds.is_in([k.value for k in Kind]).fill_null(False)
+    found = [_first_problem(raw[_INDEX], [(~known, "kind", UNKNOWN_KIND)])]
+    frames: dict[Kind, pl.DataFrame] = {}
+    for kind in Kind:
+        frames[kind], refused = _kind(raw, kinds, kind, timezone)
+        found.append(refused)
+    del raw
+    problems = pl.concat(found).sort("index")
+    if problems.height == rows:
         raise LogFileError(
             f"no row could be read (line {first_line}: {problems['field'][0]} "
             f"{problems['reason'][0]})"
         )
     refusals = tuple(
         Refusal(line=int(index) + first_line, field=str(name), reason=str(reason))
-        for index, name, reason in problems.head(REFUSALS_KEPT)
-        .select("index", "field", "reason")
-        .iter_rows()
+        for index, name, reason in problems.head(REFUSALS_KEPT).iter_rows()
     )
-    # The rows kept, as a mask: each kind's frame is then its own rows and columns only.
-    keep = pl.repeat(True, parsed.height, eager=True).scatter(problems["index"], False)
-    del raw
-    orders = _kind(parsed, keep, Kind.order, "placed_at", timezone)
-    trips = _kind(parsed, keep, Kind.trip, "assigned_at", timezone)
-    work = _kind(parsed, keep, Kind.work, "start_at", timezone)
-    pay = _kind(parsed, keep, Kind.pay, "at", timezone)
-    events = _kind(parsed, keep, Kind.traffic_control, "start_at", timezone)
+    orders, trips, work = frames[Kind.order], frames[Kind.trip], frames[Kind.work]
+    pay, events = frames[Kind.pay], frames[Kind.traffic_control]
     days = sorted(
         set(orders["day"].drop_nulls().unique().to_list())
         | set(work["day"].drop_nulls().unique().to_list())
@@ -288,7 +320,7 @@ def read_log(data: bytes, filename: str, *, timezone: str = "Asia/Shanghai") -> 
     return DecisionLog(
         filename=PurePath(filename).name,
         sha256=sha,
-        rows=parsed.height,
+        rows=rows,
         orders=orders,
         trips=trips,
         work=work,
