@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from gigcity.i18n import N_, format_number, gettext
@@ -37,6 +36,16 @@ from gigcity.services.audit.report_model import (
     LogSummary,
     RulebookRef,
     Value,
+)
+from gigcity.services.printed_page import (
+    FONT_FAMILIES,
+    INK,
+    MUTED,
+    PAGE_FONT,
+    nested_svg,
+    svg_text,
+    text_width,
+    wrap_text,
 )
 
 if TYPE_CHECKING:
@@ -273,7 +282,6 @@ def _run_line(report: AuditReport, locale: str) -> str:
 
 # --- charts ----------------------------------------------------------------------------------
 
-FONT_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei")
 PASS_COLOUR, FAIL_COLOUR, LINE_COLOUR, LIMIT_COLOUR = "#3f7f4f", "#b3262d", "#0b6fa4", "#d55e00"
 TextMode = Literal["fonts", "paths"]
 
@@ -322,7 +330,7 @@ def _label(text: str, width: int) -> str:
     lines: list[str] = []
     line = ""
     for piece in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text):
-        if line and _ems(line + piece) * 2 > width and not piece.isspace():
+        if line and text_width(line + piece) * 2 > width and not piece.isspace():
             lines.append(line.strip())
             line = ""
         line += piece
@@ -750,52 +758,7 @@ def comparison_html(comparison: AuditComparison, locale: str) -> str:
 
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 15.0  # A4 portrait, millimetres
 BOTTOM = PAGE_H - MARGIN - 6  # the footer's line below
-PAGE_FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
-INK, MUTED, RULE = "#1a1a1a", "#555555", "#cccccc"
-
-
-def _ems(text: str) -> float:
-    """Width of `text` in ems: CJK characters one em, the rest a little over half."""
-    return sum(1.0 if ord(ch) > 0x2E80 else 0.56 for ch in text)
-
-
-def _wrap(text: str, width_mm: float, size: float) -> list[str]:
-    """Lines no wider than `width_mm` at font `size` (mm): Chinese breaks between any two
-    characters, Latin text at spaces (a word longer than a line is cut)."""
-    limit = width_mm / size
-    pieces = re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", text)
-    lines: list[str] = []
-    line = ""
-    for piece in pieces:
-        while _ems(piece) > limit and not line:  # one long token (a hash, an id list)
-            cut = max(1, int(limit / 0.56))
-            lines.append(piece[:cut])
-            piece = piece[cut:]
-        if line and _ems(line + piece.rstrip()) > limit:
-            lines.append(line.rstrip())
-            line = piece.lstrip()
-        else:
-            line += piece
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines or [""]
-
-
-def _text(
-    x: float, y: float, text: str, size: float, *, anchor: str = "start",
-    weight: str = "normal", fill: str = INK,
-) -> str:  # fmt: skip
-    return (
-        f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size:.2f}" text-anchor="{anchor}" '
-        f'font-weight="{weight}" fill="{fill}">{escape(text)}</text>'
-    )
-
-
-def _nested(svg: str, x: float, y: float, w: float, h: float) -> str:
-    """Matplotlib's `<svg>` placed in a box of the page (its own viewBox keeps its drawing)."""
-    head_end = svg.index(">")
-    head = re.sub(r'\s(width|height)="[^"]*"', "", svg[:head_end])
-    return f'{head} x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}"{svg[head_end:]}'
+RULE = "#cccccc"
 
 
 def _svg_size(svg: str) -> tuple[float, float]:
@@ -827,10 +790,10 @@ class _Pages:
 
     def paragraph(self, text: str, size: float, *, weight: str = "normal", fill: str = INK,
                   gap: float = 1.5) -> None:  # fmt: skip
-        for line in _wrap(text, PAGE_W - 2 * MARGIN, size):
+        for line in wrap_text(text, PAGE_W - 2 * MARGIN, size):
             self.room(size * 1.45)
             self.y += size * 1.45
-            self.add(_text(MARGIN, self.y, line, size, weight=weight, fill=fill))
+            self.add(svg_text(MARGIN, self.y, line, size, weight=weight, fill=fill))
         self.y += gap
 
     def heading(self, text: str, size: float = 5.0) -> None:
@@ -846,7 +809,7 @@ class _Pages:
             width, height = width * (BOTTOM - MARGIN - 12) / height, BOTTOM - MARGIN - 12
         self.room(height + 12)  # the caption stays with its chart
         self.heading(caption)
-        self.add(_nested(svg, MARGIN, self.y + 1, width, height))
+        self.add(nested_svg(svg, MARGIN, self.y + 1, width, height))
         self.y += height + 3
 
     def table(self, cols: Sequence[_Col], rows: Sequence[Sequence[str]], *, size: float = 3.0,
@@ -859,7 +822,7 @@ class _Pages:
             self.y += line_h
             for col in cols:
                 anchor, tx = ("end", x + col.width - 1) if col.numeric else ("start", x + 1)
-                self.add(_text(tx, self.y, col.header, size, anchor=anchor, weight="bold",
+                self.add(svg_text(tx, self.y, col.header, size, anchor=anchor, weight="bold",
                                fill=MUTED))  # fmt: skip
                 x += col.width
             self.y += 1.2
@@ -868,7 +831,9 @@ class _Pages:
         header()
         for r, row in enumerate(rows):
             spans = _spans(cols, len(row))
-            cells = [_wrap(cell, col.width - 2, size) for cell, col in zip(row, spans, strict=True)]
+            cells = [
+                wrap_text(cell, col.width - 2, size) for cell, col in zip(row, spans, strict=True)
+            ]
             height = max(len(c) for c in cells) * line_h + 1.6
             if self.y + height > BOTTOM:
                 self.room(BOTTOM)  # a new page, with the header again
@@ -881,7 +846,7 @@ class _Pages:
             for lines, col in zip(cells, spans, strict=True):
                 anchor, tx = ("end", x + col.width - 1) if col.numeric else ("start", x + 1)
                 for i, line in enumerate(lines):
-                    self.add(_text(tx, self.y + (i + 1) * line_h, line, size, anchor=anchor))
+                    self.add(svg_text(tx, self.y + (i + 1) * line_h, line, size, anchor=anchor))
                 x += col.width
             self.y += height
             self.add(_rule(self.y, 0.15))
@@ -892,7 +857,7 @@ class _Pages:
         out = []
         for number, parts in enumerate(self.pages, start=1):
             page = _t(locale, N_PAGE, page=number, pages=count)
-            foot = _text(MARGIN, PAGE_H - MARGIN + 2, footer, 2.6, fill=MUTED) + _text(
+            foot = svg_text(MARGIN, PAGE_H - MARGIN + 2, footer, 2.6, fill=MUTED) + svg_text(
                 PAGE_W - MARGIN, PAGE_H - MARGIN + 2, page, 2.6, anchor="end", fill=MUTED
             )
             out.append(

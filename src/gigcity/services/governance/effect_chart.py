@@ -14,22 +14,25 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
-from xml.sax.saxutils import escape
 
 from gigcity.i18n import N_
 from gigcity.services.governance.effect import Evaluation
+from gigcity.services.printed_page import (
+    FONT_FAMILIES,
+    MUTED,
+    PAGE_FONT,
+    nested_svg,
+    svg_text,
+    wrap_text,
+)
 
-FONT_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei")
 """Chinese first, then matplotlib's own sans-serif fonts."""
-PAGE_FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 18.0  # A4 portrait, millimetres
-INK, MUTED = "#1a1a1a", "#555555"
 COLOURS = {
     "observed": "#4a4a4a",
     "fitted": "#0b6fa4",
@@ -183,30 +186,30 @@ def evaluation_svg(ev: Evaluation, sheet: EvaluationSheet) -> str:
     parts: list[str] = []
     y = MARGIN
     if sheet.synthetic:
-        band = _wrap(sheet.synthetic, PAGE_W - 2 * MARGIN, 3.4)
+        band = wrap_text(sheet.synthetic, PAGE_W - 2 * MARGIN, 3.4)
         parts.append(
             f'<rect x="0" y="0" width="{PAGE_W:g}" height="{len(band) * 4.8 + 4:.2f}" '
             'fill="#fff3cd"/>'
         )
         for i, line in enumerate(band):
             parts.append(
-                _text(PAGE_W / 2, 6.2 + i * 4.8, line, 3.4, anchor="middle", weight="bold")
+                svg_text(PAGE_W / 2, 6.2 + i * 4.8, line, 3.4, anchor="middle", weight="bold")
             )
         y += len(band) * 4.8 - 2
-    for line in _wrap(sheet.title, PAGE_W - 2 * MARGIN, 7.0):
+    for line in wrap_text(sheet.title, PAGE_W - 2 * MARGIN, 7.0):
         y += 7.5
-        parts.append(_text(MARGIN, y, line, 7.0, weight="bold"))
+        parts.append(svg_text(MARGIN, y, line, 7.0, weight="bold"))
     y += 4
     for label, value in sheet.facts:
         y += 6
-        parts.append(_text(MARGIN, y, label, 3.8, fill=MUTED))
-        for i, line in enumerate(_wrap(value, PAGE_W - 2 * MARGIN - 35, 3.8)):
-            parts.append(_text(MARGIN + 35, y + i * 5, line, 3.8))
+        parts.append(svg_text(MARGIN, y, label, 3.8, fill=MUTED))
+        for i, line in enumerate(wrap_text(value, PAGE_W - 2 * MARGIN - 35, 3.8)):
+            parts.append(svg_text(MARGIN + 35, y + i * 5, line, 3.8))
             if i:
                 y += 5
     y += 6
     box_top = y
-    lines = _wrap(sheet.sentence, PAGE_W - 2 * MARGIN - 8, 5.0)
+    lines = wrap_text(sheet.sentence, PAGE_W - 2 * MARGIN - 8, 5.0)
     parts.append(
         f'<rect x="{MARGIN}" y="{box_top:.2f}" width="{PAGE_W - 2 * MARGIN}" '
         f'height="{len(lines) * 7 + 6:.2f}" fill="#eef6fb" stroke="#0b6fa4" stroke-width="0.3"/>'
@@ -214,32 +217,34 @@ def evaluation_svg(ev: Evaluation, sheet: EvaluationSheet) -> str:
     y += 3
     for line in lines:
         y += 7
-        parts.append(_text(MARGIN + 4, y, line, 5.0, weight="bold"))
+        parts.append(svg_text(MARGIN + 4, y, line, 5.0, weight="bold"))
     y += 8
     chart_w = PAGE_W - 2 * MARGIN
     chart_h = chart_w / 2
-    parts.append(_nested(effect_svg(ev, sheet.labels, text="paths"), MARGIN, y, chart_w, chart_h))
+    parts.append(
+        nested_svg(effect_svg(ev, sheet.labels, text="paths"), MARGIN, y, chart_w, chart_h)
+    )
     y += chart_h + 6
-    parts.append(_text(MARGIN, y, sheet.model_heading, 4.2, weight="bold"))
-    for line in _wrap(sheet.model, PAGE_W - 2 * MARGIN, 3.4):
+    parts.append(svg_text(MARGIN, y, sheet.model_heading, 4.2, weight="bold"))
+    for line in wrap_text(sheet.model, PAGE_W - 2 * MARGIN, 3.4):
         y += 5
-        parts.append(_text(MARGIN, y, line, 3.4))
+        parts.append(svg_text(MARGIN, y, line, 3.4))
     y += 2
     bottom = PAGE_H - MARGIN
     for caveat in sheet.caveats:
-        for i, line in enumerate(_wrap(caveat, PAGE_W - 2 * MARGIN - 5, 3.4)):
+        for i, line in enumerate(wrap_text(caveat, PAGE_W - 2 * MARGIN - 5, 3.4)):
             y += 5
             if y > bottom - 6:  # one page: what does not fit is left out, marked
-                parts.append(_text(MARGIN + 5, y, "…", 3.4))
+                parts.append(svg_text(MARGIN + 5, y, "…", 3.4))
                 break
             if i == 0:
-                parts.append(_text(MARGIN, y, "•", 3.4))
-            parts.append(_text(MARGIN + 5, y, line, 3.4))
+                parts.append(svg_text(MARGIN, y, "•", 3.4))
+            parts.append(svg_text(MARGIN + 5, y, line, 3.4))
         else:
             continue
         break
     if sheet.footer:
-        parts.append(_text(MARGIN, PAGE_H - 10, sheet.footer, 3.0, fill=MUTED))
+        parts.append(svg_text(MARGIN, PAGE_H - 10, sheet.footer, 3.0, fill=MUTED))
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'width="{PAGE_W:g}mm" height="{PAGE_H:g}mm" viewBox="0 0 {PAGE_W:g} {PAGE_H:g}" '
@@ -271,46 +276,3 @@ def _month_ticks(ev: Evaluation) -> list[tuple[float, str]]:
             if day <= last:
                 out.append((float((day - first).days), f"{year}-{month:02d}"))
     return out
-
-
-# --- page parts ---------------------------------------------------------------------------
-
-
-def _text(
-    x: float, y: float, text: str, size: float, *, anchor: str = "start",
-    weight: str = "normal", fill: str = INK,
-) -> str:  # fmt: skip
-    return (
-        f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size:.2f}" text-anchor="{anchor}" '
-        f'font-weight="{weight}" fill="{fill}">{escape(text)}</text>'
-    )
-
-
-def _nested(svg: str, x: float, y: float, w: float, h: float) -> str:
-    """Matplotlib's `<svg>` placed in a box of the page (its own viewBox keeps its drawing)."""
-    head_end = svg.index(">")
-    head = re.sub(r'\s(width|height)="[^"]*"', "", svg[:head_end])
-    return f'{head} x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}"{svg[head_end:]}'
-
-
-def _text_width(text: str) -> float:
-    """Width of `text` in ems: CJK characters one em, the rest a little over half."""
-    return sum(1.0 if ord(ch) > 0x2E80 else 0.56 for ch in text)
-
-
-def _wrap(text: str, width_mm: float, size: float) -> list[str]:
-    """Lines of `text` no wider than `width_mm` at font `size`: broken between Chinese
-    characters anywhere, in Latin text at spaces."""
-    limit = width_mm / size
-    pieces = re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", text)
-    lines: list[str] = []
-    line = ""
-    for piece in pieces:
-        if line and _text_width(line + piece.rstrip()) > limit:
-            lines.append(line.rstrip())
-            line = piece.lstrip()
-        else:
-            line += piece
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines or [""]
