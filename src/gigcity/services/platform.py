@@ -208,6 +208,7 @@ class Platform:
             clock,
             signing_secret=settings.signing_key,
             timezone=settings.timezone,
+            streets=streets,
         )
         runner.platform = platform
         return platform

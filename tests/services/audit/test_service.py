@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -336,3 +336,61 @@ def test_a_run_not_done_has_no_report_yet(platform: Platform) -> None:
         with pytest.raises(Conflict) as caught:
             read()
         assert "not finished" in str(caught.value)
+
+
+@pytest.mark.one_database
+def test_a_log_spanning_a_change_of_rules_is_refused_naming_the_day(platform: Platform) -> None:
+    # The days before and after putuo-2025 was signed (2025-04-25) in one file.
+    def moved(row: dict[str, Any], day: int) -> dict[str, Any]:
+        return {
+            **row,
+            **{k: v.replace(month=4, day=day) for k, v in row.items() if k.endswith("_at")},
+        }
+
+    rows = [moved(row, 24) for row in small_log_rows()] + [
+        moved({**row, **{k: f"{v}-b" for k, v in row.items() if k in ("order", "trip")}}, 25)
+        for row in small_log_rows()
+    ]
+    run = platform.audit.start_run(
+        ADMIN, "april.jsonl", log_bytes(log_frame(rows), "jsonl"), wait=True
+    )
+    assert run.status == "failed"
+    assert run.error is not None
+    assert "2025-04-25" in run.error
+    # With the rulebook chosen, the same file is audited against it.
+    chosen = platform.audit.start_run(
+        ADMIN, "april.jsonl", log_bytes(log_frame(rows), "jsonl"), rules="putuo-2025", wait=True
+    )
+    assert (chosen.status, chosen.rulebook_id) == ("done", "putuo-2025")
+
+
+@pytest.mark.one_database
+def test_with_the_district_streets_loaded_the_eta_check_rides_orders_with_points(
+    platform: Platform,
+) -> None:
+    from gigcity.geo.streets.storage import sample_graph
+
+    graph = sample_graph()
+    far = int(abs(graph.node_lon - graph.node_lon[0]).argmax())
+    points = {
+        "pickup_lon": float(graph.node_lon[0]),
+        "pickup_lat": float(graph.node_lat[0]),
+        "dropoff_lon": float(graph.node_lon[far]),
+        "dropoff_lat": float(graph.node_lat[far]),
+        "eta_travel_s": 60.0,  # the platform says a minute across central Shanghai
+    }
+    rows = [
+        # Promised in 6 minutes: the minute the platform counts plus the 5-minute buffer.
+        {**row, **points, "promised_at": row["placed_at"] + timedelta(minutes=6)}
+        if row["kind"] == "order"
+        else row
+        for row in small_log_rows()
+    ]
+    run = platform.audit.start_run(
+        ADMIN, "points.jsonl", log_bytes(log_frame(rows), "jsonl"), wait=True
+    )
+    assert run.status == "done", run.error
+    eta = {c.check: c for c in platform.audit.report(ADMIN, run.id).checks}["eta_honesty"]
+    assert eta.requirement["streets_checked"] == 2
+    assert eta.breaches == 2
+    assert {f.values["estimate"] for f in eta.worst} == {"streets"}

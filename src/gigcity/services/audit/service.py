@@ -47,11 +47,14 @@ from gigcity.services.audit.run_schemas import (
     RunOut,
     RunStatus,
 )
+from gigcity.services.audit.streets_eta import StreetRides
 from gigcity.services.day_clock import DayClock
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gigcity.services.jobs import JobQueue, JobSpec
 from gigcity.services.rulebooks import RulebooksService
 from gigcity.services.storage import FileStore
+from gigcity.services.streets import StreetsService
+from gigcity.services.streets.service import StreetsUnavailable
 from gigcity.services.types import as_utc
 
 log = logging.getLogger("gigcity.audit")
@@ -92,8 +95,10 @@ class AuditService:
         *,
         signing_secret: str = "",
         timezone: str = "Asia/Shanghai",
+        streets: StreetsService | None = None,
     ) -> None:
         self.factory = factory
+        self.streets = streets
         self.files = files
         self.jobs = jobs
         self.rulebooks = rulebooks
@@ -267,6 +272,30 @@ class AuditService:
             )
         return max(covering, key=lambda book: (book.effective_from, book.version))
 
+    def _one_rulebook(self, first: Rulebook, days: tuple[date, ...]) -> None:
+        """A log whose days fall under two rulebooks is refused, naming the day the rules
+        changed: each part is then audited against its own rules, never both against one."""
+        for day in days[1:]:
+            book = self._rulebook_in_force(day)
+            if (book.id, book.version) != (first.id, first.version):
+                raise InvalidInput(
+                    N_(
+                        "The rules in force changed on {day}: upload the days before it and "
+                        "the days from it as two logs, or choose the rulebook to audit against."
+                    ),
+                    field="rules",
+                    day=day.isoformat(),
+                )
+
+    def _street_rides(self) -> StreetRides | None:
+        """The district's streets, when loaded, for the ETA check's own estimate."""
+        if self.streets is None:
+            return None
+        try:
+            return StreetRides(self.streets.travel)
+        except StreetsUnavailable:
+            return None
+
     def options(self, principal: Principal, locale: str) -> AuditOptions:
         """What the upload form offers: the published versions and the shipped rulebooks."""
         self._require_reader(principal)
@@ -380,15 +409,18 @@ class AuditService:
         report_progress = self._progress_writer(run_id)
         report_progress(READ_SHARE)
         day = decision_log.days[0] if decision_log.days else self.clock.today()
-        rulebook = (
-            self._rulebook_asked(asked, day) if asked is not None else self._rulebook_in_force(day)
-        )
+        if asked is not None:
+            rulebook = self._rulebook_asked(asked, day)
+        else:
+            rulebook = self._rulebook_in_force(day)
+            self._one_rulebook(rulebook, decision_log.days)
         scale = 1.0 - READ_SHARE - WRITE_SHARE
         result = engine.audit(
             decision_log,
             rulebook,
             key=self.pseudonym_key,
             eta_tolerance_s=tolerance,
+            streets=self._street_rides(),
             progress=lambda share: report_progress(READ_SHARE + scale * share),
         )
         report = result.report

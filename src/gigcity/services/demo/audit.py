@@ -1,5 +1,5 @@
-"""The demo's algorithm audit: one synthetic day of a platform's decisions (300 orders, a
-dozen riders) with a few breaches of each clause planted, audited like an upload, so the
+"""The demo's algorithm audit: one synthetic day of a platform's decisions (1,000 orders,
+40 riders) with two breaches of each clause planted, audited like an upload, so the
 audit page shows a finished run with its verdicts. Marked synthetic in its file name."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from gigcity.services.audit.logwriter import log_bytes
 from gigcity.services.platform import Platform
 
 FILENAME = "平台决策日志-合成数据.jsonl"
-ORDERS, RIDERS, SEED = 300, 12, 2025
+ORDERS, RIDERS, SEED = 1000, 40, 2025
 
 
 def seed_demo_audit(platform: Platform) -> None:
