@@ -1997,4 +1997,8 @@ class AuditRun(Base):
         ForeignKey("api_keys.id", ondelete="SET NULL"), index=True
     )
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Written when queued, claimed and at each progress step: in the embedded mode (jobs in
+    # the server's memory) a queued or running run whose heartbeat has long stopped was
+    # lost with its server, and is shown failed rather than running forever.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -394,3 +394,27 @@ def test_with_the_district_streets_loaded_the_eta_check_rides_orders_with_points
     assert eta.requirement["streets_checked"] == 2
     assert eta.breaches == 2
     assert {f.values["estimate"] for f in eta.worst} == {"streets"}
+
+
+def test_a_run_lost_with_its_server_is_shown_failed_not_running_forever(
+    platform: Platform,
+) -> None:
+    run = platform.audit.start_run(ADMIN, "day.jsonl", small_log(), wait=True)
+    now = platform.audit.clock.now()
+    for beat, expected in (
+        (now - timedelta(minutes=5), "running"),
+        (now - timedelta(hours=1), None),
+    ):
+        with transaction(platform.factory) as session:
+            row = session.get(AuditRun, run.id)
+            assert row is not None
+            row.status, row.heartbeat_at = "running", beat
+        seen = platform.audit.get_run(ADMIN, run.id, "zh_CN")
+        durable = platform.audit.jobs is not None and platform.audit.jobs.durable
+        if expected is None:
+            # Embedded mode: lost with the server; a durable queue runs it again instead.
+            expected = "running" if durable else "failed"
+        assert seen.status == expected
+    if not durable:
+        assert seen.error is not None
+        assert "重新上传" in seen.error

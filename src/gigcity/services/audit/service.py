@@ -18,7 +18,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -66,6 +66,10 @@ MAX_FILE_BYTES = 512 * MB
 SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz", ".parquet")
 MAX_ETA_TOLERANCE_S = 3600.0
 PROGRESS_STEP = 0.05  # progress written to the run at most every 5 %
+# Embedded mode: a queued or running run silent this long was lost with its server (a day's
+# audit writes progress every few seconds; reading a month's file takes a minute or two).
+STALE_AFTER = timedelta(minutes=30)
+N_LOST = N_("The server stopped while this audit was waiting or running: upload the log again.")
 # The share of a run's progress before the checks start (reading the log) and after they
 # end (writing the report): the engine's own progress fills the rest.
 READ_SHARE, WRITE_SHARE = 0.15, 0.05
@@ -220,6 +224,7 @@ class AuditService:
                 by_account_id=principal.account_id,
                 by_api_key_id=principal.api_key_id,
                 at=self.clock.now(),
+                heartbeat_at=self.clock.now(),
             )
             session.add(row)
             session.flush()
@@ -357,7 +362,12 @@ class AuditService:
                     AuditRun.id == run_id,
                     AuditRun.status.in_([RunStatus.queued.value, RunStatus.running.value]),
                 )
-                .values(status=RunStatus.running.value, progress=0.0, error=None)
+                .values(
+                    status=RunStatus.running.value,
+                    progress=0.0,
+                    error=None,
+                    heartbeat_at=self.clock.now(),
+                )
             ).rowcount  # type: ignore[attr-defined]
             row = session.get(AuditRun, run_id)
             if not claimed or row is None or row.file_key is None:
@@ -492,7 +502,7 @@ class AuditService:
                 session.execute(
                     update(AuditRun)
                     .where(AuditRun.id == run_id, AuditRun.status == RunStatus.running.value)
-                    .values(progress=round(share, 3))
+                    .values(progress=round(share, 3), heartbeat_at=self.clock.now())
                 )
 
         return write
@@ -517,7 +527,27 @@ class AuditService:
 
     # -- reading -----------------------------------------------------------------------------
 
+    def _expire_lost(self) -> None:
+        """Embedded mode: runs whose server stopped while they waited or ran are failed,
+        saying so (on PostgreSQL the job queue runs them again instead)."""
+        if self.jobs is not None and self.jobs.durable:
+            return
+        active = [RunStatus.queued.value, RunStatus.running.value]
+        cutoff = self.clock.now() - STALE_AFTER
+        with transaction(self.factory) as session:
+            session.execute(
+                update(AuditRun)
+                .where(AuditRun.status.in_(active), AuditRun.heartbeat_at < cutoff)
+                .values(
+                    status=RunStatus.failed.value,
+                    error=N_LOST,
+                    error_params={},
+                    finished_at=self.clock.now(),
+                )
+            )
+
     def get_run(self, principal: Principal, run_id: int, locale: str) -> RunOut:
+        self._expire_lost()
         with self.factory() as session:
             return self._out(self._readable(session, principal, run_id), locale)
 
@@ -526,6 +556,7 @@ class AuditService:
     ) -> list[RunOut]:
         """Newest first: every run for staff, a platform key's own for the key."""
         self._require_reader(principal)
+        self._expire_lost()
         query = select(AuditRun)
         if principal.role == Role.platform:
             query = query.where(AuditRun.by_api_key_id == principal.api_key_id)

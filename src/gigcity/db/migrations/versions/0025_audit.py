@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("by_account_id", sa.Integer(), nullable=True),
         sa.Column("by_api_key_id", sa.Integer(), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["by_account_id"],
