@@ -41,6 +41,7 @@ from gigcity.api import (
     notify,
     open311,
     openapi,
+    organisation,
     pay,
     places,
     problems,
@@ -70,6 +71,7 @@ from gigcity.web import (
     governance_pages,
     governance_voice_pages,
     legal_pages,
+    organisation_pages,
     pages,
     relay_pages,
     report_pages,
@@ -187,6 +189,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         governance_voices.router,
         governance_dashboard.router,
         audit.router,
+        organisation.router,
     ):
         app.include_router(_state_access(router))
     # The gate check, which gate controllers call at the busiest rate, is answered before
@@ -211,4 +214,5 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     governance_pages.install(app)
     district_pages.install(app)
     audit_pages.install(app)
+    organisation_pages.install(app)
     return app

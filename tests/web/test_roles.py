@@ -55,6 +55,8 @@ STAFF_PAGES = {
     "/certify",
     "/governance",
     "/audit",
+    "/organisation",
+    "/station-team",
 }
 
 

@@ -399,3 +399,11 @@ CASES += [
         needs=("audit_run",),
     ),
 ]
+
+
+# Organisation (issue 20): the district's organisations and check-in points (admins) and the
+# demo staff's station with its 1+1+N roster and plan (services/demo/organisation.py).
+CASES += [
+    Case("/organisation", "admin", "#organisation-page[data-state=ready] #orgs li"),
+    Case("/station-team", "staff", "#station-team-page[data-state=ready] #team li"),
+]

@@ -2002,3 +2002,134 @@ class AuditRun(Base):
     # lost with its server, and is shown failed rather than running forever.
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# -- organisation: organisations, check-in points, memberships, stations' 1+1+N (issue 20)
+
+
+class Organisation(Base):
+    """A Party organisation along the business chain: a platform committee, a company
+    branch or a station group, under its parent."""
+
+    __tablename__ = "org_organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(24))  # platform_committee, company_branch, ...
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_organisations.id", ondelete="SET NULL"), index=True
+    )
+    sector: Mapped[str] = mapped_column(String(24))  # instant_retail, ride_hailing, ...
+    subdistrict: Mapped[str | None] = mapped_column(String(64), index=True)
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OrgOfficer(Base):
+    """An account that keeps an organisation's members (its secretary or organiser): it may
+    read that organisation's members, and only those."""
+
+    __tablename__ = "org_officers"
+    __table_args__ = (UniqueConstraint("organisation_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("org_organisations.id", ondelete="CASCADE")
+    )
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+
+
+class CheckinPoint(Base):
+    """A sub-district's check-in point (one each) where mobile members register: a place
+    of the friendly map, and the organisation that holds the memberships registered there."""
+
+    __tablename__ = "org_checkin_points"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subdistrict: Mapped[str] = mapped_column(String(64), unique=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_organisations.id", ondelete="SET NULL"), index=True
+    )
+
+
+class Membership(Base):
+    """A rider's membership (sensitive: read only by the organisation's officers and the
+    district's social-work staff, every read logged in `org_member_reads`). One per rider."""
+
+    __tablename__ = "org_memberships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_organisations.id", ondelete="SET NULL"), index=True
+    )
+    checkin_point_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_checkin_points.id", ondelete="SET NULL"), index=True
+    )
+    checked_in_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # none, transfer_out_requested, transferred_in, transferred_out
+    transfer_status: Mapped[str] = mapped_column(String(24), default="none")
+    transfer_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_organisations.id", ondelete="SET NULL")
+    )
+    transfer_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    transferred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MemberRead(Base):
+    """A person read a member's membership: who, when, through which endpoint."""
+
+    __tablename__ = "org_member_reads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    reader_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(64))  # own, or the endpoint that read it
+
+
+class StationTeamMember(Base):
+    """One of a station's 1+1+N: its master, resident instructor or a sector instructor."""
+
+    __tablename__ = "org_station_team"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    position: Mapped[str] = mapped_column(String(24))  # master, resident_instructor, sector
+    sector_kind: Mapped[str | None] = mapped_column(String(32))  # sector instructors only
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    duty_hours: Mapped[str | None] = mapped_column(String(200))
+
+
+class StationPlan(Base):
+    """The station's plan ("one station, one plan"): its goals (its dated actions are rows of
+    `org_plan_actions`)."""
+
+    __tablename__ = "org_station_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), unique=True)
+    goals: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlanAction(Base):
+    """A dated action of a station's plan, done or not."""
+
+    __tablename__ = "org_plan_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    due: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -26,6 +26,7 @@ from gigcity.services.gates import GatesService
 from gigcity.services.governance import GOVERNANCE_JOBS, GovernanceService
 from gigcity.services.jobs import InProcessQueue, JobArgs, JobQueue, JobSpec, PostgresQueue
 from gigcity.services.notify import NOTIFY_JOBS, NotifyService
+from gigcity.services.organisation.service import OrganisationService
 from gigcity.services.pay import PayService
 from gigcity.services.places.service import PlacesService
 from gigcity.services.relay import RELAY_JOBS, RelayService
@@ -89,6 +90,7 @@ class Platform:
     stations: StationsService = field(init=False)
     governance: GovernanceService = field(init=False)
     audit: AuditService = field(init=False)
+    organisation: OrganisationService = field(init=False)
 
     @classmethod
     def from_settings(
@@ -210,6 +212,7 @@ class Platform:
             timezone=settings.timezone,
             streets=streets,
         )
+        platform.organisation = OrganisationService(factory, district)
         runner.platform = platform
         return platform
 

@@ -67,6 +67,8 @@ PAGE_ROLES = {
 }
 PAGE_ROLES["voices"] = ("officer", "admin")  # surveys and consultations (governance)
 PAGE_ROLES["audit"] = ("officer", "admin")  # the algorithm audit (officers read only)
+PAGE_ROLES["organisation"] = ("admin",)  # organisations and members (social-work staff)
+PAGE_ROLES["station_team"] = ("staff", "admin")  # a station's 1+1+N and plan
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
 

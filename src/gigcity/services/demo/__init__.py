@@ -29,6 +29,7 @@ from gigcity.services.demo.eldercare_volunteers import seed_volunteer_tasks
 from gigcity.services.demo.estates import demo_estate_id, seed_demo_estate
 from gigcity.services.demo.gates import demo_gate_key, seed_demo_gates
 from gigcity.services.demo.governance import seed_demo_governance
+from gigcity.services.demo.organisation import seed_organisation
 from gigcity.services.demo.pay import seed_demo_pay
 from gigcity.services.demo.places import bulk_insert_places, generate_places, named_places
 from gigcity.services.demo.relay import seed_demo_relay
@@ -77,6 +78,7 @@ def seed_demo(
     seed_doctors(session)  # family doctors: three health centres, `doctor`'s account
     seed_stays(session)  # beds at two driver homes, `homestaff` at the flagship's desk
     seed_stations(session)  # a truck-driver station, its car park, `truckdesk`, `lawyer`
+    seed_organisation(session)  # organisations, check-in points, the staff's 1+1+N
     return demo_logins(session, district, locale)
 
 
