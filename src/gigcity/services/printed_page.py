@@ -4,7 +4,12 @@ Shared by the pages services print for meetings (a measure's evaluation, an audi
 
 from __future__ import annotations
 
+import io
+import logging
 import re
+import warnings
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 # Matplotlib's and the page's fonts: the first that is installed carries the Chinese.
@@ -56,3 +61,77 @@ def nested_svg(svg: str, x: float, y: float, w: float, h: float) -> str:
     head_end = svg.index(">")
     head = re.sub(r'\s(width|height)="[^"]*"', "", svg[:head_end])
     return f'{head} x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}"{svg[head_end:]}'
+
+
+A4_W, A4_H = 210.0, 297.0  # millimetres, portrait
+RULE = "#cccccc"
+TextMode = Literal["fonts", "paths"]
+
+
+def rule_line(x1: float, x2: float, y: float, width: float, colour: str = RULE) -> str:
+    """A horizontal rule across a page or a table."""
+    return (
+        f'<line x1="{x1}" y1="{y:.2f}" x2="{x2}" y2="{y:.2f}" '
+        f'stroke="{colour}" stroke-width="{width}"/>'
+    )
+
+
+def a4_page(parts: Iterable[str], *, lang: str | None = None) -> str:
+    """One A4 page (millimetre units, white) holding `parts`, in the page's CJK font."""
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{A4_W:g}mm" height="{A4_H:g}mm" viewBox="0 0 {A4_W:g} {A4_H:g}" '
+        f'font-family="{PAGE_FONT}"{lang_attr}>'
+        f'<rect width="{A4_W:g}" height="{A4_H:g}" fill="#ffffff"/>' + "".join(parts) + "</svg>"
+    )
+
+
+def matplotlib_svg(
+    draw: Callable[[Any], None],
+    *,
+    width: float,
+    height: float,
+    text: TextMode = "fonts",
+    font_size: float = 8.0,
+    salt: str = "gigcity",
+    prefix: str | None = None,
+) -> str:
+    """A matplotlib figure drawn by `draw(figure)` as an inline `<svg>`: the same bytes for
+    the same data (fixed hash salt, no date), Chinese in the CJK fonts (`text="fonts"`: text
+    a page can search; `"paths"`: outlines that need no font). With `prefix`, its ids are
+    prefixed so that several charts can share one page."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rc: dict[str, Any] = {
+        "svg.hashsalt": salt,
+        "font.size": font_size,
+        "font.family": ["sans-serif"],
+        "font.sans-serif": [*FONT_FAMILIES, *matplotlib.rcParams["font.sans-serif"]],
+        "svg.fonttype": "none" if text == "fonts" else "path",
+    }
+    fonts_log = logging.getLogger("matplotlib.font_manager")
+    level = fonts_log.level
+    fonts_log.setLevel(logging.ERROR)  # a missing fallback font is no news per chart
+    try:
+        with matplotlib.rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
+            warnings.filterwarnings("ignore", message="Glyph .* missing from")
+            figure = plt.figure(figsize=(width, height))
+            try:
+                draw(figure)
+                buffer = io.StringIO()
+                figure.savefig(buffer, format="svg", metadata={"Date": None})
+            finally:
+                plt.close(figure)
+    finally:
+        fonts_log.setLevel(level)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    if prefix is None:
+        return svg
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    return re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)

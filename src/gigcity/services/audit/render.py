@@ -14,14 +14,12 @@ import csv
 import html
 import io
 import json
-import logging
 import re
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from gigcity.i18n import N_, format_number, gettext
@@ -38,11 +36,15 @@ from gigcity.services.audit.report_model import (
     Value,
 )
 from gigcity.services.printed_page import (
-    FONT_FAMILIES,
+    A4_H,
+    A4_W,
     INK,
     MUTED,
-    PAGE_FONT,
+    TextMode,
+    a4_page,
+    matplotlib_svg,
     nested_svg,
+    rule_line,
     svg_text,
     text_width,
     wrap_text,
@@ -283,46 +285,14 @@ def _run_line(report: AuditReport, locale: str) -> str:
 # --- charts ----------------------------------------------------------------------------------
 
 PASS_COLOUR, FAIL_COLOUR, LINE_COLOUR, LIMIT_COLOUR = "#3f7f4f", "#b3262d", "#0b6fa4", "#d55e00"
-TextMode = Literal["fonts", "paths"]
 
 
 def _svg(
     draw: Callable[[Any], None], *, width: float, height: float, text: TextMode, prefix: str
 ) -> str:
-    """A matplotlib figure as an inline `<svg>`, the same bytes for the same data; its ids
-    prefixed so that several charts can share one page."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rc: dict[str, Any] = {
-        "svg.hashsalt": "gigcity-audit",
-        "font.size": 8,
-        "font.family": ["sans-serif"],
-        "font.sans-serif": [*FONT_FAMILIES, *matplotlib.rcParams["font.sans-serif"]],
-        "svg.fonttype": "none" if text == "fonts" else "path",
-    }
-    fonts_log = logging.getLogger("matplotlib.font_manager")
-    level = fonts_log.level
-    fonts_log.setLevel(logging.ERROR)
-    try:
-        with matplotlib.rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
-            warnings.filterwarnings("ignore", message="Glyph .* missing from")
-            figure = plt.figure(figsize=(width, height))
-            try:
-                draw(figure)
-                buffer = io.StringIO()
-                figure.savefig(buffer, format="svg", metadata={"Date": None})
-            finally:
-                plt.close(figure)
-    finally:
-        fonts_log.setLevel(level)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
-    return re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
+    return matplotlib_svg(
+        draw, width=width, height=height, text=text, salt="gigcity-audit", prefix=prefix
+    )
 
 
 def _label(text: str, width: int) -> str:
@@ -756,9 +726,8 @@ def comparison_html(comparison: AuditComparison, locale: str) -> str:
 
 # --- the PDF ---------------------------------------------------------------------------------
 
-PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 15.0  # A4 portrait, millimetres
+PAGE_W, PAGE_H, MARGIN = A4_W, A4_H, 15.0
 BOTTOM = PAGE_H - MARGIN - 6  # the footer's line below
-RULE = "#cccccc"
 
 
 def _svg_size(svg: str) -> tuple[float, float]:
@@ -860,13 +829,7 @@ class _Pages:
             foot = svg_text(MARGIN, PAGE_H - MARGIN + 2, footer, 2.6, fill=MUTED) + svg_text(
                 PAGE_W - MARGIN, PAGE_H - MARGIN + 2, page, 2.6, anchor="end", fill=MUTED
             )
-            out.append(
-                '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-                f'width="{PAGE_W:g}mm" height="{PAGE_H:g}mm" viewBox="0 0 {PAGE_W:g} {PAGE_H:g}" '
-                f'font-family="{PAGE_FONT}">'
-                f'<rect width="{PAGE_W:g}" height="{PAGE_H:g}" fill="#ffffff"/>'
-                + "".join(parts) + foot + "</svg>"
-            )  # fmt: skip
+            out.append(a4_page([*parts, foot]))
         return out
 
 
@@ -880,10 +843,7 @@ def _spans(cols: Sequence[_Col], cells: int) -> list[_Col]:
 
 
 def _rule(y: float, width: float) -> str:
-    return (
-        f'<line x1="{MARGIN}" y1="{y:.2f}" x2="{PAGE_W - MARGIN}" y2="{y:.2f}" '
-        f'stroke="{RULE}" stroke-width="{width}"/>'
-    )
+    return rule_line(MARGIN, PAGE_W - MARGIN, y, width)
 
 
 def report_pages(report: AuditReport, locale: str) -> list[str]:

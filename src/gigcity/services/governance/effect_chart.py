@@ -12,9 +12,6 @@ Noto Sans CJK (installed on the server: fonts-noto-cjk) and the page goes throug
 
 from __future__ import annotations
 
-import io
-import logging
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,16 +20,18 @@ from typing import Any, Literal
 from gigcity.i18n import N_
 from gigcity.services.governance.effect import Evaluation
 from gigcity.services.printed_page import (
-    FONT_FAMILIES,
+    A4_H,
+    A4_W,
     MUTED,
-    PAGE_FONT,
+    a4_page,
+    matplotlib_svg,
     nested_svg,
     svg_text,
     wrap_text,
 )
 
 """Chinese first, then matplotlib's own sans-serif fonts."""
-PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 18.0  # A4 portrait, millimetres
+PAGE_W, PAGE_H, MARGIN = A4_W, A4_H, 18.0
 COLOURS = {
     "observed": "#4a4a4a",
     "fitted": "#0b6fa4",
@@ -105,80 +104,57 @@ def effect_svg(
 ) -> str:
     """The chart as an inline `<svg>` element; each series is a group with its own id
     (observed, fitted, counterfactual, measure) so a page or a test can find it."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rc: dict[str, Any] = {
-        "svg.hashsalt": "gigcity",
-        "font.size": 9,
-        "font.family": ["sans-serif"],
-        "font.sans-serif": [*FONT_FAMILIES, *matplotlib.rcParams["font.sans-serif"]],
-        "svg.fonttype": "none" if text == "fonts" else "path",
-    }
     # Days since the first period on the x axis (plain floats), months as its ticks.
     x = [float((d - ev.period_starts[0]).days) for d in ev.period_starts]
     ticks = _month_ticks(ev)
     after = [i for i, d in enumerate(ev.period_starts) if d >= ev.measure_on]
     # The counterfactual from the last period before the measure, so the line joins the fit.
     cf_from = max(0, after[0] - 1) if after else len(x)
-    fonts_log = logging.getLogger("matplotlib.font_manager")
-    level = fonts_log.level
-    fonts_log.setLevel(logging.ERROR)
-    try:
-        with matplotlib.rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
-            warnings.filterwarnings("ignore", message="Glyph .* missing from")
-            figure, axes = plt.subplots(figsize=(width, height))
-            try:
-                axes.plot(
-                    x,
-                    ev.counts,
-                    "o",
-                    ms=3,
-                    color=COLOURS["observed"],
-                    label=labels.observed,
-                    gid="observed",
-                )
-                axes.plot(
-                    x,
-                    ev.fitted,
-                    "-",
-                    lw=1.6,
-                    color=COLOURS["fitted"],
-                    label=labels.fitted,
-                    gid="fitted",
-                )
-                axes.plot(
-                    x[cf_from:],
-                    ev.counterfactual[cf_from:],
-                    "--",
-                    lw=1.4,
-                    color=COLOURS["counterfactual"],
-                    label=labels.counterfactual,
-                    gid="counterfactual",
-                )
-                axes.axvline(
-                    float((ev.measure_on - ev.period_starts[0]).days),
-                    color=COLOURS["measure"],
-                    lw=1.2,
-                    label=labels.measure,
-                    gid="measure",
-                )
-                axes.set_ylabel(labels.y_axis)
-                axes.set_ylim(bottom=0)
-                axes.set_xticks([t for t, _ in ticks], [label for _, label in ticks])
-                axes.spines[["top", "right"]].set_visible(False)
-                axes.legend(frameon=False, fontsize=8, loc="upper right")
-                figure.tight_layout()
-                buffer = io.StringIO()
-                figure.savefig(buffer, format="svg", metadata={"Date": None})
-            finally:
-                plt.close(figure)
-    finally:
-        fonts_log.setLevel(level)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+
+    def draw(figure: Any) -> None:
+        axes = figure.subplots()
+        axes.plot(
+            x,
+            ev.counts,
+            "o",
+            ms=3,
+            color=COLOURS["observed"],
+            label=labels.observed,
+            gid="observed",
+        )
+        axes.plot(
+            x,
+            ev.fitted,
+            "-",
+            lw=1.6,
+            color=COLOURS["fitted"],
+            label=labels.fitted,
+            gid="fitted",
+        )
+        axes.plot(
+            x[cf_from:],
+            ev.counterfactual[cf_from:],
+            "--",
+            lw=1.4,
+            color=COLOURS["counterfactual"],
+            label=labels.counterfactual,
+            gid="counterfactual",
+        )
+        axes.axvline(
+            float((ev.measure_on - ev.period_starts[0]).days),
+            color=COLOURS["measure"],
+            lw=1.2,
+            label=labels.measure,
+            gid="measure",
+        )
+        axes.set_ylabel(labels.y_axis)
+        axes.set_ylim(bottom=0)
+        axes.set_xticks([t for t, _ in ticks], [label for _, label in ticks])
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.legend(frameon=False, fontsize=8, loc="upper right")
+        figure.tight_layout()
+
+    return matplotlib_svg(draw, width=width, height=height, text=text, font_size=9)
 
 
 def evaluation_svg(ev: Evaluation, sheet: EvaluationSheet) -> str:
@@ -245,12 +221,7 @@ def evaluation_svg(ev: Evaluation, sheet: EvaluationSheet) -> str:
         break
     if sheet.footer:
         parts.append(svg_text(MARGIN, PAGE_H - 10, sheet.footer, 3.0, fill=MUTED))
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{PAGE_W:g}mm" height="{PAGE_H:g}mm" viewBox="0 0 {PAGE_W:g} {PAGE_H:g}" '
-        f'font-family="{PAGE_FONT}">'
-        f'<rect width="{PAGE_W:g}" height="{PAGE_H:g}" fill="#ffffff"/>' + "".join(parts) + "</svg>"
-    )
+    return a4_page(parts)
 
 
 def evaluation_pdf(ev: Evaluation, sheet: EvaluationSheet) -> bytes:

@@ -21,9 +21,12 @@ from babel.dates import format_date
 
 from gigcity.i18n import N_, gettext
 from gigcity.services.printed_page import (
+    A4_H,
+    A4_W,
     MUTED,
-    PAGE_FONT,
+    a4_page,
     nested_svg,
+    rule_line,
     svg_text,
     text_width,
     wrap_text,
@@ -167,11 +170,11 @@ def _activity_text(activity: Activity, locale: str) -> str:
 
 # --- the page --------------------------------------------------------------------------------
 
-PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 20.0  # A4 portrait, millimetres
+PAGE_W, PAGE_H, MARGIN = A4_W, A4_H, 20.0
 TEXT_W = PAGE_W - 2 * MARGIN
 LIST_BOTTOM = 226.0  # the verification block below it
 QR_SIZE = 34.0
-ACCENT, RULE, BAND = "#b22222", "#cccccc", "#f6f1e7"
+ACCENT, BAND = "#b22222", "#f6f1e7"
 ROW_SIZE = 3.0
 ROW_H = ROW_SIZE * 1.5
 
@@ -187,10 +190,7 @@ def _qr(url: str, x: float, y: float) -> str:
 
 
 def _rule(y: float, width: float = 0.2) -> str:
-    return (
-        f'<line x1="{MARGIN}" y1="{y:.2f}" x2="{PAGE_W - MARGIN}" y2="{y:.2f}" '
-        f'stroke="{RULE}" stroke-width="{width}"/>'
-    )
+    return rule_line(MARGIN, PAGE_W - MARGIN, y, width)
 
 
 class _Page:
@@ -323,14 +323,7 @@ def certificate_svg(cert: Certificate, locale: str) -> str:
         y = PAGE_H - 14 - (len(footer) - 1 - i) * 3.6
         page.parts.append(svg_text(PAGE_W / 2, y, line, 2.6, anchor="middle", fill=MUTED))
 
-    lang = "zh-CN" if locale.startswith("zh") else "en"
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{PAGE_W:g}mm" height="{PAGE_H:g}mm" viewBox="0 0 {PAGE_W:g} {PAGE_H:g}" '
-        f'font-family="{PAGE_FONT}" lang="{lang}">'
-        f'<rect width="{PAGE_W:g}" height="{PAGE_H:g}" fill="#ffffff"/>'
-        + "".join(page.parts) + "</svg>"
-    )  # fmt: skip
+    return a4_page(page.parts, lang="zh-CN" if locale.startswith("zh") else "en")
 
 
 def certificate_pdf(cert: Certificate, locale: str) -> bytes:
