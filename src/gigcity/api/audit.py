@@ -17,16 +17,15 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from gigcity.api.openapi import media_response
+from gigcity.api.uploads import read_upload
 from gigcity.http.deps import Allow, PlatformDep, PublicCaller, RowId
 from gigcity.http.locale import locale_of
-from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.audit.logformat import json_schema
 from gigcity.services.audit.report_model import AuditComparison, AuditReport
 from gigcity.services.audit.run_schemas import AuditOptions, RiderFindings, RunOut
 from gigcity.services.audit.sample import sample_log
 from gigcity.services.audit.service import MAX_FILE_BYTES
-from gigcity.services.errors import InvalidInput
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
@@ -138,13 +137,7 @@ async def upload_log(
     """The file is kept (its SHA-256 recorded) and audited by a background job against the
     rulebook asked, or the one in force on the log's first day. Follow `status_url`; once
     done, `files` names the report and the findings."""
-    raw = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            N_("The file is larger than {max} MB; split it into several."),
-            field="file",
-            max=MAX_UPLOAD_BYTES // 2**20,
-        )
+    raw = await read_upload(file, MAX_UPLOAD_BYTES)
     run: RunOut = await run_in_threadpool(
         lambda: platform.audit.start_run(
             caller, file.filename or "", raw, rules=rules, eta_tolerance_s=eta_tolerance_s

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFi
 from starlette.concurrency import run_in_threadpool
 
 from gigcity.api.openapi import media_response
+from gigcity.api.uploads import read_upload
 from gigcity.geo.estates import Estate
 from gigcity.http.deps import Admin, Allow, PlatformDep, PublicCaller, RowId
 from gigcity.http.locale import locale_of
@@ -108,11 +109,7 @@ async def import_file(
     """Estates that pass are stored together; each estate of the file is reported as
     created, updated (same `external_id`), unchanged or skipped with the reason. Officers
     import estates of their own sub-district only."""
-    raw = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            N_("The file is larger than {max} MB."), field="file", max=MAX_UPLOAD_BYTES // 2**20
-        )
+    raw = await read_upload(file, MAX_UPLOAD_BYTES, message=N_("The file is larger than {max} MB."))
     return await run_in_threadpool(
         import_estates,
         platform.estates,

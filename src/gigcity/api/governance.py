@@ -15,11 +15,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from gigcity.api.governance_params import Staff, Subdistrict, csv_answer
 from gigcity.api.openapi import media_response
+from gigcity.api.uploads import read_upload
 from gigcity.http.deps import Allow, PlatformDep, RowId
 from gigcity.http.locale import locale_of
-from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.errors import InvalidInput
 from gigcity.services.governance import (
     MAX_FILE_BYTES,
     Classification,
@@ -70,13 +69,7 @@ async def import_hotline(
     """The file is kept and read by a background job: follow `GET /imports/{id}` for its
     progress and, when done, the rows refused with the reason for each. Records already
     kept (from this file or an earlier one) are counted as duplicates and not stored again."""
-    raw = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            N_("The file is larger than {max} MB; split it into several."),
-            field="file",
-            max=MAX_UPLOAD_BYTES // 2**20,
-        )
+    raw = await read_upload(file, MAX_UPLOAD_BYTES)
     out: ImportOut = await run_in_threadpool(
         platform.governance.start_import, caller, file.filename or "", raw
     )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
 from gigcity.api.openapi import media_response
+from gigcity.api.uploads import read_upload
 from gigcity.http.deps import Admin, PlaceKeeper, PlatformDep, PublicCaller, RowId
 from gigcity.http.locale import locale_of
 from gigcity.i18n import N_, gettext
@@ -271,11 +272,7 @@ async def import_places(
     """Good rows are stored together in one transaction; bad rows are listed with their line
     (CSV) or feature number (GeoJSON) and the reason. Rows whose `external_id` exists update
     that point."""
-    raw = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(
-            N_("The file is larger than {max} MB."), field="file", max=MAX_UPLOAD_BYTES // 2**20
-        )
+    raw = await read_upload(file, MAX_UPLOAD_BYTES, message=N_("The file is larger than {max} MB."))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

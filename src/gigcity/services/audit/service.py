@@ -19,7 +19,6 @@ import secrets
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import PurePath
 from typing import Any
 
 import polars as pl
@@ -56,6 +55,7 @@ from gigcity.services.storage import FileStore
 from gigcity.services.streets import StreetsService
 from gigcity.services.streets.service import StreetsUnavailable
 from gigcity.services.types import as_utc
+from gigcity.services.uploads import upload_name
 
 log = logging.getLogger("gigcity.audit")
 
@@ -182,17 +182,7 @@ class AuditService:
         """Keep the file and queue its audit; the answer's `status_url` tells its progress.
         `wait` (tools, the demo): audit it now, in this process."""
         self._require_upload(principal)
-        name = PurePath(filename or "").name[:200]
-        if not name:
-            raise InvalidInput(N_("The file needs a name."), field="file")
-        if not data:
-            raise InvalidInput(N_("The file is empty."), field="file")
-        if len(data) > MAX_FILE_BYTES:
-            raise InvalidInput(
-                N_("The file is larger than {max} MB; split it into several."),
-                field="file",
-                max=MAX_FILE_BYTES // MB,
-            )
+        name = upload_name(filename, data, MAX_FILE_BYTES)
         suffix = next((s for s in SUFFIXES if name.lower().endswith(s)), None)
         if suffix is None:
             raise InvalidInput(
@@ -532,12 +522,18 @@ class AuditService:
         saying so (on PostgreSQL the job queue runs them again instead)."""
         if self.jobs is not None and self.jobs.durable:
             return
-        active = [RunStatus.queued.value, RunStatus.running.value]
-        cutoff = self.clock.now() - STALE_AFTER
+        lost = (
+            AuditRun.status.in_([RunStatus.queued.value, RunStatus.running.value]),
+            AuditRun.heartbeat_at < self.clock.now() - STALE_AFTER,
+        )
+        # Pages poll the runs every few seconds: read first, write only when one was lost.
+        with self.factory() as session:
+            if session.scalar(select(AuditRun.id).where(*lost).limit(1)) is None:
+                return
         with transaction(self.factory) as session:
             session.execute(
                 update(AuditRun)
-                .where(AuditRun.status.in_(active), AuditRun.heartbeat_at < cutoff)
+                .where(*lost)
                 .values(
                     status=RunStatus.failed.value,
                     error=N_LOST,

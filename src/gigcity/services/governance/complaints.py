@@ -44,6 +44,7 @@ from gigcity.services.governance.schemas import (
 from gigcity.services.governance.topics import TOPIC_TITLES, Classified, Topic, TopicClassifier
 from gigcity.services.jobs import JobSpec
 from gigcity.services.types import as_utc
+from gigcity.services.uploads import upload_name
 
 IMPORT_JOB = JobSpec("governance.import")
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -79,17 +80,7 @@ class ComplaintsMixin(RulesMixin, GovernanceBase):
         """Keep the file and queue its import; the answer's id tells its progress. `wait`
         (the demo, tools): read it now, in this process."""
         self.require_admin(principal)
-        name = PurePath(filename or "").name[:200]
-        if not name:
-            raise InvalidInput(N_("The file needs a name."), field="file")
-        if not data:
-            raise InvalidInput(N_("The file is empty."), field="file")
-        if len(data) > MAX_FILE_BYTES:
-            raise InvalidInput(
-                N_("The file is larger than {max} MB; split it into several."),
-                field="file",
-                max=MAX_FILE_BYTES // (1024 * 1024),
-            )
+        name = upload_name(filename, data, MAX_FILE_BYTES)
         if PurePath(name).suffix.lower() not in (".csv", ".xlsx", ".txt"):
             raise InvalidInput(
                 N_("Upload the hotline's export as CSV or XLSX (got {name})."),
