@@ -63,3 +63,15 @@ def eta_promise(
     total += buffer_s
     reasons.append(rulebook.cite("eta.promise_buffer_min", "eta.buffer", buffer_s=buffer_s))
     return EtaPromise(total_s=total, reasons=tuple(reasons))
+
+
+def promise_method(rulebook: Rulebook) -> str:
+    """How a promise is made under `rulebook`, in a decision log's words (`eta_method`):
+    "travel" and each part the rules add ("signals", "closures", "prep", "buffer")."""
+    rules = rulebook.eta
+    parts = ["travel"]
+    parts += ["signals"] if rules.include_signal_waits else []
+    parts += ["closures"] if rules.include_closures else []
+    parts += ["prep"] if rules.include_predicted_prep else []
+    parts += ["buffer"] if rules.promise_buffer_min else []
+    return "+".join(parts)

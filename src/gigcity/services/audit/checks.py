@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from gigcity.rules import Rulebook
-from gigcity.services.audit.logfile import DecisionLog
+from gigcity.services.audit.logfile import DecisionLog, local_day
 
 FINDING_SCHEMA: dict[str, Any] = {
     "check": pl.String,
@@ -219,9 +219,7 @@ def check_rest(log: DecisionLog, rulebook: Rulebook, settings: CheckSettings) ->
         return Outcome(applicable=False)
     limit_min = rules.continuous_work_limit_min
     requirement = {"limit_min": limit_min, "rest_min": rules.min_rest_min}
-    stretches = _stretches(log, rulebook).with_columns(
-        day=_local_day(pl.col("first"), log.timezone)
-    )
+    stretches = _stretches(log, rulebook).with_columns(day=local_day(pl.col("first"), log.timezone))
     breached = stretches.filter(pl.col("counted") > limit_min * 60)
     after_due = (
         breached.select("stretch", "rider", "due", "last")
@@ -711,15 +709,6 @@ def check_hourly_guarantee(
         {"rate_fen": guarantee.hourly_minimum_fen},
         _per_day(judged, short, ["rider"]),
         findings,
-    )
-
-
-def _local_day(seconds: pl.Expr, timezone: str) -> pl.Expr:
-    return (
-        pl.from_epoch((seconds * 1e6).cast(pl.Int64), time_unit="us")
-        .dt.replace_time_zone("UTC")
-        .dt.convert_time_zone(timezone)
-        .dt.date()
     )
 
 

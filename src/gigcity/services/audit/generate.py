@@ -22,6 +22,7 @@ from gigcity.rules import (
     Rulebook,
     work_stretches,
 )
+from gigcity.rules.eta import promise_method
 from gigcity.services.audit.catalog import CHECKS
 from gigcity.services.audit.logformat import TIME_COLUMNS, Kind
 from gigcity.services.audit.logwriter import DISTRICT_TIMEZONE, conform
@@ -554,16 +555,6 @@ def _trip_rows(plan: _Trips, facts: _Orders, midnight: int) -> pl.DataFrame:
     )
 
 
-def _eta_method(rulebook: Rulebook) -> str:
-    eta = rulebook.eta
-    parts = ["travel"]
-    parts += ["signals"] if eta.include_signal_waits else []
-    parts += ["closures"] if eta.include_closures else []
-    parts += ["prep"] if eta.include_predicted_prep else []
-    parts += ["buffer"] if eta.promise_buffer_min else []
-    return "+".join(parts)
-
-
 def _nullable(values: NDArray[np.generic], keep: BoolArray, dtype: pl.DataType) -> pl.Series:
     series = pl.Series(values, dtype=dtype)
     return series.to_frame("v").select(pl.when(pl.Series(keep)).then(pl.col("v"))).to_series()
@@ -590,7 +581,7 @@ def _order_rows(plan: _Trips, facts: _Orders, rulebook: Rulebook, midnight: int)
             "weight_g": pl.Series(facts.weight_g, dtype=pl.Int64),
             "bulky": _nullable(facts.bulky, facts.bulky, pl.Boolean()),
             "floors_walked": _nullable(facts.floors, facts.floors > 0, pl.Int64()),
-            "eta_method": _eta_method(rulebook),
+            "eta_method": promise_method(rulebook),
             "eta_travel_s": pl.Series(facts.travel_s, dtype=pl.Float64),
             "eta_signal_s": pl.Series(facts.signal_s, dtype=pl.Float64),
             "eta_closure_s": pl.Series(facts.closure_s, dtype=pl.Float64),

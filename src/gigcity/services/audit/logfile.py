@@ -245,7 +245,8 @@ def _problems(raw: pl.DataFrame, parsed: pl.DataFrame, kind: Kind) -> pl.DataFra
     return _first_problem(raw[_INDEX], checks)
 
 
-def _local_day(seconds: pl.Expr, timezone: str) -> pl.Expr:
+def local_day(seconds: pl.Expr, timezone: str) -> pl.Expr:
+    """The district's local day of a time in seconds since the epoch."""
     return (
         pl.from_epoch((seconds * 1e6).cast(pl.Int64), time_unit="us")
         .dt.replace_time_zone("UTC")
@@ -275,7 +276,7 @@ def _kind(
     problems = _problems(rows, parsed, kind)
     if problems.height:
         parsed = parsed.filter(~rows[_INDEX].is_in(problems["index"]))
-    day = _local_day(pl.col(_FIRST_TIME[kind]), timezone)
+    day = local_day(pl.col(_FIRST_TIME[kind]), timezone)
     return parsed.with_columns(day=day), problems
 
 

@@ -27,6 +27,7 @@ from gigcity.rules import (
     day_statement,
     score_delivery,
 )
+from gigcity.rules.eta import promise_method
 from gigcity.sim.scenarios.evaluate import DayFacts
 from gigcity.sim.scenarios.model import Closure
 from gigcity.sim.scenarios.simulate import DayOutcome, TripRecord
@@ -37,16 +38,6 @@ DISTRICT_TIMEZONE = "Asia/Shanghai"
 def _midnight_us(day: date, timezone: str) -> int:
     local = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(timezone))
     return int(local.timestamp()) * 1_000_000
-
-
-def _eta_method(rulebook: Rulebook) -> str:
-    eta = rulebook.eta
-    parts = ["travel"]
-    parts += ["signals"] if eta.include_signal_waits else []
-    parts += ["closures"] if eta.include_closures else []
-    parts += ["prep"] if eta.include_predicted_prep else []
-    parts += ["buffer"] if eta.promise_buffer_min else []
-    return "+".join(parts)
 
 
 _LINE_OF_CLAUSE = {
@@ -225,7 +216,7 @@ def _day_orders(
                     "weight_g": order_facts.weight_g,
                     "bulky": order_facts.bulky or None,
                     "floors_walked": climbed or None,
-                    "eta_method": _eta_method(rulebook),
+                    "eta_method": promise_method(rulebook),
                     "eta_travel_s": float(parts.moving_s[0]),
                     "eta_signal_s": float(parts.signal_s[0]),
                     "eta_closure_s": closure_known,
