@@ -27,36 +27,9 @@
 
   const when = (iso) => G.districtTime(iso, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
 
-  /* ---- files behind the bearer token ---- */
-
-  async function download(path, fallbackName) {
-    let response;
-    try {
-      response = await fetch(path, {
-        headers: { "Accept-Language": G.config.htmlLang, Authorization: "Bearer " + G.auth.token() },
-        credentials: "same-origin",
-      });
-    } catch (err) {
-      throw new G.ApiError(0, G.t("error_network"), null);
-    }
-    if (!response.ok) {
-      const data = await response.json().catch(() => null);
-      throw new G.ApiError(response.status, (data && data.detail) || G.t("error_status", { status: response.status }), data);
-    }
-    const match = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
-    const name = match ? match[1] : fallbackName;
-    const url = URL.createObjectURL(await response.blob());
-    const link = h("a", { href: url, download: name });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 30000);
-    return name;
-  }
-
   async function save(path, fallbackName) {
     try {
-      messages.tell(say("downloaded", { name: await download(path, fallbackName) }));
+      messages.tell(say("downloaded", { name: await G.downloadFile(path, fallbackName) }));
     } catch (err) {
       messages.fail(err);
     }

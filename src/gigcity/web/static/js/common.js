@@ -144,6 +144,38 @@
     return data;
   }
 
+  /* A file behind the bearer token (a CSV, a PDF, a chart): the response, or an ApiError. */
+  async function fetchAuthed(path) {
+    let response;
+    try {
+      response = await fetch(path, {
+        headers: { "Accept-Language": config.htmlLang, Authorization: "Bearer " + auth.token() },
+        credentials: "same-origin",
+      });
+    } catch (err) {
+      throw new ApiError(0, t("error_network"), null);
+    }
+    if (!response.ok) {
+      const data = await response.json().catch(() => null);
+      throw new ApiError(response.status, (data && data.detail) || t("error_status", { status: response.status }), data);
+    }
+    return response;
+  }
+
+  /* Such a file saved under the server's name (Content-Disposition), else `fallbackName`. */
+  async function downloadFile(path, fallbackName) {
+    const response = await fetchAuthed(path);
+    const match = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+    const name = match ? match[1] : fallbackName;
+    const url = URL.createObjectURL(await response.blob());
+    const link = h("a", { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 30000);
+    return name;
+  }
+
   /* Show an error (ApiError or any Error) in an alert box, with field errors when given. */
   function showError(box, error) {
     box.replaceChildren();
@@ -472,6 +504,8 @@
     auth: auth,
     api: api,
     ApiError: ApiError,
+    fetchAuthed: fetchAuthed,
+    downloadFile: downloadFile,
     showError: showError,
     hideError: hideError,
     signInAgain: signInAgain,

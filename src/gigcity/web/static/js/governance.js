@@ -175,41 +175,13 @@
 
   /* ---- files behind the bearer token ---- */
 
-  async function fetchAuthed(path) {
-    let response;
-    try {
-      response = await fetch(path, {
-        headers: { "Accept-Language": G.config.htmlLang, Authorization: "Bearer " + G.auth.token() },
-        credentials: "same-origin",
-      });
-    } catch (err) {
-      throw new G.ApiError(0, G.t("error_network"), null);
-    }
-    if (!response.ok) {
-      const data = await response.json().catch(() => null);
-      throw new G.ApiError(response.status, (data && data.detail) || G.t("error_status", { status: response.status }), data);
-    }
-    return response;
-  }
-
   /* A file (CSV, PDF) fetched with the token and saved under the server's name. */
-  gov.download = async function (path, fallbackName) {
-    const response = await fetchAuthed(path);
-    const match = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
-    const name = match ? match[1] : fallbackName;
-    const url = URL.createObjectURL(await response.blob());
-    const link = h("a", { href: url, download: name });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 30000);
-    return name;
-  };
+  gov.download = G.downloadFile;
 
   /* An SVG chart as a data: URL for an <img> (the pages' CSP allows data: images; the
      chart cannot be asked by <img> itself, which would not carry the token). */
   gov.svgDataUrl = async function (path) {
-    const response = await fetchAuthed(path);
+    const response = await G.fetchAuthed(path);
     const text = await response.text();
     const bytes = new TextEncoder().encode(text);
     let binary = "";
