@@ -42,6 +42,10 @@ from gigcity.api import (
     open311,
     openapi,
     organisation,
+    organisation_concerns,
+    organisation_overview,
+    organisation_theme,
+    organisation_three_ones,
     pay,
     places,
     problems,
@@ -51,6 +55,7 @@ from gigcity.api import (
     stations,
     stays,
     streets,
+    volunteers,
     workbench,
 )
 from gigcity.api.headers import DefaultHeaders
@@ -62,6 +67,7 @@ from gigcity.sim.scenarios import ScenarioWorkbench
 from gigcity.web import (
     audit_pages,
     care_pages,
+    concerns_pages,
     district_pages,
     docs,
     doctor_pages,
@@ -71,12 +77,16 @@ from gigcity.web import (
     governance_pages,
     governance_voice_pages,
     legal_pages,
+    my_organisation_pages,
+    organisation_overview_pages,
     organisation_pages,
     pages,
     relay_pages,
     report_pages,
     station_pages,
     stays_pages,
+    theme_day_pages,
+    volunteer_pages,
 )
 
 DESCRIPTION = """\
@@ -190,6 +200,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         governance_dashboard.router,
         audit.router,
         organisation.router,
+        organisation_theme.router,
+        organisation_three_ones.router,
+        organisation_concerns.router,
+        organisation_overview.router,
+        volunteers.router,
     ):
         app.include_router(_state_access(router))
     # The gate check, which gate controllers call at the busiest rate, is answered before
@@ -215,4 +230,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     district_pages.install(app)
     audit_pages.install(app)
     organisation_pages.install(app)
+    theme_day_pages.install(app)
+    my_organisation_pages.install(app)
+    concerns_pages.install(app)
+    volunteer_pages.install(app)
+    organisation_overview_pages.install(app)
     return app

@@ -57,6 +57,7 @@ STAFF_PAGES = {
     "/audit",
     "/organisation",
     "/station-team",
+    "/organisation-overview",
 }
 
 

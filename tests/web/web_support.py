@@ -407,3 +407,14 @@ CASES += [
     Case("/organisation", "admin", "#organisation-page[data-state=ready] #orgs li"),
     Case("/station-team", "staff", "#station-team-page[data-state=ready] #team li"),
 ]
+
+# Organisation, continued (issue 20): theme-day check-in and a rider's organisation, the
+# concerns board, volunteer teams and the district's overview, each with the demo's data.
+CASES += [
+    Case("/theme-day", "rider", "#theme-day-page[data-state=ready]"),
+    Case("/my-organisation", "rider", "#my-organisation-page[data-state=ready]"),
+    Case("/concerns", "rider", "#concerns-page[data-state=ready]"),
+    Case("/concerns", "admin", "#concerns-page[data-state=ready]"),
+    Case("/volunteers", "rider", "#volunteers-page[data-state=ready]"),
+    Case("/organisation-overview", "admin", "#organisation-overview-page[data-state=ready]"),
+]

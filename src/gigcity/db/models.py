@@ -2133,3 +2133,279 @@ class PlanAction(Base):
     title: Mapped[str] = mapped_column(String(300))
     due: Mapped[date] = mapped_column(Date)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# -- organisation, continued: theme days and the three ones (issue 20)
+
+
+class ThemeDay(Base):
+    """A station's theme day (the 17th of the month, moved by the holiday calendar) or one
+    of its make-up sessions. `code` is the secret in the station's check-in QR code."""
+
+    __tablename__ = "org_theme_days"
+    __table_args__ = (UniqueConstraint("place_id", "month", "kind", "held_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM the session counts for
+    kind: Mapped[str] = mapped_column(String(8))  # theme, makeup
+    held_on: Mapped[date] = mapped_column(Date)
+    moved_from: Mapped[date | None] = mapped_column(Date)  # the 17th, when a holiday moved it
+    title: Mapped[str] = mapped_column(String(200), default="")
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ThemeAttendance(Base):
+    """A rider attended a month's theme day (at the station by its QR code, or online when on
+    shift), once a month whichever session they came to."""
+
+    __tablename__ = "org_theme_attendance"
+    __table_args__ = (
+        UniqueConstraint("account_id", "month"),
+        Index("ix_org_theme_attendance_day", "theme_day_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    theme_day_id: Mapped[int] = mapped_column(ForeignKey("org_theme_days.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    mode: Mapped[str] = mapped_column(String(8))  # station, online
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OrgLetter(Base):
+    """The month's letter ("the three ones"), to the members of one organisation or of all."""
+
+    __tablename__ = "org_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_organisations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+class OrgLetterRead(Base):
+    """A member opened a letter: its read receipt."""
+
+    __tablename__ = "org_letter_reads"
+    __table_args__ = (UniqueConstraint("letter_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("org_letters.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LearningResource(Base):
+    """A resource of the learning library the learning QR code opens."""
+
+    __tablename__ = "org_learning_resources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # article, video, audio, course
+    url: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[str | None] = mapped_column(Text)
+    minutes: Mapped[int] = mapped_column(Integer, default=10)
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LearningProgress(Base):
+    """How far a member is through a resource (percent; completed when 100)."""
+
+    __tablename__ = "org_learning_progress"
+    __table_args__ = (UniqueConstraint("resource_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resource_id: Mapped[int] = mapped_column(
+        ForeignKey("org_learning_resources.id", ondelete="CASCADE")
+    )
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BookHandout(Base):
+    """A member received a book ("the three ones"): which, where and from whom."""
+
+    __tablename__ = "org_book_handouts"
+    __table_args__ = (UniqueConstraint("account_id", "title"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True
+    )
+    given_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+# -- organisation, continued: concerns raised with platforms, "see you on Tuesday" (周二见)
+
+
+class ConcernMeeting(Base):
+    """A Tuesday meeting of a platform committee with the platform: its date and agenda."""
+
+    __tablename__ = "org_concern_meetings"
+    __table_args__ = (UniqueConstraint("organisation_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("org_organisations.id", ondelete="CASCADE")
+    )
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Concern(Base):
+    """A concern riders raised with their platform: who owns it, by when, where it stands,
+    the platform's answer, and the workbench run that priced it as a rulebook change."""
+
+    __tablename__ = "org_concerns"
+    __table_args__ = (Index("ix_org_concerns_status_due", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_organisations.id", ondelete="SET NULL"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_concern_meetings.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    topic: Mapped[str] = mapped_column(String(24))  # pay, rest, deductions, detours, ...
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    owner: Mapped[str | None] = mapped_column(String(120))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, ... closed
+    answer: Mapped[str | None] = mapped_column(Text)  # the platform's answer
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    workbench_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workbench_runs.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ConcernSupport(Base):
+    """A rider said "me too" to a concern."""
+
+    __tablename__ = "org_concern_supports"
+    __table_args__ = (UniqueConstraint("concern_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("org_concerns.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- volunteer teams: teams, activities, sign-ups, hours confirmed by the leader (issue 20)
+
+
+class VolunteerTeam(Base):
+    """A volunteer team (drivers' mobile team, the team on wheels, a station's love fund)."""
+
+    __tablename__ = "vol_teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    sector: Mapped[str] = mapped_column(String(24))  # as organisations' sectors
+    subdistrict: Mapped[str | None] = mapped_column(String(64), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("org_organisations.id", ondelete="SET NULL"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VolunteerMember(Base):
+    """A volunteer in a team, as its leader or a member."""
+
+    __tablename__ = "vol_team_members"
+    __table_args__ = (UniqueConstraint("team_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("vol_teams.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(8), default="member")  # leader, member
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VolunteerActivity(Base):
+    """A team's scheduled activity: a patrol, traffic guidance, a visit, carrying large items
+    for older people; with its place, time and how many may sign up."""
+
+    __tablename__ = "vol_activities"
+    __table_args__ = (Index("ix_vol_activities_team_starts", "team_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("vol_teams.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))  # patrol, traffic_guidance, visit, carry, other
+    title: Mapped[str] = mapped_column(String(200))
+    where_text: Mapped[str] = mapped_column(String(300), default="")
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    capacity: Mapped[int] = mapped_column(Integer, default=10)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+
+
+class VolunteerSignup(Base):
+    """A volunteer signed up for an activity; the hours they gave, once recorded, and the
+    leader who confirmed them (only confirmed hours count and go on a certificate)."""
+
+    __tablename__ = "vol_signups"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "account_id"),
+        Index("ix_vol_signups_account_confirmed", "account_id", "confirmed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("vol_activities.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class VolunteerReportCredit(Base):
+    """A hazard report made by a team on patrol: the team (and activity) it is credited to."""
+
+    __tablename__ = "vol_report_credits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), unique=True
+    )
+    team_id: Mapped[int] = mapped_column(ForeignKey("vol_teams.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vol_activities.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -26,7 +26,11 @@ from gigcity.services.gates import GatesService
 from gigcity.services.governance import GOVERNANCE_JOBS, GovernanceService
 from gigcity.services.jobs import InProcessQueue, JobArgs, JobQueue, JobSpec, PostgresQueue
 from gigcity.services.notify import NOTIFY_JOBS, NotifyService
+from gigcity.services.organisation.concerns import ConcernsService
+from gigcity.services.organisation.overview import OrganisationOverview
 from gigcity.services.organisation.service import OrganisationService
+from gigcity.services.organisation.theme_service import ThemeDayService
+from gigcity.services.organisation.three_ones import ThreeOnesService
 from gigcity.services.pay import PayService
 from gigcity.services.places.service import PlacesService
 from gigcity.services.relay import RELAY_JOBS, RelayService
@@ -36,6 +40,7 @@ from gigcity.services.rulebooks import RulebooksService
 from gigcity.services.stays import STAYS_JOBS, StaysService
 from gigcity.services.storage import FileStore, StorageUnavailable, file_store_from_settings
 from gigcity.services.streets import StreetsService
+from gigcity.services.volunteers import VolunteersService
 from gigcity.services.workbench import WorkbenchEngine, WorkbenchService
 from gigcity.services.workbench.service import RUN_JOB
 
@@ -91,6 +96,11 @@ class Platform:
     governance: GovernanceService = field(init=False)
     audit: AuditService = field(init=False)
     organisation: OrganisationService = field(init=False)
+    theme_days: ThemeDayService = field(init=False)
+    three_ones: ThreeOnesService = field(init=False)
+    concerns: ConcernsService = field(init=False)
+    volunteers: VolunteersService = field(init=False)
+    organisation_overview: OrganisationOverview = field(init=False)
 
     @classmethod
     def from_settings(
@@ -213,6 +223,13 @@ class Platform:
             streets=streets,
         )
         platform.organisation = OrganisationService(factory, district)
+        platform.theme_days = ThemeDayService(factory, district, clock)
+        platform.three_ones = ThreeOnesService(factory, clock)
+        platform.concerns = ConcernsService(factory, platform.workbench, clock)
+        platform.volunteers = VolunteersService(
+            factory, district, clock, signing_secret=settings.signing_key
+        )
+        platform.organisation_overview = OrganisationOverview(factory, district, clock)
         runner.platform = platform
         return platform
 

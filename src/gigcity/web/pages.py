@@ -69,6 +69,11 @@ PAGE_ROLES["voices"] = ("officer", "admin")  # surveys and consultations (govern
 PAGE_ROLES["audit"] = ("officer", "admin")  # the algorithm audit (officers read only)
 PAGE_ROLES["organisation"] = ("admin",)  # organisations and members (social-work staff)
 PAGE_ROLES["station_team"] = ("staff", "admin")  # a station's 1+1+N and plan
+PAGE_ROLES["theme_day"] = ("rider",)  # theme-day check-in by QR or online
+PAGE_ROLES["my_organisation"] = ("rider",)  # membership and the three ones
+PAGE_ROLES["concerns"] = ("rider", "staff", "admin")  # 周二见: concerns raised with platforms
+PAGE_ROLES["volunteers"] = ("rider", "staff", "admin")  # volunteer teams
+PAGE_ROLES["organisation_overview"] = ("admin",)  # the district's organisation figures
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
 
