@@ -29,6 +29,7 @@ from gigcity.services.demo.eldercare_volunteers import seed_volunteer_tasks
 from gigcity.services.demo.estates import demo_estate_id, seed_demo_estate
 from gigcity.services.demo.gates import demo_gate_key, seed_demo_gates
 from gigcity.services.demo.governance import seed_demo_governance
+from gigcity.services.demo.concerns import seed_concerns
 from gigcity.services.demo.organisation import seed_organisation
 from gigcity.services.demo.pay import seed_demo_pay
 from gigcity.services.demo.places import bulk_insert_places, generate_places, named_places
@@ -36,6 +37,9 @@ from gigcity.services.demo.relay import seed_demo_relay
 from gigcity.services.demo.reports import seed_demo_reports
 from gigcity.services.demo.stations import seed_stations
 from gigcity.services.demo.stays import seed_stays
+from gigcity.services.demo.theme_days import seed_theme_days
+from gigcity.services.demo.three_ones import seed_three_ones
+from gigcity.services.demo.volunteers import seed_volunteers
 from gigcity.services.platform import Platform
 from gigcity.services.reports import PhotoLimits, PhotoStore
 
@@ -79,6 +83,10 @@ def seed_demo(
     seed_stays(session)  # beds at two driver homes, `homestaff` at the flagship's desk
     seed_stations(session)  # a truck-driver station, its car park, `truckdesk`, `lawyer`
     seed_organisation(session)  # organisations, check-in points, the staff's 1+1+N
+    seed_theme_days(session)  # this month's theme day at the demo stations
+    seed_three_ones(session)  # a letter, the learning library, a book
+    seed_concerns(session)  # a Tuesday meeting and riders' concerns
+    seed_volunteers(session)  # volunteer teams, activities and hours
     return demo_logins(session, district, locale)
 
 
