@@ -21,6 +21,7 @@ from gigcity.services.demo.accounts import (
 )
 from gigcity.services.demo.audit import seed_demo_audit
 from gigcity.services.demo.care import seed_care
+from gigcity.services.demo.concerns import seed_concerns
 from gigcity.services.demo.doctors import seed_doctors
 from gigcity.services.demo.eldercare import EldercareDemo, seed_eldercare
 from gigcity.services.demo.eldercare_family import seed_family
@@ -29,7 +30,6 @@ from gigcity.services.demo.eldercare_volunteers import seed_volunteer_tasks
 from gigcity.services.demo.estates import demo_estate_id, seed_demo_estate
 from gigcity.services.demo.gates import demo_gate_key, seed_demo_gates
 from gigcity.services.demo.governance import seed_demo_governance
-from gigcity.services.demo.concerns import seed_concerns
 from gigcity.services.demo.organisation import seed_organisation
 from gigcity.services.demo.pay import seed_demo_pay
 from gigcity.services.demo.places import bulk_insert_places, generate_places, named_places

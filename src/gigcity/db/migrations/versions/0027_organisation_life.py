@@ -477,7 +477,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("vol_report_credits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_vol_report_credits_team_id"))
