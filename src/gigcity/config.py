@@ -308,6 +308,14 @@ class Settings(BaseSettings):
         "what, when, why) are deleted this many days after the read; at least 1095 (3 years, "
         "PIPL Art. 56).",
     )
+    retention_member_reads_days: int = Field(
+        default=1095,
+        ge=1095,
+        le=36500,
+        description="Lines of the read log of memberships (who read whose membership, when, "
+        "through which page) are deleted this many days after the read; at least 1095 (3 "
+        "years, PIPL Art. 56).",
+    )
     # -- meals for the elderly -------------------------------------------------------------
     eldercare_keys: str = Field(
         default="",

@@ -249,6 +249,7 @@ class Platform:
                     stations=self.stations,
                     care=self.care,
                     stays=self.stays,
+                    organisation=self.organisation,
                 )
                 + self.doctors.retention_rules()
             )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from gigcity.services.care.stations import StationsService
     from gigcity.services.eldercare.base import EldercareBase
     from gigcity.services.gates import GatesService
+    from gigcity.services.organisation.service import OrganisationService
     from gigcity.services.relay import RelayService
     from gigcity.services.stays import StaysService
 
@@ -50,6 +51,7 @@ def retention_rules(
     care: CareBase | None = None,
     stations: StationsService | None = None,
     stays: StaysService | None = None,
+    organisation: OrganisationService | None = None,
 ) -> list[RetentionRule]:
     rules = [
         RetentionRule(
@@ -142,6 +144,15 @@ def retention_rules(
         # A call-back's number goes 30 days after the call; the log of who read numbers is
         # a record of processing (PIPL Art. 56): three years.
         rules += [RetentionRule(kind, kept, purge) for kind, kept, purge in care_rules(care)]
+    if organisation is not None:
+        # Who read whose membership: a record of processing (PIPL Art. 56), three years.
+        rules.append(
+            RetentionRule(
+                "read log of memberships",
+                timedelta(days=settings.retention_member_reads_days),
+                organisation.purge_reads,
+            )
+        )
     return rules
 
 

@@ -6,12 +6,13 @@ a station's roster and plan are edited by its own staff only, phones hidden from
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from gigcity.db.models import MemberRead, Membership
+from gigcity.db.models import MemberRead, Membership, utcnow
+from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput
 from gigcity.services.organisation.schemas import (
@@ -26,6 +27,7 @@ from gigcity.services.organisation.schemas import (
     TransferStatus,
 )
 from gigcity.services.platform import Platform
+from gigcity.services.retention import apply_retention, retention_rules
 from support import ADMIN, World, principal
 
 
@@ -181,3 +183,20 @@ def test_registering_at_once_from_several_workers_is_one_membership(
     assert len({a.id for a in answers}) == 1
     with platform.factory() as session:
         assert session.scalar(select(func.count()).select_from(Membership)) == 1
+
+
+def test_the_read_log_is_kept_three_years_by_the_retention_job(
+    platform: Platform, world: World
+) -> None:
+    org_id = _org(platform)
+    point = _point(platform, world, org_id)
+    platform.organisation.register(principal(platform, "rider"), point)  # logged as `own`
+    with transaction(platform.factory) as session:
+        old = session.scalars(select(MemberRead)).one()
+        old.at = utcnow() - timedelta(days=1096)
+    platform.organisation.register(principal(platform, "rider"), point)  # a fresh read
+    rules = retention_rules(platform.settings, platform.reports, organisation=platform.organisation)
+    (rule,) = [r for r in rules if r.kind == "read log of memberships"]
+    assert rule.kept == timedelta(days=1095)
+    assert apply_retention([rule]) == {"read log of memberships": 1}
+    assert len(_reads(platform)) == 1  # the fresh one stays

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import weakref
 
+import pytest
 from sqlalchemy import update
 
 from gigcity.db.models import Place
@@ -17,6 +18,9 @@ from gigcity.services.demo import bulk_insert_places, generate_places
 from gigcity.services.places.freezer import SnapshotFreezer
 from gigcity.services.places.search import PlaceIndex, bump_revision
 from gigcity.services.platform import Platform
+
+# The collector's behaviour around the index does not depend on the database: SQLite only.
+pytestmark = pytest.mark.one_database
 
 
 class Node:

@@ -11,6 +11,7 @@ signed-in callers only. A station's roster and plan are edited by its own staff 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -340,6 +341,13 @@ class OrganisationService:
                 )
                 for r in session.scalars(query)
             ]
+
+    def purge_reads(self, kept: timedelta) -> int:
+        """Delete the read log's lines older than `kept` (the daily retention job); how many.
+        The log says whose membership was read by whom, so it is personal information too."""
+        with transaction(self.factory) as session:
+            done = session.execute(delete(MemberRead).where(MemberRead.at < utcnow() - kept))
+            return int(done.rowcount)  # type: ignore[attr-defined]
 
     def _require_officer(self, session: Session, caller: Principal, org_id: int) -> None:
         if caller.role == Role.admin:
