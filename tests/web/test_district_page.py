@@ -10,6 +10,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -156,6 +157,10 @@ def test_an_admin_on_a_desktop_picks_a_sub_district(
         assert page.locator("#district-map").get_attribute("data-cells") == "1"
         expect(page.locator("#table-panel")).to_be_hidden()
         _no_sideways_scroll(page, DESKTOP_WIDTH)
+        with page.expect_download() as download:  # the export behind the token, saved
+            page.click("#export-csv")
+        assert download.value.suggested_filename.endswith(".csv")
+        assert other in Path(download.value.path()).read_text(encoding="utf-8-sig")
         assert errors == []
     finally:
         context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -50,6 +51,15 @@ def test_admin_starts_a_run_and_reads_it_after_a_reload(page: Page, demo: Demo) 
     assert rows >= 15
     assert page.locator("#plots img").count() >= 6
     assert "《协议签订前的平台配送惯例（2024）》第1版" in page.inner_text("#result-title")
+    with page.expect_download() as download:  # the self-contained report, behind the token
+        page.click("#report-link")
+    assert download.value.suggested_filename.endswith(".html")
+    assert (
+        Path(download.value.path())
+        .read_text(encoding="utf-8")
+        .lower()
+        .startswith("<!doctype html>")
+    )
 
 
 @pytest.mark.browser

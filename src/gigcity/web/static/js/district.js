@@ -190,22 +190,7 @@
   /* An export the API serves to signed-in staff (a link cannot carry the token). */
   async function download(kind) {
     try {
-      const response = await fetch("/api/governance/overview." + kind + "?" + query(), {
-        headers: { "Accept-Language": config.htmlLang, Authorization: "Bearer " + G.auth.token() },
-        credentials: "same-origin",
-      });
-      if (!response.ok) {
-        const data = await response.json().catch(() => null);
-        throw new G.ApiError(response.status, (data && data.detail) || G.t("error_status", { status: response.status }), data);
-      }
-      const disposition = response.headers.get("content-disposition") || "";
-      const match = /filename="([^"]+)"/.exec(disposition);
-      const url = URL.createObjectURL(await response.blob());
-      const link = h("a", { href: url, download: match ? match[1] : "district-overview." + kind });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      await G.downloadFile("/api/governance/overview." + kind + "?" + query(), "district-overview." + kind);
       show.tell(say("file_ready"));
     } catch (err) {
       show.fail(err);

@@ -468,27 +468,12 @@
     $("statement").dataset.month = month;
   }
 
-  /* A file behind the bearer token: fetched, then saved from a blob. */
+  /* A file behind the bearer token (G.downloadFile). */
   async function download(kind) {
     const month = $("statement").dataset.month;
     const path = "/api/eldercare/statements/" + encodeURIComponent(month) + "." + kind;
     try {
-      const response = await fetch(path, {
-        headers: { "Accept-Language": G.config.htmlLang, Authorization: "Bearer " + G.auth.token() },
-        credentials: "same-origin",
-      });
-      if (!response.ok) {
-        const data = await response.json().catch(() => null);
-        throw new G.ApiError(response.status, (data && data.detail) || G.t("error_status", { status: response.status }), data);
-      }
-      const match = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
-      const name = match ? match[1] : "statement-" + month + "." + kind;
-      const url = URL.createObjectURL(await response.blob());
-      const link = h("a", { href: url, download: name });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      const name = await G.downloadFile(path, "statement-" + month + "." + kind);
       messages.tell(say("downloaded", { name: name }));
     } catch (err) {
       messages.fail(err);

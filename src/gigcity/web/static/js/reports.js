@@ -78,24 +78,7 @@
   }
 
   /* Download an export the API serves to signed-in staff (a link cannot carry the token). */
-  async function download(path, fallbackName) {
-    const response = await fetch(path, {
-      headers: { "Accept-Language": config.htmlLang, Authorization: "Bearer " + G.auth.token() },
-      credentials: "same-origin",
-    });
-    if (!response.ok) {
-      const data = await response.json().catch(() => null);
-      throw new G.ApiError(response.status, (data && data.detail) || G.t("error_status", { status: response.status }), data);
-    }
-    const disposition = response.headers.get("content-disposition") || "";
-    const match = /filename="([^"]+)"/.exec(disposition);
-    const url = URL.createObjectURL(await response.blob());
-    const link = h("a", { href: url, download: match ? match[1] : fallbackName });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  }
+  const download = G.downloadFile;
 
   /* ---- the map ---- */
 

@@ -133,15 +133,11 @@
     const link = $("report-link");
     link.onclick = async function (event) {
       event.preventDefault();
-      const response = await fetch("/api/workbench/runs/" + id + "/report", {
-        headers: { Authorization: "Bearer " + G.auth.token() },
-      });
-      const url = URL.createObjectURL(await response.blob());
-      const a = h("a", { href: url, download: "workbench-run-" + id + ".html" });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      URL.revokeObjectURL(url);
+      try {
+        await G.downloadFile("/api/workbench/runs/" + id + "/report", "workbench-run-" + id + ".html");
+      } catch (err) {
+        G.showError(alertBox, err);
+      }
     };
   }
 
