@@ -73,6 +73,8 @@ def test_who_may_call_each_endpoint(
         ("get", "/api/governance/complaints", None, staff_only),
         ("post", "/api/governance/complaints/1/place", {"place_id": gov.mall_id}, staff_only),
         ("post", "/api/governance/complaints/reclassify", None, admin_only),
+        ("get", "/api/governance/aliases", None, staff_only),
+        ("delete", "/api/governance/aliases/1", None, admin_only),
         ("get", "/api/governance/topic-rules", None, staff_only),
         ("post", "/api/governance/topic-rules", {"id": "x", **rule}, admin_only),
         ("put", "/api/governance/topic-rules/x", rule, admin_only),
@@ -232,3 +234,42 @@ def test_measures_and_hotspots_through_the_api(
         params={"since": "2026-12-01", "until": "2026-01-01"},
     )
     assert r.status_code == 422
+
+
+@pytest.mark.one_database
+def test_a_name_remembered_through_the_api_and_its_refusals(
+    client: TestClient, gov: GovWorld, t: dict[str, dict[str, str]]
+) -> None:
+    rows = [
+        ("B-1", "2026-11-02 12:10", "普陀区真如环宇城MAX北门", "城市管理", PARKING),
+        ("B-2", "2026-11-03 12:10", "普陀区真如环宇城MAX南门", "城市管理", PARKING),
+    ]
+    done = _wait_done(
+        client, t["admin"], _upload(client, t["admin"], hotline_csv(rows), "b.csv").json()["id"]
+    )
+    assert done["accepted"] == 2
+    waiting = client.get("/api/governance/complaints", headers=t["admin"],
+                         params={"unplaced": True}).json()["items"]  # fmt: skip
+    first = min(c["id"] for c in waiting)
+    path = f"/api/governance/complaints/{first}/place"
+    zh = {**t["admin"], "Accept-Language": "zh-CN"}
+    for body in (
+        {"place_id": gov.mall_id, "remember_as": "环宇城PLUS"},
+        {"lat": 31.2575, "lon": 121.4128, "remember_as": "真如环宇城MAX"},
+        {"place_id": gov.mall_id, "remember_as": "x" * 101},
+    ):
+        r = client.post(path, headers=zh, json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert "remember_as" in r.text
+    r = client.post(path, headers=t["admin"],
+                    json={"place_id": gov.mall_id, "remember_as": "真如环宇城MAX"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert (r.json()["placed_how"], r.json()["also_placed"]) == ("person", 1)
+    [alias] = client.get("/api/governance/aliases", headers=t["admin"]).json()
+    assert (alias["alias"], alias["place_name"]) == ("真如环宇城MAX", "中海真如环宇城MAX")
+    assert (
+        client.delete(f"/api/governance/aliases/{alias['id']}", headers=t["admin"]).status_code
+        == 204
+    )
+    r = client.delete(f"/api/governance/aliases/{alias['id']}", headers=t["admin"])
+    assert r.status_code == 404

@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gigcity.db.models import GovComplaint, GovMeasure, Place
+from gigcity.db.models import GovComplaint, GovMeasure, GovPlaceAlias, Place
 from gigcity.i18n import translations
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.demo.governance import seed_demo_governance
@@ -73,12 +73,13 @@ def unplaced_in_officer_area(governance: Demo) -> int:
     """A complaint whose address names the officer's sub-district (桃浦镇) but matches no
     place of the map: the officer's to place. Its id."""
     record = f"GOVTEST-{uuid.uuid4().hex[:8]}"
+    lane = uuid.uuid4().int % 900 + 100  # its own lane: a name remembered by one test
     data = hotline_csv(
         [
             (
                 record,
                 "2026-11-20 21:15:00",
-                "上海市普陀区桃浦镇无名小路999弄",
+                f"上海市普陀区桃浦镇无名小路{lane}弄",
                 "城市管理",
                 "外卖骑手电动车在小区门口乱停，挡住了消防通道",
             )
@@ -221,6 +222,11 @@ def test_an_officer_on_a_phone_places_a_complaint_and_records_a_measure(
         page.fill("#place-q", OFFICER_STATION)
         page.click("#place-search-form button[type=submit]")
         page.locator("#place-results .pick", has_text=OFFICER_STATION).first.click()
+        # A place of the map was chosen: the address's way of writing it may be remembered.
+        expect(page.locator("#remember-as")).to_be_visible()
+        address = page.locator("#place-address").inner_text()
+        written = address[address.index("无名小路") :]
+        page.fill("#remember-as", written)
         page.click("#place-save")
         expect(page.locator("#notice")).to_contain_text(OFFICER_STATION)
         expect(page.locator("#place-panel")).to_be_hidden()
@@ -228,6 +234,8 @@ def test_an_officer_on_a_phone_places_a_complaint_and_records_a_measure(
             row = session.get(GovComplaint, unplaced_in_officer_area)
             assert row is not None
             assert (row.placed, row.placed_how, row.place_name) == (True, "person", OFFICER_STATION)
+            alias = session.scalar(select(GovPlaceAlias).where(GovPlaceAlias.alias == written))
+            assert alias is not None
         assert_fits(page, "complaints")
 
         # A measure at the officer's driver home.

@@ -21,14 +21,15 @@ from gigcity.http.locale import locale_of
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.governance import (
     MAX_FILE_BYTES,
+    AliasOut,
     Classification,
-    ComplaintOut,
     ComplaintPage,
     EffectOut,
     Hotspots,
     ImportOut,
     MeasureIn,
     MeasureOut,
+    PlacedOut,
     Placing,
     Reclassified,
     RuleCreate,
@@ -142,14 +143,38 @@ def list_complaints(
 
 @router.post(
     "/complaints/{complaint_id}/place",
-    response_model=ComplaintOut,
+    response_model=PlacedOut,
     summary="Place a complaint on the map by hand",
 )
 def place_complaint(
     request: Request, platform: PlatformDep, caller: Staff, complaint_id: RowId, body: Placing
-) -> ComplaintOut:
-    """At a place of the map (`place_id`) or a point (`lat`, `lon`, optional `name`)."""
+) -> PlacedOut:
+    """At a place of the map (`place_id`) or a point (`lat`, `lon`, optional `name`). With
+    `place_id` and `remember_as` (the place's name as the address writes it), the name is
+    remembered for the place: the records waiting in the caller's area that write it are
+    placed too (`also_placed`), and later imports place them by themselves. 409 when the
+    name is already another place's."""
     return platform.governance.place_complaint(caller, complaint_id, body, locale_of(request))
+
+
+@router.get(
+    "/aliases",
+    response_model=list[AliasOut],
+    summary="Other names of map places, remembered from placed records",
+)
+def list_aliases(
+    platform: PlatformDep,
+    caller: Staff,
+    place_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+) -> list[AliasOut]:
+    return platform.governance.aliases(caller, place_id)
+
+
+@router.delete("/aliases/{alias_id}", status_code=204, summary="Forget a remembered name (admins)")
+def forget_alias(platform: PlatformDep, caller: Admin, alias_id: RowId) -> Response:
+    """Records it placed stay where they are; later imports no longer read it."""
+    platform.governance.forget_alias(caller, alias_id)
+    return Response(status_code=204)
 
 
 @router.post(

@@ -1854,6 +1854,23 @@ class GovComplaint(Base):
     topic_words: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
+class GovPlaceAlias(Base):
+    """Another name of a map place as hotline addresses write it (真如环宇城MAX for
+    中海真如环宇城MAX), remembered when a person places a record by it: later records that
+    write it are placed by themselves. `key` is the name's match key, one place each."""
+
+    __tablename__ = "gov_place_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class GovTopicRule(Base):
     """A rule that puts a complaint under a delivery topic: every group of words must have
     one word in the segmented text and no excluded word may; lowest priority first."""

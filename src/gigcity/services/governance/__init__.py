@@ -3,6 +3,7 @@ district dashboard (see docs/governance.md)."""
 
 from gigcity.services.governance.complaints import IMPORT_JOB, MAX_FILE_BYTES, mask_phones
 from gigcity.services.governance.schemas import (
+    AliasOut,
     Classification,
     ComplaintOut,
     ComplaintPage,
@@ -13,6 +14,7 @@ from gigcity.services.governance.schemas import (
     MeasureIn,
     MeasureKind,
     MeasureOut,
+    PlacedOut,
     Placing,
     Reclassified,
     RuleCreate,
@@ -29,6 +31,7 @@ __all__ = [
     "GOVERNANCE_JOBS",
     "IMPORT_JOB",
     "MAX_FILE_BYTES",
+    "AliasOut",
     "Classification",
     "ComplaintOut",
     "ComplaintPage",
@@ -40,6 +43,7 @@ __all__ = [
     "MeasureIn",
     "MeasureKind",
     "MeasureOut",
+    "PlacedOut",
     "Placing",
     "Reclassified",
     "RuleCreate",

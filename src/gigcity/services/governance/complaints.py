@@ -24,6 +24,7 @@ from gigcity.i18n import N_, gettext
 from gigcity.services.accounts import Principal
 from gigcity.services.errors import Conflict, InvalidInput, NotFound
 from gigcity.services.governance.addresses import Gazetteer, parse_address
+from gigcity.services.governance.aliases import AliasesMixin, place_waiting, remember
 from gigcity.services.governance.base import GovernanceBase
 from gigcity.services.governance.gazetteer import read_gazetteer
 from gigcity.services.governance.hotline_file import (
@@ -38,6 +39,7 @@ from gigcity.services.governance.schemas import (
     ComplaintPage,
     ImportOut,
     ImportStatus,
+    PlacedOut,
     Placing,
     RowRefusal,
 )
@@ -65,7 +67,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)
 
 
-class ComplaintsMixin(RulesMixin, GovernanceBase):
+class ComplaintsMixin(RulesMixin, AliasesMixin, GovernanceBase):
     # -- the upload and the job ------------------------------------------------------------
 
     def start_import(
@@ -340,13 +342,21 @@ class ComplaintsMixin(RulesMixin, GovernanceBase):
 
     def place_complaint(
         self, principal: Principal, complaint_id: int, placing: Placing, locale: str
-    ) -> ComplaintOut:
-        """A person puts a record on the map (a place of the map, or a point)."""
+    ) -> PlacedOut:
+        """A person puts a record on the map (a place of the map, or a point); with
+        `remember_as`, the place's name as the address wrote it is remembered and the other
+        records waiting in the caller's area that write it are placed too."""
+        if placing.remember_as is not None and placing.place_id is None:
+            raise InvalidInput(
+                N_("A name is remembered for a place of the map: choose the place."),
+                field="remember_as",
+            )
         with transaction(self.factory) as session:
             row = session.get(GovComplaint, complaint_id)
             if row is None:
                 raise NotFound(N_("No complaint {id}."), id=complaint_id)
             self.require_in_area(principal, row.subdistrict)
+            place: Place | None = None
             if placing.place_id is not None:
                 place = session.get(Place, placing.place_id)
                 if place is None:
@@ -371,8 +381,13 @@ class ComplaintsMixin(RulesMixin, GovernanceBase):
             row.lat, row.lon, row.subdistrict = lat, lon, found.code
             row.place_ref, row.place_name, row.placed_how = ref, name, "person"
             row.placed_by = principal.account_id
+            also = 0
+            if placing.remember_as is not None and place is not None:
+                known = remember(session, principal, place, placing.remember_as, row.address)
+                area = self.area(principal)
+                also = place_waiting(session, known, area, self._placement, principal.account_id)
             session.flush()
-            return complaint_out(row, locale)
+            return PlacedOut(**complaint_out(row, locale).model_dump(), also_placed=also)
 
     def reclassify(self, principal: Principal) -> int:
         """Sort every complaint again by the rules as they are now (after staff edited

@@ -1,5 +1,6 @@
 """The names a hotline address is matched against, read from the platform's own data: the
-friendly map's named places, the estates, and the roads the places' addresses are on. A
+friendly map's named places (and the other names people remembered for them, `aliases`),
+the estates, and the roads the places' addresses are on. A
 road's point is the median of its places' points — coarse, and said to be so — and a road
 whose places are spread too widely (a long road) gives no point at all."""
 
@@ -12,7 +13,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Estate, Place
+from gigcity.db.models import Estate, GovPlaceAlias, Place
 from gigcity.geo.district import District
 from gigcity.services.governance.addresses import Gazetteer, Known, parse_address
 from gigcity.services.governance.base import METRES_PER_DEGREE
@@ -26,16 +27,19 @@ ROAD_SPREAD_M = 1200.0
 def read_gazetteer(session: Session, district: District) -> Gazetteer:
     entries: list[Known] = []
     road_points: dict[str, list[tuple[float, float, str | None]]] = defaultdict(list)
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for place_id, alias in session.execute(select(GovPlaceAlias.place_id, GovPlaceAlias.alias)):
+        aliases[place_id].append(alias)
     for place_id, name, lat, lon, subdistrict, address in session.execute(
         select(Place.id, Place.name, Place.lat, Place.lon, Place.subdistrict, Place.address)
     ):
-        if len(name) >= MIN_NAME_CHARS:
+        if len(name) >= MIN_NAME_CHARS or place_id in aliases:
             entries.append(
                 Known(
                     kind="place",
                     ref=f"place:{place_id}",
                     name=name,
-                    aliases=(),
+                    aliases=tuple(aliases.get(place_id, ())),
                     lat=lat,
                     lon=lon,
                     subdistrict=subdistrict,

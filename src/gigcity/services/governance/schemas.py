@@ -74,6 +74,32 @@ class Placing(BaseModel):
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
     name: str | None = Field(None, max_length=200, description="What the point is, if known.")
+    remember_as: str | None = Field(
+        None,
+        max_length=100,
+        description="With `place_id`: the place's name as this address writes it (e.g. "
+        "真如环宇城MAX for 中海真如环宇城MAX), remembered as another name of the place; the "
+        "records not yet placed that write it are placed at once, and later imports place "
+        "them by themselves.",
+    )
+
+
+class PlacedOut(ComplaintOut):
+    """The record placed, and how many others the remembered name placed with it."""
+
+    also_placed: int = Field(
+        0, description="Records not yet placed that the remembered name placed too."
+    )
+
+
+class AliasOut(BaseModel):
+    """Another name of a map place, remembered from a placed record."""
+
+    id: int
+    alias: str
+    place_id: int
+    place_name: str
+    created_at: UtcDatetime
 
 
 class RuleIn(BaseModel):

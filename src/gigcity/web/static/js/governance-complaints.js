@@ -131,6 +131,9 @@
     $("place-results").replaceChildren();
     $("place-q").value = "";
     $("place-name").value = "";
+    $("remember-as").value = "";
+    $("remember-label").hidden = true;
+    $("place-name-label").hidden = false;
     if (!map) map = gov.makeMap($("place-map"), choosePoint);
     gov.refit(map);
     $("place-panel").scrollIntoView({ block: "start" });
@@ -141,12 +144,16 @@
     pin = gov.pin(map, pin, point);
     $("place-point").textContent = say("chosen_point", { point: gov.pointText(point) });
     $("place-results").querySelectorAll(".pick").forEach((b) => b.setAttribute("aria-pressed", "false"));
+    $("remember-label").hidden = true; // a point has no name to remember
+    $("place-name-label").hidden = false;
   }
 
   function choosePlace(place) {
     chosen = { place_id: place.id };
     pin = gov.pin(map, pin, place);
     $("place-point").textContent = say("chosen_place", { name: place.name });
+    $("remember-label").hidden = false;
+    $("place-name-label").hidden = true;
   }
 
   async function savePlacing(event) {
@@ -159,10 +166,15 @@
     const body = { ...chosen };
     const name = $("place-name").value.trim();
     if (body.lat !== undefined && name) body.name = name;
+    const remember = $("remember-as").value.trim();
+    if (body.place_id !== undefined && remember) body.remember_as = remember;
     try {
       const placed = await api("/api/governance/complaints/" + placing.id + "/place", { method: "POST", json: body });
       closePlacing();
-      messages.tell(say("placed", { address: placed.address, place: placed.place_name || gov.pointText(placed) }));
+      const where = { address: placed.address, place: placed.place_name || gov.pointText(placed) };
+      messages.tell(placed.also_placed
+        ? say("placed_also", { ...where, count: placed.also_placed, name: remember })
+        : say("placed", where));
     } catch (err) {
       return messages.fail(err);
     }
