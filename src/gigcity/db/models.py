@@ -813,6 +813,8 @@ class RelayItem(Base):
     __table_args__ = (
         UniqueConstraint("api_key_id", "order_ref", name="uq_relay_items_key_order"),
         Index("ix_relay_items_point_state", "estate_id", "point_ref", "state"),
+        # The district dashboard: items delivered in a window of months.
+        Index("ix_relay_items_state_finished", "state", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -1218,6 +1220,8 @@ class VolunteerTask(Base):
     """A task for an older person taken by a volunteer team (carrying large items, visits)."""
 
     __tablename__ = "eldercare_volunteer_tasks"
+    # The district dashboard: tasks done in a window of months.
+    __table_args__ = (Index("ix_eldercare_volunteer_tasks_done_at", "done_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     elder_id: Mapped[int] = mapped_column(ForeignKey("eldercare_elders.id", ondelete="CASCADE"))
@@ -1327,6 +1331,8 @@ class StayBooking(Base):
         Index("ix_stays_bookings_bed_starts", "bed_id", "starts_at"),
         Index("ix_stays_bookings_place_starts", "place_id", "starts_at"),
         Index("ix_stays_bookings_account_starts", "account_id", "starts_at"),
+        # The district dashboard: nights booked in a window of months.
+        Index("ix_stays_bookings_kind_starts", "kind", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -1865,9 +1871,7 @@ class GovPlaceAlias(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     alias: Mapped[str] = mapped_column(String(200))
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
-    created_by: Mapped[int | None] = mapped_column(
-        ForeignKey("accounts.id", ondelete="SET NULL")
-    )
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

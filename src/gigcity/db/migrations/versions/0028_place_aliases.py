@@ -1,15 +1,17 @@
-"""governance: other names of map places
+"""governance: other names of map places; indexes for the district dashboard
 
 Revision ID: 0028
 Revises: 0027
 Create Date: 2026-12-04 17:33:40.168746
+
+The dashboard counts delivered relay items, booked nights and done volunteer tasks by month:
+each read by an index on its state/kind and time instead of a scan.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = "0028"
 down_revision = "0027"
@@ -46,8 +48,17 @@ def upgrade() -> None:
             batch_op.f("ix_gov_place_aliases_place_id"), ["place_id"], unique=False
         )
 
+    op.create_index("ix_relay_items_state_finished", "relay_items", ["state", "finished_at"])
+    op.create_index("ix_stays_bookings_kind_starts", "stays_bookings", ["kind", "starts_at"])
+    op.create_index(
+        "ix_eldercare_volunteer_tasks_done_at", "eldercare_volunteer_tasks", ["done_at"]
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_eldercare_volunteer_tasks_done_at", "eldercare_volunteer_tasks")
+    op.drop_index("ix_stays_bookings_kind_starts", "stays_bookings")
+    op.drop_index("ix_relay_items_state_finished", "relay_items")
     with op.batch_alter_table("gov_place_aliases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_gov_place_aliases_place_id"))
 
