@@ -100,3 +100,28 @@ def test_station_staff_edit_their_roster_and_plan_on_a_phone(page: Page, demo: D
     expect(page.locator("#plan-progress-text")).to_have_text(progress)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
+
+
+@pytest.mark.browser
+def test_station_staff_record_a_book_by_the_member_s_code(page: Page, demo: Demo) -> None:
+    rider = page.request.post(
+        "/api/auth/token", form={"username": "rider", "password": demo.password}
+    ).json()["access_token"]
+    code = page.request.get(
+        "/api/organisation/books/code", headers={"Authorization": f"Bearer {rider}"}
+    ).json()["code"]
+    sign_in(page, "staff", demo.password, "/station-team")
+    page.wait_for_selector("#station-team-page[data-state=ready] #book-panel:not([hidden])")
+    title = f"骑手安全手册-{code[-4:]}"
+    page.fill("#book-code", code)
+    page.fill("#book-title", title)
+    page.click("#book-give")
+    expect(page.locator("#notice")).to_contain_text(title)
+    given = page.request.get(
+        "/api/organisation/books/mine", headers={"Authorization": f"Bearer {rider}"}
+    ).json()
+    assert title in [b["title"] for b in given]
+    page.fill("#book-code", "1-000000")  # a code no one was given: refused, by name
+    page.fill("#book-title", title)
+    page.click("#book-give")
+    expect(page.locator("#alert")).to_be_visible()

@@ -1,12 +1,125 @@
 """Theme days at every station (issue 20): generated from the 17th of each month, QR and
-online check-in, make-up sessions, attendance. (Being written.)"""
+online check-in, make-up sessions, attendance.
+
+Who sees what: the month's sessions (station, day, window) are public; a session's `code`
+(the secret its QR poster carries) and its attendance list go only to the station's own
+staff and admins; a rider reads their own attendance.
+
+Atomic across workers: generation inserts with ON CONFLICT DO NOTHING on the unique
+(place_id, month, kind, held_on), so two workers generating the same month store one row;
+a check-in is one short transaction (the session by its unique code, then an insert with
+ON CONFLICT DO NOTHING on the unique (account_id, month)), so one attendance per rider and
+month whatever the number of tries, and a second try answers the first.
+"""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from gigcity.db.models import Account, Place, ThemeAttendance, ThemeDay, utcnow
+from gigcity.db.session import transaction
 from gigcity.geo.district import District
+from gigcity.i18n import N_
+from gigcity.services.accounts import Principal, Role
 from gigcity.services.day_clock import DayClock
+from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gigcity.services.idempotent import insert_all_unless_present, insert_unless_present
+from gigcity.services.organisation.service import STATION_KINDS
+from gigcity.services.organisation.theme_days import (
+    CHECK_IN_OPENS,
+    CHINA,
+    THEME_DAY_OF_MONTH,
+    Window,
+    WorkingDays,
+    attendance_window,
+    make_up_window,
+    theme_day,
+)
+from gigcity.services.organisation.theme_poster import poster_svg
+from gigcity.services.organisation.theme_schemas import (
+    AttendanceListOut,
+    AttendanceOut,
+    AttendeeOut,
+    MakeupIn,
+    Mode,
+    SessionKind,
+    StationMonthOut,
+    StationThemeDayOut,
+    ThemeDayOut,
+)
+from gigcity.services.qr import qr_svg
+from gigcity.services.types import as_utc
+
+N_NO_CODE = N_("This check-in code is not known: scan the poster at the station again.")
+N_NO_SESSION = N_("No such theme day.")
+N_NO_STATION = N_("No such rider station.")
+N_NOT_RIDER = N_("Only a rider checks in, and only themselves.")
+N_NOT_KEEPER = N_("Only the station's own staff and district admins keep its theme days.")
+N_CLOSED = N_("Check-in for this session is open on {day} from {opens} to {closes} only.")
+N_MONTH = N_("Theme days are kept from {first} to {last}; {month} is outside.")
+N_MAKEUP_OF_MAKEUP = N_("A make-up session is added to the theme day itself.")
+N_MAKEUP_WINDOW = N_("A make-up session is held between {first} and {last}.")
+N_MAKEUP_PAST = N_("A make-up session cannot be held on a day that has passed.")
+
+FIRST_MONTH = "2020-01"
+MONTHS_AHEAD = 12  # generated up to a year ahead: a public GET must not fill the table
+MINE_LIMIT = 60  # five years of months
+SESSION_KEY = ("place_id", "month", "kind", "held_on")
+ATTENDANCE_KEY = ("account_id", "month")
+CHECKIN_PATH = "/theme-day?code="
+
+
+def new_code() -> str:
+    """A check-in code: 16 random bytes, URL-safe (22 characters), unguessable."""
+    return secrets.token_urlsafe(16)
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _shift(month: str, by: int) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    index = year * 12 + mon - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def theme_rows(
+    month: str, place_ids: Sequence[int], calendar: WorkingDays = CHINA
+) -> list[dict[str, Any]]:
+    """The rows of a month's theme day at each of `place_ids` (each with a new code)."""
+    year, mon = int(month[:4]), int(month[5:7])
+    held = theme_day(year, mon, calendar)
+    nominal = date(year, mon, THEME_DAY_OF_MONTH)
+    now = utcnow()
+    return [
+        {
+            "place_id": place_id,
+            "month": month,
+            "kind": SessionKind.theme.value,
+            "held_on": held,
+            "moved_from": nominal if held != nominal else None,
+            "title": "",
+            "code": new_code(),
+            "created_at": now,
+        }
+        for place_id in place_ids
+    ]
+
+
+def insert_theme_days(
+    session: Session, month: str, place_ids: Sequence[int], calendar: WorkingDays = CHINA
+) -> int:
+    """Store the month's theme day at each station that has none; how many were stored."""
+    rows = theme_rows(month, place_ids, calendar)
+    return insert_all_unless_present(session, ThemeDay, rows, SESSION_KEY)
 
 
 class ThemeDayService:
@@ -16,3 +129,342 @@ class ThemeDayService:
         self._factory = factory
         self._district = district
         self._clock = clock
+        self.now: Callable[[], datetime] = clock.now  # tests set their own
+        self.calendar: WorkingDays = CHINA
+
+    def _now(self) -> datetime:
+        # In UTC: SQLite keeps a time's wall clock without its offset.
+        return as_utc(self.now())
+
+    # -- generation ------------------------------------------------------------------------
+
+    def this_month(self) -> str:
+        return month_of(self._clock.day_of(self._now()))
+
+    def check_month(self, month: str) -> None:
+        """422 `month` outside 2020-01 .. a year from now."""
+        last = _shift(self.this_month(), MONTHS_AHEAD)
+        if not FIRST_MONTH <= month <= last:
+            raise InvalidInput(N_MONTH, field="month", first=FIRST_MONTH, last=last, month=month)
+
+    def ensure_month(self, month: str) -> int:
+        """The month's theme day at every station (inserting the missing only; a read
+        first, so the usual call writes nothing); how many were stored."""
+        missing_at = (
+            select(Place.id)
+            .where(Place.kind.in_(STATION_KINDS))
+            .where(
+                ~exists().where(
+                    ThemeDay.place_id == Place.id,
+                    ThemeDay.month == month,
+                    ThemeDay.kind == SessionKind.theme.value,
+                )
+            )
+            .order_by(Place.id)
+        )
+        with self._factory() as session:
+            missing = session.scalars(missing_at).all()
+        if not missing:
+            return 0
+        with transaction(self._factory) as session:
+            return insert_theme_days(session, month, missing, self.calendar)
+
+    # -- public ----------------------------------------------------------------------------
+
+    def month(self, month: str | None, station_id: int | None = None) -> list[ThemeDayOut]:
+        """A month's theme days and make-up sessions (this month's by default), generated
+        when first asked for; without codes."""
+        month = month or self.this_month()
+        self.check_month(month)
+        if station_id is not None:
+            with self._factory() as session:
+                _station(session, station_id, field="station")
+        self.ensure_month(month)
+        query = _sessions().where(ThemeDay.month == month)
+        if station_id is not None:
+            query = query.where(ThemeDay.place_id == station_id)
+        now = self._now()
+        with self._factory() as session:
+            return [self._public(day, place, now) for day, place in session.execute(query)]
+
+    # -- riders ----------------------------------------------------------------------------
+
+    def check_in(self, caller: Principal, code: str) -> AttendanceOut:
+        """The calling rider checks in at the station by the code of its QR poster."""
+        account_id = _rider(caller)
+        now = self._now()
+        with transaction(self._factory) as session:
+            found = session.execute(_sessions().where(ThemeDay.code == code)).first()
+            if found is None:
+                raise NotFound(N_NO_CODE)
+            day, place = found
+            return self._attend(session, account_id, day, place, Mode.station, now)
+
+    def check_in_online(self, caller: Principal, theme_day_id: int) -> AttendanceOut:
+        """The calling rider, on shift, checks in online to a session while it is open."""
+        account_id = _rider(caller)
+        now = self._now()
+        with transaction(self._factory) as session:
+            found = session.execute(_sessions().where(ThemeDay.id == theme_day_id)).first()
+            if found is None:
+                raise NotFound(N_NO_SESSION)
+            day, place = found
+            return self._attend(session, account_id, day, place, Mode.online, now)
+
+    def mine(self, caller: Principal) -> list[AttendanceOut]:
+        """The calling rider's attendance, newest month first."""
+        account_id = _rider(caller)
+        with self._factory() as session:
+            rows = session.execute(
+                _attendance()
+                .where(ThemeAttendance.account_id == account_id)
+                .order_by(ThemeAttendance.month.desc())
+                .limit(MINE_LIMIT)
+            )
+            return [_attendance_out(a, day, place) for a, day, place in rows]
+
+    def _attend(
+        self, session: Session, account_id: int, day: ThemeDay, place: Place, mode: Mode,
+        now: datetime,
+    ) -> AttendanceOut:  # fmt: skip
+        """Insert the attendance unless the rider has the month's already (then answer
+        that one, whether or not this session is open now)."""
+        window = self._window(day)
+        if now in window:
+            stored = _insert_attendance(session, {
+                "theme_day_id": day.id, "account_id": account_id, "month": day.month,
+                "mode": mode.value, "at": now,
+            })  # fmt: skip
+            if stored is not None:
+                return AttendanceOut(
+                    id=stored, month=day.month, mode=mode, at=as_utc(now), theme_day_id=day.id,
+                    kind=SessionKind(day.kind), held_on=day.held_on, station_id=place.id,
+                    station_name=place.name,
+                )  # fmt: skip
+        held = session.execute(
+            _attendance().where(
+                ThemeAttendance.account_id == account_id, ThemeAttendance.month == day.month
+            )
+        ).first()
+        if held is not None:
+            return _attendance_out(*held, already=True)
+        raise Conflict(
+            N_CLOSED, day=day.held_on.isoformat(), opens=CHECK_IN_OPENS.strftime("%H:%M"),
+            closes="24:00",
+        )  # fmt: skip
+
+    # -- the station's staff ---------------------------------------------------------------
+
+    def station_month(
+        self, caller: Principal, station_id: int, month: str | None, base_url: str
+    ) -> StationMonthOut:
+        """A station's sessions of the month with their codes, QR codes and attendance
+        counts, for its staff and admins."""
+        _require_keeper(caller, station_id)
+        month = month or self.this_month()
+        self.check_month(month)
+        with self._factory() as session:
+            station = _station(session, station_id)
+        self.ensure_month(month)
+        counts = (
+            select(ThemeAttendance.theme_day_id, func.count().label("n"))
+            .group_by(ThemeAttendance.theme_day_id)
+            .subquery()
+        )
+        now = self._now()
+        with self._factory() as session:
+            rows = session.execute(
+                select(ThemeDay, func.coalesce(counts.c.n, 0))
+                .outerjoin(counts, counts.c.theme_day_id == ThemeDay.id)
+                .where(ThemeDay.place_id == station_id, ThemeDay.month == month)
+                .order_by(ThemeDay.held_on, ThemeDay.id)
+            ).all()
+        sessions = [self._keeper(day, station, now, base_url, n) for day, n in rows]
+        theme = next((d for d, _ in rows if d.kind == SessionKind.theme.value), None)
+        held = theme.held_on if theme else theme_day(int(month[:4]), int(month[5:]), self.calendar)
+        first, last = self._makeup_days(held)
+        return StationMonthOut(
+            station_id=station.id, station_name=station.name, month=month, sessions=sessions,
+            makeup_from=first, makeup_until=last,
+        )  # fmt: skip
+
+    def add_makeup(
+        self, caller: Principal, theme_day_id: int, body: MakeupIn, base_url: str
+    ) -> StationThemeDayOut:
+        """A make-up session after the theme day, on one of the 14 days after it (the same
+        day twice is the one session)."""
+        with transaction(self._factory) as session:
+            found = session.execute(_sessions().where(ThemeDay.id == theme_day_id)).first()
+            if found is None:
+                raise NotFound(N_NO_SESSION)
+            day, place = found
+            _require_keeper(caller, place.id)
+            if day.kind != SessionKind.theme.value:
+                raise Conflict(N_MAKEUP_OF_MAKEUP)
+            first, last = self._makeup_days(day.held_on)
+            if not first <= body.held_on <= last:
+                raise InvalidInput(
+                    N_MAKEUP_WINDOW, field="held_on", first=first.isoformat(),
+                    last=last.isoformat(),
+                )  # fmt: skip
+            if body.held_on < self._clock.day_of(self._now()):
+                raise InvalidInput(N_MAKEUP_PAST, field="held_on")
+            values = {
+                "place_id": place.id, "month": day.month, "kind": SessionKind.makeup.value,
+                "held_on": body.held_on, "moved_from": None, "title": body.title,
+                "code": new_code(), "created_at": utcnow(),
+            }  # fmt: skip
+            insert_unless_present(session, ThemeDay, values, SESSION_KEY)
+            makeup = session.scalars(
+                select(ThemeDay).where(
+                    ThemeDay.place_id == place.id,
+                    ThemeDay.month == day.month,
+                    ThemeDay.kind == SessionKind.makeup.value,
+                    ThemeDay.held_on == body.held_on,
+                )
+            ).one()
+            count = session.scalar(
+                select(func.count()).where(ThemeAttendance.theme_day_id == makeup.id)
+            )
+            return self._keeper(makeup, place, self._now(), base_url, count or 0)
+
+    def attendance(self, caller: Principal, theme_day_id: int) -> AttendanceListOut:
+        """Who came: to a theme day, at it and at its make-up sessions; to a make-up
+        session, at that one. Display names only."""
+        with self._factory() as session:
+            found = session.execute(_sessions().where(ThemeDay.id == theme_day_id)).first()
+            if found is None:
+                raise NotFound(N_NO_SESSION)
+            day, place = found
+            _require_keeper(caller, place.id)
+            query = (
+                select(ThemeAttendance, ThemeDay, Account.display_name)
+                .join(ThemeDay, ThemeDay.id == ThemeAttendance.theme_day_id)
+                .join(Account, Account.id == ThemeAttendance.account_id)
+                .order_by(ThemeAttendance.at, ThemeAttendance.id)
+            )
+            if day.kind == SessionKind.theme.value:
+                query = query.where(ThemeDay.place_id == place.id, ThemeDay.month == day.month)
+            else:
+                query = query.where(ThemeDay.id == day.id)
+            attendees = [
+                AttendeeOut(
+                    display_name=name,
+                    mode=Mode(a.mode),
+                    at=as_utc(a.at),
+                    kind=SessionKind(d.kind),
+                    held_on=d.held_on,
+                )
+                for a, d, name in session.execute(query)
+            ]
+        return AttendanceListOut(
+            theme_day_id=day.id, station_name=place.name, month=day.month,
+            count=len(attendees), attendees=attendees,
+        )  # fmt: skip
+
+    def poster(self, caller: Principal, theme_day_id: int, base_url: str, locale: str) -> str:
+        """The session's check-in poster (SVG, A4) with its QR code, for the station."""
+        with self._factory() as session:
+            found = session.execute(_sessions().where(ThemeDay.id == theme_day_id)).first()
+            if found is None:
+                raise NotFound(N_NO_SESSION)
+            day, place = found
+        _require_keeper(caller, place.id)
+        return poster_svg(
+            station=place.name, kind=day.kind, held_on=day.held_on, moved_from=day.moved_from,
+            title=day.title, url=_checkin_url(base_url, day.code), locale=locale,
+        )  # fmt: skip
+
+    # -- shapes ----------------------------------------------------------------------------
+
+    def _window(self, day: ThemeDay) -> Window:
+        return attendance_window(day.held_on, self._clock.tz)
+
+    def _makeup_days(self, held_on: date) -> tuple[date, date]:
+        """The first and last local day a make-up session of the theme day may be held on."""
+        window = make_up_window(held_on, self._clock.tz)
+        return window.start.date(), (window.end - timedelta(days=1)).date()
+
+    def _public(self, day: ThemeDay, place: Place, now: datetime) -> ThemeDayOut:
+        window = self._window(day)
+        return ThemeDayOut(
+            id=day.id, station_id=place.id, station_name=place.name, lon=place.lon,
+            lat=place.lat, month=day.month, kind=SessionKind(day.kind), held_on=day.held_on,
+            moved_from=day.moved_from, title=day.title, opens_at=as_utc(window.start),
+            closes_at=as_utc(window.end), open_now=now in window,
+        )  # fmt: skip
+
+    def _keeper(
+        self, day: ThemeDay, place: Place, now: datetime, base_url: str, attendance: int
+    ) -> StationThemeDayOut:
+        url = _checkin_url(base_url, day.code)
+        return StationThemeDayOut(
+            **self._public(day, place, now).model_dump(), code=day.code, checkin_url=url,
+            qr_svg=qr_svg(url), attendance=attendance,
+        )  # fmt: skip
+
+
+def _sessions() -> Any:
+    return (
+        select(ThemeDay, Place)
+        .join(Place, Place.id == ThemeDay.place_id)
+        .order_by(Place.id, ThemeDay.held_on, ThemeDay.id)
+    )
+
+
+def _attendance() -> Any:
+    return (
+        select(ThemeAttendance, ThemeDay, Place)
+        .join(ThemeDay, ThemeDay.id == ThemeAttendance.theme_day_id)
+        .join(Place, Place.id == ThemeDay.place_id)
+    )
+
+
+def _attendance_out(
+    a: ThemeAttendance, day: ThemeDay, place: Place, *, already: bool = False
+) -> AttendanceOut:
+    return AttendanceOut(
+        id=a.id, month=a.month, mode=Mode(a.mode), at=as_utc(a.at), theme_day_id=day.id,
+        kind=SessionKind(day.kind), held_on=day.held_on, station_id=place.id,
+        station_name=place.name, already=already,
+    )  # fmt: skip
+
+
+def _insert_attendance(session: Session, values: dict[str, Any]) -> int | None:
+    """INSERT ... ON CONFLICT (account_id, month) DO NOTHING RETURNING id: the new row's
+    id, or None when the rider has the month's attendance already (one round trip)."""
+    make = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        make(ThemeAttendance)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=list(ATTENDANCE_KEY))
+        .returning(ThemeAttendance.id)
+    )
+    stored: int | None = session.scalar(statement)
+    return stored
+
+
+def _checkin_url(base_url: str, code: str) -> str:
+    return base_url.rstrip("/") + CHECKIN_PATH + code
+
+
+def _rider(caller: Principal) -> int:
+    if caller.role != Role.rider or caller.account_id is None:
+        raise Forbidden(N_NOT_RIDER)
+    return caller.account_id
+
+
+def _require_keeper(caller: Principal, station_id: int) -> None:
+    if caller.role == Role.admin:
+        return
+    if caller.role != Role.staff or caller.station_id != station_id:
+        raise Forbidden(N_NOT_KEEPER)
+
+
+def _station(session: Session, station_id: int, field: str | None = None) -> Place:
+    place = session.get(Place, station_id)
+    if place is None or place.kind not in STATION_KINDS:
+        if field is not None:
+            raise InvalidInput(N_NO_STATION, field=field)
+        raise NotFound(N_NO_STATION)
+    return place

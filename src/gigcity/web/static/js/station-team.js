@@ -1,6 +1,9 @@
 /* A station's 1+1+N and "one station, one plan" (/station-team): the station's staff (an
    admin: ?station=<id>) read GET /api/organisation/stations/{id}/team and edit it (POST and
-   DELETE team members; PUT goals; POST, PUT done and DELETE actions). Words come from
+   DELETE team members; PUT goals; POST, PUT done and DELETE actions). Below, this month's
+   theme day at the station (GET /api/organisation/theme-days/stations/{id}): its QR poster
+   to print (or download, GET /theme-days/{id}/poster), make-up sessions (POST
+   /theme-days/{id}/makeups) and who came (GET /theme-days/{id}/attendance). Words come from
    #org-strings; no text is written here. */
 (function () {
   "use strict";
@@ -12,7 +15,10 @@
   const show = G.messages($("alert"), $("notice"));
   const POSITIONS = ["master", "resident_instructor", "sector"];
   const SECTORS = ["police_safety", "market_supervision_food", "enterprise_liaison", "other"];
+  const THEMES = "/api/organisation/theme-days";
   let base = "";
+  let themeBase = "";
+  let themeId = null; // the month's theme day, which make-up sessions follow
 
   const day = (iso) => G.districtTime(iso + "T12:00:00+08:00", { year: "numeric", month: "2-digit", day: "2-digit" });
 
@@ -108,6 +114,114 @@
     });
   }
 
+  /* ---- this month's theme day ---- */
+
+  const clock = (iso) => G.districtTime(iso, { hour: "2-digit", minute: "2-digit" });
+  const closes = (iso) => (clock(iso) === "00:00" ? "24:00" : clock(iso));
+
+  function when(s) {
+    return say("theme_held_on", { day: day(s.held_on), opens: clock(s.opens_at), closes: closes(s.closes_at) });
+  }
+
+  function showPoster(s) {
+    $("poster-heading").textContent = say("theme_poster_heading_" + s.kind);
+    $("poster-station").textContent = s.station_name;
+    $("poster-when").textContent = when(s);
+    $("poster-moved").textContent = s.moved_from ? say("theme_moved_from", { day: day(s.moved_from) }) : "";
+    $("poster-qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(s.qr_svg);
+    $("theme-poster").dataset.session = String(s.id);
+    $("theme-poster").hidden = false;
+  }
+
+  function sessionRow(s) {
+    const print = h("button", { type: "button", class: "btn btn-small", text: say("theme_print") });
+    print.addEventListener("click", () => {
+      showPoster(s);
+      window.print();
+    });
+    const download = h("button", { type: "button", class: "btn btn-small", text: say("theme_download") });
+    download.addEventListener("click", () => G.downloadFile(THEMES + "/" + s.id + "/poster", "theme-day-" + s.id + ".svg").catch(show.fail));
+    const who = h("button", { type: "button", class: "btn btn-small", text: say("theme_who") });
+    who.addEventListener("click", () => loadAttendance(s.id));
+    return h(
+      "li",
+      { "data-session": String(s.id), "data-kind": s.kind },
+      h("div", { class: "org-row" }, h("strong", { text: say("theme_kind_" + s.kind) + (s.title ? " · " + s.title : "") }), h("span", { text: say("theme_attendance", { count: s.attendance }) })),
+      h("p", { text: when(s) }),
+      s.moved_from ? h("p", { class: "note", text: say("theme_moved_from", { day: day(s.moved_from) }) }) : null,
+      h("div", { class: "org-row" }, print, download, who)
+    );
+  }
+
+  async function loadAttendance(id) {
+    let list;
+    try {
+      list = await api(THEMES + "/" + id + "/attendance");
+    } catch (err) {
+      show.fail(err);
+      return;
+    }
+    $("attendance-count").textContent = list.count ? say("theme_count", { count: list.count }) : say("theme_none");
+    $("attendance").replaceChildren(
+      ...list.attendees.map((a) =>
+        h("li", {}, h("p", { text: say("theme_attendee", { name: a.display_name, mode: say("theme_mode_" + a.mode), at: G.formatDateTime(a.at) }) }), a.kind === "makeup" ? h("p", { class: "note", text: say("theme_kind_makeup") + " · " + day(a.held_on) }) : null)
+      )
+    );
+  }
+
+  async function loadTheme() {
+    let month;
+    try {
+      month = await api(themeBase);
+    } catch (err) {
+      show.fail(err);
+      return false;
+    }
+    $("theme-sessions").replaceChildren(...month.sessions.map(sessionRow));
+    const theme = month.sessions.find((s) => s.kind === "theme");
+    themeId = theme ? theme.id : null;
+    $("makeup-window").textContent = say("theme_makeup_window", { first: day(month.makeup_from), last: day(month.makeup_until) });
+    const today = G.todayInDistrict();
+    $("makeup-day").min = today > month.makeup_from ? today : month.makeup_from;
+    $("makeup-day").max = month.makeup_until;
+    $("makeup-form").hidden = !themeId || today > month.makeup_until;
+    if (theme) {
+      const shown = Number($("theme-poster").dataset.session);
+      showPoster(month.sessions.find((s) => s.id === shown) || theme);
+      await loadAttendance(theme.id);
+    }
+    return true;
+  }
+
+  function wireTheme() {
+    $("makeup-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = { held_on: $("makeup-day").value, title: $("makeup-title").value.trim() };
+      try {
+        await api(THEMES + "/" + themeId + "/makeups", { method: "POST", json: body });
+        show.tell(say("added"));
+        $("makeup-form").reset();
+      } catch (err) {
+        show.fail(err);
+      }
+      await loadTheme();
+    });
+  }
+
+  /* A book handed to a member at this station: the member shows the code from their page. */
+  function wireBooks(station) {
+    $("book-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const body = { code: $("book-code").value.trim(), title: $("book-title").value.trim(), place_id: station };
+      api("/api/organisation/books", { method: "POST", json: body })
+        .then((b) => {
+          show.tell(say("given", { title: b.title, name: b.display_name }));
+          $("book-code").value = "";
+        })
+        .catch(show.fail);
+    });
+  }
+
   async function start() {
     if (document.body.classList.contains("wrong-role")) return; // common.js said whose page it is
     const me = await G.signedIn(show.fail);
@@ -120,11 +234,16 @@
       return;
     }
     base = "/api/organisation/stations/" + station;
+    themeBase = THEMES + "/stations/" + station;
     fillSelects();
     wireForms();
+    wireTheme();
+    wireBooks(station);
     if (await load()) {
       $("team-panel").hidden = false;
       $("plan-panel").hidden = false;
+      $("book-panel").hidden = false;
+      if (await loadTheme()) $("theme-panel").hidden = false;
     }
     $("station-team-page").dataset.state = "ready";
   }

@@ -1,0 +1,105 @@
+"""The admin's organisation page (/organisation, issue 20): the forms added for the three ones
+and membership. In the browser, a district admin on a 390 px phone in Chinese creates an
+organisation, appoints an officer by username, sets a check-in point, sends a letter to all
+members and asks who has not read it, and adds a learning resource and unpublishes it.
+Without a browser: every string organisation.js asks of #three-strings is on the page in
+both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gigcity.i18n import translations
+from gigcity.services.organisation.three_ones_schemas import ResourceKind
+from gigcity.web.templating import STATIC_DIR
+from web.test_browser import sign_in
+from web.test_pages import assets
+from web.web_support import Demo
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+WORD = re.compile(r"\bword\(\s*\"([a-z0-9_]+)\"\s*[,)]")
+BUILT = {f"kind_{k}" for k in ResourceKind} | {
+    f"purpose_{p}" for p in ("letter_receipts", "learning_progress", "books")
+}
+
+
+def zh(message: str, **params: Any) -> str:
+    text = translations("zh_CN", "web").gettext(message)
+    return text.format(**params) if params else text
+
+
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+@pytest.mark.one_database
+def test_the_three_ones_strings_are_on_the_page_in_both_languages(
+    page_client: TestClient,
+) -> None:
+    source = (STATIC_DIR / "js" / "organisation.js").read_text(encoding="utf-8")
+    asked = set(WORD.findall(source)) | BUILT
+    chinese = json.loads(assets(page_client.get("/organisation").text).blocks["three-strings"])
+    english_html = page_client.get("/organisation", params={"lang": "en"}).text
+    english = json.loads(assets(english_html).blocks["three-strings"])
+    assert asked <= set(chinese), sorted(asked - set(chinese))
+    assert chinese.keys() == english.keys()
+    assert all(chinese[k] != english[k] for k in ("all_members", "sent", "publish"))
+
+
+@pytest.mark.browser
+def test_an_admin_creates_appoints_writes_and_keeps_the_library_on_a_phone(
+    page: Page, demo: Demo
+) -> None:
+    sign_in(page, "admin", demo.password, "/organisation")
+    page.wait_for_selector("#organisation-page[data-state=ready] #orgs li")
+    notice = page.locator("#notice")
+
+    orgs = page.locator("#orgs li").count()
+    page.fill("#org-name", "真如某快递公司党支部")
+    page.select_option("#org-kind", "company_branch")
+    page.select_option("#org-sector", "express_logistics")
+    page.click("#org-add")
+    expect(page.locator("#orgs li")).to_have_count(orgs + 1)
+    expect(page.locator("#orgs li").last).to_contain_text("真如某快递公司党支部")
+
+    page.select_option("#officer-org", label="真如某快递公司党支部")
+    page.fill("#officer-account", "officer")
+    page.click("#officer-add")
+    expect(notice).to_have_text(zh("Appointed."))
+
+    page.locator("#point-place option").nth(1).wait_for(state="attached")
+    page.select_option("#point-place", index=1)
+    page.select_option("#point-org", label="真如某快递公司党支部")
+    page.click("#point-save")
+    expect(notice).to_have_text(zh("Saved."))
+
+    letters = page.locator("#letters li").count()
+    page.fill("#letter-title", "关于冬季安全送餐的提醒")
+    page.fill("#letter-body", "雨雪天气请减速慢行。")
+    page.click("#letter-send")
+    expect(page.locator("#letters li")).to_have_count(letters + 1)
+    first = page.locator("#letters li").first
+    expect(first).to_contain_text("关于冬季安全送餐的提醒")
+    first.get_by_role("button").click()
+    expect(first.locator(".org-unread")).not_to_be_empty()
+
+    resources = page.locator("#resources li").count()
+    page.fill("#resource-title", "快递小哥安全生产十条")
+    page.select_option("#resource-kind", "article")
+    page.fill("#resource-body", "第一条……")
+    page.click("#resource-save")
+    expect(page.locator("#resources li")).to_have_count(resources + 1)
+    added = page.locator("#resources li", has_text="快递小哥安全生产十条")
+    added.locator("[data-toggle]").click()
+    expect(added).to_have_attribute("data-published", "no")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
