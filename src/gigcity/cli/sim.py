@@ -328,3 +328,151 @@ def estate_compare(
         + f"; {time.perf_counter() - started:.1f} s"
         + (f"; wrote {out / 'estate.json'}" if out is not None else "")
     )
+
+
+def _equal_service_cell(value: float | None, unit: str, *, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    sign = "+" if signed else ""
+    if unit == "share":  # a difference of shares is in percentage points
+        return f"{100 * value:{sign}.2f} {'pts' if signed else '%'}"
+    if unit in ("riders", "stretches"):
+        return f"{value:{sign}.1f}" if value % 1 else f"{value:{sign}.0f}"
+    if unit in ("¥", "¥/h"):
+        return f"{value:{sign}.2f}"
+    if unit == "h":
+        return f"{value:{sign}.1f}"
+    return f"{value:{sign}.3f}" if unit == "" else f"{value:{sign}.2f}"
+
+
+def equal_service_rows(result: dict[str, Any]) -> list[list[str]]:
+    """The side-by-side table of `equal_service` as text rows, header first."""
+    a, b = result["a"], result["b"]
+    rows = [["measure", f"A {a['rulebook']}", f"B {b['rulebook']}", "B − A"]]
+    for row in result["table"]:
+        label = row["label"] + (f" ({row['unit']})" if row["unit"] not in ("", "share") else "")
+        cells = []
+        for side, value in ((a, row["a"]), (b, row["b"])):
+            if row["key"] == "riders" and not side["met"]:
+                largest = max(s["largest_tried"] or 0 for s in side["per_seed"])
+                cells.append(f"not met (> {largest})")
+            elif row["key"] == "riders" and side["spread"]:
+                spread = side["spread"]
+                cells.append(f"{value:.0f} ({spread['min']}–{spread['max']})")
+            else:
+                cells.append(_equal_service_cell(value, row["unit"]))
+        rows.append(
+            [label, *cells, _equal_service_cell(row["difference"], row["unit"], signed=True)]
+        )
+    return rows
+
+
+def equal_service_target(result: dict[str, Any]) -> str:
+    """The service target in words: as given, or A's own service on each day."""
+    target = result["target"]
+    figures = (
+        f"undelivered ≤ {100 * target['undelivered_share']:.3f} %, "
+        f"click-to-door p90 ≤ {target['click_to_door_p90_min']:.2f} min"
+    )
+    if target["source"] == "given":
+        return figures
+    mean = " (mean over the days)" if len(target["per_seed"]) > 1 else ""
+    return f"{target['source']}: {figures}{mean}"
+
+
+def _equal_service_markdown(result: dict[str, Any], rows: list[list[str]]) -> str:
+    lines = [
+        f"# Equal service: {result['rulebooks']['a']} vs {result['rulebooks']['b']}",
+        "",
+        f"{result['scenario']}, seeds {', '.join(str(s) for s in result['seeds'])}; target: "
+        f"{equal_service_target(result)}; {result['simulated_days']} simulated days.",
+        "",
+        "| " + " | ".join(rows[0]) + " |",
+        "|" + "---|" * len(rows[0]),
+        *("| " + " | ".join(row) + " |" for row in rows[1:]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def equal_service_compare(
+    console: Console,
+    a: Any,
+    b: Any,
+    spec: Any,
+    *,
+    seeds: int,
+    target_undelivered_pct: float | None,
+    target_p90: float | None,
+    workers: int,
+    ray: str | None,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """`gigcity compare --equal-service`: the fewest riders each rulebook needs for the same
+    service, side by side; JSON with `--json`; `--out` writes equal_service.json and .md."""
+    import json
+
+    from gigcity.sim.scenarios import ScenarioError
+    from gigcity.sim.scenarios.equal_service import equal_service
+
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=as_json,
+    ) as bar:
+        task = bar.add_task("simulated days", total=None)
+
+        def advance(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"simulated days ({label})")
+
+        try:
+            result = equal_service(
+                spec,
+                a,
+                b,
+                seeds=list(range(spec.seed, spec.seed + seeds)),
+                target_undelivered=None
+                if target_undelivered_pct is None
+                else target_undelivered_pct / 100.0,
+                target_p90_min=target_p90,
+                workers=workers,
+                ray_address=ray,
+                progress=advance,
+            )
+        except ScenarioError as error:
+            console.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    rows = equal_service_rows(result)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "equal_service.json").write_text(text + "\n", encoding="utf-8")
+        (out / "equal_service.md").write_text(_equal_service_markdown(result, rows), "utf-8")
+    if as_json:
+        print(text)
+        return
+    table = Table(
+        *rows[0],
+        title=(
+            f"Equal service — {result['scenario']}, seeds {', '.join(map(str, result['seeds']))}"
+        ),
+    )
+    for row in rows[1:]:
+        table.add_row(*row)
+    console.print(table)
+    per_seed = "; ".join(
+        f"{side['rulebook']}: "
+        + ", ".join(
+            f"seed {s['seed']} {s['riders'] if s['met'] else 'not met'}" for s in side["per_seed"]
+        )
+        for side in (result["a"], result["b"])
+    )
+    console.print(
+        f"target: {equal_service_target(result)}; riders per seed: {per_seed}; "
+        f"{result['simulated_days']} simulated days in {time.perf_counter() - started:.1f} s"
+        + (f"; wrote {out / 'equal_service.json'} and {out / 'equal_service.md'}" if out else "")
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -128,13 +129,44 @@ def compare_command(
         typer.Option(min=0.0, max=1.0, help="putuo-estate: share of addresses consenting to relay"),
     ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="putuo-estate: print the comparison as JSON")
+        bool,
+        typer.Option(
+            "--json", help="putuo-estate or --equal-service: print the comparison as JSON"
+        ),
     ] = False,
+    fleet: Annotated[
+        float, typer.Option(min=0.01, max=10.0, help="Scale the day's riders by shift (1: as is)")
+    ] = 1.0,
+    equal_service: Annotated[
+        bool,
+        typer.Option("--equal-service", help="Find the fewest riders each rulebook needs"),
+    ] = False,
+    target_undelivered: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0, max=100.0, help="--equal-service: undelivered at most this % (default: A's)"
+        ),
+    ] = None,
+    target_p90: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0, help="--equal-service: click-to-door p90 at most this many min (default: A's)"
+        ),
+    ] = None,
+    seeds: Annotated[
+        int, typer.Option(min=1, help="--equal-service: seeds searched (from --seed on)")
+    ] = 1,
+    ray: Annotated[
+        str | None,
+        typer.Option("--ray", help="Run on this Ray cluster ('local' starts one here)"),
+    ] = None,
 ) -> None:
     """Replay the identical day under two rulebooks; side-by-side table, attribution, report.
 
     With `--scenario putuo-estate` and at most one rulebook (default putuo-2025): the same
-    day without help, with the estate guide, with relay and with both.
+    day without help, with the estate guide, with relay and with both. With
+    `--equal-service`: the fewest riders each rulebook needs to give the same service
+    (default: A's on the day's own riders), searched per seed, and what that costs.
     """
     from gigcity.sim.scenarios import ClauseError, ScenarioError, compare
     from gigcity.sim.scenarios.outputs import write_comparison
@@ -150,11 +182,24 @@ def compare_command(
         return
     if len(rules) != 2:
         raise _fail(console, f"give exactly two rulebooks with --rules (got {len(rules)})")
+    if equal_service:
+        from gigcity.cli.sim import equal_service_compare
+
+        a, b = (_rulebook(console, name) for name in rules)
+        try:
+            spec = replace(_spec(scenario, seed, orders), fleet=fleet)
+        except ScenarioError as error:
+            raise _fail(console, str(error)) from None
+        equal_service_compare(
+            console, a, b, spec, seeds=seeds, target_undelivered_pct=target_undelivered,
+            target_p90=target_p90, workers=workers, ray=ray, out=out, as_json=as_json,
+        )  # fmt: skip
+        return
     if out is None:
         raise _fail(console, "give --out, the folder for the tables and report.html")
     a, b = (_rulebook(console, name) for name in rules)
     try:
-        spec = _spec(scenario, seed, orders)
+        spec = replace(_spec(scenario, seed, orders), fleet=fleet)
         started = time.perf_counter()
         with _progress(console) as bar:
             task = bar.add_task("simulated days", total=None)
@@ -164,7 +209,10 @@ def compare_command(
                     task, completed=done, total=total, description=f"simulated days ({label})"
                 )
 
-            result = compare(spec, a, b, attribution=attribution, workers=workers, progress=advance)
+            result = compare(
+                spec, a, b, attribution=attribution, workers=workers, ray_address=ray,
+                progress=advance,
+            )  # fmt: skip
     except (ScenarioError, ClauseError) as error:
         raise _fail(console, str(error)) from None
     files = write_comparison(result, out)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios.evaluate import DayFacts, Yardstick, judge
 from gigcity.sim.scenarios.fileformat import read_scenario
+from gigcity.sim.scenarios.fleet import scale_fleet
 from gigcity.sim.scenarios.generate import generate_scenario
 from gigcity.sim.scenarios.model import Scenario, ScenarioError
 from gigcity.sim.scenarios.simulate import SimulationSettings, simulate_scenario
@@ -28,26 +29,36 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True, slots=True)
 class ScenarioSpec:
-    """A generated scenario (name, seed, orders) or a scenario folder (path)."""
+    """A generated scenario (name, seed, orders) or a scenario folder (path), with its
+    fleet scaled by `fleet` (see `fleet.scale_fleet`; 1.0: the roster as it is)."""
 
     name: str = "putuo-weekday"
     seed: int = 0
     orders: int | None = None
     path: str | None = None
+    fleet: float = 1.0
 
     def describe(self) -> str:
+        fleet = "" if self.fleet == 1.0 else f", fleet x{self.fleet:.4g}"
         if self.path:
-            return self.path
+            return f"{self.path}{f' ({fleet[2:]})' if fleet else ''}"
         size = f", {self.orders} orders" if self.orders else ""
-        return f"{self.name} (seed {self.seed}{size})"
+        return f"{self.name} (seed {self.seed}{size}{fleet})"
+
+
+@lru_cache(maxsize=4)
+def _roster_scenario(spec: ScenarioSpec) -> Scenario:
+    """The day as generated or read (kept apart, so scaled fleets never evict it)."""
+    if spec.path:
+        return read_scenario(spec.path)
+    return generate_scenario(spec.name, seed=spec.seed, orders=spec.orders)
 
 
 @lru_cache(maxsize=4)
 def load_scenario(spec: ScenarioSpec) -> Scenario:
     """The scenario a spec names (kept, so a worker builds each one once)."""
-    if spec.path:
-        return read_scenario(spec.path)
-    return generate_scenario(spec.name, seed=spec.seed, orders=spec.orders)
+    scenario = _roster_scenario(replace(spec, fleet=1.0))
+    return scenario if spec.fleet == 1.0 else scale_fleet(scenario, spec.fleet)
 
 
 @dataclass(frozen=True, slots=True)
