@@ -34,6 +34,7 @@ from gigcity.services.reports.schemas import (
     SimilarReport,
 )
 from gigcity.services.reports.views import ViewBuilder, photo_out
+from gigcity.services.volunteers.credit import credit_report
 
 # How far a rider may stand from a report to say "same as this one" (or the category's
 # duplicate radius, if an admin set it wider: what is offered nearby can be joined). A
@@ -228,11 +229,21 @@ class ReportIntake(ReportsBase):
             raise InvalidInput(
                 N_("Add a photo or a few words about what you saw."), field="description"
             )
-        # Attaching photos is more writes: then a transaction is needed.
-        sessions = self.factory if data.photo_ids else self._one_statement
+        # Attaching photos or crediting a volunteer team is more writes: then a transaction
+        # is needed.
+        more = data.photo_ids or data.volunteer_activity_id is not None
+        sessions = self.factory if more else self._one_statement
         try:
             with transaction(sessions) as session:
                 filed = self._create(session, principal, data, source="app")
+                if data.volunteer_activity_id is not None:
+                    credit_report(
+                        session,
+                        principal.account_id,
+                        data.volunteer_activity_id,
+                        filed.report.id,
+                        filed.report.created_at,
+                    )
                 builder = ViewBuilder(session, self.district, principal, self.photo_signer)
                 return builder.fresh(
                     filed.report, filed.photos, filed.events, filed.credits, self.clock()

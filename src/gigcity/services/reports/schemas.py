@@ -56,6 +56,18 @@ class ReportCreate(BaseModel):
         ]
         | None
     ) = None
+    volunteer_activity_id: (
+        Annotated[
+            int,
+            Field(
+                ge=1,
+                le=2_147_483_647,
+                description="A volunteer on a team's activity (a patrol) credits the report to "
+                "the team: only a volunteer signed up for it, while it is under way.",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class JoinIn(BaseModel):

@@ -32,6 +32,10 @@
   if (!me) return;
   const queue = window.gigcityQueue.page({ say: say, messages: messages, anchor: $("notice") });
 
+  // A volunteer on a patrol came from /volunteers: the report is credited to their team.
+  let volunteerActivity = Number(new URLSearchParams(location.search).get("volunteer_activity")) || null;
+  $("volunteer-note").hidden = !volunteerActivity;
+
   const state = {
     photos: [], // uploaded photos: {id, thumb_url, near_report_id}
     position: null, // {lat, lon}
@@ -297,9 +301,12 @@
     };
     try {
       if (queue.mustKeep(state.photos)) {
-        await queue.keep(body, state.photos); // no signal: sent when it returns
+        // no signal: sent when it returns, without the patrol (it may be over by then, and
+        // the hazard must reach the district whether or not the team is credited)
+        await queue.keep(body, state.photos);
       } else {
-        const report = await api("/api/reports", { method: "POST", json: body });
+        const sent = volunteerActivity ? Object.assign({}, body, { volunteer_activity_id: volunteerActivity }) : body;
+        const report = await api("/api/reports", { method: "POST", json: sent });
         messages.say(say("filed", { id: report.id }));
         page.dataset.lastReport = String(report.id);
       }
@@ -308,7 +315,14 @@
       if (err.status === 0) {
         await queue.keep(body, state.photos);
         resetForm();
-      } else messages.fail(err);
+      } else {
+        // Not on that patrol (any more): say why; sending again files it without the credit.
+        if (err.problem && err.problem.field === "volunteer_activity_id") {
+          volunteerActivity = null;
+          $("volunteer-note").hidden = true;
+        }
+        messages.fail(err);
+      }
     } finally {
       submitButton.disabled = false;
     }
