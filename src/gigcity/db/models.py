@@ -2185,12 +2185,14 @@ class ThemeAttendance(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "month"),
         Index("ix_org_theme_attendance_day", "theme_day_id", "at"),
+        # The district overview: a year's attendance by month and mode, from the index alone.
+        Index("ix_org_theme_attendance_month_mode", "month", "mode"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     theme_day_id: Mapped[int] = mapped_column(ForeignKey("org_theme_days.id", ondelete="CASCADE"))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    month: Mapped[str] = mapped_column(String(7), index=True)
+    month: Mapped[str] = mapped_column(String(7))
     mode: Mapped[str] = mapped_column(String(8))  # station, online
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -224,9 +224,7 @@ class Platform:
         )
         platform.organisation = OrganisationService(factory, district)
         platform.theme_days = ThemeDayService(factory, district, clock)
-        platform.three_ones = ThreeOnesService(
-            factory, clock, signing_secret=settings.signing_key
-        )
+        platform.three_ones = ThreeOnesService(factory, clock, signing_secret=settings.signing_key)
         platform.concerns = ConcernsService(factory, platform.workbench, clock)
         platform.volunteers = VolunteersService(
             factory, district, clock, signing_secret=settings.signing_key

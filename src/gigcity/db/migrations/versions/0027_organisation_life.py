@@ -230,7 +230,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("org_theme_attendance", schema=None) as batch_op:
         batch_op.create_index("ix_org_theme_attendance_day", ["theme_day_id", "at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_org_theme_attendance_month"), ["month"], unique=False)
+        # The overview counts a year's attendance by month and mode from this index alone.
+        batch_op.create_index("ix_org_theme_attendance_month_mode", ["month", "mode"], unique=False)
 
     op.create_table(
         "vol_activities",
@@ -511,7 +512,7 @@ def downgrade() -> None:
 
     op.drop_table("vol_activities")
     with op.batch_alter_table("org_theme_attendance", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_org_theme_attendance_month"))
+        batch_op.drop_index("ix_org_theme_attendance_month_mode")
         batch_op.drop_index("ix_org_theme_attendance_day")
 
     op.drop_table("org_theme_attendance")

@@ -408,6 +408,7 @@
       h("section", { id: "route-info", class: "route-info", "aria-live": "polite", hidden: true }),
       h("dl", { class: "facts" }, facts.flat()),
       h("section", { id: "card-offers", class: "card-offers", hidden: true }),
+      h("section", { id: "card-team", class: "card-offers", hidden: true }),
       h(
         "p",
         { class: "card-foot" },
@@ -422,7 +423,9 @@
     cardEl.dataset.state = "ready";
     cardEl.hidden = false;
     placeAttribution();
+    markCheckinPoint();
     showOffers(place.id);
+    if (TEAM_KINDS.includes(place.kind)) showTeam(place.id);
   }
 
   /* The point's rider meals and free-water fridges (services.care), under its facts once
@@ -456,6 +459,87 @@
       )
     );
     section.hidden = false;
+  }
+
+  /* ---- organisation: a station's 1+1+N on its card, the check-in points ---- */
+
+  const TEAM_KINDS = ["rider_station", "driver_home", "truck_driver_station"];
+  const checkinPoints = new Map(); // place id -> its sub-district's check-in point
+
+  function teamRole(m) {
+    return m.position === "sector" ? say("sector_kind_" + m.sector_kind) : say("position_" + m.position);
+  }
+
+  /* The station's roster (names, roles, duty hours; phones only to the signed in: the API
+     leaves them out for anyone else), fetched when its card opens, never with the map. */
+  async function showTeam(placeId) {
+    let plan;
+    try {
+      plan = await api("/api/organisation/stations/" + placeId + "/team");
+    } catch (err) {
+      return; // the card is whole without it
+    }
+    const section = document.getElementById("card-team");
+    if (!section || cardEl.dataset.placeId !== String(placeId) || !plan.team.length) return;
+    section.replaceChildren(
+      h("h3", { text: say("team_title") }),
+      h(
+        "ul",
+        { class: "offer-list" },
+        plan.team.map((m) =>
+          h(
+            "li",
+            { class: "team-member", "data-position": m.position },
+            h("strong", { text: teamRole(m) }),
+            " · ",
+            h("span", { text: m.name }),
+            m.phone ? [" · ", h("a", { href: "tel:" + m.phone, text: m.phone })] : null,
+            m.duty_hours ? h("div", { class: "note", text: say("team_hours", { hours: m.duty_hours }) }) : null
+          )
+        )
+      )
+    );
+    section.hidden = false;
+  }
+
+  /* The open card of a check-in point's place says so (whichever arrives last: the card
+     or the points). */
+  function markCheckinPoint() {
+    const line = cardEl.querySelector(".status-line");
+    if (!line || !checkinPoints.has(Number(cardEl.dataset.placeId)) || document.getElementById("card-checkin")) return;
+    line.append(h("span", { id: "card-checkin", class: "badge badge-change", text: say("checkin_badge") }));
+  }
+
+  /* The sub-districts' check-in points (a handful): a "check-in point" badge above their
+     pins, asked for once the markers are drawn so the map's first paint does not wait. */
+  const checkinLayer = L.layerGroup().addTo(map);
+
+  async function loadCheckinPoints() {
+    let points;
+    try {
+      points = await api("/api/organisation/checkin-points");
+    } catch (err) {
+      return; // the map works without them
+    }
+    const html = '<span class="badge badge-change">' + G.escapeHtml(say("checkin_badge")) + "</span>";
+    for (const point of points) {
+      checkinPoints.set(point.place_id, point);
+      const marker = L.marker(C.toMap(point.lat, point.lon), {
+        icon: L.divIcon({ html: html, className: "checkin-marker", iconSize: L.point(TAP_PX, TAP_PX), iconAnchor: L.point(TAP_PX / 2, TAP_PX + TAP_PX / 2) }),
+        keyboard: false,
+        bubblingMouseEvents: false,
+        zIndexOffset: 600,
+      });
+      marker.bindTooltip(G.escapeHtml(point.place_name), { direction: "top", offset: [0, -6] });
+      marker.on("click", () => openPlace(point.place_id));
+      marker.on("add", function () {
+        const el = marker.getElement();
+        if (el) el.dataset.checkinPoint = String(point.place_id);
+      });
+      marker.addTo(checkinLayer);
+    }
+    markCheckinPoint();
+    mapEl.dataset.checkinPoints = String(points.length);
   }
 
   function restyleAll() {
@@ -861,7 +945,7 @@
   /* ---- start ---- */
 
   drawBackdrop();
-  loadMarkers();
+  loadMarkers().then(loadCheckinPoints);
   loadEstates();
   const wanted = new URLSearchParams(location.search).get("place");
   if (wanted && /^\d+$/.test(wanted)) {
