@@ -90,7 +90,14 @@ def test_a_rider_checks_in_by_the_qr_link_and_the_staff_see_it(
     page.wait_for_selector("#theme-day-page[data-state=ready]")
     expect(page.locator("#result-title")).to_have_text(zh("You are checked in"))
     assert "code=" not in page.url  # posted once: a reload does not post it again
-    expect(page.locator("#mine li").first).to_contain_text(month)
+    # The month as a reader says it (2026年12月), not its code.
+    expect(page.locator(f"#mine li[data-month='{month}']")).to_contain_text(
+        f"{int(month[:4])}年{int(month[5:])}月"
+    )
+    # The month's day is said once above the list, not on every station's row.
+    said = f"{day.held_on.month}月{day.held_on.day}日"
+    expect(page.locator("#theme-summary")).to_contain_text(said)
+    assert said not in page.locator("#days li").first.inner_text()
     page.click("#show-all")
     expect(page.locator(f"#days li[data-day='{day.id}'][data-open=yes]")).to_be_visible()
 

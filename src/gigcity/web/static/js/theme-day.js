@@ -20,6 +20,9 @@
   let attended = new Set(); // the months the rider has checked in already
 
   const day = (iso) => G.districtTime(iso + "T12:00:00+08:00", { year: "numeric", month: "2-digit", day: "2-digit" });
+  const longDay = (iso) => G.districtTime(iso + "T12:00:00+08:00", { month: "long", day: "numeric", weekday: "long" });
+  const monthName = (ym) => G.districtTime(ym + "-15T12:00:00+08:00", { year: "numeric", month: "long" });
+  let usual = null; // the day most stations hold this month's theme day: said once, above the list
   const clock = (iso) => G.districtTime(iso, { hour: "2-digit", minute: "2-digit" });
 
   function showResult(a) {
@@ -50,9 +53,12 @@
   function dayRow(d) {
     const lines = [
       h("div", { class: "org-row" }, h("strong", { text: d.station_name }), d.open_now ? h("span", { class: "theme-open", text: say("open_now") }) : null),
-      h("p", { text: say("kind_" + d.kind) + (d.title ? " · " + d.title : "") }),
-      h("p", { text: say("held_on", { day: day(d.held_on), opens: clock(d.opens_at), closes: closes(d) }) }),
     ];
+    // The usual theme day is said once above the list; a row says its day only when it differs.
+    if (d.kind !== "theme" || d.title) lines.push(h("p", { text: say("kind_" + d.kind) + (d.title ? " · " + d.title : "") }));
+    if (d.kind !== "theme" || d.held_on !== usual) {
+      lines.push(h("p", { text: say("held_on", { day: day(d.held_on), opens: clock(d.opens_at), closes: closes(d) }) }));
+    }
     if (d.moved_from) lines.push(h("p", { class: "note", text: say("moved_from", { day: day(d.moved_from) }) }));
     if (here) {
       const metres = G.haversine(here.lat, here.lon, d.lat, d.lon);
@@ -64,6 +70,19 @@
       lines.push(online);
     }
     return h("li", { class: "theme-day-row", "data-day": String(d.id), "data-open": d.open_now ? "yes" : "no" }, ...lines);
+  }
+
+  /* The day most stations hold the theme day on (they differ only where a station moved it). */
+  function summarise() {
+    const counts = new Map();
+    days.filter((d) => d.kind === "theme").forEach((d) => counts.set(d.held_on, (counts.get(d.held_on) || 0) + 1));
+    const common = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+    usual = common ? common[0] : null;
+    const sample = days.find((d) => d.kind === "theme" && d.held_on === usual);
+    $("theme-summary").hidden = !sample;
+    if (sample) {
+      $("theme-summary").textContent = say("summary", { day: longDay(usual), opens: clock(sample.opens_at), closes: closes(sample) });
+    }
   }
 
   function render() {
@@ -87,6 +106,7 @@
       show.fail(err);
       return;
     }
+    summarise();
     render();
   }
 
@@ -100,7 +120,7 @@
     }
     $("mine").replaceChildren(
       ...mine.map((a) =>
-        h("li", { "data-month": a.month }, h("p", { text: say("mine_line", { month: a.month, station: a.station_name, kind: say("kind_" + a.kind), mode: say("mode_" + a.mode) }) }))
+        h("li", { "data-month": a.month }, h("p", { text: say("mine_line", { month: monthName(a.month), station: a.station_name, kind: say("kind_" + a.kind), mode: say("mode_" + a.mode) }) }))
       )
     );
     $("mine-empty").hidden = mine.length > 0;
