@@ -128,6 +128,22 @@ REPORT: dict[str, str] = {
     "report.sum_of_effects": N_("sum of the single switches"),
     "report.all_together": N_("all clauses together (B − A)"),
     "report.interaction": N_("interaction (together − sum)"),
+    "report.explained": N_("Explained differences"),
+    "report.explained_note": N_("Each difference B − A is split two ways, and each split adds up exactly: by factor (pay over on-order hours or over delivered orders, split at the midpoint of A and B, with what the factors leave as the residual) and by clause (one clause at a time from A to B, plus the interaction)."),
+    "report.part": N_("part"),
+    "report.effect": N_("effect"),
+    "report.by_factor": N_("by factor"),
+    "report.by_clause": N_("by clause"),
+    "report.other_clauses": N_("other clauses"),
+    "factor.order_pay": N_("order pay (base fare and supplements)"),
+    "factor.fines": N_("fines"),
+    "factor.top_up": N_("top-ups to the hourly minimum"),
+    "factor.active_hours": N_("on-order hours"),
+    "factor.delivered": N_("orders delivered"),
+    "factor.residual": N_("residual (spread across riders, rounding)"),
+    "factor.interaction": N_("clauses acting together (interaction)"),
+    "explain.sentence": N_("{measure}: {difference} (B − A). Largest cause: {cause} ({effect})."),
+    "explain.clause": N_("Largest clause: {cause} ({effect})."),
 }  # fmt: skip
 """The plots' and the report's words by the simulator's keys (`report.ENGLISH`)."""
 

@@ -20,6 +20,7 @@ from gigcity.sim.scenarios.clauses import (
     switched,
 )
 from gigcity.sim.scenarios.evaluate import Yardstick, yardstick
+from gigcity.sim.scenarios.explain import explain
 from gigcity.sim.scenarios.runner import (
     DayTask,
     Progress,
@@ -157,6 +158,7 @@ def compare(
         "table": table,
         "clauses": [row.model_dump() for row in diff_rulebooks(a, b) if row.changed],
         "attribution": _attribution(a, b, groups, values) if attribution else None,
+        "explained": explain(table, results, groups, values),
         "figures": {"a": results["a"], "b": results["b"]},
         "simulated_days": len(tasks),
         "orders": len(scenario.instance.orders),

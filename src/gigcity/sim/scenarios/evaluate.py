@@ -370,6 +370,19 @@ def _counted_active_s(
     )
 
 
+def rider_pay(facts: DayFacts, rulebook: Rulebook) -> _RiderPay:
+    """Per rider of the day, under `rulebook`: order pay, fines, points and the top-up to the
+    hourly guarantee (the arrays `judge` sums), in the day's courier order."""
+    return _rider_pay(
+        facts, rulebook, _verdicts(facts.delivered, facts.promises(rulebook), rulebook)
+    )
+
+
+def union_s(spans: Sequence[tuple[float, float]]) -> float:
+    """Seconds covered by `spans` (overlaps counted once): a rider's time at work."""
+    return _union_s(spans)
+
+
 def _rider_pay(facts: DayFacts, rulebook: Rulebook, verdicts: _Verdicts) -> _RiderPay:
     """Per rider: order pay, fines, points and the top-up to the hourly guarantee."""
     d = facts.delivered
@@ -464,6 +477,7 @@ def judge(facts: DayFacts, rulebook: Rulebook, stick: Yardstick) -> dict[str, An
             else None,
             "reference_hourly_fen": stick.hourly_fen,
             "riders_paid": int(worked.sum()),
+            "active_hours": round(float(hours.sum()), 4),
         },
         "score": _score_section(rider, worked),
         "rest": labour["rest"],

@@ -66,6 +66,25 @@ ENGLISH: dict[str, str] = {
     "report.sum_of_effects": "sum of the single switches",
     "report.all_together": "all clauses together (B − A)",
     "report.interaction": "interaction (together − sum)",
+    "report.explained": "Explained differences",
+    "report.explained_note": "Each difference B − A is split two ways, and each split adds "
+    "up exactly: by factor (pay over on-order hours or over delivered orders, split at the "
+    "midpoint of A and B, with what the factors leave as the residual) and by clause (one "
+    "clause at a time from A to B, plus the interaction).",
+    "report.part": "part",
+    "report.effect": "effect",
+    "report.by_factor": "by factor",
+    "report.by_clause": "by clause",
+    "report.other_clauses": "other clauses",
+    "factor.order_pay": "order pay (base fare and supplements)",
+    "factor.fines": "fines",
+    "factor.top_up": "top-ups to the hourly minimum",
+    "factor.active_hours": "on-order hours",
+    "factor.delivered": "orders delivered",
+    "factor.residual": "residual (spread across riders, rounding)",
+    "factor.interaction": "clauses acting together (interaction)",
+    "explain.sentence": "{measure}: {difference} (B − A). Largest cause: {cause} ({effect}).",
+    "explain.clause": "Largest clause: {cause} ({effect}).",
 }
 """The words of the plots and the report by key (the CLI's; the workbench brings its own)."""
 
@@ -157,6 +176,80 @@ def attribution_rows(result: dict[str, Any], text: Text = ENGLISH) -> list[list[
     return rows
 
 
+SHOWN_CLAUSES = 5
+"""Clause groups shown by name in an explained difference; the rest are summed."""
+
+
+def _cause(text: Text, cause: Mapping[str, Any]) -> str:
+    """A part of an explained difference in words: a factor, a clause group, the residual
+    or the interaction."""
+    if cause["kind"] == "factor":
+        return _t(text, f"factor.{cause['key']}")
+    if cause["kind"] == "clause":
+        return clause_group(text, cause["clauses"])
+    return _t(text, f"factor.{cause['kind']}")
+
+
+def explained_sentence(entry: Mapping[str, Any], text: Text = ENGLISH) -> str:
+    """One measure's difference and its largest cause (and largest clause, when the largest
+    cause is a factor), in `text`'s language."""
+    unit = entry["unit"]
+    points = _t(text, "report.percentage_points")
+    largest = entry.get("largest")
+    if largest is None:
+        return f"{measure_label(text, entry['key'])}: {_signed(entry['difference'], unit, points)}"
+    sentence = _t(text, "explain.sentence").format(
+        measure=measure_label(text, entry["key"]),
+        difference=_signed(entry["difference"], unit, points),
+        cause=_cause(text, largest),
+        effect=_signed(largest["effect"], unit, points),
+    )
+    clause = entry.get("largest_clause")
+    if clause is not None and largest["kind"] != clause["kind"]:
+        space = "" if sentence.endswith(("。", "）")) else " "  # Chinese runs on unspaced
+        sentence += space + _t(text, "explain.clause").format(
+            cause=_cause(text, clause), effect=_signed(clause["effect"], unit, points)
+        )
+    return sentence
+
+
+def explained_rows(entry: Mapping[str, Any], text: Text = ENGLISH) -> list[list[str]]:
+    """One measure's difference by factor, then by clause (the largest groups by name, the
+    rest summed, then the interaction)."""
+    unit = entry["unit"]
+    points = _t(text, "report.percentage_points")
+
+    def signed(value: float | None) -> str:
+        return _signed(value, unit, points)
+
+    rows = [[_t(text, "report.part"), _t(text, "report.effect")]]
+    factors = entry.get("factors")
+    if factors:
+        rows.append([_t(text, "report.by_factor"), ""])
+        rows += [[_t(text, f"factor.{k}"), signed(v)] for k, v in factors["effects"].items()]
+        rows.append([_t(text, "factor.residual"), signed(factors["residual"])])
+    clauses = entry.get("clauses")
+    if clauses:
+        rows.append([_t(text, "report.by_clause"), ""])
+        ranked = sorted(
+            (r for r in clauses["rows"] if r["effect"]), key=lambda r: -abs(r["effect"])
+        )
+        rows += [
+            [clause_group(text, r["clauses"]), signed(r["effect"])] for r in ranked[:SHOWN_CLAUSES]
+        ]
+        if len(ranked) > SHOWN_CLAUSES:
+            rest = sum(r["effect"] for r in ranked[SHOWN_CLAUSES:])
+            rows.append([_t(text, "report.other_clauses"), signed(rest)])
+        rows.append([_t(text, "factor.interaction"), signed(clauses["interaction"])])
+    rows.append([_t(text, "report.difference"), signed(entry["difference"])])
+    return rows
+
+
+def _explained_measures(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    explained = result.get("explained") or {}
+    return list(explained.get("measures", []))
+
+
 def _markdown_table(rows: list[list[str]]) -> str:
     head, *body = rows
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -177,6 +270,10 @@ def compare_markdown(result: dict[str, Any]) -> str:
         "",
         _markdown_table(table_rows(result)),
     ]
+    if _explained_measures(result):
+        parts += ["", f"## {ENGLISH['report.explained']}", "", ENGLISH["report.explained_note"]]
+        for entry in _explained_measures(result):
+            parts += ["", explained_sentence(entry), "", _markdown_table(explained_rows(entry))]
     if result.get("attribution"):
         parts += ["", "## Attribution: one clause at a time from A to B", ""]
         parts.append(_markdown_table(attribution_rows(result)))
@@ -394,6 +491,21 @@ def _summary(result: dict[str, Any], text: Text) -> str:
     return summary + (_t(text, "report.weather_alert") if s.get("weather_alerts") else "")
 
 
+def _explained_html(result: dict[str, Any], text: Text) -> str:
+    """The explained differences: per measure its sentence and its parts."""
+    measures = _explained_measures(result)
+    if not measures:
+        return ""
+    parts = [
+        f"<h2>{html.escape(_t(text, 'report.explained'))}</h2>",
+        f"<p class=note>{html.escape(_t(text, 'report.explained_note'))}</p>",
+    ]
+    for entry in measures:
+        parts.append(f"<p class=explained>{html.escape(explained_sentence(entry, text))}</p>")
+        parts.append(_html_table(explained_rows(entry, text)))
+    return "\n".join(parts)
+
+
 def _report_body(result: dict[str, Any], plots: list[dict[str, str]], text: Text) -> str:
     attribution = ""
     if result.get("attribution"):
@@ -402,6 +514,7 @@ def _report_body(result: dict[str, Any], plots: list[dict[str, str]], text: Text
             f"<p class=note>{html.escape(_t(text, 'report.attribution_note'))}</p>"
             + _html_table(attribution_rows(result, text))
         )
+    explained = _explained_html(result, text)
     figures = "\n".join(
         f"<figure><figcaption>{html.escape(p['title'])}</figcaption>{p['svg']}</figure>"
         for p in plots
@@ -410,6 +523,7 @@ def _report_body(result: dict[str, Any], plots: list[dict[str, str]], text: Text
     return f"""<h1>{html.escape(_title(result, text))}</h1>
 <p class=note>{html.escape(_summary(result, text))} <code>{html.escape(refs)}</code></p>
 {_html_table(table_rows(result, text))}
+{explained}
 {attribution}
 {figures}"""
 
