@@ -407,13 +407,17 @@ def equal_service_compare(
     ray: str | None,
     out: Path | None,
     as_json: bool,
+    who_gains: bool = False,
 ) -> None:
     """`gigcity compare --equal-service`: the fewest riders each rulebook needs for the same
-    service, side by side; JSON with `--json`; `--out` writes equal_service.json and .md."""
+    service, side by side; JSON with `--json`; `--out` writes equal_service.json and .md.
+    With `who_gains`, the riders of both answer fleets too: tables, and with `--out`
+    who_gains.json, .md, .html and the plots as SVG."""
     import json
 
     from gigcity.sim.scenarios import ScenarioError
     from gigcity.sim.scenarios.equal_service import equal_service
+    from gigcity.sim.scenarios.who_gains import who_gains as riders_compared
 
     started = time.perf_counter()
     with Progress(
@@ -443,15 +447,26 @@ def equal_service_compare(
                 ray_address=ray,
                 progress=advance,
             )
+            gains = (
+                riders_compared(
+                    spec, a, b, result, workers=workers, ray_address=ray, progress=advance
+                )
+                if who_gains
+                else None
+            )
         except ScenarioError as error:
             console.print(f"[red]error:[/red] {error}")
             raise typer.Exit(2) from None
+    if gains is not None:
+        result["who_gains"] = {k: v for k, v in gains.items() if k != "series"}
     text = json.dumps(result, ensure_ascii=False, indent=2)
     rows = equal_service_rows(result)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "equal_service.json").write_text(text + "\n", encoding="utf-8")
         (out / "equal_service.md").write_text(_equal_service_markdown(result, rows), "utf-8")
+        if gains is not None:
+            _write_who_gains(gains, out)
     if as_json:
         print(text)
         return
@@ -475,4 +490,46 @@ def equal_service_compare(
         f"target: {equal_service_target(result)}; riders per seed: {per_seed}; "
         f"{result['simulated_days']} simulated days in {time.perf_counter() - started:.1f} s"
         + (f"; wrote {out / 'equal_service.json'} and {out / 'equal_service.md'}" if out else "")
+    )
+    if gains is not None:
+        _print_who_gains(console, gains, out)
+
+
+def _write_who_gains(gains: dict[str, Any], out: Path) -> None:
+    """who_gains.json (without the series), .md, .html (tables next to the plots) and each
+    plot as its own SVG."""
+    import json
+
+    from gigcity.sim.scenarios.who_gains import (
+        who_gains_html,
+        who_gains_markdown,
+        who_gains_plots,
+    )
+
+    plots = who_gains_plots(gains)
+    saved = {k: v for k, v in gains.items() if k != "series"}
+    (out / "who_gains.json").write_text(
+        json.dumps(saved, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (out / "who_gains.md").write_text(who_gains_markdown(gains), encoding="utf-8")
+    (out / "who_gains.html").write_text(who_gains_html(gains, plots), encoding="utf-8")
+    for plot in plots:
+        (out / f"{plot['id']}.svg").write_text(plot["svg"], encoding="utf-8")
+
+
+def _print_who_gains(console: Console, gains: dict[str, Any], out: Path | None) -> None:
+    from gigcity.sim.scenarios.who_gains import who_gains_rows
+
+    spread, people = who_gains_rows(gains)
+    for title, rows in (
+        ("Who gains — per rider at equal service", spread),
+        ("Riders in both fleets: who earns less under B, by main reason", people),
+    ):
+        table = Table(*rows[0], title=title)
+        for row in rows[1:]:
+            table.add_row(*row)
+        console.print(table)
+    console.print(
+        f"{gains['simulated_days']} simulated days"
+        + (f"; wrote {out / 'who_gains.html'} and its plots" if out else "")
     )

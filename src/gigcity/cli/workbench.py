@@ -156,6 +156,12 @@ def compare_command(
     seeds: Annotated[
         int, typer.Option(min=1, help="--equal-service: seeds searched (from --seed on)")
     ] = 1,
+    who_gains: Annotated[
+        bool,
+        typer.Option(
+            "--who-gains", help="--equal-service: per-rider pay, hours and rests; who earns less"
+        ),
+    ] = False,
     ray: Annotated[
         str | None,
         typer.Option("--ray", help="Run on this Ray cluster ('local' starts one here)"),
@@ -182,6 +188,8 @@ def compare_command(
         return
     if len(rules) != 2:
         raise _fail(console, f"give exactly two rulebooks with --rules (got {len(rules)})")
+    if who_gains and not equal_service:
+        raise _fail(console, "--who-gains needs --equal-service")
     if equal_service:
         from gigcity.cli.sim import equal_service_compare
 
@@ -193,6 +201,7 @@ def compare_command(
         equal_service_compare(
             console, a, b, spec, seeds=seeds, target_undelivered_pct=target_undelivered,
             target_p90=target_p90, workers=workers, ray=ray, out=out, as_json=as_json,
+            who_gains=who_gains,
         )  # fmt: skip
         return
     if out is None:

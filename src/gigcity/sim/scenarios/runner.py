@@ -93,21 +93,24 @@ def run_tasks(
     workers: int = 1,
     ray_address: str | None = None,
     progress: Progress | None = None,
-) -> list[dict[str, dict[str, Any]]]:
-    """Run every task; inline when `workers` is 1, else in processes (or on Ray)."""
+    run: Callable[[DayTask], Any] = run_day_task,
+) -> list[Any]:
+    """`run` (a module-level function, so processes and Ray can import it; by default the
+    day simulated and judged) for every task; inline when `workers` is 1, else in processes
+    (or on Ray); results in task order."""
     if ray_address is not None:
-        return _run_on_ray(tasks, ray_address, progress)
-    results: list[dict[str, dict[str, Any]] | None] = [None] * len(tasks)
+        return _run_on_ray(tasks, ray_address, progress, run)
+    results: list[Any] = [None] * len(tasks)
     if workers <= 1 or len(tasks) <= 1:
         for index, task in enumerate(tasks):
-            results[index] = run_day_task(task)
+            results[index] = run(task)
             if progress:
                 progress(index + 1, len(tasks), task.dispatch.ref)
     else:
         # spawn: the parent may be a server with threads, where fork is unsafe.
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(run_day_task, task): i for i, task in enumerate(tasks)}
+            futures = {pool.submit(run, task): i for i, task in enumerate(tasks)}
             for done, future in enumerate(as_completed(futures), start=1):
                 index = futures[future]
                 results[index] = future.result()
@@ -121,8 +124,11 @@ class RayUnavailable(ScenarioError):
 
 
 def _run_on_ray(
-    tasks: Sequence[DayTask], address: str, progress: Progress | None
-) -> list[dict[str, dict[str, Any]]]:
+    tasks: Sequence[DayTask],
+    address: str,
+    progress: Progress | None,
+    run: Callable[[DayTask], Any] = run_day_task,
+) -> list[Any]:
     try:
         import ray
     except ImportError:
@@ -137,9 +143,9 @@ def _run_on_ray(
         else:
             ray.init(address=address, log_to_driver=False)
     try:
-        remote = ray.remote(run_day_task)
+        remote = ray.remote(run)
         pending = {remote.remote(task): i for i, task in enumerate(tasks)}
-        results: list[dict[str, dict[str, Any]] | None] = [None] * len(tasks)
+        results: list[Any] = [None] * len(tasks)
         done = 0
         waiting = list(pending)
         while waiting:
