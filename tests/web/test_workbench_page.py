@@ -92,5 +92,9 @@ def test_a_finished_run_reads_as_chinese_on_a_phone(page: Page, demo: Demo) -> N
     assert "逐条切换之和" in switched
     captions = page.locator("#plots figcaption").all_inner_texts()
     assert captions[0] == "骑手每在线工作小时收入（补差后）"
+    # Each headline difference with its largest cause, in Chinese.
+    explained = page.locator("#explained li").all_inner_texts()
+    assert explained, "no explained differences"
+    assert all("最大原因" in line for line in explained if "（B − A）" in line), explained
     assert_reads_as_chinese(page, "admin")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -80,6 +80,12 @@ class RunResult(BaseModel):
         "each measure key in the reader's language"
     )
     plots: list[Plot] = Field(description="The plots with words in the reader's language")
+    explained: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Each headline difference (`key`) with a `sentence` naming its largest "
+        "cause, in the reader's language (none for runs stored before differences were "
+        "explained)",
+    )
 
 
 class Choice(BaseModel):

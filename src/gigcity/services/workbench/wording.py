@@ -297,6 +297,7 @@ def localise_result(data: Mapping[str, Any], scenario: str, locale: str) -> dict
         "yardstick": data.get("yardstick", {}),
         "table": table,
         "attribution": attribution,
+        "explained": list(data.get("explained_text", {}).get(locale, [])),
     }
 
 

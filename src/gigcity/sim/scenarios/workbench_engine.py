@@ -20,7 +20,11 @@ from typing import Any
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios.compare import compare
 from gigcity.sim.scenarios.generate import scenario_names
-from gigcity.sim.scenarios.report import compare_plots, render_compare_report
+from gigcity.sim.scenarios.report import (
+    compare_plots,
+    explained_sentence,
+    render_compare_report,
+)
 from gigcity.sim.scenarios.runner import Progress, ScenarioSpec
 
 
@@ -61,6 +65,14 @@ def compare_for_workbench(
     html = render_compare_report(result, versions)
     # The per-day figures (and their per-rider series) only feed the plots: not stored.
     summary = {k: v for k, v in result.items() if k != "figures"}
+    # Each difference's sentence in every language, for the page (services have no words
+    # of the simulator's: they pick the reader's language).
+    measures = (result.get("explained") or {}).get("measures", [])
+    summary["explained_text"] = {
+        text["lang"]: [{"key": m["key"], "sentence": explained_sentence(m, text)} for m in measures]
+        for text in wording
+        if text.get("lang")
+    }
     return WorkbenchComparison(summary, plots, html)
 
 

@@ -107,6 +107,10 @@
         h("td", { class: "num" }, signed(row.difference, row.unit)))
     );
     $("result-table").replaceChildren(...tableFrom(rows, [say("measure"), say("rulebook_a"), say("rulebook_b"), say("difference")]));
+    // Each headline difference with its largest cause, in the reader's language.
+    const explained = result.explained || [];
+    $("explained-title").hidden = explained.length === 0;
+    $("explained").replaceChildren(...explained.map((e) => h("li", { "data-measure": e.key, text: e.sentence })));
     const attribution = result.attribution;
     $("attribution-title").hidden = !attribution;
     if (attribution) {
