@@ -100,7 +100,7 @@ def add_resource(platform: PlatformDep, caller: Admin, body: ResourceIn) -> Reso
     return platform.three_ones.add_resource(caller, body)
 
 
-@router.put("/learning/{resource_id}", response_model=ResourceOut, summary="Edit or unpublish")
+@router.put("/learning/{resource_id:int}", response_model=ResourceOut, summary="Edit or unpublish")
 def update_resource(
     platform: PlatformDep, caller: Admin, resource_id: RowId, body: ResourceIn
 ) -> ResourceOut:
@@ -108,7 +108,7 @@ def update_resource(
 
 
 @router.put(
-    "/learning/{resource_id}/progress",
+    "/learning/{resource_id:int}/progress",
     response_model=ProgressOut,
     summary="Your progress (only goes up; 100 = completed)",
 )
