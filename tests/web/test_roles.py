@@ -140,9 +140,10 @@ def test_signing_out_from_the_menu_forgets_the_account(page: Page, demo: Demo) -
     sign_in_at_login(page, "officer", demo.password)
     page.click("#menu summary")
     page.click("#menu-sign-out")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/")
-    assert page.evaluate("localStorage.getItem('gigcity.token')") is None
+    # Sent to the map: its address is enough (its tiles and markers may load slowly).
+    page.wait_for_url(lambda url: urlsplit(url).path == "/", wait_until="commit")
     expect(page.locator("#sign-in-link")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('gigcity.token')") is None
     expect(page.locator("#menu")).to_be_hidden()
 
 
