@@ -41,19 +41,17 @@ import asyncio
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from gigcity.config import Settings
@@ -69,21 +67,24 @@ from gigcity.db.models import (
     VolunteerSignup,
     VolunteerTeam,
 )
-from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.platform import Platform
 from reports_bench_support import (
     RESULTS,
     bearer,
-    free_port,
+    insert_rows,
     machine,
     make_accounts,
+    open_loop,
     percentiles,
     read_answer,
+    request,
+    scratch_database,
+    serve,
+    timed,
 )
 
 SEED = 20
-BATCH = 10_000
 TARGET_OVERVIEW_MS = 200.0
 TARGET_CHECKIN_P99_MS = 50.0
 CENTRE = (121.392, 31.262)  # Putuo
@@ -101,25 +102,8 @@ def scratch(database_url: str | None, keep: bool) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield database_url or f"sqlite:///{folder}/organisation.db"
         return
-    name = f"gigcity_bench_org_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        if keep:
-            print(f"kept database {name}")
-        else:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _put(platform: Platform, model: Any, rows: list[dict[str, Any]]) -> None:
-    with transaction(platform.factory) as session:
-        for k in range(0, len(rows), BATCH):
-            session.execute(insert(model), rows[k : k + BATCH])
+    with scratch_database(keep, server=database_url) as url:
+        yield url
 
 
 def _month(first: date, back: int) -> date:
@@ -138,7 +122,7 @@ def load(
     codes = [s.code for s in platform.district.subdistricts]
     now = datetime.now(UTC)
     counts: dict[str, int] = {}
-    _put(
+    insert_rows(
         platform,
         Place,
         [{"name": f"驿站 {k + 1}", "kind": STATION_KINDS[k % 4], "subdistrict": codes[k % 10],
@@ -148,7 +132,7 @@ def load(
     )  # fmt: skip
     with platform.factory() as session:
         places = list(session.execute(select(Place.id, Place.subdistrict).order_by(Place.id)))
-    _put(
+    insert_rows(
         platform,
         Organisation,
         [{"name": f"{code} 骑手联合党支部", "kind": "station_group", "sector": "instant_retail",
@@ -159,7 +143,7 @@ def load(
     first_station = {}
     for place_id, sub in places:
         first_station.setdefault(sub, place_id)
-    _put(
+    insert_rows(
         platform,
         CheckinPoint,
         [{"subdistrict": c, "place_id": first_station[c], "organisation_id": orgs[c]} for c in codes],
@@ -169,7 +153,7 @@ def load(
 
     # Members: registered over three years.
     three_years_ago = now - timedelta(days=3 * 365)
-    _put(
+    insert_rows(
         platform,
         Membership,
         [{"account_id": r, "checkin_point_id": rng.choice(points),
@@ -191,7 +175,7 @@ def load(
          "title": "", "code": uuid.uuid4().hex, "created_at": now}
         for p, _ in places
     ]  # fmt: skip
-    _put(platform, ThemeDay, days + today_days)
+    insert_rows(platform, ThemeDay, days + today_days)
     with platform.factory() as session:
         by_month: dict[str, list[int]] = {}
         for day_id, month in session.execute(select(ThemeDay.id, ThemeDay.month)):
@@ -206,7 +190,7 @@ def load(
                     {"theme_day_id": rng.choice(by_month[label]), "account_id": r, "month": label,
                      "mode": "online" if rng.random() < 0.2 else "station", "at": at}
                 )  # fmt: skip
-    _put(platform, ThemeAttendance, attendance)
+    insert_rows(platform, ThemeAttendance, attendance)
     counts["theme_days"] = len(days) + len(today_days)
     counts["attendance"] = len(attendance)
 
@@ -221,11 +205,11 @@ def load(
              "updated_at": created, "status": "closed" if closed else "open",
              "closed_at": closed if closed and closed < now else None}
         )  # fmt: skip
-    _put(platform, Concern, concerns)
+    insert_rows(platform, Concern, concerns)
     counts["concerns"] = len(concerns)
 
     # Volunteers: a team per station, 20 activities a year, 5 sign-ups each.
-    _put(
+    insert_rows(
         platform,
         VolunteerTeam,
         [{"name": f"志愿队 {p}", "sector": "instant_retail", "subdistrict": s, "description": "",
@@ -241,7 +225,7 @@ def load(
                 {"team_id": team, "kind": "patrol", "title": "巡逻", "where_text": "",
                  "starts_at": starts, "ends_at": starts + timedelta(hours=2), "capacity": 10}
             )  # fmt: skip
-    _put(platform, VolunteerActivity, activities)
+    insert_rows(platform, VolunteerActivity, activities)
     with platform.factory() as session:
         activity_ids = list(session.scalars(select(VolunteerActivity.id)))
     signups = []
@@ -253,35 +237,14 @@ def load(
                  "minutes": rng.choice((60, 90, 120, 180)), "recorded_at": now,
                  "confirmed_at": now if confirmed else None}
             )  # fmt: skip
-    _put(platform, VolunteerSignup, signups)
+    insert_rows(platform, VolunteerSignup, signups)
     counts["volunteer_activities"] = len(activities)
     counts["volunteer_signups"] = len(signups)
     counts["stations"] = len(places)
     return counts, [d["code"] for d in today_days]
 
 
-# -- timing --------------------------------------------------------------------------------
-
-
-def timed(call: Callable[[], Any], repeat: int) -> dict[str, float]:
-    call()  # warm: the first call compiles the statements
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return percentiles(samples)
-
-
-def request(
-    port: int, method: str, path: str, headers: dict[str, str], body: object = None
-) -> bytes:
-    data = b"" if body is None else json.dumps(body).encode()
-    head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Accept-Language: en"]
-    head += [f"{k}: {v}" for k, v in headers.items()]
-    if body is not None:
-        head += ["Content-Type: application/json", f"Content-Length: {len(data)}"]
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + data
+# -- over HTTP ----------------------------------------------------------------------------
 
 
 async def overview_over_http(
@@ -291,54 +254,16 @@ async def overview_over_http(
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     latency: list[float] = []
     statuses: dict[int, int] = {}
+    wire = request(port, "GET", "/api/organisation/overview?months=12", headers)
     for k in range(repeat + 1):
         started = time.perf_counter()
-        writer.write(request(port, "GET", "/api/organisation/overview?months=12", headers))
+        writer.write(wire)
         code, _ = await read_answer(reader)
         if k:  # the first one warms the worker
             latency.append(time.perf_counter() - started)
         statuses[code] = statuses.get(code, 0) + 1
     writer.close()
     return latency, statuses
-
-
-async def steady_checkins(
-    port: int,
-    rate: float,
-    bodies: list[tuple[dict[str, str], dict[str, str]]],
-    connections: int = 16,
-) -> tuple[list[float], dict[int, int], float, list[str]]:
-    """Check-ins sent at `rate` per second (open-loop), over `connections` connections."""
-    latency: list[float] = []
-    statuses: dict[int, int] = {}
-    refusals: set[str] = set()
-    queue: asyncio.Queue[tuple[float, int] | None] = asyncio.Queue()
-
-    async def connection() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        while (item := await queue.get()) is not None:
-            due, i = item
-            head, body = bodies[i]
-            writer.write(request(port, "POST", "/api/organisation/theme-days/checkin", head, body))
-            code, answer = await read_answer(reader)
-            latency.append(time.perf_counter() - due)
-            statuses[code] = statuses.get(code, 0) + 1
-            if code >= 300:
-                refusals.add(answer.decode("utf-8", "replace")[:200])
-        writer.close()
-
-    workers = [asyncio.create_task(connection()) for _ in range(connections)]
-    start = time.perf_counter()
-    for i in range(len(bodies)):
-        due = start + i / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        queue.put_nowait((due, i))
-    for _ in workers:
-        queue.put_nowait(None)
-    await asyncio.gather(*workers)
-    return latency, statuses, time.perf_counter() - start, sorted(refusals)
 
 
 def daytime_zone() -> str:
@@ -367,7 +292,6 @@ def main() -> None:
     zone = daytime_zone()
     today = datetime.now(ZoneInfo(zone)).date()
     checkins = int(args.rate * args.seconds)
-    record: dict[str, Any] = {}
     with scratch(args.database_url, args.keep) as url:
         dialect = make_url(url).get_backend_name()
         platform = Platform.from_settings(Settings(mode="dev", database_url=url))
@@ -389,32 +313,16 @@ def main() -> None:
         # Over HTTP, against one worker.
         checkin_riders = rng.sample(riders, checkins)
         bodies = [(bearer(platform, r), {"code": rng.choice(codes)}) for r in checkin_riders]
-        port = free_port()
-        env = {**os.environ, "GIGCITY_DATABASE_URL": url, "GIGCITY_MODE": "dev",
-               "GIGCITY_TIMEZONE": zone}  # fmt: skip
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gigcity", "serve", "--port", str(port), "--workers", "1"],
-            env=env, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            for _ in range(300):
-                try:
-                    httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+        with serve(url, GIGCITY_TIMEZONE=zone) as (port, _):
+            path = "/api/organisation/theme-days/checkin"
+            wire = [request(port, "POST", path, head, body) for head, body in bodies]
             load_before = os.getloadavg()
             http, http_status = asyncio.run(
                 overview_over_http(port, bearer(platform, admin_id), args.repeat)
             )
             print("overview over HTTP", percentiles(http), http_status)
-            sent, sent_status, elapsed, refusals = asyncio.run(
-                steady_checkins(port, args.rate, bodies)
-            )
+            sent, sent_status, elapsed, refusals = asyncio.run(open_loop(port, args.rate, wire))
             print("check-ins", percentiles(sent), sent_status, refusals[:3])
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
         # The same check-in called in this process (no HTTP, no queue): the server's own
         # cost per check-in, with the server's zone (the session's window open).
         checker = Platform.from_settings(Settings(mode="dev", database_url=url, timezone=zone))
@@ -434,7 +342,7 @@ def main() -> None:
                 .where(ThemeAttendance.month == today.strftime("%Y-%m"))
             )
         platform.close()
-    record = {
+    record: dict[str, Any] = {
         "database": dialect,
         "attendance_index": True,  # ix_org_theme_attendance_month_mode, in the migration
         "rows": counts,
