@@ -8,8 +8,7 @@ workbench, once."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,11 +16,10 @@ from fastapi.testclient import TestClient
 
 from conftest import start_migrated
 from gigcity.config import Settings
-from gigcity.rules import Rulebook
 from gigcity.services.accounts import Scope
 from gigcity.services.organisation.schemas import CheckinPointIn, OrganisationIn, OrgKind, Sector
 from gigcity.services.platform import Platform
-from gigcity.services.workbench import Progress
+from services.workbench_support import OneDayEngine
 from support import ADMIN, World, principal, token
 
 EN = {"Accept-Language": "en"}
@@ -29,40 +27,12 @@ API = "/api/organisation"
 TUESDAY = "2026-12-08"
 
 
-@dataclass(frozen=True)
-class Canned:
-    result: dict[str, Any]
-    plots: list[dict[str, str]]
-    html: str
-
-
-def canned_compare(
-    scenario: str,
-    seed: int,
-    orders: int,
-    rules_a: Rulebook,
-    rules_b: Rulebook,
-    *,
-    attribution: bool,
-    progress: Progress,
-    wording: Sequence[Mapping[str, str]] = (),
-) -> Canned:
-    return Canned({"rulebooks": {"a": rules_a.ref, "b": rules_b.ref}, "table": []}, [], "<p/>")
-
-
-class StubEngine:
-    compare = staticmethod(canned_compare)
-
-    def scenario_names(self) -> Sequence[str]:
-        return ("putuo-weekday",)
-
-
 @pytest.fixture
 def platform(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Platform]:
     """With a workbench engine that answers at once, in threads (the simulator is tested
     with the workbench)."""
     start_migrated(settings.database_url, request)
-    p = Platform.from_settings(settings, workbench_engine=StubEngine())
+    p = Platform.from_settings(settings, workbench_engine=OneDayEngine())
     p.workbench.pool = "thread"
     p.upgrade_database()
     yield p

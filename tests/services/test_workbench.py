@@ -10,20 +10,17 @@ import pickle
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from gigcity.i18n import translations
-from gigcity.rules import Rulebook
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict, InvalidInput, TooBusy
 from gigcity.services.platform import Platform
 from gigcity.services.workbench import (
-    Progress,
     RunCreate,
     RunOut,
     WorkbenchEngine,
@@ -32,54 +29,10 @@ from gigcity.services.workbench import (
 )
 from gigcity.services.workbench.service import MAX_ACTIVE_PER_CALLER, MAX_ACTIVE_RUNS
 from gigcity.sim.scenarios import ScenarioWorkbench, compare_for_workbench, scenario_names
+from services.workbench_support import CALLS, WORDING, Canned, OneDayEngine, canned_compare
 from support import ADMIN
 
-CALLS: list[tuple[Any, ...]] = []
-WORDING: list[list[dict[str, str]]] = []
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@dataclass(frozen=True)
-class Canned:
-    result: dict[str, Any]
-    plots: list[dict[str, str]]
-    html: str
-
-
-def canned_compare(
-    scenario: str,
-    seed: int,
-    orders: int,
-    rules_a: Rulebook,
-    rules_b: Rulebook,
-    *,
-    attribution: bool,
-    progress: Progress,
-    wording: Sequence[Mapping[str, str]] = (),
-) -> Canned:
-    CALLS.append((scenario, seed, orders, rules_a.ref, rules_b.ref, attribution))
-    WORDING.append([dict(text) for text in wording])
-    progress(1, 2, rules_a.ref)
-    progress(2, 2, rules_b.ref)
-    if seed == 13:
-        raise RuntimeError("the engine gave up")
-    result = {
-        "rulebooks": {"a": rules_a.ref, "b": rules_b.ref},
-        "scenario": {"spec": f"{scenario}:{seed}"},
-        "yardstick": {"hourly_fen": 2500},
-        "table": [{"key": "c2d_mean", "a": 30.0, "b": 31.0}],
-        "attribution": None,
-    }
-    return Canned(result, [{"id": "c2d", "title": "Click-to-door", "svg": "<svg/>"}], "<p>ok</p>")
-
-
-class OneDayEngine:
-    """Offers only the weekday, and compares with `canned_compare`."""
-
-    compare = staticmethod(canned_compare)
-
-    def scenario_names(self) -> Sequence[str]:
-        return ("putuo-weekday",)
 
 
 def _service(platform: Platform, engine: WorkbenchEngine | None) -> WorkbenchService:

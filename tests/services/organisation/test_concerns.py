@@ -9,7 +9,7 @@ once, quickly."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 
 from gigcity.db.models import Concern, ConcernMeeting, ConcernSupport, WorkbenchRun
 from gigcity.db.session import transaction
-from gigcity.rules import Rulebook
 from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.day_clock import DayClock
 from gigcity.services.demo.concerns import seed_concerns
@@ -48,7 +47,8 @@ from gigcity.services.organisation.schemas import (
     Sector,
 )
 from gigcity.services.platform import Platform
-from gigcity.services.workbench import Progress, WorkbenchService
+from gigcity.services.workbench import WorkbenchService
+from services.workbench_support import OneDayEngine
 from support import ADMIN, World, principal
 
 TODAY = date(2026, 12, 3)  # a Thursday
@@ -66,38 +66,6 @@ class FixedClock(DayClock):
 
 
 @dataclass(frozen=True)
-class Canned:
-    result: dict[str, Any]
-    plots: list[dict[str, str]]
-    html: str
-
-
-def canned_compare(
-    scenario: str,
-    seed: int,
-    orders: int,
-    rules_a: Rulebook,
-    rules_b: Rulebook,
-    *,
-    attribution: bool,
-    progress: Progress,
-    wording: Sequence[Mapping[str, str]] = (),
-) -> Canned:
-    progress(1, 1, rules_b.ref)
-    result = {"rulebooks": {"a": rules_a.ref, "b": rules_b.ref}, "table": [], "attribution": None}
-    return Canned(result, [], "<p>ok</p>")
-
-
-class StubEngine:
-    """A workbench engine that answers at once (the simulator is tested elsewhere)."""
-
-    compare = staticmethod(canned_compare)
-
-    def scenario_names(self) -> Sequence[str]:
-        return ("putuo-weekday",)
-
-
-@dataclass(frozen=True)
 class Board:
     service: ConcernsService
     committee: int
@@ -111,7 +79,7 @@ class Board:
 @pytest.fixture
 def workbench(platform: Platform) -> Iterator[WorkbenchService]:
     service = WorkbenchService(
-        platform.factory, platform.settings.database_url, engine=StubEngine(), pool="thread"
+        platform.factory, platform.settings.database_url, engine=OneDayEngine(), pool="thread"
     )
     yield service
     service.close()
