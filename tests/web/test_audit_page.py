@@ -6,16 +6,15 @@ languages, and the page is for officers and admins."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.i18n import translations
 from gigcity.web.templating import STATIC_DIR
 from services.audit.platform_support import FINED, small_log
 from web.strings_support import page_strings
-from web.test_browser import sign_in
+from web.test_browser import expect, sign_in, zh
 from web.web_support import Demo
 
 if TYPE_CHECKING:
@@ -30,17 +29,6 @@ BUILT_KEYS = (
     | {"passed", "breached", "not_applicable", "nothing_checked", "rider_some", "rider_none"}
     | {"by_platform", "by_staff", "days_one", "days_many"}
 )
-
-
-def zh(message: str, **params: Any) -> str:
-    text = translations("zh_CN", "web").gettext(message)
-    return text.format(**params) if params else text
-
-
-def expect(locator: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 def test_the_scripts_strings_are_on_the_page_in_both_languages(page_client: TestClient) -> None:

@@ -8,17 +8,16 @@ genuine code (and 404 for another)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.i18n import translations
 from gigcity.services.organisation.schemas import Sector
 from gigcity.services.volunteers.schemas import ActivityKind, HoursState, MemberRole
 from gigcity.web.templating import STATIC_DIR
 from web.strings_support import page_strings
-from web.test_browser import sign_in
+from web.test_browser import expect, sign_in, zh
 from web.web_support import Demo, demo_principal
 
 if TYPE_CHECKING:
@@ -31,17 +30,6 @@ BUILT_KEYS = (
     | {f"state_{s}" for s in HoursState}
     | {f"role_{r}" for r in MemberRole}
 )
-
-
-def zh(message: str, **params: Any) -> str:
-    text = translations("zh_CN", "web").gettext(message)
-    return text.format(**params) if params else text
-
-
-def expect(locator: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 def test_the_scripts_strings_are_on_the_page_in_both_languages(page_client: TestClient) -> None:
@@ -70,7 +58,7 @@ def test_a_certificate_is_verified_in_public(page_client: TestClient, demo: Demo
 def test_a_rider_signs_up_records_minutes_and_finds_the_hazard_link(page: Page, demo: Demo) -> None:
     sign_in(page, "rider", demo.password, "/volunteers")
     page.wait_for_selector("#volunteers-page[data-state=ready] #activities li[data-activity]")
-    expect(page.locator("#confirmed-hours")).to_have_text(zh("{hours} h", hours=2))
+    expect(page.locator("#confirmed-hours")).to_have_text(zh("{hours} h").format(hours=2))
 
     main_road = page.locator("#activities li", has_text="园区主干道安全巡逻")
     places = main_road.locator(".vol-places")
