@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 
 from gigcity.config import Settings
 from gigcity.db import rollups
@@ -53,10 +53,16 @@ from gigcity.db.models import (
     StayRoom,
     VolunteerTask,
 )
-from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.platform import Platform
-from reports_bench_support import RESULTS, machine, make_accounts, percentiles, scratch_database
+from reports_bench_support import (
+    RESULTS,
+    insert_rows,
+    machine,
+    make_accounts,
+    scratch_database,
+    timed,
+)
 
 FIRST_DAY = date(2025, 12, 1)
 DAYS = 365
@@ -64,19 +70,12 @@ LAST_DAY = FIRST_DAY + timedelta(days=DAYS - 1)
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 TOPICS = ["parking", "pavement", "noise", "passage", "conflict", "other"]
 TARGET_MS = 200.0
-BATCH = 10_000
 
 
 def _instants(rng: np.random.Generator, n: int) -> list[datetime]:
     start = datetime.combine(FIRST_DAY, datetime.min.time(), UTC) - timedelta(hours=8)
     seconds = np.sort(rng.integers(0, DAYS * 86400, n))
     return [start + timedelta(seconds=int(s)) for s in seconds]
-
-
-def _put(platform: Platform, model: Any, rows: list[dict[str, Any]]) -> None:
-    with transaction(platform.factory) as session:
-        for k in range(0, len(rows), BATCH):
-            session.execute(insert(model), rows[k : k + BATCH])
 
 
 def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[str, int]:
@@ -94,7 +93,7 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
              "content": "外卖", "placed": placed, "subdistrict": codes[n % 10] if placed else None,
              "lat": 31.26, "lon": 121.40, "topic": topic, "synthetic": True, "topic_words": []}
         )  # fmt: skip
-    _put(platform, GovComplaint, rows)
+    insert_rows(platform, GovComplaint, rows)
     counts["complaints"] = len(rows)
 
     # Reports: the rows, and the rollups the reports' service keeps with them.
@@ -125,14 +124,14 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
                 for grain, period in ((rollups.DAY, local), (rollups.MONTH, local.replace(day=1))):
                     rkey = (grain, period, s, c, bucket)
                     resolved[rkey] = resolved.get(rkey, 0) + 1  # type: ignore[index]
-    _put(platform, Report, report_rows)
-    _put(
+    insert_rows(platform, Report, report_rows)
+    insert_rows(
         platform,
         ReportDailyCount,
         [{"day": d, "subdistrict": s, "category": c, "status": st, "count": n}
          for (d, s, c, st), n in daily.items()],
     )  # fmt: skip
-    _put(
+    insert_rows(
         platform,
         ReportResolutionCount,
         [{"grain": g, "period": p, "subdistrict": s, "category": c, "bucket": b, "count": n,
@@ -141,7 +140,7 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
     counts["reports"] = len(report_rows)
 
     # Voices: surveys and answers, consultations, measures.
-    _put(
+    insert_rows(
         platform,
         GovSurvey,
         [{"code": f"b{k}", "title": "问卷", "audience": "riders", "questions": [],
@@ -150,14 +149,14 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
     )  # fmt: skip
     with platform.factory() as session:
         surveys = list(session.scalars(select(GovSurvey.id)))
-    _put(
+    insert_rows(
         platform,
         GovSurveyAnswer,
         [{"survey_id": surveys[n % 20], "client_key": f"b{n}", "respondent": "rider",
           "answers": {}, "subdistrict": codes[(n % 20) % 10], "at": at}
          for n, at in enumerate(_instants(rng, 20_000))],
     )  # fmt: skip
-    _put(
+    insert_rows(
         platform,
         GovConsultation,
         [{"title": "协商", "held_on": FIRST_DAY + timedelta(days=int(rng.integers(DAYS))),
@@ -166,7 +165,7 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
           "agreed": [{"what": "划线", "owner": "物业", "due_on": "2026-03-01", "done_on": None}] * 3}
          for k in range(200)],
     )  # fmt: skip
-    _put(
+    insert_rows(
         platform,
         GovMeasure,
         [{"kind": "parking_zones", "title": "停车区", "place_name": "商场", "lat": 31.26,
@@ -176,7 +175,7 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
     )  # fmt: skip
 
     # Relay.
-    _put(
+    insert_rows(
         platform,
         Estate,
         [{"name": f"小区{k}", "subdistrict": codes[k % 10], "lon": 121.40, "lat": 31.26,
@@ -184,7 +183,7 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
     )  # fmt: skip
     with platform.factory() as session:
         estates = list(session.scalars(select(Estate.id)))
-    _put(
+    insert_rows(
         platform,
         RelayItem,
         [{"order_ref": f"b{n}", "estate_id": estates[n % 40], "point_ref": "p1",
@@ -196,7 +195,7 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
     counts["relay_items"] = 60_000
 
     # Meals for the elderly.
-    _put(
+    insert_rows(
         platform,
         Canteen,
         [{"name": f"食堂{k}", "subdistrict": codes[k], "lon": 121.40, "lat": 31.26,
@@ -204,7 +203,7 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
     )  # fmt: skip
     with platform.factory() as session:
         canteens = list(session.scalars(select(Canteen.id)))
-    _put(
+    insert_rows(
         platform,
         Elder,
         [{"subdistrict": codes[k % 10], "canteen_id": canteens[k % 10], "lon": 121.40,
@@ -224,9 +223,9 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
                  "subsidy_category": "standard", "funding_rule": "r", "price_fen": 1500,
                  "subsidy_fen": 0, "enterprise_fen": 0, "charity_fen": 0, "copay_fen": 1500}
             )  # fmt: skip
-    _put(platform, ElderMeal, meals)
+    insert_rows(platform, ElderMeal, meals)
     counts["meals"] = len(meals)
-    _put(
+    insert_rows(
         platform,
         VolunteerTask,
         [{"elder_id": elders[n % 1000], "kind": "carry", "title": "搬米", "team": "",
@@ -235,7 +234,7 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
     )  # fmt: skip
 
     # Beds: 20 homes of 20 beds, bookings of one to three nights, one bed at a time.
-    _put(
+    insert_rows(
         platform,
         Place,
         [{"name": f"点{k}", "kind": "driver_home" if k < 20 else "rider_station",
@@ -244,11 +243,13 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
     )  # fmt: skip
     with platform.factory() as session:
         homes = list(session.scalars(select(Place.id).order_by(Place.id).limit(20)))
-    _put(platform, StayHome, [{"place_id": p, "checkin_cutoff": "23:00"} for p in homes])
-    _put(platform, StayRoom, [{"place_id": p, "name": "1", "section": "mixed"} for p in homes])
+    insert_rows(platform, StayHome, [{"place_id": p, "checkin_cutoff": "23:00"} for p in homes])
+    insert_rows(
+        platform, StayRoom, [{"place_id": p, "name": "1", "section": "mixed"} for p in homes]
+    )
     with platform.factory() as session:
         rooms = dict(session.execute(select(StayRoom.place_id, StayRoom.id)).all())
-    _put(
+    insert_rows(
         platform,
         StayBed,
         [{"room_id": rooms[p], "place_id": p, "section": "mixed", "label": str(b),
@@ -271,19 +272,9 @@ def load(platform: Platform, rng: np.random.Generator, complaints: int) -> dict[
                  "check_by": starts + timedelta(hours=5), "created_at": starts}
             )  # fmt: skip
             night += nights
-    _put(platform, StayBooking, bookings)
+    insert_rows(platform, StayBooking, bookings)
     counts["bookings"] = len(bookings)
     return counts
-
-
-def timed(call: Callable[[], Any], repeat: int) -> dict[str, float]:
-    call()  # warm: the first call compiles the statements
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - t0)
-    return percentiles(samples)
 
 
 def main() -> None:
