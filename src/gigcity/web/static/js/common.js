@@ -1,6 +1,7 @@
 /* Shared by every page: configuration and strings from the template, the API client,
-   sign-in state, small DOM helpers and the formatting of hours, amenities and distances.
-   The scripts carry no user-facing text: every string comes from the page (#gigcity-strings). */
+   sign-in state, small DOM helpers, the overview pages' month charts and the formatting of
+   hours, amenities and distances. The scripts carry no user-facing text: every string
+   comes from the page (#gigcity-strings). */
 (function () {
   "use strict";
 
@@ -451,6 +452,45 @@
     return config.kinds[code] || code;
   }
 
+  /* ---- charts (small SVGs: no inline style, CSP) ---- */
+
+  function svg(tag, attrs) {
+    const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [name, value] of Object.entries(attrs || {})) el.setAttribute(name, String(value));
+    return el;
+  }
+
+  /* A column per month in a panel titled `name` (the overview pages, district.css), as an SVG
+     that scales to it: `months` is [{when: the month's first day as a Date, n}], `shown(n)`
+     writes a value, `barTitle({month, value})` a column's tooltip; the panel's
+     data-figure is `figure`. */
+  function monthChart(figure, name, months, shown, barTitle) {
+    const width = 320;
+    const height = 120;
+    const foot = 16;
+    const gap = 4;
+    const monthName = new Intl.DateTimeFormat(config.htmlLang, { month: "short", timeZone: "UTC" });
+    const yearMonth = new Intl.DateTimeFormat(config.htmlLang, { year: "numeric", month: "long", timeZone: "UTC" });
+    const top = Math.max(1, ...months.map((m) => m.n));
+    const step = width / Math.max(1, months.length);
+    const drawing = svg("svg", { viewBox: "0 0 " + width + " " + height, class: "district-chart", role: "img", "aria-label": name });
+    months.forEach((m, k) => {
+      const tall = ((height - foot - 4) * m.n) / top;
+      const bar = svg("rect", { x: k * step + gap / 2, y: height - foot - tall, width: Math.max(1, step - gap), height: tall, class: "district-bar" });
+      const tip = svg("title");
+      tip.textContent = barTitle({ month: yearMonth.format(m.when), value: shown(m.n) });
+      bar.append(tip);
+      drawing.append(bar);
+      const label = svg("text", { x: k * step + step / 2, y: height - 4, class: "district-tick", "text-anchor": "middle" });
+      label.textContent = months.length > 7 && k % 2 ? "" : monthName.format(m.when);
+      drawing.append(label);
+    });
+    const peak = svg("text", { x: 2, y: 12, class: "district-peak" });
+    peak.textContent = shown(Math.max(0, ...months.map((m) => m.n)));
+    drawing.append(peak);
+    return h("section", { class: "panel district-chart-panel", dataset: { figure: figure } }, h("h3", { text: name }), drawing);
+  }
+
   /* ---- each role its own pages ---- */
 
   /* The home page of a role (where signing in takes it); the map for everyone else. */
@@ -523,5 +563,7 @@
     haversine: haversine,
     formatDateTime: formatDateTime,
     kindLabel: kindLabel,
+    svg: svg,
+    monthChart: monthChart,
   };
 })();

@@ -17,12 +17,9 @@
   const FIGURES = setup.order;
   const MONEY = "measures_cost_fen";
   const LEVELS = 6;
-  const SVG = "http://www.w3.org/2000/svg";
   const number = new Intl.NumberFormat(config.htmlLang);
   // Yuan with the reader's grouping (575,000), fen shown only when there are some.
   const yuan = (fen) => new Intl.NumberFormat(config.htmlLang, { maximumFractionDigits: 2 }).format(fen / 100);
-  const monthName = new Intl.DateTimeFormat(config.htmlLang, { month: "short", timeZone: "UTC" });
-  const yearMonth = new Intl.DateTimeFormat(config.htmlLang, { year: "numeric", month: "long", timeZone: "UTC" });
   const dayName = new Intl.DateTimeFormat(config.htmlLang, { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 
   const me = await G.signedIn(show.fail);
@@ -38,7 +35,8 @@
   $("subdistrict-field").hidden = me.role !== "admin";
 
   const title = (figure) => setup.figures[figure].title;
-  const value = (figure, figures) => (figure === MONEY ? yuan(figures[figure]) : number.format(figures[figure]));
+  const amount = (figure, n) => (figure === MONEY ? yuan(n) : number.format(n));
+  const value = (figure, figures) => amount(figure, figures[figure]);
   const subName = (code) => setup.subdistricts[code] || code;
   const day = (iso) => dayName.format(new Date(iso + "T00:00:00Z"));
 
@@ -81,7 +79,7 @@
       marker.getElement().textContent = value(figure, feature.properties);
     }
     if (layer.features.length) map.fitBounds(cells.getBounds(), { maxZoom: 14 });
-    $("map-legend").textContent = say("map_legend", { max: top === 0 ? "0" : figure === MONEY ? yuan(top) : number.format(top) });
+    $("map-legend").textContent = say("map_legend", { max: top === 0 ? "0" : amount(figure, top) });
     $("district-map").dataset.state = "ready";
     $("district-map").dataset.cells = String(layer.features.length);
   }
@@ -102,39 +100,10 @@
     return h("div", { class: "district-card", dataset: { figure: figure, value: String(figures[figure]) } }, parts);
   }
 
-  function svg(tag, attrs) {
-    const el = document.createElementNS(SVG, tag);
-    for (const [name, v] of Object.entries(attrs || {})) el.setAttribute(name, String(v));
-    return el;
-  }
-
-  /* Columns per month, as a small SVG that scales to its panel. */
   function chart(figure, months) {
-    const width = 320;
-    const height = 120;
-    const foot = 16;
-    const gap = 4;
-    const top = Math.max(1, ...months.map((m) => m.figures[figure]));
-    const step = width / Math.max(1, months.length);
-    const drawing = svg("svg", { viewBox: "0 0 " + width + " " + height, class: "district-chart", role: "img", "aria-label": say("chart_title", { figure: title(figure) }) });
-    months.forEach((m, k) => {
-      const n = m.figures[figure];
-      const tall = ((height - foot - 4) * n) / top;
-      const bar = svg("rect", { x: k * step + gap / 2, y: height - foot - tall, width: Math.max(1, step - gap), height: tall, class: "district-bar" });
-      const tip = svg("title");
-      const when = new Date(m.month + "T00:00:00Z");
-      tip.textContent = say("bar_title", { month: yearMonth.format(when), value: value(figure, m.figures) });
-      bar.append(tip);
-      drawing.append(bar);
-      const label = svg("text", { x: k * step + step / 2, y: height - 4, class: "district-tick", "text-anchor": "middle" });
-      label.textContent = months.length > 7 && k % 2 ? "" : monthName.format(when);
-      drawing.append(label);
-    });
-    const most = months.reduce((best, m) => Math.max(best, m.figures[figure]), 0);
-    const peak = svg("text", { x: 2, y: 12, class: "district-peak" });
-    peak.textContent = figure === MONEY ? yuan(most) : number.format(most);
-    drawing.append(peak);
-    return h("section", { class: "panel district-chart-panel", dataset: { figure: figure } }, h("h3", { text: say("chart_title", { figure: title(figure) }) }), drawing);
+    const columns = months.map((m) => ({ when: new Date(m.month + "T00:00:00Z"), n: m.figures[figure] }));
+    const shown = (n) => amount(figure, n);
+    return G.monthChart(figure, say("chart_title", { figure: title(figure) }), columns, shown, (bar) => say("bar_title", bar));
   }
 
   function table(overview) {

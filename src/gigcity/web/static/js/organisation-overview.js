@@ -14,10 +14,8 @@
   const setup = JSON.parse($("overview-config").textContent);
   const show = G.messages($("alert"), $("notice"));
   const page = $("organisation-overview-page");
-  const SVG = "http://www.w3.org/2000/svg";
   const number = new Intl.NumberFormat(config.htmlLang);
   const oneDecimal = new Intl.NumberFormat(config.htmlLang, { maximumFractionDigits: 1 });
-  const monthName = new Intl.DateTimeFormat(config.htmlLang, { month: "short", timeZone: "UTC" });
   const yearMonth = new Intl.DateTimeFormat(config.htmlLang, { year: "numeric", month: "long", timeZone: "UTC" });
   const MINUTES = new Set(["volunteer_minutes"]);
 
@@ -38,37 +36,11 @@
   const value = (figure, n) => (MINUTES.has(figure) ? hours(n) : number.format(n));
   const when = (month) => new Date(month + "-01T00:00:00Z");
 
-  function svg(tag, attrs) {
-    const el = document.createElementNS(SVG, tag);
-    for (const [name, v] of Object.entries(attrs || {})) el.setAttribute(name, String(v));
-    return el;
-  }
-
-  /* Columns per month, as a small SVG that scales to its panel (as /district's). */
+  /* Columns per month, drawn as /district draws its charts. */
   function chart(figure, months) {
-    const width = 320;
-    const height = 120;
-    const foot = 16;
-    const gap = 4;
-    const top = Math.max(1, ...months.map((m) => m[figure]));
-    const step = width / Math.max(1, months.length);
-    const name = say("chart_title", { figure: title(figure) });
-    const drawing = svg("svg", { viewBox: "0 0 " + width + " " + height, class: "district-chart", role: "img", "aria-label": name });
-    months.forEach((m, k) => {
-      const tall = ((height - foot - 4) * m[figure]) / top;
-      const bar = svg("rect", { x: k * step + gap / 2, y: height - foot - tall, width: Math.max(1, step - gap), height: tall, class: "district-bar" });
-      const tip = svg("title");
-      tip.textContent = say("bar_title", { month: yearMonth.format(when(m.month)), value: value(figure, m[figure]) });
-      bar.append(tip);
-      drawing.append(bar);
-      const label = svg("text", { x: k * step + step / 2, y: height - 4, class: "district-tick", "text-anchor": "middle" });
-      label.textContent = months.length > 7 && k % 2 ? "" : monthName.format(when(m.month));
-      drawing.append(label);
-    });
-    const peak = svg("text", { x: 2, y: 12, class: "district-peak" });
-    peak.textContent = value(figure, Math.max(0, ...months.map((m) => m[figure])));
-    drawing.append(peak);
-    return h("section", { class: "panel district-chart-panel", dataset: { figure: figure } }, h("h3", { text: name }), drawing);
+    const columns = months.map((m) => ({ when: when(m.month), n: m[figure] }));
+    const shown = (n) => value(figure, n);
+    return G.monthChart(figure, say("chart_title", { figure: title(figure) }), columns, shown, (bar) => say("bar_title", bar));
   }
 
   function card(key, shown, label, extra) {
@@ -96,8 +68,8 @@
 
   /* A labelled bar as wide as its share of the largest (an SVG: no inline style, CSP). */
   function barRow(label, detail, share, data) {
-    const drawing = svg("svg", { viewBox: "0 0 100 6", preserveAspectRatio: "none", class: "org-overview-bar", "aria-hidden": "true" });
-    drawing.append(svg("rect", { x: 0, y: 0, width: Math.max(0.5, 100 * share), height: 6, class: "district-bar" }));
+    const drawing = G.svg("svg", { viewBox: "0 0 100 6", preserveAspectRatio: "none", class: "org-overview-bar", "aria-hidden": "true" });
+    drawing.append(G.svg("rect", { x: 0, y: 0, width: Math.max(0.5, 100 * share), height: 6, class: "district-bar" }));
     return h("li", { dataset: data }, h("div", { class: "org-overview-bar-head" }, h("strong", { text: label }), h("span", { class: "note", text: detail })), drawing);
   }
 
