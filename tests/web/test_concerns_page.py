@@ -8,17 +8,16 @@ its script asks for, in both languages, including the names built from the API's
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.i18n import translations
 from gigcity.services.organisation.concerns_schemas import ConcernStatus, Topic
 from gigcity.sim.scenarios import ScenarioWorkbench
 from gigcity.web.templating import STATIC_DIR
 from web.strings_support import page_strings
-from web.test_browser import sign_in
+from web.test_browser import expect, sign_in, zh
 from web.web_support import Demo
 
 if TYPE_CHECKING:
@@ -32,17 +31,6 @@ BUILT_KEYS = (
     | {f"run_{s}" for s in RUN_STATUSES}
     | {"supported", "support_taken_back", "answer_title", "declined_answer"}
 )
-
-
-def zh(message: str, **params: Any) -> str:
-    text = translations("zh_CN", "web").gettext(message)
-    return text.format(**params) if params else text
-
-
-def expect(locator: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 def test_the_scripts_strings_are_on_the_page_in_both_languages(page_client: TestClient) -> None:
@@ -86,7 +74,7 @@ def test_a_rider_says_me_too_and_raises_a_concern_the_officer_takes_up(
     page.click("#raise-send")
     mine = page.locator("#concerns li", has_text="暴雨天配送无补贴")
     expect(mine).to_contain_text(zh("Not yet taken up"))
-    expect(mine).to_contain_text(zh("{count} riders share this", count=1))
+    expect(mine).to_contain_text(zh("{count} riders share this").format(count=1))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
 
@@ -104,7 +92,7 @@ def test_a_rider_says_me_too_and_raises_a_concern_the_officer_takes_up(
     expect(page.locator("#notice")).to_have_text(zh("Saved."))
     mine = page.locator("#concerns li", has_text="暴雨天配送无补贴")
     expect(mine).to_have_attribute("data-status", "on_agenda")
-    expect(mine).to_contain_text(zh("Owner: {owner}", owner="平台骑手服务部"))
+    expect(mine).to_contain_text(zh("Owner: {owner}").format(owner="平台骑手服务部"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
 

@@ -8,32 +8,20 @@ including the names built from the API's values."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.i18n import translations
 from gigcity.services.organisation.schemas import TransferStatus
 from gigcity.services.organisation.three_ones_schemas import ResourceKind
 from gigcity.web.templating import STATIC_DIR
 from web.strings_support import page_strings
-from web.test_browser import sign_in
+from web.test_browser import expect, sign_in, zh
 from web.web_support import Demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
-
-
-def zh(message: str, **params: Any) -> str:
-    text = translations("zh_CN", "web").gettext(message)
-    return text.format(**params) if params else text
-
-
-def expect(locator: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 BUILT_KEYS = {f"transfer_{t}" for t in TransferStatus} | {f"kind_{k}" for k in ResourceKind}

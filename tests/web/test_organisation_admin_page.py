@@ -7,49 +7,33 @@ both languages."""
 
 from __future__ import annotations
 
-import json
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.i18n import translations
 from gigcity.services.organisation.three_ones_schemas import ResourceKind
 from gigcity.web.templating import STATIC_DIR
-from web.test_browser import sign_in
-from web.test_pages import assets
+from web.strings_support import page_strings
+from web.test_browser import expect, sign_in, zh
 from web.web_support import Demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-WORD = re.compile(r"\bword\(\s*\"([a-z0-9_]+)\"\s*[,)]")
 BUILT = {f"kind_{k}" for k in ResourceKind} | {
     f"purpose_{p}" for p in ("letter_receipts", "learning_progress", "books")
 }
-
-
-def zh(message: str, **params: Any) -> str:
-    text = translations("zh_CN", "web").gettext(message)
-    return text.format(**params) if params else text
-
-
-def expect(locator: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 @pytest.mark.one_database
 def test_the_three_ones_strings_are_on_the_page_in_both_languages(
     page_client: TestClient,
 ) -> None:
-    source = (STATIC_DIR / "js" / "organisation.js").read_text(encoding="utf-8")
-    asked = set(WORD.findall(source)) | BUILT
-    chinese = json.loads(assets(page_client.get("/organisation").text).blocks["three-strings"])
-    english_html = page_client.get("/organisation", params={"lang": "en"}).text
-    english = json.loads(assets(english_html).blocks["three-strings"])
+    script = STATIC_DIR / "js" / "organisation.js"
+    strings = page_strings(page_client, "/organisation", "three-strings", script, caller="word")
+    chinese, english = strings.chinese, strings.english
+    asked = strings.asked | BUILT
     assert asked <= set(chinese), sorted(asked - set(chinese))
     assert chinese.keys() == english.keys()
     assert all(chinese[k] != english[k] for k in ("all_members", "sent", "publish"))

@@ -6,32 +6,21 @@ the page carries every string its script asks for, in both languages."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.i18n import translations
 from gigcity.services.organisation.overview_schemas import MONTH_FIGURES
 from gigcity.web.templating import STATIC_DIR
 from web.strings_support import page_strings
-from web.test_browser import sign_in, token_of
+from web.test_browser import expect, sign_in, token_of
 from web.web_support import Demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 PATH = "/organisation-overview"
-
-
-def zh(message: str) -> str:
-    return translations("zh_CN", "web").gettext(message)
-
-
-def expect(locator: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 def test_the_scripts_strings_are_on_the_page_in_both_languages(page_client: TestClient) -> None:

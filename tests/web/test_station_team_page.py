@@ -6,12 +6,11 @@ scripts ask for, in both languages, including the names built from the API's val
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gigcity.i18n import translations
 from gigcity.services.organisation.schemas import (
     OrgKind,
     Position,
@@ -21,22 +20,11 @@ from gigcity.services.organisation.schemas import (
 )
 from gigcity.web.templating import STATIC_DIR
 from web.strings_support import page_strings
-from web.test_browser import sign_in
+from web.test_browser import expect, sign_in, zh
 from web.web_support import Demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
-
-
-def zh(message: str, **params: Any) -> str:
-    text = translations("zh_CN", "web").gettext(message)
-    return text.format(**params) if params else text
-
-
-def expect(locator: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 # The keys the scripts build from the API's values ("position_" + m.position, ...).
@@ -84,7 +72,7 @@ def test_station_staff_edit_their_roster_and_plan_on_a_phone(page: Page, demo: D
     page.click("#team-add")
     expect(team).to_have_count(before + 1)
     expect(team.last).to_contain_text(zh("Other sector"))
-    expect(team.last).to_contain_text(zh("On duty: {hours}", hours="每周五上午"))
+    expect(team.last).to_contain_text(zh("On duty: {hours}").format(hours="每周五上午"))
 
     actions = page.locator("#actions li")
     total = actions.count()
@@ -96,7 +84,7 @@ def test_station_staff_edit_their_roster_and_plan_on_a_phone(page: Page, demo: D
     added = page.locator("#actions li", has_text="夏季防暑降温慰问")
     added.locator("input[type=checkbox]").check()
     expect(page.locator("#actions li[data-done=yes]")).to_have_count(done + 1)
-    progress = zh("{done} of {total} actions done", done=done + 1, total=total + 1)
+    progress = zh("{done} of {total} actions done").format(done=done + 1, total=total + 1)
     expect(page.locator("#plan-progress-text")).to_have_text(progress)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width

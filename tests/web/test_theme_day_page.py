@@ -8,34 +8,22 @@ pages carry every string their scripts ask for, in both languages."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from gigcity.db.models import Account, ThemeDay
-from gigcity.i18n import translations
 from gigcity.services.organisation.theme_days import LOCAL_TZ
 from gigcity.services.organisation.theme_schemas import Mode, SessionKind
 from gigcity.web.templating import STATIC_DIR
 from web.strings_support import page_strings
-from web.test_browser import sign_in
+from web.test_browser import expect, sign_in, zh
 from web.web_support import Demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
-
-
-def zh(message: str, **params: Any) -> str:
-    text = translations("zh_CN", "web").gettext(message)
-    return text.format(**params) if params else text
-
-
-def expect(locator: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 @pytest.mark.parametrize(
