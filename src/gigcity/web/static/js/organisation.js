@@ -208,7 +208,7 @@
       try {
         const r = await api(BASE + "/letters/" + letter.id + "/receipts");
         const names = r.members.filter((m) => !m.read_at).map((m) => m.display_name);
-        unread.textContent = names.length ? word("unread_names", { names: names.join("、") }) : word("all_read");
+        unread.textContent = names.length ? word("unread_names", { names: names.join(G.t("list_separator")) }) : word("all_read");
         await loadReads();
       } catch (err) {
         show.fail(err);
