@@ -217,6 +217,21 @@ def test_riders_only_in_the_larger_fleet_are_counted_apart(baseline: Rulebook) -
     _adds_up(result, result["fleets"])
 
 
+def test_the_riders_kept_by_the_search_are_not_simulated_again(
+    baseline: Rulebook, agreement: Rulebook
+) -> None:
+    kept: dict[Any, Any] = {}
+    equal = equal_service(
+        SPEC, baseline, agreement, target_undelivered=0.05, target_p90_min=90.0, kept=kept
+    )
+    assert len(kept) <= 2  # only the answers' days are kept
+    reused = who_gains(SPEC, baseline, agreement, equal, kept=kept)
+    again = who_gains(SPEC, baseline, agreement, equal)
+    assert reused["simulated_days"] == 0
+    assert again["simulated_days"] > 0
+    assert reused == {**again, "simulated_days": 0}
+
+
 @pytest.fixture(scope="module")
 def agreed(baseline: Rulebook, agreement: Rulebook) -> dict[str, Any]:
     """baseline-2024 against putuo-2025 at equal service on a 200-order day."""

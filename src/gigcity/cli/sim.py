@@ -433,6 +433,7 @@ def equal_service_compare(
         def advance(done: int, total: int, label: str) -> None:
             bar.update(task, completed=done, total=total, description=f"simulated days ({label})")
 
+        kept: dict[Any, Any] | None = {} if who_gains else None  # the answers' riders
         try:
             result = equal_service(
                 spec,
@@ -446,14 +447,14 @@ def equal_service_compare(
                 workers=workers,
                 ray_address=ray,
                 progress=advance,
+                kept=kept,
             )
-            gains = (
-                riders_compared(
-                    spec, a, b, result, workers=workers, ray_address=ray, progress=advance
-                )
-                if who_gains
-                else None
-            )
+            gains = None
+            if kept is not None:
+                gains = riders_compared(
+                    spec, a, b, result, workers=workers, ray_address=ray, progress=advance,
+                    kept=kept,
+                )  # fmt: skip
         except ScenarioError as error:
             console.print(f"[red]error:[/red] {error}")
             raise typer.Exit(2) from None

@@ -53,9 +53,11 @@ from gigcity.sim.scenarios.runner import (
     Progress,
     ScenarioSpec,
     load_scenario,
+    run_day_task,
     run_tasks,
 )
 from gigcity.sim.scenarios.simulate import SimulationSettings
+from gigcity.sim.scenarios.who_gains import DayKey, RiderColumns, day_and_riders
 
 DEFAULT_MAX_FACTOR = 3.0
 _EPSILON = 1e-9
@@ -100,6 +102,11 @@ class _Search:
     fails: int | None = None
     """Most riders known to miss it."""
     tried: list[int] | None = None
+
+    @property
+    def answer(self) -> int | None:
+        """The fewest riders known to meet the target, else the most known to miss it."""
+        return self.fails if self.meets is None else self.meets
 
     @property
     def done(self) -> bool:
@@ -154,20 +161,31 @@ class _Days:
     workers: int
     ray_address: str | None
     progress: Progress | None
-    days: dict[tuple[str, int, int], dict[str, dict[str, float | None]]]
+    days: dict[DayKey, dict[str, dict[str, float | None]]]
+    kept: dict[DayKey, RiderColumns] | None = None
+    """Each day's riders (for `who_gains`), kept only while the day may be an answer; None:
+    not read."""
     done: int = 0
 
+    def day(self, key: str, riders: int, seed: int) -> DayKey:
+        return dispatch_signature(self.rulebooks[key]), riders, seed
+
     def values(self, key: str, riders: int, seed: int) -> dict[str, float | None] | None:
-        found = self.days.get((dispatch_signature(self.rulebooks[key]), riders, seed))
+        found = self.days.get(self.day(key, riders, seed))
         return None if found is None else found[key]
+
+    def keep_riders_of(self, searches: Sequence[_Search]) -> None:
+        """Drop the riders of every day that is no search's answer so far (an answer only
+        moves to a day simulated later; one dropped too soon would be simulated again)."""
+        if self.kept is None:
+            return
+        live = {self.day(s.key, s.answer, s.seed) for s in searches if s.answer is not None}
+        for day in [d for d in self.kept if d not in live]:
+            del self.kept[day]
 
     def simulate(self, wanted: Sequence[tuple[str, int, int]]) -> None:
         """Simulate every (rulebook key, riders, seed) not kept yet, in one batch of tasks."""
-        todo: dict[tuple[str, int, int], None] = {}
-        for key, riders, seed in wanted:
-            signature = dispatch_signature(self.rulebooks[key])
-            if (signature, riders, seed) not in self.days:
-                todo[(signature, riders, seed)] = None
+        todo = dict.fromkeys(d for d in (self.day(*w) for w in wanted) if d not in self.days)
         tasks = [self._task(*day) for day in todo]
         if not tasks:
             return
@@ -177,11 +195,13 @@ class _Days:
             if self.progress:
                 self.progress(before + done, before + total, label)
 
-        for day, outcome in zip(
-            todo,
-            run_tasks(tasks, workers=self.workers, ray_address=self.ray_address, progress=advance),
-            strict=True,
-        ):
+        run = run_day_task if self.kept is None else day_and_riders
+        outcomes = run_tasks(
+            tasks, workers=self.workers, ray_address=self.ray_address, progress=advance, run=run
+        )
+        for day, outcome in zip(todo, outcomes, strict=True):
+            if self.kept is not None:
+                outcome, self.kept[day] = outcome
             self.days[day] = {key: _compact(figures) for key, figures in outcome.items()}
         self.done += len(tasks)
 
@@ -241,7 +261,7 @@ def _side(days: _Days, key: str, searches: list[_Search]) -> dict[str, Any]:
     """One rulebook's searches summed up, with the rider-hours of each seed's answer."""
     answers = []
     for search in searches:
-        riders = search.meets if search.meets is not None else search.fails
+        riders = search.answer
         spec = replace(
             days.spec,
             seed=search.seed,
@@ -263,6 +283,7 @@ def _search_all(days: _Days, searches: list[_Search], targets: dict[int, Service
                     wanted.append((search.key, riders, search.seed))
                     break
                 search.record(riders, targets[search.seed].met_by(values))
+        days.keep_riders_of(searches)
         if wanted:
             days.simulate(wanted)
         elif all(search.begin is not None for search in searches):
@@ -271,7 +292,7 @@ def _search_all(days: _Days, searches: list[_Search], targets: dict[int, Service
 
 def _seed_answer(days: _Days, search: _Search, shifts: float) -> dict[str, Any]:
     met = search.meets is not None
-    riders = search.meets if met else search.fails
+    riders = search.answer
     assert riders is not None  # every search simulates the roster first
     values = days.values(search.key, riders, search.seed) or {}
     return {
@@ -371,6 +392,7 @@ def equal_service(
     ray_address: str | None = None,
     progress: Progress | None = None,
     settings: SimulationSettings | None = None,
+    kept: dict[DayKey, RiderColumns] | None = None,
 ) -> dict[str, Any]:
     """The smallest fleet each rulebook needs for the service target, side by side.
 
@@ -378,6 +400,8 @@ def equal_service(
     is rulebook A's own figure on each seed's day with the starting fleet. With `warm_start`
     the other seeds begin where the first seed's search ended (fewer days, in two waves);
     without, every seed begins at the starting fleet, all at once. Plain JSON-ready data.
+    Given `kept` (an empty dict), it is filled with the riders of each seed's answers, for
+    `who_gains(..., kept=kept)`: the days are then not simulated twice.
     """
     seeds = [spec.seed] if spec.path else list(dict.fromkeys(seeds))
     if not seeds:
@@ -390,7 +414,7 @@ def equal_service(
     }
     days = _Days(
         spec, rulebooks, yardstick([a, b]), settings or SimulationSettings(), rosters,
-        workers, ray_address, progress, {},
+        workers, ray_address, progress, {}, kept,
     )  # fmt: skip
     starts = {s: _start(days, s) for s in seeds}
     # The first round: what the default target needs (A on the starting fleet of every

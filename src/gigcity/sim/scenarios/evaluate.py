@@ -295,7 +295,8 @@ class DayFacts:
         return result
 
 
-def _union_s(spans: Sequence[tuple[float, float]]) -> float:
+def union_s(spans: Sequence[tuple[float, float]]) -> float:
+    """Seconds covered by `spans` (overlaps counted once): a rider's time at work."""
     total, covered = 0.0, -math.inf
     for start, end in sorted(spans):
         if start > covered:
@@ -363,7 +364,7 @@ def _counted_active_s(
         return on_order_s
     return np.array(
         [
-            int(_union_s([*spans.get(c.id, []), (c.on_min * 60, c.off_min * 60)]))
+            int(union_s([*spans.get(c.id, []), (c.on_min * 60, c.off_min * 60)]))
             for c in facts.scenario.instance.couriers
         ],
         dtype=np.int64,
@@ -376,11 +377,6 @@ def rider_pay(facts: DayFacts, rulebook: Rulebook) -> _RiderPay:
     return _rider_pay(
         facts, rulebook, _verdicts(facts.delivered, facts.promises(rulebook), rulebook)
     )
-
-
-def union_s(spans: Sequence[tuple[float, float]]) -> float:
-    """Seconds covered by `spans` (overlaps counted once): a rider's time at work."""
-    return _union_s(spans)
 
 
 def _rider_pay(facts: DayFacts, rulebook: Rulebook, verdicts: _Verdicts) -> _RiderPay:
@@ -396,7 +392,7 @@ def _rider_pay(facts: DayFacts, rulebook: Rulebook, verdicts: _Verdicts) -> _Rid
         np.int64
     )
     spans = facts.on_order_spans()
-    on_order_s = np.array([int(_union_s(spans.get(r, []))) for r in riders], dtype=np.int64)
+    on_order_s = np.array([int(union_s(spans.get(r, []))) for r in riders], dtype=np.int64)
     counted = _counted_active_s(facts, rulebook, spans, on_order_s)
     guaranteed = -(-counted * rulebook.guarantee.hourly_minimum_fen // 3600)
     earned = order_pay - rider_fines
@@ -520,7 +516,7 @@ def _labour(facts: DayFacts, stick: Yardstick) -> dict[str, Any]:
         breaches += over
         if over:
             breaching.append(courier.id)
-        worked_min = _union_s(spans) / 60.0
+        worked_min = union_s(spans) / 60.0
         work_hours.append(worked_min / 60.0)
         extra = max(0.0, worked_min - stick.daily_min)
         if extra > 0:

@@ -250,7 +250,7 @@ def _explained_measures(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     return list(explained.get("measures", []))
 
 
-def _markdown_table(rows: list[list[str]]) -> str:
+def markdown_table(rows: list[list[str]]) -> str:
     head, *body = rows
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in body]
@@ -268,15 +268,15 @@ def compare_markdown(result: dict[str, Any]) -> str:
         f"{'; weather alert' if s['weather_alerts'] else ''}. Rest measured against "
         f"{result['yardstick']['rest']}, combining against {result['yardstick']['on_route']}.",
         "",
-        _markdown_table(table_rows(result)),
+        markdown_table(table_rows(result)),
     ]
     if _explained_measures(result):
         parts += ["", f"## {ENGLISH['report.explained']}", "", ENGLISH["report.explained_note"]]
         for entry in _explained_measures(result):
-            parts += ["", explained_sentence(entry), "", _markdown_table(explained_rows(entry))]
+            parts += ["", explained_sentence(entry), "", markdown_table(explained_rows(entry))]
     if result.get("attribution"):
         parts += ["", "## Attribution: one clause at a time from A to B", ""]
-        parts.append(_markdown_table(attribution_rows(result)))
+        parts.append(markdown_table(attribution_rows(result)))
     return "\n".join(parts) + "\n"
 
 
@@ -308,7 +308,7 @@ def attribution_csv(result: dict[str, Any]) -> str:
 Draw = Callable[[Any], None]
 
 
-def _overlay(
+def histogram_overlay(
     series: dict[str, Any],
     labels: dict[str, str],
     name: str,
@@ -318,7 +318,8 @@ def _overlay(
     line_label: str,
     bins: int = 30,
 ) -> Draw:
-    """A drawer of a and b's histograms of one series, with a reference line."""
+    """A drawer of a and b's histograms of one series (`series[key][name]`), on shared bins,
+    with a reference line (None: none)."""
 
     def draw(ax: Any) -> None:
         data = [np.asarray(series[k][name], dtype=float) for k in ("a", "b")]
@@ -420,7 +421,7 @@ def compare_plots(result: dict[str, Any], text: Text = ENGLISH) -> list[dict[str
     def overlay(
         name: str, xlabel: str, line: float | None, line_label: str, bins: int = 30
     ) -> Draw:
-        return _overlay(
+        return histogram_overlay(
             series, labels, name, _t(text, xlabel), count, line, _t(text, line_label), bins
         )
 
@@ -603,7 +604,7 @@ def sweep_markdown(result: dict[str, Any], keys: tuple[str, ...]) -> str:
         )
     return (
         f"# Sweep of {', '.join(result['clauses'])} under {result['rulebook']}\n\n"
-        + _markdown_table(rows)
+        + markdown_table(rows)
         + "\n"
     )
 

@@ -74,10 +74,18 @@ class DayTask:
     settings: SimulationSettings = field(default_factory=SimulationSettings)
 
 
-def run_day_task(task: DayTask) -> dict[str, dict[str, Any]]:
+def simulate_task(task: DayTask) -> DayFacts:
+    """The task's day simulated under its dispatch rulebook."""
     scenario = load_scenario(task.spec)
-    outcome = simulate_scenario(scenario, task.dispatch, settings=task.settings)
-    facts = DayFacts(outcome)
+    return DayFacts(simulate_scenario(scenario, task.dispatch, settings=task.settings))
+
+
+def run_day_task(task: DayTask) -> dict[str, dict[str, Any]]:
+    return judge_task(task, simulate_task(task))
+
+
+def judge_task(task: DayTask, facts: DayFacts) -> dict[str, dict[str, Any]]:
+    """The simulated day's figures under each judged rulebook (series only where asked)."""
     results: dict[str, dict[str, Any]] = {}
     for key, rulebook in task.judged:
         figures = judge(facts, rulebook, task.stick)

@@ -1,10 +1,10 @@
 """Who gains: per-rider pay, hours and rests under both rulebooks at equal service.
 
-An equal-service result names each rulebook's answer fleet per seed. This re-simulates those
-days (one task per fleet and seed, inline, in processes or on Ray) and reads every rider of
-them: daily pay (after fines and top-up), pay per active hour, hours worked, longest
-continuous work and the rests taken. The distributions of both rulebooks come with p10, p50,
-p90 and the Gini coefficient.
+An equal-service result names each rulebook's answer fleet per seed. This reads every rider
+of those days (kept by the search when asked, else simulated again: one task per fleet and
+seed, inline, in processes or on Ray): daily pay (after fines and top-up), pay per active
+hour, hours worked, longest continuous work and the rests taken. The distributions of both
+rulebooks come with p10, p50, p90 and the Gini coefficient.
 
 Fleets nest (`fleet.scale_fleet`), so the smaller fleet's riders are the larger one's with
 the same ids: riders present under both are matched by id, the rest are counted as only in
@@ -35,7 +35,7 @@ the main reason is the most negative part. When it is `hours`, the first of thes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -47,14 +47,17 @@ from gigcity.sim.labour import fatigue_stretches
 from gigcity.sim.scenarios.clauses import dispatch_signature
 from gigcity.sim.scenarios.evaluate import DayFacts, rider_pay, union_s, yardstick
 from gigcity.sim.scenarios.fleet import fleet_factor
+from gigcity.sim.scenarios.report import COLOURS, Draw, histogram_overlay, markdown_table
 from gigcity.sim.scenarios.runner import (
     DayTask,
     Progress,
     ScenarioSpec,
+    judge_task,
     load_scenario,
     run_tasks,
+    simulate_task,
 )
-from gigcity.sim.scenarios.simulate import SimulationSettings, simulate_scenario
+from gigcity.sim.scenarios.simulate import SimulationSettings
 from gigcity.sim.stats import describe, gini
 
 REST_DUE_AFTER_MIN = 150.0
@@ -138,8 +141,6 @@ ENGLISH: dict[str, str] = {
 }
 """The plots' and table's words by key (the CLI's); a caller may hand in its own, with `lang`."""
 
-COLOURS = ("#8e6c8a", "#3b6ea8")
-
 
 def _t(text: Text, key: str) -> str:
     return text.get(key) or ENGLISH[key]
@@ -172,13 +173,30 @@ def _rests(
     return count, round(minutes, 2), round(due, 2)
 
 
-def rider_day(task: DayTask) -> dict[str, dict[str, list[Any]]]:
+RiderColumns = dict[str, dict[str, list[Any]]]
+"""Every rider of one simulated day under each judged rulebook (by key), as columns."""
+DayKey = tuple[str, int, int]
+"""A simulated day: (dispatch signature, riders, seed), as `equal_service` keeps them."""
+
+
+def rider_day(task: DayTask) -> RiderColumns:
     """Simulate the task's day and read every rider under each judged rulebook, as columns.
 
     Module-level so processes and Ray can run it."""
-    scenario = load_scenario(task.spec)
-    outcome = simulate_scenario(scenario, task.dispatch, settings=task.settings)
-    facts = DayFacts(outcome)
+    return rider_columns(task, simulate_task(task))
+
+
+def day_and_riders(task: DayTask) -> tuple[dict[str, dict[str, Any]], RiderColumns]:
+    """The day simulated once: its figures (`run_day_task`'s) and its riders (`rider_day`'s).
+
+    Module-level so processes and Ray can run it."""
+    facts = simulate_task(task)
+    return judge_task(task, facts), rider_columns(task, facts)
+
+
+def rider_columns(task: DayTask, facts: DayFacts) -> RiderColumns:
+    """Every rider of the simulated day under each of the task's judged rulebooks."""
+    scenario = facts.scenario
     couriers = scenario.instance.couriers
     orders = dict.fromkeys((c.id for c in couriers), 0)
     for rider in facts.delivered.courier_ids:
@@ -360,20 +378,23 @@ def who_gains(
     ray_address: str | None = None,
     progress: Progress | None = None,
     settings: SimulationSettings | None = None,
+    kept: Mapping[DayKey, RiderColumns] | None = None,
 ) -> dict[str, Any]:
     """Per-rider distributions of both rulebooks at their equal-service fleets (`equal`, the
     result of `equal_service` for the same spec and rulebooks), riders matched by id, and who
-    earns less under B by main reason. Plain JSON-ready data (the riders' series included
-    for plots under `series`)."""
+    earns less under B by main reason. Days in `kept` (the riders `equal_service` kept of its
+    answers, same settings) are read, not simulated again. Plain JSON-ready data (the
+    riders' series included for plots under `series`)."""
     stick = yardstick([a, b])
     rulebooks = {"a": a, "b": b}
     settings = settings or SimulationSettings()
     seeds = [int(s) for s in equal["seeds"]]
     fleets = {(key, s): _answer(equal[key], s) for key in rulebooks for s in seeds}
-    days: dict[tuple[str, int, int], DayTask] = {}
+    kept = kept or {}
+    days: dict[DayKey, DayTask] = {}
     for (key, seed), riders in fleets.items():
         signature = dispatch_signature(rulebooks[key])
-        if (signature, riders, seed) in days:
+        if (signature, riders, seed) in days or (signature, riders, seed) in kept:
             continue
         roster = len(load_scenario(replace(spec, seed=seed, fleet=1.0)).instance.couriers)
         judged = tuple(
@@ -384,7 +405,8 @@ def who_gains(
             replace(spec, seed=seed, fleet=fleet_factor(riders, roster)),
             rulebooks[key], judged, stick, settings=settings,
         )  # fmt: skip
-    outcomes = dict(
+    outcomes = {**kept}
+    outcomes.update(
         zip(
             days,
             run_tasks(
@@ -500,34 +522,6 @@ def _compare(
 
 # --- the plots --------------------------------------------------------------------------------
 
-Draw = Callable[[Any], None]
-
-
-def _histogram(
-    series: dict[str, Any],
-    labels: dict[str, str],
-    name: str,
-    xlabel: str,
-    ylabel: str,
-    line: float | None,
-    line_label: str,
-) -> Draw:
-    def draw(ax: Any) -> None:
-        data = [np.asarray(series[k][name], dtype=float) for k in ("a", "b")]
-        joined = np.concatenate([d for d in data if d.size] or [np.zeros(1)])
-        edges = np.histogram_bin_edges(joined, bins=30)
-        for key, values, colour in zip(("a", "b"), data, COLOURS, strict=True):
-            ax.hist(
-                values, bins=edges, histtype="step", linewidth=1.6, color=colour, label=labels[key]
-            )
-        if line is not None:
-            ax.axvline(line, color="#c0392b", linestyle="--", label=line_label)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.legend()
-
-    return draw
-
 
 def _ecdf(series: dict[str, Any], labels: dict[str, str], text: Text, line: float) -> Draw:
     """Pay per active hour of a and b as cumulative curves, after top-up (solid) and before
@@ -584,9 +578,9 @@ def who_gains_plots(
     limit = result["continuous_work_limit_min"]
     riders = _t(text, "axis.riders")
     plots = [
-        ("who_pay", svg_chart(_histogram(series, names, "pay", _t(text, "axis.daily_pay"), riders, None, ""), text=mode)),
+        ("who_pay", svg_chart(histogram_overlay(series, names, "pay", _t(text, "axis.daily_pay"), riders, None, ""), text=mode)),
         ("who_per_hour", svg_chart(_ecdf(series, names, text, hourly), text=mode)),
-        ("who_longest", svg_chart(_histogram(series, names, "longest_min", _t(text, "axis.continuous_work"), riders, limit, _t(text, "legend.limit")), text=mode)),
+        ("who_longest", svg_chart(histogram_overlay(series, names, "longest_min", _t(text, "axis.continuous_work"), riders, limit, _t(text, "legend.limit")), text=mode)),
         ("who_reasons", svg_chart(_reasons(result, text), height=max(3.2, 0.3 * len(REASONS) + 1.0), text=mode)),
     ]  # fmt: skip
     return [{"id": pid, "title": _t(text, f"plot.{pid}"), "svg": svg} for pid, svg in plots]
@@ -649,13 +643,8 @@ def who_gains_markdown(result: dict[str, Any]) -> str:
         f"B {result['fleets']['b']}; {result['simulated_days']} simulated days.",
         "",
     ]
-    for rows in (spread, people):
-        lines += [
-            "| " + " | ".join(rows[0]) + " |",
-            "|" + "---|" * len(rows[0]),
-            *("| " + " | ".join(cell.strip() for cell in row) + " |" for row in rows[1:]),
-            "",
-        ]
+    for head, *body in (spread, people):
+        lines += [markdown_table([head, *([cell.strip() for cell in row] for row in body)]), ""]
     return "\n".join(lines)
 
 
