@@ -9,22 +9,12 @@ from typing import Any
 
 import pytest
 
-from gigcity.rules import Rulebook, load_rulebook
+from gigcity.rules import Rulebook
 from gigcity.sim.scenarios import ScenarioError, ScenarioSpec, with_clauses
 from gigcity.sim.scenarios.equal_service import equal_service
 
 SPEC = ScenarioSpec("putuo-weekday", seed=0, orders=120)
 SHORT = ScenarioSpec("putuo-weekday", seed=0, orders=200, fleet=0.5)
-
-
-@pytest.fixture(scope="module")
-def baseline() -> Rulebook:
-    return load_rulebook("baseline-2024")
-
-
-@pytest.fixture(scope="module")
-def agreement() -> Rulebook:
-    return load_rulebook("putuo-2025")
 
 
 @pytest.fixture(scope="module")
@@ -95,18 +85,9 @@ def test_the_command_line_table_shows_the_spread_and_the_difference(
 
 
 def test_the_command_prints_the_table_and_writes_json_and_markdown(
-    baseline: Rulebook, agreement: Rulebook, tmp_path: Path
+    equal_service_command: tuple[str, Path],
 ) -> None:
-    from rich.console import Console
-
-    from gigcity.cli.sim import equal_service_compare
-
-    console = Console(record=True, width=200)
-    equal_service_compare(
-        console, baseline, agreement, SPEC, seeds=1, target_undelivered_pct=5.0,
-        target_p90=90.0, workers=1, ray=None, out=tmp_path, as_json=False,
-    )  # fmt: skip
-    text = console.export_text()
+    text, tmp_path = equal_service_command
     assert "Riders needed" in text
     assert "undelivered ≤ 5.000 %, click-to-door p90 ≤ 90.00 min" in text
     saved = json.loads((tmp_path / "equal_service.json").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gigcity.rules import Rulebook, load_rulebook
+from gigcity.rules import Rulebook
 from gigcity.sim.scenarios import ScenarioSpec, load_scenario, with_clauses
 from gigcity.sim.scenarios.equal_service import equal_service
 from gigcity.sim.scenarios.who_gains import (
@@ -36,16 +36,6 @@ NO_FINES = {
     "service_score.late_fine_fen_per_min": 0,
     "service_score.late_fine_cap_fen": None,
 }
-
-
-@pytest.fixture(scope="module")
-def baseline() -> Rulebook:
-    return load_rulebook("baseline-2024")
-
-
-@pytest.fixture(scope="module")
-def agreement() -> Rulebook:
-    return load_rulebook("putuo-2025")
 
 
 def _fleets(spec: ScenarioSpec, a: int, b: int) -> dict[str, Any]:
@@ -269,18 +259,9 @@ def test_the_table_and_the_plots(agreed: dict[str, Any]) -> None:
 
 
 def test_the_command_prints_the_tables_and_writes_the_plots(
-    baseline: Rulebook, agreement: Rulebook, tmp_path: Path
+    equal_service_command: tuple[str, Path],
 ) -> None:
-    from rich.console import Console
-
-    from gigcity.cli.sim import equal_service_compare
-
-    console = Console(record=True, width=200)
-    equal_service_compare(
-        console, baseline, agreement, SPEC, seeds=1, target_undelivered_pct=5.0,
-        target_p90=90.0, workers=1, ray=None, out=tmp_path, as_json=False, who_gains=True,
-    )  # fmt: skip
-    text = console.export_text()
+    text, tmp_path = equal_service_command
     assert "Who gains" in text
     assert "earn less under B" in text
     saved = json.loads((tmp_path / "who_gains.json").read_text(encoding="utf-8"))
