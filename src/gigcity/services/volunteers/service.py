@@ -19,8 +19,6 @@ count is checked.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -44,9 +42,9 @@ from gigcity.db.session import lock_named, transaction
 from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.accounts.instance_secrets import get_or_create_secret
 from gigcity.services.day_clock import DayClock
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gigcity.services.field_keys import CodeKey
 from gigcity.services.organisation.certificate import Activity, Certificate, certificate_pdf
 from gigcity.services.types import as_utc
 from gigcity.services.volunteers.codes import EPOCH, CertificateRef, make_code, read_code
@@ -126,19 +124,10 @@ class VolunteersService:
         self._codes = frozenset(s.code for s in district.subdistricts)
         self.clock = clock
         self.now: Callable[[], datetime] = clock.now  # aware, UTC (tests set their own)
-        self._signing_secret = signing_secret
-        self._key: bytes | None = None
-
-    @property
-    def _code_key(self) -> bytes:
-        """The key certificates' codes are signed with: from the signing secret, else (dev,
-        demo) a random secret the database keeps. Read it before a writing transaction."""
-        if self._key is None:
-            secret = self._signing_secret or get_or_create_secret(
-                self._factory, CODE_KEY, lambda: secrets.token_hex(32)
-            )
-            self._key = hashlib.sha256(f"volunteer-certificate|{secret}".encode()).digest()
-        return self._key
+        # The key certificates' codes are signed with (read before a writing transaction).
+        self._code_key = CodeKey(
+            factory, signing_secret, dev_key=CODE_KEY, purpose="volunteer-certificate"
+        )
 
     # -- teams and members ----------------------------------------------------------------
 
@@ -401,28 +390,14 @@ class VolunteersService:
             teams = self._teams(session, caller, list(session.scalars(mine)))
             query = self._activities_query(caller).where(VolunteerActivity.team_id.in_(mine))
             signups = self._signups(session, [VolunteerSignup.account_id == account_id])
+            confirmed, waiting = _totals(session, account_id)
             return MeOut(
                 teams=teams,
                 activities=self._upcoming(session, query),
                 hours=MyHoursOut(
-                    confirmed_minutes=self._total(session, account_id, confirmed=True),
-                    waiting_minutes=self._total(session, account_id, confirmed=False),
-                    signups=signups,
+                    confirmed_minutes=confirmed, waiting_minutes=waiting, signups=signups
                 ),
             )
-
-    def _total(self, session: Session, account_id: int, *, confirmed: bool) -> int:
-        state = (
-            VolunteerSignup.confirmed_at.is_not(None)
-            if confirmed
-            else VolunteerSignup.confirmed_at.is_(None)
-        )
-        total = session.scalar(
-            select(func.coalesce(func.sum(VolunteerSignup.minutes), 0)).where(
-                VolunteerSignup.account_id == account_id, state
-            )
-        )
-        return int(total or 0)
 
     # -- certificates -------------------------------------------------------------------------
 
@@ -444,8 +419,7 @@ class VolunteersService:
         if last < first:
             raise InvalidInput(N_PERIOD, field="from")
         ref = CertificateRef(account_id, team_id or 0, first, last)
-        key = self._code_key  # before reading: making it may write the instance secret
-        code = make_code(key, ref)
+        code = make_code(self._code_key.key, ref)  # first: may write the instance secret
         with self._factory() as session:
             if team_id is not None:
                 _team(session, team_id)
@@ -466,7 +440,7 @@ class VolunteersService:
 
     def verify(self, code: str) -> VerifiedCertificate:
         """Public: the certificate a code names, with the confirmed hours as they stand."""
-        ref = read_code(self._code_key, code)
+        ref = read_code(self._code_key.key, code)
         if ref is None:
             raise NotFound(N_NO_CERTIFICATE)
         with self._factory() as session:
@@ -476,7 +450,7 @@ class VolunteersService:
         confirmed = [line for line in lines if line.confirmed]
         minutes = sum(line.minutes for line in confirmed)
         return VerifiedCertificate(
-            code=make_code(self._code_key, ref),
+            code=make_code(self._code_key.key, ref),
             volunteer=name,
             teams=teams,
             first=ref.first,
@@ -759,6 +733,18 @@ def _signup_of(session: Session, activity_id: int, account_id: int) -> int | Non
             VolunteerSignup.activity_id == activity_id, VolunteerSignup.account_id == account_id
         )
     )
+
+
+def _totals(session: Session, account_id: int) -> tuple[int, int]:
+    """The volunteer's confirmed minutes and those waiting for a leader, in one read."""
+    minutes, confirmed = VolunteerSignup.minutes, VolunteerSignup.confirmed_at
+    done, waiting = session.execute(
+        select(
+            func.sum(minutes).filter(confirmed.is_not(None)),
+            func.sum(minutes).filter(confirmed.is_(None)),
+        ).where(VolunteerSignup.account_id == account_id)
+    ).one()
+    return int(done or 0), int(waiting or 0)  # no rows: NULL sums
 
 
 def _check_free(session: Session, account_id: int, activity: VolunteerActivity) -> None:
