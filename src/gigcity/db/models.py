@@ -931,7 +931,7 @@ class RelayWebhookCall(Base):
 
 
 # Meals for the elderly (助老送餐). Fields ending in `_enc` hold sensitive personal
-# information (health, names, contacts) encrypted at field level (services.eldercare.cipher):
+# information (health, names, contacts) encrypted at field level (services.cipher):
 # the database alone never reveals them.
 
 

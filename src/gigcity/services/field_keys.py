@@ -20,7 +20,7 @@ import threading
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.services.accounts.instance_secrets import get_or_create_secret
-from gigcity.services.eldercare.cipher import FieldCipher, key_from_secret, new_key
+from gigcity.services.cipher import FieldCipher, key_from_secret, new_key
 
 
 class KeyRing:

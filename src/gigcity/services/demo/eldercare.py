@@ -42,9 +42,9 @@ from gigcity.geo.coords import local_plane_factors
 from gigcity.geo.district import District
 from gigcity.rules import load_rulebook
 from gigcity.services.accounts.instance_secrets import read_secret
+from gigcity.services.cipher import FieldCipher, new_key
 from gigcity.services.day_clock import DayClock
 from gigcity.services.eldercare.base import DEV_KEY, EldercareBase, load_funding
-from gigcity.services.eldercare.cipher import FieldCipher, new_key
 from gigcity.services.eldercare.funding import FundingRule, split
 from gigcity.services.eldercare.generation import MEAL_KEY
 from gigcity.services.eldercare.ladder import DoorCheck, Ladder, risk_tier

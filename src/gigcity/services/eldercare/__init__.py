@@ -3,7 +3,7 @@ their consent (sensitive fields encrypted, every read logged), weekly subscripti
 pauses and one-off changes, the daily meals generated once, each meal's price split between
 funders, and what today's familiar rider sees."""
 
-from gigcity.services.eldercare.cipher import FieldCipher, key_from_secret, new_key
+from gigcity.services.cipher import FieldCipher, key_from_secret, new_key
 from gigcity.services.eldercare.family_schemas import (
     FamilyElderOut,
     FamilyLinkIn,

@@ -16,8 +16,8 @@ from gigcity.db.models import Canteen, Elder, ElderRead
 from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
+from gigcity.services.cipher import FieldCipher
 from gigcity.services.day_clock import DayClock
-from gigcity.services.eldercare.cipher import FieldCipher
 from gigcity.services.eldercare.funding import FundingRule, load_funding_rule
 from gigcity.services.errors import Forbidden, InvalidInput, NotFound
 from gigcity.services.field_keys import KeyRing

@@ -12,6 +12,7 @@ from gigcity.db.models import Account, Elder, ElderContact, Estate, FamilyLink
 from gigcity.db.session import transaction
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
+from gigcity.services.cipher import FieldCipher
 from gigcity.services.eldercare.base import (
     get_canteen,
     get_elder,
@@ -21,7 +22,6 @@ from gigcity.services.eldercare.base import (
     scope_subdistrict,
 )
 from gigcity.services.eldercare.canteens import Canteens
-from gigcity.services.eldercare.cipher import FieldCipher
 from gigcity.services.eldercare.schemas import (
     CareIn,
     ContactOut,

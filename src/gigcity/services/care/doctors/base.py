@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gigcity.db.models import Doctor, DoctorCentre, DoctorRead, Place
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
-from gigcity.services.eldercare.cipher import FieldCipher
+from gigcity.services.cipher import FieldCipher
 from gigcity.services.errors import Forbidden, NotFound
 from gigcity.services.field_keys import KeyRing
 from gigcity.services.jobs import JobQueue

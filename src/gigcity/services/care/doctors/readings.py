@@ -36,7 +36,7 @@ from gigcity.services.care.doctors.schemas import (
     ReadingRecorded,
     ReadLogOut,
 )
-from gigcity.services.eldercare.cipher import FieldCipher
+from gigcity.services.cipher import FieldCipher
 from gigcity.services.errors import Conflict, Forbidden, NotFound
 from gigcity.services.types import as_utc
 

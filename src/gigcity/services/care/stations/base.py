@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gigcity.db.models import Account, Place, StationService
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role, WorkerType
-from gigcity.services.eldercare.cipher import FieldCipher
+from gigcity.services.cipher import FieldCipher
 from gigcity.services.errors import Forbidden, InvalidInput, NotFound
 from gigcity.services.field_keys import CodeKey, KeyRing
 from gigcity.services.jobs import JobQueue

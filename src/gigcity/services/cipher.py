@@ -1,5 +1,6 @@
-"""Field-level encryption for older people's sensitive personal information (health notes,
-emergency contacts), with key rotation.
+"""Field-level encryption of sensitive personal information (older people's records, call-back
+numbers, case notes, health readings), with key rotation; the keys come from
+`services/field_keys.py`.
 
 Each field is a Fernet token (AES-128-CBC with an HMAC-SHA256, from `cryptography`): a
 changed token fails its check instead of decrypting to something else. Keys come from

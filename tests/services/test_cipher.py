@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gigcity.services.eldercare.cipher import (
+from gigcity.services.cipher import (
     CipherKeyError,
     FieldCipher,
     FieldDecryptError,
