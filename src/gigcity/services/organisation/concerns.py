@@ -35,7 +35,6 @@ from gigcity.db.models import (
     ConcernSupport,
     Membership,
     Organisation,
-    OrgOfficer,
     WorkbenchRun,
     utcnow,
 )
@@ -62,6 +61,7 @@ from gigcity.services.organisation.concerns_schemas import (
     Topic,
 )
 from gigcity.services.organisation.schemas import OrgKind
+from gigcity.services.organisation.service import officer_orgs, require_officer
 from gigcity.services.types import as_utc
 from gigcity.services.workbench import STARTERS, RunCreate, WorkbenchService
 
@@ -221,7 +221,7 @@ class ConcernsService:
             if row is None:
                 raise NotFound(N_NO_CONCERN)
             if not (platform_may and caller.role == Role.platform):
-                _require_manager(session, caller, row.organisation_id)
+                require_officer(session, caller, row.organisation_id, N_NOT_OFFICER)
             values = _changes(session, row, body)
             done = session.execute(
                 update(Concern)
@@ -298,7 +298,7 @@ class ConcernsService:
             org = session.get(Organisation, body.organisation_id)
             if org is None or org.kind != COMMITTEE:
                 raise InvalidInput(N_NOT_COMMITTEE, field="organisation_id")
-            _require_manager(session, caller, org.id)
+            require_officer(session, caller, org.id, N_NOT_OFFICER)
             try:
                 with session.begin_nested():
                     row = ConcernMeeting(
@@ -316,7 +316,7 @@ class ConcernsService:
             row = session.get(ConcernMeeting, meeting_id)
             if row is None:
                 raise NotFound(N_NO_MEETING)
-            _require_manager(session, caller, row.organisation_id)
+            require_officer(session, caller, row.organisation_id, N_NOT_OFFICER)
             values: dict[str, Any] = {}
             if body.agenda is not None:
                 values["agenda"] = body.agenda.strip()
@@ -348,33 +348,11 @@ def _rider(caller: Principal) -> int:
 
 
 def _managed(session: Session, caller: Principal) -> Managed:
-    if caller.role == Role.admin:
-        return None
-    if caller.account_id is None:
-        return frozenset()
-    ids = session.scalars(
-        select(OrgOfficer.organisation_id).where(OrgOfficer.account_id == caller.account_id)
-    )
-    return frozenset(ids)
+    return None if caller.role == Role.admin else officer_orgs(session, caller)
 
 
 def _may(managed: Managed, org_id: int | None) -> bool:
     return managed is None or (org_id is not None and org_id in managed)
-
-
-def _require_manager(session: Session, caller: Principal, org_id: int | None) -> None:
-    if caller.role == Role.admin:
-        return
-    officer = org_id is not None and session.scalar(
-        select(
-            exists().where(
-                OrgOfficer.organisation_id == org_id,
-                OrgOfficer.account_id == (caller.account_id or 0),
-            )
-        )
-    )
-    if not officer:
-        raise Forbidden(N_NOT_OFFICER)
 
 
 def _committee_for(session: Session, account_id: int, wanted: int | None) -> int:

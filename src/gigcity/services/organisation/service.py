@@ -88,14 +88,49 @@ def _membership_out(m: Membership, name: str) -> MembershipOut:
     )
 
 
-def _log_reads(session: Session, caller: Principal, members: Iterable[int], purpose: str) -> None:
-    """One read-log row per member whose membership the caller is answered."""
+# -- who reads members: the one rule, shared by the three ones and the concerns -----------
+
+
+def log_member_reads(
+    session: Session, caller: Principal, members: Iterable[int], purpose: str
+) -> None:
+    """One read-log row per member (each once) whose membership the caller is answered, in
+    the transaction that reads them."""
     session.add_all(
         MemberRead(
             member_id=member, reader_id=caller.account_id, role=caller.role.value, purpose=purpose
         )
-        for member in members
+        for member in dict.fromkeys(members)
     )
+
+
+def officer_orgs(session: Session, caller: Principal) -> frozenset[int]:
+    """The organisations the caller is an officer of."""
+    if caller.account_id is None:
+        return frozenset()
+    return frozenset(
+        session.scalars(
+            select(OrgOfficer.organisation_id).where(OrgOfficer.account_id == caller.account_id)
+        )
+    )
+
+
+def require_officer(
+    session: Session, caller: Principal, org_id: int | None, message: str = N_NOT_OFFICER
+) -> None:
+    """Admins, and the organisation's officers; Forbidden(`message`) for anyone else."""
+    if caller.role == Role.admin:
+        return
+    officer = org_id is not None and session.scalar(
+        select(
+            exists().where(
+                OrgOfficer.organisation_id == org_id,
+                OrgOfficer.account_id == (caller.account_id or 0),
+            )
+        )
+    )
+    if not officer:
+        raise Forbidden(message)
 
 
 class OrganisationService:
@@ -236,7 +271,7 @@ class OrganisationService:
                     pass
                 held = self._membership_of(session, caller.account_id)
                 assert held is not None
-            _log_reads(session, caller, [caller.account_id], "own")
+            log_member_reads(session, caller, [caller.account_id], "own")
             return _membership_out(held, self._name(session, caller.account_id))
 
     def my_membership(self, caller: Principal) -> MembershipOut:
@@ -246,7 +281,7 @@ class OrganisationService:
             held = self._membership_of(session, caller.account_id)
             if held is None:
                 raise NotFound(N_NO_MEMBERSHIP)
-            _log_reads(session, caller, [caller.account_id], "own")
+            log_member_reads(session, caller, [caller.account_id], "own")
             return _membership_out(held, self._name(session, caller.account_id))
 
     def members(self, caller: Principal, organisation_id: int, purpose: str) -> list[MembershipOut]:
@@ -255,14 +290,14 @@ class OrganisationService:
         with transaction(self.factory) as session:
             if session.get(Organisation, organisation_id) is None:
                 raise NotFound(N_NO_ORG)
-            self._require_officer(session, caller, organisation_id)
+            require_officer(session, caller, organisation_id)
             rows = session.execute(
                 select(Membership, Account.display_name)
                 .join(Account, Account.id == Membership.account_id)
                 .where(Membership.organisation_id == organisation_id)
                 .order_by(Membership.checked_in_at, Membership.id)
             ).all()
-            _log_reads(session, caller, [m.account_id for m, _ in rows], purpose)
+            log_member_reads(session, caller, [m.account_id for m, _ in rows], purpose)
             return [_membership_out(m, name) for m, name in rows]
 
     def request_transfer(self, caller: Principal, to_organisation_id: int) -> MembershipOut:
@@ -291,7 +326,7 @@ class OrganisationService:
                 raise Conflict(N_TRANSFER_BUSY)
             held = self._membership_of(session, caller.account_id, fresh=True)
             assert held is not None
-            _log_reads(session, caller, [caller.account_id], "own")
+            log_member_reads(session, caller, [caller.account_id], "own")
             return _membership_out(held, self._name(session, caller.account_id))
 
     def accept_transfer(
@@ -301,7 +336,7 @@ class OrganisationService:
         with transaction(self.factory) as session:
             if session.get(Organisation, organisation_id) is None:
                 raise NotFound(N_NO_ORG)
-            self._require_officer(session, caller, organisation_id)
+            require_officer(session, caller, organisation_id)
             moved = session.execute(
                 update(Membership)
                 .where(
@@ -321,7 +356,7 @@ class OrganisationService:
                 raise Conflict(N_NO_TRANSFER)
             held = session.get(Membership, membership_id, populate_existing=True)
             assert held is not None
-            _log_reads(session, caller, [held.account_id], purpose)
+            log_member_reads(session, caller, [held.account_id], purpose)
             return _membership_out(held, self._name(session, held.account_id))
 
     def reads(self, caller: Principal, member_id: int | None = None) -> list[MemberReadOut]:
@@ -348,20 +383,6 @@ class OrganisationService:
         with transaction(self.factory) as session:
             done = session.execute(delete(MemberRead).where(MemberRead.at < utcnow() - kept))
             return int(done.rowcount)  # type: ignore[attr-defined]
-
-    def _require_officer(self, session: Session, caller: Principal, org_id: int) -> None:
-        if caller.role == Role.admin:
-            return
-        officer = session.scalar(
-            select(
-                exists().where(
-                    OrgOfficer.organisation_id == org_id,
-                    OrgOfficer.account_id == (caller.account_id or 0),
-                )
-            )
-        )
-        if not officer:
-            raise Forbidden(N_NOT_OFFICER)
 
     @staticmethod
     def _membership_of(session: Session, account_id: int, fresh: bool = False) -> Membership | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true, update
@@ -29,12 +28,10 @@ from gigcity.db.models import (
     BookHandout,
     LearningProgress,
     LearningResource,
-    MemberRead,
     Membership,
     Organisation,
     OrgLetter,
     OrgLetterRead,
-    OrgOfficer,
     Place,
 )
 from gigcity.db.session import transaction
@@ -44,7 +41,14 @@ from gigcity.services.day_clock import DayClock
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gigcity.services.field_keys import CodeKey
 from gigcity.services.idempotent import insert_unless_present
-from gigcity.services.organisation.service import N_NO_ORG, N_NOT_OFFICER
+from gigcity.services.organisation.service import (
+    N_NO_ORG,
+    N_NOT_A_PLACE,
+    N_NOT_OFFICER,
+    log_member_reads,
+    officer_orgs,
+    require_officer,
+)
 from gigcity.services.organisation.three_ones_schemas import (
     BookCodeOut,
     HandoutIn,
@@ -81,35 +85,10 @@ RECEIPTS_LIMIT = 500  # members listed on a letter's receipts
 CODE_WINDOW = timedelta(minutes=10)  # a book code is good in its window and the next
 
 
-def _log_reads(session: Session, caller: Principal, members: Iterable[int], purpose: str) -> None:
-    """One read-log row per member (as the membership service logs its answers)."""
-    session.add_all(
-        MemberRead(
-            member_id=m, reader_id=caller.account_id, role=caller.role.value, purpose=purpose
-        )
-        for m in dict.fromkeys(members)
-    )
-
-
 def _member_account(caller: Principal) -> int:
     if caller.role != Role.rider or caller.account_id is None:
         raise Forbidden(N_NOT_MEMBER)
     return caller.account_id
-
-
-def _officer_orgs(session: Session, caller: Principal) -> set[int]:
-    return set(
-        session.scalars(
-            select(OrgOfficer.organisation_id).where(
-                OrgOfficer.account_id == (caller.account_id or 0)
-            )
-        )
-    )
-
-
-def _require_officer(session: Session, caller: Principal, org_id: int) -> None:
-    if caller.role != Role.admin and org_id not in _officer_orgs(session, caller):
-        raise Forbidden(N_NOT_OFFICER)
 
 
 def _letter_members(letter: OrgLetter) -> ColumnElement[bool]:
@@ -141,7 +120,7 @@ class ThreeOnesService:
             if body.organisation_id is not None:
                 if session.get(Organisation, body.organisation_id) is None:
                     raise InvalidInput(N_NO_ORG, field="organisation_id")
-                _require_officer(session, caller, body.organisation_id)
+                require_officer(session, caller, body.organisation_id)
             letter = OrgLetter(
                 organisation_id=body.organisation_id, title=body.title, body=body.body,
                 sent_at=self._clock.now(), sent_by_id=caller.account_id,
@@ -156,7 +135,7 @@ class ThreeOnesService:
         with self._factory() as session:
             query = select(OrgLetter).order_by(OrgLetter.sent_at.desc(), OrgLetter.id.desc())
             if caller.role != Role.admin:
-                query = query.where(OrgLetter.organisation_id.in_(_officer_orgs(session, caller)))
+                query = query.where(OrgLetter.organisation_id.in_(officer_orgs(session, caller)))
             letters = session.scalars(query.limit(SENT_LIMIT)).all()
             return [self._letter_out(session, letter) for letter in letters]
 
@@ -179,9 +158,9 @@ class ThreeOnesService:
                 .where(_letter_members(letter))
             )
             if letter.organisation_id is not None:
-                _require_officer(session, caller, letter.organisation_id)
+                require_officer(session, caller, letter.organisation_id)
             elif caller.role != Role.admin:  # a letter to all: an officer sees their own
-                mine = _officer_orgs(session, caller)
+                mine = officer_orgs(session, caller)
                 if not mine:
                     raise Forbidden(N_NOT_OFFICER)
                 query = query.where(Membership.organisation_id.in_(mine))
@@ -195,7 +174,7 @@ class ThreeOnesService:
                     OrgLetterRead.read_at.is_not(None), Account.display_name, Membership.account_id
                 ).limit(RECEIPTS_LIMIT)
             ).all()
-            _log_reads(session, caller, (r.account_id for r in rows), "letter_receipts")
+            log_member_reads(session, caller, (r.account_id for r in rows), "letter_receipts")
         members = [
             ReceiptOut(
                 account_id=r.account_id,
@@ -379,7 +358,7 @@ class ThreeOnesService:
         with transaction(self._factory) as session:
             if session.get(Organisation, organisation_id) is None:
                 raise NotFound(N_NO_ORG)
-            _require_officer(session, caller, organisation_id)
+            require_officer(session, caller, organisation_id)
             published = select(LearningResource.id).where(LearningResource.published.is_(True))
             total = session.scalar(select(func.count()).select_from(published.subquery())) or 0
             rows = session.execute(
@@ -402,7 +381,7 @@ class ThreeOnesService:
                 .group_by(Membership.account_id, Account.display_name)
                 .order_by(Account.display_name, Membership.account_id)
             ).all()
-            _log_reads(session, caller, (r[0] for r in rows), "learning_progress")
+            log_member_reads(session, caller, (r[0] for r in rows), "learning_progress")
         return LearningProgressOut(
             organisation_id=organisation_id,
             resources=total,
@@ -437,12 +416,15 @@ class ThreeOnesService:
         """Station staff (at their station) or an admin record a book handed to the member
         whose code they were shown; one of each title per member (409 names it)."""
         place_id = self._giving_place(caller, body.place_id)
-        account_id = self._account_of_code(body.code)
+        account_id = self._account_of_code(body.code)  # the key first: making it may write
         with transaction(self._factory) as session:
+            account = session.get(Account, account_id)
+            if account is None or not account.active or account.role != Role.rider.value:
+                raise InvalidInput(N_BAD_CODE, field="code")
             place = session.get(Place, place_id) if place_id is not None else None
             if place_id is not None and place is None:
-                raise InvalidInput(N_("No such place on the map."), field="place_id")
-            name = session.scalar(select(Account.display_name).where(Account.id == account_id))
+                raise InvalidInput(N_NOT_A_PLACE, field="place_id")
+            name = account.display_name
             row = BookHandout(
                 account_id=account_id, title=body.title.strip(), place_id=place_id,
                 given_by_id=caller.account_id, given_at=self._clock.now(),
@@ -484,7 +466,7 @@ class ThreeOnesService:
             else:
                 if session.get(Organisation, organisation_id) is None:
                     raise NotFound(N_NO_ORG)
-                _require_officer(session, caller, organisation_id)
+                require_officer(session, caller, organisation_id)
                 query = query.join(
                     Membership, Membership.account_id == BookHandout.account_id
                 ).where(Membership.organisation_id == organisation_id)
@@ -493,7 +475,7 @@ class ThreeOnesService:
                     HANDOUTS_LIMIT
                 )
             ).all()
-            _log_reads(session, caller, (b.account_id for b, _, _ in rows), "books")
+            log_member_reads(session, caller, (b.account_id for b, _, _ in rows), "books")
         return [_handout_out(b, name, place) for b, name, place in rows]
 
     def _giving_place(self, caller: Principal, place_id: int | None) -> int | None:
@@ -513,8 +495,9 @@ class ThreeOnesService:
         return f"{int.from_bytes(digest.digest()[:8], 'big') % 1_000_000:06d}"
 
     def _account_of_code(self, code: str) -> int:
-        """The member a book code names: signed by this instance in this window or the last,
-        naming an active rider; InvalidInput (field `code`) otherwise."""
+        """The account a book code names, signed by this instance in this window or the
+        last; InvalidInput (field `code`) otherwise. (give_book checks it is an active
+        rider's in its transaction.)"""
         head, _, digits = code.strip().partition("-")
         if not head.isdigit() or len(digits) != 6 or not digits.isdigit():
             raise InvalidInput(N_BAD_CODE, field="code")
@@ -522,10 +505,6 @@ class ThreeOnesService:
         if not any(
             hmac.compare_digest(digits, self._sign(account_id, s)) for s in (slot, slot - 1)
         ):
-            raise InvalidInput(N_BAD_CODE, field="code")
-        with self._factory() as session:
-            account = session.get(Account, account_id)
-        if account is None or not account.active or account.role != Role.rider.value:
             raise InvalidInput(N_BAD_CODE, field="code")
         return account_id
 
