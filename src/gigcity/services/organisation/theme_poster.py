@@ -1,23 +1,32 @@
 """A station's theme-day check-in poster (issue 20): an A4 SVG to print and put up at the
 station, with the session's day and window and the QR code riders scan to check in.
 
-The SVG's user unit is the millimetre (viewBox 210 x 297), so sizes read as print sizes.
+The SVG's user unit is the millimetre (services.printed_page's A4), so sizes read as print
+sizes.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import date
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import segno
 
 from gigcity.i18n import N_, translations
+from gigcity.services.printed_page import (
+    A4_H,
+    A4_W,
+    MUTED,
+    a4_page,
+    nested_svg,
+    svg_text,
+    text_width,
+)
 
-PAGE_W, PAGE_H = 210.0, 297.0  # A4 portrait, millimetres
 QR_MM = 130.0
-FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
-INK = "#1a1a1a"
 RED = "#b3261e"
+MIDDLE = A4_W / 2
 
 TITLE_THEME = N_("Theme day: scan to check in")
 TITLE_MAKEUP = N_("Make-up session: scan to check in")
@@ -33,71 +42,38 @@ def poster_svg(
     """The poster as an SVG document in the reader's language (Chinese first)."""
     say = translations(locale).gettext
     heading = say(TITLE_MAKEUP if kind == "makeup" else TITLE_THEME)
-    lines = [
-        _text(105, 30, heading, 11, weight="bold", fill=RED),
-        _text(105, 48, station, _fit(station, 16), weight="bold"),
-        _text(105, 62, say(WHEN).format(day=held_on.isoformat(), opens="06:00", closes="24:00"), 7),
+    when = say(WHEN).format(day=held_on.isoformat(), opens="06:00", closes="24:00")
+    parts = [
+        f"<title>{escape(heading)} · {escape(station)}</title>",
+        f'<rect x="8" y="8" width="{A4_W - 16:g}" height="{A4_H - 16:g}" fill="none" '
+        f'stroke="{RED}" stroke-width="1.2"/>',
+        _line(30, heading, 11, weight="bold", fill=RED),
+        _line(48, station, _fit(station, 16), weight="bold"),
+        _line(62, when, 7),
     ]
     if moved_from is not None:
-        lines.append(_text(105, 71, say(MOVED).format(day=moved_from.isoformat()), 5.5))
+        parts.append(_line(71, say(MOVED).format(day=moved_from.isoformat()), 5.5))
     if title:
-        lines.append(_text(105, 80, title, _fit(title, 7)))
-    lines += _qr(url, (PAGE_W - QR_MM) / 2, 88)
-    lines.append(_text(105, 236, say(ONLINE), 5.5))
-    lines.append(_text(105, 250, url, 3.2, fill="#555555"))
-    return (
-        "\n".join(
-            [
-                '<?xml version="1.0" encoding="UTF-8"?>',
-                f'<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_W:g}mm" '
-                f'height="{PAGE_H:g}mm" viewBox="0 0 {PAGE_W:g} {PAGE_H:g}" '
-                f'font-family={quoteattr(FONT)} lang="{"zh-CN" if locale.startswith("zh") else "en"}">',
-                f"<title>{escape(heading)} · {escape(station)}</title>",
-                f'<rect width="{PAGE_W:g}" height="{PAGE_H:g}" fill="#ffffff"/>',
-                f'<rect x="8" y="8" width="{PAGE_W - 16:g}" height="{PAGE_H - 16:g}" fill="none" '
-                f'stroke="{RED}" stroke-width="1.2"/>',
-                *lines,
-                "</svg>",
-            ]
-        )
-        + "\n"
-    )
+        parts.append(_line(80, title, _fit(title, 7)))
+    parts.append(_qr(url, (A4_W - QR_MM) / 2, 88))
+    parts.append(_line(236, say(ONLINE), 5.5))
+    parts.append(_line(250, url, 3.2, fill=MUTED))
+    return a4_page(parts, lang="zh-CN" if locale.startswith("zh") else "en")
 
 
-def _text(
-    x: float, y: float, text: str, size: float, *, weight: str = "normal", fill: str = INK
-) -> str:
-    return (
-        f'<text x="{x:g}" y="{y:g}" font-size="{size:g}" text-anchor="middle" '
-        f'font-weight="{weight}" fill="{fill}">{escape(text)}</text>'
-    )
+def _line(y: float, text: str, size: float, **style: str) -> str:
+    return svg_text(MIDDLE, y, text, size, anchor="middle", **style)
 
 
 def _fit(text: str, size: float) -> float:
     """A font size at most `size` at which `text` fits the page's width."""
-    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.56 for ch in text)
-    return round(min(size, (PAGE_W - 30) / max(ems, 1.0)), 2)
+    return round(min(size, (A4_W - 30) / max(text_width(text), 1.0)), 2)
 
 
-def _qr(url: str, x0: float, y0: float) -> list[str]:
-    """The QR code as one path of dark modules (4 modules of quiet zone), QR_MM wide."""
-    rows = [list(row) for row in segno.make(url, error="m", micro=False).matrix]
-    size = len(rows) + 8
-    runs = []
-    for r, row in enumerate(rows):
-        c = 0
-        while c < len(row):
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < len(row) and row[c]:
-                c += 1
-            runs.append(f"M{start + 4} {r + 4}h{c - start}v1h{start - c}z")
-    return [
-        f'<g id="qr" transform="translate({x0:.2f} {y0:.2f}) scale({QR_MM / size:.5f})" '
-        f"data-url={quoteattr(url)}>",
-        f'<rect width="{size}" height="{size}" fill="#ffffff"/>',
-        f'<path d="{" ".join(runs)}" fill="#000000"/>',
-        "</g>",
-    ]
+def _qr(url: str, x: float, y: float) -> str:
+    """The QR code (4 modules of quiet zone) in a QR_MM square."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        buffer, kind="svg", border=4, xmldecl=False, svgns=True, omitsize=True
+    )
+    return nested_svg(buffer.getvalue().decode("utf-8"), x, y, QR_MM, QR_MM)
