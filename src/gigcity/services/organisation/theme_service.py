@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,6 +54,7 @@ from gigcity.services.organisation.theme_schemas import (
     StationThemeDayOut,
     ThemeDayOut,
 )
+from gigcity.services.places.access import check_station_staff
 from gigcity.services.qr import qr_svg
 from gigcity.services.types import as_utc
 
@@ -176,40 +177,48 @@ class ThemeDayService:
         when first asked for; without codes."""
         month = month or self.this_month()
         self.check_month(month)
-        if station_id is not None:
-            with self._factory() as session:
-                _station(session, station_id, field="station")
-        self.ensure_month(month)
-        query = _sessions().where(ThemeDay.month == month)
-        if station_id is not None:
-            query = query.where(ThemeDay.place_id == station_id)
+        rows = self._month_rows(month, station_id)
+        if station_id is not None and not rows:
+            raise InvalidInput(N_NO_STATION, field="station")
+        if _lacks_theme_day(rows):  # the month's first read (or a new station): generate
+            self.ensure_month(month)
+            rows = self._month_rows(month, station_id)
         now = self._now()
+        return [self._public(day, place, now) for place, day in rows if day is not None]
+
+    def _month_rows(self, month: str, station_id: int | None) -> list[Any]:
+        """(station, session or None) of the month: every station once at least, so the
+        read that answers also tells whether the month is generated at each."""
+        query = (
+            select(Place, ThemeDay)
+            .outerjoin(ThemeDay, and_(ThemeDay.place_id == Place.id, ThemeDay.month == month))
+            .where(Place.kind.in_(STATION_KINDS))
+            .order_by(Place.id, ThemeDay.held_on, ThemeDay.id)
+        )
+        if station_id is not None:
+            query = query.where(Place.id == station_id)
         with self._factory() as session:
-            return [self._public(day, place, now) for day, place in session.execute(query)]
+            return list(session.execute(query).all())
 
     # -- riders ----------------------------------------------------------------------------
 
     def check_in(self, caller: Principal, code: str) -> AttendanceOut:
         """The calling rider checks in at the station by the code of its QR poster."""
-        account_id = _rider(caller)
-        now = self._now()
-        with transaction(self._factory) as session:
-            found = session.execute(_sessions().where(ThemeDay.code == code)).first()
-            if found is None:
-                raise NotFound(N_NO_CODE)
-            day, place = found
-            return self._attend(session, account_id, day, place, Mode.station, now)
+        return self._check_in(caller, ThemeDay.code == code, N_NO_CODE, Mode.station)
 
     def check_in_online(self, caller: Principal, theme_day_id: int) -> AttendanceOut:
         """The calling rider, on shift, checks in online to a session while it is open."""
+        return self._check_in(caller, ThemeDay.id == theme_day_id, N_NO_SESSION, Mode.online)
+
+    def _check_in(
+        self, caller: Principal, which: ColumnElement[bool], unknown: str, mode: Mode
+    ) -> AttendanceOut:
+        """The hot path: one short transaction, the session then the attendance."""
         account_id = _rider(caller)
         now = self._now()
         with transaction(self._factory) as session:
-            found = session.execute(_sessions().where(ThemeDay.id == theme_day_id)).first()
-            if found is None:
-                raise NotFound(N_NO_SESSION)
-            day, place = found
-            return self._attend(session, account_id, day, place, Mode.online, now)
+            day, place = _session_of(session, which, unknown)
+            return self._attend(session, account_id, day, place, mode, now)
 
     def mine(self, caller: Principal) -> list[AttendanceOut]:
         """The calling rider's attendance, newest month first."""
@@ -260,25 +269,14 @@ class ThemeDayService:
     ) -> StationMonthOut:
         """A station's sessions of the month with their codes, QR codes and attendance
         counts, for its staff and admins."""
-        _require_keeper(caller, station_id)
+        check_station_staff(caller, station_id, N_NOT_KEEPER)
         month = month or self.this_month()
         self.check_month(month)
-        with self._factory() as session:
-            station = _station(session, station_id)
-        self.ensure_month(month)
-        counts = (
-            select(ThemeAttendance.theme_day_id, func.count().label("n"))
-            .group_by(ThemeAttendance.theme_day_id)
-            .subquery()
-        )
+        station, rows = self._station_rows(station_id, month)
+        if not any(d.kind == SessionKind.theme.value for d, _ in rows):  # not generated yet
+            self.ensure_month(month)
+            station, rows = self._station_rows(station_id, month)
         now = self._now()
-        with self._factory() as session:
-            rows = session.execute(
-                select(ThemeDay, func.coalesce(counts.c.n, 0))
-                .outerjoin(counts, counts.c.theme_day_id == ThemeDay.id)
-                .where(ThemeDay.place_id == station_id, ThemeDay.month == month)
-                .order_by(ThemeDay.held_on, ThemeDay.id)
-            ).all()
         sessions = [self._keeper(day, station, now, base_url, n) for day, n in rows]
         theme = next((d for d, _ in rows if d.kind == SessionKind.theme.value), None)
         held = theme.held_on if theme else theme_day(int(month[:4]), int(month[5:]), self.calendar)
@@ -288,17 +286,33 @@ class ThemeDayService:
             makeup_from=first, makeup_until=last,
         )  # fmt: skip
 
+    def _station_rows(self, station_id: int, month: str) -> tuple[Place, list[Any]]:
+        """The station and its sessions of the month with their attendance counts (only the
+        month's attendance grouped: an attendance carries its session's month)."""
+        counts = (
+            select(ThemeAttendance.theme_day_id, func.count().label("n"))
+            .where(ThemeAttendance.month == month)
+            .group_by(ThemeAttendance.theme_day_id)
+            .subquery()
+        )
+        with self._factory() as session:
+            station = _station(session, station_id)
+            rows = session.execute(
+                select(ThemeDay, func.coalesce(counts.c.n, 0))
+                .outerjoin(counts, counts.c.theme_day_id == ThemeDay.id)
+                .where(ThemeDay.place_id == station_id, ThemeDay.month == month)
+                .order_by(ThemeDay.held_on, ThemeDay.id)
+            ).all()
+        return station, list(rows)
+
     def add_makeup(
         self, caller: Principal, theme_day_id: int, body: MakeupIn, base_url: str
     ) -> StationThemeDayOut:
         """A make-up session after the theme day, on one of the 14 days after it (the same
         day twice is the one session)."""
         with transaction(self._factory) as session:
-            found = session.execute(_sessions().where(ThemeDay.id == theme_day_id)).first()
-            if found is None:
-                raise NotFound(N_NO_SESSION)
-            day, place = found
-            _require_keeper(caller, place.id)
+            day, place = _session_of(session, ThemeDay.id == theme_day_id, N_NO_SESSION)
+            check_station_staff(caller, place.id, N_NOT_KEEPER)
             if day.kind != SessionKind.theme.value:
                 raise Conflict(N_MAKEUP_OF_MAKEUP)
             first, last = self._makeup_days(day.held_on)
@@ -332,11 +346,8 @@ class ThemeDayService:
         """Who came: to a theme day, at it and at its make-up sessions; to a make-up
         session, at that one. Display names only."""
         with self._factory() as session:
-            found = session.execute(_sessions().where(ThemeDay.id == theme_day_id)).first()
-            if found is None:
-                raise NotFound(N_NO_SESSION)
-            day, place = found
-            _require_keeper(caller, place.id)
+            day, place = _session_of(session, ThemeDay.id == theme_day_id, N_NO_SESSION)
+            check_station_staff(caller, place.id, N_NOT_KEEPER)
             query = (
                 select(ThemeAttendance, ThemeDay, Account.display_name)
                 .join(ThemeDay, ThemeDay.id == ThemeAttendance.theme_day_id)
@@ -365,11 +376,8 @@ class ThemeDayService:
     def poster(self, caller: Principal, theme_day_id: int, base_url: str, locale: str) -> str:
         """The session's check-in poster (SVG, A4) with its QR code, for the station."""
         with self._factory() as session:
-            found = session.execute(_sessions().where(ThemeDay.id == theme_day_id)).first()
-            if found is None:
-                raise NotFound(N_NO_SESSION)
-            day, place = found
-        _require_keeper(caller, place.id)
+            day, place = _session_of(session, ThemeDay.id == theme_day_id, N_NO_SESSION)
+        check_station_staff(caller, place.id, N_NOT_KEEPER)
         return poster_svg(
             station=place.name, kind=day.kind, held_on=day.held_on, moved_from=day.moved_from,
             title=day.title, url=_checkin_url(base_url, day.code), locale=locale,
@@ -404,12 +412,22 @@ class ThemeDayService:
         )  # fmt: skip
 
 
-def _sessions() -> Any:
-    return (
-        select(ThemeDay, Place)
-        .join(Place, Place.id == ThemeDay.place_id)
-        .order_by(Place.id, ThemeDay.held_on, ThemeDay.id)
-    )
+def _session_of(
+    session: Session, which: ColumnElement[bool], unknown: str
+) -> tuple[ThemeDay, Place]:
+    """The session (theme day or make-up) `which` names and its station; NotFound(`unknown`)."""
+    found = session.execute(
+        select(ThemeDay, Place).join(Place, Place.id == ThemeDay.place_id).where(which)
+    ).first()
+    if found is None:
+        raise NotFound(unknown)
+    return found[0], found[1]
+
+
+def _lacks_theme_day(rows: Sequence[Any]) -> bool:
+    """Whether a station of (station, session or None) rows has no theme day."""
+    held = {place.id for place, day in rows if day and day.kind == SessionKind.theme.value}
+    return any(place.id not in held for place, _ in rows)
 
 
 def _attendance() -> Any:
@@ -454,17 +472,8 @@ def _rider(caller: Principal) -> int:
     return caller.account_id
 
 
-def _require_keeper(caller: Principal, station_id: int) -> None:
-    if caller.role == Role.admin:
-        return
-    if caller.role != Role.staff or caller.station_id != station_id:
-        raise Forbidden(N_NOT_KEEPER)
-
-
-def _station(session: Session, station_id: int, field: str | None = None) -> Place:
+def _station(session: Session, station_id: int) -> Place:
     place = session.get(Place, station_id)
     if place is None or place.kind not in STATION_KINDS:
-        if field is not None:
-            raise InvalidInput(N_NO_STATION, field=field)
         raise NotFound(N_NO_STATION)
     return place
