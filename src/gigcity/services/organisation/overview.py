@@ -82,6 +82,18 @@ def _dialect(factory: sessionmaker[Session]) -> str:
     return str(bind.dialect.name) if bind is not None else ""
 
 
+def _confirmed_in(edges: Sequence[datetime]) -> tuple[ColumnElement[bool], ...]:
+    """Volunteer sign-ups with confirmed minutes, for activities started in the window
+    (the query joins the activity): unconfirmed hours never count."""
+    s, act = VolunteerSignup, VolunteerActivity
+    return (
+        act.starts_at >= edges[0],
+        act.starts_at < edges[-1],
+        s.confirmed_at.is_not(None),
+        s.minutes.is_not(None),
+    )
+
+
 def _add_months(first: date, n: int) -> date:
     year, month = divmod(first.year * 12 + first.month - 1 + n, 12)
     return date(year, month + 1, 1)
@@ -244,12 +256,7 @@ class OrganisationOverview:
         inner = (
             select(_month_index(act.starts_at, edges), s.minutes.label("minutes"))
             .join(act, act.id == s.activity_id)
-            .where(
-                act.starts_at >= edges[0],
-                act.starts_at < edges[-1],
-                s.confirmed_at.is_not(None),
-                s.minutes.is_not(None),
-            )
+            .where(*_confirmed_in(edges))
         )
         for k, n, minutes in _grouped(session, inner, 1, ["minutes"]):
             rows[int(k)].volunteer_signups += int(n)
@@ -265,12 +272,7 @@ class OrganisationOverview:
                 func.count(func.distinct(s.account_id)).label("people"),
             )
             .join(act, act.id == s.activity_id)
-            .where(
-                act.starts_at >= edges[0],
-                act.starts_at < edges[-1],
-                s.confirmed_at.is_not(None),
-                s.minutes.is_not(None),
-            )
+            .where(*_confirmed_in(edges))
             .group_by(act.team_id)
             .subquery()
         )
