@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from conftest import start_migrated
 from gigcity.config import Settings
 from gigcity.services.accounts import Scope
-from gigcity.services.organisation.schemas import CheckinPointIn, OrganisationIn, OrgKind, Sector
 from gigcity.services.platform import Platform
+from services.organisation.org_support import committee_tree
 from services.workbench_support import OneDayEngine
-from support import ADMIN, World, principal, token
+from support import ADMIN, World, token
 
 EN = {"Accept-Language": "en"}
 API = "/api/organisation"
@@ -42,20 +42,7 @@ def platform(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Pla
 @pytest.fixture
 def committee(platform: Platform, world: World) -> int:
     """The committee above the riders' station group; the grid officer is its officer."""
-    org = platform.organisation
-
-    def make(name: str, kind: OrgKind, parent: int | None = None) -> int:
-        body = OrganisationIn(name=name, kind=kind, sector=Sector.instant_retail, parent_id=parent)
-        return org.create_organisation(ADMIN, body).id
-
-    committee = make("某即时零售平台上海区域党委", OrgKind.platform_committee)
-    group = make("万里驿站骑手联合党支部", OrgKind.station_group, committee)
-    point = CheckinPointIn(subdistrict="wanli", place_id=world.station_id, organisation_id=group)
-    point_id = org.set_checkin_point(ADMIN, point).id
-    for name in ("rider", "rider2"):
-        org.register(principal(platform, name), point_id)
-    org.add_officer(ADMIN, committee, world.ids["officer"])
-    return committee
+    return committee_tree(platform, world)[0]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,6 @@ from sqlalchemy import func, select
 from gigcity.db.models import Concern, ConcernMeeting, ConcernSupport, WorkbenchRun
 from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role, Scope
-from gigcity.services.day_clock import DayClock
 from gigcity.services.demo.concerns import seed_concerns
 from gigcity.services.demo.organisation import seed_organisation
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput
@@ -41,28 +40,18 @@ from gigcity.services.organisation.concerns_schemas import (
     Topic,
 )
 from gigcity.services.organisation.schemas import (
-    CheckinPointIn,
-    OrganisationIn,
     OrgKind,
-    Sector,
 )
 from gigcity.services.platform import Platform
 from gigcity.services.workbench import WorkbenchService
+from services.organisation.org_support import StoppedClock, committee_tree, make_org
 from services.workbench_support import OneDayEngine
 from support import ADMIN, World, principal
 
 TODAY = date(2026, 12, 3)  # a Thursday
 TUESDAY = date(2026, 12, 8)
+NOON = datetime(TODAY.year, TODAY.month, TODAY.day, 4, tzinfo=UTC)  # in Shanghai, of TODAY
 PLATFORM = Principal(role=Role.platform, label="某平台", scopes=frozenset({Scope.workbench}))
-
-
-class FixedClock(DayClock):
-    def __init__(self, today: date) -> None:
-        super().__init__("Asia/Shanghai")
-        self.day = today
-
-    def today(self) -> date:
-        return self.day
 
 
 @dataclass(frozen=True)
@@ -87,23 +76,10 @@ def workbench(platform: Platform) -> Iterator[WorkbenchService]:
 
 @pytest.fixture
 def board(platform: Platform, world: World, workbench: WorkbenchService) -> Board:
-    org = platform.organisation
-
-    def make(name: str, kind: OrgKind, parent: int | None = None) -> int:
-        body = OrganisationIn(name=name, kind=kind, sector=Sector.instant_retail, parent_id=parent)
-        return org.create_organisation(ADMIN, body).id
-
-    committee = make("某即时零售平台上海区域党委", OrgKind.platform_committee)
-    other = make("某网约车平台党委", OrgKind.platform_committee)
-    group = make("万里驿站骑手联合党支部", OrgKind.station_group, committee)
-    point = org.set_checkin_point(
-        ADMIN, CheckinPointIn(subdistrict="wanli", place_id=world.station_id, organisation_id=group)
-    ).id
+    committee, group = committee_tree(platform, world)
+    other = make_org(platform, "某网约车平台党委", OrgKind.platform_committee)
     rider, rider2 = principal(platform, "rider"), principal(platform, "rider2")
-    org.register(rider, point)
-    org.register(rider2, point)
-    org.add_officer(ADMIN, committee, world.ids["officer"])
-    service = ConcernsService(platform.factory, workbench, FixedClock(TODAY))
+    service = ConcernsService(platform.factory, workbench, StoppedClock(NOON))
     officer = principal(platform, "officer")
     return Board(service, committee, other, group, rider, rider2, officer)
 

@@ -24,25 +24,14 @@ from gigcity.db.models import (
 )
 from gigcity.db.session import transaction
 from gigcity.geo.district import load_district
-from gigcity.services.day_clock import DayClock
 from gigcity.services.errors import Forbidden, InvalidInput
 from gigcity.services.organisation.overview import OrganisationOverview, overview_rows
 from gigcity.services.platform import Platform
+from services.organisation.org_support import StoppedClock
 from support import ADMIN, World, principal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PUTUO = load_district()
-
-
-class FixedClock(DayClock):
-    """The district's clock stopped at `at`."""
-
-    def __init__(self, at: datetime) -> None:
-        super().__init__("Asia/Shanghai")
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
 
 
 def local(*args: int) -> datetime:
@@ -141,7 +130,7 @@ def seed(platform: Platform, world: World) -> None:
 @pytest.fixture
 def overview(platform: Platform, world: World) -> OrganisationOverview:
     seed(platform, world)
-    return OrganisationOverview(platform.factory, platform.district, FixedClock(NOW))
+    return OrganisationOverview(platform.factory, platform.district, StoppedClock(NOW))
 
 
 def test_the_overview_counts_each_figure_in_its_local_month(
@@ -219,7 +208,7 @@ def test_only_the_districts_social_work_staff_see_it(
 def test_the_window_is_whole_local_months_ending_with_the_current_one(
     at: datetime, months: int
 ) -> None:
-    clock = FixedClock(at.replace(tzinfo=UTC))
+    clock = StoppedClock(at.replace(tzinfo=UTC))
     overview = OrganisationOverview(None, PUTUO, clock)  # type: ignore[arg-type]
     labels, edges = overview.window(months)
     today = at.replace(tzinfo=UTC).astimezone(SHANGHAI)

@@ -7,7 +7,7 @@ title (409 naming it), and who received one is membership data like the rest."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,33 +34,19 @@ from gigcity.services.organisation.three_ones_schemas import (
     ResourceKind,
 )
 from gigcity.services.platform import Platform
+from services.organisation.org_support import StoppedClock
 from support import ADMIN, World, principal
-
-
-class FixedClock(DayClock):
-    """The district's clock, stopped at `at` (moved by tests)."""
-
-    def __init__(self, at: datetime) -> None:
-        super().__init__("Asia/Shanghai")
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def today(self) -> date:
-        return self.local(self.at).date()
-
 
 NOW = datetime(2026, 12, 17, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
+def clock() -> StoppedClock:
+    return StoppedClock(NOW)
 
 
 @pytest.fixture
-def three(platform: Platform, clock: FixedClock) -> ThreeOnesService:
+def three(platform: Platform, clock: StoppedClock) -> ThreeOnesService:
     return ThreeOnesService(platform.factory, clock)
 
 
@@ -164,7 +150,7 @@ def _resource(three: ThreeOnesService, title: str = "新就业群体党建读本
 )
 @given(steps=st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=6))
 def test_progress_only_goes_up_and_completes_once(
-    platform: Platform, world: World, three: ThreeOnesService, clock: FixedClock, steps: list[int]
+    platform: Platform, world: World, three: ThreeOnesService, clock: StoppedClock, steps: list[int]
 ) -> None:
     rid = _resource(three)
     rider = principal(platform, "rider")
@@ -214,7 +200,7 @@ def test_library_unpublish_and_members_progress_for_officers(
 
 
 def test_a_book_goes_once_per_title_to_the_member_whose_code_was_shown(
-    platform: Platform, world: World, three: ThreeOnesService, clock: FixedClock
+    platform: Platform, world: World, three: ThreeOnesService, clock: StoppedClock
 ) -> None:
     first, _ = _orgs(platform, world)
     rider = principal(platform, "rider")
