@@ -10,7 +10,6 @@ caller's verification page, where anyone can check the hours against the team's 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,12 +24,12 @@ from gigcity.services.printed_page import (
     A4_W,
     MUTED,
     a4_page,
-    nested_svg,
     rule_line,
     svg_text,
     text_width,
     wrap_text,
 )
+from gigcity.services.qr import qr_on_page
 
 ActivityKind = Literal["patrol", "traffic_guidance", "visit", "carrying", "other"]
 ACTIVITY_KINDS: tuple[ActivityKind, ...] = get_args(ActivityKind)
@@ -179,16 +178,6 @@ ROW_SIZE = 3.0
 ROW_H = ROW_SIZE * 1.5
 
 
-def _qr(url: str, x: float, y: float) -> str:
-    import segno  # imported here: only the certificate needs it
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(
-        buffer, kind="svg", border=4, xmldecl=False, svgns=True, omitsize=True
-    )
-    return nested_svg(buffer.getvalue().decode("utf-8"), x, y, QR_SIZE, QR_SIZE)
-
-
 def _rule(y: float, width: float = 0.2) -> str:
     return rule_line(MARGIN, PAGE_W - MARGIN, y, width)
 
@@ -317,7 +306,9 @@ def certificate_svg(cert: Certificate, locale: str) -> str:
     page.lines(t(N_CODE, code=cert.verification_code), 4.6, weight="bold", width=text_w)
     page.lines(t(N_VERIFY), 3.0, fill=MUTED, width=text_w)
     page.lines(cert.verification_url, 3.0, width=text_w)
-    page.parts.append(_qr(cert.verification_url, PAGE_W - MARGIN - QR_SIZE, top - 1))
+    page.parts.append(
+        qr_on_page(cert.verification_url, PAGE_W - MARGIN - QR_SIZE, top - 1, QR_SIZE)
+    )
     footer = wrap_text(t(N_FOOTER), TEXT_W, 2.6)
     for i, line in enumerate(footer):
         y = PAGE_H - 14 - (len(footer) - 1 - i) * 3.6

@@ -7,11 +7,8 @@ sizes.
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from xml.sax.saxutils import escape
-
-import segno
 
 from gigcity.i18n import N_, translations
 from gigcity.services.printed_page import (
@@ -19,10 +16,10 @@ from gigcity.services.printed_page import (
     A4_W,
     MUTED,
     a4_page,
-    nested_svg,
     svg_text,
     text_width,
 )
+from gigcity.services.qr import qr_on_page
 
 QR_MM = 130.0
 RED = "#b3261e"
@@ -55,7 +52,7 @@ def poster_svg(
         parts.append(_line(71, say(MOVED).format(day=moved_from.isoformat()), 5.5))
     if title:
         parts.append(_line(80, title, _fit(title, 7)))
-    parts.append(_qr(url, (A4_W - QR_MM) / 2, 88))
+    parts.append(qr_on_page(url, (A4_W - QR_MM) / 2, 88, QR_MM))
     parts.append(_line(236, say(ONLINE), 5.5))
     parts.append(_line(250, url, 3.2, fill=MUTED))
     return a4_page(parts, lang="zh-CN" if locale.startswith("zh") else "en")
@@ -68,12 +65,3 @@ def _line(y: float, text: str, size: float, **style: str) -> str:
 def _fit(text: str, size: float) -> float:
     """A font size at most `size` at which `text` fits the page's width."""
     return round(min(size, (A4_W - 30) / max(text_width(text), 1.0)), 2)
-
-
-def _qr(url: str, x: float, y: float) -> str:
-    """The QR code (4 modules of quiet zone) in a QR_MM square."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(
-        buffer, kind="svg", border=4, xmldecl=False, svgns=True, omitsize=True
-    )
-    return nested_svg(buffer.getvalue().decode("utf-8"), x, y, QR_MM, QR_MM)
