@@ -19,13 +19,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Integer, case, func, literal, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from gigcity.db import rollups
@@ -65,14 +64,13 @@ from gigcity.services.governance.dashboard_schemas import (
     MonthFigures,
     Overview,
 )
+from gigcity.services.month_counts import grouped, month_bucket, side_by_side
 from gigcity.services.types import as_utc
 
 MAX_DAYS = 366
 DEFAULT_MONTHS = 12
 # Figures by (sub-district, month index).
 Cells = dict[tuple[str | None, int], Figures]
-# The overview's queries on PostgreSQL, three at a time (see `district_overview`).
-_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="overview")
 # Bookings that held a bed for their nights (offers not taken, cancellations and lapsed
 # offers did not).
 BOOKED_STATES = ("booked", "checked_in", "checked_out", "no_show")
@@ -89,25 +87,6 @@ def month_starts(since: date, until: date) -> list[date]:
         if after > until:
             return months
         months.append(after)
-
-
-def _bucket(column: Any, edges: Sequence[Any]) -> ColumnElement[int]:
-    """The index of the month `column` falls in, given the window's edges (its start, each
-    later month's start, its end); rows outside [edges[0], edges[-1]) are filtered apart."""
-    inner = edges[1:-1]
-    if not inner:  # one month: CASE needs a WHEN
-        return literal(0, Integer)
-    return case(*[(column < edge, k) for k, edge in enumerate(inner)], else_=len(inner))
-
-
-def _grouped(session: Session, inner: Any, keys: int, sums: Sequence[str] = ()) -> list[Any]:
-    """`inner`'s rows (month, keys..., values...) counted per (month, keys...), each value
-    column summed. Grouped outside a subquery: PostgreSQL would take the CASE's bound
-    parameters in SELECT and in GROUP BY for two different expressions."""
-    sub = inner.subquery()
-    group = [sub.c[k] for k in range(keys + 1)]
-    totals = [func.coalesce(func.sum(sub.c[name]), 0) for name in sums]
-    return list(session.execute(select(*group, func.count(), *totals).group_by(*group)))
 
 
 @dataclass(frozen=True)
@@ -167,20 +146,15 @@ class DashboardMixin(GovernanceBase):
             self._beds(session, area, instants, cells)
             self._reports(session, principal, area, since, until, months, instants, cells)
 
-        def run(parts: Sequence[Callable[[Session, Cells], None]]) -> Cells:
+        def run(session: Session, parts: Sequence[Callable[[Session, Cells], None]]) -> Cells:
             cells: Cells = defaultdict(Figures)
-            with self.factory() as session:
-                for part in parts:
-                    part(session, cells)
+            for part in parts:
+                part(session, cells)
             return cells
 
-        groups: list[Sequence[Callable[[Session, Cells], None]]] = [[first], [second], [third]]
-        if _dialect(self.factory) == "postgresql":
-            # The services' tables are read side by side on three connections: a year is a
-            # few hundred thousand rows in all, and the wall time is the slowest third's.
-            answers = list(_POOL.map(run, groups))
-        else:  # SQLite: one connection, one after another
-            answers = [run([part for group in groups for part in group])]
+        # On PostgreSQL the services' tables are read on three connections at once: a year
+        # is a few hundred thousand rows in all, and the wall time is the slowest third's.
+        answers = side_by_side(self.factory, [[first], [second], [third]], run)
         cells: Cells = defaultdict(Figures)
         for answer in answers:
             for key, figures in answer.items():
@@ -293,14 +267,14 @@ class DashboardMixin(GovernanceBase):
         cells: Cells,
     ) -> None:
         c = GovComplaint
-        month = _bucket(c.received_at, edges)
+        month = month_bucket(c.received_at, edges)
         inner = select(month, c.subdistrict, c.topic).where(
             c.received_at >= edges[0],
             c.received_at < edges[-1],
             c.topic.is_not(None),
             *self._where(c.subdistrict, area),
         )
-        for k, sub, topic, n in _grouped(session, inner, 2):
+        for k, sub, topic, n in grouped(session, inner, 3):
             figures = cells[(sub, int(k))]
             figures.complaints += int(n)
             figures.complaints_by_topic[topic] = figures.complaints_by_topic.get(topic, 0) + int(n)
@@ -322,11 +296,11 @@ class DashboardMixin(GovernanceBase):
         index = {m: k for k, m in enumerate(months)}
         daily = ReportDailyCount
         day_edges = [since, *months[1:], until + timedelta(days=1)]
-        month = _bucket(daily.day, day_edges)
+        month = month_bucket(daily.day, day_edges)
         inner = select(month, daily.subdistrict, daily.count.label("n")).where(
             daily.day.between(since, until), *self._where(daily.subdistrict, area)
         )
-        for k, sub, _, n in _grouped(session, inner, 1, ["n"]):
+        for k, sub, _, n in grouped(session, inner, 2, ["n"]):
             cells[(sub, int(k))].reports_filed += int(n)
         table = ReportResolutionCount
         whole, ends = rollups.split_window(since, until)
@@ -382,11 +356,11 @@ class DashboardMixin(GovernanceBase):
         cells: Cells,
     ) -> None:
         a = GovSurveyAnswer
-        month = _bucket(a.at, edges)
+        month = month_bucket(a.at, edges)
         inner = select(month, a.subdistrict).where(
             a.at >= edges[0], a.at < edges[-1], *self._where(a.subdistrict, area)
         )
-        for k, sub, n in _grouped(session, inner, 1):
+        for k, sub, n in grouped(session, inner, 2):
             cells[(sub, int(k))].survey_answers += int(n)
 
     def _consultations(
@@ -399,7 +373,7 @@ class DashboardMixin(GovernanceBase):
         """Meetings held in the window (a few a month), and their agreed items whose date
         has passed today without being done, counted in the meeting's month."""
         c = GovConsultation
-        month = _bucket(c.held_on, days)
+        month = month_bucket(c.held_on, days)
         today = self.today()
         rows = session.execute(
             select(month, c.subdistrict, c.agreed).where(
@@ -419,11 +393,11 @@ class DashboardMixin(GovernanceBase):
         cells: Cells,
     ) -> None:
         m = GovMeasure
-        month = _bucket(m.started_on, days)
+        month = month_bucket(m.started_on, days)
         inner = select(month, m.subdistrict, m.cost_fen.label("cost")).where(
             m.started_on >= days[0], m.started_on < days[-1], *self._where(m.subdistrict, area)
         )
-        for k, sub, n, cost in _grouped(session, inner, 1, ["cost"]):
+        for k, sub, n, cost in grouped(session, inner, 2, ["cost"]):
             figures = cells[(sub, int(k))]
             figures.measures_started += int(n)
             figures.measures_cost_fen += int(cost or 0)
@@ -437,7 +411,7 @@ class DashboardMixin(GovernanceBase):
     ) -> None:
         """Items handed to their recipient in the window, in their estate's sub-district."""
         i = RelayItem
-        month = _bucket(i.finished_at, edges)
+        month = month_bucket(i.finished_at, edges)
         inner = (
             select(month, Estate.subdistrict)
             .select_from(i)
@@ -449,7 +423,7 @@ class DashboardMixin(GovernanceBase):
                 *self._where(Estate.subdistrict, area),
             )
         )
-        for k, sub, n in _grouped(session, inner, 1):
+        for k, sub, n in grouped(session, inner, 2):
             cells[(sub, int(k))].relay_delivered += int(n)
 
     def _meals(
@@ -461,7 +435,7 @@ class DashboardMixin(GovernanceBase):
     ) -> None:
         """Meals delivered on the window's days, in the older person's sub-district."""
         meal = ElderMeal
-        month = _bucket(meal.day, days)
+        month = month_bucket(meal.day, days)
         inner = (
             select(month, Elder.subdistrict)
             .select_from(meal)
@@ -473,7 +447,7 @@ class DashboardMixin(GovernanceBase):
                 *self._where(Elder.subdistrict, area),
             )
         )
-        for k, sub, n in _grouped(session, inner, 1):
+        for k, sub, n in grouped(session, inner, 2):
             cells[(sub, int(k))].meals_delivered += int(n)
 
     def _beds(
@@ -487,7 +461,7 @@ class DashboardMixin(GovernanceBase):
         sub-district. A booking of n nights runs from 18:00 of its first to 10:00 after its
         last: n days less 8 hours, so its nights are its length in days rounded."""
         b = StayBooking
-        month = _bucket(b.starts_at, edges)
+        month = month_bucket(b.starts_at, edges)
         if session.get_bind().dialect.name == "postgresql":
             length = func.extract("epoch", b.ends_at - b.starts_at) / 86400.0
         else:
@@ -504,7 +478,7 @@ class DashboardMixin(GovernanceBase):
                 *self._where(Place.subdistrict, area),
             )
         )
-        for k, sub, _, n in _grouped(session, inner, 1, ["nights"]):
+        for k, sub, _, n in grouped(session, inner, 2, ["nights"]):
             cells[(sub, int(k))].bed_nights += round(float(n or 0))
 
     def _volunteers(
@@ -516,7 +490,7 @@ class DashboardMixin(GovernanceBase):
     ) -> None:
         """Volunteer tasks done in the window, in the older person's sub-district."""
         t = VolunteerTask
-        month = _bucket(t.done_at, edges)
+        month = month_bucket(t.done_at, edges)
         inner = (
             select(month, Elder.subdistrict)
             .select_from(t)
@@ -525,7 +499,7 @@ class DashboardMixin(GovernanceBase):
                 t.done_at >= edges[0], t.done_at < edges[-1], *self._where(Elder.subdistrict, area)
             )
         )
-        for k, sub, n in _grouped(session, inner, 1):
+        for k, sub, n in grouped(session, inner, 2):
             cells[(sub, int(k))].volunteer_tasks_done += int(n)
 
     def _service_points(
@@ -542,11 +516,6 @@ class DashboardMixin(GovernanceBase):
         for sub, kind, n in rows:
             points[sub][kind] = int(n)
         return dict(points)
-
-
-def _dialect(factory: sessionmaker[Session]) -> str:
-    bind = factory.kw.get("bind")
-    return str(bind.dialect.name) if bind is not None else ""
 
 
 def _overdue(item: Any, today: date) -> bool:

@@ -14,11 +14,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Integer, case, func, literal, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -39,6 +38,7 @@ from gigcity.services.day_clock import DayClock, as_utc
 from gigcity.services.errors import Forbidden, InvalidInput
 from gigcity.services.governance.dashboard import OverviewFile
 from gigcity.services.governance.dashboard_files import CSV_MEDIA, XLSX_MEDIA
+from gigcity.services.month_counts import grouped, month_bucket, side_by_side
 from gigcity.services.organisation.overview_schemas import (
     MAX_MONTHS,
     MONTH_FIGURES,
@@ -52,34 +52,8 @@ from gigcity.services.spreadsheets import csv_safe
 
 N_ADMINS_ONLY = N_("Only the district's social-work staff (admins) see the organisation overview.")
 N_MONTHS = N_("months must be between 1 and {max}.")
-# The overview's queries on PostgreSQL, three at a time (see `overview`).
-_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="org-overview")
 HEADER = ["section", "month", "key", "name", "figure", "figure_name", "value"]
 TOTAL = "total"
-
-
-def _month_index(column: Any, edges: Sequence[datetime]) -> ColumnElement[int]:
-    """The index of the month `column` falls in, given the window's month starts and its
-    end (rows outside [edges[0], edges[-1]) are filtered apart by the caller)."""
-    inner = edges[1:-1]
-    if not inner:  # one month: CASE needs a WHEN
-        return literal(0, Integer)
-    return case(*[(column < edge, k) for k, edge in enumerate(inner)], else_=len(inner))
-
-
-def _grouped(session: Session, inner: Any, keys: int, sums: Sequence[str] = ()) -> list[Any]:
-    """`inner`'s rows (keys..., values...) counted per keys, each value column summed.
-    Grouped outside a subquery: PostgreSQL would take the CASE's bound parameters in SELECT
-    and in GROUP BY for two different expressions."""
-    sub = inner.subquery()
-    group = [sub.c[k] for k in range(keys)]
-    totals = [func.coalesce(func.sum(sub.c[name]), 0) for name in sums]
-    return list(session.execute(select(*group, func.count(), *totals).group_by(*group)))
-
-
-def _dialect(factory: sessionmaker[Session]) -> str:
-    bind = factory.kw.get("bind")
-    return str(bind.dialect.name) if bind is not None else ""
 
 
 def _confirmed_in(edges: Sequence[datetime]) -> tuple[ColumnElement[bool], ...]:
@@ -145,18 +119,13 @@ class OrganisationOverview:
             self._volunteers(session, edges, rows)
             found["teams"] = self._teams(session, edges)
 
-        def run(parts: Sequence[Callable[[Session], None]]) -> None:
-            with self._factory() as session:
-                for part in parts:
-                    part(session)
+        def run(session: Session, parts: Sequence[Callable[[Session], None]]) -> None:
+            for part in parts:
+                part(session)
 
-        groups = [[attendance], [members], [volunteers]]
-        if _dialect(self._factory) == "postgresql":
-            # Three connections side by side: the year's attendance (some 300,000 rows
-            # for 50,000 members) is the slowest third, and the wall time is its own.
-            list(_POOL.map(run, groups))
-        else:  # SQLite: one connection, one after another
-            run([part for group in groups for part in group])
+        # On PostgreSQL three connections at once: the year's attendance (some 300,000 rows
+        # for 50,000 members) is the slowest third, and the wall time is its own.
+        side_by_side(self._factory, [[attendance], [members], [volunteers]], run)
         totals.members, points = found["points"]
         totals.concerns_open_now = found["open_now"]
         teams = found["teams"]
@@ -212,10 +181,10 @@ class OrganisationOverview:
 
     def _checkins(self, session: Session, edges: list[datetime], rows: list[MonthFigures]) -> None:
         m = Membership
-        inner = select(_month_index(m.checked_in_at, edges)).where(
+        inner = select(month_bucket(m.checked_in_at, edges)).where(
             m.checked_in_at >= edges[0], m.checked_in_at < edges[-1]
         )
-        for k, n in _grouped(session, inner, 1):
+        for k, n in grouped(session, inner, 1):
             rows[int(k)].checkins += int(n)
 
     def _attendance(self, session: Session, labels: list[str], rows: list[MonthFigures]) -> None:
@@ -239,10 +208,10 @@ class OrganisationOverview:
         """Raised and closed per month; the number not closed today."""
         c = Concern
         for column, figure in ((c.created_at, "concerns_opened"), (c.closed_at, "concerns_closed")):
-            inner = select(_month_index(column, edges)).where(
+            inner = select(month_bucket(column, edges)).where(
                 column >= edges[0], column < edges[-1]
             )
-            for k, n in _grouped(session, inner, 1):
+            for k, n in grouped(session, inner, 1):
                 row = rows[int(k)]
                 setattr(row, figure, getattr(row, figure) + int(n))
         open_now = session.scalar(select(func.count()).where(c.closed_at.is_(None)))
@@ -254,11 +223,11 @@ class OrganisationOverview:
         """Confirmed hours in the month their activity started (unconfirmed never count)."""
         s, act = VolunteerSignup, VolunteerActivity
         inner = (
-            select(_month_index(act.starts_at, edges), s.minutes.label("minutes"))
+            select(month_bucket(act.starts_at, edges), s.minutes.label("minutes"))
             .join(act, act.id == s.activity_id)
             .where(*_confirmed_in(edges))
         )
-        for k, n, minutes in _grouped(session, inner, 1, ["minutes"]):
+        for k, n, minutes in grouped(session, inner, 1, ["minutes"]):
             rows[int(k)].volunteer_signups += int(n)
             rows[int(k)].volunteer_minutes += int(minutes)
 
