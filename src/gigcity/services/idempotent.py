@@ -29,6 +29,30 @@ def insert_unless_present(
     return insert_all_unless_present(session, model, [values], key) == 1
 
 
+def insert_returning_id(
+    session: Session,
+    model: type[DeclarativeBase],
+    values: Mapping[str, Any],
+    key: Sequence[str],
+) -> Any | None:
+    """Insert `values` unless a row with the same `key` columns exists, in one statement on
+    SQLite and PostgreSQL: the new row's primary key, or None when it was there already."""
+    table = cast(Table, model.__table__)
+    dialect = session.get_bind().dialect.name
+    primary = next(iter(table.primary_key.columns))
+    if dialect not in ("postgresql", "sqlite"):
+        try:
+            with session.begin_nested():
+                return session.execute(
+                    insert(table).values(dict(values)).returning(primary)
+                ).scalar()
+        except IntegrityError:
+            return None
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = make(table).values(dict(values)).on_conflict_do_nothing(index_elements=key)
+    return session.execute(statement.returning(primary)).scalar()
+
+
 def insert_all_unless_present(
     session: Session,
     model: type[DeclarativeBase],

@@ -20,7 +20,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import Account, Place, ThemeAttendance, ThemeDay, utcnow
@@ -30,7 +29,11 @@ from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.day_clock import DayClock
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gigcity.services.idempotent import insert_all_unless_present, insert_unless_present
+from gigcity.services.idempotent import (
+    insert_all_unless_present,
+    insert_returning_id,
+    insert_unless_present,
+)
 from gigcity.services.organisation.service import STATION_KINDS
 from gigcity.services.organisation.theme_days import (
     CHECK_IN_OPENS,
@@ -240,10 +243,10 @@ class ThemeDayService:
         that one, whether or not this session is open now)."""
         window = self._window(day)
         if now in window:
-            stored = _insert_attendance(session, {
+            stored = insert_returning_id(session, ThemeAttendance, {
                 "theme_day_id": day.id, "account_id": account_id, "month": day.month,
                 "mode": mode.value, "at": now,
-            })  # fmt: skip
+            }, ATTENDANCE_KEY)  # fmt: skip
             if stored is not None:
                 return AttendanceOut(
                     id=stored, month=day.month, mode=mode, at=as_utc(now), theme_day_id=day.id,
@@ -446,20 +449,6 @@ def _attendance_out(
         kind=SessionKind(day.kind), held_on=day.held_on, station_id=place.id,
         station_name=place.name, already=already,
     )  # fmt: skip
-
-
-def _insert_attendance(session: Session, values: dict[str, Any]) -> int | None:
-    """INSERT ... ON CONFLICT (account_id, month) DO NOTHING RETURNING id: the new row's
-    id, or None when the rider has the month's attendance already (one round trip)."""
-    make = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        make(ThemeAttendance)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=list(ATTENDANCE_KEY))
-        .returning(ThemeAttendance.id)
-    )
-    stored: int | None = session.scalar(statement)
-    return stored
 
 
 def _checkin_url(base_url: str, code: str) -> str:
