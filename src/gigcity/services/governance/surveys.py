@@ -17,7 +17,6 @@ from typing import Any
 
 import segno
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from gigcity.db.models import GovSurvey, GovSurveyAnswer
@@ -40,6 +39,7 @@ from gigcity.services.governance.voices_schemas import (
     SurveyOut,
     SurveyResults,
 )
+from gigcity.services.idempotent import insert_unless_present
 from gigcity.services.spreadsheets import csv_safe
 from gigcity.services.types import as_utc
 
@@ -47,6 +47,7 @@ from gigcity.services.types import as_utc
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 8
 TEXTS_SHOWN = 500  # text answers listed in the results (all are in the CSV)
+ANSWER_KEY = ("survey_id", "client_key")  # a resent answer counts once
 SCALE = range(1, 6)
 
 
@@ -206,7 +207,9 @@ class SurveysMixin(GovernanceBase):
                 "subdistrict": row.subdistrict,
                 "at": self.clock(),
             }
-            return AnswerAccepted(counted=_insert_once(session, values))
+            return AnswerAccepted(
+                counted=insert_unless_present(session, GovSurveyAnswer, values, ANSWER_KEY)
+            )
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -296,21 +299,6 @@ def survey_answer_counts(
 
 
 # -- answers, checked and counted ---------------------------------------------------------
-
-
-def _insert_once(session: Session, values: dict[str, Any]) -> bool:
-    """Insert unless this (survey, client key) is kept already: one statement, so two
-    copies of one answer sent at once still count once."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt: Any = postgresql.insert(GovSurveyAnswer).values(values).on_conflict_do_nothing()
-        stmt = stmt.returning(GovSurveyAnswer.id)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(GovSurveyAnswer).values(values).on_conflict_do_nothing()
-        stmt = stmt.returning(GovSurveyAnswer.id)
-    else:  # pragma: no cover - the platform runs on these two
-        raise Conflict(N_("This database cannot keep survey answers."))
-    return session.execute(stmt).first() is not None  # a row back: it was inserted
 
 
 def _checked_answers(questions: list[Question], given: dict[str, Any]) -> dict[str, Any]:
