@@ -59,6 +59,10 @@ def test_a_rider_signs_up_records_minutes_and_finds_the_hazard_link(page: Page, 
     sign_in(page, "rider", demo.password, "/volunteers")
     page.wait_for_selector("#volunteers-page[data-state=ready] #activities li[data-activity]")
     expect(page.locator("#confirmed-hours")).to_have_text(zh("{hours} h").format(hours=2))
+    with page.expect_download() as download:  # the certificate, behind the token, saved
+        page.click("#certificate-form button[type=submit]")
+    assert download.value.suggested_filename.endswith(".pdf")
+    expect(page.locator("#cert-code")).not_to_be_empty()
 
     main_road = page.locator("#activities li", has_text="园区主干道安全巡逻")
     places = main_road.locator(".vol-places")

@@ -165,7 +165,12 @@
 
   /* Such a file saved under the server's name (Content-Disposition), else `fallbackName`. */
   async function downloadFile(path, fallbackName) {
-    const response = await fetchAuthed(path);
+    return saveResponse(await fetchAuthed(path), fallbackName);
+  }
+
+  /* A fetched file saved under the server's name (Content-Disposition), else `fallbackName`
+     (for a page that also reads the answer's headers). */
+  async function saveResponse(response, fallbackName) {
     const match = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
     const name = match ? match[1] : fallbackName;
     const url = URL.createObjectURL(await response.blob());
@@ -546,6 +551,7 @@
     ApiError: ApiError,
     fetchAuthed: fetchAuthed,
     downloadFile: downloadFile,
+    saveResponse: saveResponse,
     showError: showError,
     hideError: hideError,
     signInAgain: signInAgain,

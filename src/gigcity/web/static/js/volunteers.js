@@ -271,12 +271,7 @@
       try {
         const response = await G.fetchAuthed(API + "/me/certificate.pdf?" + query.toString());
         const code = response.headers.get("x-verification-code") || "";
-        const url = URL.createObjectURL(await response.blob());
-        const link = h("a", { href: url, download: "volunteer-hours.pdf" });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 30000);
+        await G.saveResponse(response, "volunteer-hours.pdf");
         $("cert-code").textContent = say("certificate_code", { code: code });
       } catch (err) {
         show.fail(err);
