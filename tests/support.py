@@ -134,3 +134,9 @@ class Notices:
 
     def kinds(self) -> list[str]:
         return [n["kind"] for n in self.sent]
+
+
+def problem_fields(response: Any) -> set[str]:
+    """The fields a problem answer names: its own `field` and each of its `errors`'."""
+    body = response.json()
+    return {str(body.get("field"))} | {str(e.get("field")) for e in body.get("errors", [])}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +19,7 @@ from gigcity.services.accounts import Scope
 from gigcity.services.platform import Platform
 from services.organisation.org_support import committee_tree
 from services.workbench_support import OneDayEngine
-from support import ADMIN, World, token
+from support import ADMIN, World, problem_fields, token
 
 EN = {"Accept-Language": "en"}
 API = "/api/organisation"
@@ -59,11 +58,6 @@ def key(platform: Platform, *scopes: Scope) -> dict[str, str]:
     return {"X-API-Key": secret} | EN
 
 
-def _fields(r: Any) -> set[str]:
-    body = r.json()
-    return {str(body.get("field"))} | {str(e.get("field")) for e in body.get("errors", [])}
-
-
 CONCERN = {"title": "老旧小区爬楼费", "detail": "六楼没有电梯", "topic": "stairs_weight"}
 
 
@@ -94,14 +88,14 @@ def test_callers_and_bad_input(
     ):
         r = client.post(f"{API}/concerns", json=body, headers=t["rider"])
         assert r.status_code == 422, body
-        assert any(f.endswith(field) for f in _fields(r)), r.json()
+        assert any(f.endswith(field) for f in problem_fields(r)), r.json()
     r = client.post(f"{API}/meetings", json=meeting | {"held_on": "2026-12-07"}, headers=t["admin"])
     assert r.status_code == 422
-    assert _fields(r) >= {"held_on"}
+    assert problem_fields(r) >= {"held_on"}
     assert "Tuesday" in r.json()["detail"]
     r = client.patch(url, json={"owner": "平台"}, headers=t["officer"])
     assert r.status_code == 422
-    assert any(f.endswith("updated_at") for f in _fields(r))
+    assert any(f.endswith("updated_at") for f in problem_fields(r))
     r = client.patch(url, json=change | {"status": "pending"}, headers=t["officer"])
     assert r.status_code == 422
     r = client.get(f"{API}/concerns", params={"topic": "weather"}, headers=t["rider"])
@@ -164,4 +158,4 @@ def test_a_concern_from_raised_to_answered_and_priced(
     assert again_proposed.status_code == 409
     r = client.post(f"{url}/proposal", json=body | {"orders": 10}, headers=t["admin"])
     assert r.status_code == 422
-    assert any(f.endswith("orders") for f in _fields(r))
+    assert any(f.endswith("orders") for f in problem_fields(r))

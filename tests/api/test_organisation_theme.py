@@ -7,7 +7,6 @@ online on shift; the staff add a make-up session and read who came."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from gigcity.services.accounts import Role
 from gigcity.services.platform import Platform
-from support import Clock, World, add_account, token
+from support import Clock, World, add_account, problem_fields, token
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}
@@ -29,11 +28,6 @@ def t(client: TestClient, world: World, platform: Platform) -> dict[str, dict[st
     platform.theme_days.now = Clock(ON_THE_DAY)
     names = ("admin", "rider", "rider2", "staff")
     return {name: token(client, name) | EN for name in names}
-
-
-def _fields(r: Any) -> set[str]:
-    body = r.json()
-    return {str(body.get("field"))} | {str(e.get("field")) for e in body.get("errors", [])}
 
 
 @pytest.mark.one_database
@@ -64,16 +58,16 @@ def test_callers_and_bad_input(
     for body in ({"code": ""}, {"code": "has spaces in it"}, {}):
         r = client.post(f"{API}/checkin", json=body, headers=t["rider"])
         assert r.status_code == 422
-        assert any(f.endswith("code") for f in _fields(r)), r.json()
+        assert any(f.endswith("code") for f in problem_fields(r)), r.json()
     for query, field in (("month=2026-13", "month"), ("month=2031-01", "month"),
                          ("station=abc", "station"), (f"station={world.other_station_id}", "station")):  # fmt: skip
         r = client.get(f"{API}?{query}", headers=EN)
         assert r.status_code == 422, query
-        assert any(f.endswith(field) for f in _fields(r)), (query, r.json())
+        assert any(f.endswith(field) for f in problem_fields(r)), (query, r.json())
     for held_on in ("17 October", "2026-10-19", "2026-11-03"):
         r = client.post(makeup, json={"held_on": held_on}, headers=t["staff"])
         assert r.status_code == 422, held_on
-        assert any(f.endswith("held_on") for f in _fields(r)), r.json()
+        assert any(f.endswith("held_on") for f in problem_fields(r)), r.json()
     r = client.post(f"{API}/checkin", json={"code": "x" * 22}, headers=t["rider"])
     assert r.status_code == 404
     assert client.post(f"{API}/999999/online", headers=t["rider"]).status_code == 404

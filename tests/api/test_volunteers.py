@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gigcity.services.platform import Platform
-from support import Clock, World, token
+from support import Clock, World, problem_fields, token
 
 EN = {"Accept-Language": "en"}
 API = "/api/volunteers"
@@ -36,11 +36,6 @@ def clock(platform: Platform) -> Clock:
     return clock
 
 
-def _fields(r: Any) -> set[str]:
-    body = r.json()
-    return {str(body.get("field"))} | {str(e.get("field")) for e in body.get("errors", [])}
-
-
 def _patrol(hours: int = 2) -> dict[str, Any]:
     return {
         "kind": "patrol", "title": "园区夜间巡逻", "where_text": "桃浦园区",
@@ -58,9 +53,9 @@ def test_callers_and_bad_input(
     assert client.post(f"{API}/teams", json=TEAM, headers=t["rider"]).status_code == 403
     r = client.post(f"{API}/teams", json=TEAM | {"sector": "space"}, headers=t["admin"])
     assert r.status_code == 422
-    assert any(f.endswith("sector") for f in _fields(r)), r.json()
+    assert any(f.endswith("sector") for f in problem_fields(r)), r.json()
     r = client.post(f"{API}/teams", json=TEAM | {"subdistrict": "x"}, headers=t["admin"])
-    assert (r.status_code, _fields(r) >= {"subdistrict"}) == (422, True)
+    assert (r.status_code, problem_fields(r) >= {"subdistrict"}) == (422, True)
     team = client.post(f"{API}/teams", json=TEAM, headers=t["admin"]).json()["id"]
     assert client.post(f"{API}/teams", json=TEAM, headers=t["admin"]).status_code == 409
     assert client.post(f"{API}/teams/{team}/join", headers=t["staff"]).status_code == 403
@@ -70,14 +65,14 @@ def test_callers_and_bad_input(
         == 403
     )
     r = client.put(f"{API}/teams/{team}/leaders", json={"account_id": 0}, headers=t["admin"])
-    assert (r.status_code, any(f.endswith("account_id") for f in _fields(r))) == (422, True)
+    assert (r.status_code, any(f.endswith("account_id") for f in problem_fields(r))) == (422, True)
     client.put(f"{API}/teams/{team}/leaders", json=leader, headers=t["admin"])
     activities = f"{API}/teams/{team}/activities"
     assert client.post(activities, json=_patrol(), headers=t["rider"]).status_code == 403
     r = client.post(activities, json=_patrol(hours=30), headers=t["rider2"])
-    assert (r.status_code, _fields(r) >= {"ends_at"}) == (422, True)
+    assert (r.status_code, problem_fields(r) >= {"ends_at"}) == (422, True)
     r = client.post(activities, json=_patrol() | {"kind": "party"}, headers=t["rider2"])
-    assert (r.status_code, any(f.endswith("kind") for f in _fields(r))) == (422, True)
+    assert (r.status_code, any(f.endswith("kind") for f in problem_fields(r))) == (422, True)
     assert client.get(f"{API}/teams/999999", headers=t["rider"]).status_code == 404
     assert (
         client.put(f"{API}/signups/1/minutes", json={"minutes": 0}, headers=t["rider"]).status_code
@@ -85,14 +80,14 @@ def test_callers_and_bad_input(
     )
     assert client.get(f"{API}/teams/{team}/hours", headers=t["rider"]).status_code == 403
     r = client.get(f"{API}/me/certificate.pdf?from=2026-13-01", headers=t["rider"])
-    assert (r.status_code, any(f.endswith("from") for f in _fields(r))) == (422, True)
+    assert (r.status_code, any(f.endswith("from") for f in problem_fields(r))) == (422, True)
     assert client.get(f"{API}/certificates/NOT-A-REAL-CODE-AT-ALL").status_code == 404
     r = client.post(
         "/api/reports",
         json={"category": "road_hazard", "description": "x", **WANLI, "volunteer_activity_id": 0},
         headers=t["rider"],
     )
-    assert (r.status_code, any(f.endswith("volunteer_activity_id") for f in _fields(r))) == (
+    assert (r.status_code, any(f.endswith("volunteer_activity_id") for f in problem_fields(r))) == (
         422,
         True,
     )
@@ -127,12 +122,12 @@ def test_a_patrol_from_sign_up_to_certificate_and_a_credited_hazard_report(
         "/api/reports", json=hazard | {"volunteer_activity_id": activity}, headers=t["staff"]
     )
     assert r.status_code == 422
-    assert _fields(r) >= {"volunteer_activity_id"}
+    assert problem_fields(r) >= {"volunteer_activity_id"}
 
     clock.now = START + timedelta(hours=2)
     signup_id = signup.json()["id"]
     r = client.put(f"{API}/signups/{signup_id}/minutes", json={"minutes": 150}, headers=t["rider"])
-    assert (r.status_code, _fields(r) >= {"minutes"}) == (422, True)
+    assert (r.status_code, problem_fields(r) >= {"minutes"}) == (422, True)
     r = client.put(f"{API}/signups/{signup_id}/minutes", json={"minutes": 120}, headers=t["rider"])
     assert r.json()["state"] == "waiting"
     waiting = client.get(f"{API}/teams/{team}/hours?state=waiting", headers=t["rider2"]).json()
