@@ -67,7 +67,6 @@ from gigcity.sim.scenarios import ScenarioWorkbench
 from gigcity.web import (
     audit_pages,
     care_pages,
-    concerns_pages,
     district_pages,
     docs,
     doctor_pages,
@@ -77,15 +76,12 @@ from gigcity.web import (
     governance_pages,
     governance_voice_pages,
     legal_pages,
-    my_organisation_pages,
-    organisation_overview_pages,
     organisation_pages,
     pages,
     relay_pages,
     report_pages,
     station_pages,
     stays_pages,
-    theme_day_pages,
     volunteer_pages,
 )
 
@@ -230,9 +226,5 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     district_pages.install(app)
     audit_pages.install(app)
     organisation_pages.install(app)
-    theme_day_pages.install(app)
-    my_organisation_pages.install(app)
-    concerns_pages.install(app)
     volunteer_pages.install(app)
-    organisation_overview_pages.install(app)
     return app

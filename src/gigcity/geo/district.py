@@ -144,6 +144,10 @@ class District:
     def __str__(self) -> str:
         return self.display_name("en")
 
+    def subdistrict_names(self, locale: str) -> dict[str, str]:
+        """Each sub-district's name in `locale`, by code (the pages' pickers and tables)."""
+        return {s.code: s.display_name(locale) for s in self.subdistricts}
+
     def get(self, code: str) -> Subdistrict | None:
         return self._by_code.get(code)
 

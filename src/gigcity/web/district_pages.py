@@ -35,7 +35,7 @@ def district_config(request: Request, locale: str) -> dict[str, Any]:
     return {
         # The figures in the order shown (the JSON block's keys are sorted by name).
         "order": [f.value for f in Figure],
-        "subdistricts": {s.code: s.display_name(locale) for s in platform.district.subdistricts},
+        "subdistricts": platform.district.subdistrict_names(locale),
         "figures": {
             f.value: {
                 "title": gettext(locale, title),

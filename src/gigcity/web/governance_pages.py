@@ -27,7 +27,7 @@ def governance_config(request: Request, locale: str) -> dict[str, Any]:
     """The labels the scripts show for codes: sub-districts, topics and measure kinds."""
     platform: Platform = request.app.state.platform
     return {
-        "subdistricts": {s.code: s.display_name(locale) for s in platform.district.subdistricts},
+        "subdistricts": platform.district.subdistrict_names(locale),
         "topics": {t.value: gettext(locale, title) for t, title in TOPIC_TITLES.items()},
         "kinds": {k.value: gettext(locale, title) for k, title in MEASURE_TITLES.items()},
     }

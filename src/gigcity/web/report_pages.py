@@ -48,7 +48,7 @@ def report_config(request: Request, locale: str) -> dict[str, Any]:
             for c in Category
         ],
         "statuses": {s.value: gettext(locale, label) for s, label in STATUS_LABELS.items()},
-        "subdistricts": {s.code: s.display_name(locale) for s in platform.district.subdistricts},
+        "subdistricts": platform.district.subdistrict_names(locale),
         "maxPhotoBytes": platform.reports.photo_limits.max_bytes,
     }
 

@@ -20,7 +20,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
 def volunteers_page(request: Request) -> HTMLResponse:
     locale = locale_of(request)
     district = request.app.state.platform.district
-    names = {s.code: s.display_name(locale) for s in district.subdistricts}
+    names = district.subdistrict_names(locale)
     return render_page(request, "volunteers.html", "volunteers", {"subdistricts": names})
 
 
