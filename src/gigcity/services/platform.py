@@ -223,7 +223,7 @@ class Platform:
             streets=streets,
         )
         platform.organisation = OrganisationService(factory, district)
-        platform.theme_days = ThemeDayService(factory, district, clock)
+        platform.theme_days = ThemeDayService(factory, clock)
         platform.three_ones = ThreeOnesService(factory, clock, signing_secret=settings.signing_key)
         platform.concerns = ConcernsService(factory, platform.workbench, clock)
         platform.volunteers = VolunteersService(

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gigcity.db.models import Account, Place, ThemeAttendance, ThemeDay, utcnow
 from gigcity.db.session import transaction
-from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.day_clock import DayClock
@@ -129,9 +128,8 @@ def insert_theme_days(
 class ThemeDayService:
     """Theme days and their attendance on the database."""
 
-    def __init__(self, factory: sessionmaker[Session], district: District, clock: DayClock) -> None:
+    def __init__(self, factory: sessionmaker[Session], clock: DayClock) -> None:
         self._factory = factory
-        self._district = district
         self._clock = clock
         self.now: Callable[[], datetime] = clock.now  # tests set their own
         self.calendar: WorkingDays = CHINA
