@@ -9,7 +9,8 @@ estate) is replayed four ways — no guide and no relay, guide only, relay only,
 common random numbers (the same orders, buildings, search times and consent draws in every
 variant). Prints and writes, over the seeds, the mean and a 95 % confidence interval
 (Student t) of rider minutes per estate order, click-to-door of estate orders and of the
-whole day, e-bikes waiting at the gate and courier minutes per relay item; and the minutes
+whole day, e-bikes waiting at the gate, courier minutes per relay item, the shelf's places
+taken at its peak and the relay orders it refused when full; and the minutes
 saved against "no guide, no relay" (paired by seed). Writes benchmarks/results/
 estate_minutes.json and .md.
 """
@@ -40,6 +41,8 @@ MEASURES = {
     "ebikes_at_gate_mean": "e-bikes at the gate, mean 06-24 h",
     "courier_min_per_item": "courier minutes per relay item",
     "couriers": "community couriers",
+    "shelf_places_peak": "places taken on the shelf, peak",
+    "relay_refused_shelf_full": "relay refused: shelf full",
     "undelivered": "undelivered orders (day)",
 }
 SAVED = ("rider_min_per_order", "c2d_min", "c2d_all_min", "ebikes_at_gate_mean")

@@ -255,6 +255,24 @@ def test_hand_drawn_geojson_with_osm_tags_reads_as_an_estate() -> None:
     assert parking.capacity == 30
 
 
+def test_hand_drawn_hand_off_points_read_the_same_tags_as_the_osm_importer() -> None:
+    room = [[[121.4441, 31.2541], [121.4442, 31.2541], [121.4442, 31.2542], [121.4441, 31.2542]]]
+    drawn = collection(
+        *hand_drawn()["features"],
+        feature("Point", [121.4451, 31.2505], amenity="parcel_locker", name="丰巢",
+                capacity="24", opening_hours="07:00-22:00"),
+        feature("Polygon", room, **{"gigcity:handoff": "yes"}),
+    )  # fmt: skip
+    estate = estate_from_geojson(drawn)
+    locker, shelf = estate.handoffs
+    assert (locker.ref, locker.name, locker.hours, locker.shelf_capacity) == (
+        "h1", "丰巢", "07:00-22:00", 24,
+    )  # fmt: skip
+    assert (shelf.ref, shelf.name, shelf.hours, shelf.shelf_capacity) == ("h2", "接力点", "", 40)
+    assert shelf.at == pytest.approx((121.44415, 31.25415))  # the room's centre
+    assert estate_from_geojson(through_json(estate_to_geojson(estate))) == estate
+
+
 def test_a_line_with_several_vertices_becomes_a_chain_of_walk_nodes() -> None:
     estate = estate_from_geojson(hand_drawn())
     at = {n.ref: n.at for n in estate.nodes}

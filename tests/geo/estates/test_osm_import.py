@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from shapely.geometry import Point, Polygon
 
 from conftest import shared_data
 from gigcity.geo.estates import Estate, EstateFormatError, WalkwayKind
+from gigcity.geo.estates.geojson import estate_from_geojson, estate_to_geojson
 from gigcity.geo.estates.osm import SOURCE, estates_from_osm, read_osm_estates
 from gigcity.geo.estates.plane import LocalPlane
 from gigcity.geo.streets import read_osm
@@ -40,6 +42,12 @@ NODES: dict[int, tuple[float, float]] = {
     # 孤岛小区: no gate, no road; and an unnamed residential area.
     100: (0, 300), 101: (50, 300), 102: (50, 350), 103: (0, 350),
     110: (600, 300), 111: (650, 300), 112: (650, 350),
+    # Hand-off points of 测试花园: a parcel locker, a point mappers marked, a locker on the
+    # west fence (5 m outside), one marked not for relay, one far outside; a small
+    # hand-off room (10 m x 10 m) and a big area tagged as a locker by mistake (50 m x 50 m).
+    120: (90, 40), 121: (180, 180), 122: (-5, 100), 123: (150, 50), 124: (240, 100),
+    125: (20, 150), 126: (30, 150), 127: (30, 160), 128: (20, 160),
+    130: (120, 140), 131: (170, 140), 132: (170, 190), 133: (120, 190),
 }  # fmt: skip
 NODE_TAGS: dict[int, dict[str, str]] = {
     10: {"barrier": "gate", "name": "南门", "motor_vehicle": "yes", "lit": "yes",
@@ -50,6 +58,12 @@ NODE_TAGS: dict[int, dict[str, str]] = {
     44: {"highway": "elevator"},
     70: {"amenity": "bicycle_parking", "capacity": "30", "name": "南门停车点"},
     71: {"amenity": "bicycle_parking"},
+    120: {"amenity": "parcel_locker", "name": "丰巢快递柜", "opening_hours": "Mo-Su 07:00-22:00",
+          "capacity": "48"},
+    121: {"gigcity:handoff": "yes"},
+    122: {"amenity": "parcel_locker", "brand": "丰巢", "capacity": "0"},
+    123: {"amenity": "parcel_locker", "gigcity:handoff": "no"},
+    124: {"amenity": "parcel_locker", "name": "路边快递柜"},
 }  # fmt: skip
 WAYS: list[tuple[int, list[int], dict[str, str]]] = [
     (1000, [1, 10, 2, 11, 3, 4, 1],
@@ -68,6 +82,10 @@ WAYS: list[tuple[int, list[int], dict[str, str]]] = [
     (2003, [94, 95], {"highway": "footway"}),
     (1003, [100, 101, 102, 103, 100], {"landuse": "residential", "name": "孤岛小区"}),
     (1004, [110, 111, 112, 110], {"landuse": "residential"}),
+    (3004, [125, 126, 127, 128, 125],
+     {"gigcity:handoff": "yes", "name": "物业接力室", "capacity": "80",
+      "opening_hours": "08:00-20:00"}),
+    (3005, [130, 131, 132, 133, 130], {"amenity": "parcel_locker"}),
 ]  # fmt: skip
 RELATIONS: list[tuple[int, list[tuple[str, int, str]], dict[str, str]]] = [
     (5000, [("way", 1001, "outer"), ("way", 1002, "outer")],
@@ -171,6 +189,33 @@ def test_gates_carry_who_may_pass_their_hours_and_lights(extract: Path) -> None:
     assert not garden.ebikes_inside
     (parking,) = garden.parking
     assert (parking.ref, parking.name, parking.capacity) == ("p70", "南门停车点", 30)
+
+
+def test_hand_off_points_come_from_parcel_lockers_and_the_project_tag(extract: Path) -> None:
+    garden = by_name(estates_from_osm(extract))["测试花园"]
+    points = {h.ref: h for h in garden.handoffs}
+    # The locker marked gigcity:handoff=no, the one 40 m outside and the big area are left out.
+    assert sorted(points) == ["h120", "h121", "h122", "hw3004"]
+    locker = points["h120"]
+    assert (locker.name, locker.hours, locker.shelf_capacity) == (
+        "丰巢快递柜", "Mo-Su 07:00-22:00", 48,
+    )  # fmt: skip
+    assert metres(locker.at) == (90.0, 40.0)
+    marked = points["h121"]
+    # No name, hours or capacity: the default name, always open, the model's default shelf.
+    assert (marked.name, marked.hours, marked.shelf_capacity) == ("接力点", "", 40)
+    fence = points["h122"]
+    assert (fence.name, fence.shelf_capacity) == ("丰巢", 40)  # capacity=0 is no capacity
+    room = points["hw3004"]
+    assert (room.name, room.hours, room.shelf_capacity) == ("物业接力室", "08:00-20:00", 80)
+    assert metres(room.at) == (25.0, 155.0)  # the area's centre
+    assert not by_name(estates_from_osm(extract))["无门小区"].handoffs
+
+
+def test_an_osm_estate_survives_a_round_trip_through_geojson(extract: Path) -> None:
+    for estate in estates_from_osm(extract):
+        text = json.dumps(estate_to_geojson(estate))
+        assert estate_from_geojson(json.loads(text)) == estate
 
 
 def test_walkways_inside_become_the_walking_graph(extract: Path) -> None:

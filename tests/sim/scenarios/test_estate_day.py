@@ -3,6 +3,7 @@ without help, with the guide, with relay and with both."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,8 @@ from gigcity.sim.scenarios import (
     simulate_scenario,
     write_scenario,
 )
-from gigcity.sim.scenarios.estate_compare import compare_estate, run_variant
+from gigcity.sim.scenarios.estate_compare import compare_estate, run_variant, variant_figures
+from gigcity.sim.scenarios.estate_day import EstateDay
 from gigcity.sim.scenarios.estate_delivery import VARIANTS, EstateSettings
 from gigcity.sim.scenarios.model import Scenario
 from gigcity.sim.scenarios.simulate import DayOutcome
@@ -164,3 +166,97 @@ def test_the_estate_day_round_trips_through_the_folder_format(tmp_path: Path) ->
     (folder / "estate.json").write_text(json.dumps(data))
     with pytest.raises(ScenarioError, match=r"estate\.json: order 'o\d+': no building 'b999'"):
         read_scenario(folder)
+
+
+# -- the hand-off point's shelf -----------------------------------------------------------
+
+
+def _with_shelf(day: Scenario, capacity: int) -> Scenario:
+    assert day.estate is not None
+    estate = day.estate.estate
+    point = estate.handoffs[0].model_copy(update={"shelf_capacity": capacity})
+    return dataclasses.replace(
+        day,
+        estate=EstateDay(estate.model_copy(update={"handoffs": (point,)}), day.estate.orders),
+    )
+
+
+@cache
+def _two_at_once(capacity: int) -> tuple[Scenario, str, str]:
+    """A tiny estate day where exactly two estate orders take relay, placed at the same
+    minute (the second in the day's order is `second`)."""
+    day = generate_scenario("putuo-estate", seed=3, orders=60)
+    assert day.estate is not None
+    placed = {o.id: o for o in day.instance.orders}
+    ids = [o.id for o in day.instance.orders if o.id in day.estate.orders]
+    first, second = [i for i in ids if 9 * 60 <= placed[i].placement_min < 20 * 60][:2]
+    same = dataclasses.replace(
+        placed[second],
+        placement_min=placed[first].placement_min,
+        ready_min=placed[first].ready_min,
+    )
+    orders = tuple(same if o.id == second else o for o in day.instance.orders)
+    consent = {
+        oid: dataclasses.replace(o, consent_u=0.0 if oid in (first, second) else 0.99)
+        for oid, o in day.estate.orders.items()
+    }
+    day = dataclasses.replace(
+        day,
+        instance=dataclasses.replace(day.instance, orders=orders),
+        estate=EstateDay(day.estate.estate, consent),
+    )
+    return _with_shelf(day, capacity), first, second
+
+
+@pytest.mark.parametrize("guide", [False, True])
+def test_a_full_shelf_sends_the_second_of_two_simultaneous_relay_orders_to_the_door(
+    guide: bool,
+) -> None:
+    day, first, second = _two_at_once(capacity=1)
+
+    def run(relay: bool, on: Scenario = day) -> DayOutcome:
+        settings = EstateSettings(guide=guide, relay=relay, consent_share=0.6)
+        return simulate_scenario(on, RULES, settings=SimulationSettings(estate=settings))
+
+    outcome = run(relay=True)
+    assert outcome.estate is not None
+    drops = {d.order_id: d for d in outcome.estate.drops}
+    assert drops[first].relay
+    assert not drops[second].relay
+    assert outcome.estate.refused == (second,)
+    assert [oid for oid, _ in outcome.estate.announced] == [first]
+    # The refused order costs the rider what the door costs without relay, to the second.
+    door = {d.order_id: d for d in run(relay=False).estate.drops}  # type: ignore[union-attr]
+    at_estate = drops[second].leave_s - drops[second].arrive_s
+    assert at_estate == pytest.approx(door[second].leave_s - door[second].arrive_s, abs=1e-6)
+    assert at_estate > 3 * (drops[first].leave_s - drops[first].arrive_s)
+    figures = variant_figures(outcome)
+    assert (figures["relay_orders"], figures["relay_refused_shelf_full"]) == (1, 1)
+    assert figures["shelf_places_peak"] == 1
+    # With a place for each, both are left at the point.
+    roomy = run(relay=True, on=_two_at_once(capacity=2)[0])
+    assert roomy.estate is not None
+    assert roomy.estate.refused == ()
+    assert all(d.relay for d in roomy.estate.drops if d.order_id in (first, second))
+
+
+def test_the_shelf_never_holds_more_than_its_places_and_every_relay_order_is_counted() -> None:
+    day = _with_shelf(_day(), capacity=3)
+    settings = EstateSettings(guide=True, relay=True, consent_share=0.6)
+    outcome = simulate_scenario(day, RULES, settings=SimulationSettings(estate=settings))
+    assert outcome.estate is not None
+    estate = outcome.estate
+    figures = variant_figures(outcome)
+    assert figures["relay_refused_shelf_full"] == len(estate.refused) > 0
+    assert figures["shelf_places_peak"] == 3
+    assert figures["shelf_peak"] <= 3
+    # Every order offered relay was either accepted by the point or refused, never both.
+    accepted = {oid for oid, _ in estate.announced}
+    assert not accepted & set(estate.refused)
+    relay = {d.order_id for d in estate.drops if d.relay}
+    assert relay <= accepted
+    assert not relay & set(estate.refused)
+    unlimited = _outcome("guide+relay").estate
+    assert unlimited is not None
+    assert len(accepted) + len(estate.refused) == len(unlimited.announced)
+    assert unlimited.refused == ()

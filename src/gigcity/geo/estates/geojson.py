@@ -8,7 +8,8 @@ and zones are lists in the collection's `properties`. `estate_from_geojson` read
 exactly, and also reads GeoJSON drawn by hand or exported from other tools:
 
 - a feature without `gigcity:kind` is recognised by OpenStreetMap tags (landuse=residential
-  polygon, building=*, entrance=*, barrier=gate, highway=* line, amenity=bicycle_parking);
+  polygon, building=*, entrance=*, barrier=gate, highway=* line, amenity=bicycle_parking,
+  amenity=parcel_locker or gigcity:handoff=yes for a hand-off point);
   its `ref` is then OSM's label (an entrance's unit number), not gigcity's ref;
 - parts without refs get refs ("b37" for 37号楼, "b37-u2", "g1", "n1");
 - an entrance without `building` belongs to the building it is in or nearest to;
@@ -52,8 +53,10 @@ from gigcity.geo.estates.tags import (
     building_fields,
     entrance_name,
     gate_fields,
+    handoff_fields,
     is_building,
     is_estate_area,
+    is_handoff,
     parking_fields,
     text,
     walkway_fields,
@@ -277,6 +280,8 @@ def _inferred_kind(geometry_type: str, tags: Mapping[str, Any]) -> str | None:
         return "entrance"
     if geometry_type in ("LineString", "MultiLineString") and tags.get("highway"):
         return "walkway"
+    if is_handoff(tags):
+        return "handoff"
     if tags.get("amenity") in PARKING_AMENITIES:
         return "parking"
     return None
@@ -458,8 +463,13 @@ def _parking(raw: _Raw, pool: RefPool) -> Parking:
 
 
 def _handoff(raw: _Raw, pool: RefPool) -> HandoffPoint:
-    derived = {"hours": text(raw.tags, "opening_hours", limit=200)}
-    return _model(HandoffPoint, raw, derived=derived, ref=_ref(raw, pool, "h"), at=_at(raw))
+    """A Point, or a small area drawn as a polygon (its inside point)."""
+    if raw.geometry.get("type") == "Point":
+        at = _at(raw)
+    else:  # a hand-off room or kiosk drawn as a polygon
+        at = _inside(_ring(_polygonal(raw.geometry)))
+    derived = handoff_fields(raw.tags)
+    return _model(HandoffPoint, raw, derived=derived, ref=_ref(raw, pool, "h"), at=at)
 
 
 def _estate_fields(raw: _Raw) -> dict[str, Any]:

@@ -19,11 +19,16 @@ place=neighbourhood or residential=*. What lies in it becomes the estate's parts
   unclassified, track, cycleway, corridor) inside it: the walkways, each segment an edge
   between walk nodes (lit=yes: lit); a segment that leaves the estate is cut at the
   boundary;
-- amenity=bicycle_parking / motorcycle_parking within 60 m: e-bike parking.
+- amenity=bicycle_parking / motorcycle_parking within 60 m: e-bike parking;
+- amenity=parcel_locker or gigcity:handoff=yes nodes, or closed ways of at most 2,000 m²
+  (their inside point), inside or within 10 m of the boundary: hand-off points for relay
+  (gigcity:handoff=no leaves a locker out). name (else brand, operator, ref; else "接力点"),
+  opening_hours the hours, capacity the shelf's capacity (else the model's default, 40).
 
 Refs are stable across imports of newer extracts: "b12" for 12号楼 (else "w<way id>"),
-"g<node id>", "n<node id>", "p<node id>"; the estate's `external_id` is "osm:way/<id>" or
-"osm:relation/<id>". `source` keeps the ODbL attribution.
+"g<node id>", "n<node id>", "p<node id>", "h<node id>" (a hand-off area: "hw<way id>"); the
+estate's `external_id` is "osm:way/<id>" or "osm:relation/<id>". `source` keeps the ODbL
+attribution.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from gigcity.geo.estates.model import (
     Entrance,
     Estate,
     Gate,
+    HandoffPoint,
     LonLat,
     Parking,
     WalkNode,
@@ -60,8 +66,10 @@ from gigcity.geo.estates.tags import (
     building_fields,
     entrance_name,
     gate_fields,
+    handoff_fields,
     is_building,
     is_estate_area,
+    is_handoff,
     is_yes,
     parking_fields,
     text,
@@ -78,6 +86,8 @@ from gigcity.geo.streets.osm_reader import (
 SOURCE = "© OpenStreetMap contributors (ODbL)"
 GATE_WITHIN_M = 30.0  # a gate node this close to the boundary is one of the estate's gates
 PARKING_WITHIN_M = 60.0  # parking just outside the gates counts
+HANDOFF_WITHIN_M = 10.0  # a locker on the fence or at the gate house, mapped on the outline
+HANDOFF_MAX_AREA_M2 = 2_000.0  # a hand-off room or kiosk; anything larger is a mistagged area
 WALK_MARGIN_M = 30.0  # a walkway may end this far outside (at a gate, at the parking)
 _CROSSINGS_APART_M = 15.0  # crossings closer than this are one gate
 _DEGREE_MARGIN = 0.001  # about 100 m: the box searched around an estate
@@ -85,7 +95,8 @@ _DEGREE_MARGIN = 0.001  # about 100 m: the box searched around an estate
 _NODE_KEYS = frozenset(
     {"entrance", "barrier", "amenity", "access", "foot", "bicycle", "motor_vehicle",
      "motorcar", "vehicle", "moped", "mofa", "electric_bicycle", "opening_hours", "lit",
-     "ref", "name", "capacity", "highway", "addr:unit"}
+     "ref", "name", "capacity", "highway", "addr:unit", "gigcity:handoff", "brand",
+     "operator"}
 )  # fmt: skip
 
 
@@ -98,6 +109,7 @@ def _wanted_way(tags: Mapping[str, str]) -> bool:
         or is_building(tags)
         or is_estate_area(tags)
         or tags.get("amenity") in PARKING_AMENITIES
+        or is_handoff(tags)
     )
 
 
@@ -194,6 +206,8 @@ class _Index:
     elevators: STRtree
     parking: Sequence[tuple[str, LonLat, Mapping[str, str]]]  # (ref, at, tags)
     parking_tree: STRtree
+    handoffs: Sequence[tuple[str, LonLat, Mapping[str, str]]]  # (ref, at, tags)
+    handoff_tree: STRtree
     highways: list[OsmWay]
     highway_tree: STRtree
     vehicle_nodes: frozenset[int]  # nodes on roads a car can use
@@ -226,6 +240,10 @@ class _Index:
         for way in data.ways:
             if way.tags.get("amenity") in PARKING_AMENITIES and (ring := _closed(way, data)):
                 parking.append((f"pw{way.way_id}", _inside(ring), way.tags))
+        handoffs = [(f"h{n}", data.node_lonlat[n], t) for n, t in tagged if is_handoff(t)]
+        for way in data.ways:
+            if is_handoff(way.tags) and (ring := _closed(way, data)) and _small(ring):
+                handoffs.append((f"hw{way.way_id}", _inside(ring), way.tags))
         highways = [w for w in data.ways if "highway" in w.tags and len(w.node_ids) >= 2]
         highway_lines = [_way_line(w, data) for w in highways]
         vehicle_nodes = frozenset(
@@ -241,6 +259,8 @@ class _Index:
             elevators=STRtree([Point(p) for p in elevators]),
             parking=parking,
             parking_tree=STRtree([Point(p[1]) for p in parking]),
+            handoffs=handoffs,
+            handoff_tree=STRtree([Point(h[1]) for h in handoffs]),
             highways=[w for w, line in zip(highways, highway_lines, strict=True) if line],
             highway_tree=STRtree([line for line in highway_lines if line]),
             vehicle_nodes=vehicle_nodes,
@@ -337,6 +357,12 @@ def _way_line(way: OsmWay, data: OsmData) -> LineString | None:
     return LineString(points) if len(points) >= 2 else None
 
 
+def _small(ring: Sequence[LonLat]) -> bool:
+    """An area small enough to be one hand-off point (measured in metres)."""
+    plane = LocalPlane(ring[0])
+    return bool(Polygon([plane.xy(p) for p in ring]).area <= HANDOFF_MAX_AREA_M2)
+
+
 def _inside(ring: Sequence[LonLat]) -> LonLat:
     polygon = Polygon(ring)
     point = polygon.centroid
@@ -397,6 +423,7 @@ def _estate(area: _Area, index: _Index) -> Estate:
             nodes=tuple(nodes),
             walkways=tuple(walkways),
             parking=tuple(_parking(work)),
+            handoffs=tuple(_handoffs(work)),
         )
     except ValidationError as exc:
         raise EstateFormatError(area.label, validation_problem(exc)) from None
@@ -576,4 +603,15 @@ def _parking(work: _Work) -> list[Parking]:
         if work.polygon.distance(work.m(at)) > PARKING_WITHIN_M:
             continue
         found.append(Parking(ref=work.pool.new("p", ref), at=at, **parking_fields(tags)))
+    return found
+
+
+def _handoffs(work: _Work) -> list[HandoffPoint]:
+    index = work.index
+    found: list[HandoffPoint] = []
+    for i in work.near(index.handoff_tree, HANDOFF_WITHIN_M):
+        ref, at, tags = index.handoffs[i]
+        if work.polygon.distance(work.m(at)) > HANDOFF_WITHIN_M:
+            continue
+        found.append(HandoffPoint(ref=work.pool.new("h", ref), at=at, **handoff_fields(tags)))
     return found

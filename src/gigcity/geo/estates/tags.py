@@ -38,6 +38,12 @@ GATE_BARRIERS = frozenset({"gate", "entrance", "turnstile", "full-height_turnsti
     VEHICLE_BARRIERS
 )
 PARKING_AMENITIES = frozenset({"bicycle_parking", "motorcycle_parking"})
+# Hand-off points (relay delivery's 接力点): a parcel locker, or any point or small area
+# mappers mark with the project's own tag (a shelf in the property office, a kiosk by the
+# gate). `gigcity:handoff=no` leaves a parcel locker out (one the relay does not use).
+HANDOFF_AMENITIES = frozenset({"parcel_locker"})
+HANDOFF_TAG = "gigcity:handoff"
+HANDOFF_NAME = "接力点"  # a hand-off point's name when its tags give none
 
 _YES = frozenset({"yes", "true", "1", "designated", "permissive", "destination", "delivery",
                   "customers", "private"})  # fmt: skip
@@ -140,6 +146,28 @@ def parking_fields(tags: Mapping[str, Any]) -> dict[str, Any]:
         "name": text(tags, "name", limit=80),
         "capacity": first_int(tags.get("capacity"), 0, 10_000),
     }
+
+
+def is_handoff(tags: Mapping[str, Any]) -> bool:
+    """A hand-off point: `gigcity:handoff=yes`, or a parcel locker not marked `=no`."""
+    marked = access(tags, HANDOFF_TAG)
+    if marked is not None:
+        return marked
+    return tags.get("amenity") in HANDOFF_AMENITIES
+
+
+def handoff_fields(tags: Mapping[str, Any]) -> dict[str, Any]:
+    """name (else brand, operator, ref; else "接力点"), opening_hours as the hours, and
+    capacity (the locker's compartments, the shelf's places) as the shelf's capacity; without
+    a capacity the model's default stands."""
+    fields: dict[str, Any] = {
+        "name": text(tags, "name", "brand", "operator", "ref", limit=120) or HANDOFF_NAME,
+        "hours": text(tags, "opening_hours", limit=200),
+    }
+    capacity = first_int(tags.get("capacity"), 1, 10_000)
+    if capacity is not None:
+        fields["shelf_capacity"] = capacity
+    return fields
 
 
 def walkway_fields(tags: Mapping[str, Any]) -> dict[str, Any]:

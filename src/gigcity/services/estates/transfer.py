@@ -4,7 +4,8 @@ GeoJSON, export as GeoJSON.
 An import stores the estates that pass in one transaction; each estate of the file is
 reported as created, updated (its `external_id` was stored already), unchanged, or skipped
 with the reason. Officers import only estates of their own sub-district; the others are
-skipped, saying so.
+skipped, saying so. Re-importing from OpenStreetMap keeps what OSM does not hold: the stored
+measures, and the stored hand-off points the file does not map (by ref).
 """
 
 from __future__ import annotations
@@ -166,6 +167,8 @@ def import_estates(
                 report.skipped.append(item.model_copy(update={"id": row.id, "reason": reason}))
                 continue
             stored = Estate.model_validate(row.document)
+            if chosen == "osm":
+                estate = _kept_from_stored(stored, estate)
             if stored.zones and not _zones_differ(stored, estate):
                 estate = estate.model_copy(update={"zones": stored.zones})
             changed = service.update_in(session, principal, row, estate, action="import")
@@ -195,6 +198,26 @@ def _same_name(session: Session, estate: Estate) -> bool:
         )
     )
     return found is not None
+
+
+def _kept_from_stored(stored: Estate, new: Estate) -> Estate:
+    """`new` (read from OSM) with the stored measures when it has none (OSM maps none), and
+    the stored hand-off points it does not map: points property staff added, which relay
+    items may be waiting at, never vanish with a newer extract (removing one is an edit).
+    A stored point whose ref the file now uses for another part gives way to the file."""
+    taken = {
+        *(g.ref for g in new.gates),
+        *(b.ref for b in new.buildings),
+        *(e.ref for b in new.buildings for e in b.entrances),
+        *(n.ref for n in new.nodes),
+        *(p.ref for p in new.parking),
+        *(h.ref for h in new.handoffs),
+    }
+    kept = tuple(h for h in stored.handoffs if h.ref not in taken)
+    measures = new.measures or stored.measures
+    if not kept and measures == new.measures:
+        return new
+    return new.model_copy(update={"handoffs": (*new.handoffs, *kept), "measures": measures})
 
 
 def _zones_differ(stored: Estate, new: Estate) -> bool:

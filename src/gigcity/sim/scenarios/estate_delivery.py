@@ -3,10 +3,16 @@ without the seven-colour guide, with or without relay delivery.
 
 For each order addressed into the estate (`Scenario.estate`):
 
-- relay (the variant has relay, the address consented, the point is staffed): the rider's
-  trip ends at the hand-off point (the dispatcher plans it there through
-  `EstateAddress.handoff`); a relay leg follows, carried by the estate's community couriers
-  (`gigcity.dispatch.relay.assign_relay_legs`) once the day's riders are done;
+- relay (the variant has relay, the address consented, the point is staffed, and the
+  point has a free place on its shelf when the order is placed): the rider's trip ends at
+  the hand-off point (the dispatcher plans it there through `EstateAddress.handoff`); a
+  relay leg follows, carried by the estate's community couriers
+  (`gigcity.dispatch.relay.assign_relay_legs`);
+- the shelf's capacity is enforced as the relay service enforces it: the platform announces
+  the item when the order is placed, and the point refuses it when its places are taken
+  (items announced and not yet dropped, and items on the shelf, count: a place is freed when
+  a courier sets off with the item). A refused order goes to the door with the rider, as
+  without relay (with or without the guide), and is counted ("relay refused: shelf full");
 - with the guide: the rider rides to the guide's best gate for where they come from (the
   order's merchant) and walks the guide's route in and back, the e-bike rule applied (where
   e-bikes are banned inside: parked at the gate's parking);
@@ -101,6 +107,12 @@ class EstateOutcome:
     legs: tuple[RelayLeg, ...]
     couriers: tuple[RelayCourier, ...]
     plan: RelayPlan
+    announced: tuple[tuple[str, float], ...] = ()
+    """Relay orders the point accepted, with when (seconds): each held a place on the shelf
+    from then until a courier set off with it."""
+    refused: tuple[str, ...] = ()
+    """Relay orders the point refused because its shelf was full: the rider took them to
+    the door."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +127,12 @@ class _Plan:
 
 
 class EstateDelivery:
-    """The estate part of one simulated day under one variant; records what riders did."""
+    """The estate part of one simulated day under one variant; records what riders did.
+
+    The simulator asks `address` when an order is placed (for the dispatcher's pending
+    order): for a relay order that first ask is the platform announcing the item to the
+    point, which takes a place on the shelf or is refused (then the order goes to the door).
+    """
 
     def __init__(self, scenario: Scenario, settings: EstateSettings, travel: TravelModel) -> None:
         if scenario.estate is None:
@@ -138,6 +155,10 @@ class EstateDelivery:
         self.couriers = self._couriers() if settings.relay and self.handoff else ()
         self.plans = {oid: self._plan(order) for oid, order in self.orders.items()}
         self.drops: list[EstateDrop] = []
+        self._asked: set[str] = set()
+        self._accepted: dict[str, float] = {}  # relay order -> when it took its place
+        self._set_off: set[str] = set()  # accepted items a courier has set off with
+        self.refused: list[str] = []
 
     # -- planning ------------------------------------------------------------------------
 
@@ -153,13 +174,21 @@ class EstateDelivery:
         return self.order_by_id[order_id].placement_min
 
     def _plan(self, order: EstateOrder) -> _Plan:
-        name = self.estate.name_en or self.estate.name
-        base_before, base_after = self.scenario.dropoff_extra_s(order.order_id)
         if self.relay_offered(order):
             assert self.handoff is not None
             at = self.scenario.plane.to_xy(*self.handoff.at)
-            address = EstateAddress(name, order.building, at, self.handoff.ref)
+            address = EstateAddress(self._name, order.building, at, self.handoff.ref)
             return _Plan(at, address, 0.0, 0.0, parked=True)
+        return self._door_plan(order)
+
+    @property
+    def _name(self) -> str:
+        return self.estate.name_en or self.estate.name
+
+    def _door_plan(self, order: EstateOrder) -> _Plan:
+        """The rider to the door: from the guide's best gate on the guide's route, or from
+        the main gate with the search time."""
+        base_before, base_after = self.scenario.dropoff_extra_s(order.order_id)
         if self.settings.guide:
             approach = self._approach_s(order.order_id)
             route = self.guide.route(order.building, approach_s=approach, by="ebike")
@@ -173,7 +202,7 @@ class EstateDelivery:
             search = order.search_s
         return _Plan(
             self.gate_xy[route.gate.ref],
-            EstateAddress(name, order.building),
+            EstateAddress(self._name, order.building),
             base_before + inside + search,
             base_after + inside,
             parked=not route.riding_inside,
@@ -223,8 +252,44 @@ class EstateDelivery:
         return None if plan is None else plan.location
 
     def address(self, order_id: str) -> EstateAddress | None:
+        """Where the order goes (asked first when it is placed: see the class)."""
+        if order_id not in self._asked and order_id in self.plans:
+            self._asked.add(order_id)
+            self._announce(order_id)
         plan = self.plans.get(order_id)
         return None if plan is None else plan.address
+
+    # -- the shelf -----------------------------------------------------------------------
+
+    def _announce(self, order_id: str) -> None:
+        """The platform announces a relay order to the point when it is placed: it takes a
+        place on the shelf, or the shelf is full and the order goes to the door."""
+        if not self.plans[order_id].address.relay:
+            return
+        assert self.handoff is not None
+        now = self._placed_min(order_id) * 60.0
+        if self._places_taken(now) < self.handoff.shelf_capacity:
+            self._accepted[order_id] = now
+        else:
+            self.refused.append(order_id)
+            self.plans[order_id] = self._door_plan(self.orders[order_id])
+
+    def _places_taken(self, now: float) -> int:
+        """Items accepted and not yet carried off by a courier at `now`.
+
+        The couriers' walks that start by `now` depend only on items dropped by `now` (the
+        pool is first in, first out and takes only items on the shelf), and every trip that
+        drops an item by `now` has started and been recorded: so the pool run over the
+        drops recorded so far tells exactly which items have left the shelf. It is run only
+        when the count without the latest walks reaches the capacity.
+        """
+        assert self.handoff is not None
+        held = len(self._accepted) - len(self._set_off)
+        if held < self.handoff.shelf_capacity:
+            return held
+        plan = assign_relay_legs(self._legs(), self.couriers, self._walk_s, self.settings.pool)
+        self._set_off = {i for t in plan.trips if t.depart_s <= now for i in t.leg_ids}
+        return len(self._accepted) - len(self._set_off)
 
     def dropoff_extra_s(self, order_id: str) -> tuple[float, float] | None:
         plan = self.plans.get(order_id)
@@ -254,20 +319,34 @@ class EstateDelivery:
     # -- after the day -------------------------------------------------------------------
 
     def outcome(self) -> EstateOutcome:
-        legs = tuple(
+        legs = self._legs()
+        plan = assign_relay_legs(legs, self.couriers, self._walk_s, self.settings.pool)
+        return EstateOutcome(
+            self.settings.variant,
+            tuple(self.drops),
+            legs,
+            self.couriers,
+            plan,
+            tuple(self._accepted.items()),
+            tuple(self.refused),
+        )
+
+    def _legs(self) -> tuple[RelayLeg, ...]:
+        """The relay legs of the drops recorded so far."""
+        if self.handoff is None:
+            return ()
+        return tuple(
             RelayLeg(
                 d.order_id,
-                self.estate.name_en or self.estate.name,
+                self._name,
                 self.handoff.ref,
                 self.orders[d.order_id].building,
                 d.handover_s,
                 self._door_s(d.order_id),
             )
             for d in self.drops
-            if d.relay and self.handoff is not None
+            if d.relay
         )
-        plan = assign_relay_legs(legs, self.couriers, self._walk_s, self.settings.pool)
-        return EstateOutcome(self.settings.variant, tuple(self.drops), legs, self.couriers, plan)
 
     def _door_s(self, order_id: str) -> float:
         """A courier's time at the building: stairs up and down, the handover, waiting for
@@ -327,8 +406,11 @@ def estate_figures(outcome: EstateOutcome, scenario: Scenario) -> dict[str, Any]
     parked = [(d.arrive_s, d.leave_s) for d in outcome.drops if d.parked]
     peak, mean = _count_over_time(parked)
     ready = {leg.id: leg.ready_s for leg in outcome.legs}
-    shelf = [(ready[i], t.depart_s) for t in outcome.plan.trips for i in t.leg_ids]
+    set_off = {i: t.depart_s for t in outcome.plan.trips for i in t.leg_ids}
+    shelf = [(ready[i], set_off[i]) for i in set_off]
     shelf += [(ready[i], _DAY_WINDOW_S[1]) for i in outcome.plan.left]
+    # A place is held from the announcement until a courier sets off (all day when never).
+    places = [(at, set_off.get(oid, math.inf)) for oid, at in outcome.announced]
     walked = sum(t.back_s - t.depart_s for t in outcome.plan.trips)
     claimed_late = delivered_late = 0
     point = (
@@ -357,6 +439,8 @@ def estate_figures(outcome: EstateOutcome, scenario: Scenario) -> dict[str, Any]
         "relay_trips": len(outcome.plan.trips),
         "relay_left_on_shelf": len(outcome.plan.left),
         "shelf_peak": _count_over_time(shelf)[0],
+        "shelf_places_peak": _count_over_time(places)[0],
+        "relay_refused_shelf_full": len(outcome.refused),
         "relay_claimed_late": claimed_late,
         "relay_delivered_late": delivered_late,
     }
