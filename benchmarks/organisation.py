@@ -151,12 +151,13 @@ def load(
     with platform.factory() as session:
         points = list(session.scalars(select(CheckinPoint.id)))
 
-    # Members: registered over three years.
+    # Members: registered over three years, each sealed as the service seals them.
     three_years_ago = now - timedelta(days=3 * 365)
+    seal = platform.organisation.seal
     insert_rows(
         platform,
         Membership,
-        [{"account_id": r, "checkin_point_id": rng.choice(points),
+        [{"account_key": seal.key(r), "account_enc": seal.seal(r), "checkin_point_id": rng.choice(points),
           "organisation_id": None, "checked_in_at": _instant(rng, three_years_ago, 3 * 365),
           "transfer_status": "none"} for r in riders],
     )  # fmt: skip

@@ -1,7 +1,8 @@
 """The admin's organisation page (/organisation, issue 20): the forms added for the three ones
 and membership. In the browser, a district admin on a 390 px phone in Chinese creates an
 organisation, appoints an officer by username, sets a check-in point, sends a letter to all
-members and asks who has not read it, and adds a learning resource and unpublishes it.
+members and asks who has not read it, and adds a learning resource and unpublishes it; and
+moves a member from one organisation to another (asked, then taken in).
 Without a browser: every string organisation.js asks of #three-strings is on the page in
 both languages."""
 
@@ -12,8 +13,11 @@ from typing import TYPE_CHECKING
 import pytest
 from fastapi.testclient import TestClient
 
+from gigcity.db.session import transaction
+from gigcity.services.accounts import AccountCreate, Role, create_account, principal_for
 from gigcity.services.organisation.three_ones_schemas import ResourceKind
 from gigcity.web.templating import STATIC_DIR
+from support import ADMIN
 from web.strings_support import page_strings
 from web.test_browser import expect, sign_in, zh
 from web.web_support import Demo
@@ -87,3 +91,39 @@ def test_an_admin_creates_appoints_writes_and_keeps_the_library_on_a_phone(
     expect(added).to_have_attribute("data-published", "no")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
+
+
+@pytest.mark.browser
+def test_an_admin_moves_a_member_to_another_organisation_on_a_phone(page: Page, demo: Demo) -> None:
+    """A member of the station group (registered here, not the demo rider other pages
+    show) is moved to the company branch: asked from the group's list, taken in from the
+    branch's, where the member then shows where they came from."""
+    platform = demo.platform
+    with transaction(platform.factory) as session:
+        data = AccountCreate(
+            username="mover", password=demo.password, display_name="转接骑手", role=Role.rider
+        )
+        mover = principal_for(create_account(session, data, platform.district))
+    orgs = {o.kind: o for o in platform.organisation.list_organisations(ADMIN)}
+    group, branch = orgs["station_group"], orgs["company_branch"]
+    point = next(p for p in platform.organisation.checkin_points() if p.organisation_id == group.id)
+    platform.organisation.register(mover, point.id)
+
+    sign_in(page, "admin", demo.password, "/organisation")
+    page.wait_for_selector("#organisation-page[data-state=ready] #orgs li")
+    notice = page.locator("#notice")
+    page.locator(f"#orgs li[data-org='{group.id}'] .org-buttons button").first.click()
+    row = page.locator("#members li", has_text="转接骑手")
+    row.locator("select").select_option(str(branch.id))
+    row.locator("button[data-transfer]").click()
+    expect(notice).to_have_text(zh("Transfer asked."))
+    expect(row).to_contain_text(zh("Transfer out requested"))
+
+    page.locator(f"#orgs li[data-org='{branch.id}'] .org-buttons button").first.click()
+    incoming = page.locator("#members li[data-incoming=yes]", has_text="转接骑手")
+    incoming.locator("button[data-take-in]").click()
+    expect(notice).to_have_text(zh("Taken in."))
+    moved = page.locator("#members li[data-incoming=no]", has_text="转接骑手")
+    expect(moved).to_contain_text(zh("Transferred in"))
+    expect(moved).to_contain_text(group.name)
+    expect(page.locator("#reads")).to_contain_text(zh("taking in a transfer"))

@@ -96,6 +96,19 @@ def accept_transfer(
     return platform.organisation.accept_transfer(caller, org_id, membership_id, "accept")
 
 
+@router.post(
+    "/organisations/{org_id}/members/{membership_id}/transfer",
+    response_model=MembershipOut,
+    summary="Ask a member's transfer to another organisation (the holding one's officers)",
+)
+def transfer_member(
+    platform: PlatformDep, caller: Officer, org_id: RowId, membership_id: RowId, body: TransferIn
+) -> MembershipOut:
+    return platform.organisation.transfer_member(
+        caller, org_id, membership_id, body.to_organisation_id, "transfer"
+    )
+
+
 @router.get("/reads", response_model=list[MemberReadOut], summary="Who read which membership")
 def reads(
     platform: PlatformDep,
@@ -138,6 +151,11 @@ def my_membership(platform: PlatformDep, caller: Rider) -> MembershipOut:
 @router.post("/me/transfer", response_model=MembershipOut, summary="Ask to transfer")
 def request_transfer(platform: PlatformDep, caller: Rider, body: TransferIn) -> MembershipOut:
     return platform.organisation.request_transfer(caller, body.to_organisation_id)
+
+
+@router.delete("/me/transfer", response_model=MembershipOut, summary="Withdraw a transfer asked")
+def cancel_transfer(platform: PlatformDep, caller: Rider) -> MembershipOut:
+    return platform.organisation.cancel_transfer(caller)
 
 
 # -- stations' 1+1+N and plans ----------------------------------------------------------

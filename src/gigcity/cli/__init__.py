@@ -12,6 +12,7 @@ def _register() -> None:
         eldercare,  # noqa: F401  (eldercare new-key/rotate-keys/generate)
         estates,  # noqa: F401  (estates import/export/guide-pdf/list)
         jobs,  # noqa: F401  (jobs list/show: the background job queue)
+        organisation,  # noqa: F401  (organisation reindex: memberships sealed again)
         platform,  # noqa: F401  (serve, seed, db, places)
         reports,  # noqa: F401  (reports purge-photos/recount/pool/top-up)
         rules,  # noqa: F401  (rules validate/show/diff/quote)

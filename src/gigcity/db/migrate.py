@@ -33,12 +33,16 @@ def _lock(connection: Connection) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(
+    engine: Engine, revision: str = "head", *, attributes: Mapping[str, Any] | None = None
+) -> None:
     """Bring the database at `engine` to `revision` (idempotent, and safe when several
-    processes run it at once: they take turns under an advisory lock)."""
+    processes run it at once: they take turns under an advisory lock). `attributes`: what
+    a migration that rewrites data needs from the platform (0029: `member_seal`)."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         _lock(connection)
+        cfg.attributes.update(attributes or {})
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
@@ -69,9 +73,12 @@ def is_current(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
 
 
-def downgrade(engine: Engine, revision: str) -> None:
+def downgrade(
+    engine: Engine, revision: str, *, attributes: Mapping[str, Any] | None = None
+) -> None:
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         _lock(connection)
+        cfg.attributes.update(attributes or {})
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)

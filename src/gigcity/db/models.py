@@ -2079,14 +2079,16 @@ class CheckinPoint(Base):
 
 class Membership(Base):
     """A rider's membership (sensitive: read only by the organisation's officers and the
-    district's social-work staff, every read logged in `org_member_reads`). One per rider."""
+    district's social-work staff, every read logged in `org_member_reads`). One per rider.
+    Whose it is is sealed (services/organisation/sealing.py): `account_key` is a keyed hash
+    of the account id (unique: one membership per rider) found only with the instance's
+    key, `account_enc` the account id encrypted; no plain account id is stored."""
 
     __tablename__ = "org_memberships"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
-    )
+    account_key: Mapped[str] = mapped_column(String(64), unique=True)
+    account_enc: Mapped[str] = mapped_column(Text)
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("org_organisations.id", ondelete="SET NULL"), index=True
     )
@@ -2101,18 +2103,21 @@ class Membership(Base):
     )
     transfer_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     transferred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    transfer_from_id: Mapped[int | None] = mapped_column(  # where a transferred one came from
+        ForeignKey("org_organisations.id", ondelete="SET NULL")
+    )
 
 
 class MemberRead(Base):
-    """A person read a member's membership: who, when, through which endpoint."""
+    """A person read a member's membership: who, when, through which endpoint. The member
+    is sealed as in `org_memberships` (`member_key` finds a member's lines)."""
 
     __tablename__ = "org_member_reads"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
-    )
+    member_key: Mapped[str] = mapped_column(String(64), index=True)
+    member_enc: Mapped[str] = mapped_column(Text)
     reader_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     role: Mapped[str] = mapped_column(String(16))
     purpose: Mapped[str] = mapped_column(String(64))  # own, or the endpoint that read it
@@ -2213,16 +2218,16 @@ class OrgLetter(Base):
 
 
 class OrgLetterRead(Base):
-    """A member opened a letter: its read receipt."""
+    """A member opened a letter: its read receipt. Only members open letters, so a receipt
+    tells a membership: the reader is sealed as in `org_memberships`."""
 
     __tablename__ = "org_letter_reads"
-    __table_args__ = (UniqueConstraint("letter_id", "account_id"),)
+    __table_args__ = (UniqueConstraint("letter_id", "account_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("org_letters.id", ondelete="CASCADE"))
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
-    )
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    account_enc: Mapped[str] = mapped_column(Text)
     read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

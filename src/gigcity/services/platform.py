@@ -222,10 +222,15 @@ class Platform:
             timezone=settings.timezone,
             streets=streets,
         )
-        platform.organisation = OrganisationService(factory, district)
+        platform.organisation = OrganisationService(
+            factory, district, keys=settings.eldercare_keys, signing_secret=settings.signing_key
+        )
+        members = platform.organisation.seal  # one seal of memberships, shared by the two below
         platform.theme_days = ThemeDayService(factory, clock)
-        platform.three_ones = ThreeOnesService(factory, clock, signing_secret=settings.signing_key)
-        platform.concerns = ConcernsService(factory, platform.workbench, clock)
+        platform.three_ones = ThreeOnesService(
+            factory, clock, members, signing_secret=settings.signing_key
+        )
+        platform.concerns = ConcernsService(factory, platform.workbench, clock, members)
         platform.volunteers = VolunteersService(
             factory, district, clock, signing_secret=settings.signing_key
         )
@@ -271,7 +276,8 @@ class Platform:
             raise ValueError(f"no job is called {task!r}")
 
     def upgrade_database(self) -> None:
-        upgrade(self.engine)
+        # Migration 0029 seals existing memberships with the organisation service's keys.
+        upgrade(self.engine, attributes={"member_seal": self.organisation.seal_on})
 
     def schema_behind(self) -> tuple[str | None, str] | None:
         """None if the database is at the newest schema this version ships, else the revision

@@ -79,7 +79,9 @@ def board(platform: Platform, world: World, workbench: WorkbenchService) -> Boar
     committee, group = committee_tree(platform, world)
     other = make_org(platform, "某网约车平台党委", OrgKind.platform_committee)
     rider, rider2 = principal(platform, "rider"), principal(platform, "rider2")
-    service = ConcernsService(platform.factory, workbench, StoppedClock(NOON))
+    service = ConcernsService(
+        platform.factory, workbench, StoppedClock(NOON), platform.organisation.seal
+    )
     officer = principal(platform, "officer")
     return Board(service, committee, other, group, rider, rider2, officer)
 

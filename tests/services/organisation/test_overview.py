@@ -44,6 +44,12 @@ NOW = local(2026, 6, 10, 12, 0)
 
 def seed(platform: Platform, world: World) -> None:
     ids = world.ids
+    seal = platform.organisation.seal
+    seal.warm()  # before the transaction: the dev keys are made on first use
+
+    def sealed(who: str) -> dict[str, str]:
+        return {"account_key": seal.key(ids[who]), "account_enc": seal.seal(ids[who])}
+
     with transaction(platform.factory) as session:
         wanli = CheckinPoint(subdistrict="wanli", place_id=world.station_id)
         changzheng = CheckinPoint(subdistrict="changzheng", place_id=world.other_station_id)
@@ -53,18 +59,18 @@ def seed(platform: Platform, world: World) -> None:
             [
                 # 00:30 on 1 March in Shanghai: still February in UTC.
                 Membership(
-                    account_id=ids["rider"], checkin_point_id=wanli.id,
+                    **sealed("rider"), checkin_point_id=wanli.id,
                     checked_in_at=local(2026, 3, 1, 0, 30),
                 ),
                 Membership(  # long ago: a member, not a check-in of the window
-                    account_id=ids["rider2"], checkin_point_id=wanli.id,
+                    **sealed("rider2"), checkin_point_id=wanli.id,
                     checked_in_at=local(2024, 5, 1, 9, 0),
                 ),
                 Membership(
-                    account_id=ids["staff"], checkin_point_id=changzheng.id,
+                    **sealed("staff"), checkin_point_id=changzheng.id,
                     checked_in_at=local(2026, 5, 31, 23, 30),
                 ),
-                Membership(account_id=ids["officer"], checked_in_at=local(2026, 6, 2, 9, 0)),
+                Membership(**sealed("officer"), checked_in_at=local(2026, 6, 2, 9, 0)),
             ]
         )  # fmt: skip
         days = {

@@ -42,13 +42,15 @@ def _point(platform: Platform, world: World, org_id: int | None) -> int:
 
 
 def _reads(platform: Platform) -> list[tuple[int, int | None, str]]:
+    """The read log's (member, reader, purpose), the member opened from its token."""
+    seal = platform.organisation.seal
     with platform.factory() as session:
         rows = session.execute(
-            select(MemberRead.member_id, MemberRead.reader_id, MemberRead.purpose).order_by(
+            select(MemberRead.member_enc, MemberRead.reader_id, MemberRead.purpose).order_by(
                 MemberRead.id
             )
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [(seal.open(enc), reader, purpose) for enc, reader, purpose in rows]
 
 
 def test_members_are_read_by_officers_and_admins_only_and_every_read_is_logged(

@@ -47,7 +47,7 @@ def clock() -> StoppedClock:
 
 @pytest.fixture
 def three(platform: Platform, clock: StoppedClock) -> ThreeOnesService:
-    return ThreeOnesService(platform.factory, clock)
+    return ThreeOnesService(platform.factory, clock, platform.organisation.seal)
 
 
 def _orgs(platform: Platform, world: World) -> tuple[int, int]:
@@ -71,13 +71,14 @@ def _orgs(platform: Platform, world: World) -> tuple[int, int]:
 
 
 def _reads(platform: Platform, purpose: str) -> list[tuple[int, int | None]]:
+    seal = platform.organisation.seal
     with platform.factory() as session:
         rows = session.execute(
-            select(MemberRead.member_id, MemberRead.reader_id)
+            select(MemberRead.member_enc, MemberRead.reader_id)
             .where(MemberRead.purpose == purpose)
             .order_by(MemberRead.id)
         )
-        return [(m, r) for m, r in rows]
+        return [(seal.open(m), r) for m, r in rows]
 
 
 def test_a_letter_is_read_once_and_its_receipts_are_for_officers_and_logged(
@@ -277,7 +278,9 @@ def _give_or_conflict(three: ThreeOnesService, staff: Principal, body: HandoutIn
 
 
 def test_the_demo_seeds_the_three_ones_once(platform: Platform, world: World) -> None:
-    three = ThreeOnesService(platform.factory, DayClock("Asia/Shanghai"))  # the demo's "now"
+    three = ThreeOnesService(
+        platform.factory, DayClock("Asia/Shanghai"), platform.organisation.seal
+    )  # the demo's "now"
     _orgs(platform, world)
     for _ in range(2):  # seeding again adds nothing
         with transaction(platform.factory) as session:

@@ -40,6 +40,7 @@ from gigcity.services.demo.stays import seed_stays
 from gigcity.services.demo.theme_days import seed_theme_days
 from gigcity.services.demo.three_ones import seed_three_ones
 from gigcity.services.demo.volunteers import seed_volunteers
+from gigcity.services.organisation.sealing import MemberSeal
 from gigcity.services.platform import Platform
 from gigcity.services.reports import PhotoLimits, PhotoStore
 
@@ -54,11 +55,13 @@ def seed_demo(
     saved: list[str] | None = None,
     locale: str = "zh_CN",
     eldercare: EldercareDemo | None = None,
+    members: MemberSeal | None = None,
 ) -> list[DemoLogin]:
     """Seed points and demo accounts unless already there; returns the demo logins (their
     notes in `locale`). With `photos` (a photo store and its limits) most demo reports get
     a photo, whose stored names are appended to `saved`. `eldercare`: the platform's field
-    cipher, funding rule and timezone (default: the dev key, the example, Shanghai)."""
+    cipher, funding rule and timezone (default: the dev key, the example, Shanghai);
+    `members` the seal of memberships (default: the dev keys)."""
     if not demo_accounts_exist(session):
         if session.scalar(select(Place.id).limit(1)) is None:
             bulk_insert_places(
@@ -82,9 +85,9 @@ def seed_demo(
     seed_doctors(session)  # family doctors: three health centres, `doctor`'s account
     seed_stays(session)  # beds at two driver homes, `homestaff` at the flagship's desk
     seed_stations(session)  # a truck-driver station, its car park, `truckdesk`, `lawyer`
-    seed_organisation(session)  # organisations, check-in points, the staff's 1+1+N
+    seed_organisation(session, members)  # organisations, check-in points, the staff's 1+1+N
     seed_theme_days(session)  # this month's theme day at the demo stations
-    seed_three_ones(session)  # a letter, the learning library, a book
+    seed_three_ones(session, members)  # a letter, the learning library, a book
     seed_concerns(session)  # a Tuesday meeting and riders' concerns
     seed_volunteers(session)  # volunteer teams, activities and hours
     return demo_logins(session, district, locale)
@@ -99,6 +102,8 @@ def _seed_with_photos(
     saved: list[str] = []
     photos = (platform.reports.photos, platform.reports.photo_limits)
     eldercare = EldercareDemo.of(platform.eldercare)  # before: may store the dev key
+    members = platform.organisation.seal
+    members.warm()  # likewise
     try:
         with transaction(platform.factory) as session:
             logins = seed_demo(
@@ -110,6 +115,7 @@ def _seed_with_photos(
                 saved=saved,
                 locale=platform.settings.default_locale,
                 eldercare=eldercare,
+                members=members,
             )
             key = demo_api_key(session) if with_key else ""
     except BaseException:

@@ -21,6 +21,7 @@ from gigcity.db.models import (
     StationTeamMember,
     utcnow,
 )
+from gigcity.services.organisation.sealing import MemberSeal
 from gigcity.services.places import PlaceKind
 
 # Where a sub-district's check-in point is, by preference.
@@ -40,10 +41,12 @@ ACTIONS = [
 ]
 
 
-def seed_organisation(session: Session) -> None:
-    """Seed unless an organisation exists already (in the caller's transaction)."""
+def seed_organisation(session: Session, members: MemberSeal | None = None) -> None:
+    """Seed unless an organisation exists already (in the caller's transaction). `members`:
+    the platform's seal of memberships (None: the database's dev keys)."""
     if session.scalar(select(Organisation.id).limit(1)) is not None:
         return
+    seal = members or MemberSeal.on(session.connection())
     staff = session.scalar(select(Account).where(Account.username == "staff"))
     station = session.get(Place, staff.station_id) if staff and staff.station_id else None
     committee = Organisation(
@@ -64,12 +67,14 @@ def seed_organisation(session: Session) -> None:
         )  # fmt: skip
         session.add(group)
         session.flush()
-    _points(session, group, branch)
+    _points(session, group, branch, seal)
     if station is not None:
         _team_and_plan(session, station)
 
 
-def _points(session: Session, group: Organisation | None, branch: Organisation) -> None:
+def _points(
+    session: Session, group: Organisation | None, branch: Organisation, seal: MemberSeal
+) -> None:
     codes = session.scalars(
         select(Place.subdistrict).where(Place.subdistrict.is_not(None)).distinct()
     ).all()
@@ -96,8 +101,8 @@ def _points(session: Session, group: Organisation | None, branch: Organisation) 
     if group is not None and rider is not None and group.subdistrict in points:
         session.add(
             Membership(
-                account_id=rider, organisation_id=group.id,
-                checkin_point_id=points[group.subdistrict],
+                account_key=seal.key(rider), account_enc=seal.seal(rider),
+                organisation_id=group.id, checkin_point_id=points[group.subdistrict],
             )
         )  # fmt: skip
 

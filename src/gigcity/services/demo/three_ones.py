@@ -20,6 +20,7 @@ from gigcity.db.models import (
     OrgLetterRead,
     utcnow,
 )
+from gigcity.services.organisation.sealing import MemberSeal
 
 LETTER_ALL = (
     "致全区新就业群体党员的一封信",
@@ -54,15 +55,15 @@ RESOURCES = [
 BOOK = "新就业群体党员学习手册"
 
 
-def seed_three_ones(session: Session) -> None:
+def seed_three_ones(session: Session, members: MemberSeal | None = None) -> None:
     """Seed unless the learning library has a resource already (in the caller's
-    transaction)."""
+    transaction). `members`: the platform's seal of memberships (None: the dev keys)."""
     if session.scalar(select(LearningResource.id).limit(1)) is not None:
         return
     rider = session.scalar(select(Account.id).where(Account.username == "rider"))
     staff = session.scalar(select(Account).where(Account.username == "staff"))
     now = utcnow()
-    _letters(session, rider)
+    _letters(session, rider, members or MemberSeal.on(session.connection()))
     for title, kind, url, body, minutes, percent in RESOURCES:
         resource = LearningResource(title=title, kind=kind, url=url, body=body, minutes=minutes)
         session.add(resource)
@@ -83,11 +84,11 @@ def seed_three_ones(session: Session) -> None:
         )  # fmt: skip
 
 
-def _letters(session: Session, rider: int | None) -> None:
+def _letters(session: Session, rider: int | None, seal: MemberSeal) -> None:
     group = None
     if rider is not None:
         group = session.scalar(
-            select(Membership.organisation_id).where(Membership.account_id == rider)
+            select(Membership.organisation_id).where(Membership.account_key == seal.key(rider))
         )
     session.add(OrgLetter(organisation_id=None, title=LETTER_ALL[0], body=LETTER_ALL[1]))
     if group is None:
@@ -95,4 +96,9 @@ def _letters(session: Session, rider: int | None) -> None:
     letter = OrgLetter(organisation_id=group, title=LETTER_GROUP[0], body=LETTER_GROUP[1])
     session.add(letter)
     session.flush()
-    session.add(OrgLetterRead(letter_id=letter.id, account_id=rider))
+    assert rider is not None  # a group letter only when the rider is a member
+    session.add(
+        OrgLetterRead(
+            letter_id=letter.id, account_key=seal.key(rider), account_enc=seal.seal(rider)
+        )
+    )

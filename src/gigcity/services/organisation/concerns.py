@@ -61,6 +61,7 @@ from gigcity.services.organisation.concerns_schemas import (
     Topic,
 )
 from gigcity.services.organisation.schemas import OrgKind
+from gigcity.services.organisation.sealing import MemberSeal
 from gigcity.services.organisation.service import officer_orgs, require_officer
 from gigcity.services.types import as_utc
 from gigcity.services.workbench import STARTERS, RunCreate, WorkbenchService
@@ -108,11 +109,16 @@ class ConcernsService:
     """Meetings and concerns on the database."""
 
     def __init__(
-        self, factory: sessionmaker[Session], workbench: WorkbenchService, clock: DayClock
+        self,
+        factory: sessionmaker[Session],
+        workbench: WorkbenchService,
+        clock: DayClock,
+        members: MemberSeal,
     ) -> None:
         self._factory = factory
         self._workbench = workbench
         self._clock = clock
+        self._members = members  # the rider's committee is found by their membership
 
     # -- committees --------------------------------------------------------------------
 
@@ -132,8 +138,9 @@ class ConcernsService:
     def raise_concern(self, caller: Principal, body: ConcernIn) -> ConcernOut:
         """A rider raises a concern; they count as its first supporter."""
         account = _rider(caller)
+        key = self._members.key(account)  # before the transaction: a dev key may be made
         with transaction(self._factory) as session:
-            committee = _committee_for(session, account, body.organisation_id)
+            committee = _committee_for(session, key, body.organisation_id)
             now = utcnow()
             row = Concern(
                 organisation_id=committee, title=body.title.strip(), detail=body.detail.strip(),
@@ -355,16 +362,16 @@ def _may(managed: Managed, org_id: int | None) -> bool:
     return managed is None or (org_id is not None and org_id in managed)
 
 
-def _committee_for(session: Session, account_id: int, wanted: int | None) -> int:
+def _committee_for(session: Session, member_key: str, wanted: int | None) -> int:
     """The committee asked for, or the first platform committee above the rider's own
-    organisation."""
+    organisation (their membership found by its blind index, `member_key`)."""
     if wanted is not None:
         org = session.get(Organisation, wanted)
         if org is None or org.kind != COMMITTEE:
             raise InvalidInput(N_NOT_COMMITTEE, field="organisation_id")
         return org.id
     org_id = session.scalar(
-        select(Membership.organisation_id).where(Membership.account_id == account_id)
+        select(Membership.organisation_id).where(Membership.account_key == member_key)
     )
     seen: set[int] = set()
     while org_id is not None and org_id not in seen:  # parents could loop: stop if they do

@@ -26,7 +26,8 @@ class TransferStatus(StrEnum):
     none = "none"
     transfer_out_requested = "transfer_out_requested"
     transferred_in = "transferred_in"
-    transferred_out = "transferred_out"
+    # No "transferred_out": the one membership row moves, so the organisation it left
+    # holds nothing to mark (the row names where it came from, `transfer_from_id`).
 
 
 class Position(StrEnum):
@@ -92,6 +93,7 @@ class MembershipOut(BaseModel):
     transfer_to_id: int | None
     transfer_requested_at: datetime | None
     transferred_at: datetime | None
+    transfer_from_id: int | None  # the organisation a transferred membership came from
 
 
 class TransferIn(BaseModel):

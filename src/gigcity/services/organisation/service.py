@@ -3,7 +3,9 @@
 Who sees what: membership is sensitive personal information. A member's membership is read
 by the member, by the officers of the organisation holding it (accounts listed in
 `org_officers`) and by district admins (the social-work staff); every answer carrying one is
-logged in `org_member_reads` in the same transaction as the read. Check-in points and a
+logged in `org_member_reads` in the same transaction as the read. Whose membership a row is
+is sealed (`sealing.py`): found by a blind index, read by opening a token, never stored
+plain. Check-in points and a
 station's roster (names, positions, duty hours) are public; the roster's phone numbers go to
 signed-in callers only. A station's roster and plan are edited by its own staff and admins.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import Connection, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,6 +52,7 @@ from gigcity.services.organisation.schemas import (
     TeamMemberOut,
     TransferStatus,
 )
+from gigcity.services.organisation.sealing import MemberSeal, Resealed, chunks
 from gigcity.services.places import PlaceKind
 from gigcity.services.types import as_utc
 
@@ -62,6 +65,8 @@ N_NOT_RIDER = N_("Only a rider registers, and only themselves.")
 N_NO_MEMBERSHIP = N_("You are not registered at a check-in point yet.")
 N_NO_TRANSFER = N_("There is no transfer waiting for this organisation.")
 N_TRANSFER_BUSY = N_("A transfer is already waiting.")
+N_TRANSFER_SAME = N_("The membership is held by this organisation already.")
+N_NO_MEMBER = N_("No such member of this organisation.")
 N_SECTOR_KIND = N_("A sector instructor needs a sector; the others have none.")
 N_SUBDISTRICT = N_("{code} is not a sub-district of this district.")
 N_NOT_A_PLACE = N_("No such place on the map.")
@@ -73,10 +78,10 @@ STATION_KINDS = frozenset(
 )
 
 
-def _membership_out(m: Membership, name: str) -> MembershipOut:
+def _membership_out(m: Membership, account_id: int, name: str) -> MembershipOut:
     return MembershipOut(
         id=m.id,
-        account_id=m.account_id,
+        account_id=account_id,
         display_name=name,
         organisation_id=m.organisation_id,
         checkin_point_id=m.checkin_point_id,
@@ -85,6 +90,7 @@ def _membership_out(m: Membership, name: str) -> MembershipOut:
         transfer_to_id=m.transfer_to_id,
         transfer_requested_at=as_utc(m.transfer_requested_at) if m.transfer_requested_at else None,
         transferred_at=as_utc(m.transferred_at) if m.transferred_at else None,
+        transfer_from_id=m.transfer_from_id,
     )
 
 
@@ -92,16 +98,30 @@ def _membership_out(m: Membership, name: str) -> MembershipOut:
 
 
 def log_member_reads(
-    session: Session, caller: Principal, members: Iterable[int], purpose: str
+    session: Session, seal: MemberSeal, caller: Principal, members: Iterable[int], purpose: str
 ) -> None:
     """One read-log row per member (each once) whose membership the caller is answered, in
-    the transaction that reads them."""
+    the transaction that reads them; the member sealed like the membership."""
     session.add_all(
         MemberRead(
-            member_id=member, reader_id=caller.account_id, role=caller.role.value, purpose=purpose
+            member_key=seal.key(member),
+            member_enc=seal.seal(member),
+            reader_id=caller.account_id,
+            role=caller.role.value,
+            purpose=purpose,
         )
         for member in dict.fromkeys(members)
     )
+
+
+def member_names(session: Session, accounts: Iterable[int]) -> dict[int, str]:
+    """Display names of the accounts (opened from memberships), read by IN lists."""
+    ids = list(dict.fromkeys(accounts))
+    names: dict[int, str] = {}
+    for part in chunks(ids):
+        query = select(Account.id, Account.display_name).where(Account.id.in_(part))
+        names.update((a, n) for a, n in session.execute(query))
+    return names
 
 
 def officer_orgs(session: Session, caller: Principal) -> frozenset[int]:
@@ -134,9 +154,23 @@ def require_officer(
 
 
 class OrganisationService:
-    def __init__(self, factory: sessionmaker[Session], district: District) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        district: District,
+        *,
+        keys: str = "",
+        signing_secret: str = "",
+    ) -> None:
         self.factory = factory
         self.codes = frozenset(s.code for s in district.subdistricts)
+        self._keys, self._secret = keys, signing_secret
+        self.seal = MemberSeal(factory, keys=keys, signing_secret=signing_secret)
+
+    def seal_on(self, connection: Connection) -> MemberSeal:
+        """This service's seal with its dev keys in `connection`'s transaction (migration
+        0029 seals existing rows with it)."""
+        return MemberSeal.on(connection, keys=self._keys, signing_secret=self._secret)
 
     # -- organisations -------------------------------------------------------------------
 
@@ -248,91 +282,171 @@ class OrganisationService:
 
     def register(self, caller: Principal, point_id: int) -> MembershipOut:
         """The calling rider registers at a check-in point. Registering again answers the
-        membership held (wherever it was registered): the unique account enforces one
+        membership held (wherever it was registered): the unique blind index enforces one
         membership per rider across workers."""
         if caller.role != Role.rider or caller.account_id is None:
             raise Forbidden(N_NOT_RIDER)
+        account = caller.account_id
+        self.seal.warm()  # before the transaction: a dev key may be stored on first use
         with transaction(self.factory) as session:
             point = session.get(CheckinPoint, point_id)
             if point is None:
                 raise NotFound(N_NO_POINT)
-            held = self._membership_of(session, caller.account_id)
+            held = self._membership_of(session, account)
             if held is None:
                 try:
                     with session.begin_nested():
                         session.add(
                             Membership(
-                                account_id=caller.account_id,
+                                account_key=self.seal.key(account),
+                                account_enc=self.seal.seal(account),
                                 organisation_id=point.organisation_id,
                                 checkin_point_id=point.id,
                             )
                         )
                 except IntegrityError:  # another worker registered them in between
                     pass
-                held = self._membership_of(session, caller.account_id)
+                held = self._membership_of(session, account)
                 assert held is not None
-            log_member_reads(session, caller, [caller.account_id], "own")
-            return _membership_out(held, self._name(session, caller.account_id))
+            log_member_reads(session, self.seal, caller, [account], "own")
+            return _membership_out(held, account, self._name(session, account))
 
     def my_membership(self, caller: Principal) -> MembershipOut:
         if caller.account_id is None:
             raise Forbidden(N_NOT_RIDER)
+        self.seal.warm()
         with transaction(self.factory) as session:
             held = self._membership_of(session, caller.account_id)
             if held is None:
                 raise NotFound(N_NO_MEMBERSHIP)
-            log_member_reads(session, caller, [caller.account_id], "own")
-            return _membership_out(held, self._name(session, caller.account_id))
+            log_member_reads(session, self.seal, caller, [caller.account_id], "own")
+            return _membership_out(held, caller.account_id, self._name(session, caller.account_id))
 
     def members(self, caller: Principal, organisation_id: int, purpose: str) -> list[MembershipOut]:
-        """An organisation's members, for its officers and admins; each one read is logged
-        (`purpose`: the endpoint that asked) in the transaction that reads them."""
+        """An organisation's members, and those whose transfer to it waits, for its officers
+        and admins; each one read is logged (`purpose`: the endpoint that asked) in the
+        transaction that reads them. Whose each is comes from opening its token."""
+        self.seal.warm()
         with transaction(self.factory) as session:
             if session.get(Organisation, organisation_id) is None:
                 raise NotFound(N_NO_ORG)
             require_officer(session, caller, organisation_id)
-            rows = session.execute(
-                select(Membership, Account.display_name)
-                .join(Account, Account.id == Membership.account_id)
-                .where(Membership.organisation_id == organisation_id)
+            rows = session.scalars(
+                select(Membership)
+                .where(
+                    or_(
+                        Membership.organisation_id == organisation_id,
+                        Membership.transfer_to_id == organisation_id,
+                    )
+                )
                 .order_by(Membership.checked_in_at, Membership.id)
             ).all()
-            log_member_reads(session, caller, [m.account_id for m, _ in rows], purpose)
-            return [_membership_out(m, name) for m, name in rows]
+            accounts = [self.seal.open(m.account_enc) for m in rows]
+            names = member_names(session, accounts)
+            log_member_reads(session, self.seal, caller, accounts, purpose)
+            return [
+                _membership_out(m, a, names.get(a, "")) for m, a in zip(rows, accounts, strict=True)
+            ]
 
     def request_transfer(self, caller: Principal, to_organisation_id: int) -> MembershipOut:
         """The calling member asks to move their membership to another organisation."""
         if caller.account_id is None:
             raise Forbidden(N_NOT_RIDER)
+        account = caller.account_id
+        self.seal.warm()
         with transaction(self.factory) as session:
-            if session.get(Organisation, to_organisation_id) is None:
-                raise InvalidInput(N_NO_ORG, field="to_organisation_id")
-            if self._membership_of(session, caller.account_id) is None:
+            held = self._membership_of(session, account)
+            if held is None:
                 raise NotFound(N_NO_MEMBERSHIP)
-            moved = session.execute(
+            self._ask(session, held, to_organisation_id)
+            log_member_reads(session, self.seal, caller, [account], "own")
+            return _membership_out(held, account, self._name(session, account))
+
+    def transfer_member(
+        self,
+        caller: Principal,
+        organisation_id: int,
+        membership_id: int,
+        to_organisation_id: int,
+        purpose: str,
+    ) -> MembershipOut:
+        """An officer of the organisation holding the membership (or an admin) asks its move
+        to another organisation, for a member who moved on; the receiving organisation takes
+        it in (`accept_transfer`)."""
+        self.seal.warm()
+        with transaction(self.factory) as session:
+            if session.get(Organisation, organisation_id) is None:
+                raise NotFound(N_NO_ORG)
+            require_officer(session, caller, organisation_id)
+            held = session.get(Membership, membership_id)
+            if held is None or held.organisation_id != organisation_id:
+                raise NotFound(N_NO_MEMBER)
+            self._ask(session, held, to_organisation_id)
+            account = self.seal.open(held.account_enc)
+            log_member_reads(session, self.seal, caller, [account], purpose)
+            return _membership_out(held, account, self._name(session, account))
+
+    def _ask(self, session: Session, held: Membership, to_organisation_id: int) -> None:
+        """Mark `held` as waiting to move to `to_organisation_id`: one conditional UPDATE,
+        so of two asks at once (any workers) one wins and the other gets 409."""
+        if session.get(Organisation, to_organisation_id) is None:
+            raise InvalidInput(N_NO_ORG, field="to_organisation_id")
+        if held.organisation_id == to_organisation_id:
+            raise InvalidInput(N_TRANSFER_SAME, field="to_organisation_id")
+        moved = session.execute(
+            update(Membership)
+            .where(
+                Membership.id == held.id,
+                Membership.transfer_status != TransferStatus.transfer_out_requested.value,
+            )
+            .values(
+                transfer_status=TransferStatus.transfer_out_requested.value,
+                transfer_to_id=to_organisation_id,
+                transfer_requested_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(N_TRANSFER_BUSY)
+        session.refresh(held)
+
+    def cancel_transfer(self, caller: Principal) -> MembershipOut:
+        """The calling member withdraws the transfer they (or an officer) asked; 409 when
+        none waits (it may just have been taken in)."""
+        if caller.account_id is None:
+            raise Forbidden(N_NOT_RIDER)
+        account = caller.account_id
+        self.seal.warm()
+        with transaction(self.factory) as session:
+            held = self._membership_of(session, account)
+            if held is None:
+                raise NotFound(N_NO_MEMBERSHIP)
+            undone = session.execute(
                 update(Membership)
                 .where(
-                    Membership.account_id == caller.account_id,
-                    Membership.transfer_status != TransferStatus.transfer_out_requested.value,
+                    Membership.id == held.id,
+                    Membership.transfer_status == TransferStatus.transfer_out_requested.value,
                 )
                 .values(
-                    transfer_status=TransferStatus.transfer_out_requested.value,
-                    transfer_to_id=to_organisation_id,
-                    transfer_requested_at=utcnow(),
+                    transfer_status=TransferStatus.none.value,
+                    transfer_to_id=None,
+                    transfer_requested_at=None,
                 )
                 .execution_options(synchronize_session=False)
             )
-            if moved.rowcount != 1:  # type: ignore[attr-defined]
-                raise Conflict(N_TRANSFER_BUSY)
-            held = self._membership_of(session, caller.account_id, fresh=True)
-            assert held is not None
-            log_member_reads(session, caller, [caller.account_id], "own")
-            return _membership_out(held, self._name(session, caller.account_id))
+            if undone.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict(N_NO_TRANSFER)
+            session.refresh(held)
+            log_member_reads(session, self.seal, caller, [account], "own")
+            return _membership_out(held, account, self._name(session, account))
 
     def accept_transfer(
         self, caller: Principal, organisation_id: int, membership_id: int, purpose: str
     ) -> MembershipOut:
-        """The receiving organisation's officer (or an admin) takes a member in."""
+        """The receiving organisation's officer (or an admin) takes a member in: the one
+        membership row moves (there is never a second), by a conditional UPDATE, so of two
+        officers accepting at once one wins and the other gets 409."""
+        self.seal.warm()
         with transaction(self.factory) as session:
             if session.get(Organisation, organisation_id) is None:
                 raise NotFound(N_NO_ORG)
@@ -345,6 +459,8 @@ class OrganisationService:
                     Membership.transfer_to_id == organisation_id,
                 )
                 .values(
+                    # The right-hand sides read the row before the update (SQL): the old one.
+                    transfer_from_id=Membership.organisation_id,
                     organisation_id=organisation_id,
                     transfer_status=TransferStatus.transferred_in.value,
                     transfer_to_id=None,
@@ -356,20 +472,22 @@ class OrganisationService:
                 raise Conflict(N_NO_TRANSFER)
             held = session.get(Membership, membership_id, populate_existing=True)
             assert held is not None
-            log_member_reads(session, caller, [held.account_id], purpose)
-            return _membership_out(held, self._name(session, held.account_id))
+            account = self.seal.open(held.account_enc)
+            log_member_reads(session, self.seal, caller, [account], purpose)
+            return _membership_out(held, account, self._name(session, account))
 
     def reads(self, caller: Principal, member_id: int | None = None) -> list[MemberReadOut]:
-        """The read log, newest first (admins)."""
+        """The read log, newest first (admins); one member's lines by its blind index."""
         _require_admin(caller)
+        self.seal.warm()
         with self.factory() as session:
             query = select(MemberRead).order_by(MemberRead.id.desc()).limit(READS_LIMIT)
             if member_id is not None:
-                query = query.where(MemberRead.member_id == member_id)
+                query = query.where(MemberRead.member_key == self.seal.key(member_id))
             return [
                 MemberReadOut(
                     at=as_utc(r.at),
-                    member_id=r.member_id,
+                    member_id=self.seal.open(r.member_enc),
                     reader_id=r.reader_id,
                     role=r.role,
                     purpose=r.purpose,
@@ -384,12 +502,19 @@ class OrganisationService:
             done = session.execute(delete(MemberRead).where(MemberRead.at < utcnow() - kept))
             return int(done.rowcount)  # type: ignore[attr-defined]
 
-    @staticmethod
-    def _membership_of(session: Session, account_id: int, fresh: bool = False) -> Membership | None:
-        query = select(Membership).where(Membership.account_id == account_id)
-        if fresh:
-            query = query.execution_options(populate_existing=True)
-        return session.scalar(query)
+    def reseal(self, previous_secret: str = "") -> Resealed:
+        """`gigcity organisation reindex`: every member's blind index and token written
+        again under the current keys, in one transaction (see `MemberSeal.reseal`)."""
+        self.seal.warm()
+        with transaction(self.factory) as session:
+            return self.seal.reseal(session, previous_secret)
+
+    def _membership_of(self, session: Session, account_id: int) -> Membership | None:
+        return session.scalar(
+            select(Membership)
+            .where(Membership.account_key == self.seal.key(account_id))
+            .execution_options(populate_existing=True)
+        )
 
     @staticmethod
     def _name(session: Session, account_id: int) -> str:

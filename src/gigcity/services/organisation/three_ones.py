@@ -11,6 +11,12 @@ organisation's officers write to their organisation.
 A book goes to the member in front of the station's desk: the member's page shows a short
 code (account number and six digits signed for a ten-minute window, also as a QR code) that
 the staff type in, so the desk never searches or lists riders by name or phone.
+
+A read receipt tells a membership (only members open letters), so it names its reader
+sealed, as memberships do (`sealing.py`): receipts and memberships meet on the blind index,
+never on a plain account id. Learning progress and books keep the plain account: any rider
+may learn or be handed a book, member or not, so they tell no membership; an officer's view
+of them opens the organisation's memberships first and asks for those accounts.
 """
 
 from __future__ import annotations
@@ -41,11 +47,13 @@ from gigcity.services.day_clock import DayClock
 from gigcity.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gigcity.services.field_keys import CodeKey
 from gigcity.services.idempotent import insert_unless_present
+from gigcity.services.organisation.sealing import MemberSeal, chunks
 from gigcity.services.organisation.service import (
     N_NO_ORG,
     N_NOT_A_PLACE,
     N_NOT_OFFICER,
     log_member_reads,
+    member_names,
     officer_orgs,
     require_officer,
 )
@@ -102,10 +110,16 @@ class ThreeOnesService:
     """Letters, the learning library and books on the database."""
 
     def __init__(
-        self, factory: sessionmaker[Session], clock: DayClock, *, signing_secret: str = ""
+        self,
+        factory: sessionmaker[Session],
+        clock: DayClock,
+        members: MemberSeal,
+        *,
+        signing_secret: str = "",
     ) -> None:
         self._factory = factory
         self._clock = clock
+        self._members = members
         self._code_key = CodeKey(
             factory, signing_secret, dev_key="org_book_code_key", purpose="org-book-code"
         )
@@ -141,18 +155,19 @@ class ThreeOnesService:
 
     def receipts(self, caller: Principal, letter_id: int) -> ReceiptsOut:
         """Who the letter is for and who opened it, those who have not first (logged)."""
+        seal = self._members
+        seal.warm()
         with transaction(self._factory) as session:
             letter = session.get(OrgLetter, letter_id)
             if letter is None:
                 raise NotFound(N_NO_LETTER)
             query = (
-                select(Membership.account_id, Account.display_name, OrgLetterRead.read_at)
-                .join(Account, Account.id == Membership.account_id)
+                select(Membership.account_enc, OrgLetterRead.read_at)
                 .outerjoin(
                     OrgLetterRead,
                     and_(
                         OrgLetterRead.letter_id == letter.id,
-                        OrgLetterRead.account_id == Membership.account_id,
+                        OrgLetterRead.account_key == Membership.account_key,
                     ),
                 )
                 .where(_letter_members(letter))
@@ -168,21 +183,27 @@ class ThreeOnesService:
                 select(func.count(), func.count(query.subquery().c.read_at))
             ).one()
             # Those who have not read first; a letter to all lists at most RECEIPTS_LIMIT
-            # (and logs only those listed), the counts cover everyone.
+            # (and logs only those listed), the counts cover everyone. Names come with the
+            # opened account ids, so the listed ones are sorted by name here.
             rows = session.execute(
-                query.order_by(
-                    OrgLetterRead.read_at.is_not(None), Account.display_name, Membership.account_id
-                ).limit(RECEIPTS_LIMIT)
+                query.order_by(OrgLetterRead.read_at.is_not(None), Membership.id).limit(
+                    RECEIPTS_LIMIT
+                )
             ).all()
-            log_member_reads(session, caller, (r.account_id for r in rows), "letter_receipts")
-        members = [
-            ReceiptOut(
-                account_id=r.account_id,
-                display_name=r.display_name,
-                read_at=as_utc(r.read_at) if r.read_at else None,
-            )
-            for r in rows
-        ]
+            listed = [(seal.open(enc), read_at) for enc, read_at in rows]
+            names = member_names(session, (a for a, _ in listed))
+            log_member_reads(session, seal, caller, (a for a, _ in listed), "letter_receipts")
+        members = sorted(
+            (
+                ReceiptOut(
+                    account_id=account,
+                    display_name=names.get(account, ""),
+                    read_at=as_utc(read_at) if read_at else None,
+                )
+                for account, read_at in listed
+            ),
+            key=lambda r: (r.read_at is not None, r.display_name, r.account_id),
+        )
         total, read = totals
         return ReceiptsOut(letter_id=letter_id, read=read, unread=total - read, members=members)
 
@@ -191,18 +212,17 @@ class ThreeOnesService:
         newest first, with when they opened each. None without a membership."""
         account_id = _member_account(caller)
         start, end = self._month_bounds(month)
+        self._members.warm()
+        key = self._members.key(account_id)
         with self._factory() as session:
-            letters_for = self._letters_for(session, account_id)
+            letters_for = self._letters_for(session, key)
             if letters_for is None:
                 return []
             rows = session.execute(
                 select(OrgLetter, OrgLetterRead.read_at)
                 .outerjoin(
                     OrgLetterRead,
-                    and_(
-                        OrgLetterRead.letter_id == OrgLetter.id,
-                        OrgLetterRead.account_id == account_id,
-                    ),
+                    and_(OrgLetterRead.letter_id == OrgLetter.id, OrgLetterRead.account_key == key),
                 )
                 .where(letters_for, OrgLetter.sent_at >= start, OrgLetter.sent_at < end)
                 .order_by(OrgLetter.sent_at.desc(), OrgLetter.id.desc())
@@ -212,8 +232,10 @@ class ThreeOnesService:
     def open_letter(self, caller: Principal, letter_id: int) -> MyLetterOut:
         """The member opens a letter: its body, and its read receipt written once."""
         account_id = _member_account(caller)
+        self._members.warm()
+        key = self._members.key(account_id)
         with transaction(self._factory) as session:
-            letters_for = self._letters_for(session, account_id)
+            letters_for = self._letters_for(session, key)
             letter = session.scalar(
                 select(OrgLetter).where(
                     OrgLetter.id == letter_id, letters_for if letters_for is not None else false()
@@ -223,23 +245,24 @@ class ThreeOnesService:
                 raise NotFound(N_NO_LETTER)
             values = {
                 "letter_id": letter_id,
-                "account_id": account_id,
+                "account_key": key,
+                "account_enc": self._members.seal(account_id),
                 "read_at": self._clock.now(),
             }
-            insert_unless_present(session, OrgLetterRead, values, key=["letter_id", "account_id"])
+            insert_unless_present(session, OrgLetterRead, values, key=["letter_id", "account_key"])
             read_at = session.scalar(
                 select(OrgLetterRead.read_at).where(
-                    OrgLetterRead.letter_id == letter_id, OrgLetterRead.account_id == account_id
+                    OrgLetterRead.letter_id == letter_id, OrgLetterRead.account_key == key
                 )
             )
             return _my_letter(letter, read_at, with_body=True)
 
     def _letter_out(self, session: Session, letter: OrgLetter) -> LetterOut:
-        members = select(Membership.account_id).where(_letter_members(letter))
+        members = select(Membership.account_key).where(_letter_members(letter))
         recipients = session.scalar(select(func.count()).select_from(members.subquery())) or 0
         read = session.scalar(
             select(func.count()).where(
-                OrgLetterRead.letter_id == letter.id, OrgLetterRead.account_id.in_(members)
+                OrgLetterRead.letter_id == letter.id, OrgLetterRead.account_key.in_(members)
             )
         )
         return LetterOut(
@@ -249,11 +272,11 @@ class ThreeOnesService:
         )  # fmt: skip
 
     @staticmethod
-    def _letters_for(session: Session, account_id: int) -> ColumnElement[bool] | None:
-        """The letters a member gets: to all members and to their organisation; None
-        without a membership (letters are for members)."""
+    def _letters_for(session: Session, key: str) -> ColumnElement[bool] | None:
+        """The letters the member of blind index `key` gets: to all members and to their
+        organisation; None without a membership (letters are for members)."""
         held = session.execute(
-            select(Membership.organisation_id).where(Membership.account_id == account_id)
+            select(Membership.organisation_id).where(Membership.account_key == key)
         ).first()
         if held is None:
             return None
@@ -355,47 +378,55 @@ class ThreeOnesService:
 
     def members_progress(self, caller: Principal, organisation_id: int) -> LearningProgressOut:
         """An organisation's members' way through the published library (logged)."""
+        seal = self._members
+        seal.warm()
         with transaction(self._factory) as session:
             if session.get(Organisation, organisation_id) is None:
                 raise NotFound(N_NO_ORG)
             require_officer(session, caller, organisation_id)
             published = select(LearningResource.id).where(LearningResource.published.is_(True))
             total = session.scalar(select(func.count()).select_from(published.subquery())) or 0
-            rows = session.execute(
-                select(
-                    Membership.account_id,
-                    Account.display_name,
-                    func.count(LearningProgress.id),
-                    func.count(LearningProgress.completed_at),
-                    func.coalesce(func.sum(LearningProgress.percent), 0),
-                )
-                .join(Account, Account.id == Membership.account_id)
-                .outerjoin(
-                    LearningProgress,
-                    and_(
-                        LearningProgress.account_id == Membership.account_id,
+            accounts = self._accounts_of(session, organisation_id)
+            names = member_names(session, accounts)
+            figures: dict[int, tuple[int, int, int]] = {}
+            for part in chunks(accounts):
+                for account, started, completed, points in session.execute(
+                    select(
+                        LearningProgress.account_id,
+                        func.count(LearningProgress.id),
+                        func.count(LearningProgress.completed_at),
+                        func.coalesce(func.sum(LearningProgress.percent), 0),
+                    )
+                    .where(
+                        LearningProgress.account_id.in_(part),
                         LearningProgress.resource_id.in_(published),
-                    ),
-                )
-                .where(Membership.organisation_id == organisation_id)
-                .group_by(Membership.account_id, Account.display_name)
-                .order_by(Account.display_name, Membership.account_id)
-            ).all()
-            log_member_reads(session, caller, (r[0] for r in rows), "learning_progress")
-        return LearningProgressOut(
-            organisation_id=organisation_id,
-            resources=total,
-            members=[
+                    )
+                    .group_by(LearningProgress.account_id)
+                ):
+                    figures[account] = (int(started), int(completed), int(points))
+            log_member_reads(session, seal, caller, accounts, "learning_progress")
+        members = []
+        for account in sorted(accounts, key=lambda a: (names.get(a, ""), a)):
+            started, completed, points = figures.get(account, (0, 0, 0))
+            members.append(
                 MemberProgressOut(
                     account_id=account,
-                    display_name=name,
+                    display_name=names.get(account, ""),
                     started=started,
                     completed=completed,
                     percent=round(points / total) if total else 0,
                 )
-                for account, name, started, completed, points in rows
-            ],
+            )
+        return LearningProgressOut(
+            organisation_id=organisation_id, resources=total, members=members
         )
+
+    def _accounts_of(self, session: Session, organisation_id: int) -> list[int]:
+        """The account ids of an organisation's members, opened from their tokens."""
+        tokens = session.scalars(
+            select(Membership.account_enc).where(Membership.organisation_id == organisation_id)
+        )
+        return [self._members.open(token) for token in tokens]
 
     @staticmethod
     def learning_qr_svg(base_url: str) -> str:
@@ -454,28 +485,32 @@ class ThreeOnesService:
     def handouts(self, caller: Principal, organisation_id: int | None) -> list[HandoutOut]:
         """Who received a book, newest first: an organisation's members (its officers and
         admins), or everyone (admins); each member shown is logged."""
+        seal = self._members
+        seal.warm()
         with transaction(self._factory) as session:
             query = (
                 select(BookHandout, Account.display_name, Place.name)
                 .join(Account, Account.id == BookHandout.account_id)
                 .outerjoin(Place, Place.id == BookHandout.place_id)
+                .order_by(BookHandout.given_at.desc(), BookHandout.id.desc())
+                .limit(HANDOUTS_LIMIT)
             )
             if organisation_id is None:
                 if caller.role != Role.admin:
                     raise InvalidInput(N_ORG_NEEDED, field="organisation_id")
+                rows = [(b, name, place) for b, name, place in session.execute(query)]
             else:
                 if session.get(Organisation, organisation_id) is None:
                     raise NotFound(N_NO_ORG)
                 require_officer(session, caller, organisation_id)
-                query = query.join(
-                    Membership, Membership.account_id == BookHandout.account_id
-                ).where(Membership.organisation_id == organisation_id)
-            rows = session.execute(
-                query.order_by(BookHandout.given_at.desc(), BookHandout.id.desc()).limit(
-                    HANDOUTS_LIMIT
-                )
-            ).all()
-            log_member_reads(session, caller, (b.account_id for b, _, _ in rows), "books")
+                # The members' accounts, opened, asked for in parts; the newest overall kept.
+                rows = []
+                for part in chunks(self._accounts_of(session, organisation_id)):
+                    found = session.execute(query.where(BookHandout.account_id.in_(part)))
+                    rows += [(b, name, place) for b, name, place in found]
+                rows.sort(key=lambda r: (as_utc(r[0].given_at), r[0].id), reverse=True)
+                del rows[HANDOUTS_LIMIT:]
+            log_member_reads(session, seal, caller, (b.account_id for b, _, _ in rows), "books")
         return [_handout_out(b, name, place) for b, name, place in rows]
 
     def _giving_place(self, caller: Principal, place_id: int | None) -> int | None:

@@ -1,7 +1,7 @@
 /* A rider's own organisation page (/my-organisation): the membership (GET /api/organisation/me;
    404 = not registered: pick a check-in point and POST .../checkin-points/{id}/register; a
    member asks a transfer with POST .../me/transfer to the organisation holding another
-   point), this month's letters (GET .../letters/mine; opening one POSTs .../open, which writes
+   point, and withdraws it with DELETE .../me/transfer while it waits), this month's letters (GET .../letters/mine; opening one POSTs .../open, which writes
    the read receipt once), the learning library with progress bars (GET .../learning; PUT
    .../learning/{id}/progress only ever raises it) and the books received (GET .../books/mine),
    with the short code the station's staff type in to hand one out (GET .../books/code).
@@ -56,6 +56,7 @@
     $("register-form").hidden = m !== null;
     $("membership").hidden = m === null;
     $("transfer-form").hidden = true;
+    $("cancel-transfer").hidden = m === null || m.transfer_status !== "transfer_out_requested";
     if (m === null) {
       $("register-point").replaceChildren(...points.map((p) => h("option", { value: String(p.id), text: pointName(p) })));
       return;
@@ -177,6 +178,10 @@
       event.preventDefault();
       const body = { to_organisation_id: Number($("transfer-point").value) };
       await act(api(BASE + "/me/transfer", { method: "POST", json: body }), say("transfer_asked"));
+      await loadMembership().catch(show.fail);
+    });
+    $("cancel-transfer").addEventListener("click", async () => {
+      await act(api(BASE + "/me/transfer", { method: "DELETE" }), say("transfer_withdrawn"));
       await loadMembership().catch(show.fail);
     });
     $("show-code").addEventListener("click", showCode);

@@ -34,19 +34,47 @@
       return show.fail(err);
     }
     $("members-title").textContent = say("members_of", { name: org.name });
-    $("members").replaceChildren(
-      ...members.map((m) =>
-        h(
-          "li",
-          { "data-membership": String(m.id) },
-          h("strong", { text: m.display_name }),
-          h("p", { class: "note", text: say("member_line", { day: when(m.checked_in_at), status: say("transfer_" + m.transfer_status) }) })
-        )
-      )
-    );
+    $("members").replaceChildren(...members.map((m) => memberRow(org, m)));
     $("no-members").hidden = members.length > 0;
     $("members-panel").hidden = false;
     await loadReads();
+  }
+
+  /* A member of `org`, or one whose transfer to it waits: take them in; or move one held
+     here to another organisation (the receiving one takes them in). */
+  function memberRow(org, m) {
+    const orgName = (id) => (orgs.find((o) => o.id === id) || { name: "" }).name;
+    const incoming = m.organisation_id !== org.id;
+    const lines = [
+      h("strong", { text: m.display_name }),
+      h("p", { class: "note", text: say("member_line", { day: when(m.checked_in_at), status: say("transfer_" + m.transfer_status) }) }),
+    ];
+    if (m.transfer_from_id) lines.push(h("p", { class: "note", text: say("came_from", { name: orgName(m.transfer_from_id) }) }));
+    const done = () => showMembers(org).then(loadOrgs).catch(show.fail);
+    if (incoming) {
+      const take = h("button", { type: "button", class: "btn btn-small", "data-take-in": "yes", text: say("take_in") });
+      take.addEventListener("click", () =>
+        api(BASE + "/organisations/" + org.id + "/members/" + m.id + "/accept", { method: "POST" })
+          .then(() => show.tell(say("taken_in")))
+          .then(done, show.fail)
+      );
+      lines.push(h("p", { class: "note", text: say("incoming", { name: orgName(m.organisation_id) }) }), take);
+    } else if (m.transfer_to_id) {
+      lines.push(h("p", { class: "note", text: say("outgoing", { name: orgName(m.transfer_to_id) }) }));
+    } else {
+      const others = orgs.filter((o) => o.id !== org.id);
+      if (others.length) {
+        const to = h("select", { "aria-label": say("transfer_to") }, ...others.map((o) => option(o.id, o.name)));
+        const move = h("button", { type: "button", class: "btn btn-small", "data-transfer": "yes", text: say("transfer_button") });
+        move.addEventListener("click", () =>
+          api(BASE + "/organisations/" + org.id + "/members/" + m.id + "/transfer", { method: "POST", json: { to_organisation_id: Number(to.value) } })
+            .then(() => show.tell(say("transfer_asked")))
+            .then(done, show.fail)
+        );
+        lines.push(h("div", { class: "org-buttons" }, to, move));
+      }
+    }
+    return h("li", { "data-membership": String(m.id), "data-incoming": incoming ? "yes" : "no" }, ...lines);
   }
 
   function orgRow(org) {
@@ -327,7 +355,7 @@
     });
   }
 
-  const OWN_PURPOSES = ["own", "members", "accept"];
+  const OWN_PURPOSES = ["own", "members", "accept", "transfer"];
   const purposeName = (p) => (OWN_PURPOSES.includes(p) ? say("purpose_" + p) : word("purpose_" + p));
 
   async function loadReads() {
