@@ -6,7 +6,10 @@ Accept-Language): titles, labels, the stage, plots drawn in that language.
 
 Runs are background jobs: `POST /api/workbench/runs` answers 202 at once with the queued
 run; `GET /api/workbench/runs/{id}` reports its progress; the result (JSON with the plots
-as SVG) and the self-contained HTML report are served once it is done.
+as SVG) and the self-contained HTML report are served once it is done. A run is of a
+`kind`: `compare` (the same day and riders under both rulebooks) or `equal_service` (the
+fewest riders each rulebook needs for the same service, and with `who_gains` who earns
+less by reason); both go through the same endpoints.
 """
 
 from __future__ import annotations
@@ -66,7 +69,10 @@ async def start_run(
     platform: PlatformDep, caller: Starter, body: RunCreate, request: Request, response: Response
 ) -> RunOut:
     """Queue the identical day under rulebooks A and B (and, with `attribution`, A with each
-    changed clause of B). Answers at once; follow `GET /api/workbench/runs/{id}`."""
+    changed clause of B); or, with `kind` `equal_service`, the search for the fewest riders
+    each rulebook needs for the same service on `seeds` days (targets optional: A's own
+    service by default; `who_gains` compares every rider). Answers at once; follow
+    `GET /api/workbench/runs/{id}`."""
     run = await run_in_threadpool(platform.workbench.start, caller, body, locale_of(request))
     response.headers["Location"] = f"/api/workbench/runs/{run.id}"
     return run

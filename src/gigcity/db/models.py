@@ -529,6 +529,9 @@ class WorkbenchRun(Base):
     seed: Mapped[int] = mapped_column(BigInteger)
     orders: Mapped[int] = mapped_column(Integer)
     attribution: Mapped[bool] = mapped_column(Boolean, default=True)
+    # compare | equal_service; an equal-service run's seeds, targets and who-gains in params
+    kind: Mapped[str] = mapped_column(String(16), default="compare", server_default="compare")
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     stage: Mapped[str] = mapped_column(String(200), default="")
     error: Mapped[str | None] = mapped_column(Text)

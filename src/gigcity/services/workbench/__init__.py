@@ -3,10 +3,13 @@
 from gigcity.services.workbench.engine import (
     CompareDays,
     Comparison,
+    EqualServiceDays,
     Progress,
+    SearchProgress,
     WorkbenchEngine,
 )
 from gigcity.services.workbench.schemas import (
+    MAX_EQUAL_SERVICE_ORDERS,
     MAX_ORDERS,
     Choice,
     Plot,
@@ -19,17 +22,20 @@ from gigcity.services.workbench.schemas import (
 from gigcity.services.workbench.service import STARTERS, WorkbenchService
 
 __all__ = [
+    "MAX_EQUAL_SERVICE_ORDERS",
     "MAX_ORDERS",
     "STARTERS",
     "Choice",
     "CompareDays",
     "Comparison",
+    "EqualServiceDays",
     "Plot",
     "Progress",
     "RunCreate",
     "RunOut",
     "RunResult",
     "RunStatus",
+    "SearchProgress",
     "WorkbenchEngine",
     "WorkbenchOptions",
     "WorkbenchService",

@@ -57,6 +57,40 @@ class CompareDays(Protocol):
     ) -> Comparison: ...
 
 
+SearchProgress = Callable[[str, int, int], None]
+"""`progress(phase, rounds, days)` of an equal-service run: the phase (`searching`,
+`who_gains`, `drawing`), rounds of the search finished so far and days simulated so far
+(how many rounds a search needs is not known ahead)."""
+
+
+class EqualServiceDays(Protocol):
+    """For each rulebook, the fewest riders that give the service target on the generated
+    day `scenario`/`orders` of each seed `seed`, `seed + 1`, … (`seeds` of them), and with
+    `who_gains` the riders of both answer fleets compared.
+
+    A target left None is A's own service on each day. `wording` is as for `CompareDays`
+    (`services.workbench.wording.all_equal_service_wording`). The result holds `kind`
+    ("equal_service"), `rulebooks`, `seeds`, `target`, `a`, `b` (each side's answer), `table`
+    (rows with `a_range`/`b_range` over seeds) and, with `who_gains`, `who_gains`.
+    """
+
+    def __call__(
+        self,
+        scenario: str,
+        seed: int,
+        orders: int,
+        rules_a: Rulebook,
+        rules_b: Rulebook,
+        *,
+        seeds: int,
+        target_undelivered_share: float | None,
+        target_p90_min: float | None,
+        who_gains: bool,
+        progress: SearchProgress,
+        wording: Sequence[Mapping[str, str]],
+    ) -> Comparison: ...
+
+
 class WorkbenchEngine(Protocol):
     """The simulator as the workbench sees it."""
 
@@ -67,4 +101,9 @@ class WorkbenchEngine(Protocol):
     @property
     def compare(self) -> CompareDays:
         """Runs in a worker process, so it must pickle: a module-level function."""
+        ...
+
+    @property
+    def equal_service(self) -> EqualServiceDays:
+        """Runs in a worker process too: a module-level function (or a partial of one)."""
         ...

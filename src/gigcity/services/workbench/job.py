@@ -1,7 +1,9 @@
-"""One workbench run, executed in a worker process: compare, render, store.
+"""One workbench run, executed in a worker process: compare (or search for equal service),
+render, store.
 
-The comparison itself is the engine's (`engine.CompareDays`, a module-level function sent
-along with the run's id); this module only keeps the run's row up to date. The worker opens its own connection to the database (it may be another process), marks the
+The comparison itself is the engine's (`engine.CompareDays`, or `engine.EqualServiceDays`
+for an equal-service run: a module-level function sent along with the run's id); this
+module only keeps the run's row up to date. The worker opens its own connection to the database (it may be another process), marks the
 run running, reports progress and a heartbeat while it works, and stores the comparison,
 its plots and the HTML report, or the error. A run whose heartbeat stops (the server died)
 is shown as interrupted by the service.
@@ -14,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,8 +24,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from gigcity.db.models import WorkbenchRun, utcnow
 from gigcity.db.session import make_engine, make_sessionmaker, transaction
 from gigcity.rules import load_rulebook
-from gigcity.services.workbench.engine import CompareDays, Comparison, Progress
-from gigcity.services.workbench.wording import all_wording, stage_id
+from gigcity.services.workbench.engine import (
+    CompareDays,
+    Comparison,
+    EqualServiceDays,
+    Progress,
+    SearchProgress,
+)
+from gigcity.services.workbench.wording import (
+    all_equal_service_wording,
+    all_wording,
+    search_stage_id,
+    stage_id,
+)
 
 HEARTBEAT_S = 10.0
 
@@ -36,6 +50,8 @@ class _Claimed:
     orders: int
     names: tuple[str, str]
     attribution: bool
+    kind: str = "compare"
+    params: dict[str, Any] | None = None
 
 
 def _claim(factory: sessionmaker[Session], run_id: int, rerun: bool) -> _Claimed | str:
@@ -58,8 +74,9 @@ def _claim(factory: sessionmaker[Session], run_id: int, rerun: bool) -> _Claimed
         if run is None or claimed.rowcount != 1:  # type: ignore[attr-defined]
             return run.status if run is not None else "missing"
         return _Claimed(
-            run.scenario, run.seed, run.orders, (run.rules_a, run.rules_b), run.attribution
-        )
+            run.scenario, run.seed, run.orders, (run.rules_a, run.rules_b), run.attribution,
+            run.kind, dict(run.params or {}),
+        )  # fmt: skip
 
 
 def _beat(factory: sessionmaker[Session], run_id: int, stop: threading.Event) -> None:
@@ -105,6 +122,68 @@ def _progress_writer(
     return progress
 
 
+SEARCH_ROUNDS = 8
+"""About how many rounds an equal-service search takes (per wave of seeds): the bar moves
+towards its end as rounds pass, more slowly once past them (the number is not known ahead)."""
+
+
+def _search_writer(factory: sessionmaker[Session], run_id: int) -> SearchProgress:
+    """A progress callback for an equal-service run: the search's rounds and days as the
+    stage, and an estimated share done, at most twice a second (phases at once)."""
+    last = [0.0]
+
+    def progress(phase: str, rounds: int, days: int) -> None:
+        if phase == "who_gains":
+            _set(factory, run_id, progress=0.85, stage="who_gains")
+            return
+        if phase == "drawing":
+            _set(factory, run_id, progress=0.92, stage="drawing")
+            return
+        now = time.monotonic()
+        if now - last[0] < 0.5:
+            return
+        last[0] = now
+        share = 1.0 - 0.5 ** (rounds / SEARCH_ROUNDS * 2)  # half way at half the rounds
+        _set(factory, run_id, progress=0.05 + 0.75 * share, stage=search_stage_id(rounds, days))
+
+    return progress
+
+
+def _execute(
+    engine_call: Any, claimed: _Claimed, factory: sessionmaker[Session], run_id: int
+) -> Comparison:
+    """Call the engine as the run's kind asks: a comparison, or an equal-service search."""
+    a, b = (load_rulebook(name) for name in claimed.names)
+    if claimed.kind == "equal_service":
+        params = claimed.params or {}
+        share = params.get("target_undelivered")
+        search: EqualServiceDays = engine_call
+        return search(
+            claimed.scenario,
+            claimed.seed,
+            claimed.orders,
+            a,
+            b,
+            seeds=int(params.get("seeds", 1)),
+            target_undelivered_share=None if share is None else float(share) / 100.0,
+            target_p90_min=params.get("target_p90_min"),
+            who_gains=bool(params.get("who_gains", False)),
+            progress=_search_writer(factory, run_id),
+            wording=all_equal_service_wording(a.ref, b.ref, claimed.scenario),
+        )
+    compare: CompareDays = engine_call
+    return compare(
+        claimed.scenario,
+        claimed.seed,
+        claimed.orders,
+        a,
+        b,
+        attribution=claimed.attribution,
+        progress=_progress_writer(factory, run_id, claimed.names),
+        wording=all_wording(a.ref, b.ref, claimed.scenario),
+    )
+
+
 def _store(factory: sessionmaker[Session], run_id: int, comparison: Comparison) -> None:
     """Keep the comparison, its plots and report on the run, and mark it done."""
     with transaction(factory) as session:
@@ -133,9 +212,12 @@ def exit_with_parent(parent_pid: int) -> None:
     ).start()
 
 
-def run_job(compare: CompareDays, database_url: str, run_id: int, rerun: bool = False) -> str:
-    """Execute run `run_id` with `compare`; returns its final status. `rerun`: a run left
-    running by a dead worker may be taken again."""
+def run_job(
+    compare: CompareDays | EqualServiceDays, database_url: str, run_id: int, rerun: bool = False
+) -> str:
+    """Execute run `run_id` with `compare` (the engine's function for the run's kind);
+    returns its final status. `rerun`: a run left running by a dead worker may be taken
+    again."""
     engine = make_engine(database_url)
     factory = make_sessionmaker(engine)
     stop = threading.Event()
@@ -145,19 +227,7 @@ def run_job(compare: CompareDays, database_url: str, run_id: int, rerun: bool = 
             return claimed
         heart = threading.Thread(target=_beat, args=(factory, run_id, stop), daemon=True)
         heart.start()
-        progress = _progress_writer(factory, run_id, claimed.names)
-        a, b = (load_rulebook(name) for name in claimed.names)
-        comparison = compare(
-            claimed.scenario,
-            claimed.seed,
-            claimed.orders,
-            a,
-            b,
-            attribution=claimed.attribution,
-            progress=progress,
-            wording=all_wording(a.ref, b.ref, claimed.scenario),
-        )
-        _store(factory, run_id, comparison)
+        _store(factory, run_id, _execute(compare, claimed, factory, run_id))
         return "done"
     except Exception as error:  # the run fails, the worker lives on
         _set(

@@ -10,7 +10,12 @@ from gigcity.services.types import UtcDatetime
 
 MAX_ORDERS = 20_000
 """Largest day a run may ask for over the API (a full day is a CLI or benchmark job)."""
+MAX_EQUAL_SERVICE_ORDERS = 5_000
+"""Largest day an equal-service run may ask for: its search simulates the day some ten to
+forty times (per seed and rulebook), so a larger one is a CLI or benchmark job."""
+MAX_SEEDS = 3
 RunStatus = Literal["queued", "running", "done", "failed", "interrupted"]
+RunKind = Literal["compare", "equal_service"]
 ScenarioName = Literal["putuo-weekday", "putuo-weekend", "putuo-rainy"]
 RulebookName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 
@@ -23,11 +28,39 @@ class RunCreate(BaseModel):
     scenario: ScenarioName = "putuo-weekday"
     seed: int = Field(0, ge=0, le=2_147_483_647)
     orders: int = Field(1_000, ge=50, le=MAX_ORDERS, description="Orders in the day")
-    attribution: bool = Field(True, description="Switch one clause at a time from A to B")
+    attribution: bool = Field(
+        True, description="Switch one clause at a time from A to B (comparisons only)"
+    )
+    kind: RunKind = Field(
+        "compare",
+        description="compare: the same day and riders under A and B; equal_service: the "
+        "fewest riders each rulebook needs for the same service, side by side",
+    )
+    seeds: int = Field(
+        1, ge=1, le=MAX_SEEDS, description="Equal service: days searched, seed, seed + 1, …"
+    )
+    target_undelivered: float | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="Equal service: undelivered orders at most this % of the day's orders "
+        "(none: rulebook A's own service on each day)",
+    )
+    target_p90_min: float | None = Field(
+        None,
+        gt=0,
+        le=240,
+        description="Equal service: click-to-door p90 at most this many minutes (none: "
+        "rulebook A's own service on each day)",
+    )
+    who_gains: bool = Field(
+        False, description="Equal service: compare every rider of both answers (who gains)"
+    )
 
 
 class RunOut(BaseModel):
     id: int
+    kind: RunKind = "compare"
     status: RunStatus
     rules_a: str
     rules_b: str
@@ -50,6 +83,10 @@ class RunOut(BaseModel):
         description="Rulebook B's title and version, in the reader's language"
     )
     scenario_title: str = Field(description="The day's title, in the reader's language")
+    seeds: int = Field(1, description="Days (seeds) of an equal-service run")
+    target_undelivered: float | None = Field(None, description="Equal service: the % given")
+    target_p90_min: float | None = Field(None, description="Equal service: the minutes given")
+    who_gains: bool = Field(False, description="Equal service: who gains asked for")
     requested_by: str
     created_at: UtcDatetime
     started_at: UtcDatetime | None
@@ -67,6 +104,7 @@ class Plot(BaseModel):
 
 class RunResult(BaseModel):
     id: int
+    kind: RunKind = "compare"
     rulebooks: dict[str, str] = Field(description="Rulebook refs by side (a, b)")
     rulebook_titles: dict[str, str] = Field(description="Their titles, in the reader's language")
     scenario: dict[str, Any] = Field(description="The day; `title` in the reader's language")
@@ -86,6 +124,18 @@ class RunResult(BaseModel):
         "cause, in the reader's language (none for runs stored before differences were "
         "explained)",
     )
+    equal_service: dict[str, Any] | None = Field(
+        None,
+        description="Equal service: `seeds`, `target` (with `text`), each side's answer "
+        "(`sides`: `met`, `riders`, `spread`, `largest_tried`, `per_seed`), `simulated_days`; "
+        "the table's rows then carry `a_range` and `b_range` over the days",
+    )
+    who_gains: dict[str, Any] | None = Field(
+        None,
+        description="Equal service with who gains: `distributions` (p10, p50, p90, Gini per "
+        "side), `riders` (compared, gain, same, lose, only in one fleet) and `reasons` (who "
+        "earns less, by main reason, with counts and yuan lost), each with its `label`",
+    )
 
 
 class Choice(BaseModel):
@@ -97,6 +147,8 @@ class WorkbenchOptions(BaseModel):
     rulebooks: list[Choice]
     scenarios: list[Choice]
     max_orders: int
+    max_orders_equal_service: int = MAX_EQUAL_SERVICE_ORDERS
+    max_seeds: int = MAX_SEEDS
     may_start: bool = Field(
         description="Whether the caller may start runs (never on a platform without a simulator)"
     )

@@ -11,6 +11,10 @@ run whose worker died is run again from the start (runs are seeded, so the resul
 same). In-process jobs die with the server: a run whose server stopped beating is shown as
 interrupted rather than left running forever.
 
+A run is of a kind: `compare` (one day under both rulebooks) or `equal_service` (the
+fewest riders each rulebook needs for the same service over a few seeds, and who gains);
+its parameters are kept on the row (`params`) and the job calls the engine's method for it.
+
 The comparisons themselves come from the `WorkbenchEngine` the platform is given (the
 simulator; services do not import it). A platform built without one still serves stored
 runs and their reports, but offers no scenarios and refuses to start a run.
@@ -48,6 +52,7 @@ from gigcity.services.workbench import wording
 from gigcity.services.workbench.engine import WorkbenchEngine
 from gigcity.services.workbench.job import HEARTBEAT_S, exit_with_parent, run_job
 from gigcity.services.workbench.schemas import (
+    MAX_EQUAL_SERVICE_ORDERS,
     MAX_ORDERS,
     Choice,
     Plot,
@@ -135,7 +140,10 @@ class WorkbenchService:
         `locale` (a run stored before plots had languages: its English ones)."""
         with self.factory() as session:
             row = self._finished(session, run_id)
-            data = wording.localise_result(row.result or {}, row.scenario, locale)
+            if row.kind == "equal_service":
+                data = wording.localise_equal_service(row.result or {}, row.scenario, locale)
+            else:
+                data = wording.localise_result(row.result or {}, row.scenario, locale)
             return RunResult(
                 id=row.id,
                 **data,
@@ -172,6 +180,7 @@ class WorkbenchService:
                     name=name,
                     known=", ".join(known),
                 )
+        params = self._params(request)
         now = utcnow()
         with transaction(self.factory) as session:
             self._check_room(session, caller)
@@ -182,7 +191,9 @@ class WorkbenchService:
                 scenario=request.scenario,
                 seed=request.seed,
                 orders=request.orders,
-                attribution=request.attribution,
+                attribution=request.attribution and params is None,
+                kind=request.kind,
+                params=params,
                 progress=0.0,
                 stage="queued",
                 requested_by=caller.label or caller.role.value,
@@ -198,6 +209,42 @@ class WorkbenchService:
         if not self.jobs.durable:
             self._beat_while_queued()
         return out
+
+    @staticmethod
+    def _params(request: RunCreate) -> dict[str, Any] | None:
+        """An equal-service run's parameters (None for a comparison), refusing with the
+        field what does not fit the run's kind."""
+        extras = {
+            "seeds": request.seeds != 1,
+            "target_undelivered": request.target_undelivered is not None,
+            "target_p90_min": request.target_p90_min is not None,
+            "who_gains": request.who_gains,
+        }
+        if request.kind == "compare":
+            for field, given in extras.items():
+                if given:
+                    raise InvalidInput(
+                        N_("This field is only for equal-service runs; this run is a comparison."),
+                        field=field,
+                    )
+            return None
+        if request.attribution and "attribution" in request.model_fields_set:
+            raise InvalidInput(
+                N_("An equal-service run attributes nothing to clauses: leave attribution out."),
+                field="attribution",
+            )
+        if request.orders > MAX_EQUAL_SERVICE_ORDERS:
+            raise InvalidInput(
+                N_("An equal-service run simulates the day many times: at most {most} orders."),
+                field="orders",
+                most=MAX_EQUAL_SERVICE_ORDERS,
+            )
+        return {
+            "seeds": request.seeds,
+            "target_undelivered": request.target_undelivered,
+            "target_p90_min": request.target_p90_min,
+            "who_gains": request.who_gains,
+        }
 
     def _check_room(self, session: Session, caller: Principal) -> None:
         """Refuse (429) a run when too many are waiting or running already, counted under a
@@ -247,11 +294,12 @@ class WorkbenchService:
         if self.engine is None:
             self._fail(run_id, "this job worker runs no simulator")
             return "failed"
+        with self.factory() as session:
+            kind = session.scalar(select(WorkbenchRun.kind).where(WorkbenchRun.id == run_id))
+        call = self.engine.equal_service if kind == "equal_service" else self.engine.compare
         executor = self._pool()
         try:
-            future = executor.submit(
-                run_job, self.engine.compare, self.database_url, run_id, self.jobs.durable
-            )
+            future = executor.submit(run_job, call, self.database_url, run_id, self.jobs.durable)
             return future.result()
         except BrokenProcessPool as error:
             with self._lock:
@@ -359,8 +407,14 @@ class WorkbenchService:
     def _out(row: WorkbenchRun, locale: str) -> RunOut:
         done = row.status == "done"
         base = f"/api/workbench/runs/{row.id}"
+        params = row.params or {}
         return RunOut(
             id=row.id,
+            kind="equal_service" if row.kind == "equal_service" else "compare",
+            seeds=int(params.get("seeds", 1)),
+            target_undelivered=params.get("target_undelivered"),
+            target_p90_min=params.get("target_p90_min"),
+            who_gains=bool(params.get("who_gains", False)),
             status=row.status,
             rules_a=row.rules_a,
             rules_b=row.rules_b,

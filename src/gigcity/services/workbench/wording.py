@@ -76,8 +76,11 @@ STAGES: dict[str, str] = {
     "simulated": N_("Simulated day {done}/{total}: {variant}"),
     "drawing": N_("Drawing the plots and the report"),
     "done": N_("Finished"),
+    "searching": N_("Equal-service search: {rounds} round(s) done, {days} days simulated"),
+    "who_gains": N_("Comparing every rider of both answers (who gains)"),
 }
-"""Each progress stage by its id; `simulated:{done}:{total}:{variant}` carries parameters."""
+"""Each progress stage by its id; `simulated:{done}:{total}:{variant}` and
+`searching:{rounds}:{days}` carry parameters."""
 
 VARIANTS: dict[str, str] = {
     "a": N_("rulebook A"),
@@ -146,6 +149,82 @@ REPORT: dict[str, str] = {
     "explain.clause": N_("Largest clause: {cause} ({effect})."),
 }  # fmt: skip
 """The plots' and the report's words by the simulator's keys (`report.ENGLISH`)."""
+
+EQUAL_SERVICE: dict[str, str] = {
+    "equal.title": N_("Equal service: {a} vs {b} — {scenario}"),
+    "equal.target": N_("Service target: undelivered orders at most {undelivered} %, click-to-door p90 at most {p90} min."),
+    "equal.target_own": N_("The target is rulebook A's own service on each day with the day's own riders."),
+    "equal.target_given": N_("The target is as given."),
+    "equal.target_mixed": N_("The target is as given; the part not given is rulebook A's own service on each day."),
+    "equal.days": N_("Days (seeds): {seeds}; {days} days simulated."),
+    "equal.note": N_("Each figure is the mean over the days, each day at its own answer; the range over the days is in brackets."),
+    "equal.measure": N_("measure"),
+    "equal.side_a": N_("rulebook A"),
+    "equal.side_b": N_("rulebook B"),
+    "equal.difference": N_("B − A"),
+    "equal.not_met": N_("not met (more than {riders})"),
+    "equal.who_gains": N_("Who gains"),
+    "row.riders": N_("Riders needed"),
+    "row.rider_hours": N_("Rider-hours on shift"),
+    "row.worked_hours": N_("Rider-hours worked"),
+    "row.cost_per_order": N_("Cost per delivered order (pay and top-ups)"),
+    "row.pay_total": N_("Rider pay in all (with top-ups)"),
+    "row.pay_per_hour_mean": N_("Pay per active hour, mean"),
+    "row.below_guarantee": N_("Riders below the hourly guarantee before top-up"),
+    "row.pay_gini": N_("Gini of pay per active hour"),
+    "row.undelivered": N_("Undelivered orders"),
+    "row.c2d_p90": N_("Click-to-door, 90th percentile"),
+    "row.c2d_mean": N_("Click-to-door, mean"),
+    "row.rest_breaches": N_("Rest breaches"),
+}  # fmt: skip
+"""The equal-service table's and report's words by the simulator's keys
+(`equal_service_report.ENGLISH`)."""
+
+WHO_GAINS: dict[str, str] = {
+    "plot.who_pay": N_("Daily pay per rider at equal service"),
+    "plot.who_per_hour": N_("Pay per active hour at equal service (cumulative)"),
+    "plot.who_longest": N_("Longest continuous work per rider"),
+    "plot.who_reasons": N_("Riders who earn less under B, by main reason"),
+    "axis.riders": N_("riders"),
+    "axis.daily_pay": N_("daily pay (¥)"),
+    "axis.pay_per_hour": N_("¥ per active hour"),
+    "axis.rider_share": N_("share of riders"),
+    "axis.continuous_work": N_("minutes of continuous work"),
+    "legend.hourly_guarantee": N_("hourly guarantee"),
+    "legend.limit": N_("limit"),
+    "legend.before_top_up": N_("before top-up"),
+    "measure.pay": N_("Daily pay (¥)"),
+    "measure.pay_per_active_hour": N_("Pay per active hour (¥/h)"),
+    "measure.worked_h": N_("Hours worked (h)"),
+    "measure.longest_min": N_("Longest continuous work (min)"),
+    "measure.rests": N_("Rests taken"),
+    "measure.rest_min": N_("Minutes of rest"),
+    "side.a": N_("A"),
+    "side.b": N_("B"),
+    "table.measure": N_("measure"),
+    "table.quantiles": N_("p10 / p50 / p90"),
+    "table.gini": N_("Gini"),
+    "table.riders": N_("riders"),
+    "table.count": N_("count"),
+    "table.lost": N_("¥ lost in all"),
+    "table.lost_mean": N_("¥ lost per rider"),
+    "table.compared": N_("compared (in both fleets)"),
+    "table.gains": N_("earn more under B"),
+    "table.same": N_("about the same (within ¥{yuan})"),
+    "table.loses": N_("earn less under B"),
+    "table.only_a": N_("only in A's fleet"),
+    "table.only_b": N_("only in B's fleet"),
+    "page.title": N_("Who gains: {a} vs {b} at equal service"),
+    "reason.rest_day": N_("Fewer hours: weekly rest day"),
+    "reason.daily_limit": N_("Fewer hours: stopped at the daily limit"),
+    "reason.rests": N_("Fewer hours: more rests"),
+    "reason.less_work": N_("Fewer hours: fewer orders came their way"),
+    "reason.fewer_orders_per_hour": N_("Fewer orders per hour worked"),
+    "reason.lower_pay_per_order": N_("Lower pay per order (pay clauses)"),
+    "reason.fines": N_("More fines"),
+    "reason.less_top_up": N_("Smaller top-up to the hourly guarantee"),
+}  # fmt: skip
+"""Who gains' tables' and plots' words by the simulator's keys (`who_gains.ENGLISH`)."""
 
 _LEGACY_STAGE = re.compile(r"^simulated (\d+) of (\d+) days \((.*)\)$")
 _LEGACY_STAGES = {"drawing the report": "drawing"}
@@ -217,6 +296,9 @@ def stage_text(stage: str, locale: str) -> str:
     kind, _, rest = stage.partition(":")
     if kind not in STAGES:
         return stage
+    if kind == "searching":
+        rounds, days = ([*rest.split(":", 1), "0", "0"])[:2]
+        return _say(locale, STAGES[kind], rounds=rounds, days=days)
     if kind != "simulated":
         return _say(locale, STAGES[kind])
     done, total, variant = ([*rest.split(":", 2), "", "", ""])[:3]
@@ -309,3 +391,155 @@ def plots_for(plots: Iterable[Mapping[str, Any]], locale: str) -> list[Mapping[s
         return mine
     unmarked = [p for p in plots if not p.get("lang")]
     return unmarked or [p for p in plots if p.get("lang") == "en"]
+
+
+# --- equal service ----------------------------------------------------------------------
+
+
+def search_stage_id(rounds: int, days: int) -> str:
+    """The stored stage of an equal-service run `rounds` rounds into its search."""
+    return f"searching:{rounds}:{days}"
+
+
+def equal_service_wording(locale: str, rules_a: str, rules_b: str, scenario: str) -> dict[str, str]:
+    """Everything the simulator writes on an equal-service run's plots and report, in
+    `locale` (the keys of `equal_service_report.ENGLISH` and `who_gains.ENGLISH`)."""
+    text = {key: _say(locale, english) for key, english in (WHO_GAINS | EQUAL_SERVICE).items()}
+    text |= {f"unit.{unit}": unit_label(unit, locale) for unit in UNITS}
+    text |= {f"legend.{side}": _say(locale, words) for side, words in VARIANTS.items()}
+    return text | {
+        "lang": locale,
+        "language_name": LANGUAGE_NAMES[locale],
+        "rulebook_a": rulebook_title(rules_a, locale),
+        "rulebook_b": rulebook_title(rules_b, locale),
+        "scenario": scenario_title(scenario, locale),
+    }
+
+
+def all_equal_service_wording(rules_a: str, rules_b: str, scenario: str) -> list[dict[str, str]]:
+    """`equal_service_wording` in every language, Chinese first."""
+    return [equal_service_wording(loc, rules_a, rules_b, scenario) for loc in SUPPORTED_LOCALES]
+
+
+def _row_label(row: Mapping[str, Any], locale: str) -> str:
+    key = str(row.get("key", ""))
+    if f"row.{key}" in EQUAL_SERVICE:
+        return _say(locale, EQUAL_SERVICE[f"row.{key}"])
+    return measure_label(key, locale, row.get("label"))
+
+
+def target_text(target: Mapping[str, Any], locale: str) -> str:
+    """The service target and where it comes from, in `locale`."""
+    source = str(target.get("source", ""))
+    kind = "given" if source == "given" else "mixed" if source.startswith("given") else "own"
+    share, p90 = target.get("undelivered_share"), target.get("click_to_door_p90_min")
+    if share is None or p90 is None:
+        return _say(locale, EQUAL_SERVICE[f"equal.target_{kind}"])
+    figures = _say(
+        locale, EQUAL_SERVICE["equal.target"], undelivered=f"{100 * share:.2f}", p90=f"{p90:.1f}"
+    )
+    return f"{figures} {_say(locale, EQUAL_SERVICE[f'equal.target_{kind}'])}"
+
+
+def _side(side: Mapping[str, Any]) -> dict[str, Any]:
+    """One rulebook's answer as the page shows it (the per-day figures stay stored)."""
+    per_seed = list(side.get("per_seed", []))
+    largest = [s["largest_tried"] for s in per_seed if s.get("largest_tried") is not None]
+    return {
+        "rulebook": side.get("rulebook"),
+        "met": bool(side.get("met")),
+        "riders": side.get("riders"),
+        "start": side.get("start"),
+        "factor": side.get("factor"),
+        "spread": side.get("spread"),
+        "largest_tried": max(largest) if largest else None,
+        "per_seed": [
+            {k: s.get(k) for k in ("seed", "met", "riders", "largest_tried", "rider_hours")}
+            for s in per_seed
+        ],
+    }
+
+
+def _who_gains(gains: Mapping[str, Any] | None, locale: str) -> dict[str, Any] | None:
+    """Who gains with words beside its keys: distributions, riders by verdict, reasons."""
+    if not gains:
+        return None
+    verdicts = gains.get("verdicts", {})
+    reasons = list(gains.get("reasons", []))
+    lost = round(sum(r.get("lost") or 0.0 for r in reasons), 2)
+    loses = int(verdicts.get("loses", 0))
+    only = gains.get("only_in", {})
+    yuan = f"{gains.get('tolerance_fen', 100) / 100:g}"
+
+    def line(key: str, riders: int, **money: float | None) -> dict[str, Any]:
+        words = WHO_GAINS[f"table.{key}"]
+        label = _say(locale, words, yuan=yuan) if key == "same" else _say(locale, words)
+        return {"key": key, "label": label, "riders": riders, **money}
+
+    return {
+        "seeds": gains.get("seeds", []),
+        "fleets": gains.get("fleets", {}),
+        "tolerance_fen": gains.get("tolerance_fen"),
+        "reference_hourly_fen": gains.get("reference_hourly_fen"),
+        "continuous_work_limit_min": gains.get("continuous_work_limit_min"),
+        "distributions": [
+            {
+                **{
+                    k: v
+                    for k, v in dist.items()
+                    if k in ("unit", "riders_who_worked_only", "a", "b")
+                },
+                "key": column,
+                "label": _say(locale, WHO_GAINS[f"measure.{column}"])
+                if f"measure.{column}" in WHO_GAINS
+                else column,
+            }
+            for column, dist in gains.get("distributions", {}).items()
+        ],
+        "riders": [
+            line("compared", int(gains.get("compared", 0))),
+            line("gains", int(verdicts.get("gains", 0))),
+            line("same", int(verdicts.get("same", 0))),
+            line("loses", loses, lost=lost, lost_mean=round(lost / loses, 2) if loses else None),
+            line("only_a", int(only.get("a", 0))),
+            line("only_b", int(only.get("b", 0))),
+        ],
+        "reasons": [
+            {
+                **r,
+                "label": _say(locale, WHO_GAINS[f"reason.{r['reason']}"])
+                if f"reason.{r.get('reason')}" in WHO_GAINS
+                else str(r.get("reason")),
+            }
+            for r in reasons
+        ],
+    }
+
+
+def localise_equal_service(data: Mapping[str, Any], scenario: str, locale: str) -> dict[str, Any]:
+    """A stored equal-service result as `RunResult` fields, words in `locale` beside its keys:
+    each row's `label` and `unit_label` (rows keep `a_range` and `b_range`), the target in
+    words, each side's answer, and who gains with its labels."""
+    refs = dict(data.get("rulebooks", {}))
+    table = [
+        {**row, "label": _row_label(row, locale), "unit_label": unit_label(str(row.get("unit", "")), locale)}
+        for row in data.get("table", [])
+    ]  # fmt: skip
+    target = dict(data.get("target", {}))
+    return {
+        "kind": "equal_service",
+        "rulebooks": refs,
+        "rulebook_titles": {side: rulebook_title(ref, locale) for side, ref in refs.items()},
+        "scenario": {"spec": data.get("scenario"), "title": scenario_title(scenario, locale)},
+        "yardstick": {},
+        "table": table,
+        "attribution": None,
+        "explained": [],
+        "equal_service": {
+            "seeds": data.get("seeds", []),
+            "target": {**target, "text": target_text(target, locale)},
+            "sides": {key: _side(data[key]) for key in ("a", "b") if key in data},
+            "simulated_days": data.get("simulated_days"),
+        },
+        "who_gains": _who_gains(data.get("who_gains"), locale),
+    }

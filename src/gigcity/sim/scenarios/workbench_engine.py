@@ -2,8 +2,10 @@
 
 The platform's workbench service does not import the simulator; the API and the CLI give
 it a `ScenarioWorkbench()`, which matches `gigcity.services.workbench.WorkbenchEngine`
-structurally. `compare_for_workbench` runs in the service's worker processes, so it is a
-module-level function (pickled by name).
+structurally. `compare_for_workbench` (an ordinary comparison) and
+`equal_service_for_workbench` (the fewest riders each rulebook needs for the same service,
+and who gains) run in the service's worker processes, so they are module-level functions
+(pickled by name).
 
 The engine has no words of its own: the service hands it `wording`, one mapping of the
 report's keys (`report.ENGLISH`) per language, and gets the plots in each language (each
@@ -19,6 +21,11 @@ from typing import Any
 
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios.compare import compare
+from gigcity.sim.scenarios.equal_service import equal_service
+from gigcity.sim.scenarios.equal_service_report import (
+    render_equal_service_report,
+    table_with_ranges,
+)
 from gigcity.sim.scenarios.generate import scenario_names
 from gigcity.sim.scenarios.report import (
     compare_plots,
@@ -26,6 +33,11 @@ from gigcity.sim.scenarios.report import (
     render_compare_report,
 )
 from gigcity.sim.scenarios.runner import Progress, ScenarioSpec
+from gigcity.sim.scenarios.who_gains import who_gains as riders_compared
+from gigcity.sim.scenarios.who_gains import who_gains_plots
+
+SearchProgress = Callable[[str, int, int], None]
+"""(phase: searching, who_gains or drawing; rounds of the search finished; days simulated)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,73 @@ def compare_for_workbench(
     return WorkbenchComparison(summary, plots, html)
 
 
+def equal_service_for_workbench(
+    scenario: str,
+    seed: int,
+    orders: int,
+    rules_a: Rulebook,
+    rules_b: Rulebook,
+    *,
+    seeds: int,
+    target_undelivered_share: float | None,
+    target_p90_min: float | None,
+    who_gains: bool,
+    progress: SearchProgress,
+    wording: Sequence[Mapping[str, str]] = (),
+    ray_address: str | None = None,
+) -> WorkbenchComparison:
+    """The fewest riders A and B need for the same service on the days `seed`, `seed + 1`,
+    … (`seeds` of them; `equal_service`), and with `who_gains` the riders of both answers
+    compared (`who_gains`, reading the days the search kept). The plots (who gains only) are
+    drawn and the report written in each language of `wording` (English without).
+
+    `progress` hears of each simulated day with the rounds the search has finished (a round
+    simulates every fleet the searches need next, together), then of the phases after it."""
+    spec = ScenarioSpec(scenario, seed, orders)
+    kept: dict[Any, Any] | None = {} if who_gains else None
+    rounds = 0
+
+    def advance(done: int, total: int, label: str) -> None:
+        nonlocal rounds
+        if done >= total:  # `done` counts every day so far: a round's last day is its total
+            rounds += 1
+        progress("searching", rounds, done)
+
+    result = equal_service(
+        spec, rules_a, rules_b, seeds=range(seed, seed + seeds),
+        target_undelivered=target_undelivered_share, target_p90_min=target_p90_min,
+        ray_address=ray_address, progress=advance, kept=kept,
+    )  # fmt: skip
+    gains = None
+    if kept is not None:
+        progress("who_gains", rounds, result["simulated_days"])
+        gains = riders_compared(spec, rules_a, rules_b, result, ray_address=ray_address, kept=kept)
+    progress("drawing", rounds, result["simulated_days"])
+    versions = []
+    for text in wording or ({},):
+        drawn: list[dict[str, str]] = []
+        if gains is not None:
+            labels = {k: text.get(f"legend.{k}") or f"{k.upper()} {rules.ref}"
+                      for k, rules in (("a", rules_a), ("b", rules_b))}  # fmt: skip
+            drawn = who_gains_plots(gains, text or {}, labels)
+        versions.append((text, drawn))
+    plots = [
+        {**plot, "lang": text["lang"]} if text.get("lang") else plot
+        for text, drawn in versions
+        for plot in drawn
+    ]
+    summary: dict[str, Any] = {
+        **result,
+        "kind": "equal_service",
+        "table": table_with_ranges(result),
+    }
+    if gains is not None:
+        # The riders' series only feed the plots: not stored.
+        summary["who_gains"] = {k: v for k, v in gains.items() if k != "series"}
+    html = render_equal_service_report(result, summary.get("who_gains"), versions)
+    return WorkbenchComparison(summary, plots, html)
+
+
 @dataclass(frozen=True)
 class ScenarioWorkbench:
     """The generated Putuo days and the comparison of two rulebooks on one of them (on a
@@ -90,6 +169,13 @@ class ScenarioWorkbench:
             return compare_for_workbench
         # A partial of a module-level function: it pickles to the worker process.
         return partial(compare_for_workbench, ray_address=self.ray_address)
+
+    @property
+    def equal_service(self) -> Callable[..., WorkbenchComparison]:
+        """`equal_service_for_workbench`, with this engine's Ray cluster if it has one."""
+        if self.ray_address is None:
+            return equal_service_for_workbench
+        return partial(equal_service_for_workbench, ray_address=self.ray_address)
 
     def scenario_names(self) -> Sequence[str]:
         return scenario_names()
