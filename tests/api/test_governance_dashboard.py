@@ -46,7 +46,7 @@ def seeded(platform: Platform) -> None:
     add_account(platform, "dash-admin", Role.admin)
 
 
-def _read(route: str, response: Any) -> dict[tuple[str, str], int]:
+def _read(route: str, response: Any) -> dict[tuple[str, str], Any]:
     """{(sub-district, figure): total} from any of the four answers."""
     assert response.status_code == 200, response.text
     if route.endswith("overview"):
@@ -69,13 +69,18 @@ def _read(route: str, response: Any) -> dict[tuple[str, str], int]:
         assert response.headers["content-type"].startswith("text/csv")
         rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
         return {
-            (r["subdistrict"], r["figure"]): int(float(r["value"]))
+            (r["subdistrict"], r["figure"]): _number(r["value"])
             for r in rows
             if r["month"] == "total"
         }
     book = load_workbook(io.BytesIO(response.content))
     sheet = list(book["overview"].iter_rows(values_only=True))[1:]
-    return {(row[1], row[5]): int(row[7]) for row in sheet if row[0] == "total"}
+    return {(row[1], row[5]): _number(row[7]) for row in sheet if row[0] == "total"}
+
+
+def _number(value: Any) -> Any:
+    """A count as a number; "<3" (a small count in an officer's file) as it is."""
+    return value if value in ("<3", "*") else int(float(value))
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -87,7 +92,10 @@ def test_an_officer_sees_only_their_own_sub_district_through_every_endpoint(
     assert {sub for sub, _ in figures} <= {A, "*"}  # "*": the answer's total, of A alone
     assert figures[(A, "complaints")] == EXPECTED[A]["complaints"]
     assert figures[(A, "reports_filed")] == EXPECTED[A]["reports_filed"] - HELD_FILED
-    assert figures[(A, "relay_delivered")] == EXPECTED[A]["relay_delivered"]
+    file = route.endswith((".csv", ".xlsx"))
+    # 2 items: exact on the page, "<3" in a file that leaves the platform.
+    assert figures[(A, "relay_delivered")] == ("<3" if file else EXPECTED[A]["relay_delivered"])
+    assert figures[(A, "map_nearby")] == EXPECTED[A]["map_nearby"]
     if route.endswith("overview"):  # the total the officer sees is their own, not the district's
         assert figures[("*", "complaints")] == EXPECTED[A]["complaints"]
         assert figures[("*", "bed_nights")] == EXPECTED[A]["bed_nights"]
@@ -160,3 +168,33 @@ def test_the_files_are_named_for_their_window_and_in_the_readers_language(
     text = r.content.decode("utf-8-sig")
     assert "外卖配送相关热线投诉" in text
     assert "万里街道" in text
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_hotspots_files_keep_the_boundary(client: TestClient, seeded: None, kind: str) -> None:
+    route = f"/api/governance/hotspots.{kind}"
+    officer = token(client, "dash-officer-a") | EN
+    mine = client.get(route, params=WINDOW, headers=officer)
+    assert mine.status_code == 200, mine.text
+    assert f"hotspots-{A}-2025-01-01-2025-12-31.{kind}" in mine.headers["content-disposition"]
+    across = client.get(route, params=WINDOW | {"subdistrict": B}, headers=officer)
+    assert across.status_code == 403
+    assert across.headers["content-type"].startswith(PROBLEM)
+    assert client.get(route, params=WINDOW, headers=token(client, "dash-rider")).status_code == 403
+    bad = client.get(route, params={"cell_m": 10}, headers=token(client, "dash-admin"))
+    assert bad.status_code == 422
+
+
+def test_map_use_from_the_map_reaches_the_overview(client: TestClient, seeded: None) -> None:
+    platform: Platform = client.app.state.platform  # type: ignore[attr-defined]
+    wanli = platform.district.get(A)
+    assert wanli is not None
+    for _ in range(3):
+        r = client.get("/api/places/nearby", params={"lat": wanli.lat, "lon": wanli.lon})
+        assert r.status_code == 200
+    today = {"since": NOW.date().isoformat(), "until": NOW.date().isoformat()}
+    body = client.get(
+        "/api/governance/overview", params=today, headers=token(client, "dash-officer-a")
+    ).json()
+    assert body["total"]["total"]["map_nearby"] == 3
+    assert body["subdistricts"][0]["code"] == A

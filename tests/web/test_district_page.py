@@ -21,6 +21,7 @@ from gigcity.db.models import GovComplaint
 from gigcity.db.session import transaction
 from gigcity.i18n import translations
 from gigcity.services.accounts import Principal, Role
+from gigcity.services.governance.dashboard_schemas import Figure
 from gigcity.web.templating import STATIC_DIR
 from web.strings_support import page_strings
 from web.test_browser import sign_in
@@ -86,8 +87,12 @@ def test_an_officer_on_a_phone_sees_their_own_sub_district_only(
 ) -> None:
     own, other = complaints
     officer = demo_principal(demo, "officer")
+    for _ in range(2):  # the friendly map used in the officer's sub-district (and not)
+        demo.platform.governance.count_map_use("nearby", subdistrict=own)
+    demo.platform.governance.count_map_use("details", subdistrict=other)
     want = demo.platform.governance.district_overview(officer)
     assert want.total.total.complaints >= 3
+    assert want.total.total.map_nearby >= 2
 
     sign_in(page, "officer", demo.password, PATH)
     page.wait_for_selector("#district-page[data-state=ready] #district-map[data-state=ready]")
@@ -103,7 +108,13 @@ def test_an_officer_on_a_phone_sees_their_own_sub_district_only(
     expect(card).to_contain_text("外卖配送相关热线投诉")
     assert page.locator("#district-map").get_attribute("data-cells") == "1"
     expect(page.locator("#table-panel")).to_be_hidden()
-    expect(page.locator("#charts .district-chart-panel")).to_have_count(12)
+    expect(page.locator("#charts .district-chart-panel")).to_have_count(len(Figure))
+    used = page.locator("#cards [data-figure=map_nearby]")
+    expect(used).to_have_attribute("data-value", str(want.total.total.map_nearby))
+    expect(used).to_contain_text("友好地图")
+    expect(page.locator("#cards [data-figure=map_details]")).to_have_attribute(
+        "data-value", str(want.total.total.map_details)
+    )
     # The other sub-district's name appears nowhere but in the (hidden) admins' picker.
     other_name = demo.platform.district.get(other)
     assert other_name is not None

@@ -143,6 +143,8 @@ def test_an_admin_imports_an_export_and_sees_the_counts_and_the_refused_rows(
     _upload(page, tmp_path, "hotline.csv", data)
 
     result = page.locator("#import-result")
+    # This file's import (the box first shows the latest before it, which may be done).
+    expect(page.locator("#import-status .filename")).to_have_text("hotline.csv")
     expect(result).to_have_attribute("data-status", "done", timeout=30_000)
     counts = page.locator("#import-counts")
     expect(counts.locator("[data-count=rows_read] dd")).to_have_text("3")
@@ -172,6 +174,7 @@ def test_an_admin_imports_an_export_and_sees_the_counts_and_the_refused_rows(
 
     # The same file again: every record a duplicate.
     _upload(page, tmp_path, "hotline-again.csv", data)
+    expect(page.locator("#import-status .filename")).to_have_text("hotline-again.csv")
     expect(result).to_have_attribute("data-status", "done", timeout=30_000)
     expect(counts.locator("[data-count=duplicates] dd")).to_have_text("2")
     expect(counts.locator("[data-count=accepted] dd")).to_have_text("0")

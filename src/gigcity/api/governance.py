@@ -8,17 +8,18 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from gigcity.api.governance_params import Staff, Subdistrict, csv_answer
+from gigcity.api.headers import attachment
 from gigcity.api.openapi import media_response
 from gigcity.api.uploads import read_upload
 from gigcity.http.deps import Allow, PlatformDep, RowId
 from gigcity.http.locale import locale_of
-from gigcity.services.accounts import Principal, Role
+from gigcity.services.accounts import Principal, Role, Scope
 from gigcity.services.governance import (
     MAX_FILE_BYTES,
     AliasOut,
@@ -29,6 +30,8 @@ from gigcity.services.governance import (
     ImportOut,
     MeasureIn,
     MeasureOut,
+    PickupBatch,
+    PickupReceipt,
     PlacedOut,
     Placing,
     Reclassified,
@@ -38,6 +41,8 @@ from gigcity.services.governance import (
     Subject,
     TryText,
 )
+from gigcity.services.governance.dashboard_files import XLSX_MEDIA
+from gigcity.services.platform import Platform
 from gigcity.services.spreadsheets import csv_safe
 
 router = APIRouter(prefix="/api/governance", tags=["governance"])
@@ -45,6 +50,7 @@ router = APIRouter(prefix="/api/governance", tags=["governance"])
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # the service checks the same
 
 Admin = Annotated[Principal, Depends(Allow(Role.admin))]
+PlatformCaller = Annotated[Principal, Depends(Allow(Role.platform, scope=Scope.deliveries))]
 RuleId = Annotated[str, Path(min_length=1, max_length=40, description="The rule's id")]
 Since = Annotated[date | None, Query(description="First local day.")]
 Until = Annotated[date | None, Query(description="Last local day, included.")]
@@ -77,9 +83,17 @@ async def import_hotline(
     return platform.governance.get_import(caller, out.id, locale_of(request))
 
 
-@router.get("/imports", response_model=list[ImportOut], summary="The latest imports")
-def list_imports(request: Request, platform: PlatformDep, caller: Admin) -> list[ImportOut]:
-    return platform.governance.list_imports(caller, locale_of(request))
+@router.get("/imports", response_model=list[ImportOut], summary="Every import, newest first")
+def list_imports(
+    request: Request,
+    platform: PlatformDep,
+    caller: Admin,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[ImportOut]:
+    """A page of the imports (`offset`: how many newer ones to skip), each with its counts
+    and its refused rows."""
+    return platform.governance.list_imports(caller, locale_of(request), limit, offset)
 
 
 @router.get("/imports/{import_id}", response_model=ImportOut, summary="One import's progress")
@@ -105,6 +119,25 @@ def import_refusals(
     for refusal in found.refusals:
         writer.writerow([refusal.line, refusal.field or "", csv_safe(refusal.reason)])
     return csv_answer(f"import-{import_id}-refused.csv", buffer.getvalue())
+
+
+# -- pickup times from the platforms -------------------------------------------------------
+
+
+@router.post(
+    "/pickups",
+    response_model=PickupReceipt,
+    summary="Send pickup times (platforms)",
+)
+def send_pickups(
+    request: Request, platform: PlatformDep, caller: PlatformCaller, body: PickupBatch
+) -> PickupReceipt:
+    """How long pickups took, at a place of the map (`place_id`) or a point (`lat`, `lon`):
+    at most 500 a batch. Only the time (to the minute), the point and the minutes are
+    stored — nothing about the rider. A pickup whose `id` this key sent before counts as a
+    duplicate and changes nothing; a row that cannot be read is refused with its position
+    and the reason, and the rest is kept. Used to evaluate measures on pickup times."""
+    return platform.governance.receive_pickups(caller, body, locale_of(request))
 
 
 # -- complaints ----------------------------------------------------------------------------
@@ -250,6 +283,76 @@ def hotspots(
     )
 
 
+CellM = Annotated[int, Query(ge=50, le=2000, description="The grid's cell, metres")]
+
+
+def _hotspots_file(
+    platform: Platform,
+    caller: Principal,
+    request: Request,
+    kind: Literal["csv", "xlsx"],
+    since: date | None,
+    until: date | None,
+    subdistrict: str | None,
+    cell_m: int,
+) -> Response:
+    found = platform.governance.hotspots_file(
+        caller,
+        kind,
+        since=since,
+        until=until,
+        subdistrict=subdistrict,
+        cell_m=cell_m,
+        locale=locale_of(request),
+    )
+    return Response(
+        found.body,
+        media_type=found.media_type,
+        headers={"Content-Disposition": attachment(found.filename)},
+    )
+
+
+@router.get(
+    "/hotspots.csv",
+    response_class=Response,
+    responses=media_response("text/csv", "One row per cell or place, figure and period (BOM)"),
+    summary="Hotspots as CSV",
+)
+def hotspots_csv(
+    request: Request,
+    platform: PlatformDep,
+    caller: Staff,
+    subdistrict: Subdistrict = None,
+    since: Since = None,
+    until: Until = None,
+    cell_m: CellM = 250,
+) -> Response:
+    """The hotspots' cells and places, long-form: kind, ref, name, point, sub-district,
+    figure, period (`window`, a month, `last_30_days`, `previous_30_days`) and value. In a
+    grid officer's file, counts of 1 or 2 are written `<3` (and a count that would give one
+    away by subtraction `*`); district admins' are exact."""
+    return _hotspots_file(platform, caller, request, "csv", since, until, subdistrict, cell_m)
+
+
+@router.get(
+    "/hotspots.xlsx",
+    response_class=Response,
+    responses=media_response(XLSX_MEDIA, "The rows of the CSV, numbers as numbers"),
+    summary="Hotspots as XLSX",
+)
+def hotspots_xlsx(
+    request: Request,
+    platform: PlatformDep,
+    caller: Staff,
+    subdistrict: Subdistrict = None,
+    since: Since = None,
+    until: Until = None,
+    cell_m: CellM = 250,
+) -> Response:
+    """The CSV's rows as a sheet (and, in an officer's file, a note on `<3`)."""
+    return _hotspots_file(platform, caller, request, "xlsx", since, until, subdistrict, cell_m)
+
+
 # -- measures ------------------------------------------------------------------------------
 
 
@@ -282,7 +385,11 @@ def remove_measure(platform: PlatformDep, caller: Staff, measure_id: RowId) -> R
 
 
 SubjectQuery = Annotated[
-    Subject, Query(description="complaints (delivery-related) or reports (hazards)")
+    Subject,
+    Query(
+        description="complaints (delivery-related), reports (hazards) or pickups (the "
+        "platforms' pickup times)"
+    ),
 ]
 
 
@@ -298,7 +405,9 @@ async def measure_effect(
 ) -> EffectOut:
     """An interrupted time series of weekly counts within the measure's radius: a
     segmented Poisson regression (quasi-Poisson scale, Newey–West errors, the season
-    accounted for) giving the change at the measure with its 95 % interval, and a sentence."""
+    accounted for) giving the change at the measure with its 95 % interval, and a sentence.
+    For `pickups`: the weekly mean pickup time in a weighted linear segmented regression,
+    the change in minutes (`unit`: minutes)."""
     out: EffectOut = await run_in_threadpool(
         platform.governance.effect, caller, measure_id, subject, locale_of(request)
     )

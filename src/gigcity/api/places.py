@@ -125,6 +125,7 @@ def nearby(
         open_at=at,
         open_only=open_now,
     )
+    platform.governance.count_map_use("nearby", lon=lon, lat=lat)  # a count, nothing more
     return _named(request, platform, found)
 
 
@@ -309,7 +310,9 @@ async def import_places(
 def get_place(
     request: Request, platform: PlatformDep, _: PublicCaller, place_id: RowId
 ) -> PlaceOut:
-    return _one(request, platform, platform.places.get(place_id, locale_of(request)))
+    place = platform.places.get(place_id, locale_of(request))
+    platform.governance.count_map_use("details", subdistrict=place.subdistrict)
+    return _one(request, platform, place)
 
 
 @router.post("", response_model=PlaceOut, status_code=201, summary="Add a service point")

@@ -1345,7 +1345,7 @@ class StayBooking(Base):
     kind: Mapped[str] = mapped_column(String(8))  # night, nap
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # offered, booked, checked_in (active); checked_out, cancelled, no_show, lapsed
+    # offered, booked, checked_in (active); checked_out, cancelled, no_show, lapsed, moved
     state: Mapped[str] = mapped_column(String(12), index=True)
     check_by: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # no-show after
     offer_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -1916,6 +1916,49 @@ class GovMeasure(Base):
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GovPickup(Base):
+    """How long one pickup took at a place, as a platform sent it: the time (to the minute),
+    the point, the minutes — no rider, no order. (`source`, `pickup_id`) is the platform's
+    own id of the pickup, stored once, so a batch sent again adds nothing."""
+
+    __tablename__ = "gov_pickups"
+    __table_args__ = (
+        UniqueConstraint("source", "pickup_id", name="uq_gov_pickups_source_pickup"),
+        # A measure's evaluation: a window of time within a box around its point.
+        Index("ix_gov_pickups_time_point", "picked_at", "lat", "lon"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))  # "api-key:<id>", or "synthetic"
+    pickup_id: Mapped[str] = mapped_column(String(64))
+    picked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    subdistrict: Mapped[str] = mapped_column(String(64))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    minutes: Mapped[float] = mapped_column(Float)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GovMapUse(Base):
+    """How often the friendly map was used in a sub-district on a local day, by kind of
+    use (nearest points asked for, a point's details with its navigation links opened):
+    counts only — no address, no account. Workers add their counts with one UPSERT a
+    minute."""
+
+    __tablename__ = "gov_map_uses"
+    __table_args__ = (
+        UniqueConstraint("day", "subdistrict", "kind", name="uq_gov_map_uses_day_sub_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    subdistrict: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # nearby, details
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class GovSurvey(Base):

@@ -316,6 +316,7 @@ class Platform:
         self.jobs.close()
         self.relay.close()
         self.stays.close()
+        self.governance.close()  # the map's last counts of use, before the engine goes
         self.engine.dispose()
 
 

@@ -19,6 +19,7 @@ from gigcity.db.models import (
     Estate,
     GovComplaint,
     GovConsultation,
+    GovMapUse,
     GovMeasure,
     GovSurvey,
     GovSurveyAnswer,
@@ -67,6 +68,8 @@ EXPECTED: dict[str, dict[str, int]] = {
         "meals_delivered": 2,
         "bed_nights": 3,
         "volunteer_tasks_done": 1,
+        "map_nearby": 5,
+        "map_details": 1,
     },
     B: {
         "complaints": 3,
@@ -81,6 +84,8 @@ EXPECTED: dict[str, dict[str, int]] = {
         "meals_delivered": 3,
         "bed_nights": 1,
         "volunteer_tasks_done": 2,
+        "map_nearby": 4,
+        "map_details": 7,
     },
 }
 TOPICS = {A: {"parking": 2, "noise": 1, "pavement": 1}, B: {"parking": 3}}
@@ -106,6 +111,7 @@ def seed_overview(platform: Platform) -> Seeded:
     )
     with transaction(platform.factory) as s:
         _complaints(s)
+        _map_uses(s)
         _reports(s)
         _voices(s)
         _relay(s)
@@ -140,6 +146,21 @@ def _complaints(s: Any) -> None:
     ]
     for n, (at, sub, topic) in enumerate(rows):
         _complaint(s, n, at, sub, topic)
+
+
+def _map_uses(s: Any) -> None:
+    """The friendly map's counters as the workers' UPSERTs leave them (by local day)."""
+    rows = [
+        (date(2025, 1, 1), A, "nearby", 3),
+        (date(2025, 6, 30), A, "nearby", 2),
+        (date(2025, 6, 30), A, "details", 1),
+        (date(2024, 12, 31), A, "nearby", 50),  # before the window
+        (date(2025, 12, 31), B, "nearby", 4),
+        (date(2025, 3, 3), B, "details", 7),
+        (date(2026, 1, 1), B, "details", 60),  # after it
+    ]
+    for day, sub, kind, n in rows:
+        s.add(GovMapUse(day=day, subdistrict=sub, kind=kind, count=n))
 
 
 def _reports(s: Any) -> None:

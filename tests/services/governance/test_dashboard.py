@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -15,10 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from gigcity.db.models import GovComplaint
+from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Forbidden, InvalidInput
 from gigcity.services.governance.dashboard import month_starts
 from gigcity.services.governance.dashboard_schemas import Figure
+from gigcity.services.governance.suppression import suppress
 from gigcity.services.platform import Platform
 from services.governance.dashboard_support import (
     EXPECTED,
@@ -141,16 +144,113 @@ def test_exports_and_the_map_hold_the_officers_numbers_only(
     assert {r["subdistrict"] for r in rows} == {A}
     total = {r["figure"]: r["value"] for r in rows if r["month"] == "total"}
     assert total["complaints"] == str(EXPECTED[A]["complaints"])
-    assert total["relay_delivered"] == str(EXPECTED[A]["relay_delivered"])
+    assert total["relay_delivered"] == "<3"  # 2: a small cell in an officer's file
     assert total["measures_cost_fen"] == "1500.00"  # in yuan
-    assert total["complaints.parking"] == "2"
+    assert total["complaints.parking"] == "<3"
+    assert total["map_nearby"] == "5"
 
     book = load_workbook(io.BytesIO(gov.overview_file(seeded.officer_a, "xlsx", SINCE, UNTIL).body))
     sheet = list(book["overview"].iter_rows(values_only=True))
     assert {row[1] for row in sheet[1:]} == {A}
     xlsx_total = {row[5]: row[7] for row in sheet[1:] if row[0] == "total"}
-    assert xlsx_total["meals_delivered"] == EXPECTED[A]["meals_delivered"]
+    assert xlsx_total["meals_delivered"] == "<3"
+    assert xlsx_total["bed_nights"] == EXPECTED[A]["bed_nights"]
     assert xlsx_total["measures_cost_fen"] == pytest.approx(1500.0)
+    assert "<3" in str(book["notes"]["A1"].value)
+
+
+def _file_values(
+    platform: Platform, who: Principal, area: str | None
+) -> dict[tuple[str, str], str]:
+    file = platform.governance.overview_file(who, "csv", SINCE, UNTIL, area, locale="en")
+    rows = csv.DictReader(io.StringIO(file.body.decode("utf-8-sig")))
+    return {(r["month"], r["figure"]): r["value"] for r in rows}
+
+
+def test_an_officers_file_hides_small_counts_and_what_would_give_them_away(
+    platform: Platform, seeded: Seeded
+) -> None:
+    exact = _file_values(platform, ADMIN, A)  # an admin's file of A: exact
+    shown = _file_values(platform, seeded.officer_a, None)
+    assert exact.keys() == shown.keys()
+    assert "<3" not in exact.values()
+    assert "*" not in exact.values()
+    people = ("complaints", "reports", "survey", "relay", "meals", "bed", "volunteer")
+    hidden = 0
+    for key, value in exact.items():
+        if key[1].startswith("reports"):
+            continue  # an admin's count held reports too
+        if not key[1].startswith(people):
+            assert shown[key] == value, key  # measures, meetings, map use, service points
+        elif value in ("1", "2"):
+            assert shown[key] == "<3", key
+            hidden += 1
+        else:
+            assert shown[key] in (value, "*"), key
+    assert hidden >= 10
+    # No sum has exactly one cell hidden: months to the total, topics to the complaints.
+    months = sorted({m for m, _ in shown if m != "total"})
+    figures = {f for _, f in shown if f.startswith(people)}
+    sums = [(("total", f), [(m, f) for m in months]) for f in figures]
+    topics = [f for f in figures if f.startswith("complaints.")]
+    sums += [((m, "complaints"), [(m, t) for t in topics]) for m in [*months, "total"]]
+    for total, parts in sums:
+        cells = [total, *parts]
+        assert sum(1 for c in cells if shown[c] in ("<3", "*")) != 1, total
+
+
+@pytest.mark.one_database  # pure
+@given(st.lists(st.integers(0, 6), min_size=2, max_size=8), st.integers(0, 6))
+def test_suppression_leaves_no_small_count_to_subtraction(parts: list[int], extra: int) -> None:
+    values: dict[object, int] = dict(enumerate(parts)) | {"sum": sum(parts), "other": extra}
+    shown = suppress(values, [("sum", list(range(len(parts))))])
+    for key, value in values.items():
+        if 0 < value < 3:
+            assert shown[key] == "<3"
+        elif shown[key] not in ("<3", "*"):
+            assert shown[key] == value
+    cells = ["sum", *range(len(parts))]
+    assert sum(1 for c in cells if shown[c] in ("<3", "*")) != 1
+    assert shown["other"] == ("<3" if 0 < extra < 3 else extra)
+
+
+def test_hotspots_files_hide_small_counts_for_officers_only(
+    platform: Platform, seeded: Seeded
+) -> None:
+    gov = platform.governance
+    centre = platform.district.get(A)
+    assert centre is not None
+    with transaction(platform.factory) as session:  # 2 complaints at one spot, 4 at another
+        for n, north in enumerate([0.0, 0.0, 0.01, 0.01, 0.01, 0.01]):
+            session.add(
+                GovComplaint(
+                    fingerprint=f"spot-{n}", received_at=datetime(2025, 6, 2 + n, 4, tzinfo=UTC),
+                    address="地址", content="内容", subdistrict=A, placed=True, topic="parking",
+                    lat=centre.lat + north, lon=centre.lon,
+                )
+            )  # fmt: skip
+    exact = gov.hotspots_file(ADMIN, "csv", since=SINCE, until=UNTIL, subdistrict=A)
+    rows = list(csv.DictReader(io.StringIO(exact.body.decode("utf-8-sig"))))
+    assert rows
+    assert {r["subdistrict"] for r in rows} == {A}
+    assert any(r["value"] in ("1", "2") for r in rows)
+    theirs = gov.hotspots_file(seeded.officer_a, "csv", since=SINCE, until=UNTIL)
+    hidden = list(csv.DictReader(io.StringIO(theirs.body.decode("utf-8-sig"))))
+    assert [r["ref"] for r in hidden] == [r["ref"] for r in rows]
+    for mine, admins in zip(hidden, rows, strict=True):
+        if admins["value"] in ("1", "2"):
+            assert mine["value"] == "<3"
+        else:
+            assert mine["value"] in (admins["value"], "*")
+    book = load_workbook(
+        io.BytesIO(gov.hotspots_file(seeded.officer_a, "xlsx", since=SINCE, until=UNTIL).body)
+    )
+    values = [row[-1] for row in book["hotspots"].iter_rows(min_row=2, values_only=True)]
+    assert "<3" in values
+    assert 1 not in values
+    assert 2 not in values
+    with pytest.raises(Forbidden):
+        gov.hotspots_file(seeded.officer_a, "csv", since=SINCE, until=UNTIL, subdistrict=B)
 
 
 def test_an_admins_export_has_each_sub_district_and_the_district(

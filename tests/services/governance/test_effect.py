@@ -142,7 +142,7 @@ def test_a_strong_season_without_change_is_not_taken_for_a_drop() -> None:
 
 def test_spring_festival_weeks_are_allowed_for_in_a_single_year() -> None:
     starts = weekly()
-    holiday = effect._holiday_shares(starts, [s + timedelta(days=7) for s in starts])
+    holiday = effect.holiday_shares(starts, [s + timedelta(days=7) for s in starts])
     # Spring Festival 2025: 28 January to 4 February, weekend included.
     assert holiday[3] == pytest.approx(6 / 7)
     assert holiday[4] == pytest.approx(2 / 7)

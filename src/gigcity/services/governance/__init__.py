@@ -2,6 +2,12 @@
 district dashboard (see docs/governance.md)."""
 
 from gigcity.services.governance.complaints import IMPORT_JOB, MAX_FILE_BYTES, mask_phones
+from gigcity.services.governance.pickups import (
+    PickupBatch,
+    PickupReceipt,
+    PickupRefusal,
+    PickupRow,
+)
 from gigcity.services.governance.schemas import (
     AliasOut,
     Classification,
@@ -43,6 +49,10 @@ __all__ = [
     "MeasureIn",
     "MeasureKind",
     "MeasureOut",
+    "PickupBatch",
+    "PickupReceipt",
+    "PickupRefusal",
+    "PickupRow",
     "PlacedOut",
     "Placing",
     "Reclassified",

@@ -14,6 +14,7 @@ from gigcity.geo.district import District
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Forbidden, InvalidInput
+from gigcity.services.governance.map_use import MapUseCounter
 from gigcity.services.jobs import JobQueue
 from gigcity.services.storage import FileStore
 from gigcity.services.types import as_utc
@@ -48,6 +49,12 @@ class GovernanceBase:
         self.jobs = jobs
         self.tz = ZoneInfo(timezone)
         self.clock = clock
+        # The friendly map's use per sub-district (counted by the map, read by the overview).
+        self.map_uses = MapUseCounter(factory, self.tz, lambda: self.clock())
+
+    def close(self) -> None:
+        """Write what this process still holds (the map's use counts)."""
+        self.map_uses.close()
 
     # -- who sees what -------------------------------------------------------------------
 

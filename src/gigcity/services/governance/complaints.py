@@ -278,11 +278,17 @@ class ComplaintsMixin(RulesMixin, AliasesMixin, GovernanceBase):
                 raise NotFound(N_("No import {id}."), id=import_id)
             return _import_out(row, locale)
 
-    def list_imports(self, principal: Principal, locale: str, limit: int = 50) -> list[ImportOut]:
+    def list_imports(
+        self, principal: Principal, locale: str, limit: int = 50, offset: int = 0
+    ) -> list[ImportOut]:
+        """Every import, newest first, a page at a time, each with its counts and refusals."""
         self.require_admin(principal)
         with self.factory() as session:
             rows = session.scalars(
-                select(GovImport).order_by(GovImport.id.desc()).limit(min(limit, 200))
+                select(GovImport)
+                .order_by(GovImport.id.desc())
+                .limit(max(1, min(limit, 200)))
+                .offset(max(0, offset))
             )
             return [_import_out(row, locale) for row in rows]
 

@@ -2,8 +2,8 @@
 year), per local month and in total, per sub-district where the caller may see several —
 delivery-related complaints by topic, hazard reports filed and resolved, survey answers,
 consultations and their agreed items overdue, measures started and their cost, relay items
-delivered, meals for the elderly delivered, bed-nights booked, volunteer tasks done — and
-the friendly map's service points by kind.
+delivered, meals for the elderly delivered, bed-nights booked, volunteer tasks done, the
+friendly map's use (`map_use`) — and its service points by kind.
 
 Every figure is read with the caller's area (`GovernanceBase.area`) in its WHERE clause:
 a grid officer's answer, exports and map layer are computed from their sub-district's rows
@@ -34,6 +34,7 @@ from gigcity.db.models import (
     Estate,
     GovComplaint,
     GovConsultation,
+    GovMapUse,
     GovMeasure,
     GovSurveyAnswer,
     Place,
@@ -64,6 +65,7 @@ from gigcity.services.governance.dashboard_schemas import (
     MonthFigures,
     Overview,
 )
+from gigcity.services.governance.map_use import MapUse
 from gigcity.services.month_counts import grouped, month_bucket, side_by_side
 from gigcity.services.types import as_utc
 
@@ -125,6 +127,7 @@ class DashboardMixin(GovernanceBase):
         """Every service's figures for the window, scoped by who asks (see `area`)."""
         area = self.area(principal, subdistrict)  # first: a refused caller learns nothing
         since, until = self.overview_window(since, until)
+        self.map_uses.flush()  # this process's last minute of map use (others' are stored)
         months = month_starts(since, until)
         days = [since, *months[1:], until + timedelta(days=1)]
         instants = [self.day_start(d) for d in days]
@@ -135,6 +138,7 @@ class DashboardMixin(GovernanceBase):
             self._surveys(session, area, instants, cells)
             self._consultations(session, area, days, cells)
             self._measures(session, area, days, cells)
+            self._map_uses(session, area, days, cells)
             points.update(self._service_points(session, area))
 
         def second(session: Session, cells: Cells) -> None:
@@ -187,10 +191,13 @@ class DashboardMixin(GovernanceBase):
         name = (
             f"district-overview-{overview.subdistrict or 'all'}-{overview.since}-{overview.until}"
         )
+        # Officers' files leave the platform with counts of 1–2 hidden; admins' are exact.
+        small = principal.role == Role.officer
         if kind == "xlsx":
-            body = overview_xlsx(overview, self.district, locale)
+            body = overview_xlsx(overview, self.district, locale, small_cells=small)
             return OverviewFile(f"{name}.xlsx", XLSX_MEDIA, body)
-        return OverviewFile(f"{name}.csv", CSV_MEDIA, overview_csv(overview, self.district, locale))
+        body = overview_csv(overview, self.district, locale, small_cells=small)
+        return OverviewFile(f"{name}.csv", CSV_MEDIA, body)
 
     # -- assembling --------------------------------------------------------------------------
 
@@ -502,11 +509,47 @@ class DashboardMixin(GovernanceBase):
         for k, sub, n in grouped(session, inner, 2):
             cells[(sub, int(k))].volunteer_tasks_done += int(n)
 
+    def _map_uses(
+        self,
+        session: Session,
+        area: str | None,
+        days: list[date],
+        cells: Cells,
+    ) -> None:
+        """The friendly map's use on the window's days (counts by day, sub-district, kind)."""
+        u = GovMapUse
+        month = month_bucket(u.day, days)
+        inner = select(month, u.subdistrict, u.kind, u.count.label("n")).where(
+            u.day >= days[0], u.day < days[-1], *self._where(u.subdistrict, area)
+        )
+        for k, sub, kind, _, n in grouped(session, inner, 3, ["n"]):
+            figures = cells[(sub, int(k))]
+            if kind == "nearby":
+                figures.map_nearby += int(n or 0)
+            elif kind == "details":
+                figures.map_details += int(n or 0)
+
+    def count_map_use(
+        self,
+        kind: MapUse,
+        *,
+        lon: float | None = None,
+        lat: float | None = None,
+        subdistrict: str | None = None,
+    ) -> None:
+        """Count one use of the friendly map where it happened (the sub-district of the
+        position, or of the point opened); nothing is counted outside the district, and
+        nothing about who or exactly where is kept."""
+        if subdistrict is None and lon is not None and lat is not None:
+            found = self.district.locate(lon, lat)
+            subdistrict = found.code if found else None
+        if subdistrict is not None and self.district.get(subdistrict) is not None:
+            self.map_uses.count(kind, subdistrict)
+
     def _service_points(
         self, session: Session, area: str | None
     ) -> dict[str | None, dict[str, int]]:
-        """The friendly map's service points by sub-district and kind, as they are today:
-        map use itself (views, searches) is not stored per sub-district anywhere."""
+        """The friendly map's service points by sub-district and kind, as they are today."""
         rows = session.execute(
             select(Place.subdistrict, Place.kind, func.count())
             .where(*self._where(Place.subdistrict, area))

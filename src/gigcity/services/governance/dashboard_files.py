@@ -21,6 +21,7 @@ from gigcity.services.governance.dashboard_schemas import (
     Overview,
     Source,
 )
+from gigcity.services.governance.suppression import SMALL, WITHHELD, suppress
 from gigcity.services.governance.topics import TOPIC_TITLES, Topic
 from gigcity.services.spreadsheets import csv_safe
 
@@ -33,6 +34,17 @@ HEADER = [
 TOTAL = "total"  # the month column of a window's total
 DISTRICT = "*"  # the sub-district column of the district's total
 POINTS = "service_points"
+# Figures that count what people did or received (suppressed when small in officers'
+# files); measures, meetings and their items count what the district did, map use
+# anonymous requests.
+NOT_PEOPLE = {
+    Figure.measures_started, Figure.measures_cost_fen, Figure.consultations_held,
+    Figure.agreed_overdue, Figure.map_nearby, Figure.map_details,
+}  # fmt: skip
+N_SMALL_CELLS = N_(
+    "<3: a count of 1 or 2, not shown so that nobody can be singled out; *: withheld so that "
+    "a <3 cannot be worked out from a total."
+)
 
 
 def _yuan(fen: int) -> str:
@@ -67,32 +79,68 @@ def _area_rows(area: AreaFigures, code: str, name: str, locale: str) -> Iterator
         yield [TOTAL, code, name, Source.places.value, places, f"{POINTS}.{kind}", title, n]
 
 
-def overview_rows(overview: Overview, district: District, locale: str) -> Iterator[list[Any]]:
+def overview_rows(
+    overview: Overview, district: District, locale: str, *, small_cells: bool = False
+) -> list[list[Any]]:
     """One row per (month or the window's total, sub-district, figure): every number of
-    the overview, long-form (a pivot table makes any cross-tab of it)."""
+    the overview, long-form (a pivot table makes any cross-tab of it). `small_cells`:
+    counts of people's records of 1 or 2 written "<3" (see `suppression`)."""
+    rows: list[list[Any]] = []
     for area in overview.subdistricts:
         sub = district.get(area.code or "")
         name = sub.display_name(locale) if sub else (area.code or "")
-        yield from _area_rows(area, area.code or "", name, locale)
+        rows.extend(_area_rows(area, area.code or "", name, locale))
     if overview.subdistrict is None:  # the district's total, placed or not
         name = district.display_name(locale)
-        yield from _area_rows(overview.total, DISTRICT, name, locale)
+        rows.extend(_area_rows(overview.total, DISTRICT, name, locale))
+    if small_cells:
+        _suppress_rows(rows, [m.month.strftime("%Y-%m") for m in overview.total.months])
+    return rows
 
 
-def overview_csv(overview: Overview, district: District, locale: str) -> bytes:
+def _people_figure(figure_id: str) -> bool:
+    head = figure_id.split(".", 1)[0]
+    return head in Figure.__members__ and Figure(head) not in NOT_PEOPLE
+
+
+def _suppress_rows(rows: list[list[Any]], months: list[str]) -> None:
+    """Write small counts of people's records as "<3", and withhold what would give them
+    away by subtraction: months add up to the total, topics to the complaints."""
+    values = {(r[0], r[1], r[5]): int(r[7]) for r in rows if _people_figure(str(r[5]))}
+    codes = {code for _, code, _ in values}
+    figures = {figure for _, _, figure in values}
+    topics = [f"complaints.{t.value}" for t in Topic]
+    sums: list[tuple[tuple[str, str, str], list[tuple[str, str, str]]]] = []
+    for code in codes:
+        for figure in figures:
+            sums.append(((TOTAL, code, figure), [(m, code, figure) for m in months]))
+        for month in [*months, TOTAL]:
+            sums.append(((month, code, "complaints"), [(month, code, t) for t in topics]))
+    shown = suppress(values, [(t, [p for p in ps if p in values]) for t, ps in sums if t in values])
+    for r in rows:
+        key = (r[0], r[1], r[5])
+        if key in shown:
+            r[7] = shown[key]
+
+
+def overview_csv(
+    overview: Overview, district: District, locale: str, *, small_cells: bool = False
+) -> bytes:
     """UTF-8 with a BOM (spreadsheets read it as such); text cells through `csv_safe`."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
-    for row in overview_rows(overview, district, locale):
+    for row in overview_rows(overview, district, locale, small_cells=small_cells):
         writer.writerow([csv_safe(cell) for cell in row])
     return buffer.getvalue().encode("utf-8")
 
 
-def overview_xlsx(overview: Overview, district: District, locale: str) -> bytes:
+def overview_xlsx(
+    overview: Overview, district: District, locale: str, *, small_cells: bool = False
+) -> bytes:
     """The same rows as a sheet (numbers as numbers), and a second sheet naming the
-    service each figure comes from."""
+    service each figure comes from (and, with `small_cells`, a note on "<3")."""
     import xlsxwriter  # only when a spreadsheet is asked for: not at every start-up
 
     buffer = io.BytesIO()
@@ -102,12 +150,15 @@ def overview_xlsx(overview: Overview, district: District, locale: str) -> bytes:
     sheet = book.add_worksheet("overview")
     sheet.write_row(0, 0, HEADER, bold)
     sheet.freeze_panes(1, 0)
-    for r, row in enumerate(overview_rows(overview, district, locale), start=1):
+    rows = overview_rows(overview, district, locale, small_cells=small_cells)
+    for r, row in enumerate(rows, start=1):
         *text, value = row
         for c, cell in enumerate(text):
             sheet.write_string(r, c, str(csv_safe(cell)))
         if isinstance(value, int):
             sheet.write_number(r, len(text), value)
+        elif value in (SMALL, WITHHELD):
+            sheet.write_string(r, len(text), value)
         else:  # yuan, as written in the CSV
             sheet.write_number(r, len(text), float(value), money)
     sources = book.add_worksheet("sources")
@@ -116,6 +167,8 @@ def overview_xlsx(overview: Overview, district: District, locale: str) -> bytes:
         source = SOURCES[figure]
         names = [gettext(locale, FIGURE_TITLES[figure]), gettext(locale, SOURCE_TITLES[source])]
         sources.write_row(r, 0, [figure.value, names[0], source.value, names[1]])
+    if small_cells:
+        book.add_worksheet("notes").write_string(0, 0, gettext(locale, N_SMALL_CELLS))
     book.close()
     return buffer.getvalue()
 

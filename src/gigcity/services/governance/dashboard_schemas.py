@@ -25,6 +25,8 @@ class Figure(StrEnum):
     meals_delivered = "meals_delivered"
     bed_nights = "bed_nights"
     volunteer_tasks_done = "volunteer_tasks_done"
+    map_nearby = "map_nearby"
+    map_details = "map_details"
 
 
 class Source(StrEnum):
@@ -51,6 +53,8 @@ SOURCES: dict[Figure, Source] = {
     Figure.meals_delivered: Source.eldercare,
     Figure.bed_nights: Source.stays,
     Figure.volunteer_tasks_done: Source.eldercare,
+    Figure.map_nearby: Source.places,
+    Figure.map_details: Source.places,
 }
 
 FIGURE_TITLES: dict[Figure, str] = {
@@ -66,6 +70,8 @@ FIGURE_TITLES: dict[Figure, str] = {
     Figure.meals_delivered: N_("Meals for the elderly delivered"),
     Figure.bed_nights: N_("Bed-nights booked"),
     Figure.volunteer_tasks_done: N_("Volunteer tasks done"),
+    Figure.map_nearby: N_("Friendly map: nearest points asked for"),
+    Figure.map_details: N_("Friendly map: a point's card opened (with its navigation links)"),
 }
 
 SOURCE_TITLES: dict[Source, str] = {
@@ -105,6 +111,12 @@ class Figures(BaseModel):
     meals_delivered: int = 0
     bed_nights: int = Field(0, description="Nights of the bookings whose first night is in it")
     volunteer_tasks_done: int = 0
+    map_nearby: int = Field(
+        0, description="Nearest-points searches of the friendly map from a position in it"
+    )
+    map_details: int = Field(
+        0, description="A point's card (with its navigation links) opened on the friendly map"
+    )
 
     def value(self, figure: Figure) -> int:
         return int(getattr(self, figure.value))
@@ -131,8 +143,8 @@ class AreaFigures(BaseModel):
     total: Figures
     months: list[MonthFigures]
     service_points: dict[str, int] = Field(
-        description="The friendly map's service points by kind, today (map use is not "
-        "counted per sub-district)"
+        description="The friendly map's service points by kind, today (its use is in "
+        "`map_nearby` and `map_details`)"
     )
 
 

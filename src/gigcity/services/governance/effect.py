@@ -131,6 +131,11 @@ class Evaluation:
     warnings: tuple[Note, ...]
 
     @property
+    def observed(self) -> tuple[float, ...]:
+        """The counts as a chart plots them."""
+        return tuple(float(c) for c in self.counts)
+
+    @property
     def clear(self) -> bool:
         """Whether the 95 % interval leaves out "no change"."""
         return self.change_high < 0 or self.change_low > 0
@@ -205,7 +210,7 @@ def evaluate(
         else:
             notes.append(Note(N_NO_ANNUAL_SEASON))
             season_kind = "holidays"
-        holiday_share = _holiday_shares(starts, ends)
+        holiday_share = holiday_shares(starts, ends)
         if len(set(holiday_share)) > 1:  # a constant column would duplicate the intercept
             for i, h in enumerate(holiday_share):
                 extra[i].append(h)
@@ -389,7 +394,7 @@ def _fourier(day: date, harmonics: int) -> list[float]:
     return out
 
 
-def _holiday_shares(starts: Sequence[date], ends: Sequence[date]) -> list[float]:
+def holiday_shares(starts: Sequence[date], ends: Sequence[date]) -> list[float]:
     """The share of each period's days that are Chinese public holidays (a weekend between
     two holidays counts: Spring Festival's week off includes it)."""
     off = _days_off(range(starts[0].year, ends[-1].year + 1))

@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from gigcity.i18n import N_
-from gigcity.services.governance.effect import Evaluation
 from gigcity.services.printed_page import (
     A4_H,
     A4_W,
@@ -66,6 +65,22 @@ N_CAVEAT_CONCURRENT = N_(
 )
 
 
+class Charted(Protocol):
+    """What a chart draws: an evaluation of counts (`effect.Evaluation`) or of mean pickup
+    times (`pickup_effect.MeanEvaluation`)."""
+
+    @property
+    def period_starts(self) -> Sequence[date]: ...
+    @property
+    def measure_on(self) -> date: ...
+    @property
+    def observed(self) -> Sequence[float]: ...
+    @property
+    def fitted(self) -> Sequence[float]: ...
+    @property
+    def counterfactual(self) -> Sequence[float]: ...
+
+
 @dataclass(frozen=True)
 class ChartLabels:
     """The chart's words in the reader's language."""
@@ -95,7 +110,7 @@ class EvaluationSheet:
 
 
 def effect_svg(
-    ev: Evaluation,
+    ev: Charted,
     labels: ChartLabels,
     *,
     text: Literal["fonts", "paths"] = "fonts",
@@ -115,7 +130,7 @@ def effect_svg(
         axes = figure.subplots()
         axes.plot(
             x,
-            ev.counts,
+            ev.observed,
             "o",
             ms=3,
             color=COLOURS["observed"],
@@ -157,7 +172,7 @@ def effect_svg(
     return matplotlib_svg(draw, width=width, height=height, text=text, font_size=9)
 
 
-def evaluation_svg(ev: Evaluation, sheet: EvaluationSheet) -> str:
+def evaluation_svg(ev: Charted, sheet: EvaluationSheet) -> str:
     """The one-page A4 evaluation as SVG (millimetre units)."""
     parts: list[str] = []
     y = MARGIN
@@ -224,7 +239,7 @@ def evaluation_svg(ev: Evaluation, sheet: EvaluationSheet) -> str:
     return a4_page(parts)
 
 
-def evaluation_pdf(ev: Evaluation, sheet: EvaluationSheet) -> bytes:
+def evaluation_pdf(ev: Charted, sheet: EvaluationSheet) -> bytes:
     """The one-page A4 evaluation as a PDF to print."""
     import cairosvg  # type: ignore[import-untyped]  # no stubs; imported here: half a second
 
@@ -233,7 +248,7 @@ def evaluation_pdf(ev: Evaluation, sheet: EvaluationSheet) -> bytes:
     return pdf
 
 
-def _month_ticks(ev: Evaluation) -> list[tuple[float, str]]:
+def _month_ticks(ev: Charted) -> list[tuple[float, str]]:
     """First days of months along the series (every second or third on long ones)."""
     first = ev.period_starts[0]
     last = ev.period_starts[-1]

@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.orm import Session
@@ -16,10 +16,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from gigcity.db.models import GovComplaint, GovSurvey, GovSurveyAnswer, Report
 from gigcity.i18n import N_
-from gigcity.services.accounts import Principal
+from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import InvalidInput
 from gigcity.services.governance.base import METRES_PER_DEGREE, GovernanceBase
-from gigcity.services.governance.dashboard import month_starts
+from gigcity.services.governance.dashboard import OverviewFile, month_starts
+from gigcity.services.governance.dashboard_files import CSV_MEDIA, XLSX_MEDIA
+from gigcity.services.governance.hotspot_files import hotspots_csv, hotspots_xlsx
 from gigcity.services.governance.schemas import HotspotCell, HotspotPlace, Hotspots
 
 MAX_DAYS = 366
@@ -42,6 +44,29 @@ def _trend(last: int, before: int) -> float | None:
 
 
 class HotspotsMixin(GovernanceBase):
+    def hotspots_file(
+        self,
+        principal: Principal,
+        kind: Literal["csv", "xlsx"],
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        subdistrict: str | None = None,
+        cell_m: int = 250,
+        locale: str = "zh_CN",
+    ) -> OverviewFile:
+        """The hotspots as CSV or XLSX, scoped as the JSON answer is; in an officer's file
+        counts of 1 or 2 are written "<3"."""
+        spots = self.hotspots(
+            principal, since=since, until=until, subdistrict=subdistrict, cell_m=cell_m
+        )
+        small = principal.role == Role.officer
+        name = f"hotspots-{spots.subdistrict or 'all'}-{spots.since}-{spots.until}"
+        if kind == "xlsx":
+            body = hotspots_xlsx(spots, locale, small_cells=small)
+            return OverviewFile(f"{name}.xlsx", XLSX_MEDIA, body)
+        return OverviewFile(f"{name}.csv", CSV_MEDIA, hotspots_csv(spots, small_cells=small))
+
     def hotspots(
         self,
         principal: Principal,

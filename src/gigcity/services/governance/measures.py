@@ -16,8 +16,10 @@ from gigcity.db.session import transaction
 from gigcity.i18n import N_, format_money, gettext
 from gigcity.services.accounts import Principal
 from gigcity.services.errors import InvalidInput, NotFound
-from gigcity.services.governance.base import METRES_PER_DEGREE, GovernanceBase
+from gigcity.services.governance import pickup_effect
+from gigcity.services.governance.base import METRES_PER_DEGREE
 from gigcity.services.governance.effect import (
+    DAYS_PER_MONTH,
     Evaluation,
     describe_model,
     evaluate,
@@ -38,11 +40,14 @@ from gigcity.services.governance.effect_chart import (
     N_SHEET_TITLE,
     N_START_DATE,
     N_SYNTHETIC_DATA,
+    Charted,
     ChartLabels,
     EvaluationSheet,
     effect_svg,
     evaluation_pdf,
 )
+from gigcity.services.governance.pickup_effect import MeanEvaluation, evaluate_means, weekly_means
+from gigcity.services.governance.pickups import PickupsMixin
 from gigcity.services.governance.schemas import (
     EffectOut,
     MeasureIn,
@@ -53,6 +58,12 @@ from gigcity.services.governance.schemas import (
 from gigcity.services.types import as_utc
 
 N_RECORDS_PER_WEEK = N_("Records a week")
+N_PICKUP_MINUTES = N_("Mean pickup time (minutes)")
+N_OBSERVED_MEAN = N_("Observed weekly mean")
+N_CAVEAT_PICKUPS = N_(
+    "Pickup times are what the platforms send: a change in how a platform measures a pickup "
+    "changes them too."
+)
 WEEKS_EACH_SIDE = 52
 
 MEASURE_TITLES: dict[MeasureKind, str] = {
@@ -68,9 +79,10 @@ SUBJECT_WORDS: dict[str, str] = {
     "complaints": N_("Delivery complaints around {place}"),
     "reports": N_("Hazard reports around {place}"),
 }
+Evaluated = Evaluation | MeanEvaluation
 
 
-class MeasuresMixin(GovernanceBase):
+class MeasuresMixin(PickupsMixin):
     # -- keeping measures ------------------------------------------------------------------
 
     def measures(
@@ -147,22 +159,35 @@ class MeasuresMixin(GovernanceBase):
 
     # -- the effect ------------------------------------------------------------------------
 
+    def _window(self, row: GovMeasure, earliest: date | None) -> tuple[date, int]:
+        """Whole weeks from a year before the measure (or the first record) up to the last
+        whole week before today (or a year after the measure): the first Monday and how
+        many weeks."""
+        first = max(row.started_on - timedelta(weeks=WEEKS_EACH_SIDE), earliest or row.started_on)
+        first -= timedelta(days=first.weekday())
+        last = min(self.today(), row.started_on + timedelta(weeks=WEEKS_EACH_SIDE))
+        return first, max(0, (last - first).days // 7)
+
     def _evaluated(
         self, principal: Principal, measure_id: int, subject: Subject
-    ) -> tuple[GovMeasure, Evaluation, bool]:
+    ) -> tuple[GovMeasure, Evaluated, bool]:
         with self.factory() as session:
             row = self._measure(session, principal, measure_id)
             session.expunge(row)
-            days, synthetic = self._days_near(session, row, subject)
-        today = self.today()
-        # Whole weeks from a year before the measure (or the first record) up to the last
-        # whole week before today (or a year after the measure).
-        earliest = min(days) if days else row.started_on
-        first = max(row.started_on - timedelta(weeks=WEEKS_EACH_SIDE), earliest)
-        first -= timedelta(days=first.weekday())
-        last = min(today, row.started_on + timedelta(weeks=WEEKS_EACH_SIDE))
-        periods = max(0, (last - first).days // 7)
-        starts, counts = period_counts(days, first, periods, "week")
+            if subject == "pickups":
+                start = self.day_start(row.started_on - timedelta(weeks=WEEKS_EACH_SIDE + 1))
+                end = self.day_end(row.started_on + timedelta(weeks=WEEKS_EACH_SIDE + 1))
+                pickups, synthetic = self.pickups_near(
+                    session, row.lat, row.lon, row.radius_m, start, end
+                )
+            else:
+                days, synthetic = self._days_near(session, row, subject)
+        if subject == "pickups":
+            first, weeks = self._window(row, min((d for d, _ in pickups), default=None))
+            starts, means, numbers = weekly_means(pickups, first, weeks)
+            return row, evaluate_means(starts, means, numbers, row.started_on), synthetic
+        first, weeks = self._window(row, min(days, default=None))
+        starts, counts = period_counts(days, first, weeks, "week")
         return row, evaluate(starts, counts, row.started_on), synthetic
 
     def _days_near(
@@ -210,54 +235,81 @@ class MeasuresMixin(GovernanceBase):
         self, principal: Principal, measure_id: int, subject: Subject, locale: str
     ) -> EffectOut:
         row, ev, synthetic = self._evaluated(principal, measure_id, subject)
-        return EffectOut(
-            measure=measure_out(row, locale),
-            subject=subject,
-            period=ev.frequency,
-            periods_before=ev.periods_before,
-            periods_after=ev.periods_after,
-            before_per_month=ev.before_per_month,
-            after_per_month=ev.after_per_month,
-            change=ev.change,
-            ci_low=ev.change_low,
-            ci_high=ev.change_high,
-            p_value=ev.p_value,
-            sentence=self._sentence(ev, row, subject, locale),
-            model=describe_model(ev),
-            warnings=[gettext(locale, n.msgid, **dict(n.params)) for n in ev.warnings],
-            series=[
-                {
-                    "period": start.isoformat(),
-                    "observed": count,
-                    "fitted": round(fitted, 3),
-                    "counterfactual": round(cf, 3),
+        series: list[dict[str, object]] = []
+        for k, start in enumerate(ev.period_starts):
+            point: dict[str, object] = {
+                "period": start.isoformat(),
+                "fitted": round(ev.fitted[k], 3),
+                "counterfactual": round(ev.counterfactual[k], 3),
+            }
+            if isinstance(ev, MeanEvaluation):
+                mean = ev.means[k]
+                point |= {
+                    "observed": None if mean is None else round(mean, 3),
+                    "pickups": ev.pickups[k],
                 }
-                for start, count, fitted, cf in zip(
-                    ev.period_starts, ev.counts, ev.fitted, ev.counterfactual, strict=True
-                )
-            ],
-            synthetic=synthetic,
+            else:
+                point["observed"] = ev.counts[k]
+            series.append(point)
+        common = {
+            "measure": measure_out(row, locale),
+            "subject": subject,
+            "period": "week",
+            "periods_before": ev.periods_before,
+            "periods_after": ev.periods_after,
+            "change": ev.change,
+            "ci_low": ev.change_low,
+            "ci_high": ev.change_high,
+            "p_value": ev.p_value,
+            "sentence": self._sentence(ev, row, subject, locale),
+            "model": _model(ev),
+            "warnings": [gettext(locale, n.msgid, **dict(n.params)) for n in ev.warnings],
+            "series": series,
+            "synthetic": synthetic,
+        }
+        if isinstance(ev, MeanEvaluation):
+            return EffectOut.model_validate(
+                common
+                | {
+                    "unit": "minutes",
+                    "before_per_month": _pickups_a_month(ev, before=True),
+                    "after_per_month": _pickups_a_month(ev, before=False),
+                    "before_mean_minutes": round(ev.before_mean, 2),
+                    "after_mean_minutes": round(ev.after_mean, 2),
+                }
+            )
+        return EffectOut.model_validate(
+            common
+            | {
+                "period": ev.frequency,
+                "before_per_month": ev.before_per_month,
+                "after_per_month": ev.after_per_month,
+            }
         )
 
-    def _sentence(self, ev: Evaluation, row: GovMeasure, subject: Subject, locale: str) -> str:
+    def _sentence(self, ev: Evaluated, row: GovMeasure, subject: Subject, locale: str) -> str:
+        if isinstance(ev, MeanEvaluation):
+            msgid, params = pickup_effect.sentence(ev, row.place_name)
+            return gettext(locale, msgid, **params)
         subject_words = gettext(locale, SUBJECT_WORDS[subject], place=row.place_name)
         msgid, params = sentence(ev, subject_words)
         return gettext(locale, msgid, **params)
 
-    def _labels(self, locale: str) -> ChartLabels:
+    def _labels(self, locale: str, ev: Charted) -> ChartLabels:
+        means = isinstance(ev, MeanEvaluation)
         return ChartLabels(
-            observed=gettext(locale, N_OBSERVED),
+            observed=gettext(locale, N_OBSERVED_MEAN if means else N_OBSERVED),
             fitted=gettext(locale, N_FITTED),
             counterfactual=gettext(locale, N_COUNTERFACTUAL),
             measure=gettext(locale, N_MEASURE_STARTS),
-            y_axis=gettext(locale, N_RECORDS_PER_WEEK),
+            y_axis=gettext(locale, N_PICKUP_MINUTES if means else N_RECORDS_PER_WEEK),
         )
 
     def effect_svg(
         self, principal: Principal, measure_id: int, subject: Subject, locale: str
     ) -> str:
         _, ev, _ = self._evaluated(principal, measure_id, subject)
-        return effect_svg(ev, self._labels(locale))
+        return effect_svg(ev, self._labels(locale, ev))
 
     def effect_pdf(
         self, principal: Principal, measure_id: int, subject: Subject, locale: str
@@ -276,14 +328,33 @@ class MeasuresMixin(GovernanceBase):
             facts=facts,
             sentence=self._sentence(ev, row, subject, locale),
             model_heading=gettext(locale, N_MODEL_HEADING),
-            model=describe_model(ev),
+            model=_model(ev),
             caveats=[gettext(locale, n.msgid, **dict(n.params)) for n in ev.warnings]
-            + [gettext(locale, N_CAVEAT_REPORTING), gettext(locale, N_CAVEAT_CONCURRENT)],
-            labels=self._labels(locale),
+            + [
+                gettext(locale, N_CAVEAT_PICKUPS if subject == "pickups" else N_CAVEAT_REPORTING),
+                gettext(locale, N_CAVEAT_CONCURRENT),
+            ],
+            labels=self._labels(locale, ev),
             synthetic=gettext(locale, N_SYNTHETIC_DATA) if synthetic else None,
             footer="gigcity",
         )
         return evaluation_pdf(ev, sheet)
+
+
+def _model(ev: Evaluated) -> str:
+    if isinstance(ev, MeanEvaluation):
+        return pickup_effect.describe_model(ev)
+    return describe_model(ev)
+
+
+def _pickups_a_month(ev: MeanEvaluation, *, before: bool) -> float:
+    """Pickups sent a month in the whole weeks before (or after) the measure."""
+    weeks = [
+        n
+        for s, n in zip(ev.period_starts, ev.pickups, strict=True)
+        if (s + timedelta(days=7) <= ev.measure_on if before else s >= ev.measure_on)
+    ]
+    return sum(weeks) / (7 * len(weeks)) * DAYS_PER_MONTH if weeks else 0.0
 
 
 def measure_out(row: GovMeasure, locale: str) -> MeasureOut:

@@ -183,18 +183,31 @@ class MeasureOut(BaseModel):
     synthetic: bool
 
 
-Subject = Literal["complaints", "reports"]
+Subject = Literal["complaints", "reports", "pickups"]
 
 
 class EffectOut(BaseModel):
     measure: MeasureOut
     subject: Subject
+    unit: Literal["relative", "minutes"] = Field(
+        "relative",
+        description="relative: `change` and its interval are shares (-0.85: 85 % fewer); "
+        "minutes (pickup times): they are minutes (-4.0: four minutes quicker).",
+    )
     period: str
-    periods_before: int
+    periods_before: int = Field(description="Periods before the measure (pickups: with data).")
     periods_after: int
-    before_per_month: float
+    before_per_month: float = Field(
+        description="Records a month before the measure (pickups: pickups sent a month)."
+    )
     after_per_month: float
-    change: float = Field(description="Relative change the model puts on the measure (-0.85).")
+    before_mean_minutes: float | None = Field(
+        None, description="Pickups only: the mean pickup time before the measure."
+    )
+    after_mean_minutes: float | None = None
+    change: float = Field(
+        description="The change the model puts on the measure (see `unit`): -0.85, or -4.0 min."
+    )
     ci_low: float
     ci_high: float
     p_value: float

@@ -1,7 +1,9 @@
 /* Governance hub, admins: import a 12345 hotline export (POST /api/governance/imports,
    answered at once with the queued import), follow its progress (GET .../imports/{id},
    polled until done or failed), then show the counts, the refused rows with their reasons
-   and the refused rows as CSV. On opening, the latest import is shown. */
+   and the refused rows as CSV. On opening, the latest import is shown, and every import is
+   listed (GET .../imports, newest first, a page at a time) with its counts; "Show" opens
+   one with its refused rows. */
 (function () {
   "use strict";
 
@@ -10,6 +12,7 @@
   const { h, api } = G;
   const { $, say, messages } = gov;
   const POLL_MS = 700;
+  const PAGE = 50;
   const COUNTS = ["rows_read", "accepted", "duplicates", "refused", "unplaced"];
   let current = null;
   let timer = null;
@@ -58,7 +61,50 @@
         messages.tell(say("import_finished", { accepted: imp.accepted, refused: imp.refused }));
         document.dispatchEvent(new CustomEvent("gov:complaints-changed"));
       }
+      listImports();
     }, POLL_MS);
+  }
+
+  /* Every import, newest first: when, the file, its state and counts, and "Show". */
+  function importItem(imp) {
+    const [before, after] = say("import_" + imp.status, { rows: imp.rows_read }).split("{file}");
+    return h(
+      "li",
+      { class: "import-item", dataset: { importId: String(imp.id), status: imp.status } },
+      h("span", { class: "when", text: gov.dateTime(imp.at) }),
+      h("span", { class: "what" }, before, h("code", { class: "filename", text: imp.filename }), after || ""),
+      imp.synthetic ? h("span", { class: "badge", text: say("synthetic") }) : null,
+      h("span", {
+        class: "note import-line",
+        text: say("import_line", { read: imp.rows_read, accepted: imp.accepted, duplicates: imp.duplicates, refused: imp.refused, unplaced: imp.unplaced }),
+      }),
+      h("button", {
+        type: "button",
+        class: "btn btn-small show-import",
+        text: say("show_import"),
+        onclick: function () {
+          show(imp);
+          $("import-result").scrollIntoView({ block: "nearest" });
+        },
+      })
+    );
+  }
+
+  async function listImports(more) {
+    const list = $("imports-list");
+    const offset = more ? list.children.length : 0;
+    let page;
+    try {
+      page = await api("/api/governance/imports" + gov.query({ limit: PAGE, offset: offset }));
+    } catch (err) {
+      return messages.fail(err);
+    }
+    if (more) list.append(...page.map(importItem));
+    else list.replaceChildren(...page.map(importItem));
+    $("imports-more").hidden = page.length < PAGE;
+    $("imports-empty").hidden = list.children.length > 0;
+    list.dataset.state = "ready";
+    return page;
   }
 
   async function upload(event) {
@@ -80,6 +126,7 @@
       return messages.fail(err);
     }
     show(imp);
+    listImports();
     if (imp.status === "queued" || imp.status === "running") poll(imp.id);
     else {
       $("import-submit").disabled = false;
@@ -99,7 +146,8 @@
         messages.fail(err);
       }
     });
-    const latest = await api("/api/governance/imports");
+    $("imports-more").addEventListener("click", () => listImports(true));
+    const latest = (await listImports()) || [];
     if (latest.length) {
       show(latest[0]);
       if (latest[0].status === "queued" || latest[0].status === "running") poll(latest[0].id);

@@ -29,7 +29,8 @@
       "select",
       { class: "effect-subject", "aria-label": say("subject_label") },
       h("option", { value: "complaints", text: say("subject_complaints") }),
-      h("option", { value: "reports", text: say("subject_reports") })
+      h("option", { value: "reports", text: say("subject_reports") }),
+      h("option", { value: "pickups", text: say("subject_pickups") })
     );
     return h(
       "li",
@@ -68,6 +69,30 @@
     $("measures").dataset.state = "ready";
   }
 
+  /* An effect on counts: a share with its interval; on pickup times: minutes. */
+  function countLines(out) {
+    return [
+      h("p", { class: "interval" }, say("effect_interval", { change: gov.percent(out.change), low: gov.percent(out.ci_low), high: gov.percent(out.ci_high) })),
+      h(
+        "p",
+        { class: "note" },
+        say("effect_counts", { before: perMonth(out.before_per_month), after: perMonth(out.after_per_month), n_before: out.periods_before, n_after: out.periods_after })
+      ),
+    ];
+  }
+
+  function minutesLines(out) {
+    const minutes = (n) => (n > 0 ? "+" : "") + n.toFixed(1);
+    return [
+      h("p", { class: "interval" }, say("effect_interval_minutes", { change: minutes(out.change), low: minutes(out.ci_low), high: minutes(out.ci_high) })),
+      h(
+        "p",
+        { class: "note" },
+        say("effect_pickups", { before: out.before_mean_minutes.toFixed(1), after: out.after_mean_minutes.toFixed(1), n_before: out.periods_before, n_after: out.periods_after })
+      ),
+    ];
+  }
+
   async function evaluate(m, subject, box) {
     box.hidden = false;
     box.dataset.state = "loading";
@@ -85,21 +110,7 @@
     box.replaceChildren(
       out.synthetic ? h("p", { class: "synthetic-band", text: say("synthetic_band") }) : null,
       h("p", { class: "sentence", text: out.sentence }),
-      h(
-        "p",
-        { class: "interval" },
-        say("effect_interval", { change: gov.percent(out.change), low: gov.percent(out.ci_low), high: gov.percent(out.ci_high) })
-      ),
-      h(
-        "p",
-        { class: "note" },
-        say("effect_counts", {
-          before: perMonth(out.before_per_month),
-          after: perMonth(out.after_per_month),
-          n_before: out.periods_before,
-          n_after: out.periods_after,
-        })
-      ),
+      ...(out.unit === "minutes" ? minutesLines(out) : countLines(out)),
       out.warnings.length ? h("ul", { class: "warnings" }, out.warnings.map((w) => h("li", { text: w }))) : null,
       chart,
       h("details", { class: "model" }, h("summary", { text: say("how_computed") }), h("p", { class: "note", text: out.model })),
