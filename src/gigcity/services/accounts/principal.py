@@ -27,7 +27,7 @@ class Scope(StrEnum):
     """What a platform API key may do; a key may do only what its scopes name."""
 
     open311 = "open311"  # file Open311 service requests and read the reports it filed
-    deliveries = "deliveries"  # report deliveries and activity for pay statements; quote orders
+    deliveries = "deliveries"  # deliveries and activity for pay statements; quotes; pickup times
     signals = "signals"  # post live traffic-signal phases
     workbench = "workbench"  # start workbench runs and read them
     audit = "audit"  # push decision logs to be audited and read the runs it pushed
