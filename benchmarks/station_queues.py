@@ -11,13 +11,17 @@ washing machines (typical 40 minutes) on a scratch SQLite database (or `--databa
 each visit is logged at the desk by the driver's QR code, and 70 % join the shower queue
 and 30 % the washing-machine queue on arrival. The desk calls the next driver and starts a
 use whenever a unit is free. Each use lasts a random time around the typical one
-(log-normal, median the typical duration, about 30 % spread), so the recent-median estimate
-has real variation to follow. Every step goes through `StationsService` (join, call_next,
-start_use, finish_use) with the service's clock set to the simulated time.
+(log-normal, median the typical duration, about 30 % spread), so the estimate has real
+variation to learn. Every step goes through `StationsService` (join, call_next, start_use,
+finish_use) with the service's clock set to the simulated time.
 
-For every driver who joined, the wait shown at joining (`estimate_at_join`) is compared with
-the wait actually waited (start of the use minus joining): the share within 5 minutes, and
-the p50 / p90 / max of the absolute error in minutes, overall and per service.
+For every driver who joined, the wait shown at joining (`estimate_at_join`, the median) is
+compared with the wait actually waited (start of the use minus joining): the share within
+5 minutes, and the p50 / p90 / max of the absolute error in minutes, overall and per
+service. Where the answer to joining gave a range (a long wait), whether the wait fell in
+it; and the share for whom what was shown held (the range, else the figure +-5 minutes).
+The same estimate is also made at each join with the simulation's own duration law (which
+no station knows), to show how close any estimate from that moment's state can come.
 
 Target (issue 17): 500 station visits a day with queue estimates within 5 minutes of the
 simulated truth. Writes benchmarks/results/station_queues.{json,md}.
@@ -44,6 +48,8 @@ from gigcity.db.models import Account, StationQueueEntry
 from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role, hash_password
 from gigcity.services.care.stations import ServiceIn, ServiceKind, VisitIn
+from gigcity.services.care.stations.estimate import UseModel
+from gigcity.services.care.stations.estimate import waits as model_waits
 from gigcity.services.places import PlaceCreate, PlaceKind
 from gigcity.services.platform import Platform
 
@@ -96,6 +102,20 @@ def summary(errors: list[float]) -> dict[str, float]:
         "p50_error_min": round(percentile(errors, 0.5), 2),
         "p90_error_min": round(percentile(errors, 0.9), 2),
         "max_error_min": round(max(errors), 2) if errors else float("nan"),
+    }
+
+
+def within(errors: list[float]) -> float:
+    return round(sum(1 for e in errors if e <= WITHIN_MIN) / len(errors), 4)
+
+
+def shown_summary(inside: list[bool], held: list[bool]) -> dict[str, Any]:
+    """The drivers shown a range and how many of their waits fell in it; and the share of
+    all drivers for whom what they were shown held (the range, else the figure +-5 min)."""
+    return {
+        "shown_range": len(inside),
+        "within_range": round(sum(inside) / len(inside), 4) if inside else None,
+        "shown_held": round(sum(held) / len(held), 4) if held else float("nan"),
     }
 
 
@@ -162,6 +182,12 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
     in_use = dict.fromkeys(typical, 0)
     waiting = dict.fromkeys(typical, 0)
     entry_kind: dict[int, ServiceKind] = {}
+    shown_range: dict[int, tuple[int, int]] = {}  # ticket -> the range shown at joining
+    # The same estimate made with the simulation's own duration law (what no station knows):
+    # how close any estimate from the state at joining can come.
+    oracle: dict[int, int] = {}
+    started_at: dict[ServiceKind, dict[int, float]] = {kind: {} for kind in typical}
+    true_law = {kind: UseModel(float(typical[kind]), SPREAD, False) for kind in typical}
     started = time.perf_counter()
     operations = 0
 
@@ -173,6 +199,7 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
             operations += 2
             waiting[kind] -= 1
             in_use[kind] += 1
+            started_at[kind][called.id] = minute
             duration = typical[kind] * math.exp(rnd.gauss(0, SPREAD))
             heapq.heappush(events, (minute + duration, seq, "finish", called.id))
             seq += 1
@@ -191,14 +218,24 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
             stations.log_visit(admin, place.id, VisitIn(code=code, services=wants))
             operations += 2
             for kind in wants:
+                best = model_waits(
+                    units=units[kind],
+                    in_use_elapsed=[minute - s for s in started_at[kind].values()],
+                    ahead=waiting[kind],
+                    model=true_law[kind],
+                )[-1]
                 entry = stations.join(driver, service_ids[kind])
+                oracle[entry.id] = best.minutes
                 entry_kind[entry.id] = kind
+                if entry.estimate_low is not None and entry.estimate_high is not None:
+                    shown_range[entry.id] = (entry.estimate_low, entry.estimate_high)
                 waiting[kind] += 1
                 operations += 1
                 serve(kind)
         else:
             kind = entry_kind[data]
             stations.finish_use(admin, data)
+            started_at[kind].pop(data)
             operations += 1
             in_use[kind] -= 1
             serve(kind)
@@ -208,21 +245,42 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
         rows = session.scalars(select(StationQueueEntry)).all()
     errors: dict[str, list[float]] = {kind.value: [] for kind in typical}
     waits: dict[str, list[float]] = {kind.value: [] for kind in typical}
+    ranges: dict[str, list[bool]] = {kind.value: [] for kind in typical}  # truth inside
+    held: dict[str, list[bool]] = {kind.value: [] for kind in typical}  # what was shown held
+    best: dict[str, list[float]] = {kind.value: [] for kind in typical}  # the oracle's errors
     for row in rows:
         assert row.started_at is not None
         truth = (row.started_at - row.joined_at).total_seconds() / 60
-        waits[entry_kind[row.id].value].append(truth)
-        errors[entry_kind[row.id].value].append(abs(row.estimate_minutes - truth))
+        kind = entry_kind[row.id].value
+        waits[kind].append(truth)
+        error = abs(row.estimate_minutes - truth)
+        errors[kind].append(error)
+        best[kind].append(abs(oracle[row.id] - truth))
+        if row.id in shown_range:
+            low, high = shown_range[row.id]
+            ranges[kind].append(low <= truth <= high)
+            held[kind].append(low <= truth <= high)
+        else:
+            held[kind].append(error <= WITHIN_MIN)
     everyone = [e for per in errors.values() for e in per]
     return {
         "visits": args.visits,
         "seed": args.seed,
         "units": {k.value: v for k, v in units.items()},
         "typical_minutes": {k.value: v for k, v in typical.items()},
-        "overall": summary(everyone),
+        "overall": {
+            **summary(everyone),
+            **shown_summary(
+                [r for per in ranges.values() for r in per],
+                [h for per in held.values() for h in per],
+            ),
+            "true_law_within_5_min": within([e for per in best.values() for e in per]),
+        },
         "by_service": {
             kind: {
                 **summary(errs),
+                **shown_summary(ranges[kind], held[kind]),
+                "true_law_within_5_min": within(best[kind]),
                 "mean_wait_min": round(sum(waits[kind]) / len(waits[kind]), 1),
                 "p90_wait_min": round(percentile(waits[kind], 0.9), 1),
             }
@@ -239,21 +297,23 @@ def markdown(result: dict[str, Any]) -> str:
         f"Station day: {result['visits']} visits, seed {result['seed']}, units "
         f"{result['units']}, on {result['database']}",
         "",
-        "| queue | drivers | within 5 min | p50 error | p90 error | max error | mean wait "
-        "| p90 wait |",
-        "|---|---|---|---|---|---|---|---|",
+        "| queue | drivers | point within 5 min | p50 error | p90 error | max error "
+        "| shown a range | wait in the range | what was shown held | true law within 5 min "
+        "| mean wait | p90 wait |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for kind, s in result["by_service"].items():
-        lines.append(
-            f"| {kind} | {s['drivers']} | {s['within_5_min']:.1%} | {s['p50_error_min']} min "
-            f"| {s['p90_error_min']} min | {s['max_error_min']} min | {s['mean_wait_min']} min "
-            f"| {s['p90_wait_min']} min |"
+
+    def row(name: str, s: dict[str, Any], tail: str) -> str:
+        inside = "–" if s["within_range"] is None else f"{s['within_range']:.1%}"
+        return (
+            f"| {name} | {s['drivers']} | {s['within_5_min']:.1%} | {s['p50_error_min']} min "
+            f"| {s['p90_error_min']} min | {s['max_error_min']} min | {s['shown_range']} "
+            f"| {inside} | {s['shown_held']:.1%} | {s['true_law_within_5_min']:.1%} | {tail}"
         )
-    o = result["overall"]
-    lines.append(
-        f"| all | {o['drivers']} | {o['within_5_min']:.1%} | {o['p50_error_min']} min "
-        f"| {o['p90_error_min']} min | {o['max_error_min']} min | | |"
-    )
+
+    for kind, s in result["by_service"].items():
+        lines.append(row(kind, s, f"{s['mean_wait_min']} min | {s['p90_wait_min']} min |"))
+    lines.append(row("all", result["overall"], " | |"))
     lines.append("")
     lines.append(
         f"{result['service_calls']} service calls in {result['seconds']} s "

@@ -21,7 +21,7 @@ from gigcity.db.models import Place
 from gigcity.i18n import translations
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import Conflict
-from gigcity.services.stays import BookIn
+from gigcity.services.stays import BookIn, StayKind
 from gigcity.web.templating import STATIC_DIR
 from web.strings_support import page_strings
 from web.test_browser import sign_in
@@ -44,6 +44,7 @@ BUILT_KEYS = (
             "cancelled",
             "no_show",
             "lapsed",
+            "moved",
         )
     }
 )
@@ -187,6 +188,75 @@ def test_with_no_free_bed_the_driver_waits_and_accepts_the_bed_someone_released(
     )
     expect(page.locator("#mine li").first).to_contain_text(zh("Booked"))
     assert demo_principal(demo, username).account_id is not None
+
+
+@pytest.mark.browser
+def test_a_driver_walks_in_with_their_desk_code_and_the_desk_gives_them_a_bed(
+    page: Page, demo: Demo, evening: datetime, live_server: str
+) -> None:
+    """No booking: the driver's page shows their code for the desk; the desk scans it (types
+    it here) and gives them a bed, checked in at once; the driver's page shows the stay."""
+    username, _ = _driver(demo)
+    sign_in(page, username, demo.password, "/stays")
+    page.wait_for_selector("#stays-page[data-state=ready]")
+    page.click("#desk-code-show")
+    expect(page.locator("#desk-code-qr")).to_be_visible()
+    code = page.locator("#desk-code-value").inner_text().strip()
+    assert code
+
+    browser = page.context.browser
+    assert browser is not None
+    other = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server)
+    desk = other.new_page()
+    sign_in(desk, "homestaff", demo.password, "/stays/desk")
+    desk.wait_for_selector("#desk-page[data-state=ready]")
+    desk.locator("#walkin summary").click()
+    desk.click("#walkin-go")  # nothing entered: told what to enter
+    expect(desk.locator("#alert")).to_contain_text(
+        zh("Scan the guest's desk code, or type their username.")
+    )
+    desk.fill("#walkin-guest", code)
+    desk.select_option("#walkin-section", "men")
+    desk.click("#walkin-go")
+    expect(desk.locator("#notice")).to_contain_text(f"{username} 已入住")
+    row = desk.locator("#bookings li", has_text=username)
+    expect(row).to_contain_text(zh("Checked in"))
+    assert desk.evaluate("document.documentElement.scrollWidth") <= 390
+    other.close()
+
+    page.reload()
+    page.wait_for_selector("#stays-page[data-state=ready]")
+    expect(page.locator("#mine li").first).to_contain_text(zh("Checked in"))
+
+
+@pytest.mark.browser
+def test_the_desk_moves_a_booked_guest_to_another_free_bed(
+    page: Page, demo: Demo, evening: datetime
+) -> None:
+    """A driver's booked bunk; the desk moves them to another free bed of the night, and
+    the list shows them there."""
+    stays = demo.platform.stays
+    place_id = _home(demo, FLAGSHIP)
+    username, driver = _driver(demo)
+    booked = stays.book(
+        driver, BookIn(place_id=place_id, night=stays.tonight(evening), kind=StayKind.night)
+    )
+    sign_in(page, "homestaff", demo.password, "/stays/desk")
+    page.wait_for_selector("#desk-page[data-state=ready]")
+    row = page.locator(f"#bookings li[data-booking='{booked.id}']")
+    expect(row).to_contain_text(booked.bed_label)
+    row.locator("button.move").click()
+    choice = row.locator("select.move-bed")
+    expect(choice).to_be_visible()
+    target = choice.locator("option").first.get_attribute("value")
+    assert target is not None and int(target) != booked.bed_id  # noqa: PT018
+    row.locator("button.move-go").click()
+    expect(page.locator("#notice")).to_contain_text(f"{username}已换到")
+    moved = stays.booking(driver, booked.id)
+    assert moved.bed_id == int(target)
+    expect(page.locator(f"#bookings li[data-booking='{booked.id}']")).to_contain_text(
+        moved.bed_label
+    )
 
 
 @pytest.mark.browser

@@ -16,14 +16,17 @@ from gigcity.services.stays import (
     BookIn,
     BookingOut,
     CodeIn,
+    GuestCode,
     HomeIn,
     HomeNearby,
     HomeOut,
+    MoveIn,
     RoomIn,
     RoomOut,
     SweepOut,
     WaitIn,
     WaitOut,
+    WalkInIn,
 )
 
 router = APIRouter(prefix="/api/stays", tags=["stays"])
@@ -179,6 +182,43 @@ def check_in(platform: PlatformDep, caller: Keeper, place_id: RowId, body: CodeI
 def check_out(platform: PlatformDep, caller: Keeper, booking_id: RowId) -> BookingOut:
     """An early check-out releases the nights left to the waiting list."""
     return platform.stays.check_out(caller, booking_id)
+
+
+@router.post(
+    "/homes/{place_id}/walk-in",
+    response_model=BookingOut,
+    status_code=201,
+    summary="Book a bed for a guest at the desk",
+    responses={409: {"description": "No free bed of that kind, the bed is taken, or the "
+                     "guest holds a bed for that time already"}},
+)  # fmt: skip
+def walk_in(platform: PlatformDep, caller: Keeper, place_id: RowId, body: WalkInIn) -> BookingOut:
+    """A rider or driver who walked in, named by the code their stays page shows for the
+    desk (`GET /api/stays/me/code`) or by their username: the bed named, or the cheapest
+    free one of the section and kind asked; checked in at once unless `check_in` is false.
+    The guest is told."""
+    return platform.stays.walk_in(caller, place_id, body)
+
+
+@router.post(
+    "/bookings/{booking_id}/move",
+    response_model=BookingOut,
+    summary="Move a guest to another free bed",
+    responses={409: {"description": "The bed is taken for the rest of the stay (named), or "
+                     "the booking is not booked or checked in"}},
+)  # fmt: skip
+def move(platform: PlatformDep, caller: Keeper, booking_id: RowId, body: MoveIn) -> BookingOut:
+    """The old bed freed and the new one (of the same home) taken in one step. A guest
+    already checked in: the old booking ends as `moved` now and the answer is the new one
+    from now; a booked guest keeps the booking with the new bed and a new check-in code.
+    The guest is told."""
+    return platform.stays.move(caller, booking_id, body)
+
+
+@router.get("/me/code", response_model=GuestCode, summary="My code for a home's desk")
+def guest_code(platform: PlatformDep, caller: Rider) -> GuestCode:
+    """For a walk-in at a home's desk: the account and an expiry (15 minutes), signed."""
+    return platform.stays.guest_code(caller)
 
 
 @router.get(

@@ -45,6 +45,7 @@ from gigcity.services.stays.schemas import (
     BookIn,
     BookingOut,
     BookingState,
+    StayIn,
     StayKind,
     SweepOut,
     WaitIn,
@@ -69,13 +70,14 @@ class Booked(Conflict):
 
 
 @contextmanager
-def refused_overlap(message: str) -> Iterator[None]:
-    """An overlapping booking the database refused, as a clear 409."""
+def refused_overlap(message: str, *, holds: str = YOURS_ALREADY) -> Iterator[None]:
+    """An overlapping booking the database refused, as a clear 409: `holds` when it was
+    the person's, else `message`."""
     try:
         yield
     except IntegrityError as error:
         if "ex_stays_bookings_person" in str(error.orig):
-            raise Booked(YOURS_ALREADY) from error
+            raise Booked(holds) from error
         raise Booked(message) from error
 
 
@@ -93,46 +95,70 @@ class Bookings(Homes):
         self.code_key  # noqa: B018  (made before the transaction: it may write it)
         message = TAKEN if body.bed_id is not None else NO_FREE_BED
         with refused_overlap(message), transaction(self.factory) as session:
-            lock_home(session, body.place_id)
-            lock_person(session, account_id)
-            home = get_home(session, body.place_id)
-            self._lapse_offers(session, home, now)
-            starts, ends, check_by = self._range(home, body, now)
-            if self._holds(session, account_id, starts, ends):
-                raise Conflict(YOURS_ALREADY)
-            bed = self._pick_bed(session, home, body, starts, ends)
-            booking = StayBooking(
-                bed_id=bed.id,
-                place_id=home.place_id,
-                account_id=account_id,
-                kind=body.kind.value,
-                starts_at=starts,
-                ends_at=ends,
-                state=BookingState.booked.value,
-                check_by=check_by,
-                created_at=now,
-            )
-            code = self._give_code(booking)
-            session.add(booking)
-            session.flush()
-            if body.kind == StayKind.night:
-                session.execute(
-                    update(StayWait)
-                    .where(
-                        StayWait.place_id == home.place_id,
-                        StayWait.account_id == account_id,
-                        StayWait.night == self.night_of(starts),
-                        StayWait.state == WaitState.waiting.value,
-                    )
-                    .values(state=WaitState.booked.value, booking_id=booking.id)
-                )
+            booking, code = self._take(session, account_id, body.place_id, body, now)
             out = self._out(session, booking, code=code)
             self._tell_booked(session, out)
             return out
 
+    def _take(
+        self,
+        session: Session,
+        account_id: int,
+        place_id: int,
+        body: StayIn,
+        now: datetime,
+        *,
+        check_in: bool = False,
+        holds: str = YOURS_ALREADY,
+    ) -> tuple[StayBooking, str | None]:
+        """Hold a bed for `account_id` under the home's and the person's locks: booked with
+        its check-in code, or (the desk, the guest before it) checked in at once."""
+        lock_home(session, place_id)
+        lock_person(session, account_id)
+        home = get_home(session, place_id)
+        self._lapse_offers(session, home, now)
+        starts, ends, check_by = self._range(home, body, now, late_ok=check_in)
+        if check_in and now < starts - EARLY_CHECKIN:
+            raise Conflict(
+                N_("Too early to check in: the stay starts at {starts}."),
+                starts=self._local(starts),
+            )
+        if self._holds(session, account_id, starts, ends):
+            raise Conflict(holds)
+        bed = self._pick_bed(session, home, body, starts, ends)
+        booking = StayBooking(
+            bed_id=bed.id,
+            place_id=home.place_id,
+            account_id=account_id,
+            kind=body.kind.value,
+            starts_at=starts,
+            ends_at=ends,
+            state=(BookingState.checked_in if check_in else BookingState.booked).value,
+            check_by=check_by,
+            checked_in_at=now if check_in else None,
+            created_at=now,
+        )
+        code = None if check_in else self._give_code(booking)
+        session.add(booking)
+        session.flush()
+        if body.kind == StayKind.night:
+            session.execute(
+                update(StayWait)
+                .where(
+                    StayWait.place_id == home.place_id,
+                    StayWait.account_id == account_id,
+                    StayWait.night == self.night_of(starts),
+                    StayWait.state == WaitState.waiting.value,
+                )
+                .values(state=WaitState.booked.value, booking_id=booking.id)
+            )
+        return booking, code
+
     def _range(
-        self, home: StayHome, body: BookIn, now: datetime
+        self, home: StayHome, body: StayIn, now: datetime, *, late_ok: bool = False
     ) -> tuple[datetime, datetime, datetime]:
+        """The stay's [starts, ends) and its latest check-in; `late_ok`: the guest is at
+        the desk, so tonight's latest check-in having passed does not matter."""
         if body.kind == StayKind.night:
             assert body.night is not None
             first = self.tonight(now)
@@ -143,7 +169,7 @@ class Bookings(Homes):
                 )
             starts, ends = self.night_range(body.night, body.nights)
             check_by = self.cutoff_of(home, body.night)
-            if now >= check_by:
+            if now >= check_by and not late_ok:
                 raise Conflict(
                     N_("The latest check-in for that night ({cutoff}) has passed."),
                     cutoff=home.checkin_cutoff,
@@ -183,7 +209,7 @@ class Bookings(Homes):
         )
 
     def _pick_bed(
-        self, session: Session, home: StayHome, body: BookIn, starts: datetime, ends: datetime
+        self, session: Session, home: StayHome, body: StayIn, starts: datetime, ends: datetime
     ) -> StayBed:
         busy = busy_beds(starts, ends)
         if body.bed_id is not None:

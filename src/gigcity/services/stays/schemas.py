@@ -50,6 +50,7 @@ class BookingState(StrEnum):
     cancelled = "cancelled"
     no_show = "no_show"  # not checked in by the home's latest check-in
     lapsed = "lapsed"  # an offer not accepted in time
+    moved = "moved"  # a checked-in guest moved to another bed: this part ended then
 
 
 ACTIVE_STATES = (BookingState.offered, BookingState.booked, BookingState.checked_in)
@@ -174,11 +175,10 @@ class HomeNearby(BaseModel):
     sections: list[SectionCount]
 
 
-class BookIn(_In):
-    """A night booking (`night`, `nights`) or a nap (`nap_starts`: one of the home's slots,
-    today). Name a bed, or a section and bed kind and the home picks a free bed."""
+class StayIn(_In):
+    """What is booked: a night booking (`night`, `nights`) or a nap (`nap_starts`: one of
+    the home's slots, today); a bed named, or a section and bed kind and the home picks."""
 
-    place_id: Id
     kind: StayKind = StayKind.night
     night: date | None = Field(None, description="The first night (night of this date)")
     nights: int = Field(1, ge=1, le=MAX_NIGHTS)
@@ -188,12 +188,46 @@ class BookIn(_In):
     bed_kind: BedKind | None = None
 
     @model_validator(mode="after")
-    def _complete(self) -> BookIn:
+    def _complete(self) -> StayIn:
         if self.kind == StayKind.night and self.night is None:
             raise refusal(N_("Say which night to book."))
         if self.kind == StayKind.nap and self.nap_starts is None:
             raise refusal(N_("Say which nap slot to book."))
         return self
+
+
+class BookIn(StayIn):
+    """A rider's or driver's booking at a home (see `StayIn`)."""
+
+    place_id: Id
+
+
+class WalkInIn(StayIn):
+    """The desk books a bed for a rider or driver who walked in, named by the code their
+    stays page shows for the desk or by their username (nothing else is asked of them)."""
+
+    guest: str = Field(
+        min_length=1,
+        max_length=64,
+        description="The guest's desk code (their /stays page, 'My code for the desk') or "
+        "their username",
+    )
+    check_in: bool = Field(
+        True, description="Check the guest in at once (they are at the desk); else only booked"
+    )
+
+
+class MoveIn(_In):
+    bed_id: Id = Field(description="The free bed of the same home the guest moves to")
+
+
+class GuestCode(BaseModel):
+    """A rider's or driver's code for a home's desk (walk-in bookings): the account, an
+    expiry and a MAC with the instance's key; no booking needed."""
+
+    code: str
+    expires_at: datetime
+    qr_svg: str
 
 
 class CodeIn(_In):

@@ -10,15 +10,16 @@ from sqlalchemy import delete
 from gigcity.db.models import StayBooking, StayWait
 from gigcity.db.session import transaction
 from gigcity.services.jobs import JobArgs, JobSpec
-from gigcity.services.stays.bookings import SWEEP_JOB, Bookings
+from gigcity.services.stays.bookings import SWEEP_JOB
 from gigcity.services.stays.counts import ACTIVE
+from gigcity.services.stays.desk import Desk
 
 STAYS_JOBS: list[JobSpec] = [SWEEP_JOB]
 
 
-class StaysService(Bookings):
+class StaysService(Desk):
     """Homes with rooms and beds, bookings of nights and naps, the desk's check-in and
-    check-out, the no-show release and the waiting list."""
+    check-out, walk-ins and moves, the no-show release and the waiting list."""
 
     def run_job(self, task: str, args: JobArgs, last_attempt: bool) -> None:
         if task == SWEEP_JOB.name:

@@ -1,58 +1,128 @@
-"""The expected wait, pure: units free, people ahead, recent durations."""
+"""The expected wait, pure: units, uses under way, people ahead and the learned durations.
+Known answers come from the log-normal law itself (its quantiles in closed form)."""
 
 from __future__ import annotations
 
+import math
+from itertools import pairwise
+from statistics import NormalDist
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gigcity.services.care.stations import MIN_RECENT_USES, expected_wait
+from gigcity.services.care.stations.estimate import PRIOR_SPREAD, UseModel, use_model, waits
+
+pytestmark = pytest.mark.one_database
+
+Z = NormalDist().inv_cdf
+FIXED = UseModel(15.0, 0.0, False)  # every use exactly 15 minutes
 
 
 def test_a_free_unit_means_no_wait() -> None:
     found = expected_wait(units=2, in_use_elapsed=[5], ahead=0, recent=[], typical_minutes=15)
     assert found is not None
-    assert found.minutes == 0
+    assert (found.minutes, found.low, found.high) == (0, 0, 0)
     assert not found.from_recent
 
 
-def test_people_ahead_take_the_units_in_turn() -> None:
-    # 2 units free, 3 ahead of 15 min: two start now, the third at 15; we get the unit at 15
-    found = expected_wait(units=2, in_use_elapsed=[], ahead=3, recent=[], typical_minutes=15)
-    assert found is not None
-    assert found.minutes == 15
-    found = expected_wait(units=2, in_use_elapsed=[], ahead=4, recent=[], typical_minutes=15)
-    assert found is not None
-    assert found.minutes == 30
+def test_with_fixed_durations_people_take_the_units_in_turn() -> None:
+    # 2 units free, uses of exactly 15: the third and fourth ahead start at 15, so a fifth
+    # person waits until 15 + 15 = 30
+    found = waits(units=2, in_use_elapsed=[], ahead=4, model=FIXED)
+    assert [e.minutes for e in found] == [0, 0, 15, 15, 30]
+    assert all(e.low == e.minutes == e.high for e in found)
+    # a use under way frees its unit when its 15 minutes are up
+    assert waits(units=1, in_use_elapsed=[10], ahead=1, model=FIXED)[1].minutes == 20
 
 
-def test_uses_under_way_free_their_unit_after_the_rest_of_a_use() -> None:
-    found = expected_wait(units=1, in_use_elapsed=[10], ahead=0, recent=[], typical_minutes=15)
-    assert found is not None
-    assert found.minutes == 5
-    # past its time, a use is taken to have a little left (15 % of one)
-    over = expected_wait(units=1, in_use_elapsed=[40], ahead=0, recent=[], typical_minutes=20)
-    assert over is not None
-    assert over.minutes == 3
+def test_one_use_under_way_the_median_and_range_are_the_laws() -> None:
+    # one machine, just started, median 40, spread 0.3: the wait is one use
+    found = waits(units=1, in_use_elapsed=[0], ahead=0, model=UseModel(40.0, 0.3, True))[0]
+    assert found.minutes == pytest.approx(40, abs=1.5)
+    assert found.low == pytest.approx(40 * math.exp(0.3 * Z(0.1)), abs=2)  # 27.2
+    assert found.high == pytest.approx(40 * math.exp(0.3 * Z(0.9)), abs=2.5)  # 58.7
+    assert found.wide
 
 
-def test_the_mean_of_recent_uses_replaces_the_typical_duration() -> None:
+def test_the_first_of_two_machines_frees_earlier_than_either_median() -> None:
+    # min of two: P(min <= t) = 1 - (1 - F(t))^2 = 0.5 at F(t) = 1 - sqrt(0.5): median 34,
+    # where "each takes its median" would say 40
+    found = waits(units=2, in_use_elapsed=[0, 0], ahead=0, model=UseModel(40.0, 0.3, True))[0]
+    expected = 40 * math.exp(0.3 * Z(1 - math.sqrt(0.5)))
+    assert found.minutes == pytest.approx(expected, abs=1.5)
+    assert found.minutes < 38
+
+
+def test_a_use_under_way_has_the_rest_of_a_use_that_ran_that_long() -> None:
+    # run for its median already: the rest is a draw from the upper half, median at the
+    # law's 75th percentile, less the 40 already run
+    model = UseModel(40.0, 0.3, True)
+    found = waits(units=1, in_use_elapsed=[40], ahead=0, model=model)[0]
+    assert found.minutes == pytest.approx(40 * math.exp(0.3 * Z(0.75)) - 40, abs=1)  # 8.9
+    # far past nearly every use (a finish the desk forgot): a little left, not another use
+    assert waits(units=1, in_use_elapsed=[400], ahead=0, model=model)[0].minutes == 6
+
+
+def test_durations_are_learned_from_recent_uses() -> None:
     recent = [20.0, 30.0, 25.0]
     assert len(recent) >= MIN_RECENT_USES
-    found = expected_wait(units=1, in_use_elapsed=[], ahead=2, recent=recent, typical_minutes=10)
-    assert found is not None
-    assert found.from_recent
-    assert found.use_minutes == 25
-    assert found.minutes == 50
-    few = expected_wait(units=1, in_use_elapsed=[], ahead=2, recent=[99.0], typical_minutes=10)
-    assert few is not None
-    assert not few.from_recent
-    assert few.minutes == 20
+    model = use_model(recent, typical_minutes=10)
+    assert model.from_recent
+    assert model.median == pytest.approx((20 * 30 * 25) ** (1 / 3))
+    # three uses say little about the spread: drawn towards the prior
+    assert PRIOR_SPREAD > model.spread > 0.1
+    few = use_model([99.0], typical_minutes=10)
+    assert (few.median, few.spread, few.from_recent) == (10.0, PRIOR_SPREAD, False)
+
+
+def test_a_forgotten_finish_and_a_mistaken_start_are_left_out_of_the_learning() -> None:
+    model = use_model([10.0, 12.0, 0.02, 14.0, 300.0], typical_minutes=10)
+    assert model.median == pytest.approx((10 * 12 * 14) ** (1 / 3))
 
 
 def test_no_units_no_promise() -> None:
     assert expected_wait(units=0, in_use_elapsed=[], ahead=0, recent=[], typical_minutes=5) is None
 
 
-def test_a_forgotten_finish_is_left_out() -> None:
-    found = expected_wait(
-        units=1, in_use_elapsed=[], ahead=1, recent=[10.0, 12.0, 14.0, 300.0], typical_minutes=10
-    )
-    assert found is not None
-    assert found.use_minutes == 12
+def test_the_same_question_gets_the_same_answer() -> None:
+    ask = {
+        "units": 3,
+        "in_use_elapsed": [3.0, 17.0, 29.0],
+        "ahead": 5,
+        "recent": [],
+        "typical_minutes": 40,
+    }
+    assert expected_wait(**ask) == expected_wait(**ask)  # type: ignore[arg-type]
+
+
+elapsed_lists = st.lists(st.floats(min_value=0, max_value=200), max_size=6)
+laws = st.builds(
+    UseModel,
+    st.floats(min_value=1, max_value=90),
+    st.floats(min_value=0, max_value=1),
+    st.booleans(),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    units=st.integers(min_value=1, max_value=6),
+    elapsed=elapsed_lists,
+    ahead=st.integers(min_value=0, max_value=8),
+    model=laws,
+)
+def test_joining_ahead_never_shortens_the_wait_and_the_range_holds_the_point(
+    units: int, elapsed: list[float], ahead: int, model: UseModel
+) -> None:
+    found = waits(units=units, in_use_elapsed=elapsed, ahead=ahead + 1, model=model)
+    for before, after in pairwise(found):
+        assert after.minutes >= before.minutes
+        assert after.low >= before.low
+        assert after.high >= before.high
+    for e in found:
+        assert 0 <= e.low <= e.minutes <= e.high
+    # asked alone, the answer for `ahead` is the same as in the list
+    alone = waits(units=units, in_use_elapsed=elapsed, ahead=ahead, model=model)[-1]
+    assert alone == found[ahead]

@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from gigcity.services.accounts import Role, WorkerType
-from gigcity.services.care.stations import EntryState, ServiceIn, ServiceKind
+from gigcity.services.care.stations import EntryState, ServiceIn, ServiceKind, expected_wait
+from gigcity.services.care.stations.estimate import use_model
 from gigcity.services.errors import Conflict, Forbidden, NotFound
 from gigcity.services.platform import Platform
 from services.care.stations.stations_support import add_person, make_station_world
@@ -20,11 +21,20 @@ def test_joining_shows_the_place_and_the_expected_wait(platform: Platform) -> No
     shower = w.services[ServiceKind.shower]
     entries = [platform.stations.join(d, shower) for d in w.drivers]
     assert [e.position for e in entries] == [1, 2, 3]
-    # two units, 15 minutes: the first two start at once, the third after one use
-    assert [e.estimate_at_join for e in entries] == [0, 0, 15]
+    # two units, uses of a median 15 minutes: the first two start at once, the third when
+    # the first of two uses ends (a median 13: the earlier of two is shorter than either)
+    third = expected_wait(units=2, in_use_elapsed=[], ahead=2, recent=[], typical_minutes=15)
+    assert third is not None
+    assert third.minutes == 13
+    assert [e.estimate_at_join for e in entries] == [0, 0, 13]
     queue = platform.stations.queue(w.drivers[2], shower)
     assert (queue.units, queue.free, queue.waiting) == (2, 2, 3)
-    assert queue.estimate_minutes == 15  # a fourth: the second unit is free again at 15
+    fourth = expected_wait(units=2, in_use_elapsed=[], ahead=3, recent=[], typical_minutes=15)
+    assert fourth is not None
+    # a fourth waits for a unit free again after the third: the later of the first two
+    # uses, or the third's end if sooner (a median 18, longer than one use)
+    assert queue.estimate_minutes == fourth.minutes
+    assert 15 < queue.estimate_minutes <= 20
     assert queue.mine is not None
     assert queue.mine.position == 3
     assert platform.stations.queue(None, shower).mine is None
@@ -81,7 +91,14 @@ def test_calling_starting_and_finishing(platform: Platform) -> None:
     c_now = platform.stations.queue(w.drivers[2], washer).mine
     assert c_now is not None
     assert c_now.position == 1
-    assert c_now.estimate_minutes == 50  # 10 left of a's wash, then b's 40
+    # what is left of a wash that has run 30 of a median 40 minutes, then b's whole wash:
+    # long enough to be shown as a range
+    expected = expected_wait(units=1, in_use_elapsed=[30], ahead=1, recent=[], typical_minutes=40)
+    assert expected is not None
+    assert c_now.estimate_minutes == expected.minutes
+    assert 50 <= c_now.estimate_minutes <= 56
+    assert c_now.estimate_low is not None and c_now.estimate_high is not None  # noqa: PT018
+    assert c_now.estimate_low < c_now.estimate_minutes < c_now.estimate_high
     done = platform.stations.finish_use(w.staff, a.id)
     assert done.state == EntryState.done
     with pytest.raises(Conflict):
@@ -104,8 +121,10 @@ def test_recent_uses_replace_the_typical_duration(platform: Platform) -> None:
         w.clock.forward(minutes=30)
         platform.stations.finish_use(w.staff, entry.id)
     queue = platform.stations.queue(None, washer)
-    assert queue.from_recent
-    assert queue.use_minutes == 30
+    assert queue.from_recent  # a median of 30, not the typical 40
+    learned = use_model([30.0, 30.0, 30.0], typical_minutes=40)
+    assert learned.median == pytest.approx(30)
+    assert queue.use_minutes == round(learned.mean, 1)
     platform.stations.join(w.drivers[3], washer)
     assert platform.stations.queue(None, washer).estimate_minutes == 30
 

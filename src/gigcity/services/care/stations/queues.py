@@ -28,7 +28,7 @@ from gigcity.services.care.stations.base import (
     require_driver,
     service_hours,
 )
-from gigcity.services.care.stations.estimate import RECENT_USES, Estimate, expected_wait
+from gigcity.services.care.stations.estimate import RECENT_USES, Estimate, use_model, waits
 from gigcity.services.care.stations.schemas import (
     QUEUED,
     EntryOut,
@@ -95,10 +95,11 @@ class Queues(StationsBase):
         )
         return [_minutes(done, started) for started, done in rows if started and done]
 
-    def _estimate(
+    def _estimates(
         self, session: Session, service: StationService, ahead: int, now: datetime
-    ) -> tuple[Estimate | None, int]:
-        """The wait of someone with `ahead` people before them; and how many units are in use."""
+    ) -> tuple[list[Estimate] | None, int]:
+        """The waits of someone with 0, 1, ... `ahead` people before them (None: no units);
+        and how many units are in use."""
         started = list(
             session.scalars(
                 select(StationQueueEntry.started_at).where(
@@ -107,15 +108,23 @@ class Queues(StationsBase):
                 )
             )
         )
-        elapsed = [_minutes(now, s) for s in started if s is not None]
-        estimate = expected_wait(
-            units=service.units if service.active else 0,
-            in_use_elapsed=elapsed,
-            ahead=ahead,
-            recent=self._recent_uses(session, service.id),
-            typical_minutes=service.typical_minutes,
+        units = service.units if service.active else 0
+        if units <= 0:
+            return None, len(started)
+        found = waits(
+            units=units,
+            in_use_elapsed=[_minutes(now, s) for s in started if s is not None],
+            ahead=max(ahead, 0),
+            model=use_model(self._recent_uses(session, service.id), service.typical_minutes),
         )
-        return estimate, len(started)
+        return found, len(started)
+
+    def _estimate(
+        self, session: Session, service: StationService, ahead: int, now: datetime
+    ) -> tuple[Estimate | None, int]:
+        """The wait of someone with `ahead` people before them; and how many units are in use."""
+        found, in_use = self._estimates(session, service, ahead, now)
+        return (found[-1] if found else None), in_use
 
     def _ahead_of(self, session: Session, service_id: int, entry_id: int | None) -> int:
         """People waiting or called, not started, before `entry_id` (None: everyone)."""
@@ -127,9 +136,16 @@ class Queues(StationsBase):
         return int(session.scalar(query) or 0)
 
     def _entry_out(
-        self, session: Session, entry: StationQueueEntry, service: StationService, now: datetime
+        self,
+        session: Session,
+        entry: StationQueueEntry,
+        service: StationService,
+        now: datetime,
+        known: list[Estimate] | None = None,
     ) -> EntryOut:
-        position = estimate = None
+        """A ticket as shown; `known`: the queue's waits by people ahead, if worked out."""
+        position = found = None
+        estimate: int | None = None
         if entry.state == EntryState.waiting.value:
             ahead = self._ahead_of(session, service.id, entry.id)
             waiting_ahead = int(
@@ -143,7 +159,10 @@ class Queues(StationsBase):
                 or 0
             )
             position = waiting_ahead + 1
-            found, _ = self._estimate(session, service, ahead, now)
+            if known is not None and ahead < len(known):
+                found = known[ahead]
+            else:
+                found, _ = self._estimate(session, service, ahead, now)
             estimate = found.minutes if found else None
         elif entry.state == EntryState.called.value:
             estimate = 0
@@ -157,6 +176,8 @@ class Queues(StationsBase):
             joined_at=as_utc(entry.joined_at),
             position=position,
             estimate_minutes=estimate,
+            estimate_low=found.low if found and found.wide else None,
+            estimate_high=found.high if found and found.wide else None,
             estimate_at_join=entry.estimate_minutes,
             called_at=as_utc(entry.called_at) if entry.called_at else None,
             started_at=as_utc(entry.started_at) if entry.started_at else None,
@@ -172,7 +193,8 @@ class Queues(StationsBase):
         with self.factory() as session:
             service, place = _queued_service(session, service_id)
             ahead = self._ahead_of(session, service.id, None)
-            estimate, in_use = self._estimate(session, service, ahead, now)
+            known, in_use = self._estimates(session, service, ahead, now)
+            estimate = known[-1] if known else None
             mine = None
             if principal is not None and principal.role == Role.rider:
                 entry = session.scalar(
@@ -183,7 +205,7 @@ class Queues(StationsBase):
                     )
                 )
                 if entry is not None:
-                    mine = self._entry_out(session, entry, service, now)
+                    mine = self._entry_out(session, entry, service, now, known)
             units = service.units if service.active else 0
             duration = estimate.use_minutes if estimate else float(service.typical_minutes)
             return QueueOut(
@@ -197,6 +219,8 @@ class Queues(StationsBase):
                 use_minutes=round(duration, 1),
                 from_recent=estimate.from_recent if estimate else False,
                 estimate_minutes=estimate.minutes if estimate else None,
+                estimate_low=estimate.low if estimate and estimate.wide else None,
+                estimate_high=estimate.high if estimate and estimate.wide else None,
                 open_now=service_hours(service, place).is_open(now.astimezone(self.tz)),
                 mine=mine,
             )
@@ -207,15 +231,19 @@ class Queues(StationsBase):
         with self.factory() as session:
             service, place = _queued_service(session, service_id)
             check_station_staff(principal, place.id)
-            rows = session.scalars(
-                select(StationQueueEntry)
-                .where(
-                    StationQueueEntry.service_id == service.id,
-                    StationQueueEntry.state.in_(ACTIVE),
+            rows = list(
+                session.scalars(
+                    select(StationQueueEntry)
+                    .where(
+                        StationQueueEntry.service_id == service.id,
+                        StationQueueEntry.state.in_(ACTIVE),
+                    )
+                    .order_by(StationQueueEntry.id)
                 )
-                .order_by(StationQueueEntry.id)
             )
-            return [self._entry_out(session, r, service, now) for r in rows]
+            ahead = sum(1 for r in rows if r.state in AHEAD)
+            known, _ = self._estimates(session, service, ahead, now)  # one set of plays for all
+            return [self._entry_out(session, r, service, now, known) for r in rows]
 
     # -- joining -----------------------------------------------------------------------
 
@@ -240,7 +268,8 @@ class Queues(StationsBase):
             if already is not None:
                 raise Conflict(N_("You are already in this queue (ticket {id})."), id=already)
         ahead = self._ahead_of(session, service.id, None)
-        estimate, _ = self._estimate(session, service, ahead, now)
+        known, _ = self._estimates(session, service, ahead, now)
+        estimate = known[-1] if known else None
         entry = StationQueueEntry(
             service_id=service.id,
             account_id=account_id,
@@ -251,7 +280,7 @@ class Queues(StationsBase):
         )
         session.add(entry)
         session.flush()
-        return self._entry_out(session, entry, service, now)
+        return self._entry_out(session, entry, service, now, known)
 
     def join(self, principal: Principal, service_id: int) -> EntryOut:
         """A driver joins from the road: the answer has the place and the expected wait."""

@@ -147,8 +147,12 @@ class EntryOut(BaseModel):
     joined_at: UtcDatetime
     position: int | None = Field(description="1: next to be called; none once called.")
     estimate_minutes: int | None = Field(
-        description="Expected wait from now until a unit is free for this driver."
+        description="Expected wait from now until a unit is free for this driver (the median)."
     )
+    estimate_low: int | None = Field(
+        None, description="With estimate_high: the range of 8 in 10 waits, when it is wide."
+    )
+    estimate_high: int | None = None
     estimate_at_join: int
     called_at: UtcDatetime | None = None
     started_at: UtcDatetime | None = None
@@ -163,11 +167,17 @@ class QueueOut(BaseModel):
     in_use: int
     free: int
     waiting: int = Field(description="Waiting or called, not yet started.")
-    use_minutes: float = Field(description="The duration of one use the estimate assumes.")
-    from_recent: bool = Field(description="That duration is the mean of recent uses.")
+    use_minutes: float = Field(description="The mean duration of one use the estimate assumes.")
+    from_recent: bool = Field(description="That duration is learned from recent uses.")
     estimate_minutes: int | None = Field(
-        description="The expected wait of a driver joining now (none: no units)."
+        description="The expected (median) wait of a driver joining now (none: no units)."
     )
+    estimate_low: int | None = Field(
+        None,
+        description="With estimate_high: the range of 8 in 10 waits of a driver joining now, "
+        "given when it is wider than 10 minutes (none: the one figure is close enough).",
+    )
+    estimate_high: int | None = None
     open_now: bool
     mine: EntryOut | None = None
 

@@ -76,16 +76,26 @@
 
   /* ---- the stations and their queues ---- */
 
-  function waitText(minutes) {
+  /* The wait of an estimate (a queue's, or a ticket's): one figure when it is close
+     enough, else the range 8 in 10 waits fall in (the API gives one only when it is wide). */
+  function waitText(est) {
+    const minutes = est.estimate_minutes;
     if (minutes === null || minutes === undefined) return say("wait_unknown");
+    if (est.estimate_low !== null && est.estimate_low !== undefined && est.estimate_high !== null && est.estimate_high !== undefined) {
+      return say("wait_range", { low: est.estimate_low, high: est.estimate_high, minutes: minutes });
+    }
     return minutes <= 0 ? say("wait_none") : say("wait_about", { minutes: minutes });
+  }
+
+  function ranged(est) {
+    return est.estimate_low !== null && est.estimate_low !== undefined;
   }
 
   function mineLine(mine) {
     if (mine.state === "called") return h("p", { class: "mine called", text: say("your_turn", { ticket: mine.id }) });
     if (mine.state === "in_use") return h("p", { class: "mine", text: say("in_use_mine") });
     if (mine.position === 1) return h("p", { class: "mine next", text: say("you_are_next", { ticket: mine.id }) });
-    return h("p", { class: "mine", text: say("my_place", { position: mine.position, ticket: mine.id, wait: waitText(mine.estimate_minutes) }) });
+    return h("p", { class: "mine", text: say("my_place", { position: mine.position, ticket: mine.id, wait: waitText(mine) }) });
   }
 
   function queueBlock(st, service, q) {
@@ -94,8 +104,9 @@
       { class: "service queued", "data-service": String(service.id), "data-kind": service.kind },
       h("p", { class: "service-head" }, h("strong", { text: say("service_" + service.kind) }), " ", h("span", { class: "note", text: say("units_minutes", { units: service.units, minutes: service.typical_minutes }) })),
       h("p", { class: "queue-line", text: say("queue_line", { waiting: q.waiting, free: q.free, units: q.units }) }),
-      h("p", { class: "wait", text: say("wait_if_join", { wait: waitText(q.estimate_minutes) }) })
+      h("p", { class: "wait", text: say("wait_if_join", { wait: waitText(q) }) })
     );
+    if (ranged(q) || (q.mine && ranged(q.mine))) li.append(h("p", { class: "note wait-range", text: say("wait_range_note") }));
     if (!q.open_now) li.append(h("p", { class: "closed", text: say("service_closed", { hours: service.hours }) }));
     if (q.mine) li.append(mineLine(q.mine));
     if (!driver) return li;
@@ -119,7 +130,7 @@
       join.addEventListener("click", async () => {
         try {
           const entry = await api("/api/stations/services/" + service.id + "/queue", { method: "POST" });
-          tell(say("joined", { service: say("service_" + service.kind), station: st.name, ticket: entry.id, wait: waitText(entry.estimate_minutes) }));
+          tell(say("joined", { service: say("service_" + service.kind), station: st.name, ticket: entry.id, wait: waitText(entry) }));
         } catch (err) {
           fail(err);
         }

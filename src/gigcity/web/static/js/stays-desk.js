@@ -1,7 +1,9 @@
 /* The desk of a home with beds (/stays/desk): check a guest in by their code (POST
-   /api/stays/homes/{id}/check-in), the bookings of the night chosen and today's naps (GET
-   /api/stays/homes/{id}/bookings) with check-out and cancel, and the night's counts. Staff
-   keep the home of their own station; admins name one with ?home=<id>. */
+   /api/stays/homes/{id}/check-in), a free bed for a guest who walked in (POST
+   /api/stays/homes/{id}/walk-in, by their desk code or username), the bookings of the
+   night chosen and today's naps (GET /api/stays/homes/{id}/bookings) with a move to another
+   free bed (POST /api/stays/bookings/{id}/move), check-out and cancel, and the night's
+   counts. Staff keep the home of their own station; admins name one with ?home=<id>. */
 (function () {
   "use strict";
 
@@ -15,6 +17,7 @@
   const { tell, fail } = G.messages(alertBox, notice);
   const { when } = window.gigcityNights;
   let homeId = null;
+  let freeBeds = []; // the night's free beds: [{id, label, room, kind}], for moves
 
   function guestName(b) {
     return b.guest || "#" + b.id;
@@ -43,6 +46,14 @@
       });
       buttons.append(out);
     }
+    if (b.state === "booked" || b.state === "checked_in") {
+      const move = h("button", { type: "button", class: "btn move", text: say("move") });
+      move.addEventListener("click", () => {
+        move.disabled = true;
+        li.append(moveForm(b));
+      });
+      buttons.append(move);
+    }
     if (b.state === "booked") {
       const cancel = h("button", { type: "button", class: "btn cancel", text: say("cancel") });
       cancel.addEventListener("click", async () => {
@@ -61,6 +72,48 @@
     return li;
   }
 
+  /* Under a booking: the night's other free beds and "move here" (the server checks the
+     bed is free for the rest of the stay, and refuses naming it if someone was faster). */
+  function moveForm(b) {
+    const others = freeBeds.filter((bed) => bed.id !== b.bed_id);
+    if (!others.length) return h("p", { class: "note move-none", text: say("no_free_beds") });
+    const select = h("select", { class: "move-bed", id: "move-bed-" + b.id });
+    others.forEach((bed) => select.append(h("option", { value: String(bed.id), text: say("bed_line", { room: bed.room, bed: bed.label, kind: say("kind_" + bed.kind) }) })));
+    const go = h("button", { type: "submit", class: "btn btn-primary move-go", text: say("move_go") });
+    const form = h("form", { class: "form move-form" }, h("label", { for: select.id, text: say("move_to", { guest: guestName(b) }) }), select, go);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      go.disabled = true;
+      try {
+        const moved = await api("/api/stays/bookings/" + b.id + "/move", { method: "POST", json: { bed_id: Number(select.value) } });
+        tell(say("moved_ok", { guest: guestName(moved), bed: moved.bed_label }));
+      } catch (err) {
+        fail(err);
+      }
+      load();
+    });
+    return form;
+  }
+
+  async function walkIn(event) {
+    event.preventDefault();
+    const guest = $("walkin-guest").value.trim();
+    if (!guest) {
+      G.showError(alertBox, { detail: say("need_guest") });
+      return $("walkin-guest").focus();
+    }
+    const body = { guest: guest, night: $("night").value, nights: Number($("walkin-nights").value), check_in: $("walkin-checkin").checked };
+    if ($("walkin-section").value) body.section = $("walkin-section").value;
+    try {
+      const b = await api("/api/stays/homes/" + homeId + "/walk-in", { method: "POST", json: body });
+      tell(say(b.state === "checked_in" ? "checked_in_ok" : "walkin_booked_ok", { guest: guestName(b), bed: b.bed_label }));
+      $("walkin-guest").value = "";
+    } catch (err) {
+      fail(err);
+    }
+    load();
+  }
+
   async function load() {
     const night = $("night").value;
     try {
@@ -69,7 +122,8 @@
         api("/api/stays/homes/" + homeId + "/bookings?night=" + night),
       ]);
       $("desk-title").textContent = say("desk_title", { home: home.name });
-      const beds = home.rooms.flatMap((r) => r.beds).filter((b) => b.active);
+      const beds = home.rooms.flatMap((r) => r.beds.map((b) => ({ ...b, room: r.name }))).filter((b) => b.active);
+      freeBeds = beds.filter((b) => b.free);
       $("desk-counts").textContent = say("counts", {
         booked: bookings.filter((b) => b.state === "booked" || b.state === "offered").length,
         in: bookings.filter((b) => b.state === "checked_in").length,
@@ -119,6 +173,7 @@
     window.gigcityNights.fillNights($("night"), say);
     $("night").addEventListener("change", load);
     $("checkin-form").addEventListener("submit", checkIn);
+    $("walkin-form").addEventListener("submit", walkIn);
     load();
   }
 

@@ -2,8 +2,9 @@
    chosen (GET /api/stays/homes), a booking of nights or of today's nap (POST
    /api/stays/bookings; no bed of that kind free: join the waiting list instead), my
    bookings with their check-in code and its QR for the desk, an offer from the waiting list
-   to accept or decline, and my waiting lists. The server decides what is free and who gets
-   a bed; the page shows its answers. */
+   to accept or decline, my waiting lists, and my code for a home's desk (GET
+   /api/stays/me/code) to walk in without a booking. The server decides what is free and who
+   gets a bed; the page shows its answers. */
 (function () {
   "use strict";
 
@@ -216,6 +217,19 @@
     }
   }
 
+  /* My code for a home's desk (a walk-in): good for 15 minutes, asked for when wanted. */
+  async function showDeskCode() {
+    try {
+      const c = await api("/api/stays/me/code");
+      $("desk-code-qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(c.qr_svg);
+      $("desk-code-value").textContent = c.code;
+      $("desk-code-until").textContent = say("desk_code_until", { time: when(c.expires_at) });
+      $("desk-code").hidden = false;
+    } catch (err) {
+      fail(err);
+    }
+  }
+
   async function start() {
     const role = G.auth.role();
     if (!role) return G.signInAgain(false);
@@ -227,6 +241,7 @@
     $("book-form").querySelectorAll("input[name=kind]").forEach((el) => el.addEventListener("change", showKind));
     $("book-close").addEventListener("click", () => dialog.close());
     $("book-wait").addEventListener("click", wait);
+    $("desk-code-show").addEventListener("click", showDeskCode);
     await loadMine();
     position = await locate();
     await loadHomes();

@@ -1,7 +1,7 @@
 """workbench runs: a kind (compare, equal service) and the equal-service run's parameters
 
-Revision ID: 0032
-Revises: 0031
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-04 21:00:00
 
 Runs stored before are ordinary comparisons (`kind` 'compare', no parameters).
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0032"
-down_revision = "0031"
+revision = "0031"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
