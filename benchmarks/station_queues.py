@@ -2,7 +2,7 @@
 how close the wait shown when a driver joins is to the wait actually waited.
 
     .venv/bin/python benchmarks/station_queues.py [--visits 500] [--seed 17]
-        [--showers 8] [--washers 6] [--database-url URL]
+        [--showers 8] [--washers 6] [--no-programmes] [--unnamed 0.0] [--database-url URL]
 
 A station open 24 hours with `--showers` showers (typical 15 minutes) and `--washers`
 washing machines (typical 40 minutes) on a scratch SQLite database (or `--database-url`).
@@ -10,9 +10,17 @@ washing machines (typical 40 minutes) on a scratch SQLite database (or `--databa
 (a morning peak from 05:00, an evening peak from 17:00, a quiet afternoon and a thin night);
 each visit is logged at the desk by the driver's QR code, and 70 % join the shower queue
 and 30 % the washing-machine queue on arrival. The desk calls the next driver and starts a
-use whenever a unit is free. Each use lasts a random time around the typical one
-(log-normal, median the typical duration, about 30 % spread), so the estimate has real
-variation to learn. Every step goes through `StationsService` (join, call_next, start_use,
+use whenever a unit is free. A shower lasts a random time around the typical one
+(log-normal, median the typical duration, about 30 % spread: people differ).
+
+The washing machines run **programmes** (快洗 quick 30 min, 标准 standard 45, 大件 bulky
+60), chosen by 30 %, 50 % and 20 % of the drivers when they join (`--unnamed`: the share
+who name none at joining; the desk names it at the start). A wash runs its programme's
+minutes times a log-normal factor of spread `PROGRAMME_SPREAD` (4 %: a machine's
+controller runs the programme; water fill, heating and the spin's balancing move it by a
+minute or two). `--no-programmes` is the model before: no programmes, every wash a
+log-normal time of median 40 minutes and 30 % spread, which no estimate can know in
+advance. Every step goes through `StationsService` (join, call_next, start_use,
 finish_use) with the service's clock set to the simulated time.
 
 For every driver who joined, the wait shown at joining (`estimate_at_join`, the median) is
@@ -20,11 +28,13 @@ compared with the wait actually waited (start of the use minus joining): the sha
 5 minutes, and the p50 / p90 / max of the absolute error in minutes, overall and per
 service. Where the answer to joining gave a range (a long wait), whether the wait fell in
 it; and the share for whom what was shown held (the range, else the figure +-5 minutes).
-The same estimate is also made at each join with the simulation's own duration law (which
-no station knows), to show how close any estimate from that moment's state can come.
+The same estimate is also made at each join with the simulation's own duration laws
+(which no station knows; with programmes it also knows every programme, named or not), to
+show how close any estimate from that moment's state can come.
 
 Target (issue 17): 500 station visits a day with queue estimates within 5 minutes of the
-simulated truth. Writes benchmarks/results/station_queues.{json,md}.
+simulated truth. Writes benchmarks/results/station_queues.{json,md}
+(station_queues_no_programmes.{json,md} with `--no-programmes`).
 """
 
 from __future__ import annotations
@@ -47,9 +57,8 @@ from gigcity.config import Settings
 from gigcity.db.models import Account, StationQueueEntry
 from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role, hash_password
-from gigcity.services.care.stations import ServiceIn, ServiceKind, VisitIn
-from gigcity.services.care.stations.estimate import UseModel
-from gigcity.services.care.stations.estimate import waits as model_waits
+from gigcity.services.care.stations import ProgrammeIn, ServiceIn, ServiceKind, VisitIn
+from gigcity.services.care.stations.estimate import UseModel, plays
 from gigcity.services.places import PlaceCreate, PlaceKind
 from gigcity.services.platform import Platform
 
@@ -61,7 +70,10 @@ HOURLY = [
     2, 2, 1, 1, 2, 5, 8, 9, 8, 6, 5, 4,
     4, 3, 3, 4, 5, 7, 8, 7, 5, 4, 3, 2,
 ]  # fmt: skip
-SPREAD = 0.3  # sigma of the log-normal use durations
+SPREAD = 0.3  # sigma of the log-normal use durations (showers; washes without programmes)
+# The washing machines' programmes: name, minutes, share of the drivers who choose it.
+PROGRAMMES = (("快洗", 30, 0.3), ("标准", 45, 0.5), ("大件", 60, 0.2))
+PROGRAMME_SPREAD = 0.04  # sigma of the log of a programme's run time over its minutes
 WITHIN_MIN = 5.0
 
 
@@ -148,12 +160,24 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
     )  # fmt: skip
     typical = {ServiceKind.shower: 15, ServiceKind.washer: 40}
     units = {ServiceKind.shower: args.showers, ServiceKind.washer: args.washers}
-    service_ids = {
+    with_programmes = not args.no_programmes
+    services = {
         kind: stations.set_service(
-            admin, place.id, kind, ServiceIn(units=units[kind], typical_minutes=typical[kind])
-        ).id
+            admin,
+            place.id,
+            kind,
+            ServiceIn(
+                units=units[kind],
+                typical_minutes=typical[kind],
+                programmes=[ProgrammeIn(name=n, minutes=m) for n, m, _ in PROGRAMMES]
+                if with_programmes and kind == ServiceKind.washer
+                else None,
+            ),
+        )
         for kind in typical
     }
+    service_ids = {kind: out.id for kind, out in services.items()}
+    programme_ids = [p.id for p in services[ServiceKind.washer].programmes]
     shared_hash = hash_password("benchmark-password")
     with transaction(platform.factory) as session:
         session.execute(
@@ -188,6 +212,16 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
     oracle: dict[int, int] = {}
     started_at: dict[ServiceKind, dict[int, float]] = {kind: {} for kind in typical}
     true_law = {kind: UseModel(float(typical[kind]), SPREAD, False) for kind in typical}
+    programme_law = [UseModel(float(m), PROGRAMME_SPREAD, False) for _, m, _ in PROGRAMMES]
+    programme_of: dict[int, int] = {}  # ticket -> index of its programme (washes)
+    named: dict[int, bool] = {}  # ticket -> the driver named the programme at joining
+    in_line: dict[ServiceKind, list[int]] = {kind: [] for kind in typical}  # tickets, in order
+
+    def law(kind: ServiceKind, ticket: int) -> UseModel:
+        if ticket in programme_of:
+            return programme_law[programme_of[ticket]]
+        return true_law[kind]
+
     started = time.perf_counter()
     operations = 0
 
@@ -195,12 +229,26 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
         nonlocal seq, operations
         while in_use[kind] < units[kind] and waiting[kind] > 0:
             called = stations.call_next(admin, service_ids[kind])
-            stations.start_use(admin, called.id)
+            in_line[kind].remove(called.id)
+            if called.id in programme_of and not named[called.id]:  # the desk names it
+                started = stations.start_use(
+                    admin, called.id, programme_ids[programme_of[called.id]]
+                )
+            else:
+                started = stations.start_use(admin, called.id)
+            assert started.programme_id == (
+                programme_ids[programme_of[called.id]] if called.id in programme_of else None
+            )
             operations += 2
             waiting[kind] -= 1
             in_use[kind] += 1
             started_at[kind][called.id] = minute
-            duration = typical[kind] * math.exp(rnd.gauss(0, SPREAD))
+            if called.id in programme_of:
+                duration = PROGRAMMES[programme_of[called.id]][1] * math.exp(
+                    rnd.gauss(0, PROGRAMME_SPREAD)
+                )
+            else:
+                duration = typical[kind] * math.exp(rnd.gauss(0, SPREAD))
             heapq.heappush(events, (minute + duration, seq, "finish", called.id))
             seq += 1
 
@@ -218,13 +266,25 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
             stations.log_visit(admin, place.id, VisitIn(code=code, services=wants))
             operations += 2
             for kind in wants:
-                best = model_waits(
+                best = plays(
                     units=units[kind],
-                    in_use_elapsed=[minute - s for s in started_at[kind].values()],
-                    ahead=waiting[kind],
+                    under_way=[(minute - s, law(kind, t)) for t, s in started_at[kind].items()],
+                    ahead=[law(kind, t) for t in in_line[kind]],
                     model=true_law[kind],
                 )[-1]
-                entry = stations.join(driver, service_ids[kind])
+                choice, says = None, True
+                if with_programmes and kind == ServiceKind.washer:
+                    choice = rnd.choices(range(len(PROGRAMMES)), [p[2] for p in PROGRAMMES])[0]
+                    says = rnd.random() >= args.unnamed
+                entry = stations.join(
+                    driver,
+                    service_ids[kind],
+                    programme_ids[choice] if choice is not None and says else None,
+                )
+                if choice is not None:
+                    programme_of[entry.id] = choice
+                    named[entry.id] = says
+                in_line[kind].append(entry.id)
                 oracle[entry.id] = best.minutes
                 entry_kind[entry.id] = kind
                 if entry.estimate_low is not None and entry.estimate_high is not None:
@@ -266,6 +326,15 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
     return {
         "visits": args.visits,
         "seed": args.seed,
+        "programmes": (
+            {
+                "programmes": [{"name": n, "minutes": m, "share": p} for n, m, p in PROGRAMMES],
+                "spread": PROGRAMME_SPREAD,
+                "unnamed_at_joining": args.unnamed,
+            }
+            if with_programmes
+            else None
+        ),
         "units": {k.value: v for k, v in units.items()},
         "typical_minutes": {k.value: v for k, v in typical.items()},
         "overall": {
@@ -293,9 +362,19 @@ def simulate(platform: Platform, rnd: random.Random, args: argparse.Namespace) -
 
 
 def markdown(result: dict[str, Any]) -> str:
+    washes = result["programmes"]
+    how = (
+        "washers run programmes "
+        + ", ".join(
+            f"{p['name']} {p['minutes']} min {p['share']:.0%}" for p in washes["programmes"]
+        )
+        + f" (spread {washes['spread']:.0%}, {washes['unnamed_at_joining']:.0%} unnamed at joining)"
+        if washes
+        else "no programmes (washes log-normal, median 40 min, spread 30 %)"
+    )
     lines = [
         f"Station day: {result['visits']} visits, seed {result['seed']}, units "
-        f"{result['units']}, on {result['database']}",
+        f"{result['units']}, {how}, on {result['database']}",
         "",
         "| queue | drivers | point within 5 min | p50 error | p90 error | max error "
         "| shown a range | wait in the range | what was shown held | true law within 5 min "
@@ -328,6 +407,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--showers", type=int, default=8)
     parser.add_argument("--washers", type=int, default=6)
+    parser.add_argument(
+        "--no-programmes",
+        action="store_true",
+        help="the model before: washes of a random length, no programmes",
+    )
+    parser.add_argument(
+        "--unnamed",
+        type=float,
+        default=0.0,
+        help="share of washer drivers who name no programme at joining (the desk names it)",
+    )
     parser.add_argument("--database-url", default="")
     args = parser.parse_args(argv)
     import os
@@ -336,9 +426,10 @@ def main(argv: list[str] | None = None) -> int:
     result["load_average_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
     result["note"] = "shared machine: other work was running during the measurement"
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "station_queues.json").write_text(json.dumps(result, indent=2) + "\n")
+    name = "station_queues_no_programmes" if args.no_programmes else "station_queues"
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     text = markdown(result)
-    (RESULTS / "station_queues.md").write_text(text)
+    (RESULTS / f"{name}.md").write_text(text)
     sys.stdout.write(text)
     return 0
 

@@ -240,3 +240,57 @@ def test_legal_aid(client: TestClient, w: StationWorld) -> None:
     _problem(client.delete(f"{BASE}/slots/{slot_id}", headers=token(client, "desk2")), 403)
     assert client.delete(f"{BASE}/slots/{slot_id}", headers=desk).status_code == 204
     _problem(client.delete(f"{BASE}/slots/{slot_id}", headers=desk), 404)
+
+
+def test_programmes(client: TestClient, w: StationWorld) -> None:
+    desk = token(client, "desk")
+    url = f"{BASE}/{w.station_id}/services/washer"
+    washes = [{"name": "快洗", "minutes": 30}, {"name": "标准", "minutes": 45}]
+    body = {"units": 2, "typical_minutes": 40, "programmes": washes}
+    _problem(client.put(url, json=body), 401)
+    _problem(client.put(url, json=body, headers=token(client, "driver0")), 403)
+    too_many = [{"name": f"P{i}", "minutes": 30} for i in range(7)]
+    for bad in (
+        too_many,
+        [*washes, {"name": " 快洗 ", "minutes": 20}],  # named twice
+        [{"name": "快洗", "minutes": 0}],
+        [{"name": "", "minutes": 30}],
+    ):
+        _problem(client.put(url, json={**body, "programmes": bad}, headers=desk), 422, "programmes")
+    _problem(
+        client.put(f"{BASE}/{w.station_id}/services/shower", json=body, headers=desk),
+        422,
+        "programmes",
+    )
+    r = client.put(url, json=body, headers=desk)
+    assert r.status_code == 200, r.text
+    ids = {p["name"]: p["id"] for p in r.json()["programmes"]}
+    washer = w.services[ServiceKind.washer]
+    q = f"{BASE}/services/{washer}/queue"
+    assert [p["run_minutes"] for p in client.get(q).json()["programmes"]] == [30.0, 45.0]
+
+    driver = token(client, "driver0")
+    _problem(client.post(q, json={"programme_id": ids["标准"]}), 401)
+    _problem(client.post(q, json={"programme_id": 999999}, headers=driver), 422, "programme_id")
+    _problem(client.post(q, json={"programme_id": "标准"}, headers=driver), 422, "programme_id")
+    shower_q = f"{BASE}/services/{w.services[ServiceKind.shower]}/queue"
+    _problem(client.post(shower_q, json={"programme_id": ids["快洗"]}, headers=driver), 422)
+    joined = client.post(q, json={"programme_id": ids["标准"]}, headers=driver)
+    assert joined.status_code == 201, joined.text
+    assert joined.json()["programme_name"] == "标准"
+    other = client.post(q, headers=token(client, "driver1"))  # no body: none chosen
+    assert other.status_code == 201, other.text
+    assert other.json()["programme_id"] is None
+    walk_in = client.post(f"{q}/desk", json={"programme_id": ids["快洗"]}, headers=desk)
+    assert walk_in.json()["programme_name"] == "快洗"
+
+    called = client.post(f"{q}/next", headers=desk).json()
+    start = f"{BASE}/tickets/{called['id']}/start"
+    _problem(client.post(start, json={"programme_id": 999999}, headers=desk), 422, "programme_id")
+    _problem(client.post(start, json={"programme_id": ids["快洗"]}), 401)
+    started = client.post(start, json={"programme_id": ids["快洗"]}, headers=desk)
+    assert started.status_code == 200, started.text
+    assert (started.json()["programme_name"], started.json()["left_minutes"]) == ("快洗", 30)
+    second = client.post(f"{q}/next", headers=desk).json()
+    plain = client.post(f"{BASE}/tickets/{second['id']}/start", headers=desk)  # no body
+    assert plain.status_code == 200, plain.text

@@ -24,8 +24,15 @@ from sqlalchemy import select
 from gigcity.db.models import Account
 from gigcity.i18n import translations
 from gigcity.services.accounts import Principal, Role, WorkerType
-from gigcity.services.care.stations import EntryState, NoteIn, ServiceIn, ServiceKind
+from gigcity.services.care.stations import (
+    EntryState,
+    NoteIn,
+    ProgrammeIn,
+    ServiceIn,
+    ServiceKind,
+)
 from gigcity.services.demo.stations import DESK_USERNAME, LAWYER_USERNAME
+from gigcity.services.demo.stations import PROGRAMMES as DEMO_PROGRAMMES
 from gigcity.web.templating import STATIC_DIR
 from support import Notices
 from web.strings_support import page_strings
@@ -196,16 +203,21 @@ def test_a_driver_sees_the_wait_joins_a_queue_and_books_legal_aid_for_a_topic(
 def test_a_long_washing_queue_shows_a_range_and_says_why(
     page: Page, demo: Demo, station: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every washing machine just started and as many drivers waiting again: a driver
-    joining now waits through a second round of washes, whose length varies, so the card
-    shows the range 8 in 10 waits fall in (as the service gives it) and says so; the driver
-    joins and is told the same range. The service's clock stands still, so the page is
-    asked at the moment the expected figures were worked out for."""
+    """Every washing machine just started and as many drivers waiting again, none of them
+    naming a programme: a driver joining now waits through a second round of washes of
+    unknown length, so the card shows the range 8 in 10 waits fall in (as the service gives
+    it) and says so; the driver chooses the programme they will run (标准, its minutes shown
+    in the choice), joins, is told the same range, and the ticket names the programme.
+    The service's clock stands still, so the page is asked at the moment the expected
+    figures were worked out for."""
     stations = demo.platform.stations
     now = stations.clock()
     monkeypatch.setattr(stations, "clock", lambda: now)
     washer = _service(demo, station, ServiceKind.washer)
     units = stations.queue(None, washer).units
+    programmes = [ProgrammeIn(name=n, minutes=m) for n, m in DEMO_PROGRAMMES["washer"]]
+    body = ServiceIn(units=units, typical_minutes=40, hours="24/7", programmes=programmes)
+    stations.set_service(ADMIN, station, ServiceKind.washer, body)
     for _ in range(units):
         entry = stations.join(_driver(demo)[1], washer)
         stations.call_next(ADMIN, washer)
@@ -228,11 +240,22 @@ def test_a_long_washing_queue_shows_a_range_and_says_why(
             "A long queue's wait varies with every use: 8 in 10 drivers wait within the range shown."
         )
     )
+    standard = next(p for p in queue.programmes if p.name == "标准")
+    choice = block.locator("select.programme")
+    expect(choice.locator("option")).to_have_count(len(queue.programmes) + 1)
+    expect(choice.locator("option").first).to_have_text(zh("Not chosen yet"))
+    choice.select_option(str(standard.id))
+    expect(choice.locator("option:checked")).to_have_text(
+        zh("{name} · about {minutes} min", name="标准", minutes=round(standard.run_minutes))
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     block.locator("button.join").click()
     expect(page.locator("#notice")).to_contain_text(shown)
     mine = stations.queue(me, washer).mine
     assert mine is not None
     assert mine.position == units + 1
+    assert (mine.programme_id, mine.programme_name) == (standard.id, "标准")
+    expect(block.locator(".mine")).to_contain_text(zh("Programme: {name}.", name="标准"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 

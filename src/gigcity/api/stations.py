@@ -23,6 +23,7 @@ from gigcity.services.care.stations import (
     DeskJoinIn,
     DriverCode,
     EntryOut,
+    JoinIn,
     LawyerOut,
     LawyerSlotOut,
     NoteIn,
@@ -36,6 +37,7 @@ from gigcity.services.care.stations import (
     ServiceOut,
     SlotIn,
     SlotOut,
+    StartIn,
     StationOut,
     VisitDay,
     VisitIn,
@@ -125,10 +127,14 @@ def queue(platform: PlatformDep, caller: PublicCaller, service_id: RowId) -> Que
     status_code=201,
     summary="Join a queue from the road",
 )
-def join_queue(platform: PlatformDep, caller: Driver, service_id: RowId) -> EntryOut:
-    """A truck driver joins a shower or washing-machine queue; the answer has the place in
-    line and the expected wait. A second place in the same queue is a 409."""
-    return platform.stations.join(caller, service_id)
+def join_queue(
+    platform: PlatformDep, caller: Driver, service_id: RowId, body: JoinIn | None = None
+) -> EntryOut:
+    """A truck driver joins a shower or washing-machine queue, for a washing machine with
+    the programme they will run if they choose one (`programme_id`, one of the queue's
+    `programmes`; 422 otherwise); the answer has the place in line and the expected wait.
+    A second place in the same queue is a 409."""
+    return platform.stations.join(caller, service_id, body.programme_id if body else None)
 
 
 @router.post(
@@ -140,8 +146,9 @@ def join_queue(platform: PlatformDep, caller: Driver, service_id: RowId) -> Entr
 def desk_join(
     platform: PlatformDep, caller: Keeper, service_id: RowId, body: DeskJoinIn
 ) -> EntryOut:
-    """By the driver's QR code, or a walk-in with a ticket number only (no code)."""
-    return platform.stations.desk_join(caller, service_id, body.code)
+    """By the driver's QR code, or a walk-in with a ticket number only (no code); with the
+    programme the driver named, if any."""
+    return platform.stations.desk_join(caller, service_id, body.code, body.programme_id)
 
 
 @router.get(
@@ -164,9 +171,13 @@ def call_next(platform: PlatformDep, caller: Keeper, service_id: RowId) -> Entry
 
 
 @router.post("/tickets/{entry_id}/start", response_model=EntryOut, summary="Start a use")
-def start_use(platform: PlatformDep, caller: Keeper, entry_id: RowId) -> EntryOut:
-    """A called ticket takes a unit; 409 when every unit is in use or it was not called."""
-    return platform.stations.start_use(caller, entry_id)
+def start_use(
+    platform: PlatformDep, caller: Keeper, entry_id: RowId, body: StartIn | None = None
+) -> EntryOut:
+    """A called ticket takes a unit; 409 when every unit is in use or it was not called.
+    `programme_id`: the programme the machine runs, set or changed at the start (422 when
+    it is not one of the service's)."""
+    return platform.stations.start_use(caller, entry_id, body.programme_id if body else None)
 
 
 @router.post("/tickets/{entry_id}/finish", response_model=EntryOut, summary="Finish a use")
@@ -261,7 +272,9 @@ def station(platform: PlatformDep, _: PublicCaller, place_id: RowId) -> StationO
 def set_service(
     platform: PlatformDep, caller: Keeper, place_id: RowId, kind: ServiceKind, body: ServiceIn
 ) -> ServiceOut:
-    """Units, typical minutes per use, hours (empty: the station's) and whether it is on."""
+    """Units, typical minutes per use, hours (empty: the station's), whether it is on and,
+    for washing machines and dryers, their programmes (name and minutes, at most 6;
+    omitted: unchanged)."""
     return platform.stations.set_service(caller, place_id, kind, body)
 
 

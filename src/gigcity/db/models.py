@@ -1567,6 +1567,27 @@ class StationVisitCount(Base):
     services: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class StationProgramme(Base):
+    """A programme of a timed station service (a washing machine's 快洗 30 minutes, 标准 45,
+    大件 60): a machine runs the programme chosen at its start, so its run time is known
+    within a few percent. A programme taken off is kept inactive: queue tickets name it."""
+
+    __tablename__ = "station_programmes"
+    __table_args__ = (
+        UniqueConstraint("service_id", "name", name="uq_station_programmes_service_name"),
+        CheckConstraint("minutes > 0", name="minutes_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("station_services.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(40))
+    minutes: Mapped[int] = mapped_column(Integer)  # the programme's nominal run time
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order shown
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class StationQueueEntry(Base):
     """A place in the queue of one station service (showers, washing machines): waiting,
     called, in use, done or left. The wait shown when joining is kept beside the truth."""
@@ -1575,6 +1596,7 @@ class StationQueueEntry(Base):
     __table_args__ = (
         Index("ix_station_queue_service_state", "service_id", "state", "id"),
         Index("ix_station_queue_service_finished", "service_id", "finished_at"),
+        Index("ix_station_queue_programme_finished", "programme_id", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -1594,6 +1616,12 @@ class StationQueueEntry(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The programme chosen (by the driver at joining, or the desk at the start) and its
+    # nominal minutes then: run times are learned per programme and per those minutes.
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("station_programmes.id", ondelete="SET NULL")
+    )
+    programme_minutes: Mapped[int | None] = mapped_column(Integer)
 
 
 class StationParking(Base):

@@ -2,7 +2,8 @@
 washing machines, dryers, recliners and repair bay, a car park's off-peak offer beside it,
 its desk (`truckdesk`, staff of the station) and a volunteer lawyer (`lawyer`, an account of
 role `lawyer`, bound to no station; home: `/legal`) on the legal-aid roster for the coming
-week. Both with the demo password."""
+week. Both with the demo password. The washing machines and dryers run programmes (快洗 30
+minutes, 标准 45, 大件 60; dryers 标准 40, 低温 50, 大件 60)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from gigcity.db.models import (
     Place,
     StationLawyerSlot,
     StationParking,
+    StationProgramme,
     StationService,
     utcnow,
 )
@@ -36,6 +38,10 @@ SERVICES: tuple[tuple[str, int, int, dict[str, Any]], ...] = (  # kind, units, t
     ("repair", 1, 45, {"weekly": {d: [{"start": "08:00", "end": "20:00"}] for d in
                                  ("mo", "tu", "we", "th", "fr", "sa", "su")}}),
 )  # fmt: skip
+PROGRAMMES: dict[str, tuple[tuple[str, int], ...]] = {  # kind -> (name, minutes), in order
+    "washer": (("快洗", 30), ("标准", 45), ("大件", 60)),
+    "dryer": (("标准", 40), ("低温", 50), ("大件", 60)),
+}
 WINDOWS = ((time(10, 0), time(12, 0)), (time(19, 0), time(21, 0)))  # the lawyer's sittings
 
 
@@ -54,12 +60,18 @@ def seed_stations(session: Session, now: datetime | None = None) -> None:
         return
     now = now or datetime.now(UTC)
     for kind, units, minutes, hours in SERVICES:
-        session.add(
-            StationService(
-                place_id=place.id, kind=kind, units=units, typical_minutes=minutes,
-                hours=hours, active=True, updated_at=now,
-            )
+        service = StationService(
+            place_id=place.id, kind=kind, units=units, typical_minutes=minutes,
+            hours=hours, active=True, updated_at=now,
         )  # fmt: skip
+        session.add(service)
+        session.flush()
+        for position, (name, run) in enumerate(PROGRAMMES.get(kind, ())):
+            session.add(
+                StationProgramme(
+                    service_id=service.id, name=name, minutes=run, position=position, active=True
+                )
+            )
     session.add(
         StationParking(
             place_id=place.id, name=f"{place.name}旁社会停车场", lon=place.lon + 0.003,

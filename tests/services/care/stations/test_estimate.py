@@ -12,7 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gigcity.services.care.stations import MIN_RECENT_USES, expected_wait
-from gigcity.services.care.stations.estimate import PRIOR_SPREAD, UseModel, use_model, waits
+from gigcity.services.care.stations.estimate import (
+    PRIOR_SPREAD,
+    PROGRAMME_PRIOR_SPREAD,
+    UseModel,
+    plays,
+    programme_model,
+    use_model,
+    waits,
+)
 
 pytestmark = pytest.mark.one_database
 
@@ -126,3 +134,68 @@ def test_joining_ahead_never_shortens_the_wait_and_the_range_holds_the_point(
     # asked alone, the answer for `ahead` is the same as in the list
     alone = waits(units=units, in_use_elapsed=elapsed, ahead=ahead, model=model)[-1]
     assert alone == found[ahead]
+
+
+# -- programmes: a machine runs the programme chosen at its start --------------------------
+
+STANDARD = programme_model([], 45)  # 标准 45 minutes, nothing learned yet
+QUICK = programme_model([], 30)
+
+
+def test_a_machine_ten_minutes_into_a_45_minute_programme_frees_in_35() -> None:
+    assert (STANDARD.median, STANDARD.spread) == (45.0, PROGRAMME_PRIOR_SPREAD)
+    found = plays(units=1, under_way=[(10.0, STANDARD)], ahead=[], model=UseModel(40, 0.3, False))
+    assert found[0].minutes == 35
+    assert not found[0].wide  # a programme's time is known within a few percent
+    assert 32 <= found[0].low <= 35 <= found[0].high <= 38
+    # the same machine without a programme: the service's wide law, the rest of a use
+    # of a median 40 and 30 % spread that has run 10 minutes
+    unknown = waits(units=1, in_use_elapsed=[10], ahead=0, model=UseModel(40, 0.3, False))[0]
+    assert unknown.wide
+    assert STANDARD.left(10) == pytest.approx(35, abs=0.2)
+
+
+def test_each_person_ahead_takes_their_programme() -> None:
+    # one machine 10 minutes into 标准 (35 left), then a driver who chose 快洗 (30): the
+    # next waits 65; had that driver chosen 标准, 80
+    found = plays(units=1, under_way=[(10.0, STANDARD)], ahead=[QUICK], model=STANDARD)
+    assert [e.minutes for e in found] == [35, 65]
+    assert (
+        plays(units=1, under_way=[(10.0, STANDARD)], ahead=[STANDARD], model=QUICK)[1].minutes == 80
+    )
+    # two machines: the one ending first takes the person ahead
+    two = plays(
+        units=2, under_way=[(10.0, STANDARD), (50.0, programme_model([], 60))], ahead=[QUICK],
+        model=STANDARD,
+    )  # fmt: skip
+    assert [e.minutes for e in two] == [10, 35]
+
+
+def test_a_programmes_run_time_is_learned_with_its_spread() -> None:
+    runs = [47.0, 48.0, 47.5, 48.5, 47.0, 48.0]  # the machine runs 标准 a little long
+    learned = programme_model(runs, 45)
+    assert learned.from_recent
+    assert learned.median == pytest.approx(math.exp(sum(map(math.log, runs)) / len(runs)))
+    assert 0.01 < learned.spread < PROGRAMME_PRIOR_SPREAD  # measured small, drawn to 5 %
+    assert plays(units=1, under_way=[(10.0, learned)], ahead=[], model=QUICK)[0].minutes == 38
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    units=st.integers(min_value=1, max_value=4),
+    running=st.lists(st.tuples(st.floats(min_value=0, max_value=120), laws), max_size=4),
+    ahead=st.lists(laws, min_size=1, max_size=6),
+    model=laws,
+)
+def test_with_programmes_joining_ahead_still_never_shortens_the_wait(
+    units: int, running: list[tuple[float, UseModel]], ahead: list[UseModel], model: UseModel
+) -> None:
+    found = plays(units=units, under_way=running, ahead=ahead, model=model)
+    for before, after in pairwise(found):
+        assert after.minutes >= before.minutes and after.low >= before.low  # noqa: PT018
+        assert after.high >= before.high
+    assert all(0 <= e.low <= e.minutes <= e.high for e in found)
+    # a person ahead with a longer programme never lowers anyone's wait after them
+    longer = [UseModel(law.median * 1.5, law.spread, law.from_recent) for law in ahead]
+    slower = plays(units=units, under_way=running, ahead=longer, model=model)
+    assert all(s.minutes >= f.minutes for s, f in zip(slower, found, strict=True))

@@ -2,23 +2,27 @@
 washing machines, dryers, recliners, simple repairs) and their hours; visits logged at the
 desk by the driver's QR code or by plate with consent (rolled into daily counts after 30
 days); queues for showers and washing machines with the expected wait shown before a
-driver walks over; parking offers at nearby car parks by distance; and the legal-aid
+driver walks over (a washing machine's by the programme it runs); parking offers at nearby car parks by distance; and the legal-aid
 window: volunteer lawyers' (role `lawyer`) rosters, slots booked once for a topic, case
 notes only the lawyer and the driver read."""
 
 from gigcity.services.care.stations.estimate import (
     MIN_RECENT_USES,
+    PROGRAMME_PRIOR_SPREAD,
     RECENT_USES,
     Estimate,
     expected_wait,
 )
 from gigcity.services.care.stations.schemas import (
+    MAX_PROGRAMMES,
+    PROGRAMMED,
     QUEUED,
     BookingIn,
     DeskJoinIn,
     DriverCode,
     EntryOut,
     EntryState,
+    JoinIn,
     LawyerOut,
     LawyerSlotOut,
     NoteIn,
@@ -27,12 +31,16 @@ from gigcity.services.care.stations.schemas import (
     ParkingIn,
     ParkingOut,
     ParkingUpdate,
+    ProgrammeIn,
+    ProgrammeOut,
+    ProgrammeRun,
     QueueOut,
     ServiceIn,
     ServiceKind,
     ServiceOut,
     SlotIn,
     SlotOut,
+    StartIn,
     StationOut,
     Topic,
     VisitDay,
@@ -42,7 +50,10 @@ from gigcity.services.care.stations.schemas import (
 from gigcity.services.care.stations.service import VISITS_KEPT, StationsService
 
 __all__ = [
+    "MAX_PROGRAMMES",
     "MIN_RECENT_USES",
+    "PROGRAMMED",
+    "PROGRAMME_PRIOR_SPREAD",
     "QUEUED",
     "RECENT_USES",
     "VISITS_KEPT",
@@ -52,6 +63,7 @@ __all__ = [
     "EntryOut",
     "EntryState",
     "Estimate",
+    "JoinIn",
     "LawyerOut",
     "LawyerSlotOut",
     "NoteIn",
@@ -60,12 +72,16 @@ __all__ = [
     "ParkingIn",
     "ParkingOut",
     "ParkingUpdate",
+    "ProgrammeIn",
+    "ProgrammeOut",
+    "ProgrammeRun",
     "QueueOut",
     "ServiceIn",
     "ServiceKind",
     "ServiceOut",
     "SlotIn",
     "SlotOut",
+    "StartIn",
     "StationOut",
     "StationsService",
     "Topic",

@@ -23,6 +23,13 @@ The point estimate is the median of the waits played, and the range (`low`, `hig
 median is earlier than the k-th of the medians (two machines that each finish in a median 40
 minutes free the first of them in a median 34).
 
+**Programmes**: a washing machine runs the programme chosen at its start (快洗 30 minutes,
+标准 45, 大件 60), so its run time varies only by a few percent around the programme's
+(water, load). A use or a person ahead with a programme takes that programme's law: learned
+from the programme's own recent uses (`programme_model`, the spread measured, drawn towards
+`PROGRAMME_PRIOR_SPREAD`), else its nominal minutes; one without takes the service's law
+as above (`plays` takes a law per use under way and per person ahead).
+
 The plays are seeded by their number, and each play draws the uses under way first and
 then the people ahead in order, so one more person ahead only adds a step to every play:
 the estimate never falls when someone joins ahead, and the same question gets the same
@@ -43,6 +50,8 @@ OUTLIER = 3.0  # a recent use longer than this many typical durations (or shorte
 # the typical over this) is left out
 PRIOR_SPREAD = 0.3  # the spread (sigma of the log) assumed before uses are known
 PRIOR_WEIGHT = 5  # ... weighed as this many uses
+PROGRAMME_PRIOR_SPREAD = 0.05  # a programme's run time before its uses are known: within
+# a few percent of its minutes (a machine runs the programme; water and load vary a little)
 LATE_QUANTILE = 0.99  # a use that has run longer than this share of uses ...
 LATE_SHARE = 0.15  # ... is taken to have this share of a median use left
 SAMPLES = 301  # plays of the queue per estimate (odd: the median is one of them)
@@ -83,6 +92,10 @@ class UseModel:
         u = min(max(u, 1e-12), 1 - 1e-12)
         return max(self.draw(_NORMAL.inv_cdf(u)) - elapsed, 0.0)
 
+    def left(self, elapsed: float) -> float:
+        """The median of what is left of a use that has run `elapsed` minutes."""
+        return self.rest(elapsed, 0.0)
+
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
@@ -98,17 +111,26 @@ class Estimate:
         return self.high - self.low > WIDE
 
 
-def use_model(recent: Sequence[float], typical_minutes: int) -> UseModel:
+def use_model(
+    recent: Sequence[float], typical_minutes: int, *, prior_spread: float = PRIOR_SPREAD
+) -> UseModel:
     """The duration of one use from `recent` (the last finished uses, minutes, newest first;
-    outliers left out) when there are enough of them, else `typical_minutes`."""
+    outliers left out) when there are enough of them, else `typical_minutes` with the spread
+    `prior_spread`."""
     low, high = typical_minutes / OUTLIER, OUTLIER * typical_minutes
     kept = [m for m in recent[:RECENT_USES] if low <= m <= high]
     if len(kept) < MIN_RECENT_USES:
-        return UseModel(float(typical_minutes), PRIOR_SPREAD, False)
+        return UseModel(float(typical_minutes), prior_spread, False)
     logs = [math.log(m) for m in kept]
     n = len(logs)
-    variance = (n * pstdev(logs) ** 2 + PRIOR_WEIGHT * PRIOR_SPREAD**2) / (n + PRIOR_WEIGHT)
+    variance = (n * pstdev(logs) ** 2 + PRIOR_WEIGHT * prior_spread**2) / (n + PRIOR_WEIGHT)
     return UseModel(math.exp(fmean(logs)), math.sqrt(variance), True)
+
+
+def programme_model(recent: Sequence[float], minutes: int) -> UseModel:
+    """A programme's run time from its own recent uses (minutes, newest first), else its
+    nominal `minutes` within a few percent (`PROGRAMME_PRIOR_SPREAD`)."""
+    return use_model(recent, minutes, prior_spread=PROGRAMME_PRIOR_SPREAD)
 
 
 _DEVIATES: list[list[float]] = []  # play -> its standard normal deviates, drawn once
@@ -133,17 +155,35 @@ def _quantile(ordered: Sequence[float], q: float) -> float:
 def waits(
     *, units: int, in_use_elapsed: Sequence[float], ahead: int, model: UseModel
 ) -> list[Estimate]:
-    """The estimates for 0, 1, ... `ahead` people ahead, from one set of plays."""
-    busy = sorted(in_use_elapsed, reverse=True)[:units]  # the longest-running, if too many
-    played: list[list[float]] = [[] for _ in range(ahead + 1)]
+    """The estimates for 0, 1, ... `ahead` people ahead, every use of the law `model`."""
+    return plays(
+        units=units,
+        under_way=[(elapsed, model) for elapsed in in_use_elapsed],
+        ahead=[model] * ahead,
+        model=model,
+    )
+
+
+def plays(
+    *,
+    units: int,
+    under_way: Sequence[tuple[float, UseModel]],
+    ahead: Sequence[UseModel],
+    model: UseModel,
+) -> list[Estimate]:
+    """The estimates for 0, 1, ... len(`ahead`) people ahead, from one set of plays: each
+    use under way is (minutes run, its law), each person ahead in order their use's law
+    (a programme's, or the service's `model`, which the estimates report)."""
+    busy = sorted(under_way, key=lambda use: use[0], reverse=True)[:units]  # longest-running
+    played: list[list[float]] = [[] for _ in range(len(ahead) + 1)]
     for sample in range(SAMPLES):
-        z = _deviates(sample, len(busy) + ahead)
-        free_at = [model.rest(elapsed, z[i]) for i, elapsed in enumerate(busy)]
+        z = _deviates(sample, len(busy) + len(ahead))
+        free_at = [law.rest(elapsed, z[i]) for i, (elapsed, law) in enumerate(busy)]
         free_at += [0.0] * (units - len(free_at))
         heapq.heapify(free_at)
         played[0].append(free_at[0])
-        for k in range(1, ahead + 1):
-            heapq.heapreplace(free_at, free_at[0] + model.draw(z[len(busy) + k - 1]))
+        for k, law in enumerate(ahead, start=1):
+            heapq.heapreplace(free_at, free_at[0] + law.draw(z[len(busy) + k - 1]))
             played[k].append(free_at[0])
     out = []
     for times in played:

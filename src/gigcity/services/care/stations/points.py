@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from gigcity.db.models import Place, StationService
+from gigcity.db.models import Place, StationProgramme, StationService
 from gigcity.db.session import transaction
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal
@@ -18,6 +18,11 @@ from gigcity.services.care.stations.base import (
     StationsBase,
     get_station,
     service_hours,
+)
+from gigcity.services.care.stations.programmes import (
+    active_programmes,
+    programme_out,
+    set_programmes,
 )
 from gigcity.services.care.stations.schemas import (
     QUEUED,
@@ -33,7 +38,12 @@ from gigcity.services.places.access import check_station_staff
 KIND_ORDER = list(ServiceKind)
 
 
-def service_out(row: StationService, place: Place, now_local: datetime) -> ServiceOut:
+def service_out(
+    row: StationService,
+    place: Place,
+    now_local: datetime,
+    programmes: list[StationProgramme] | None = None,
+) -> ServiceOut:
     hours = service_hours(row, place)
     kind = ServiceKind(row.kind)
     return ServiceOut(
@@ -46,11 +56,17 @@ def service_out(row: StationService, place: Place, now_local: datetime) -> Servi
         open_now=hours.is_open(now_local),
         active=row.active,
         queued=kind in QUEUED,
+        programmes=[programme_out(p) for p in programmes or []],
     )
 
 
 class Points(StationsBase):
-    def _station_out(self, place: Place, rows: list[StationService]) -> StationOut:
+    def _station_out(
+        self,
+        place: Place,
+        rows: list[StationService],
+        programmes: dict[int, list[StationProgramme]],
+    ) -> StationOut:
         now = self.local_now()
         hours = OpeningHours.model_validate(place.hours or {})
         rows = sorted(rows, key=lambda r: KIND_ORDER.index(ServiceKind(r.kind)))
@@ -62,7 +78,7 @@ class Points(StationsBase):
             lat=place.lat,
             hours=hours.to_text(),
             open_now=hours.is_open(now),
-            services=[service_out(r, place, now) for r in rows],
+            services=[service_out(r, place, now, programmes.get(r.id)) for r in rows],
         )
 
     def stations(self) -> list[StationOut]:
@@ -85,7 +101,8 @@ class Points(StationsBase):
             by_place: dict[int, list[StationService]] = {}
             for row in rows:
                 by_place.setdefault(row.place_id, []).append(row)
-            return [self._station_out(p, by_place.get(p.id, [])) for p in places]
+            programmes = active_programmes(session, [r.id for r in rows])
+            return [self._station_out(p, by_place.get(p.id, []), programmes) for p in places]
 
     def station(self, place_id: int) -> StationOut:
         with self.factory() as session:
@@ -93,7 +110,7 @@ class Points(StationsBase):
             rows = list(
                 session.scalars(select(StationService).where(StationService.place_id == place_id))
             )
-            return self._station_out(place, rows)
+            return self._station_out(place, rows, active_programmes(session, [r.id for r in rows]))
 
     def set_service(
         self, principal: Principal, place_id: int, kind: ServiceKind, data: ServiceIn
@@ -118,6 +135,10 @@ class Points(StationsBase):
                 row.updated_by = principal.account_id
                 row.updated_at = self.clock()
                 session.flush()
-                return service_out(row, place, self.local_now())
+                if data.programmes is not None:
+                    set_programmes(session, row, data.programmes)
+                    session.flush()
+                found = active_programmes(session, [row.id])[row.id]
+                return service_out(row, place, self.local_now(), found)
         except IntegrityError:  # added at the same moment by another keeper
             raise Conflict(N_("This service was just added by someone else; try again.")) from None

@@ -7,17 +7,22 @@ Calling the next is one conditional UPDATE (`state = 'waiting'`) whose row count
 whether this caller got that driver: two staff pressing "next" at once call two different
 people, never one twice. Starting a use counts the units in use under the service's lock.
 When a driver becomes the first in line, a notice ("your shower is next") is queued in the
-same transaction, once (a conditional UPDATE of `next_notified_at`)."""
+same transaction, once (a conditional UPDATE of `next_notified_at`).
+
+A washing machine's ticket may name the programme it will run (chosen by the driver when
+joining, or by the desk when adding them or at the start): its use is then estimated by
+that programme's run time, learned from the programme's recent uses in the database."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from gigcity.db.models import Place, StationQueueEntry, StationService
+from gigcity.db.models import Place, StationProgramme, StationQueueEntry, StationService
 from gigcity.db.session import lock_named, transaction
 from gigcity.i18n import N_
 from gigcity.services.accounts import Principal, Role
@@ -28,12 +33,21 @@ from gigcity.services.care.stations.base import (
     require_driver,
     service_hours,
 )
-from gigcity.services.care.stations.estimate import RECENT_USES, Estimate, use_model, waits
+from gigcity.services.care.stations.estimate import (
+    RECENT_USES,
+    Estimate,
+    UseModel,
+    plays,
+    programme_model,
+    use_model,
+)
+from gigcity.services.care.stations.programmes import active_programmes, chosen_programme
 from gigcity.services.care.stations.schemas import (
     QUEUED,
     EntryOut,
     EntryState,
     Origin,
+    ProgrammeRun,
     QueueOut,
     ServiceKind,
 )
@@ -79,52 +93,90 @@ def _get_entry(session: Session, entry_id: int) -> StationQueueEntry:
     return entry
 
 
+@dataclass(frozen=True, slots=True)
+class QueueState:
+    """What the estimates of one service's queue are made from, worked out once."""
+
+    known: list[Estimate] | None  # the waits by people ahead (None: no units)
+    in_use: int
+    service_law: UseModel  # a use without a programme
+    laws: dict[tuple[int, int], UseModel]  # (programme, its minutes then) -> run time
+    programmes: list[StationProgramme]  # the programmes to choose from now
+
+    def law_of(self, entry: StationQueueEntry) -> UseModel:
+        key = _programme_key(entry)
+        return self.laws[key] if key is not None else self.service_law
+
+
+def _programme_key(entry: StationQueueEntry) -> tuple[int, int] | None:
+    if entry.programme_id is None or entry.programme_minutes is None:
+        return None
+    return entry.programme_id, entry.programme_minutes
+
+
 class Queues(StationsBase):
     # -- the estimate ------------------------------------------------------------------
 
-    def _recent_uses(self, session: Session, service_id: int) -> list[float]:
-        rows = session.execute(
-            select(StationQueueEntry.started_at, StationQueueEntry.finished_at)
-            .where(
-                StationQueueEntry.service_id == service_id,
-                StationQueueEntry.state == EntryState.done.value,
-                StationQueueEntry.finished_at.is_not(None),
+    def _recent_uses(
+        self, session: Session, service_id: int, programme: tuple[int, int] | None = None
+    ) -> list[float]:
+        """The last finished uses, minutes, newest first: the service's, or one programme's
+        run at the same nominal minutes."""
+        query = select(StationQueueEntry.started_at, StationQueueEntry.finished_at).where(
+            StationQueueEntry.state == EntryState.done.value,
+            StationQueueEntry.finished_at.is_not(None),
+        )
+        if programme is None:
+            query = query.where(StationQueueEntry.service_id == service_id)
+        else:
+            query = query.where(
+                StationQueueEntry.programme_id == programme[0],
+                StationQueueEntry.programme_minutes == programme[1],
             )
-            .order_by(StationQueueEntry.finished_at.desc(), StationQueueEntry.id.desc())
-            .limit(RECENT_USES)
+        rows = session.execute(
+            query.order_by(StationQueueEntry.finished_at.desc(), StationQueueEntry.id.desc()).limit(
+                RECENT_USES
+            )
         )
         return [_minutes(done, started) for started, done in rows if started and done]
 
-    def _estimates(
-        self, session: Session, service: StationService, ahead: int, now: datetime
-    ) -> tuple[list[Estimate] | None, int]:
-        """The waits of someone with 0, 1, ... `ahead` people before them (None: no units);
-        and how many units are in use."""
-        started = list(
+    def _state(self, session: Session, service: StationService, now: datetime) -> QueueState:
+        """The queue now: the waits of someone with 0, 1, ... of the people in line before
+        them, each use under way and each person ahead taking their programme's law."""
+        rows = list(
             session.scalars(
-                select(StationQueueEntry.started_at).where(
+                select(StationQueueEntry)
+                .where(
                     StationQueueEntry.service_id == service.id,
-                    StationQueueEntry.state == EntryState.in_use.value,
+                    StationQueueEntry.state.in_(ACTIVE),
                 )
+                .order_by(StationQueueEntry.id)
             )
         )
+        programmes = active_programmes(session, [service.id])[service.id]
+        keys = {key for key in map(_programme_key, rows) if key is not None}
+        keys |= {(p.id, p.minutes) for p in programmes}
+        laws = {
+            key: programme_model(self._recent_uses(session, service.id, key), key[1])
+            for key in keys
+        }
+        service_law = use_model(self._recent_uses(session, service.id), service.typical_minutes)
+        running = [r for r in rows if r.state == EntryState.in_use.value]
+        state = QueueState(None, len(running), service_law, laws, programmes)
         units = service.units if service.active else 0
         if units <= 0:
-            return None, len(started)
-        found = waits(
+            return state
+        known = plays(
             units=units,
-            in_use_elapsed=[_minutes(now, s) for s in started if s is not None],
-            ahead=max(ahead, 0),
-            model=use_model(self._recent_uses(session, service.id), service.typical_minutes),
+            under_way=[
+                (_minutes(now, r.started_at), state.law_of(r))
+                for r in running
+                if r.started_at is not None
+            ],
+            ahead=[state.law_of(r) for r in rows if r.state in AHEAD],
+            model=service_law,
         )
-        return found, len(started)
-
-    def _estimate(
-        self, session: Session, service: StationService, ahead: int, now: datetime
-    ) -> tuple[Estimate | None, int]:
-        """The wait of someone with `ahead` people before them; and how many units are in use."""
-        found, in_use = self._estimates(session, service, ahead, now)
-        return (found[-1] if found else None), in_use
+        return QueueState(known, len(running), service_law, laws, programmes)
 
     def _ahead_of(self, session: Session, service_id: int, entry_id: int | None) -> int:
         """People waiting or called, not started, before `entry_id` (None: everyone)."""
@@ -141,12 +193,15 @@ class Queues(StationsBase):
         entry: StationQueueEntry,
         service: StationService,
         now: datetime,
-        known: list[Estimate] | None = None,
+        state: QueueState | None = None,
     ) -> EntryOut:
-        """A ticket as shown; `known`: the queue's waits by people ahead, if worked out."""
+        """A ticket as shown; `state`: the queue's, if worked out already."""
         position = found = None
         estimate: int | None = None
-        if entry.state == EntryState.waiting.value:
+        left: int | None = None
+        if entry.state in (EntryState.waiting.value, EntryState.in_use.value) and state is None:
+            state = self._state(session, service, now)
+        if entry.state == EntryState.waiting.value and state is not None:
             ahead = self._ahead_of(session, service.id, entry.id)
             waiting_ahead = int(
                 session.scalar(
@@ -159,13 +214,20 @@ class Queues(StationsBase):
                 or 0
             )
             position = waiting_ahead + 1
-            if known is not None and ahead < len(known):
-                found = known[ahead]
-            else:
-                found, _ = self._estimate(session, service, ahead, now)
+            if state.known is not None and ahead < len(state.known):
+                found = state.known[ahead]
             estimate = found.minutes if found else None
         elif entry.state == EntryState.called.value:
             estimate = 0
+        elif (
+            entry.state == EntryState.in_use.value
+            and state is not None
+            and entry.started_at is not None
+        ):
+            left = round(state.law_of(entry).left(_minutes(now, entry.started_at)))
+        programme = (
+            session.get(StationProgramme, entry.programme_id) if entry.programme_id else None
+        )
         return EntryOut(
             id=entry.id,
             service_id=service.id,
@@ -179,6 +241,9 @@ class Queues(StationsBase):
             estimate_low=found.low if found and found.wide else None,
             estimate_high=found.high if found and found.wide else None,
             estimate_at_join=entry.estimate_minutes,
+            programme_id=entry.programme_id,
+            programme_name=programme.name if programme else None,
+            left_minutes=left,
             called_at=as_utc(entry.called_at) if entry.called_at else None,
             started_at=as_utc(entry.started_at) if entry.started_at else None,
             finished_at=as_utc(entry.finished_at) if entry.finished_at else None,
@@ -188,13 +253,16 @@ class Queues(StationsBase):
 
     def queue(self, principal: Principal | None, service_id: int) -> QueueOut:
         """The queue as a driver sees it before walking over: units free, people waiting,
-        the expected wait of someone joining now, and the caller's own place."""
+        the expected wait of someone joining now, the programmes to choose from with their
+        run times, and the caller's own place."""
         now = self.clock()
         with self.factory() as session:
             service, place = _queued_service(session, service_id)
-            ahead = self._ahead_of(session, service.id, None)
-            known, in_use = self._estimates(session, service, ahead, now)
-            estimate = known[-1] if known else None
+            state = self._state(session, service, now)
+            estimate = state.known[-1] if state.known else None
+            ahead = (
+                len(state.known) - 1 if state.known else self._ahead_of(session, service.id, None)
+            )
             mine = None
             if principal is not None and principal.role == Role.rider:
                 entry = session.scalar(
@@ -205,7 +273,7 @@ class Queues(StationsBase):
                     )
                 )
                 if entry is not None:
-                    mine = self._entry_out(session, entry, service, now, known)
+                    mine = self._entry_out(session, entry, service, now, state)
             units = service.units if service.active else 0
             duration = estimate.use_minutes if estimate else float(service.typical_minutes)
             return QueueOut(
@@ -213,8 +281,8 @@ class Queues(StationsBase):
                 station_id=place.id,
                 kind=ServiceKind(service.kind),
                 units=units,
-                in_use=in_use,
-                free=max(units - in_use, 0),
+                in_use=state.in_use,
+                free=max(units - state.in_use, 0),
                 waiting=ahead,
                 use_minutes=round(duration, 1),
                 from_recent=estimate.from_recent if estimate else False,
@@ -223,6 +291,16 @@ class Queues(StationsBase):
                 estimate_high=estimate.high if estimate and estimate.wide else None,
                 open_now=service_hours(service, place).is_open(now.astimezone(self.tz)),
                 mine=mine,
+                programmes=[
+                    ProgrammeRun(
+                        id=p.id,
+                        name=p.name,
+                        minutes=p.minutes,
+                        run_minutes=round(state.laws[p.id, p.minutes].median, 1),
+                        from_recent=state.laws[p.id, p.minutes].from_recent,
+                    )
+                    for p in state.programmes
+                ],
             )
 
     def live_entries(self, principal: Principal, service_id: int) -> list[EntryOut]:
@@ -241,17 +319,22 @@ class Queues(StationsBase):
                     .order_by(StationQueueEntry.id)
                 )
             )
-            ahead = sum(1 for r in rows if r.state in AHEAD)
-            known, _ = self._estimates(session, service, ahead, now)  # one set of plays for all
-            return [self._entry_out(session, r, service, now, known) for r in rows]
+            state = self._state(session, service, now)  # one set of plays for all
+            return [self._entry_out(session, r, service, now, state) for r in rows]
 
     # -- joining -----------------------------------------------------------------------
 
     def _join(
-        self, session: Session, service_id: int, account_id: int | None, origin: Origin
+        self,
+        session: Session,
+        service_id: int,
+        account_id: int | None,
+        origin: Origin,
+        programme_id: int | None = None,
     ) -> EntryOut:
         now = self.clock()
         service, place = _queued_service(session, service_id)
+        programme = chosen_programme(session, service.id, programme_id)
         lock_service(session, service.id)
         if not service.active or service.units <= 0:
             raise Conflict(N_("This service is not available now."))
@@ -267,9 +350,10 @@ class Queues(StationsBase):
             )
             if already is not None:
                 raise Conflict(N_("You are already in this queue (ticket {id})."), id=already)
-        ahead = self._ahead_of(session, service.id, None)
-        known, _ = self._estimates(session, service, ahead, now)
-        estimate = known[-1] if known else None
+        # the newcomer's wait: after everyone in line now (their own programme does not
+        # change when a machine frees up for them)
+        state = self._state(session, service, now)
+        estimate = state.known[-1] if state.known else None
         entry = StationQueueEntry(
             service_id=service.id,
             account_id=account_id,
@@ -277,25 +361,36 @@ class Queues(StationsBase):
             state=EntryState.waiting.value,
             joined_at=now,
             estimate_minutes=estimate.minutes if estimate else 0,
+            programme_id=programme.id if programme else None,
+            programme_minutes=programme.minutes if programme else None,
         )
         session.add(entry)
         session.flush()
-        return self._entry_out(session, entry, service, now, known)
+        return self._entry_out(session, entry, service, now, state)
 
-    def join(self, principal: Principal, service_id: int) -> EntryOut:
-        """A driver joins from the road: the answer has the place and the expected wait."""
+    def join(
+        self, principal: Principal, service_id: int, programme_id: int | None = None
+    ) -> EntryOut:
+        """A driver joins from the road, with the programme they will run if they chose one:
+        the answer has the place and the expected wait."""
         with transaction(self.factory) as session:
             account_id = require_driver(session, principal)
-            return self._join(session, service_id, account_id, Origin.road)
+            return self._join(session, service_id, account_id, Origin.road, programme_id)
 
-    def desk_join(self, principal: Principal, service_id: int, code: str | None) -> EntryOut:
+    def desk_join(
+        self,
+        principal: Principal,
+        service_id: int,
+        code: str | None,
+        programme_id: int | None = None,
+    ) -> EntryOut:
         """The desk adds a driver: by their code (then notices reach them), or a walk-in
-        with a ticket number only."""
+        with a ticket number only; with a programme if the driver named one."""
         account_id = self.account_of_code(code) if code else None
         with transaction(self.factory) as session:
             service = get_service(session, service_id)
             check_station_staff(principal, service.place_id)
-            return self._join(session, service_id, account_id, Origin.desk)
+            return self._join(session, service_id, account_id, Origin.desk, programme_id)
 
     # -- the desk's buttons ------------------------------------------------------------
 
@@ -390,12 +485,14 @@ class Queues(StationsBase):
         refusal: str,
         *,
         check_units: bool = False,
+        programme_id: int | None = None,
     ) -> EntryOut:
         now = self.clock()
         with transaction(self.factory) as session:
             entry = _get_entry(session, entry_id)
             service, place = _queued_service(session, entry.service_id)
             check_station_staff(principal, place.id)
+            programme = chosen_programme(session, service.id, programme_id)
             if check_units:
                 lock_service(session, service.id)
                 in_use = int(
@@ -411,11 +508,14 @@ class Queues(StationsBase):
                     raise Conflict(
                         N_("All {units} units are in use; finish one first."), units=service.units
                     )
-            stamp = {
-                EntryState.in_use: {"started_at": now},
-                EntryState.done: {"finished_at": now},
-                EntryState.left: {"left_at": now},
+            column = {
+                EntryState.in_use: "started_at",
+                EntryState.done: "finished_at",
+                EntryState.left: "left_at",
             }[to_state]
+            stamp: dict[str, object] = {column: now}
+            if programme is not None:  # the desk names the programme the machine runs
+                stamp |= {"programme_id": programme.id, "programme_minutes": programme.minutes}
             moved = session.execute(
                 update(StationQueueEntry)
                 .where(StationQueueEntry.id == entry_id, StationQueueEntry.state.in_(from_states))
@@ -428,8 +528,11 @@ class Queues(StationsBase):
                 self._tell_next(session, service, place, now)
             return self._entry_out(session, entry, service, now)
 
-    def start_use(self, principal: Principal, entry_id: int) -> EntryOut:
-        """The called driver takes a unit (409 when every unit is in use)."""
+    def start_use(
+        self, principal: Principal, entry_id: int, programme_id: int | None = None
+    ) -> EntryOut:
+        """The called driver takes a unit (409 when every unit is in use); `programme_id`:
+        the programme the machine runs, set or changed at the start."""
         return self._move(
             principal,
             entry_id,
@@ -437,6 +540,7 @@ class Queues(StationsBase):
             EntryState.in_use,
             N_("This ticket has not been called."),
             check_units=True,
+            programme_id=programme_id,
         )
 
     def finish_use(self, principal: Principal, entry_id: int) -> EntryOut:

@@ -26,6 +26,17 @@ class ServiceKind(StrEnum):
 
 # The services drivers queue for (the others are used as found).
 QUEUED = frozenset({ServiceKind.shower, ServiceKind.washer})
+# The machines that run a programme chosen at their start (the others have none).
+PROGRAMMED = frozenset({ServiceKind.washer, ServiceKind.dryer})
+MAX_PROGRAMMES = 6
+
+
+class ProgrammeIn(BaseModel):
+    """A programme of a machine: its name as the machine shows it and its run time."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    minutes: Annotated[int, Field(ge=1, le=600)] = Field(description="Its run time, minutes.")
 
 
 class ServiceIn(BaseModel):
@@ -38,6 +49,24 @@ class ServiceIn(BaseModel):
         default=None, description="Hours as text ('06:00-23:00'); empty: the station's hours."
     )
     active: bool = True
+    programmes: Annotated[list[ProgrammeIn], Field(max_length=MAX_PROGRAMMES)] | None = Field(
+        default=None,
+        description="Washing machines and dryers: the programmes, in the order shown (at most "
+        "6, names unique). Omitted: unchanged; []: none.",
+    )
+
+    @field_validator("programmes")
+    @classmethod
+    def _names_once(cls, value: list[ProgrammeIn] | None) -> list[ProgrammeIn] | None:
+        if value is not None and len({p.name.casefold() for p in value}) != len(value):
+            raise refusal(N_("Name each programme once."))
+        return value
+
+
+class ProgrammeOut(BaseModel):
+    id: int
+    name: str
+    minutes: int = Field(description="Its nominal run time.")
 
 
 class ServiceOut(BaseModel):
@@ -50,6 +79,9 @@ class ServiceOut(BaseModel):
     open_now: bool
     active: bool
     queued: bool = Field(description="Drivers queue for it (showers, washing machines).")
+    programmes: list[ProgrammeOut] = Field(
+        default_factory=list, description="Its machines' programmes (washing machines, dryers)."
+    )
 
 
 class StationOut(BaseModel):
@@ -130,10 +162,25 @@ class Origin(StrEnum):
     desk = "desk"  # added at the desk
 
 
-class DeskJoinIn(BaseModel):
+class JoinIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    programme_id: Id | None = Field(
+        default=None,
+        description="The programme the machine will run (one of the service's); none: not "
+        "chosen yet (the service's learned duration is assumed).",
+    )
+
+
+class DeskJoinIn(JoinIn):
     code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = Field(
         default=None, description="The driver's QR code; none: a walk-in with a ticket only."
+    )
+
+
+class StartIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    programme_id: Id | None = Field(
+        default=None, description="The programme started, if other than the one chosen."
     )
 
 
@@ -154,9 +201,21 @@ class EntryOut(BaseModel):
     )
     estimate_high: int | None = None
     estimate_at_join: int
+    programme_id: int | None = Field(None, description="The programme chosen, if any.")
+    programme_name: str | None = None
+    left_minutes: int | None = Field(
+        None, description="In use: the expected minutes left (the median), by its programme."
+    )
     called_at: UtcDatetime | None = None
     started_at: UtcDatetime | None = None
     finished_at: UtcDatetime | None = None
+
+
+class ProgrammeRun(ProgrammeOut):
+    """A programme with the run time the estimate assumes for it."""
+
+    run_minutes: float = Field(description="Its median run time, learned or nominal.")
+    from_recent: bool = Field(description="Learned from its recent uses.")
 
 
 class QueueOut(BaseModel):
@@ -180,6 +239,9 @@ class QueueOut(BaseModel):
     estimate_high: int | None = None
     open_now: bool
     mine: EntryOut | None = None
+    programmes: list[ProgrammeRun] = Field(
+        default_factory=list, description="The programmes to choose from, with their run times."
+    )
 
 
 # -- parking ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /* A truck-driver station's desk (/stations/desk): log a visit by the driver's code or by
    plate with the driver's consent (POST /api/stations/{id}/visits) and today's count; the
    shower and washing-machine queues (who waits, call the next, start, served, did not
-   come, add a driver by code or a walk-in); the station's parking offers (list, add, end
+   come, add a driver by code or a walk-in; a washing machine's programme named when adding
+   a driver and set or changed at the start, and the minutes left of each wash); the station's parking offers (list, add, end
    one); the legal-aid roster (list, add a slot for a lawyer, take a free one off). Staff
    keep their own station; admins name one with ?station=<id>. */
 (function () {
@@ -70,7 +71,25 @@
 
   /* ---- queues ---- */
 
-  function entryRow(e) {
+  /* A select of the service's programmes; `current`: the one chosen (or none). */
+  function programmeSelect(programmes, current, cls) {
+    return h(
+      "select",
+      { class: cls, "aria-label": say("programme") },
+      h("option", { value: "", text: say("programme_none") }),
+      programmes.map((p) => {
+        const option = h("option", { value: String(p.id), text: say("programme_option", { name: p.name, minutes: Math.round(p.run_minutes) }) });
+        if (p.id === current) option.selected = true;
+        return option;
+      })
+    );
+  }
+
+  function chosen(select) {
+    return select && select.value ? Number(select.value) : null;
+  }
+
+  function entryRow(e, programmes) {
     const head = h(
       "p",
       { class: "service-head" },
@@ -82,13 +101,17 @@
     );
     const li = h("li", { class: "entry state-" + e.state, "data-entry": String(e.id) }, head);
     if (e.state === "waiting") li.append(h("p", { class: "note", text: say("entry_waiting_line", { position: e.position, minutes: e.estimate_minutes === null ? "–" : e.estimate_minutes }) }));
+    if (e.programme_name) li.append(h("p", { class: "note programme-line", text: say("programme_line", { name: e.programme_name }) }));
+    if (e.state === "in_use" && e.left_minutes !== null && e.left_minutes !== undefined) li.append(h("p", { class: "note left", text: say("left_minutes", { minutes: e.left_minutes }) }));
     const buttons = h("div", { class: "station-buttons" });
-    const button = (cls, key, path, done) => {
+    const start = e.state === "called" && programmes.length ? programmeSelect(programmes, e.programme_id, "start-programme") : null;
+    const button = (cls, key, path, done, body) => {
       const b = h("button", { type: "button", class: "btn btn-small " + cls, text: say(key) });
-      b.addEventListener("click", () => act(api("/api/stations/tickets/" + e.id + "/" + path, { method: "POST" }), done, loadQueues));
+      b.addEventListener("click", () => act(api("/api/stations/tickets/" + e.id + "/" + path, { method: "POST", json: body ? body() : undefined }), done, loadQueues));
       buttons.append(b);
     };
-    if (e.state === "called") button("start", "start", "start", say("started", { ticket: e.id }));
+    if (start) buttons.append(start);
+    if (e.state === "called") button("start", "start", "start", say("started", { ticket: e.id }), () => ({ programme_id: chosen(start) }));
     if (e.state === "in_use") button("served", "served", "finish", say("served_ok", { ticket: e.id }));
     if (e.state === "waiting" || e.state === "called") button("no-show", "no_show", "no-show", say("no_show_ok", { ticket: e.id }));
     li.append(buttons);
@@ -108,11 +131,13 @@
       }
       loadQueues().catch(fail);
     });
+    const programmes = q.programmes || [];
+    const addProgramme = programmes.length ? programmeSelect(programmes, null, "add-programme") : null;
     const add = h("button", { type: "button", class: "btn add-driver", text: say("add_to_queue") });
     add.addEventListener("click", async () => {
       const code = $("visit-code").value.trim();
       try {
-        const e = await api("/api/stations/services/" + service.id + "/queue/desk", { method: "POST", json: { code: code || null } });
+        const e = await api("/api/stations/services/" + service.id + "/queue/desk", { method: "POST", json: { code: code || null, programme_id: chosen(addProgramme) } });
         tell(say(code ? "added_driver" : "added_walk_in", { ticket: e.id, service: name }));
         if (code) $("visit-code").value = "";
       } catch (err) {
@@ -125,8 +150,8 @@
       { class: "desk-queue", "data-service": String(service.id), "data-kind": service.kind },
       h("h3", { text: name }),
       h("p", { class: "note", text: say("desk_queue_line", { in_use: q.in_use, units: q.units, waiting: q.waiting, wait: q.estimate_minutes === null ? "–" : q.estimate_minutes }) }),
-      h("div", { class: "station-buttons" }, next, add),
-      entries.length ? h("ol", { class: "station-list entries" }, entries.map(entryRow)) : h("p", { class: "note", text: say("nobody_waiting") })
+      h("div", { class: "station-buttons" }, next, addProgramme || "", add),
+      entries.length ? h("ol", { class: "station-list entries" }, entries.map((e) => entryRow(e, programmes))) : h("p", { class: "note", text: say("nobody_waiting") })
     );
   }
 

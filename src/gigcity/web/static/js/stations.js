@@ -3,8 +3,9 @@
    washing machines the queue now with the expected wait (GET .../services/{id}/queue),
    joining from the road and leaving; my code for the desk as a QR (GET
    /api/stations/me/code); parking offers nearby; legal aid: free slots of a station, a
-   booking for a topic, my bookings and their case notes (read only). ?station=<id> opens
-   that station's card. A rider who is not a truck driver is told the page is theirs only
+   booking for a topic, my bookings and their case notes (read only). A washing machine's
+   queue offers its programmes (quick, standard, bulky...): the one chosen is sent when
+   joining, so the wait of those after counts it. ?station=<id> opens that station's card. A rider who is not a truck driver is told the page is theirs only
    to read, as the API refuses them the rest. */
 (function () {
   "use strict";
@@ -92,10 +93,25 @@
   }
 
   function mineLine(mine) {
-    if (mine.state === "called") return h("p", { class: "mine called", text: say("your_turn", { ticket: mine.id }) });
-    if (mine.state === "in_use") return h("p", { class: "mine", text: say("in_use_mine") });
-    if (mine.position === 1) return h("p", { class: "mine next", text: say("you_are_next", { ticket: mine.id }) });
-    return h("p", { class: "mine", text: say("my_place", { position: mine.position, ticket: mine.id, wait: waitText(mine) }) });
+    const line = (cls, text) => h("p", { class: cls, text: mine.programme_name ? text + " " + say("programme_line", { name: mine.programme_name }) : text });
+    if (mine.state === "called") return line("mine called", say("your_turn", { ticket: mine.id }));
+    if (mine.state === "in_use") {
+      if (mine.left_minutes !== null && mine.left_minutes !== undefined) return line("mine", say("in_use_mine_left", { minutes: mine.left_minutes }));
+      return line("mine", say("in_use_mine"));
+    }
+    if (mine.position === 1) return line("mine next", say("you_are_next", { ticket: mine.id }));
+    return line("mine", say("my_place", { position: mine.position, ticket: mine.id, wait: waitText(mine) }));
+  }
+
+  /* A machine's programmes to choose from when joining; none chosen: the usual time. */
+  function programmeChoice(service, q) {
+    const select = h(
+      "select",
+      { class: "programme", id: "programme-" + service.id },
+      h("option", { value: "", text: say("programme_none") }),
+      q.programmes.map((p) => h("option", { value: String(p.id), text: say("programme_option", { name: p.name, minutes: Math.round(p.run_minutes) }) }))
+    );
+    return h("label", { class: "programme-choice", for: "programme-" + service.id }, say("programme"), select);
   }
 
   function queueBlock(st, service, q) {
@@ -110,6 +126,8 @@
     if (!q.open_now) li.append(h("p", { class: "closed", text: say("service_closed", { hours: service.hours }) }));
     if (q.mine) li.append(mineLine(q.mine));
     if (!driver) return li;
+    const programmes = !q.mine && q.programmes && q.programmes.length ? programmeChoice(service, q) : null;
+    if (programmes) li.append(programmes, h("p", { class: "note", text: say("programme_why") }));
     const buttons = h("div", { class: "station-buttons" });
     if (q.mine && (q.mine.state === "waiting" || q.mine.state === "called")) {
       const leave = h("button", { type: "button", class: "btn leave", text: say("leave") });
@@ -128,8 +146,9 @@
       const join = h("button", { type: "button", class: "btn btn-primary join", text: say("join") });
       join.disabled = !q.open_now || q.units === 0;
       join.addEventListener("click", async () => {
+        const chosen = programmes ? programmes.querySelector("select").value : "";
         try {
-          const entry = await api("/api/stations/services/" + service.id + "/queue", { method: "POST" });
+          const entry = await api("/api/stations/services/" + service.id + "/queue", { method: "POST", json: { programme_id: chosen ? Number(chosen) : null } });
           tell(say("joined", { service: say("service_" + service.kind), station: st.name, ticket: entry.id, wait: waitText(entry) }));
         } catch (err) {
           fail(err);
@@ -143,7 +162,11 @@
   }
 
   function serviceLine(service, st) {
-    const own = service.hours !== st.hours ? " · " + say("hours_of", { hours: service.hours }) : "";
+    let own = service.hours !== st.hours ? " · " + say("hours_of", { hours: service.hours }) : "";
+    if (service.programmes && service.programmes.length) {
+      const list = service.programmes.map((p) => say("programme_minutes", { name: p.name, minutes: p.minutes })).join(G.t("list_separator"));
+      own += " · " + say("programmes_of", { list: list });
+    }
     return h(
       "li",
       { class: "service", "data-kind": service.kind },
