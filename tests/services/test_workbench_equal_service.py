@@ -83,6 +83,16 @@ def test_an_equal_service_run_is_what_the_engine_searches_and_returns(
     assert sides["b"]["spread"]["min"] == 11
     assert "未送达订单不超过 0.50%" in zh.equal_service["target"]["text"]
     assert "所填" in zh.equal_service["target"]["text"]
+    split = zh.equal_service["split"]
+    assert split["labels"] == {
+        "rules": "规则（骑手相同）", "fleet": "规则 B 增加的骑手", "difference": "同样服务下（B − A）",
+    }  # fmt: skip
+    cost, hours = split["measures"]
+    assert (cost["label"], cost["unit_label"], cost["rules"], cost["fleet"]) == (
+        "每送达一单的成本（报酬与补差）", "元", 0.6, -0.1,
+    )  # fmt: skip
+    assert (hours["largest"], split["added_days"]) == ("fleet", 1)
+    assert zh.explained == [{"key": "rider_hours", "sentence": "排班骑手工时: 规则 B 增加的骑手"}]
     assert zh.who_gains is not None
     reasons = {r["reason"]: r for r in zh.who_gains["reasons"]}
     assert (reasons["rests"]["label"], reasons["rests"]["riders"]) == ("工时减少：休息更多", 4)
@@ -97,6 +107,11 @@ def test_an_equal_service_run_is_what_the_engine_searches_and_returns(
     assert en.who_gains is not None
     assert en.who_gains["reasons"][0]["label"] == "Fewer hours: more rests"
     assert [p.lang for p in en.plots] == ["en"]
+    assert en.explained == [
+        {"key": "rider_hours", "sentence": "Rider-hours on shift: the riders B adds"}
+    ]
+    assert en.equal_service is not None
+    assert en.equal_service["split"]["labels"]["rules"] == "the rules, same riders"
     assert service.report(run.id) == "<p>equal</p>"
 
 
@@ -200,3 +215,12 @@ def test_every_equal_service_and_who_gains_word_has_both_languages() -> None:
     for stage in ("searching:2:5", "who_gains"):
         assert CJK.search(wording.stage_text(stage, "zh_CN")), stage
         assert not CJK.search(wording.stage_text(stage, "en")), stage
+
+
+@pytest.mark.one_database  # pure wording
+def test_a_run_stored_before_differences_were_split_reads_without_them() -> None:
+    stored = {"rulebooks": {"a": "baseline-2024@1", "b": "putuo-2025@1"}, "seeds": [0],
+              "target": {"source": "given"}, "table": []}  # fmt: skip
+    data = wording.localise_equal_service(stored, "putuo-weekday", "zh_CN")
+    assert data["equal_service"]["split"] is None
+    assert data["explained"] == []

@@ -123,6 +123,25 @@ def canned_equal_service(
              "b": 0.05, "difference": -0.05, "a_range": None, "b_range": None},
         ],
         "simulated_days": 4,
+        "split": {
+            "measures": [
+                {"key": "cost_per_order", "unit": "¥", "days": seeds, "a": 6.0,
+                 "b_same_fleet": 6.6, "b": 6.5, "difference": 0.5, "rules": 0.6,
+                 "fleet": -0.1, "largest": "rules"},
+                {"key": "rider_hours", "unit": "h", "days": seeds, "a": 80.0,
+                 "b_same_fleet": 80.0, "b": 96.0, "difference": 16.0, "rules": 0.0,
+                 "fleet": 16.0, "largest": "fleet"},
+            ],
+            "fleet": {"riders_added": 2.0, "shift_hours_added": 16.0, "worked_hours_added": 3.0},
+            "added_days": 1,
+            "per_seed": [],
+        },
+        # Each language's sentence from its own words (the engine's are the simulator's).
+        "explained_text": {
+            text["lang"]: [{"key": "rider_hours", "sentence":
+                            f"{text['row.rider_hours']}: {text['split.part_fleet']}"}]
+            for text in wording if text.get("lang")
+        },
     }  # fmt: skip
     plots = []
     if who_gains:

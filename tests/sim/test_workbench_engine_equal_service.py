@@ -21,7 +21,8 @@ from gigcity.sim.scenarios.workbench_engine import (
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ZH = {**ENGLISH, "lang": "zh_CN", "row.riders": "所需骑手数", "plot.who_pay": "日收入",
-      "legend.a": "甲方", "legend.b": "乙方", "scenario": "工作日", "language_name": "中文"}  # fmt: skip
+      "legend.a": "甲方", "legend.b": "乙方", "scenario": "工作日", "language_name": "中文",
+      "split.title": "同样服务下差异的成因", "split.part_rules": "规则"}  # fmt: skip
 EN = {**ENGLISH, "lang": "en", "language_name": "English"}
 
 
@@ -85,6 +86,27 @@ def test_plots_and_report_come_in_each_language_and_progress_counts_rounds(
     assert rounds[-1] >= 2  # the search took rounds, each counted once
     days = [event[2] for event in heard if event[0] == "searching"]
     assert days[-1] == found.result["simulated_days"]
+
+
+def test_each_difference_is_split_in_every_language(
+    easy: tuple[WorkbenchComparison, list[Any]],
+) -> None:
+    found = easy[0]
+    split = found.result["split"]
+    assert [s["seed"] for s in split["per_seed"]] == [0, 1]
+    assert split["added_days"] <= 2
+    for entry in split["measures"]:
+        assert entry["rules"] + entry["fleet"] == pytest.approx(entry["difference"], abs=1e-9)
+    texts = found.result["explained_text"]
+    assert set(texts) == {"zh_CN", "en"}
+    keys = ["riders", *(m["key"] for m in split["measures"])]
+    assert [s["key"] for s in texts["en"]] == keys == [s["key"] for s in texts["zh_CN"]]
+    assert texts["en"][0]["sentence"].startswith("Riders B adds to A's answer:")
+    ruled = [s for s in texts["zh_CN"] if "The larger part is 规则." in s["sentence"]]
+    assert ruled  # each language's own words, by key
+    zh_section = found.html[: found.html.index('id="en"')]
+    assert "同样服务下差异的成因" in zh_section
+    assert "Explained differences at equal service" in found.html[found.html.index('id="en"') :]
 
 
 def test_a_target_no_fleet_meets_is_reported_as_not_met(

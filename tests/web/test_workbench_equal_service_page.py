@@ -1,6 +1,7 @@
 """The workbench page's equal-service run in Chromium: chosen next to the ordinary comparison,
 started on a tiny day, read at 390 px in Chinese (the answer side by side with its spread,
-who gains with its plots beside the table), then in English."""
+each difference split into the rules' part and the riders added, who gains with its plots
+beside the table), then in English."""
 
 from __future__ import annotations
 
@@ -68,6 +69,15 @@ def test_an_equal_service_run_reads_as_chinese_on_a_phone_and_in_english(
         "规则 B 下收入减少的骑手（按主要原因）",
     ]
     assert page.locator("#attribution-title").is_hidden()
+    # Each difference split into the rules' part and the riders added, in sentences.
+    assert page.locator("#explained-title").is_visible()
+    split_head = page.locator("#split-table thead th").all_inner_texts()
+    assert split_head[1:] == ["规则（骑手相同）", "规则 B 增加的骑手", "同样服务下（B − A）"]
+    fleet = page.locator("#explained li").first.inner_text()
+    assert fleet.startswith("规则 B 比规则 A 多用的骑手：")
+    cost = page.locator("#explained li[data-measure=cost_per_order]").inner_text()
+    assert cost.startswith("每送达一单的成本（报酬与补差）：同样服务下相差 ")
+    assert re.search(r"较大的部分来自(规则|规则 B 增加的骑手)。", cost), cost
     assert_reads_as_chinese(page, "admin")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -78,3 +88,4 @@ def test_an_equal_service_run_reads_as_chinese_on_a_phone_and_in_english(
     assert page.locator("#who-plots figcaption").first.inner_text() == (
         "Daily pay per rider at equal service"
     )
+    assert "The larger part is" in page.inner_text("#explained li[data-measure=cost_per_order]")

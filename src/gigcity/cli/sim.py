@@ -381,17 +381,37 @@ def equal_service_target(result: dict[str, Any]) -> str:
 
 
 def _equal_service_markdown(result: dict[str, Any], rows: list[list[str]]) -> str:
+    from gigcity.sim.scenarios.equal_service_report import ENGLISH, split_rows, split_sentences
+    from gigcity.sim.scenarios.report import markdown_table
+
     lines = [
         f"# Equal service: {result['rulebooks']['a']} vs {result['rulebooks']['b']}",
         "",
         f"{result['scenario']}, seeds {', '.join(str(s) for s in result['seeds'])}; target: "
         f"{equal_service_target(result)}; {result['simulated_days']} simulated days.",
         "",
-        "| " + " | ".join(rows[0]) + " |",
-        "|" + "---|" * len(rows[0]),
-        *("| " + " | ".join(row) + " |" for row in rows[1:]),
+        markdown_table(rows),
     ]
-    return "\n".join(lines) + "\n"
+    if result.get("split"):
+        lines += ["", f"## {ENGLISH['split.title']}", "", ENGLISH["split.note"], ""]
+        lines += [markdown_table(split_rows(result["split"])), ""]
+        lines += [line for s in split_sentences(result) for line in (s["sentence"], "")]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _print_split(console: Console, result: dict[str, Any]) -> None:
+    """The differences at equal service as the rules' part and the fleet's part, in words."""
+    from gigcity.sim.scenarios.equal_service_report import ENGLISH, split_rows, split_sentences
+
+    if not result.get("split"):
+        return
+    rows = split_rows(result["split"])
+    table = Table(*rows[0], title=ENGLISH["split.title"])
+    for row in rows[1:]:
+        table.add_row(*row)
+    console.print(table)
+    for sentence in split_sentences(result):
+        console.print(sentence["sentence"], markup=False, highlight=False)
 
 
 def equal_service_compare(
@@ -480,6 +500,7 @@ def equal_service_compare(
     for row in rows[1:]:
         table.add_row(*row)
     console.print(table)
+    _print_split(console, result)
     per_seed = "; ".join(
         f"{side['rulebook']}: "
         + ", ".join(

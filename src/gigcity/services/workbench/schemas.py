@@ -121,14 +121,19 @@ class RunResult(BaseModel):
     explained: list[dict[str, str]] = Field(
         default_factory=list,
         description="Each headline difference (`key`) with a `sentence` naming its largest "
-        "cause, in the reader's language (none for runs stored before differences were "
-        "explained)",
+        "cause (equal service: its larger part, the rules or the riders added), in the "
+        "reader's language (none for runs stored before differences were explained)",
     )
     equal_service: dict[str, Any] | None = Field(
         None,
         description="Equal service: `seeds`, `target` (with `text`), each side's answer "
-        "(`sides`: `met`, `riders`, `spread`, `largest_tried`, `per_seed`), `simulated_days`; "
-        "the table's rows then carry `a_range` and `b_range` over the days",
+        "(`sides`: `met`, `riders`, `spread`, `largest_tried`, `per_seed`), `simulated_days`, "
+        "and `split`: each difference as the rules' part (B on A's riders) plus the fleet's "
+        "part (the riders B adds) — `measures` (`key`, `unit`, `label`, `unit_label`, `rules`, "
+        "`fleet`, `difference`, `largest`), the columns' `labels`, `fleet` (riders and "
+        "rider-hours added) and `added_days` (days simulated for the split only); null for "
+        "runs stored before. The table's rows carry `a_range` and `b_range` over the days; "
+        "`explained` then holds the split in sentences (`key` riders first: the fleet added)",
     )
     who_gains: dict[str, Any] | None = Field(
         None,

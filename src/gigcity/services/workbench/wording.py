@@ -176,9 +176,22 @@ EQUAL_SERVICE: dict[str, str] = {
     "row.c2d_p90": N_("Click-to-door, 90th percentile"),
     "row.c2d_mean": N_("Click-to-door, mean"),
     "row.rest_breaches": N_("Rest breaches"),
+    "split.title": N_("Explained differences at equal service"),
+    "split.note": N_("Each difference B − A at equal service is the rules' part (B on A's riders, on the same days, minus A) plus the fleet's part (B on its own riders minus B on A's riders); the two add up exactly. The rules' part of pay per hour and of cost per order splits further by factor."),
+    "split.rules": N_("the rules, same riders"),
+    "split.fleet": N_("the riders B adds"),
+    "split.difference": N_("at equal service (B − A)"),
+    "split.part_rules": N_("the rules"),
+    "split.part_fleet": N_("the riders B adds"),
+    "split.points": N_("pts"),
+    "split.sentence": N_("{measure}: {difference} at equal service (B − A): {rules} from the rules on the same riders, {fleet} from the riders B adds. The larger part is {part}."),
+    "split.sentence_none": N_("{measure}: {difference} at equal service (B − A); neither the rules nor the riders added move it."),
+    "split.factor": N_("Largest factor of the rules' part: {cause} ({effect})."),
+    "split.fleet_sentence": N_("Riders B adds to A's answer: {riders} ({hours} rider-hours on shift, {worked} rider-hours worked), the mean over the days; days simulated for this split only: {added}."),
+    **{key: words for key, words in REPORT.items() if key.startswith("factor.")},
 }  # fmt: skip
 """The equal-service table's and report's words by the simulator's keys
-(`equal_service_report.ENGLISH`)."""
+(`equal_service_report.ENGLISH`; the factors' words are the comparison report's)."""
 
 WHO_GAINS: dict[str, str] = {
     "plot.who_pay": N_("Daily pay per rider at equal service"),
@@ -516,10 +529,36 @@ def _who_gains(gains: Mapping[str, Any] | None, locale: str) -> dict[str, Any] |
     }
 
 
+def _split(split: Mapping[str, Any] | None, locale: str) -> dict[str, Any] | None:
+    """The differences at equal service split into the rules' and the fleet's parts, each
+    measure with its `label` and `unit_label`, and the columns' `labels` (the per-day split
+    stays stored)."""
+    if not split:
+        return None
+    labels = {
+        key: _say(locale, EQUAL_SERVICE[f"split.{key}"]) for key in ("rules", "fleet", "difference")
+    }
+    measures = [
+        {
+            **{k: m.get(k) for k in ("key", "unit", "rules", "fleet", "difference", "largest")},
+            "label": _row_label(m, locale),
+            "unit_label": unit_label(str(m.get("unit", "")), locale),
+        }
+        for m in split.get("measures", [])
+    ]
+    return {
+        "measures": measures,
+        "labels": labels,
+        "fleet": split.get("fleet"),
+        "added_days": split.get("added_days"),
+    }
+
+
 def localise_equal_service(data: Mapping[str, Any], scenario: str, locale: str) -> dict[str, Any]:
     """A stored equal-service result as `RunResult` fields, words in `locale` beside its keys:
     each row's `label` and `unit_label` (rows keep `a_range` and `b_range`), the target in
-    words, each side's answer, and who gains with its labels."""
+    words, each side's answer, the split of each difference (`equal_service.split`, its
+    sentences as `explained`), and who gains with its labels."""
     refs = dict(data.get("rulebooks", {}))
     table = [
         {**row, "label": _row_label(row, locale), "unit_label": unit_label(str(row.get("unit", "")), locale)}
@@ -534,12 +573,13 @@ def localise_equal_service(data: Mapping[str, Any], scenario: str, locale: str) 
         "yardstick": {},
         "table": table,
         "attribution": None,
-        "explained": [],
+        "explained": list(data.get("explained_text", {}).get(locale, [])),
         "equal_service": {
             "seeds": data.get("seeds", []),
             "target": {**target, "text": target_text(target, locale)},
             "sides": {key: _side(data[key]) for key in ("a", "b") if key in data},
             "simulated_days": data.get("simulated_days"),
+            "split": _split(data.get("split"), locale),
         },
         "who_gains": _who_gains(data.get("who_gains"), locale),
     }

@@ -26,6 +26,12 @@ allowed does not meet is reported as not met, and the search stops there.
 Every simulated day is kept by (dispatch signature, riders, seed) and judged under both
 rulebooks when they share their dispatch clauses (as `sweep` does); each round's new fleets
 go to `run_tasks` together (one task per fleet and seed), so `workers` and `ray_address` work.
+
+Each difference at equal service is split into the rules' part (B on A's answer fleet, the
+same day, minus A) and the fleet's part (B at its answer minus B on A's fleet):
+`equal_service_split`. B on A's fleet is a day B's search often simulated already; where it
+did not, the day goes with the next round once A's search of that seed is over, and the
+result counts it (`split.added_days`).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import numpy as np
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios.clauses import dispatch_signature
 from gigcity.sim.scenarios.compare import measure_values
+from gigcity.sim.scenarios.equal_service_split import split_equal_service
 from gigcity.sim.scenarios.evaluate import Yardstick, yardstick
 from gigcity.sim.scenarios.fleet import (
     MAX_FLEET_FACTOR,
@@ -222,6 +229,10 @@ def _compact(figures: dict[str, Any]) -> dict[str, float | None]:
     )
     values["pay_total"] = figures["pay"]["total_fen"] / 100.0
     values["riders_paid"] = float(figures["pay"]["riders_paid"])
+    # The parts of pay and its denominators, for the split of a difference by factor.
+    for field in ("order_pay_fen", "fines_fen", "top_up_fen", "active_hours"):
+        values[field] = float(figures["pay"][field])
+    values["delivered"] = float(figures["orders"]["delivered"])
     return values
 
 
@@ -272,7 +283,8 @@ def _side(days: _Days, key: str, searches: list[_Search]) -> dict[str, Any]:
 
 
 def _search_all(days: _Days, searches: list[_Search], targets: dict[int, ServiceTarget]) -> None:
-    """Advance every search round by round; a round simulates all the fleets it needs."""
+    """Advance every search round by round; a round simulates all the fleets it needs, and
+    B on A's answer fleet of each seed whose A search is over (the split's same-fleet day)."""
     while True:
         wanted: list[tuple[str, int, int]] = []
         for search in searches:
@@ -283,6 +295,12 @@ def _search_all(days: _Days, searches: list[_Search], targets: dict[int, Service
                     wanted.append((search.key, riders, search.seed))
                     break
                 search.record(riders, targets[search.seed].met_by(values))
+        wanted += [
+            ("b", s.answer, s.seed)
+            for s in searches
+            if s.key == "a" and s.done and s.answer is not None
+            and days.values("b", s.answer, s.seed) is None
+        ]  # fmt: skip
         days.keep_riders_of(searches)
         if wanted:
             days.simulate(wanted)
@@ -334,6 +352,27 @@ def _summary(key: str, rulebook: Rulebook, answers: list[dict[str, Any]]) -> dic
         "figures": figures,
         "per_seed": answers,
     }
+
+
+def _split(days: _Days, sides: dict[str, Any], searches: list[_Search]) -> dict[str, Any]:
+    """Each difference at equal service as the rules' part and the fleet's part, from B on
+    A's answer fleet of each seed (`equal_service_split`)."""
+    same: dict[int, dict[str, float | None]] = {}
+    sources: dict[int, str] = {}
+    shared = dispatch_signature(days.rulebooks["a"]) == dispatch_signature(days.rulebooks["b"])
+    for search in searches:
+        if search.key != "a":
+            continue
+        riders = search.answer
+        assert riders is not None  # every search simulates its first fleet
+        values = days.values("b", riders, search.seed)
+        assert values is not None  # simulated by `_search_all` once A's search was over
+        same[search.seed] = values
+        tried_by_b = next(s.tried or [] for s in searches if s.key == "b" and s.seed == search.seed)
+        sources[search.seed] = (
+            "shared" if shared else "searched" if riders in tried_by_b else "added"
+        )
+    return split_equal_service(sides["a"], sides["b"], same, sources)
 
 
 ROWS: tuple[tuple[str, str, str], ...] = (
@@ -438,6 +477,7 @@ def equal_service(
             leader = leader or (search if warm_start else None)
     _search_all(days, searches, targets)
     sides = {key: _side(days, key, [s for s in searches if s.key == key]) for key in rulebooks}
+    split = _split(days, sides, searches)
     fleet = "" if spec.fleet == 1.0 else f", starting from fleet x{spec.fleet:g}"
     return {
         "scenario": (
@@ -468,5 +508,6 @@ def equal_service(
         "a": sides["a"],
         "b": sides["b"],
         "table": _table(sides["a"], sides["b"]),
+        "split": split,
         "simulated_days": len(days.days),
     }

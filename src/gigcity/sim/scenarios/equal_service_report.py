@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gigcity.sim.scenarios.equal_service import ROWS
+from gigcity.sim.scenarios.report import ENGLISH as REPORT_ENGLISH
 from gigcity.sim.scenarios.report import _html_table, _page
 from gigcity.sim.scenarios.who_gains import ENGLISH as WHO_ENGLISH
 from gigcity.sim.scenarios.who_gains import who_gains_rows
@@ -34,6 +35,19 @@ ENGLISH: dict[str, str] = {
     "equal.not_met": "not met (more than {riders})",
     "equal.who_gains": "Who gains",
     **{f"row.{key}": label for key, label, _ in ROWS},
+    "split.title": "Explained differences at equal service",
+    "split.note": "Each difference B − A at equal service is the rules' part (B on A's riders, on the same days, minus A) plus the fleet's part (B on its own riders minus B on A's riders); the two add up exactly. The rules' part of pay per hour and of cost per order splits further by factor.",
+    "split.rules": "the rules, same riders",
+    "split.fleet": "the riders B adds",
+    "split.difference": "at equal service (B − A)",
+    "split.part_rules": "the rules",
+    "split.part_fleet": "the riders B adds",
+    "split.points": "pts",
+    "split.sentence": "{measure}: {difference} at equal service (B − A): {rules} from the rules on the same riders, {fleet} from the riders B adds. The larger part is {part}.",
+    "split.sentence_none": "{measure}: {difference} at equal service (B − A); neither the rules nor the riders added move it.",
+    "split.factor": "Largest factor of the rules' part: {cause} ({effect}).",
+    "split.fleet_sentence": "Riders B adds to A's answer: {riders} ({hours} rider-hours on shift, {worked} rider-hours worked), the mean over the days; days simulated for this split only: {added}.",
+    **{key: words for key, words in REPORT_ENGLISH.items() if key.startswith("factor.")},
 }  # fmt: skip
 """The equal-service table's and report's words by key (`row.<key>`: the rows of `ROWS`)."""
 
@@ -130,6 +144,100 @@ def target_sentences(result: Mapping[str, Any], text: Text = ENGLISH) -> str:
     return f"{figures} {_t(text, f'equal.target_{kind}')}"
 
 
+def _amount(value: float | None, unit: str, text: Text) -> str:
+    """A signed part with its unit in words ('+0.64 yuan', '−0.25 pts')."""
+    if value is None:
+        return "–"
+    if unit == "share":
+        return f"{_signed(value, unit)} {_t(text, 'split.points')}"
+    words = text.get(f"unit.{unit}", unit)
+    return f"{_signed(value, unit)} {words}".rstrip()
+
+
+def _cause(text: Text, cause: Mapping[str, Any]) -> str:
+    return _t(text, f"factor.{cause['key'] if cause['kind'] == 'factor' else cause['kind']}")
+
+
+def split_sentence(entry: Mapping[str, Any], text: Text = ENGLISH) -> str:
+    """One measure's difference at equal service, its two parts and the larger one (and the
+    rules' part's largest factor, where it has factors), in `text`'s language."""
+    unit = entry["unit"]
+    measure = _t(text, f"row.{entry['key']}")
+    difference = _amount(entry["difference"], unit, text)
+    part = entry.get("largest")
+    if part is None:
+        return _t(text, "split.sentence_none").format(measure=measure, difference=difference)
+    sentence = _t(text, "split.sentence").format(
+        measure=measure,
+        difference=difference,
+        rules=_amount(entry["rules"], unit, text),
+        fleet=_amount(entry["fleet"], unit, text),
+        part=_t(text, f"split.part_{part}"),
+    )
+    factor = entry.get("largest_rules_factor")
+    if factor is not None and entry["rules"]:
+        space = "" if sentence.endswith("。") else " "  # Chinese runs on unspaced
+        sentence += space + _t(text, "split.factor").format(
+            cause=_cause(text, factor), effect=_amount(factor["effect"], unit, text)
+        )
+    return sentence
+
+
+def fleet_sentence(split: Mapping[str, Any], text: Text = ENGLISH) -> str:
+    """What the fleet's part is made of: the riders and rider-hours B adds."""
+    fleet = split["fleet"]
+    riders = fleet["riders_added"]
+    return _t(text, "split.fleet_sentence").format(
+        riders=f"{riders:+,.0f}" if riders == int(riders) else f"{riders:+,.1f}",
+        hours=_signed(fleet["shift_hours_added"], "h"),
+        worked=_signed(fleet["worked_hours_added"], "h"),
+        added=split["added_days"],
+    )
+
+
+def split_rows(split: Mapping[str, Any], text: Text = ENGLISH) -> list[list[str]]:
+    """The split as text rows, header first: each measure's rules' part, fleet's part and
+    the difference at equal service they add up to."""
+    rows = [
+        [_t(text, "equal.measure"), _t(text, "split.rules"), _t(text, "split.fleet"),
+         _t(text, "split.difference")]
+    ]  # fmt: skip
+    for entry in split["measures"]:
+        unit = entry["unit"]
+        label = _t(text, f"row.{entry['key']}")
+        if unit == "share":
+            label += f" ({_t(text, 'split.points')})"
+        elif unit:
+            label += f" ({text.get(f'unit.{unit}', unit)})"
+        rows.append([label, *(_signed(entry[k], unit) for k in ("rules", "fleet", "difference"))])
+    return rows
+
+
+def split_sentences(result: Mapping[str, Any], text: Text = ENGLISH) -> list[dict[str, str]]:
+    """The fleet's sentence (key `riders`), then each measure's, as `{key, sentence}`; none
+    for a result stored before differences at equal service were split."""
+    split = result.get("split")
+    if not split:
+        return []
+    return [{"key": "riders", "sentence": fleet_sentence(split, text)}] + [
+        {"key": entry["key"], "sentence": split_sentence(entry, text)}
+        for entry in split["measures"]
+    ]
+
+
+def _split_html(result: Mapping[str, Any], text: Text) -> list[str]:
+    split = result.get("split")
+    if not split:
+        return []
+    return [
+        f"<h2>{html.escape(_t(text, 'split.title'))}</h2>",
+        f"<p class=note>{html.escape(_t(text, 'split.note'))}</p>",
+        _html_table(split_rows(split, text)),
+        *(f"<p class=explained>{html.escape(s['sentence'])}</p>"
+          for s in split_sentences(result, text)),
+    ]  # fmt: skip
+
+
 def _body(
     result: Mapping[str, Any],
     gains: Mapping[str, Any] | None,
@@ -148,6 +256,7 @@ def _body(
         f"<p class=note>{html.escape(target_sentences(result, text))} {html.escape(days)}</p>",
         f"<p class=note>{html.escape(_t(text, 'equal.note'))}</p>",
         _html_table(equal_service_rows(result, text)),
+        *_split_html(result, text),
     ]
     if gains is not None:
         # The riders' tables name the sides as the page does (titles, not refs).

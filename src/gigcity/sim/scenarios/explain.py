@@ -77,9 +77,13 @@ def _ratio(figures: Mapping[str, Any], measure: str) -> Ratio | None:
     return Ratio(parts, float(denominator))
 
 
-def _factors(
+def by_factor(
     measure: str, difference: float, figures: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Any] | None:
+    """A ratio measure's difference B − A by factor (`figures["a"]`, `figures["b"]`: the
+    evaluator's figures, or at least their `pay` parts and `orders.delivered`), the residual
+    being what the factors leave; None for a measure that is no ratio or a side without
+    the figures."""
     if measure not in DENOMINATORS:
         return None
     a, b = _ratio(figures["a"], measure), _ratio(figures["b"], measure)
@@ -163,7 +167,7 @@ def explain(
             "a": row["a"],
             "b": row["b"],
             "difference": difference,
-            "factors": _factors(key, difference, figures),
+            "factors": by_factor(key, difference, figures),
             "clauses": _clauses(key, difference, groups, values) if values else None,
         }
         entry["largest"] = largest_cause(entry)

@@ -24,6 +24,7 @@ from gigcity.sim.scenarios.compare import compare
 from gigcity.sim.scenarios.equal_service import equal_service
 from gigcity.sim.scenarios.equal_service_report import (
     render_equal_service_report,
+    split_sentences,
     table_with_ranges,
 )
 from gigcity.sim.scenarios.generate import scenario_names
@@ -151,6 +152,11 @@ def equal_service_for_workbench(
     if gains is not None:
         # The riders' series only feed the plots: not stored.
         summary["who_gains"] = {k: v for k, v in gains.items() if k != "series"}
+    # The differences split into the rules' and the fleet's parts, in words, per language
+    # (as `compare_for_workbench`'s `explained_text`: the service picks the reader's).
+    summary["explained_text"] = {
+        text["lang"]: split_sentences(result, text) for text in wording if text.get("lang")
+    }
     html = render_equal_service_report(result, summary.get("who_gains"), versions)
     return WorkbenchComparison(summary, plots, html)
 

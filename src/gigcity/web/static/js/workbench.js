@@ -129,6 +129,7 @@
         h("td", { class: "num" }, signed(row.difference, row.unit)))
     );
     $("result-table").replaceChildren(...tableFrom(rows, [say("measure"), say("rulebook_a"), say("rulebook_b"), say("difference")]));
+    showSplit(equal.split);
     const who = result.who_gains;
     $("who-gains").hidden = !who;
     if (!who) return;
@@ -163,6 +164,28 @@
       say("who_quantiles", { side: sideB }), say("who_gini", { side: sideB })]));
   }
 
+  /* Each difference at equal service as the rules' part (B on A's riders) plus the part of
+     the riders B adds; the sentences naming the larger part are `explained`. */
+  function showSplit(split) {
+    $("split-note").hidden = !split;
+    if (!split) {
+      $("split-table").replaceChildren();
+      return;
+    }
+    const rows = split.measures.map((m) =>
+      h("tr", { dataset: { key: m.key } }, h("th", {}, measureName(m)),
+        h("td", { class: "num" }, signed(m.rules, m.unit)),
+        h("td", { class: "num" }, signed(m.fleet, m.unit)),
+        h("td", { class: "num" }, signed(m.difference, m.unit)))
+    );
+    $("split-table").replaceChildren(...tableFrom(rows, [say("measure"), split.labels.rules, split.labels.fleet, split.labels.difference]));
+  }
+
+  function showExplained(explained) {
+    $("explained-title").hidden = explained.length === 0;
+    $("explained").replaceChildren(...explained.map((e) => h("li", { "data-measure": e.key, text: e.sentence })));
+  }
+
   function figures(plots) {
     // Plots are SVG documents shown as images (their styles stay inside them).
     return plots.map((plot) =>
@@ -188,9 +211,11 @@
     $("plots").replaceChildren();
     $("who-plots").replaceChildren();
     linkReport(id);
+    $("split-note").hidden = true;
+    $("split-table").replaceChildren();
+    // Each headline difference with its largest cause (equal service: its larger part).
+    showExplained(result.explained || []);
     if (equal) {
-      $("explained-title").hidden = true;
-      $("explained").replaceChildren();
       $("attribution-title").hidden = true;
       $("attribution-table").replaceChildren();
       showEqualService(result);
@@ -204,10 +229,6 @@
         h("td", { class: "num" }, signed(row.difference, row.unit)))
     );
     $("result-table").replaceChildren(...tableFrom(rows, [say("measure"), say("rulebook_a"), say("rulebook_b"), say("difference")]));
-    // Each headline difference with its largest cause, in the reader's language.
-    const explained = result.explained || [];
-    $("explained-title").hidden = explained.length === 0;
-    $("explained").replaceChildren(...explained.map((e) => h("li", { "data-measure": e.key, text: e.sentence })));
     const attribution = result.attribution;
     $("attribution-title").hidden = !attribution;
     if (attribution) {
