@@ -34,9 +34,11 @@ def _parking_out(row: StationParking, now_local: datetime | None = None) -> Park
         lon=row.lon,
         lat=row.lat,
         hours=hours.to_text(),
+        hours_form=hours,
         price_per_hour_fen=row.price_per_hour_fen,
         offpeak_text=row.offpeak_text,
         offpeak_hours=offpeak.to_text() if offpeak else None,
+        offpeak_hours_form=offpeak,
         offpeak_price_per_hour_fen=row.offpeak_price_per_hour_fen,
         active=row.active,
     )

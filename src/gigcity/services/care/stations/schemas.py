@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from gigcity.i18n import N_
 from gigcity.services.errors import refusal
+from gigcity.services.places.hours import OpeningHours
 from gigcity.services.places.schemas import Hours, Lat, Lon
 from gigcity.services.types import UtcDatetime
 
@@ -283,9 +284,11 @@ class ParkingOut(BaseModel):
     lon: Lon
     lat: Lat
     hours: str
+    hours_form: OpeningHours = Field(description="The hours as a form, for pages to word them.")
     price_per_hour_fen: int
     offpeak_text: str
     offpeak_hours: str | None
+    offpeak_hours_form: OpeningHours | None = None
     offpeak_price_per_hour_fen: int | None
     active: bool
     open_now: bool | None = None

@@ -232,6 +232,12 @@
     return h("li", {}, card);
   }
 
+  /* Hours in the reader's words ("每天 22:00–06:00"), not OpenStreetMap's syntax. */
+  function hoursText(form, text) {
+    const lines = form ? G.formatHours(form) : [];
+    return lines.length ? lines.join(G.t("list_separator")) : text;
+  }
+
   async function loadStations() {
     const at = here();
     $("near-line").textContent = say(position ? "near_position" : "near_district");
@@ -256,11 +262,11 @@
       "li",
       { class: "parking", "data-parking": String(p.id) },
       h("p", { class: "service-head" }, h("strong", { text: p.name }), " ", h("span", { class: "distance", text: G.formatDistance(p.distance_m) })),
-      h("p", { text: say("parking_hours", { hours: p.hours }) + " · " + say("price_hour", { price: G.formatYuan(p.price_per_hour_fen) }) })
+      h("p", { text: say("parking_hours", { hours: hoursText(p.hours_form, p.hours) }) + " · " + say("price_hour", { price: G.formatYuan(p.price_per_hour_fen) }) })
     );
     if (p.offpeak_text) li.append(h("p", { class: "discount", text: p.offpeak_text }));
     if (p.offpeak_price_per_hour_fen !== null && p.offpeak_hours) {
-      li.append(h("p", { class: "note", text: say("offpeak", { hours: p.offpeak_hours, price: G.formatYuan(p.offpeak_price_per_hour_fen) }) }));
+      li.append(h("p", { class: "note", text: say("offpeak", { hours: hoursText(p.offpeak_hours_form, p.offpeak_hours), price: G.formatYuan(p.offpeak_price_per_hour_fen) }) }));
     }
     const now = p.open_now ? say("price_now", { price: G.formatYuan(p.price_now_fen) }) : say("parking_closed");
     li.append(h("p", { class: p.offpeak_now ? "open" : "note", text: now }));
