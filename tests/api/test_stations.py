@@ -156,6 +156,9 @@ def test_parking(client: TestClient, w: StationWorld) -> None:
     found = client.get(f"{BASE}/parking", params={"station_id": w.station_id}).json()
     assert [p["id"] for p in found] == [made.json()["id"]]
     assert found[0]["distance_m"] > 0 and found[0]["price_now_fen"] == 1000  # noqa: PT018
+    # The hours also as a form, for pages to word them (not OpenStreetMap's syntax).
+    assert found[0]["hours_form"]["always_open"] is True
+    assert found[0]["offpeak_hours_form"]["weekly"]["mo"] == [{"start": "22:00", "end": "06:00"}]
     near = client.get(f"{BASE}/parking", params={"lon": 121.37, "lat": 31.28, "k": 1})
     assert near.status_code == 200
     _problem(client.get(f"{BASE}/parking"), 422, "lon")
