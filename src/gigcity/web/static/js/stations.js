@@ -232,7 +232,7 @@
     return h("li", {}, card);
   }
 
-  /* Hours in the reader's words ("每天 22:00–06:00"), not OpenStreetMap's syntax. */
+  /* Hours in the reader's words (the weekdays named), not OpenStreetMap's syntax ("Mo-Su"). */
   function hoursText(form, text) {
     const lines = form ? G.formatHours(form) : [];
     return lines.length ? lines.join(G.t("list_separator")) : text;
