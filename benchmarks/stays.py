@@ -51,8 +51,10 @@ from reports_bench_support import (
     free_port,
     machine,
     make_accounts,
+    open_loop,
     percentiles,
     read_answer,
+    request,
     scratch_database,
 )
 
@@ -145,17 +147,6 @@ def fill_up_to(platform: Platform, place_id: int, night, left: int, riders: list
     return len(fill)
 
 
-def request(
-    port: int, method: str, path: str, headers: dict[str, str], body: object = None
-) -> bytes:
-    data = b"" if body is None else json.dumps(body).encode()
-    head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Accept-Language: en"]
-    head += [f"{k}: {v}" for k, v in headers.items()]
-    if body is not None:
-        head += ["Content-Type: application/json", f"Content-Length: {len(data)}"]
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + data
-
-
 async def lookups(
     port: int, n: int, night: str, connections: int = 8
 ) -> tuple[list[float], dict[int, int]]:
@@ -201,41 +192,6 @@ async def fight(
     await asyncio.sleep(0.2)
     start.set()
     return list(await asyncio.gather(*tasks))
-
-
-async def steady(
-    port: int,
-    rate: float,
-    bodies: list[tuple[dict[str, str], dict[str, object]]],
-    connections: int = 16,
-) -> tuple[list[float], dict[int, int], float]:
-    latency: list[float] = []
-    statuses: dict[int, int] = {}
-    queue: asyncio.Queue[tuple[float, int] | None] = asyncio.Queue()
-
-    async def connection() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        while (item := await queue.get()) is not None:
-            due, i = item
-            head, body = bodies[i]
-            writer.write(request(port, "POST", "/api/stays/bookings", head, body))
-            code, _ = await read_answer(reader)
-            latency.append(time.perf_counter() - due)
-            statuses[code] = statuses.get(code, 0) + 1
-        writer.close()
-
-    workers = [asyncio.create_task(connection()) for _ in range(connections)]
-    start = time.perf_counter()
-    for i in range(len(bodies)):
-        due = start + i / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        queue.put_nowait((due, i))
-    for _ in workers:
-        queue.put_nowait(None)
-    await asyncio.gather(*workers)
-    return latency, statuses, time.perf_counter() - start
 
 
 def main() -> None:
@@ -289,7 +245,8 @@ def main() -> None:
             fought = asyncio.run(
                 fight(port, fighters, {"place_id": contested, "night": str(night)})
             )
-            booked, booked_status, elapsed = asyncio.run(steady(port, args.rate, bodies))
+            wire = [request(port, "POST", "/api/stays/bookings", h, b) for h, b in bodies]
+            booked, booked_status, elapsed, _ = asyncio.run(open_loop(port, args.rate, wire))
         finally:
             server.terminate()
             server.wait(timeout=15)
