@@ -100,6 +100,9 @@ _NODE_KEYS = frozenset(
 )  # fmt: skip
 
 
+_Tagged = tuple[str, LonLat, Mapping[str, str]]  # (ref, at, tags)
+
+
 def _wanted_way(tags: Mapping[str, str]) -> bool:
     # Untagged ways and walls are kept: they are the outlines of multipolygons.
     return (
@@ -204,9 +207,9 @@ class _Index:
     gate_tree: STRtree
     entrances: Mapping[int, Mapping[str, str]]  # node id -> tags, entrances on outlines
     elevators: STRtree
-    parking: Sequence[tuple[str, LonLat, Mapping[str, str]]]  # (ref, at, tags)
+    parking: Sequence[_Tagged]
     parking_tree: STRtree
-    handoffs: Sequence[tuple[str, LonLat, Mapping[str, str]]]  # (ref, at, tags)
+    handoffs: Sequence[_Tagged]
     handoff_tree: STRtree
     highways: list[OsmWay]
     highway_tree: STRtree
@@ -595,23 +598,27 @@ def _segment(
     return ends[0], ends[1]
 
 
+def _tagged_within(
+    work: _Work, tree: STRtree, points: Sequence[_Tagged], metres: float
+) -> list[_Tagged]:
+    """The tagged points within `metres` of the estate's boundary (inside counts as 0)."""
+    near = (points[i] for i in work.near(tree, metres))
+    return [p for p in near if work.polygon.distance(work.m(p[1])) <= metres]
+
+
 def _parking(work: _Work) -> list[Parking]:
-    index = work.index
-    found: list[Parking] = []
-    for i in work.near(index.parking_tree, PARKING_WITHIN_M):
-        ref, at, tags = index.parking[i]
-        if work.polygon.distance(work.m(at)) > PARKING_WITHIN_M:
-            continue
-        found.append(Parking(ref=work.pool.new("p", ref), at=at, **parking_fields(tags)))
-    return found
+    return [
+        Parking(ref=work.pool.new("p", ref), at=at, **parking_fields(tags))
+        for ref, at, tags in _tagged_within(
+            work, work.index.parking_tree, work.index.parking, PARKING_WITHIN_M
+        )
+    ]
 
 
 def _handoffs(work: _Work) -> list[HandoffPoint]:
-    index = work.index
-    found: list[HandoffPoint] = []
-    for i in work.near(index.handoff_tree, HANDOFF_WITHIN_M):
-        ref, at, tags = index.handoffs[i]
-        if work.polygon.distance(work.m(at)) > HANDOFF_WITHIN_M:
-            continue
-        found.append(HandoffPoint(ref=work.pool.new("h", ref), at=at, **handoff_fields(tags)))
-    return found
+    return [
+        HandoffPoint(ref=work.pool.new("h", ref), at=at, **handoff_fields(tags))
+        for ref, at, tags in _tagged_within(
+            work, work.index.handoff_tree, work.index.handoffs, HANDOFF_WITHIN_M
+        )
+    ]
