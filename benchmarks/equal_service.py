@@ -95,6 +95,16 @@ def _markdown(report: dict[str, Any]) -> str:
                 f"| {result[key]['rulebook']} | {seed['seed']} | {answer} | "
                 f"{', '.join(map(str, seed['tried']))} |"
             )
+    lines += [
+        "",
+        "| rulebook | mean answer | 95 % interval of the mean over seeds |",
+        "|---|---|---|",
+    ]
+    for key in ("a", "b"):
+        side = result[key]
+        interval = (side["spread"] or {}).get("mean_interval95")
+        shown = "–" if interval is None else f"{interval[0]:g}–{interval[1]:g}"
+        lines.append(f"| {side['rulebook']} | {side['riders']} | {shown} |")
     lines += ["", "| target | value | wanted | met |", "|---|---|---|---|"]
     for name, target in report["targets"].items():
         lines.append(f"| {name} | {target['value']} | {target['target']} | {target['met']} |")

@@ -24,13 +24,14 @@ from gigcity.sim.scenarios.equal_service_split import SPLIT, split_day, split_eq
 from gigcity.sim.scenarios.fleet import fleet_factor
 
 SPEC = ScenarioSpec("putuo-weekday", seed=0, orders=120)
+HALF = ScenarioSpec("putuo-weekday", seed=0, orders=200, fleet=0.5)
 
 
 @pytest.fixture(scope="module")
 def added(baseline: Rulebook, agreement: Rulebook) -> dict[str, Any]:
-    """A needs 9 riders, B 7: B's search (6, then 7) never tried A's 9, so B on 9 riders is
-    simulated for the split."""
-    return equal_service(SPEC, baseline, agreement, target_undelivered=0.05, target_p90_min=60.0)
+    """From half the roster (5 riders), A needs 8 riders and B 10: B's search (5, 10, 9)
+    never tried A's 8, so B on 8 riders is simulated for the split."""
+    return equal_service(HALF, baseline, agreement, target_undelivered=0.03, target_p90_min=60.0)
 
 
 def _answer(seed: dict[str, Any]) -> int:
@@ -61,14 +62,15 @@ def test_the_rules_part_is_the_ordinary_comparison_on_as_answer_fleet(
     added: dict[str, Any], baseline: Rulebook, agreement: Rulebook
 ) -> None:
     (day,) = added["split"]["per_seed"]
-    assert day["riders"] == {"a": 9, "b": 7}
+    assert day["riders"] == {"a": 8, "b": 10}
+    assert 8 not in added["b"]["per_seed"][0]["tried"]
     assert day["same_fleet_day"] == "added"
     assert added["split"]["added_days"] == 1
     tried = len(added["a"]["per_seed"][0]["tried"]) + len(added["b"]["per_seed"][0]["tried"])
     assert added["simulated_days"] == tried + 1  # the split's own day, counted
-    roster = len(load_scenario(SPEC).instance.couriers)
+    roster = len(load_scenario(replace(HALF, fleet=1.0)).instance.couriers)
     same = compare(
-        replace(SPEC, fleet=fleet_factor(9, roster)), baseline, agreement, attribution=False
+        replace(HALF, fleet=fleet_factor(8, roster)), baseline, agreement, attribution=False
     )
     rows = {row["key"]: row for row in same["table"]}
     for key in ("pay_per_hour_mean", "cost_per_order", "c2d_p90", "c2d_mean", "undelivered"):
@@ -81,7 +83,7 @@ def test_the_rules_part_is_the_ordinary_comparison_on_as_answer_fleet(
             day["measures"][key]["rules"], abs=1e-5
         )
     fleet = added["split"]["fleet"]
-    assert fleet["riders_added"] == -2
+    assert fleet["riders_added"] == 2
 
 
 def test_a_b_that_needs_no_more_riders_has_no_fleet_part(

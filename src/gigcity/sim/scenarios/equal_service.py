@@ -10,18 +10,20 @@ numbers), so A needs about its fleet and B's answer is what the agreement costs 
 One target for every day instead would measure how hard each day is more than the rules:
 on 2,000-order days the seeds' answers then spread by ±7 % (A) and ±14 % (B) of the fleet.
 
-The search is over whole riders, per seed. Its step is `tolerance` of the starting fleet (1 %,
-at least one rider). From where it begins it brackets the answer by steps that double (1, 2,
-4, 8, ... steps down while the target is met, up while it is not, up to `max_factor` times
-the starting fleet), then bisects the bracket until it is one step wide: the answer is within
-a step of the exact one, and an answer d riders away costs about 2 log2(d / step) + 1 days.
-Each seed's day is searched on its own: with its orders fixed and fleets nested (common random
-numbers), service improves nearly monotonically as riders are added, which bisection needs;
-averaging different days first would mix their noise into every step. With a warm start (the
-default) the first seed's search begins at the starting fleet and the other seeds' at its
-answer, since the seeds' answers are close. The answer is the mean of the per-seed answers
-rounded up; their spread is the confidence over seeds. A seed whose target the largest fleet
-allowed does not meet is reported as not met, and the search stops there.
+With that default A needs its own fleet by definition and is not searched (a smaller fleet
+meeting its own service would be one day's luck). The search is over whole riders, per seed
+(`FleetSearch`), steered by the service curve: each measure as the log of its ratio to the
+target, which falls about linearly as riders are added, aimed at where the line through the
+fleets known crosses the target, until the bracket is one step (`tolerance` of the starting
+fleet, 1 %, at least one rider) wide. The answer is the smallest fleet simulated that meets
+the target, a step below it missed it. Each seed's day is searched on its own: with its
+orders fixed and fleets nested (common random numbers), service improves nearly
+monotonically as riders are added; averaging different days first would mix their noise into
+every step. Every seed begins at its starting fleet; with a warm start (the default) the
+later seeds step by the first seed's slope once its search is over. The answer is the mean
+of the per-seed answers rounded up; their spread and the 95 % interval of their mean are the
+confidence over seeds. A seed whose target the largest fleet allowed does not meet is
+reported as not met, and the search stops there.
 
 Every simulated day is kept by (dispatch signature, riders, seed) and judged under both
 rulebooks when they share their dispatch clauses (as `sweep` does); each round's new fleets
@@ -38,10 +40,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios.clauses import dispatch_signature
@@ -89,10 +92,43 @@ class ServiceTarget:
             and p90 <= self.click_to_door_p90_min + _EPSILON
         )
 
+    def gaps(self, values: dict[str, float | None], orders: int) -> dict[str, float] | None:
+        """How far each measure is from its target, as the log of their ratio (above 0:
+        missed); an undelivered share carries half an order, so that none is finite."""
+        undelivered, p90 = values["undelivered"], values["c2d_p90"]
+        if undelivered is None or p90 is None:
+            return None
+        half = 0.5 / max(1, orders)
+        return {
+            "undelivered": math.log((undelivered + half) / (self.undelivered_share + half)),
+            "c2d_p90": math.log(max(p90, _EPSILON) / max(self.click_to_door_p90_min, _EPSILON)),
+        }
+
+
+PRIOR_LOG_SLOPES: dict[str, float] = {"undelivered": -11.0, "c2d_p90": -0.7}
+"""assumption: per share of the fleet added, how the log of each measure falls (the Putuo
+weekday, December 2026: undelivered orders by a third and click-to-door p90 by 7 % for 10 %
+more riders); only a first seed's first step past its starting fleet goes by it."""
+
+
+def _prior_slopes(riders: int) -> dict[str, float]:
+    return {measure: slope / max(1, riders) for measure, slope in PRIOR_LOG_SLOPES.items()}
+
 
 @dataclass(slots=True)
-class _Search:
-    """One rulebook on one seed's day: the bracket so far and what to simulate next."""
+class FleetSearch:
+    """One rulebook on one seed's day: the fleets tried, the bracket, what to simulate next.
+
+    Each next fleet is where a line through what is known crosses the target, per measure,
+    in the log of the measure's ratio to its target (`ServiceTarget.gaps`): undelivered
+    orders fall about exponentially as riders are added, so the line is a good guide over
+    hundreds of riders. With one fleet known, the slope is the leader's (the first seed's
+    answer against its starting fleet) or the prior. Beyond the bracket the search aims half
+    a step past the crossing, so that the next fleet brackets it and a fleet a step back
+    from it closes the bracket. Inside a bracket it aims at the interpolated crossing, or a
+    step in from the end it lies near; an end kept several times in a row weighs less
+    (Illinois), so a curved measure does not hold the guesses at one side.
+    """
 
     key: str
     seed: int
@@ -100,8 +136,8 @@ class _Search:
     """Riders of the fleet the search starts from (the spec's fleet)."""
     step: int
     max_riders: int
-    leader: _Search | None = None
-    """With a warm start: the first seed's search, whose answer this one begins from."""
+    leader: FleetSearch | None = None
+    """With a warm start: the first seed's search, whose slopes this one steps by."""
     begin: int | None = None
     """Where the search begins (None: waiting for its leader)."""
     meets: int | None = None
@@ -109,6 +145,13 @@ class _Search:
     fails: int | None = None
     """Most riders known to miss it."""
     tried: list[int] | None = None
+    gaps: dict[int, dict[str, float]] = field(default_factory=dict)
+    """Per fleet tried, each measure's log ratio to its target (above 0: missed)."""
+    slopes: dict[str, float] = field(default_factory=dict)
+    """Per measure, the change of its gap per rider to step by before two fleets are known."""
+    outcomes: list[bool] = field(default_factory=list)
+    settled: bool = False
+    """Answered at the start without a search (`settle`)."""
 
     @property
     def answer(self) -> int | None:
@@ -119,40 +162,144 @@ class _Search:
     def done(self) -> bool:
         return self.begin is not None and self.next_riders() is None
 
+    def settle(self) -> None:
+        """Met at the start by definition (the target is this day's own service): no search."""
+        self.begin = self.meets = self.start
+        self.tried = [self.start]
+        self.outcomes = [True]
+        self.settled = True
+
     def wake(self) -> None:
-        """Begin at the leader's answer once it has one (at the start without a leader)."""
+        """Begin once the leader is done, stepping by its slopes (at once without a leader)."""
         if self.begin is not None:
             return
         if self.leader is None:
+            self.slopes = _prior_slopes(self.start)
             self.begin = self.start
         elif self.leader.done:
-            self.begin = self.leader.meets or self.leader.fails
+            self.slopes = self.leader.chord_slopes(self.start)
+            self.begin = self.start
+
+    def chord_slopes(self, riders: int) -> dict[str, float]:
+        """Per measure, how its gap fell per rider from the start to the answer, per rider of
+        a fleet starting from `riders` (the prior where this search says nothing)."""
+        slopes = _prior_slopes(riders)
+        first, last = self.gaps.get(self.start), self.gaps.get(self.answer or self.start)
+        span = (self.answer or self.start) - self.start
+        if first is not None and last is not None and span:
+            for measure, prior in slopes.items():
+                slope = (last[measure] - first[measure]) / span
+                if slope < 0:
+                    slopes[measure] = slope * self.start / riders
+                else:
+                    slopes[measure] = prior
+        return slopes
 
     def next_riders(self) -> int | None:
         """The fleet to simulate next, or None when the search is over (or waiting)."""
-        if self.begin is None:
+        if self.begin is None or self.settled:
             return None
         if self.meets is None and self.fails is None:
             return self.begin
-        if self.meets is None:  # not met yet: twice as far up as last time
+        if self.meets is None:  # not met yet: a step past where the target is crossed
             fails = self.fails or 0
             if fails >= self.max_riders:
                 return None
-            return min(self.max_riders, fails + (self.step << (len(self.tried or ()) - 1)))
-        if self.fails is None:  # met so far: twice as far down as last time
+            crossing = self._extrapolated(fails, up=True)
+            riders = (
+                fails + (self.step << (len(self.tried or ()) - 1))
+                if crossing is None
+                else math.ceil(crossing + self.step / 2)
+            )
+            return min(self.max_riders, max(fails + self.step, riders))
+        if self.fails is None:  # met so far: a step below where the target is crossed
             if self.meets <= 1:
                 return None
-            return max(1, self.meets - (self.step << (len(self.tried or ()) - 1)))
+            crossing = self._extrapolated(self.meets, up=False)
+            riders = (
+                self.meets - (self.step << (len(self.tried or ()) - 1))
+                if crossing is None
+                else math.floor(crossing - self.step / 2)
+            )
+            return max(1, min(self.meets - self.step, riders))
         if self.meets - self.fails <= self.step:
             return None
-        return (self.meets + self.fails) // 2
+        return self._inside(self.fails, self.meets)
 
-    def record(self, riders: int, met: bool) -> None:
+    def record(self, riders: int, met: bool, gaps: dict[str, float] | None = None) -> None:
         self.tried = [*(self.tried or []), riders]
+        self.outcomes.append(met)
+        if gaps is not None:
+            self.gaps[riders] = gaps
         if met:
             self.meets = riders if self.meets is None else min(self.meets, riders)
         else:
             self.fails = riders if self.fails is None else max(self.fails, riders)
+
+    def _slope(self, measure: str, riders: int) -> float | None:
+        """The gap's change per rider at `riders`: the secant to the nearest other fleet
+        tried on the same side, where it falls; else the slope stepped by."""
+        here = self.gaps[riders]
+        others = sorted((abs(n - riders), n) for n in self.gaps if n != riders)
+        for _, n in others[:1]:
+            slope = (here[measure] - self.gaps[n][measure]) / (riders - n)
+            if slope < 0:
+                return slope
+        return self.slopes.get(measure)
+
+    def _extrapolated(self, riders: int, *, up: bool) -> float | None:
+        """Where the target is crossed beyond `riders`, on each measure's line: going up,
+        where the last measure still missed reaches it; going down, where the first fails."""
+        here = self.gaps.get(riders)
+        if here is None:
+            return None
+        crossings = []
+        for measure, gap in here.items():
+            if up and gap <= 0:
+                continue
+            slope = self._slope(measure, riders)
+            if slope is None or slope >= 0:
+                if up:
+                    return None
+                continue
+            crossings.append(riders - gap / slope)
+        return max(crossings) if crossings else None
+
+    def _inside(self, fails: int, meets: int) -> int:
+        """The next fleet inside the bracket: at the interpolated crossing, or a step in from
+        the end it lies near. An end kept n times in a row counts its gaps 1/2**(n - 1)
+        (the Illinois rule: a curved measure does not hold the guesses at one side)."""
+        low, high = self.gaps.get(fails), self.gaps.get(meets)
+        if low is None or high is None:
+            return (meets + fails) // 2
+        kept = self._kept_in_a_row()
+        low_weight = 0.5 ** (kept - 1) if self.outcomes[-1] else 1.0
+        high_weight = 1.0 if self.outcomes[-1] else 0.5 ** (kept - 1)
+        crossings = []
+        for measure, gap in low.items():
+            above, below = gap * low_weight, high[measure] * high_weight
+            if gap > 0 and above > below:
+                crossings.append(fails + (meets - fails) * above / (above - below))
+        if not crossings:
+            return (meets + fails) // 2
+        crossing = max(crossings)
+        if crossing >= meets - self.step:
+            return meets - self.step
+        if crossing <= fails + self.step:
+            return fails + self.step
+        return math.ceil(crossing)
+
+    def _kept_in_a_row(self) -> int:
+        """How many days in a row, since the target was first bracketed, had the last day's
+        outcome (so moved the same end of the bracket)."""
+        outcomes = self.outcomes
+        first = next(i for i in range(len(outcomes)) if outcomes[i] != outcomes[0])
+        last, count = outcomes[-1], 0
+        for outcome in reversed(outcomes[first:]):
+            if outcome != last:
+                break
+            count += 1
+        return count
 
 
 @dataclass(slots=True)
@@ -165,6 +312,8 @@ class _Days:
     settings: SimulationSettings
     rosters: dict[int, int]
     """Per seed, riders on the day as generated or read (fleet factors are relative to it)."""
+    orders: dict[int, int]
+    """Per seed, the day's orders (undelivered shares are of them)."""
     workers: int
     ray_address: str | None
     progress: Progress | None
@@ -181,7 +330,7 @@ class _Days:
         found = self.days.get(self.day(key, riders, seed))
         return None if found is None else found[key]
 
-    def keep_riders_of(self, searches: Sequence[_Search]) -> None:
+    def keep_riders_of(self, searches: Sequence[FleetSearch]) -> None:
         """Drop the riders of every day that is no search's answer so far (an answer only
         moves to a day simulated later; one dropped too soon would be simulated again)."""
         if self.kept is None:
@@ -230,8 +379,8 @@ def _compact(figures: dict[str, Any]) -> dict[str, float | None]:
     values["pay_total"] = figures["pay"]["total_fen"] / 100.0
     values["riders_paid"] = float(figures["pay"]["riders_paid"])
     # The parts of pay and its denominators, for the split of a difference by factor.
-    for field in ("order_pay_fen", "fines_fen", "top_up_fen", "active_hours"):
-        values[field] = float(figures["pay"][field])
+    for part in ("order_pay_fen", "fines_fen", "top_up_fen", "active_hours"):
+        values[part] = float(figures["pay"][part])
     values["delivered"] = float(figures["orders"]["delivered"])
     return values
 
@@ -268,7 +417,7 @@ def _targets(
     return targets
 
 
-def _side(days: _Days, key: str, searches: list[_Search]) -> dict[str, Any]:
+def _side(days: _Days, key: str, searches: list[FleetSearch]) -> dict[str, Any]:
     """One rulebook's searches summed up, with the rider-hours of each seed's answer."""
     answers = []
     for search in searches:
@@ -282,7 +431,7 @@ def _side(days: _Days, key: str, searches: list[_Search]) -> dict[str, Any]:
     return _summary(key, days.rulebooks[key], answers)
 
 
-def _search_all(days: _Days, searches: list[_Search], targets: dict[int, ServiceTarget]) -> None:
+def _search_all(days: _Days, searches: list[FleetSearch], targets: dict[int, ServiceTarget]) -> None:
     """Advance every search round by round; a round simulates all the fleets it needs, and
     B on A's answer fleet of each seed whose A search is over (the split's same-fleet day)."""
     while True:
@@ -294,7 +443,10 @@ def _search_all(days: _Days, searches: list[_Search], targets: dict[int, Service
                 if values is None:
                     wanted.append((search.key, riders, search.seed))
                     break
-                search.record(riders, targets[search.seed].met_by(values))
+                target = targets[search.seed]
+                search.record(
+                    riders, target.met_by(values), target.gaps(values, days.orders[search.seed])
+                )
         wanted += [
             ("b", s.answer, s.seed)
             for s in searches
@@ -308,7 +460,7 @@ def _search_all(days: _Days, searches: list[_Search], targets: dict[int, Service
             return  # else a leader has just finished: its followers begin next time round
 
 
-def _seed_answer(days: _Days, search: _Search, shifts: float) -> dict[str, Any]:
+def _seed_answer(days: _Days, search: FleetSearch, shifts: float) -> dict[str, Any]:
     met = search.meets is not None
     riders = search.answer
     assert riders is not None  # every search simulates the roster first
@@ -325,6 +477,16 @@ def _seed_answer(days: _Days, search: _Search, shifts: float) -> dict[str, Any]:
     }
 
 
+def _mean_interval(riders: Sequence[int]) -> list[float] | None:
+    """The 95 % interval of the mean answer over the seeds (Student's t; None for one seed):
+    the seeds are days drawn alike, so this is how well the mean is known."""
+    if len(riders) < 2:
+        return None
+    mean = float(np.mean(riders))
+    half = float(stats.t.ppf(0.975, len(riders) - 1) * stats.sem(riders))
+    return [round(mean - half, 1), round(mean + half, 1)]
+
+
 def _summary(key: str, rulebook: Rulebook, answers: list[dict[str, Any]]) -> dict[str, Any]:
     """One rulebook's answer: the per-seed answers, their mean and spread, the figures."""
     met = all(a["met"] for a in answers)
@@ -337,6 +499,7 @@ def _summary(key: str, rulebook: Rulebook, answers: list[dict[str, Any]]) -> dic
             "max": max(riders),
             "std": round(float(np.std(riders)), 3),
             "half_range_share": round((max(riders) - min(riders)) / 2 / start, 6),
+            "mean_interval95": _mean_interval(riders),
         }
     values = [a["values"] for a in answers]
     figures = {k: _mean([v.get(k) for v in values]) for k in values[0]}
@@ -354,7 +517,7 @@ def _summary(key: str, rulebook: Rulebook, answers: list[dict[str, Any]]) -> dic
     }
 
 
-def _split(days: _Days, sides: dict[str, Any], searches: list[_Search]) -> dict[str, Any]:
+def _split(days: _Days, sides: dict[str, Any], searches: list[FleetSearch]) -> dict[str, Any]:
     """Each difference at equal service as the rules' part and the fleet's part, from B on
     A's answer fleet of each seed (`equal_service_split`)."""
     same: dict[int, dict[str, float | None]] = {}
@@ -436,9 +599,11 @@ def equal_service(
     """The smallest fleet each rulebook needs for the service target, side by side.
 
     `target_undelivered` is a share (0.005 is 0.5 %); either part of the target left None
-    is rulebook A's own figure on each seed's day with the starting fleet. With `warm_start`
-    the other seeds begin where the first seed's search ended (fewer days, in two waves);
-    without, every seed begins at the starting fleet, all at once. Plain JSON-ready data.
+    is rulebook A's own figure on each seed's day with the starting fleet; with both left
+    None, A (and a B with A's dispatch clauses) needs its starting fleet by definition and
+    is not searched. With `warm_start` the other seeds step from their starting fleet by the
+    first seed's slopes once its search is over (fewer days); without, every seed steps by
+    the prior slopes, all at once. Plain JSON-ready data.
     Given `kept` (an empty dict), it is filled with the riders of each seed's answers, for
     `who_gains(..., kept=kept)`: the days are then not simulated twice.
     """
@@ -448,31 +613,30 @@ def equal_service(
     if not 0.0 < tolerance < 1.0:
         raise ScenarioError("tolerance must be a share of the fleet between 0 and 1")
     rulebooks = {"a": a, "b": b}
-    rosters = {
-        s: len(load_scenario(replace(spec, seed=s, fleet=1.0)).instance.couriers) for s in seeds
-    }
+    instances = {s: load_scenario(replace(spec, seed=s, fleet=1.0)).instance for s in seeds}
+    rosters = {s: len(instance.couriers) for s, instance in instances.items()}
     days = _Days(
         spec, rulebooks, yardstick([a, b]), settings or SimulationSettings(), rosters,
+        {s: len(instance.orders) for s, instance in instances.items()},
         workers, ray_address, progress, {}, kept,
     )  # fmt: skip
     starts = {s: _start(days, s) for s in seeds}
-    # The first round: what the default target needs (A on the starting fleet of every
-    # seed) and where the searches that do not wait for a leader begin.
-    defaults = target_undelivered is None or target_p90_min is None
-    days.simulate(
-        [("a", starts[s], s) for s in seeds if defaults]
-        + [(key, starts[s], s) for key in rulebooks for s in seeds[: 1 if warm_start else None]]
-    )
+    # The first round: every search's first fleet (the start), which is also what the
+    # default target needs (A on each seed's starting fleet) and the split (B on it).
+    days.simulate([(key, starts[s], s) for key in rulebooks for s in seeds])
     targets = _targets(days, seeds, target_undelivered, target_p90_min)
-    searches: list[_Search] = []
+    own_service = target_undelivered is None and target_p90_min is None
+    searches: list[FleetSearch] = []
     for key in rulebooks:
-        leader: _Search | None = None
+        leader: FleetSearch | None = None
         for s in seeds:
-            search = _Search(
+            search = FleetSearch(
                 key, s, starts[s], max(1, math.floor(tolerance * starts[s])),
                 min(round(MAX_FLEET_FACTOR * rosters[s]), max(1, round(max_factor * starts[s]))),
                 leader=leader,
             )  # fmt: skip
+            if own_service and dispatch_signature(rulebooks[key]) == dispatch_signature(a):
+                search.settle()  # its starting day's service is the target
             searches.append(search)
             leader = leader or (search if warm_start else None)
     _search_all(days, searches, targets)

@@ -1,0 +1,162 @@
+"""Each seed's service curve, without a search: what equal service should answer per seed.
+
+    .venv/bin/python benchmarks/equal_service_curves.py [--orders 70000] [--seeds 3]
+        [--factors 1,1.08,1.11,1.134,1.1584] [--name equal_service_curves]
+
+The Putuo weekday under baseline-2024 (A) on each seed's own fleet, and under putuo-2025
+(B) on fleets of the given factors of it. Per seed, B's undelivered share and click-to-door
+p90 are interpolated (on their logs) between the fleets that bracket A's own figure; the
+larger crossing is where B gives A's service that day — the answer `equal_service` finds to
+within its step, measured here without it. Their spread over the seeds is the days' own,
+whatever search is used. Also the crossing of the seeds' pooled curves (orders undelivered
+summed over the seeds against A's sum; p90s averaged). Writes
+benchmarks/results/<name>.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from gigcity.rules import Rulebook, load_rulebook
+from gigcity.sim.scenarios import ScenarioSpec, load_scenario
+from gigcity.sim.scenarios.compare import measure_values
+from gigcity.sim.scenarios.evaluate import yardstick
+from gigcity.sim.scenarios.fleet import fleet_factor, fleet_riders
+from gigcity.sim.scenarios.runner import DayTask, run_day_task
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def _day(spec: ScenarioSpec, rulebook: Rulebook, riders: int, roster: int, stick: Any) -> dict:
+    task = DayTask(
+        replace(spec, fleet=fleet_factor(riders, roster)), rulebook, (("x", rulebook),), stick
+    )
+    started = time.process_time()
+    values = measure_values(run_day_task(task)["x"])
+    return {
+        "riders": riders,
+        "undelivered": values["undelivered"],
+        "c2d_p90": values["c2d_p90"],
+        "cpu_s": round(time.process_time() - started, 1),
+    }
+
+
+def _crossing(points: list[dict], measure: str, target: float, floor: float) -> float | None:
+    """The first fleet, interpolated on logs, where the measure comes down to the target."""
+    first = points[0][measure]
+    if first is not None and first <= target:
+        return float(points[0]["riders"])
+    for low, high in itertools.pairwise(points):
+        above, below = low[measure], high[measure]
+        if above is None or below is None or above <= target:
+            continue
+        if below <= target:
+            a, b, t = (math.log(max(v, floor)) for v in (above, below, target))
+            return low["riders"] + (high["riders"] - low["riders"]) * (a - t) / (a - b)
+    return None
+
+
+def _answer(points: list[dict], target: dict[str, float], orders: int) -> dict[str, Any]:
+    undelivered = _crossing(points, "undelivered", target["undelivered"], 0.5 / orders)
+    p90 = _crossing(points, "c2d_p90", target["c2d_p90"], 1e-9)
+    both = None if undelivered is None or p90 is None else max(undelivered, p90)
+    return {"undelivered": undelivered, "c2d_p90": p90, "riders": both}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=70_000)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--factors", default="1,1.08,1.11,1.134,1.1584")
+    parser.add_argument("--name", default="equal_service_curves")
+    args = parser.parse_args()
+    a, b = load_rulebook("baseline-2024"), load_rulebook("putuo-2025")
+    stick = yardstick([a, b])
+    factors = [float(f) for f in args.factors.split(",")]
+    load_before, wall = _load(), time.perf_counter()
+    seeds: list[dict[str, Any]] = []
+    for seed in range(args.seeds):
+        spec = ScenarioSpec("putuo-weekday", seed, args.orders)
+        instance = load_scenario(spec).instance
+        roster, orders = len(instance.couriers), len(instance.orders)
+        own = _day(spec, a, roster, roster, stick)
+        target = {"undelivered": own["undelivered"], "c2d_p90": own["c2d_p90"]}
+        points = [_day(spec, b, fleet_riders(roster, f), roster, stick) for f in factors]
+        seeds.append(
+            {"seed": seed, "roster": roster, "orders": orders, "a": own, "b": points,
+             "crossing": _answer(points, target, orders)}
+        )  # fmt: skip
+        print(json.dumps(seeds[-1]), flush=True)
+    pooled_points = [
+        {
+            "riders": seeds[0]["b"][i]["riders"],
+            "undelivered": sum(s["b"][i]["undelivered"] * s["orders"] for s in seeds)
+            / sum(s["orders"] for s in seeds),
+            "c2d_p90": sum(s["b"][i]["c2d_p90"] for s in seeds) / len(seeds),
+        }
+        for i in range(len(factors))
+    ]
+    pooled_target = {
+        "undelivered": sum(s["a"]["undelivered"] * s["orders"] for s in seeds)
+        / sum(s["orders"] for s in seeds),
+        "c2d_p90": sum(s["a"]["c2d_p90"] for s in seeds) / len(seeds),
+    }
+    crossings = [s["crossing"]["riders"] for s in seeds]
+    roster = seeds[0]["roster"]
+    met = [c for c in crossings if c is not None]
+    report = {
+        "command": f"python benchmarks/equal_service_curves.py --orders {args.orders} "
+        f"--seeds {args.seeds} --factors {args.factors}",
+        "load_before": load_before,
+        "load_after": _load(),
+        "wall_s": round(time.perf_counter() - wall, 1),
+        "seeds": seeds,
+        "half_range_share": round((max(met) - min(met)) / 2 / roster, 4) if met else None,
+        "pooled": _answer(pooled_points, pooled_target, sum(s["orders"] for s in seeds)),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    lines = [
+        "# Equal service per seed, from the service curves (issue 21)",
+        "",
+        f"Command: `{report['command']}`  ",
+        f"Load before {load_before}, after {report['load_after']}; {report['wall_s']} s wall.",
+        "",
+        "| seed | A's undelivered, p90 (own fleet) | B: riders → undelivered, p90 | B's crossing |",
+        "|---|---|---|---|",
+    ]
+    for s in seeds:
+        curve = "; ".join(
+            f"{p['riders']} → {100 * p['undelivered']:.3f} %, {p['c2d_p90']:.2f}" for p in s["b"]
+        )
+        answer = s["crossing"]["riders"]
+        lines.append(
+            f"| {s['seed']} | {100 * s['a']['undelivered']:.3f} %, {s['a']['c2d_p90']:.2f} min "
+            f"| {curve} | {'–' if answer is None else f'{answer:.0f}'} |"
+        )
+    pooled = report["pooled"]["riders"]
+    lines += [
+        "",
+        f"Spread of the per-seed crossings (half range / roster {roster}): "
+        f"{report['half_range_share']}; pooled crossing: "
+        f"{'–' if pooled is None else f'{pooled:.0f}'} riders.",
+    ]
+    (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n", "utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
