@@ -12,9 +12,9 @@ on 2,000-order days the seeds' answers then spread by ±7 % (A) and ±14 % (B) o
 
 With that default A needs its own fleet by definition and is not searched (a smaller fleet
 meeting its own service would be one day's luck). The search is over whole riders, per seed
-(`FleetSearch`), steered by the service curve: each measure as the log of its ratio to the
-target, which falls about linearly as riders are added, aimed at where the line through the
-fleets known crosses the target, until the bracket is one step (`tolerance` of the starting
+(`FleetSearch`), steered by the service curve: each measure's gap to the target on a scale
+where it falls about linearly as riders are added (the square root of the orders
+undelivered, the log of p90), aimed at where the line through the fleets known crosses 0, until the bracket is one step (`tolerance` of the starting
 fleet, 1 %, at least one rider) wide. The answer is the smallest fleet simulated that meets
 the target, a step below it missed it. Each seed's day is searched on its own: with its
 orders fixed and fleets nested (common random numbers), service improves nearly
@@ -93,26 +93,28 @@ class ServiceTarget:
         )
 
     def gaps(self, values: dict[str, float | None], orders: int) -> dict[str, float] | None:
-        """How far each measure is from its target, as the log of their ratio (above 0:
-        missed); an undelivered share carries half an order, so that none is finite."""
+        """How far each measure is from its target (above 0: missed), on the scale where it
+        falls about linearly as riders are added: undelivered orders as the difference of
+        the square roots of the counts (with half an order, so that none counts), p90 as
+        the log of the ratio of the minutes."""
         undelivered, p90 = values["undelivered"], values["c2d_p90"]
         if undelivered is None or p90 is None:
             return None
-        half = 0.5 / max(1, orders)
         return {
-            "undelivered": math.log((undelivered + half) / (self.undelivered_share + half)),
+            "undelivered": math.sqrt(undelivered * orders + 0.5)
+            - math.sqrt(self.undelivered_share * orders + 0.5),
             "c2d_p90": math.log(max(p90, _EPSILON) / max(self.click_to_door_p90_min, _EPSILON)),
         }
 
 
-PRIOR_LOG_SLOPES: dict[str, float] = {"undelivered": -11.0, "c2d_p90": -0.7}
-"""assumption: per share of the fleet added, how the log of each measure falls (the Putuo
-weekday, December 2026: undelivered orders by a third and click-to-door p90 by 7 % for 10 %
-more riders); only a first seed's first step past its starting fleet goes by it."""
-
-
-def _prior_slopes(riders: int) -> dict[str, float]:
-    return {measure: slope / max(1, riders) for measure, slope in PRIOR_LOG_SLOPES.items()}
+def prior_slopes(riders: int, orders: int) -> dict[str, float]:
+    """assumption: per rider added to a fleet of `riders` for a day of `orders`, how each
+    measure's gap falls (`ServiceTarget.gaps`), from the Putuo weekday (December 2026, three
+    seeds of 70,000 orders: the square root of the orders undelivered falls by 0.040–0.046 a
+    rider, click-to-door p90 by 7 % for 10 % more riders). Only a first seed's first step
+    past its starting fleet goes by it; every later step by what was simulated."""
+    per_share = {"undelivered": -0.54 * math.sqrt(max(1, orders)), "c2d_p90": -0.7}
+    return {measure: slope / max(1, riders) for measure, slope in per_share.items()}
 
 
 @dataclass(slots=True)
@@ -120,10 +122,9 @@ class FleetSearch:
     """One rulebook on one seed's day: the fleets tried, the bracket, what to simulate next.
 
     Each next fleet is where a line through what is known crosses the target, per measure,
-    in the log of the measure's ratio to its target (`ServiceTarget.gaps`): undelivered
-    orders fall about exponentially as riders are added, so the line is a good guide over
-    hundreds of riders. With one fleet known, the slope is the leader's (the first seed's
-    answer against its starting fleet) or the prior. Beyond the bracket the search aims half
+    on the scale where the measure falls about linearly as riders are added
+    (`ServiceTarget.gaps`), so the line is a good guide over hundreds of riders. With one fleet known, the slope is the leader's (the first seed's
+    answer against its starting fleet) or the prior (`prior_slopes`). Beyond the bracket the search aims half
     a step past the crossing, so that the next fleet brackets it and a fleet a step back
     from it closes the bracket. Inside a bracket it aims at the interpolated crossing, or a
     step in from the end it lies near; an end kept several times in a row weighs less
@@ -146,7 +147,10 @@ class FleetSearch:
     """Most riders known to miss it."""
     tried: list[int] | None = None
     gaps: dict[int, dict[str, float]] = field(default_factory=dict)
-    """Per fleet tried, each measure's log ratio to its target (above 0: missed)."""
+    """Per fleet tried, each measure's gap to its target (above 0: missed)."""
+    prior: dict[str, float] = field(default_factory=dict)
+    """Per measure, the change of its gap per rider assumed before anything is known
+    (`prior_slopes`; none: the step doubles until the target is bracketed)."""
     slopes: dict[str, float] = field(default_factory=dict)
     """Per measure, the change of its gap per rider to step by before two fleets are known."""
     outcomes: list[bool] = field(default_factory=list)
@@ -174,25 +178,23 @@ class FleetSearch:
         if self.begin is not None:
             return
         if self.leader is None:
-            self.slopes = _prior_slopes(self.start)
+            self.slopes = dict(self.prior)
             self.begin = self.start
         elif self.leader.done:
-            self.slopes = self.leader.chord_slopes(self.start)
+            self.slopes = self.leader.chord_slopes(self.start, self.prior)
             self.begin = self.start
 
-    def chord_slopes(self, riders: int) -> dict[str, float]:
-        """Per measure, how its gap fell per rider from the start to the answer, per rider of
-        a fleet starting from `riders` (the prior where this search says nothing)."""
-        slopes = _prior_slopes(riders)
+    def chord_slopes(self, riders: int, prior: dict[str, float]) -> dict[str, float]:
+        """Per measure, how its gap fell per rider from the start to the answer, for a fleet
+        starting from `riders` (the prior where this search says nothing)."""
+        slopes = dict(prior)
         first, last = self.gaps.get(self.start), self.gaps.get(self.answer or self.start)
         span = (self.answer or self.start) - self.start
         if first is not None and last is not None and span:
-            for measure, prior in slopes.items():
+            for measure in first:
                 slope = (last[measure] - first[measure]) / span
                 if slope < 0:
                     slopes[measure] = slope * self.start / riders
-                else:
-                    slopes[measure] = prior
         return slopes
 
     def next_riders(self) -> int | None:
@@ -431,7 +433,9 @@ def _side(days: _Days, key: str, searches: list[FleetSearch]) -> dict[str, Any]:
     return _summary(key, days.rulebooks[key], answers)
 
 
-def _search_all(days: _Days, searches: list[FleetSearch], targets: dict[int, ServiceTarget]) -> None:
+def _search_all(
+    days: _Days, searches: list[FleetSearch], targets: dict[int, ServiceTarget]
+) -> None:
     """Advance every search round by round; a round simulates all the fleets it needs, and
     B on A's answer fleet of each seed whose A search is over (the split's same-fleet day)."""
     while True:
@@ -633,7 +637,7 @@ def equal_service(
             search = FleetSearch(
                 key, s, starts[s], max(1, math.floor(tolerance * starts[s])),
                 min(round(MAX_FLEET_FACTOR * rosters[s]), max(1, round(max_factor * starts[s]))),
-                leader=leader,
+                leader=leader, prior=prior_slopes(starts[s], days.orders[s]),
             )  # fmt: skip
             if own_service and dispatch_signature(rulebooks[key]) == dispatch_signature(a):
                 search.settle()  # its starting day's service is the target
