@@ -19,8 +19,10 @@ The dispatcher keeps no state between calls: the same state always gives the sam
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,7 +41,7 @@ from gigcity.dispatch.model import (
     Reason,
     ServiceTimes,
 )
-from gigcity.dispatch.policy import DispatchPolicy, Unconstrained
+from gigcity.dispatch.policy import DispatchPolicy, Unconstrained, WorkWindows
 from gigcity.dispatch.travel_matrix import travel_matrix_s, travel_pairs_s
 from gigcity.geo.travel import TravelModel
 
@@ -49,6 +51,11 @@ _INFEASIBLE = 1e12
 _NOT_YET = Reason("hold.not_yet", "no courier needs to leave for it yet")
 _QUEUED = Reason("hold.queued", "every courier who could take it is better used elsewhere")
 _NO_COURIER = Reason("hold.no_courier", "no courier on shift can pick it up before going off")
+_ORDER_KEY = attrgetter("ready_s", "placed_s", "id")
+_COURIER_KEY = attrgetter("id")
+_STARTING = Reason("hold.courier_starting", "the best courier starts their shift soon")
+_BUSY = Reason("hold.courier_busy", "the best courier is still busy")
+_CAN_WAIT = Reason("hold.can_wait", "the best courier can still leave later and meet the food")
 
 
 def clock(seconds: float) -> str:
@@ -80,11 +87,19 @@ class _Epoch:
     free_at: FloatArray
     shift_start: FloatArray
     shift_end: FloatArray
+    committed: FloatArray
+    """Per courier: orders committed to them so far (`CourierState.orders_committed`)."""
+    guaranteed: FloatArray
+    """Per courier: `CourierState.guaranteed_orders`."""
     deadline: FloatArray
     to_restaurant: FloatArray
+    drops: FloatArray
+    """Per order: where the rider hands it over (x, y)."""
     restaurant_to_drop: FloatArray
     pickup: FloatArray
     end: FloatArray
+    in_shift: NDArray[np.bool_]
+    """The courier can pick the order up before their shift ends."""
     feasible: NDArray[np.bool_]
     latest_departure: FloatArray
     """Per order: the latest time some feasible courier can leave and meet the food."""
@@ -97,15 +112,22 @@ def _restaurants_of(
     """The distinct restaurants (first seen first) and each order's row among them."""
     restaurant_index: dict[str, int] = {}
     restaurant_points: list[tuple[float, float]] = []
-    restaurant_of = np.empty(len(orders), dtype=np.intp)
-    for row, order in enumerate(orders):
+    restaurant_of: list[int] = []
+    for order in orders:
         index = restaurant_index.get(order.restaurant_id)
         if index is None:
             index = len(restaurant_points)
             restaurant_index[order.restaurant_id] = index
             restaurant_points.append(order.pickup)
-        restaurant_of[row] = index
-    return restaurant_points, restaurant_of
+        restaurant_of.append(index)
+    return restaurant_points, np.array(restaurant_of, dtype=np.intp)
+
+
+def _rows(rows: Iterable[Iterable[float]], count: int, width: int) -> FloatArray:
+    """`count` rows of `width` numbers as a (count, width) array (faster than from a list
+    of tuples)."""
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=count * width)
+    return flat.reshape(count, width)
 
 
 def _match_reason(epoch: _Epoch, row: int, col: int, at: float) -> Reason:
@@ -153,7 +175,7 @@ class Dispatcher:
 
     def decide(self, state: DispatchState) -> Decision:
         now = state.now_s
-        orders = sorted(state.orders, key=lambda o: (o.ready_s, o.placed_s, o.id))
+        orders = sorted(state.orders, key=_ORDER_KEY)
         if not orders:
             return Decision(now_s=now, assignments=(), holds=())
         soonest_shift = now + self.config.pre_shift_s
@@ -163,10 +185,10 @@ class Dispatcher:
                 c
                 for c in state.couriers
                 if c.shift_start_s <= soonest_shift
-                and max(now, c.free_at_s, c.shift_start_s) < c.shift_end_s
-                and max(now, c.free_at_s, c.shift_start_s) <= horizon
+                and (available := max(now, c.free_at_s, c.shift_start_s)) < c.shift_end_s
+                and available <= horizon
             ),
-            key=lambda c: c.id,
+            key=_COURIER_KEY,
         )
         if not couriers:
             reason = Reason("hold.no_courier", "no courier on shift can pick up before going off")
@@ -196,24 +218,46 @@ class Dispatcher:
         half_drop = self.service.dropoff_s / 2
 
         restaurant_points, restaurant_of = _restaurants_of(orders)
-        ready = np.array([o.ready_s for o in orders], dtype=np.float64)
-        placed = np.array([o.placed_s for o in orders], dtype=np.float64)
-        free_at = np.array([max(c.free_at_s, c.shift_start_s) for c in couriers], dtype=np.float64)
+        # What the arrays need of each order and each courier, read in one pass each.
+        order_rows = _rows(
+            ((o.ready_s, o.placed_s, *o.pickup, *o.rider_dropoff) for o in orders), len(orders), 6
+        )
+        ready, placed = order_rows[:, 0], order_rows[:, 1]
+        pickups, drops = order_rows[:, 2:4], order_rows[:, 4:6]
+        courier_rows = _rows(
+            (
+                (
+                    max(c.free_at_s, c.shift_start_s),
+                    c.shift_start_s,
+                    c.shift_end_s,
+                    *c.location,
+                    c.orders_committed,
+                    c.guaranteed_orders,
+                )
+                for c in couriers
+            ),
+            len(couriers),
+            7,
+        )
+        free_at, shift_start, shift_end = courier_rows[:, 0], courier_rows[:, 1], courier_rows[:, 2]
         start = np.maximum(free_at, now)
-        shift_start = np.array([c.shift_start_s for c in couriers], dtype=np.float64)
-        shift_end = np.array([c.shift_end_s for c in couriers], dtype=np.float64)
         deadline = self._deadlines(couriers, start)
 
         courier_to_restaurant = travel_matrix_s(
-            self.travel, [c.location for c in couriers], restaurant_points, now
+            self.travel,
+            courier_rows[:, 3:5],
+            _rows(restaurant_points, len(restaurant_points), 2),
+            now,
         )
         to_restaurant = courier_to_restaurant[:, restaurant_of].T
-        restaurant_to_drop = travel_pairs_s(
-            self.travel, [o.pickup for o in orders], [o.rider_dropoff for o in orders], now
-        )
+        restaurant_to_drop = travel_pairs_s(self.travel, pickups, drops, now)
         pickup = np.maximum(ready[:, None], start[None, :] + to_restaurant + half_pickup)
         end = pickup + (half_pickup + restaurant_to_drop + 2 * half_drop)[:, None]
-        feasible = (pickup <= shift_end[None, :]) & (end <= deadline[None, :])
+        in_shift = pickup <= shift_end[None, :]
+        # No work limit for anyone (the plain MDRP, a rulebook without fatigue clauses):
+        # every job ends in time.
+        unlimited = bool(np.isposinf(deadline).all())
+        feasible = in_shift if unlimited else in_shift & (end <= deadline[None, :])
         latest = np.maximum(ready[:, None] - half_pickup - to_restaurant, start[None, :])
         latest_departure = np.where(feasible, latest, np.inf).min(axis=1, initial=np.inf)
 
@@ -228,11 +272,15 @@ class Dispatcher:
             free_at=free_at,
             shift_start=shift_start,
             shift_end=shift_end,
+            committed=courier_rows[:, 5],
+            guaranteed=courier_rows[:, 6],
             deadline=deadline,
             to_restaurant=to_restaurant,
+            drops=drops,
             restaurant_to_drop=restaurant_to_drop,
             pickup=pickup,
             end=end,
+            in_shift=in_shift,
             feasible=feasible,
             latest_departure=latest_departure,
             courier_value=self._courier_value(now, ready, start),
@@ -242,6 +290,8 @@ class Dispatcher:
         """When each courier must be done, by the policy's work window from their start."""
         if isinstance(self.policy, Unconstrained):
             return np.full(len(couriers), np.inf)
+        if isinstance(self.policy, WorkWindows):
+            return self.policy.deadlines_s(couriers, start)
         return np.array(
             [
                 self.policy.work_window(c, float(s)).deadline_s
@@ -267,10 +317,8 @@ class Dispatcher:
             return np.zeros(len(epoch.couriers))
         shift = np.maximum(epoch.shift_end - epoch.shift_start, 1.0)
         elapsed = np.clip((epoch.now - epoch.shift_start) / shift, 0.0, 1.0)
-        committed = np.array([c.orders_committed for c in epoch.couriers], dtype=np.float64)
-        guaranteed = np.array([c.guaranteed_orders for c in epoch.couriers], dtype=np.float64)
         # Ahead of the pace that earns the guarantee: more orders will be paid extra.
-        surplus = committed + 1.0 - guaranteed * elapsed
+        surplus = epoch.committed + 1.0 - epoch.guaranteed * elapsed
         penalty: FloatArray = weight * np.clip(surplus, 0.0, 1.0)
         return penalty
 
@@ -284,14 +332,12 @@ class Dispatcher:
         cost = (epoch.pickup[considered] - epoch.now) + epoch.courier_value * epoch.to_restaurant[
             considered
         ]
-        cost = cost + self._pay_penalty(epoch)[None, :]
-        cost = np.where(feasible, cost, _INFEASIBLE)
+        # In place (the same numbers): the matrix is the largest of the decision.
+        cost += self._pay_penalty(epoch)[None, :]
+        cost[~feasible] = _INFEASIBLE
         rows, cols = linear_sum_assignment(cost)
-        return {
-            int(considered[row]): int(col)
-            for row, col in zip(rows, cols, strict=True)
-            if feasible[row, col]
-        }
+        kept = feasible[rows, cols]
+        return dict(zip(considered[rows[kept]].tolist(), cols[kept].tolist(), strict=True))
 
     def _due_rows(self, epoch: _Epoch) -> NDArray[np.intp]:
         """Orders for which some courier must leave within the match window."""
@@ -317,16 +363,28 @@ class Dispatcher:
 
         jobs: list[_Job] = []
         holds = self._unmatched_holds(epoch, rows)
-        for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-            if commit[i]:
-                at = float(pickup[i])
+        explain = self.config.explain_holds
+        for row, col, now_or_never, at, starting, working in zip(
+            rows.tolist(),
+            cols.tolist(),
+            commit.tolist(),
+            pickup.tolist(),
+            on_shift.tolist(),
+            busy.tolist(),
+            strict=True,
+        ):
+            if now_or_never:
                 reason = _match_reason(epoch, row, col, at)
                 jobs.append(_Job(col, [row], self._single_route(epoch, row, at), at, [reason]))
-            else:
+            elif explain:
                 holds[row] = Hold(
                     epoch.orders[row].id,
-                    self._hold_reason(epoch, row, col, on_shift=on_shift[i], busy=busy[i]),
+                    self._hold_reason(epoch, row, col, on_shift=starting, busy=working),
                 )
+            else:
+                # The same few sentences for every order (the simulators ask for no more).
+                reason = _STARTING if not starting else _BUSY if working else _CAN_WAIT
+                holds[row] = Hold(epoch.orders[row].id, reason)
         return jobs, holds
 
     def _unmatched_holds(self, epoch: _Epoch, rows: NDArray[np.intp]) -> dict[int, Hold]:
@@ -344,33 +402,26 @@ class Dispatcher:
         return holds
 
     def _hold_reason(
-        self, epoch: _Epoch, row: int, col: int, *, on_shift: np.bool_, busy: np.bool_
+        self, epoch: _Epoch, row: int, col: int, *, on_shift: bool, busy: bool
     ) -> Reason:
-        """Why a matched order is not committed yet: the courier starts later, is busy, or can
-        still leave later and meet the food."""
+        """Why a matched order is not committed yet, in full: the courier starts later, is
+        busy, or can still leave later and meet the food (see `_commit` for the short form)."""
         courier = epoch.couriers[col]
-        explain = self.config.explain_holds
         if not on_shift:
             return Reason(
                 "hold.courier_starting",
-                f"best courier {courier.id} starts their shift at {clock(courier.shift_start_s)}"
-                if explain
-                else "the best courier starts their shift soon",
+                f"best courier {courier.id} starts their shift at {clock(courier.shift_start_s)}",
             )
         if busy:
             return Reason(
                 "hold.courier_busy",
-                f"best courier {courier.id} is busy until {clock(float(epoch.free_at[col]))}"
-                if explain
-                else "the best courier is still busy",
+                f"best courier {courier.id} is busy until {clock(float(epoch.free_at[col]))}",
             )
         half_pickup = self.service.pickup_s / 2
         latest = float(epoch.ready[row] - half_pickup - epoch.to_restaurant[row, col])
         return Reason(
             "hold.can_wait",
-            f"{courier.id} can leave as late as {clock(latest)} and still meet the food"
-            if explain
-            else "the best courier can still leave later and meet the food",
+            f"{courier.id} can leave as late as {clock(latest)} and still meet the food",
         )
 
     def _unmatched_reasons(self, epoch: _Epoch, unmatched: NDArray[np.bool_]) -> list[Reason]:
@@ -382,9 +433,7 @@ class Dispatcher:
             if window is not None
             else np.zeros(int(unmatched.sum()), dtype=np.bool_)
         )
-        shift_ok = np.asarray(
-            (epoch.pickup[unmatched] <= epoch.shift_end[None, :]).any(axis=1), dtype=np.bool_
-        )
+        shift_ok = np.asarray(epoch.in_shift[unmatched].any(axis=1), dtype=np.bool_)
         reasons: list[Reason] = []
         feasible_rows: list[bool] = any_feasible.tolist()
         later_rows: list[bool] = not_yet.tolist()
@@ -424,8 +473,9 @@ class Dispatcher:
         if self.config.max_bundle < 2 or not jobs:
             return jobs
         by_restaurant: dict[int, list[int]] = {}
-        for row in range(len(epoch.orders)):
-            by_restaurant.setdefault(int(epoch.restaurant_of[row]), []).append(row)
+        for row, restaurant_row in enumerate(epoch.restaurant_of.tolist()):
+            by_restaurant.setdefault(restaurant_row, []).append(row)
+        ready: list[float] = epoch.ready.tolist()
         job_of: dict[int, _Job] = {job.orders[0]: job for job in jobs}
         taken: set[int] = set()
         kept: list[_Job] = []
@@ -435,11 +485,11 @@ class Dispatcher:
             taken.update(job.orders)
             restaurant = int(epoch.restaurant_of[job.orders[0]])
             while len(job.orders) < self.config.max_bundle:
+                ready_by = job.pickup_s + self.config.bundle_ready_gap_s
                 candidates = [
                     row
                     for row in by_restaurant[restaurant]
-                    if row not in taken
-                    and epoch.ready[row] <= job.pickup_s + self.config.bundle_ready_gap_s
+                    if row not in taken and ready[row] <= ready_by
                 ]
                 joined = self._best_join(epoch, job, candidates, matched)
                 if joined is None:
@@ -528,7 +578,7 @@ class Dispatcher:
         return float(epoch.pickup[row, best]), best
 
     def _route_for(self, epoch: _Epoch, rows: list[int], pickup: float, value: float) -> Route:
-        drops = [epoch.orders[row].rider_dropoff for row in rows]
+        drops = epoch.drops[rows]
         between = travel_matrix_s(self.travel, drops, drops, pickup)
         return best_route(
             pickup,
@@ -584,15 +634,20 @@ class Dispatcher:
 
     def _blocks(self, epoch: _Epoch) -> tuple[Block, ...]:
         """Couriers the rules kept from a job they could otherwise have done, with the rule."""
-        if isinstance(self.policy, Unconstrained):
+        if isinstance(self.policy, Unconstrained) or np.isposinf(epoch.deadline).all():
+            return ()  # nobody has a deadline to be kept from work by
+        # In shift but not feasible: the deadline (end > deadline, nothing is NaN) kept them.
+        blocked = epoch.in_shift & ~epoch.feasible
+        cols = np.flatnonzero(blocked.any(axis=0))
+        if cols.size == 0:
             return ()
-        blocked = (epoch.pickup <= epoch.shift_end[None, :]) & (epoch.end > epoch.deadline[None, :])
+        # Per blocked courier, the job that would end soonest (one min per column).
+        soonest = np.where(blocked[:, cols], epoch.end[:, cols], np.inf).min(axis=0)
         blocks: list[Block] = []
-        for col in np.flatnonzero(blocked.any(axis=0)):
-            courier = epoch.couriers[int(col)]
+        for col, end in zip(cols.tolist(), soonest.tolist(), strict=True):
+            courier = epoch.couriers[col]
             start = float(epoch.start[col])
-            shortest = float(np.min(np.where(blocked[:, col], epoch.end[:, col], np.inf))) - start
-            verdict = self.policy.may_assign(courier, start, shortest)
+            verdict = self.policy.may_assign(courier, start, end - start)
             if not verdict.ok and verdict.reason is not None:
                 blocks.append(Block(courier.id, verdict.reason))
         return tuple(blocks)

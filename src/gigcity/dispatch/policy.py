@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+import numpy as np
+from numpy.typing import NDArray
+
 from gigcity.dispatch.model import CourierState, Reason
 from gigcity.geo.travel import Location
 
@@ -62,6 +65,17 @@ class DispatchPolicy(Protocol):
 
     def combination_ok(self, pickup: Location, dropoffs: Sequence[Location]) -> Verdict:
         """May these drop-offs (in delivery order) from one pickup be combined in one trip?"""
+        ...
+
+
+@runtime_checkable
+class WorkWindows(Protocol):
+    """A policy that also answers `work_window` for many couriers at once (optional)."""
+
+    def deadlines_s(
+        self, couriers: Sequence[CourierState], start_s: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """`work_window(couriers[i], start_s[i]).deadline_s` for every i, bit for bit."""
         ...
 
 

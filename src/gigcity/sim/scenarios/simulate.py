@@ -232,6 +232,9 @@ class _Day(CourierDay[_Rider]):
         self.station = {r.rider_id: r.area for r in scenario.riders.values()}
         self.area_names = list(scenario.areas)
         self.area_centres = _area_centres(scenario, self.area_names)
+        # The centres' coordinates as contiguous arrays, for `_relocate` at every trip.
+        self.centre_x = np.ascontiguousarray(self.area_centres[:, 0])
+        self.centre_y = np.ascontiguousarray(self.area_centres[:, 1])
         self.trips: list[TripRecord] = []
         self.deviations = 0
         self.handed_back = 0
@@ -275,7 +278,10 @@ class _Day(CourierDay[_Rider]):
             waiting = True
             riders = self.active[area]
             self._rest_when_quiet(now, riders, len(pending))
-            states = tuple(self._state(r) for r in riders.values() if r.resting_until_s <= now)
+            # `_state`, its kept state read inline: most riders' state is unchanged.
+            states = tuple(
+                r.state or self._state(r) for r in riders.values() if r.resting_until_s <= now
+            )
             self._apply(self._ask(now, pending, states), now, pending, riders)
         self._decide_again(now, waiting=waiting)
 
@@ -437,9 +443,7 @@ class _Day(CourierDay[_Rider]):
             area = self.station[rider.courier.id]
         else:
             x, y = rider.location
-            nearest = int(
-                np.argmin(np.hypot(self.area_centres[:, 0] - x, self.area_centres[:, 1] - y))
-            )
+            nearest = int(np.argmin(np.hypot(self.centre_x - x, self.centre_y - y)))
             area = self.area_names[nearest]
         if area != rider.area:
             self._move(rider, area)

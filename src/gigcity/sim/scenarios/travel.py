@@ -93,7 +93,8 @@ class DistrictTravel:
         route_m = math.hypot(dx, dy) * s.route_factor
         detour_m = delay_s = 0.0
         for closure in self.closures:
-            if closure.active(depart_s):
+            # A leg that cannot meet the closure has no detour (`_near`'s test, on floats).
+            if closure.active(depart_s) and _may_meet(origin, dx, dy, closure):
                 extra = float(
                     _detour_m(
                         np.array(origin, dtype=np.float64),
@@ -121,7 +122,7 @@ class DistrictTravel:
         orig, dest = _points(origins), _points(destinations)
         dx = dest[None, :, 0] - orig[:, None, 0]
         dy = dest[None, :, 1] - orig[:, None, 1]
-        return self._parts(orig[:, None, :], dx, dy, depart_s).total_s
+        return self._total_s(orig[:, None, :], dx, dy, depart_s, (orig, dest))
 
     def pairs_s(
         self,
@@ -130,7 +131,9 @@ class DistrictTravel:
         depart_s: float = 0.0,
     ) -> FloatArray:
         """Seconds from origins[i] to destinations[i]."""
-        return self.parts(origins, destinations, depart_s).total_s
+        orig, dest = _points(origins), _points(destinations)
+        dx, dy = dest[:, 0] - orig[:, 0], dest[:, 1] - orig[:, 1]
+        return self._total_s(orig, dx, dy, depart_s, (orig, dest))
 
     def parts(
         self,
@@ -141,6 +144,51 @@ class DistrictTravel:
         """Moving time, traffic-light waits and closure detour of each origin[i] -> dest[i]."""
         orig, dest = _points(origins), _points(destinations)
         return self._parts(orig, dest[:, 0] - orig[:, 0], dest[:, 1] - orig[:, 1], depart_s)
+
+    def _total_s(
+        self,
+        orig: FloatArray,
+        dx: FloatArray,
+        dy: FloatArray,
+        depart_s: float,
+        ends: tuple[FloatArray, FloatArray],
+    ) -> FloatArray:
+        """`_parts(...).total_s`, the same arithmetic element by element, without the parts.
+
+        A trip no active closure is near has a closure term of +0.0, and x + 0.0 is x for
+        every x >= +0.0: only the few near ones get it added (the dispatcher's matrices are
+        large, the closures small). `ends`: the trips' origin and destination points.
+        """
+        s = self.settings
+        per_metre_s = 60.0 / (s.speed_m_per_min * self.speed_factor(depart_s))
+        route_m = np.hypot(dx, dy) * s.route_factor
+        total: FloatArray = route_m * per_metre_s + route_m * (s.signal_s_per_km / 1000.0)
+        active = [closure for closure in self.closures if closure.active(depart_s)]
+        if active and total.size:
+            # Closures far from every trip (most, for a trip's few drop-offs) are left out.
+            points = np.concatenate(ends)
+            low, high = points.min(axis=0).tolist(), points.max(axis=0).tolist()
+            active = [closure for closure in active if _may_reach(low, high, closure)]
+        if not active:
+            return total
+        x0 = np.broadcast_to(orig[..., 0], dx.shape).ravel()
+        y0 = np.broadcast_to(orig[..., 1], dx.shape).ravel()
+        flat_dx, flat_dy = dx.ravel(), dy.ravel()
+        nears = [_near(x0, y0, flat_dx, flat_dy, closure) for closure in active]
+        rows = nears[0] if len(nears) == 1 else np.flatnonzero(_any_of(nears, flat_dx.size))
+        if rows.size == 0:
+            return total
+        detour_m = np.zeros(rows.size, dtype=np.float64)
+        delay_s = np.zeros(rows.size, dtype=np.float64)
+        for closure, near in zip(active, nears, strict=True):
+            extra = np.zeros(rows.size, dtype=np.float64)
+            extra[np.searchsorted(rows, near)] = _detour_exact(
+                x0[near], y0[near], flat_dx[near], flat_dy[near], closure
+            )
+            detour_m += extra * s.route_factor
+            delay_s += np.where(extra > 0.01, float(closure.delay_s), 0.0)
+        total.flat[rows] = total.flat[rows] + (detour_m * per_metre_s + delay_s)
+        return total
 
     def _parts(
         self, orig: FloatArray, dx: FloatArray, dy: FloatArray, depart_s: float
@@ -172,21 +220,68 @@ def _detour_m(orig: FloatArray, dx: FloatArray, dy: FloatArray, closure: Closure
     """
     x0 = np.broadcast_to(orig[..., 0], dx.shape)
     y0 = np.broadcast_to(orig[..., 1], dx.shape)
-    r = closure.radius_m
-    # Only a segment whose bounding box meets the disc's can cross it: the exact test runs
-    # on those few (a closure is small beside a district), with the same arithmetic.
-    near = np.flatnonzero(
-        (np.minimum(x0, x0 + dx) < closure.x + r)
-        & (np.maximum(x0, x0 + dx) > closure.x - r)
-        & (np.minimum(y0, y0 + dy) < closure.y + r)
-        & (np.maximum(y0, y0 + dy) > closure.y - r)
-    )
+    near = _near(x0, y0, dx, dy, closure)
     result: FloatArray = np.zeros(dx.shape, dtype=np.float64)
     if near.size:
         result.flat[near] = _detour_exact(
             x0.ravel()[near], y0.ravel()[near], dx.ravel()[near], dy.ravel()[near], closure
         )
     return result
+
+
+def _any_of(indices: list[NDArray[np.intp]], size: int) -> NDArray[np.bool_]:
+    """A mask of `size` with the given flat indices set."""
+    mask = np.zeros(size, dtype=np.bool_)
+    for chosen in indices:
+        mask[chosen] = True
+    return mask
+
+
+_SLACK_M = 1.0
+"""Metres a segment's computed end (origin + (destination - origin)) may be taken to stray
+from the destination: far more than rounding (well under a micrometre on a district)."""
+
+
+def _may_reach(low: list[float], high: list[float], closure: Closure) -> bool:
+    """Whether some segment between points within [low, high] (x, y) may meet the closure's
+    disc's bounding box (`_near`): if not, none of them does."""
+    r = closure.radius_m
+    return (
+        low[0] - _SLACK_M < closure.x + r
+        and high[0] + _SLACK_M > closure.x - r
+        and low[1] - _SLACK_M < closure.y + r
+        and high[1] + _SLACK_M > closure.y - r
+    )
+
+
+def _may_meet(origin: Location, dx: float, dy: float, closure: Closure) -> bool:
+    """`_near` for one segment: its bounding box meets the closure's disc's."""
+    x0, y0 = origin
+    x1, y1 = x0 + dx, y0 + dy
+    r = closure.radius_m
+    return (
+        min(x0, x1) < closure.x + r
+        and max(x0, x1) > closure.x - r
+        and min(y0, y1) < closure.y + r
+        and max(y0, y1) > closure.y - r
+    )
+
+
+def _near(
+    x0: FloatArray, y0: FloatArray, dx: FloatArray, dy: FloatArray, closure: Closure
+) -> NDArray[np.intp]:
+    """Flat indices of the segments whose bounding box meets the closure's disc's.
+
+    Only those can cross it: the exact test runs on those few (a closure is small beside a
+    district), with the same arithmetic.
+    """
+    r = closure.radius_m
+    return np.flatnonzero(
+        (np.minimum(x0, x0 + dx) < closure.x + r)
+        & (np.maximum(x0, x0 + dx) > closure.x - r)
+        & (np.minimum(y0, y0 + dy) < closure.y + r)
+        & (np.maximum(y0, y0 + dy) > closure.y - r)
+    )
 
 
 def _detour_exact(
