@@ -126,7 +126,8 @@ def test_the_default_target_is_the_baselines_own_service(
     a, b = result["a"], result["b"]
     assert a["met"]
     # A's own service on its own fleet is the target: A needs that fleet, unsearched
-    assert a["riders"] == a["start"] and a["per_seed"][0]["tried"] == [a["start"]]
+    assert a["riders"] == a["start"]
+    assert a["per_seed"][0]["tried"] == [a["start"]]
     assert b["riders"] == a["riders"]  # same dispatch, same service: same fleet
     assert b["figures"]["cost_per_order"] >= a["figures"]["cost_per_order"]
     assert result["simulated_days"] == 1
