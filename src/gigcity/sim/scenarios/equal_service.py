@@ -107,6 +107,14 @@ class ServiceTarget:
         }
 
 
+_AIM_PAST = 0.5
+"""Beyond the bracket the search aims this many steps past the crossing: far enough that the
+next fleet brackets it, near enough that a fleet a step back closes the bracket."""
+_NEAR = 1.0
+"""Inside a bracket, a crossing within this many steps of an end is aimed at from a step in
+(a Monte Carlo on the weekday's curves with their noise: 1.5 and 2 take as many days)."""
+
+
 def prior_slopes(riders: int, orders: int) -> dict[str, float]:
     """assumption: per rider added to a fleet of `riders` for a day of `orders`, how each
     measure's gap falls (`ServiceTarget.gaps`), from the Putuo weekday (December 2026, three
@@ -211,7 +219,7 @@ class FleetSearch:
             riders = (
                 fails + (self.step << (len(self.tried or ()) - 1))
                 if crossing is None
-                else math.ceil(crossing + self.step / 2)
+                else math.ceil(crossing + _AIM_PAST * self.step)
             )
             return min(self.max_riders, max(fails + self.step, riders))
         if self.fails is None:  # met so far: a step below where the target is crossed
@@ -221,7 +229,7 @@ class FleetSearch:
             riders = (
                 self.meets - (self.step << (len(self.tried or ()) - 1))
                 if crossing is None
-                else math.floor(crossing - self.step / 2)
+                else math.floor(crossing - _AIM_PAST * self.step)
             )
             return max(1, min(self.meets - self.step, riders))
         if self.meets - self.fails <= self.step:
@@ -285,9 +293,9 @@ class FleetSearch:
         if not crossings:
             return (meets + fails) // 2
         crossing = max(crossings)
-        if crossing >= meets - self.step:
+        if crossing >= meets - _NEAR * self.step:
             return meets - self.step
-        if crossing <= fails + self.step:
+        if crossing <= fails + _NEAR * self.step:
             return fails + self.step
         return math.ceil(crossing)
 
