@@ -131,11 +131,12 @@ class FleetSearch:
 
     Each next fleet is where a line through what is known crosses the target, per measure,
     on the scale where the measure falls about linearly as riders are added
-    (`ServiceTarget.gaps`), so the line is a good guide over hundreds of riders. With one fleet known, the slope is the leader's (the first seed's
-    answer against its starting fleet) or the prior (`prior_slopes`). Beyond the bracket the search aims half
-    a step past the crossing, so that the next fleet brackets it and a fleet a step back
-    from it closes the bracket. Inside a bracket it aims at the interpolated crossing, or a
-    step in from the end it lies near; an end kept several times in a row weighs less
+    (`ServiceTarget.gaps`), so the line is a good guide over hundreds of riders. With one
+    fleet known, the slope is the leader's (the first seed's answer against its starting
+    fleet) or the prior (`prior_slopes`). Beyond the bracket the search aims half a step
+    past the crossing, so that the next fleet brackets it and a fleet a step back from it
+    closes the bracket. Inside a bracket it aims at the interpolated crossing, or a step in
+    from the end it lies near; an end kept several times in a row weighs less
     (Illinois), so a curved measure does not hold the guesses at one side.
     """
 
@@ -247,8 +248,9 @@ class FleetSearch:
             self.fails = riders if self.fails is None else max(self.fails, riders)
 
     def _slope(self, measure: str, riders: int) -> float | None:
-        """The gap's change per rider at `riders`: the secant to the nearest other fleet
-        tried on the same side, where it falls; else the slope stepped by."""
+        """The gap's change per rider at `riders` (an end of what is known, so every other
+        fleet tried lies on one side of it): the secant to the nearest, where the gap falls;
+        else the slope stepped by."""
         here = self.gaps[riders]
         others = sorted((abs(n - riders), n) for n in self.gaps if n != riders)
         for _, n in others[:1]:
