@@ -100,6 +100,8 @@ class _Epoch:
     end: FloatArray
     in_shift: NDArray[np.bool_]
     """The courier can pick the order up before their shift ends."""
+    unlimited: bool
+    """No courier has a work deadline (the plain MDRP, a rulebook without fatigue clauses)."""
     feasible: NDArray[np.bool_]
     latest_departure: FloatArray
     """Per order: the latest time some feasible courier can leave and meet the food."""
@@ -254,8 +256,7 @@ class Dispatcher:
         pickup = np.maximum(ready[:, None], start[None, :] + to_restaurant + half_pickup)
         end = pickup + (half_pickup + restaurant_to_drop + 2 * half_drop)[:, None]
         in_shift = pickup <= shift_end[None, :]
-        # No work limit for anyone (the plain MDRP, a rulebook without fatigue clauses):
-        # every job ends in time.
+        # No work limit for anyone: every job ends in time.
         unlimited = bool(np.isposinf(deadline).all())
         feasible = in_shift if unlimited else in_shift & (end <= deadline[None, :])
         latest = np.maximum(ready[:, None] - half_pickup - to_restaurant, start[None, :])
@@ -281,6 +282,7 @@ class Dispatcher:
             pickup=pickup,
             end=end,
             in_shift=in_shift,
+            unlimited=unlimited,
             feasible=feasible,
             latest_departure=latest_departure,
             courier_value=self._courier_value(now, ready, start),
@@ -363,7 +365,6 @@ class Dispatcher:
 
         jobs: list[_Job] = []
         holds = self._unmatched_holds(epoch, rows)
-        explain = self.config.explain_holds
         for row, col, now_or_never, at, starting, working in zip(
             rows.tolist(),
             cols.tolist(),
@@ -376,15 +377,11 @@ class Dispatcher:
             if now_or_never:
                 reason = _match_reason(epoch, row, col, at)
                 jobs.append(_Job(col, [row], self._single_route(epoch, row, at), at, [reason]))
-            elif explain:
+            else:
                 holds[row] = Hold(
                     epoch.orders[row].id,
                     self._hold_reason(epoch, row, col, on_shift=starting, busy=working),
                 )
-            else:
-                # The same few sentences for every order (the simulators ask for no more).
-                reason = _STARTING if not starting else _BUSY if working else _CAN_WAIT
-                holds[row] = Hold(epoch.orders[row].id, reason)
         return jobs, holds
 
     def _unmatched_holds(self, epoch: _Epoch, rows: NDArray[np.intp]) -> dict[int, Hold]:
@@ -404,8 +401,11 @@ class Dispatcher:
     def _hold_reason(
         self, epoch: _Epoch, row: int, col: int, *, on_shift: bool, busy: bool
     ) -> Reason:
-        """Why a matched order is not committed yet, in full: the courier starts later, is
-        busy, or can still leave later and meet the food (see `_commit` for the short form)."""
+        """Why a matched order is not committed yet: the courier starts later, is busy, or
+        can still leave later and meet the food — naming the courier and the time only when
+        holds are explained (the simulators ask for no more than the same few sentences)."""
+        if not self.config.explain_holds:
+            return _STARTING if not on_shift else _BUSY if busy else _CAN_WAIT
         courier = epoch.couriers[col]
         if not on_shift:
             return Reason(
@@ -634,7 +634,7 @@ class Dispatcher:
 
     def _blocks(self, epoch: _Epoch) -> tuple[Block, ...]:
         """Couriers the rules kept from a job they could otherwise have done, with the rule."""
-        if isinstance(self.policy, Unconstrained) or np.isposinf(epoch.deadline).all():
+        if epoch.unlimited:
             return ()  # nobody has a deadline to be kept from work by
         # In shift but not feasible: the deadline (end > deadline, nothing is NaN) kept them.
         blocked = epoch.in_shift & ~epoch.feasible

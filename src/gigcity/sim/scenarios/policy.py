@@ -323,11 +323,9 @@ class ScenarioPolicy(RulebookPolicy):
     def may_assign(
         self, courier: CourierState, start_s: float, expected_duration_s: float
     ) -> Verdict:
-        # The dispatcher asks at the starts it has just had the deadlines of.
-        deadline = self._batch_deadline(courier, start_s)
-        if deadline is None:
-            deadline = self.work_window(courier, start_s).deadline_s
-        if start_s + expected_duration_s <= deadline:
+        # The dispatcher asks at the starts it has just had the deadlines of (`work_window`
+        # finds them in the last batch).
+        if start_s + expected_duration_s <= self.work_window(courier, start_s).deadline_s:
             return ALLOWED
         key = (courier.id, int(start_s // 600))
         known = self._refusals.get(key)
