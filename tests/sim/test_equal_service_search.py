@@ -41,8 +41,9 @@ def exponential(start: int, ratio: float, per_share: float) -> Curve:
     return values
 
 
-def search(start: int, step: int, **kwargs: object) -> FleetSearch:
-    return FleetSearch("b", 0, start, step, 3 * start, prior=prior_slopes(start, ORDERS), **kwargs)  # type: ignore[arg-type]
+def search(start: int, step: int, leader: FleetSearch | None = None) -> FleetSearch:
+    prior = prior_slopes(start, ORDERS)
+    return FleetSearch("b", 0, start, step, 3 * start, leader=leader, prior=prior)
 
 
 def run(found: FleetSearch, curve: Curve, days: int = 40) -> FleetSearch:

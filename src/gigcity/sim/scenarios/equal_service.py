@@ -14,8 +14,9 @@ With that default A needs its own fleet by definition and is not searched (a sma
 meeting its own service would be one day's luck). The search is over whole riders, per seed
 (`FleetSearch`), steered by the service curve: each measure's gap to the target on a scale
 where it falls about linearly as riders are added (the square root of the orders
-undelivered, the log of p90), aimed at where the line through the fleets known crosses 0, until the bracket is one step (`tolerance` of the starting
-fleet, 1 %, at least one rider) wide. The answer is the smallest fleet simulated that meets
+undelivered, the log of p90), aimed at where the line through the fleets known crosses 0,
+until the bracket is one step (`tolerance` of the starting fleet, 1 %, at least one rider)
+wide. The answer is the smallest fleet simulated that meets
 the target, a step below it missed it. Each seed's day is searched on its own: with its
 orders fixed and fleets nested (common random numbers), service improves nearly
 monotonically as riders are added; averaging different days first would mix their noise into
@@ -154,7 +155,7 @@ class FleetSearch:
     """Fewest riders known to meet the target."""
     fails: int | None = None
     """Most riders known to miss it."""
-    tried: list[int] | None = None
+    tried: list[int] = field(default_factory=list)
     gaps: dict[int, dict[str, float]] = field(default_factory=dict)
     """Per fleet tried, each measure's gap to its target (above 0: missed)."""
     prior: dict[str, float] = field(default_factory=dict)
@@ -218,7 +219,7 @@ class FleetSearch:
                 return None
             crossing = self._extrapolated(fails, up=True)
             riders = (
-                fails + (self.step << (len(self.tried or ()) - 1))
+                fails + (self.step << (len(self.tried) - 1))
                 if crossing is None
                 else math.ceil(crossing + _AIM_PAST * self.step)
             )
@@ -228,7 +229,7 @@ class FleetSearch:
                 return None
             crossing = self._extrapolated(self.meets, up=False)
             riders = (
-                self.meets - (self.step << (len(self.tried or ()) - 1))
+                self.meets - (self.step << (len(self.tried) - 1))
                 if crossing is None
                 else math.floor(crossing - _AIM_PAST * self.step)
             )
@@ -238,7 +239,7 @@ class FleetSearch:
         return self._inside(self.fails, self.meets)
 
     def record(self, riders: int, met: bool, gaps: dict[str, float] | None = None) -> None:
-        self.tried = [*(self.tried or []), riders]
+        self.tried.append(riders)
         self.outcomes.append(met)
         if gaps is not None:
             self.gaps[riders] = gaps
@@ -251,10 +252,10 @@ class FleetSearch:
         """The gap's change per rider at `riders` (an end of what is known, so every other
         fleet tried lies on one side of it): the secant to the nearest, where the gap falls;
         else the slope stepped by."""
-        here = self.gaps[riders]
-        others = sorted((abs(n - riders), n) for n in self.gaps if n != riders)
-        for _, n in others[:1]:
-            slope = (here[measure] - self.gaps[n][measure]) / (riders - n)
+        others = [n for n in self.gaps if n != riders]
+        if others:
+            nearest = min(others, key=lambda n: (abs(n - riders), n))
+            slope = (self.gaps[riders][measure] - self.gaps[nearest][measure]) / (riders - nearest)
             if slope < 0:
                 return slope
         return self.slopes.get(measure)
@@ -486,7 +487,7 @@ def _seed_answer(days: _Days, search: FleetSearch, shifts: float) -> dict[str, A
         "largest_tried": None if met else riders,
         "start": search.start,
         "rider_hours": round(shifts, 2),
-        "tried": search.tried or [],
+        "tried": list(search.tried),
         "values": values,
     }
 
@@ -545,7 +546,7 @@ def _split(days: _Days, sides: dict[str, Any], searches: list[FleetSearch]) -> d
         values = days.values("b", riders, search.seed)
         assert values is not None  # simulated by `_search_all` once A's search was over
         same[search.seed] = values
-        tried_by_b = next(s.tried or [] for s in searches if s.key == "b" and s.seed == search.seed)
+        tried_by_b = next(s.tried for s in searches if s.key == "b" and s.seed == search.seed)
         sources[search.seed] = (
             "shared" if shared else "searched" if riders in tried_by_b else "added"
         )
