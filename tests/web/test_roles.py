@@ -148,6 +148,30 @@ def test_signing_out_from_the_menu_forgets_the_account(page: Page, demo: Demo) -
 
 
 @pytest.mark.browser
+def test_a_request_answered_after_signing_out_leaves_the_way_to_the_map(
+    page: Page, demo: Demo
+) -> None:
+    """A page's request still in flight when the reader signs out comes back 401; that
+    must not turn the way out into "your session ran out" on the sign-in page (it did on
+    a loaded CI machine, where the map took long to come)."""
+    sign_in_at_login(page, "officer", demo.password)
+    expect(page.locator("#menu-sign-out")).to_be_attached()
+    # Signing out and the late 401 in one turn of the page's loop, so the answer surely
+    # comes before the map does; the 401 goes the officer page's own way (its messages).
+    page.evaluate(
+        """() => {
+             const G = window.gigcity;
+             const say = G.messages(document.getElementById("alert"), document.getElementById("notice"));
+             document.getElementById("menu-sign-out").click();
+             say.fail(new G.ApiError(401, "Not signed in"));
+           }"""
+    )
+    page.wait_for_url(lambda url: urlsplit(url).path == "/", wait_until="commit")
+    expect(page.locator("#sign-in-link")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('gigcity.token')") is None
+
+
+@pytest.mark.browser
 def test_a_page_asked_for_before_signing_in_is_where_sign_in_returns(
     page: Page, demo: Demo
 ) -> None:

@@ -43,11 +43,11 @@ def test_an_equal_service_run_reads_as_chinese_on_a_phone_and_in_english(
     page.fill("#target_p90_min", "90")
     page.click("#start")
     page.wait_for_url(lambda url: "run=" in url)
-    page.wait_for_selector("#runs li[data-status=done]", timeout=120_000)
+    page.wait_for_selector("#runs li.is-selected[data-status=done]", timeout=120_000)
     page.wait_for_selector("#result:not([hidden]) #who-riders tbody tr")
 
     assert "同样服务比较" in page.inner_text("#result-title")
-    assert "同样服务比较" in page.inner_text("#runs li[data-status=done]")
+    assert "同样服务比较" in page.inner_text("#runs li.is-selected[data-status=done]")
     assert "未送达订单不超过 5.00%" in page.inner_text("#equal-target")
     measures = page.locator("#result-table tbody th").all_inner_texts()
     assert measures[0] == "所需骑手数（人）"

@@ -45,7 +45,7 @@ def test_admin_starts_a_run_and_reads_it_after_a_reload(page: Page, demo: Demo) 
     page.click("#start")
     page.wait_for_url(lambda url: "run=" in url)
     page.reload()  # the run survives a reload: the server keeps it
-    page.wait_for_selector("#runs li[data-status=done]", timeout=120_000)
+    page.wait_for_selector("#runs li.is-selected[data-status=done]", timeout=120_000)
     page.wait_for_selector("#result:not([hidden]) #result-table tbody tr")
     rows = page.locator("#result-table tbody tr").count()
     assert rows >= 15
@@ -82,7 +82,7 @@ def test_a_finished_run_reads_as_chinese_on_a_phone(page: Page, demo: Demo) -> N
     page.fill("#orders", "50")
     page.click("#start")
     page.wait_for_url(lambda url: "run=" in url)
-    page.wait_for_selector("#runs li[data-status=done]", timeout=180_000)
+    page.wait_for_selector("#runs li.is-selected[data-status=done]", timeout=180_000)
     page.wait_for_selector("#result:not([hidden]) #attribution-table tbody tr")
     assert "普陀区工作日" in page.inner_text("#result-title")
     measures = page.locator("#result-table tbody th").all_inner_texts()

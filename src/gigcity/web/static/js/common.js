@@ -200,8 +200,20 @@
 
   /* ---- pages behind sign-in ---- */
 
+  /* Set once the reader has signed out: a request still in flight then answers 401, and
+     that must not turn the way out into "your session ran out" on the sign-in page. */
+  let signedOut = false;
+
+  /* Forget the account and go to `to` (the map unless a page says otherwise). */
+  function signOut(to) {
+    signedOut = true;
+    auth.clear();
+    location.assign(to || "/");
+  }
+
   /* To the sign-in page, back here afterwards; `expired` says the session ran out. */
   function signInAgain(expired) {
+    if (signedOut) return;
     auth.clear();
     const params = new URLSearchParams({ next: location.pathname + location.search });
     if (expired) params.set("expired", "1");
@@ -244,12 +256,9 @@
       return null;
     }
     document.getElementById("whoami").textContent = t("signed_in_as", { name: me.display_name, role: t("role_" + me.role) });
-    const signOut = document.getElementById("sign-out");
-    signOut.hidden = false;
-    signOut.addEventListener("click", function () {
-      auth.clear();
-      location.assign("/");
-    });
+    const signOutButton = document.getElementById("sign-out");
+    signOutButton.hidden = false;
+    signOutButton.addEventListener("click", () => signOut());
     return me;
   }
 
@@ -511,13 +520,8 @@
     document.querySelectorAll("[data-for]").forEach(function (el) {
       el.hidden = !el.dataset.for.split(" ").includes(who);
     });
-    const signOut = document.getElementById("menu-sign-out");
-    if (signOut) {
-      signOut.addEventListener("click", function () {
-        auth.clear();
-        location.assign("/");
-      });
-    }
+    const menuSignOut = document.getElementById("menu-sign-out");
+    if (menuSignOut) menuSignOut.addEventListener("click", () => signOut());
     const gate = document.getElementById("role-gate");
     const roles = (document.body.dataset.roles || "").split(" ").filter(Boolean);
     if (!gate || !role || !roles.length || roles.includes(role)) return;
@@ -555,6 +559,7 @@
     showError: showError,
     hideError: hideError,
     signInAgain: signInAgain,
+    signOut: signOut,
     messages: messages,
     signedIn: signedIn,
     showValue: showValue,

@@ -46,10 +46,7 @@
       });
       const out = document.getElementById("sign-out");
       out.hidden = false;
-      out.addEventListener("click", () => {
-        G.auth.clear();
-        location.assign("/login?next=" + encodeURIComponent(location.pathname));
-      });
+      out.addEventListener("click", () => G.signOut("/login?next=" + encodeURIComponent(location.pathname)));
       return me;
     } catch (err) {
       if (err.status === 401) signInAgain(true);

@@ -288,10 +288,7 @@
   async function start() {
     if (!G.auth.token()) return signInAgain(false);
     $("sign-out").hidden = false;
-    $("sign-out").addEventListener("click", function () {
-      G.auth.clear();
-      location.assign("/login?next=" + encodeURIComponent(location.pathname));
-    });
+    $("sign-out").addEventListener("click", () => G.signOut("/login?next=" + encodeURIComponent(location.pathname)));
     if (G.auth.role() !== "rider") {
       $("whoami").textContent = "";
       G.showError(alertBox, new Error(say("not_rider")));

@@ -337,11 +337,7 @@
       $("workbench").dataset.state = "ready";
       await refresh();
     } catch (error) {
-      if (error.status === 401) {
-        G.auth.clear();
-        location.replace("/login?" + new URLSearchParams({ next: location.pathname, expired: "1" }));
-        return;
-      }
+      if (error.status === 401) return G.signInAgain(true);
       G.showError(alertBox, error);
     }
   }
