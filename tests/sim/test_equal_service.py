@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 from gigcity.rules import Rulebook
 from gigcity.sim.scenarios import ScenarioError, ScenarioSpec, with_clauses
 from gigcity.sim.scenarios.equal_service import equal_service
+from ray_support import need_ray
 
 SPEC = ScenarioSpec("putuo-weekday", seed=0, orders=120)
 SHORT = ScenarioSpec("putuo-weekday", seed=0, orders=200, fleet=0.5)
@@ -142,21 +142,12 @@ def test_bad_search_settings_are_refused(baseline: Rulebook) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "where",
-    [
-        {"workers": 2},
-        pytest.param(
-            {"ray_address": "local"},
-            marks=pytest.mark.skipif(
-                importlib.util.find_spec("ray") is None, reason="ray is not installed"
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("where", [{"workers": 2}, {"ray_address": "local"}])
 def test_candidate_fleets_run_as_tasks_in_processes_or_on_ray(
     where: dict[str, Any], baseline: Rulebook, agreement: Rulebook
 ) -> None:
+    if "ray_address" in where:
+        need_ray()
     kwargs: dict[str, Any] = {"target_undelivered": 0.05, "target_p90_min": 60.0}
     inline = equal_service(SPEC, baseline, agreement, **kwargs)
     assert equal_service(SPEC, baseline, agreement, **kwargs, **where) == inline

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from gigcity.sim.scenarios import (
     with_clauses,
 )
 from gigcity.sim.scenarios.outputs import write_comparison, write_sweep
+from ray_support import need_ray
 
 SPEC = ScenarioSpec("putuo-weekday", seed=1, orders=250)
 
@@ -144,8 +144,8 @@ def test_sweep_in_local_processes(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="ray is not installed")
 def test_sweep_on_a_local_ray_instance() -> None:
+    need_ray()
     book = load_rulebook("putuo-2025")
     grid = [("pricing.stairs.fen_per_floor", [0, 300])]
     spec = ScenarioSpec("putuo-weekday", 0, 60)
