@@ -105,7 +105,7 @@ def _seed_curve(seed: int, orders: int, factors: list[float]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _pooled(seeds: list[dict[str, Any]]) -> dict[str, Any]:
+def pooled_crossing(seeds: list[dict[str, Any]]) -> dict[str, Any]:
     """Where the seeds' summed curves cross: orders undelivered over all the days against
     A's, p90s averaged."""
     orders = sum(s["orders"] for s in seeds)
@@ -134,7 +134,7 @@ def _threes(seeds: list[dict[str, Any]]) -> list[dict[str, Any]]:
             {
                 "seeds": [s["seed"] for s in group],
                 "mean": None if None in crossings else round(sum(crossings) / 3, 1),
-                "pooled": _pooled(group)["riders"],
+                "pooled": pooled_crossing(group)["riders"],
             }
         )
     return groups
@@ -181,7 +181,7 @@ def main() -> None:
     seeds = [kept.get(seed) or fresh[seed] for seed in wanted]
     for seed in seeds:
         print(json.dumps(seed), flush=True)
-    pooled = _pooled(seeds)
+    pooled = pooled_crossing(seeds)
     crossings = [s["crossing"]["riders"] for s in seeds]
     roster = seeds[0]["roster"]
     met = [c for c in crossings if c is not None]
