@@ -242,15 +242,17 @@ _SLACK_M = 1.0
 from the destination: far more than rounding (well under a micrometre on a district)."""
 
 
-def _may_reach(low: list[float], high: list[float], closure: Closure) -> bool:
-    """Whether some segment between points within [low, high] (x, y) may meet the closure's
-    disc's bounding box (`_near`): if not, none of them does."""
+def _may_reach(
+    low: Sequence[float], high: Sequence[float], closure: Closure, slack_m: float = _SLACK_M
+) -> bool:
+    """Whether the box [low, high] (x, y), grown by `slack_m`, meets the closure's disc's
+    bounding box: if not, no segment between points in the box meets it (`_near`)."""
     r = closure.radius_m
     return (
-        low[0] - _SLACK_M < closure.x + r
-        and high[0] + _SLACK_M > closure.x - r
-        and low[1] - _SLACK_M < closure.y + r
-        and high[1] + _SLACK_M > closure.y - r
+        low[0] - slack_m < closure.x + r
+        and high[0] + slack_m > closure.x - r
+        and low[1] - slack_m < closure.y + r
+        and high[1] + slack_m > closure.y - r
     )
 
 
@@ -258,13 +260,7 @@ def _may_meet(origin: Location, dx: float, dy: float, closure: Closure) -> bool:
     """`_near` for one segment: its bounding box meets the closure's disc's."""
     x0, y0 = origin
     x1, y1 = x0 + dx, y0 + dy
-    r = closure.radius_m
-    return (
-        min(x0, x1) < closure.x + r
-        and max(x0, x1) > closure.x - r
-        and min(y0, y1) < closure.y + r
-        and max(y0, y1) > closure.y - r
-    )
+    return _may_reach((min(x0, x1), min(y0, y1)), (max(x0, x1), max(y0, y1)), closure, 0.0)
 
 
 def _near(
