@@ -124,16 +124,23 @@ def pooled_crossing(seeds: list[dict[str, Any]]) -> dict[str, Any]:
     return _answer(points, target, orders)
 
 
+def mean_crossing(seeds: list[dict[str, Any]]) -> float | None:
+    """The mean of the seeds' own crossings (what `equal_service` answers over them), None
+    when a seed has none."""
+    crossings = [s["crossing"]["riders"] for s in seeds]
+    return None if None in crossings else sum(crossings) / len(crossings)
+
+
 def _threes(seeds: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each consecutive three seeds as a three-seed run would answer them."""
     groups = []
     for start in range(0, len(seeds) - 2, 3):
         group = seeds[start : start + 3]
-        crossings = [s["crossing"]["riders"] for s in group]
+        mean = mean_crossing(group)
         groups.append(
             {
                 "seeds": [s["seed"] for s in group],
-                "mean": None if None in crossings else round(sum(crossings) / 3, 1),
+                "mean": None if mean is None else round(mean, 1),
                 "pooled": pooled_crossing(group)["riders"],
             }
         )
@@ -141,16 +148,16 @@ def _threes(seeds: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _kept(path: str | None, orders: int, factors: list[float]) -> dict[int, dict[str, Any]]:
-    """The seeds of an earlier results file, when it was run on the same day and fleets."""
+    """The seeds of an earlier results file, each checked to be this day (its orders) on
+    these fleets (its riders are the factors' of its roster)."""
     if path is None:
         return {}
-    earlier = json.loads(Path(path).read_text("utf-8"))
-    same = f"--orders {orders} " in earlier["command"] and earlier["command"].endswith(
-        "--factors " + ",".join(f"{f:g}" for f in factors)
-    )
-    if not same:
-        raise SystemExit(f"{path} was run on other orders or factors: {earlier['command']}")
-    return {s["seed"]: s for s in earlier["seeds"]}
+    kept = {s["seed"]: s for s in json.loads(Path(path).read_text("utf-8"))["seeds"]}
+    for seed in kept.values():
+        fleets = [fleet_riders(seed["roster"], f) for f in factors]
+        if seed["orders"] != orders or [p["riders"] for p in seed["b"]] != fleets:
+            raise SystemExit(f"{path}: seed {seed['seed']} was run on other orders or fleets")
+    return kept
 
 
 def _riders(value: float | None) -> str:

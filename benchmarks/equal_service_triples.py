@@ -19,7 +19,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from equal_service_curves import pooled_crossing
+from equal_service_curves import mean_crossing, pooled_crossing
 
 
 def _summary(name: str, values: list[float], whole: float, fleet: int) -> str:
@@ -40,20 +40,13 @@ def main() -> None:
         raise SystemExit("needs four days or more, each with a crossing")
     fleet = seeds[0]["roster"]
     triples = list(itertools.combinations(seeds, 3))
-    means = [statistics.mean(s["crossing"]["riders"] for s in t) for t in triples]
+    means = [mean_crossing(list(t)) for t in triples]
     pooled = [pooled_crossing(list(t))["riders"] for t in triples]
     print(f"{len(seeds)} days from {args.curves}; ±1 % of the fleet = {0.01 * fleet:.0f} riders")
     print()
     print("| answer | all days | triples | range | standard deviation | within ±1 % |")
     print("|---|---|---|---|---|---|")
-    print(
-        _summary(
-            "mean of the crossings",
-            means,
-            statistics.mean(s["crossing"]["riders"] for s in seeds),
-            fleet,
-        )
-    )
+    print(_summary("mean of the crossings", means, mean_crossing(seeds), fleet))
     print(_summary("pooled crossing", pooled, pooled_crossing(seeds)["riders"], fleet))
 
 
