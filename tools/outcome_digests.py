@@ -20,7 +20,8 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,27 +52,39 @@ def scenario_days() -> Iterator[tuple[str, ScenarioSpec, str]]:
     yield "weekday-20000-s0-putuo-2025", ScenarioSpec("putuo-weekday", 0, 20000), "putuo-2025"
 
 
-def digests(only: str | None) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
+Simulation = Callable[[], Any]
+
+
+def days() -> Iterator[tuple[str, Callable[[], Simulation], tuple[str, ...]]]:
+    """Each day: its name, how to load it (giving the simulation to time), and the outcome's
+    fields left out of its digest."""
     for name, spec, rules in scenario_days():
-        if only and only not in name:
-            continue
-        scenario = load_scenario(spec)
-        started = time.process_time()
-        outcome = simulate_scenario(scenario, load_rulebook(rules))
-        cpu = round(time.process_time() - started, 2)
-        found[name] = {"sha256": digest(outcome, ("scenario",)), "cpu_s": cpu}
-        print(name, found[name]["sha256"][:16], f"{cpu} s", flush=True)
-    instance = load_scenario(ScenarioSpec("putuo-weekday", 0, 3000)).instance
+        yield name, partial(_scenario_day, spec, rules), ("scenario",)
     for mdrp_rules in (None, "putuo-2025"):
         name = f"mdrp-3000-{mdrp_rules or 'unconstrained'}"
+        yield name, partial(_mdrp_day, mdrp_rules), ("instance", "config")
+
+
+def _scenario_day(spec: ScenarioSpec, rules: str) -> Simulation:
+    return partial(simulate_scenario, load_scenario(spec), load_rulebook(rules))
+
+
+def _mdrp_day(rules: str | None) -> Simulation:
+    instance = load_scenario(ScenarioSpec("putuo-weekday", 0, 3000)).instance
+    policy, _ = policy_for(rules, instance)
+    return partial(simulate, instance, policy, SimulationConfig(seed=1, prep_delay_max_min=6))
+
+
+def digests(only: str | None) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for name, load, skip in days():
         if only and only not in name:
             continue
-        policy, _ = policy_for(mdrp_rules, instance)
+        simulation = load()
         started = time.process_time()
-        result = simulate(instance, policy, SimulationConfig(seed=1, prep_delay_max_min=6))
+        outcome = simulation()
         cpu = round(time.process_time() - started, 2)
-        found[name] = {"sha256": digest(result, ("instance", "config")), "cpu_s": cpu}
+        found[name] = {"sha256": digest(outcome, skip), "cpu_s": cpu}
         print(name, found[name]["sha256"][:16], f"{cpu} s", flush=True)
     return found
 
