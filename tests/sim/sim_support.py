@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,8 @@ def shared_instance(name: str) -> Path:
 
 def file_bytes(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def process_id(_task: object) -> int:
+    """The process a task ran in (module-level, so a spawned pool process can import it)."""
+    return os.getpid()

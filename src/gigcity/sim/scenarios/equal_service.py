@@ -28,7 +28,7 @@ reported as not met, and the search stops there.
 
 Every simulated day is kept by (dispatch signature, riders, seed) and judged under both
 rulebooks when they share their dispatch clauses (as `sweep` does); each round's new fleets
-go to `run_tasks` together (one task per fleet and seed), so `workers` and `ray_address` work.
+go to one `TaskPool` together (one task per fleet and seed), so `workers` and `ray_address` work.
 
 Each difference at equal service is split into the rules' part (B on A's answer fleet, the
 same day, minus A) and the fleet's part (B at its answer minus B on A's fleet):
@@ -63,9 +63,9 @@ from gigcity.sim.scenarios.runner import (
     DayTask,
     Progress,
     ScenarioSpec,
+    TaskPool,
     load_scenario,
     run_day_task,
-    run_tasks,
 )
 from gigcity.sim.scenarios.simulate import SimulationSettings
 from gigcity.sim.scenarios.who_gains import DayKey, RiderColumns, day_and_riders
@@ -327,8 +327,8 @@ class _Days:
     """Per seed, riders on the day as generated or read (fleet factors are relative to it)."""
     orders: dict[int, int]
     """Per seed, the day's orders (undelivered shares are of them)."""
-    workers: int
-    ray_address: str | None
+    pool: TaskPool
+    """Where the days run (kept open for the whole search)."""
     progress: Progress | None
     days: dict[DayKey, dict[str, dict[str, float | None]]]
     kept: dict[DayKey, RiderColumns] | None = None
@@ -365,9 +365,7 @@ class _Days:
                 self.progress(before + done, before + total, label)
 
         run = run_day_task if self.kept is None else day_and_riders
-        outcomes = run_tasks(
-            tasks, workers=self.workers, ray_address=self.ray_address, progress=advance, run=run
-        )
+        outcomes = self.pool.run(tasks, progress=advance, run=run)
         for day, outcome in zip(todo, outcomes, strict=True):
             if self.kept is not None:
                 outcome, self.kept[day] = outcome
@@ -630,31 +628,33 @@ def equal_service(
     rulebooks = {"a": a, "b": b}
     instances = {s: load_scenario(replace(spec, seed=s, fleet=1.0)).instance for s in seeds}
     rosters = {s: len(instance.couriers) for s, instance in instances.items()}
-    days = _Days(
-        spec, rulebooks, yardstick([a, b]), settings or SimulationSettings(), rosters,
-        {s: len(instance.orders) for s, instance in instances.items()},
-        workers, ray_address, progress, {}, kept,
-    )  # fmt: skip
-    starts = {s: _start(days, s) for s in seeds}
-    # The first round: every search's first fleet (the start), which is also what the
-    # default target needs (A on each seed's starting fleet) and the split (B on it).
-    days.simulate([(key, starts[s], s) for key in rulebooks for s in seeds])
-    targets = _targets(days, seeds, target_undelivered, target_p90_min)
-    own_service = target_undelivered is None and target_p90_min is None
-    searches: list[FleetSearch] = []
-    for key in rulebooks:
-        leader: FleetSearch | None = None
-        for s in seeds:
-            search = FleetSearch(
-                key, s, starts[s], max(1, math.floor(tolerance * starts[s])),
-                min(round(MAX_FLEET_FACTOR * rosters[s]), max(1, round(max_factor * starts[s]))),
-                leader=leader, prior=prior_slopes(starts[s], days.orders[s]),
-            )  # fmt: skip
-            if own_service and dispatch_signature(rulebooks[key]) == dispatch_signature(a):
-                search.settle()  # its starting day's service is the target
-            searches.append(search)
-            leader = leader or (search if warm_start else None)
-    _search_all(days, searches, targets)
+    # One pool for every round: processes or Ray start once and keep the days they built.
+    with TaskPool(workers=workers, ray_address=ray_address) as pool:
+        days = _Days(
+            spec, rulebooks, yardstick([a, b]), settings or SimulationSettings(), rosters,
+            {s: len(instance.orders) for s, instance in instances.items()},
+            pool, progress, {}, kept,
+        )  # fmt: skip
+        starts = {s: _start(days, s) for s in seeds}
+        # The first round: every search's first fleet (the start), which is also what the
+        # default target needs (A on each seed's starting fleet) and the split (B on it).
+        days.simulate([(key, starts[s], s) for key in rulebooks for s in seeds])
+        targets = _targets(days, seeds, target_undelivered, target_p90_min)
+        own_service = target_undelivered is None and target_p90_min is None
+        searches: list[FleetSearch] = []
+        for key in rulebooks:
+            leader: FleetSearch | None = None
+            for s in seeds:
+                search = FleetSearch(
+                    key, s, starts[s], max(1, math.floor(tolerance * starts[s])),
+                    min(round(MAX_FLEET_FACTOR * rosters[s]), max(1, round(max_factor * starts[s]))),
+                    leader=leader, prior=prior_slopes(starts[s], days.orders[s]),
+                )  # fmt: skip
+                if own_service and dispatch_signature(rulebooks[key]) == dispatch_signature(a):
+                    search.settle()  # its starting day's service is the target
+                searches.append(search)
+                leader = leader or (search if warm_start else None)
+        _search_all(days, searches, targets)
     sides = {key: _side(days, key, [s for s in searches if s.key == key]) for key in rulebooks}
     split = _split(days, sides, searches)
     fleet = "" if spec.fleet == 1.0 else f", starting from fleet x{spec.fleet:g}"

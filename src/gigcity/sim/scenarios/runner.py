@@ -105,57 +105,103 @@ def run_tasks(
 ) -> list[Any]:
     """`run` (a module-level function, so processes and Ray can import it; by default the
     day simulated and judged) for every task; inline when `workers` is 1, else in processes
-    (or on Ray); results in task order."""
-    if ray_address is not None:
-        return _run_on_ray(tasks, ray_address, progress, run)
-    results: list[Any] = [None] * len(tasks)
-    if workers <= 1 or len(tasks) <= 1:
-        for index, task in enumerate(tasks):
-            results[index] = run(task)
-            if progress:
-                progress(index + 1, len(tasks), task.dispatch.ref)
-    else:
-        # spawn: the parent may be a server with threads, where fork is unsafe.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(run, task): i for i, task in enumerate(tasks)}
-            for done, future in enumerate(as_completed(futures), start=1):
-                index = futures[future]
-                results[index] = future.result()
-                if progress:
-                    progress(done, len(tasks), tasks[index].dispatch.ref)
-    return [r for r in results if r is not None]
+    (or on Ray); results in task order. One batch: a search that runs many keeps a
+    `TaskPool` open instead."""
+    with TaskPool(workers=workers, ray_address=ray_address) as pool:
+        return pool.run(tasks, progress=progress, run=run)
 
 
 class RayUnavailable(ScenarioError):
     """`--ray` was given but Ray is not installed."""
 
 
-def _run_on_ray(
-    tasks: Sequence[DayTask],
-    address: str,
-    progress: Progress | None,
-    run: Callable[[DayTask], Any] = run_day_task,
-) -> list[Any]:
-    try:
-        import ray
-    except ImportError:
-        raise RayUnavailable(
-            "Ray is not installed: pip install 'gigcity[ray]' (or run without --ray)"
-        ) from None
-    started_here = not ray.is_initialized()
-    if started_here:
-        # "local" starts a Ray instance on this machine; anything else is a cluster address.
-        if address == "local":
-            ray.init(include_dashboard=False, log_to_driver=False)
-        else:
-            ray.init(address=address, log_to_driver=False)
-    try:
-        remote = ray.remote(run)
+class TaskPool:
+    """Where tasks run, opened once for many batches: inline (`workers` 1), in processes
+    kept between batches, or on Ray (started once, unless it already runs). Kept workers
+    keep the scenarios they built (`load_scenario`), so a search's later rounds neither
+    start processes or Ray again nor generate its days again."""
+
+    def __init__(self, *, workers: int = 1, ray_address: str | None = None) -> None:
+        self.workers = workers
+        self.ray_address = ray_address
+        self._processes: ProcessPoolExecutor | None = None
+        self._ray: Any = None
+        self._ray_started_here = False
+        self._remotes: dict[Callable[[DayTask], Any], Any] = {}
+
+    def __enter__(self) -> TaskPool:
+        if self.ray_address is not None:
+            self._start_ray(self.ray_address)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._processes is not None:
+            self._processes.shutdown()
+            self._processes = None
+        if self._ray is not None and self._ray_started_here:
+            self._ray.shutdown()
+        self._ray = None
+        self._remotes.clear()
+
+    def run(
+        self,
+        tasks: Sequence[DayTask],
+        *,
+        progress: Progress | None = None,
+        run: Callable[[DayTask], Any] = run_day_task,
+    ) -> list[Any]:
+        """`run` for every task, results in task order (see `run_tasks`)."""
+        if self._ray is not None:
+            return self._run_on_ray(tasks, progress, run)
+        results: list[Any] = [None] * len(tasks)
+        if self.workers <= 1 or len(tasks) <= 1:
+            for index, task in enumerate(tasks):
+                results[index] = run(task)
+                if progress:
+                    progress(index + 1, len(tasks), task.dispatch.ref)
+            return results
+        if self._processes is None:
+            # spawn: the parent may be a server with threads, where fork is unsafe.
+            context = multiprocessing.get_context("spawn")
+            self._processes = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        futures = {self._processes.submit(run, task): i for i, task in enumerate(tasks)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            index = futures[future]
+            results[index] = future.result()
+            if progress:
+                progress(done, len(tasks), tasks[index].dispatch.ref)
+        return results
+
+    def _start_ray(self, address: str) -> None:
+        try:
+            import ray
+        except ImportError:
+            raise RayUnavailable(
+                "Ray is not installed: pip install 'gigcity[ray]' (or run without --ray)"
+            ) from None
+        self._ray_started_here = not ray.is_initialized()
+        if self._ray_started_here:
+            # "local" starts a Ray instance on this machine; anything else is a cluster address.
+            if address == "local":
+                ray.init(include_dashboard=False, log_to_driver=False)
+            else:
+                ray.init(address=address, log_to_driver=False)
+        self._ray = ray
+
+    def _run_on_ray(
+        self, tasks: Sequence[DayTask], progress: Progress | None, run: Callable[[DayTask], Any]
+    ) -> list[Any]:
+        ray = self._ray
+        remote = self._remotes.get(run)
+        if remote is None:
+            remote = self._remotes[run] = ray.remote(run)
         pending = {remote.remote(task): i for i, task in enumerate(tasks)}
         results: list[Any] = [None] * len(tasks)
-        done = 0
         waiting = list(pending)
+        done = 0
         while waiting:
             ready, waiting = ray.wait(waiting, num_returns=1)
             for ref in ready:
@@ -164,7 +210,4 @@ def _run_on_ray(
                 done += 1
                 if progress:
                     progress(done, len(tasks), tasks[index].dispatch.ref)
-        return [r for r in results if r is not None]
-    finally:
-        if started_here:
-            ray.shutdown()
+        return results
