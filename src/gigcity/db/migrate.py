@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -39,6 +40,8 @@ def upgrade(
     """Bring the database at `engine` to `revision` (idempotent, and safe when several
     processes run it at once: they take turns under an advisory lock). `attributes`: what
     a migration that rewrites data needs from the platform (0029: `member_seal`)."""
+    if revision == "head" and is_current(engine):
+        return  # most starts: reading the migrations and taking the lock is not needed
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         _lock(connection)
@@ -55,8 +58,10 @@ def include_name(name: str | None, type_: str, parent_names: Mapping[Any, str | 
     return not (table or "").startswith(FOREIGN_TABLE_PREFIX)
 
 
+@cache
 def head_revision() -> str:
-    """The newest revision this version of gigcity ships."""
+    """The newest revision this version of gigcity ships (read once: the migrations ship
+    inside the package and do not change while it runs)."""
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head is not None
     return head
