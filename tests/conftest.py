@@ -25,7 +25,7 @@ from gigcity.db.migrate import upgrade
 from gigcity.db.session import make_engine
 from gigcity.services.accounts import set_password_hash_costs
 from gigcity.services.platform import Platform
-from postgres_support import Template, describe, emptied, recreate
+from postgres_support import Template, describe, emptied, keep_row_order, recreate
 from support import World, make_world
 
 # Argon2 at its production cost takes ~0.1-0.3 s a hash; tests create many accounts.
@@ -120,6 +120,7 @@ def migrated_postgres(postgres_database: str) -> Iterator[Template]:
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()  # a template must have no connections
+    keep_row_order(url)
     try:
         yield describe(url)
     finally:
