@@ -152,12 +152,11 @@ def _spare_own_credentials(case: schemathesis.Case, target: FuzzTarget) -> None:
 
 
 @schema.parametrize()
-def test_api_as_district_admin(case: schemathesis.Case, target: FuzzTarget) -> None:
+def test_api_as_district_admin_and_with_platform_key(
+    case: schemathesis.Case, target: FuzzTarget
+) -> None:
+    """Each generated request sent twice: signed in as the admin, then with the key (one
+    item per operation: the cases, the same for both, are built once)."""
     _spare_own_credentials(case, target)
     case.call_and_validate(app=target.app, headers=target.admin_headers)
-
-
-@schema.parametrize()
-def test_api_with_platform_key(case: schemathesis.Case, target: FuzzTarget) -> None:
-    _spare_own_credentials(case, target)
     case.call_and_validate(app=target.app, headers=target.key_headers)
