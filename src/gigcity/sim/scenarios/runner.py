@@ -9,7 +9,7 @@ Results come back in task order whatever order the workers finish in.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -127,7 +127,6 @@ class TaskPool:
         self._processes: ProcessPoolExecutor | None = None
         self._ray: Any = None
         self._ray_started_here = False
-        self._remotes: dict[Callable[[DayTask], Any], Any] = {}
 
     def __enter__(self) -> TaskPool:
         if self.ray_address is not None:
@@ -144,7 +143,6 @@ class TaskPool:
         if self._ray is not None and self._ray_started_here:
             self._ray.shutdown()
         self._ray = None
-        self._remotes.clear()
 
     def run(
         self,
@@ -154,26 +152,37 @@ class TaskPool:
         run: Callable[[DayTask], Any] = run_day_task,
     ) -> list[Any]:
         """`run` for every task, results in task order (see `run_tasks`)."""
-        if self._ray is not None:
-            return self._run_on_ray(tasks, progress, run)
         results: list[Any] = [None] * len(tasks)
-        if self.workers <= 1 or len(tasks) <= 1:
-            for index, task in enumerate(tasks):
-                results[index] = run(task)
-                if progress:
-                    progress(index + 1, len(tasks), task.dispatch.ref)
-            return results
-        if self._processes is None:
-            # spawn: the parent may be a server with threads, where fork is unsafe.
-            context = multiprocessing.get_context("spawn")
-            self._processes = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        futures = {self._processes.submit(run, task): i for i, task in enumerate(tasks)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            index = futures[future]
-            results[index] = future.result()
+        for done, (index, result) in enumerate(self._finished(tasks, run), start=1):
+            results[index] = result
             if progress:
                 progress(done, len(tasks), tasks[index].dispatch.ref)
         return results
+
+    def _finished(
+        self, tasks: Sequence[DayTask], run: Callable[[DayTask], Any]
+    ) -> Iterator[tuple[int, Any]]:
+        """(task index, result) as each task finishes, wherever the tasks run."""
+        if self._ray is not None:
+            ray = self._ray
+            remote = ray.remote(run)
+            pending = {remote.remote(task): i for i, task in enumerate(tasks)}
+            waiting = list(pending)
+            while waiting:
+                ready, waiting = ray.wait(waiting, num_returns=1)
+                for ref in ready:
+                    yield pending[ref], ray.get(ref)
+        elif self.workers <= 1 or len(tasks) <= 1:
+            for index, task in enumerate(tasks):
+                yield index, run(task)
+        else:
+            if self._processes is None:
+                # spawn: the parent may be a server with threads, where fork is unsafe.
+                context = multiprocessing.get_context("spawn")
+                self._processes = ProcessPoolExecutor(self.workers, mp_context=context)
+            futures = {self._processes.submit(run, task): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
 
     def _start_ray(self, address: str) -> None:
         try:
@@ -190,24 +199,3 @@ class TaskPool:
             else:
                 ray.init(address=address, log_to_driver=False)
         self._ray = ray
-
-    def _run_on_ray(
-        self, tasks: Sequence[DayTask], progress: Progress | None, run: Callable[[DayTask], Any]
-    ) -> list[Any]:
-        ray = self._ray
-        remote = self._remotes.get(run)
-        if remote is None:
-            remote = self._remotes[run] = ray.remote(run)
-        pending = {remote.remote(task): i for i, task in enumerate(tasks)}
-        results: list[Any] = [None] * len(tasks)
-        waiting = list(pending)
-        done = 0
-        while waiting:
-            ready, waiting = ray.wait(waiting, num_returns=1)
-            for ref in ready:
-                index = pending[ref]
-                results[index] = ray.get(ref)
-                done += 1
-                if progress:
-                    progress(done, len(tasks), tasks[index].dispatch.ref)
-        return results
