@@ -15,33 +15,23 @@ from support import make_world
 pytestmark = pytest.mark.postgres
 
 _TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+_USED_SEQUENCES = (
+    "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL"
+)
 
 
-def _rows(url: str) -> dict[str, int]:
+def _state(url: str) -> tuple[dict[str, int], list[str]]:
+    """The database's rows per table, and the sequences that have handed out a value."""
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
             tables = conn.execute(text(_TABLES)).scalars().all()
-            return {
+            rows = {
                 table: int(conn.scalar(text(f'SELECT count(*) FROM public."{table}"')) or 0)
                 for table in tables
             }
-    finally:
-        engine.dispose()
-
-
-def _sequences_used(url: str) -> list[str]:
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            return list(
-                conn.execute(
-                    text(
-                        "SELECT sequencename FROM pg_sequences "
-                        "WHERE schemaname = 'public' AND last_value IS NOT NULL"
-                    )
-                ).scalars()
-            )
+            used = conn.execute(text(_USED_SEQUENCES)).scalars().all()
+            return rows, list(used)
     finally:
         engine.dispose()
 
@@ -53,12 +43,12 @@ def test_a_used_database_is_emptied_like_a_fresh_copy(
     make_world(platform)
     url = platform.settings.database_url
     platform.close()
-    before = _rows(url)
+    before, used_before = _state(url)
     assert sum(n for table, n in before.items() if table != "alembic_version") > 0
-    assert _sequences_used(url)
+    assert used_before
 
     assert emptied(url, migrated_postgres)
-    after = _rows(url)
+    after, used_after = _state(url)
     assert after.keys() == before.keys()
     assert {table: n for table, n in after.items() if n} == {"alembic_version": 1}
-    assert _sequences_used(url) == []
+    assert used_after == []
