@@ -289,9 +289,19 @@ class DayFacts:
         result = np.zeros(len(self.delivered.order_ids))
         if not self.scenario.closures:
             return result
-        for i, at in enumerate(self.delivered.placed_s.tolist()):
-            parts = self.travel.parts(self._pickups[i : i + 1], self._dests[i : i + 1], at)
-            result[i] = float(parts.closure_s[0])
+        # `parts` is element-wise and depends on the time only through the speed and the
+        # closures in force: one call per such set of times (a handful a day), not per order.
+        travel = self.travel
+        times, order_time = np.unique(self.delivered.placed_s, return_inverse=True)
+        groups: dict[tuple[float, tuple[bool, ...]], list[int]] = {}
+        for index, at in enumerate(times.tolist()):
+            key = (travel.speed_factor(at), tuple(c.active(at) for c in travel.closures))
+            groups.setdefault(key, []).append(index)
+        for indices in groups.values():
+            rows = np.flatnonzero(np.isin(order_time, indices))
+            at = float(times[indices[0]])
+            parts = travel.parts(self._pickups[rows], self._dests[rows], at)
+            result[rows] = parts.closure_s
         return result
 
 

@@ -11,8 +11,9 @@ replace it through `OnPlane`, which hands it longitude/latitude.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,6 +49,21 @@ class DistrictTravel:
     settings: TravelSettings
     weather: tuple[WeatherAlert, ...] = ()
     closures: tuple[Closure, ...] = ()
+    _schedule: tuple[list[float], list[tuple[Closure, ...]]] = field(
+        init=False, repr=False, compare=False
+    )
+    """The times the closures in force change, and those in force from each on."""
+
+    def __post_init__(self) -> None:
+        # Every trip asks which closures are in force: looked up, not tested one by one.
+        changes = sorted({float(t * 60) for c in self.closures for t in (c.start_min, c.end_min)})
+        in_force = [tuple(c for c in self.closures if c.active(at)) for at in [-math.inf, *changes]]
+        object.__setattr__(self, "_schedule", (changes, in_force))
+
+    def active_closures(self, at_s: float) -> tuple[Closure, ...]:
+        """The closures in force at `at_s` (`Closure.active`), in their order."""
+        changes, in_force = self._schedule
+        return in_force[bisect_right(changes, at_s)]
 
     @classmethod
     def for_scenario(cls, scenario: Scenario) -> DistrictTravel:
@@ -92,9 +108,9 @@ class DistrictTravel:
         dx, dy = destination[0] - origin[0], destination[1] - origin[1]
         route_m = math.hypot(dx, dy) * s.route_factor
         detour_m = delay_s = 0.0
-        for closure in self.closures:
+        for closure in self.active_closures(depart_s):
             # A leg that cannot meet the closure has no detour (`_near`'s test, on floats).
-            if closure.active(depart_s) and _may_meet(origin, dx, dy, closure):
+            if _may_meet(origin, dx, dy, closure):
                 extra = float(
                     _detour_m(
                         np.array(origin, dtype=np.float64),
@@ -163,7 +179,7 @@ class DistrictTravel:
         per_metre_s = 60.0 / (s.speed_m_per_min * self.speed_factor(depart_s))
         route_m = np.hypot(dx, dy) * s.route_factor
         total: FloatArray = route_m * per_metre_s + route_m * (s.signal_s_per_km / 1000.0)
-        active = [closure for closure in self.closures if closure.active(depart_s)]
+        active: Sequence[Closure] = self.active_closures(depart_s)
         if active and total.size:
             # Closures far from every trip (most, for a trip's few drop-offs) are left out.
             points = np.concatenate(ends)
@@ -181,13 +197,16 @@ class DistrictTravel:
         detour_m = np.zeros(rows.size, dtype=np.float64)
         delay_s = np.zeros(rows.size, dtype=np.float64)
         for closure, near in zip(active, nears, strict=True):
-            extra = np.zeros(rows.size, dtype=np.float64)
-            extra[np.searchsorted(rows, near)] = _detour_exact(
-                x0[near], y0[near], flat_dx[near], flat_dy[near], closure
-            )
+            extra = _detour_exact(x0[near], y0[near], flat_dx[near], flat_dy[near], closure)
+            if near is not rows:  # one closure of several: its trips among all near ones
+                extra, placed = np.zeros(rows.size, dtype=np.float64), extra
+                extra[np.searchsorted(rows, near)] = placed
             detour_m += extra * s.route_factor
             delay_s += np.where(extra > 0.01, float(closure.delay_s), 0.0)
-        total.flat[rows] = total.flat[rows] + (detour_m * per_metre_s + delay_s)
+        # Through a flat view rather than `.flat` (several times faster, the same numbers).
+        total = np.ascontiguousarray(total)
+        flat_total = total.reshape(-1)
+        flat_total[rows] = flat_total[rows] + (detour_m * per_metre_s + delay_s)
         return total
 
     def _parts(
@@ -198,11 +217,10 @@ class DistrictTravel:
         route_m = np.hypot(dx, dy) * s.route_factor
         detour_m = np.zeros_like(route_m)
         delay_s = np.zeros_like(route_m)
-        for closure in self.closures:
-            if closure.active(depart_s):
-                extra = _detour_m(orig, dx, dy, closure)
-                detour_m += extra * s.route_factor
-                delay_s += np.where(extra > 0.01, float(closure.delay_s), 0.0)
+        for closure in self.active_closures(depart_s):
+            extra = _detour_m(orig, dx, dy, closure)
+            detour_m += extra * s.route_factor
+            delay_s += np.where(extra > 0.01, float(closure.delay_s), 0.0)
         return TripParts(
             moving_s=route_m * per_metre_s,
             signal_s=route_m * (s.signal_s_per_km / 1000.0),
