@@ -241,6 +241,20 @@ def test_headroom_agrees_with_may_assign(
     assert decision.allowed == (length * 60 <= room)
 
 
+@given(rulebooks, steps, st.integers(0, 3_000), st.integers(1, 600), st.booleans())
+def test_refusal_reasons_are_may_assigns_reasons_of_the_refusing_clauses(
+    book: Rulebook, raw: list[tuple[int, int]], wait: int, length: int, confirmed: bool
+) -> None:
+    work = timeline(raw)
+    clock = FatigueClock(book, seconds(work))
+    start = ((work[-1][1] if work else 0) + wait) * 60
+    decision = clock.may_assign(start, length * 60, overtime_confirmed=confirmed)
+    refusing = tuple(r for r in decision.reasons if r.clause in decision.refused_by)
+    assert clock.refusal_reasons(start, length * 60, overtime_confirmed=confirmed) == (
+        refusing or decision.reasons
+    )
+
+
 @given(rulebooks, steps, st.integers(0, 10_000))
 def test_a_gap_shorter_than_the_minimum_rest_never_resets_the_clock(
     book: Rulebook, raw: list[tuple[int, int]], gap_s: int

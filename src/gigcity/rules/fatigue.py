@@ -273,35 +273,70 @@ class FatigueClock:
             reasons=tuple(reasons),
         )
 
+    def refusal_reasons(
+        self, start_s: float, duration_s: float, *, overtime_confirmed: bool = False
+    ) -> tuple[Reason, ...]:
+        """The reasons `may_assign` gives of the clauses that refuse this work, in its order
+        (all its reasons when none refuses), without wording the clauses that pass: a
+        refusal's explanation at the cost of its own sentences."""
+        if duration_s < 0:
+            raise ValueError(f"duration_s must not be negative (got {duration_s})")
+        self._check_forward(start_s)
+        reasons: list[Reason] = []
+        continuous_ok, _ = self._judge_continuous(start_s, duration_s, reasons, passed=False)
+        daily_ok = self._judge_daily(start_s, duration_s, overtime_confirmed, reasons, passed=False)
+        weekly_ok = self._judge_weekly(start_s, duration_s, reasons, passed=False)
+        if continuous_ok and daily_ok and weekly_ok:
+            return self.may_assign(
+                start_s, duration_s, overtime_confirmed=overtime_confirmed
+            ).reasons
+        return tuple(reasons)
+
     def _judge_continuous(
-        self, start_s: float, duration_s: float, reasons: list[Reason]
+        self, start_s: float, duration_s: float, reasons: list[Reason], *, passed: bool = True
     ) -> tuple[bool, float | None]:
+        """`passed`: also word the reasons of what passes (and the rest owed, which belongs
+        to another clause)."""
         rules, book = self._book.fatigue, self._book
         limit_min = rules.continuous_work_limit_min
         if limit_min is None:
-            reasons.append(book.cite(_LIMIT, "fatigue.no_limit"))
+            if passed:
+                reasons.append(book.cite(_LIMIT, "fatigue.no_limit"))
             return True, None
         after = self._continuous_after_gap(start_s) + duration_s
         if after <= limit_min * 60:
-            reasons.append(
-                book.cite(_LIMIT, "fatigue.within_limit", continuous_s=after, limit_min=limit_min)
-            )
+            if passed:
+                reasons.append(
+                    book.cite(
+                        _LIMIT, "fatigue.within_limit", continuous_s=after, limit_min=limit_min
+                    )
+                )
             return True, None
         rest_until = self.rest_until_s(start_s)
         reasons.append(
             book.cite(_LIMIT, "fatigue.over_limit", continuous_s=after, limit_min=limit_min)
         )
-        reasons.append(
-            book.cite(_REST, "fatigue.rest_first", rest_min=rules.min_rest_min, until_at=rest_until)
-        )
+        if passed:
+            reasons.append(
+                book.cite(
+                    _REST, "fatigue.rest_first", rest_min=rules.min_rest_min, until_at=rest_until
+                )
+            )
         return False, rest_until
 
     def _judge_daily(
-        self, start_s: float, duration_s: float, confirmed: bool, reasons: list[Reason]
+        self,
+        start_s: float,
+        duration_s: float,
+        confirmed: bool,
+        reasons: list[Reason],
+        *,
+        passed: bool = True,
     ) -> bool:
         threshold_min = self._book.fatigue.daily_confirmation_after_min
         if threshold_min is None:
-            reasons.append(self._book.cite(_DAILY, "fatigue.no_daily_limit"))
+            if passed:
+                reasons.append(self._book.cite(_DAILY, "fatigue.no_daily_limit"))
             return True
         end_s, at, worst = start_s + duration_s, start_s, 0.0
         while True:
@@ -312,18 +347,23 @@ class FatigueClock:
                 break
             at = until
         if worst <= threshold_min * 60:
-            reasons.append(
-                self._book.cite(
-                    _DAILY, "fatigue.daily_within", worked_s=worst, threshold_min=threshold_min
+            if passed:
+                reasons.append(
+                    self._book.cite(
+                        _DAILY, "fatigue.daily_within", worked_s=worst, threshold_min=threshold_min
+                    )
                 )
-            )
             return True
         if confirmed:
-            reasons.append(
-                self._book.cite(
-                    _DAILY, "fatigue.daily_confirmed", worked_s=worst, threshold_min=threshold_min
+            if passed:
+                reasons.append(
+                    self._book.cite(
+                        _DAILY,
+                        "fatigue.daily_confirmed",
+                        worked_s=worst,
+                        threshold_min=threshold_min,
+                    )
                 )
-            )
             return True
         reasons.append(
             self._book.cite(
@@ -335,10 +375,13 @@ class FatigueClock:
         )
         return False
 
-    def _judge_weekly(self, start_s: float, duration_s: float, reasons: list[Reason]) -> bool:
+    def _judge_weekly(
+        self, start_s: float, duration_s: float, reasons: list[Reason], *, passed: bool = True
+    ) -> bool:
         required = self._book.fatigue.weekly_rest_days
         if not required:
-            reasons.append(self._book.cite(_WEEKLY, "fatigue.no_rest_day"))
+            if passed:
+                reasons.append(self._book.cite(_WEEKLY, "fatigue.no_rest_day"))
             return True
         first = math.floor(start_s / DAY_S)
         end_s = start_s + duration_s
@@ -360,7 +403,8 @@ class FatigueClock:
                 )
             reasons.append(reason)
             return False
-        reasons.append(self._book.cite(_WEEKLY, "fatigue.weekly_kept", required=required))
+        if passed:
+            reasons.append(self._book.cite(_WEEKLY, "fatigue.weekly_kept", required=required))
         return True
 
     def status(self, at_s: float) -> FatigueStatus:
@@ -535,6 +579,13 @@ def rest_rule(rulebook: Rulebook) -> Message:
         limit_s=rules.continuous_work_limit_min * 60,
         rest_s=rules.min_rest_min * 60,
     )
+
+
+def merged_work(work: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The work as a clock records it: in time order, overlapping and touching intervals
+    merged, empty ones left out. `FatigueClock(book, work)` appends these one by one, as
+    `add_work` would: a clock of the first few extended by the rest is the same clock."""
+    return _merged(work)
 
 
 def _merged(work: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
@@ -22,6 +22,7 @@ from gigcity.dispatch.policy import ALLOWED, Verdict, WorkWindow
 from gigcity.dispatch.rulebook_policy import RulebookPolicy
 from gigcity.geo.travel import TravelModel
 from gigcity.rules import FatigueClock, Rulebook
+from gigcity.rules.fatigue import merged_work
 
 FloatArray = NDArray[np.float64]
 _FACTS = 8
@@ -39,8 +40,10 @@ class _Batch:
     couriers: Sequence[CourierState]
     starts: FloatArray
     deadlines: FloatArray
-    rows: dict[str, tuple[tuple[tuple[float, float], ...], float, float]] | None = None
-    """Per rider: their work, start and deadline (built on the first look-up)."""
+    rows: dict[str, int] | None = None
+    """Per rider: their row (built on the first look-up, with the lists below)."""
+    start_list: list[float] = field(default_factory=list)
+    deadline_list: list[float] = field(default_factory=list)
 
 
 class ScenarioPolicy(RulebookPolicy):
@@ -70,6 +73,9 @@ class ScenarioPolicy(RulebookPolicy):
         # Refusal reasons are worded once per rider state and ten minutes of start time.
         self._refusals: dict[tuple[str, int], tuple[tuple[tuple[float, float], ...], Verdict]] = {}
         self._full_clocks: dict[str, tuple[tuple[tuple[float, float], ...], FatigueClock]] = {}
+        # Per rider: their work as the clock merged it, and the clock before its last
+        # interval (`make_clock` extends that one when only the end of the work changed).
+        self._clock_parts: dict[str, tuple[list[tuple[float, float]], FatigueClock]] = {}
         # What `deadlines_s` needs of a rider's clock, per rider and change of their work.
         self._facts: dict[str, tuple[tuple[tuple[float, float], ...], tuple[float, ...]]] = {}
         # The last `deadlines_s` answers: the dispatcher then asks `may_assign` of some of
@@ -97,11 +103,30 @@ class ScenarioPolicy(RulebookPolicy):
         self.margin_s = margin_s
 
     def make_clock(self, courier: CourierState) -> FatigueClock:
-        return FatigueClock(
-            self._without_weekly if courier.id in self._short_history else self.rulebook,
-            courier.work_intervals,
-            other_work_days=self.history.get(courier.id, frozenset()),
-        )
+        work = merged_work(courier.work_intervals)
+        kept = self._clock_parts.get(courier.id)
+        # A rider's new work mostly keeps all but its last interval (a job queued, a trip
+        # done): the clock before that interval, extended interval by interval as the
+        # constructor appends them, is the clock of the new work.
+        if (
+            kept is not None
+            and len(work) >= len(kept[0]) >= 1
+            and work[: len(kept[0]) - 1] == kept[0][:-1]
+        ):
+            clock, done = kept[1], len(kept[0]) - 1
+        else:
+            clock = FatigueClock(
+                self._without_weekly if courier.id in self._short_history else self.rulebook,
+                work[:-1],
+                other_work_days=self.history.get(courier.id, frozenset()),
+            )
+            done = max(len(work) - 1, 0)
+        before_last = clock
+        for start, end in work[done:]:
+            before_last = clock
+            clock = clock.add_work(start, end)
+        self._clock_parts[courier.id] = (work, before_last)
+        return clock
 
     def work_window(self, courier: CourierState, start_s: float) -> WorkWindow:
         cached = self._windows.get(courier.id)
@@ -125,16 +150,18 @@ class ScenarioPolicy(RulebookPolicy):
         """The deadline `deadlines_s` last gave this rider's work at this start, if it did."""
         batch = self._batch
         if batch.rows is None:
-            batch.rows = {
-                c.id: (c.work_intervals, start, deadline)
-                for c, start, deadline in zip(
-                    batch.couriers, batch.starts.tolist(), batch.deadlines.tolist(), strict=True
-                )
-            }
-        known = batch.rows.get(courier.id)
-        if known is None or known[0] is not courier.work_intervals or known[1] != start_s:
+            # Only a few riders are looked up per batch: a row index each, no tuples.
+            batch.rows = {c.id: row for row, c in enumerate(batch.couriers)}
+            batch.start_list = batch.starts.tolist()
+            batch.deadline_list = batch.deadlines.tolist()
+        row = batch.rows.get(courier.id)
+        if (
+            row is None
+            or batch.couriers[row].work_intervals is not courier.work_intervals
+            or batch.start_list[row] != start_s
+        ):
             return None
-        return known[2]
+        return batch.deadline_list[row]
 
     def deadlines_s(self, couriers: Sequence[CourierState], start_s: FloatArray) -> FloatArray:
         """`work_window(c, s).deadline_s` for many riders at once, bit for bit.
@@ -323,9 +350,12 @@ class ScenarioPolicy(RulebookPolicy):
     def may_assign(
         self, courier: CourierState, start_s: float, expected_duration_s: float
     ) -> Verdict:
-        # The dispatcher asks at the starts it has just had the deadlines of (`work_window`
-        # finds them in the last batch).
-        if start_s + expected_duration_s <= self.work_window(courier, start_s).deadline_s:
+        # The dispatcher asks at the starts it has just had the deadlines of: read from the
+        # last batch (what `work_window` would find there) without wrapping a window.
+        deadline = self._batch_deadline(courier, start_s)
+        if deadline is None:
+            deadline = self.work_window(courier, start_s).deadline_s
+        if start_s + expected_duration_s <= deadline:
             return ALLOWED
         key = (courier.id, int(start_s // 600))
         known = self._refusals.get(key)
@@ -337,11 +367,9 @@ class ScenarioPolicy(RulebookPolicy):
             if start_s + expected_duration_s + self.margin_s > 2 * DAY_S
             else self.clock(courier)
         )
-        decision = clock.may_assign(
+        # Only the refusing clauses are worded (the reason names no other).
+        refused = clock.refusal_reasons(
             start_s, expected_duration_s + self.margin_s, overtime_confirmed=confirmed
-        )
-        refused = [r for r in decision.reasons if r.clause in decision.refused_by] or list(
-            decision.reasons
         )
         first = refused[0] if refused else None
         verdict = Verdict(
