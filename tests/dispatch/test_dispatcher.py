@@ -270,3 +270,26 @@ def test_decisions_are_feasible_complete_and_independent_of_input_order(
         DispatchState(state.now_s, tuple(shuffled_orders), tuple(shuffled_couriers))
     )
     assert again == decision
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(states(), min_size=2, max_size=4))
+def test_a_dispatcher_that_decided_before_decides_as_a_fresh_one(
+    sequence: list[DispatchState],
+) -> None:
+    # The states reuse order and courier ids with other values: what the dispatcher read of
+    # an earlier state must not stand in for a later one.
+    used = Dispatcher(TRAVEL, SERVICE, DispatchConfig(max_bundle=3))
+    for state in sequence:
+        fresh = Dispatcher(TRAVEL, SERVICE, DispatchConfig(max_bundle=3))
+        assert used.decide(state) == fresh.decide(state)
+
+
+def test_a_long_lived_dispatcher_does_not_keep_every_order_it_saw() -> None:
+    dispatcher = Dispatcher(TRAVEL, SERVICE)
+    for i in range(5000):
+        state = DispatchState(0.0, (order(f"o{i}"),), (courier(f"c{i % 7}", (0.0, 0.0)),))
+        dispatcher.decide(state)
+    # Rows are kept for recent decisions only (pruned past 4 x a decision's + 1,024).
+    assert len(dispatcher._order_rows) <= 1029
+    assert len(dispatcher._courier_rows) <= 7

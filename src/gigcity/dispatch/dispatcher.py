@@ -13,7 +13,9 @@ At each epoch:
    time this costs is worth less than the courier time it saves (and the rules allow the
    combination).
 
-The dispatcher keeps no state between calls: the same state always gives the same decision.
+The dispatcher keeps no state between calls: the same state always gives the same decision
+(it only remembers what it read from recent decisions' `CourierState`s and `PendingOrder`s,
+which are immutable, to read each once while it is handed back unchanged).
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ from gigcity.geo.travel import TravelModel
 FloatArray = NDArray[np.float64]
 
 _INFEASIBLE = 1e12
+_KEEP_ROWS_FACTOR, _KEEP_ROWS_MIN = 4, 1024
+"""The rows read of orders and couriers are pruned to one decision's past this many times
+its count plus this many (`Dispatcher._forget_gone`)."""
 _NOT_YET = Reason("hold.not_yet", "no courier needs to leave for it yet")
 _QUEUED = Reason("hold.queued", "every courier who could take it is better used elsewhere")
 _NO_COURIER = Reason("hold.no_courier", "no courier on shift can pick it up before going off")
@@ -174,6 +179,11 @@ class Dispatcher:
         self.service = service
         self.config = config or DispatchConfig()
         self.policy: DispatchPolicy = policy or Unconstrained()
+        # Per courier: their last state and what the arrays need of it (`_courier_row`);
+        # a simulator hands the same state back until something about the courier changes.
+        self._courier_rows: dict[str, tuple[CourierState, tuple[float, ...]]] = {}
+        # The same per order (`_order_row`): an order waits through many decisions.
+        self._order_rows: dict[str, tuple[PendingOrder, tuple[float, ...]]] = {}
 
     def decide(self, state: DispatchState) -> Decision:
         now = state.now_s
@@ -183,13 +193,13 @@ class Dispatcher:
         soonest_shift = now + self.config.pre_shift_s
         horizon = now + self.config.courier_horizon_s
         couriers = sorted(
-            (
+            [
                 c
                 for c in state.couriers
                 if c.shift_start_s <= soonest_shift
                 and (available := max(now, c.free_at_s, c.shift_start_s)) < c.shift_end_s
                 and available <= horizon
-            ),
+            ],
             key=_COURIER_KEY,
         )
         if not couriers:
@@ -221,26 +231,31 @@ class Dispatcher:
 
         restaurant_points, restaurant_of = _restaurants_of(orders)
         # What the arrays need of each order and each courier, read in one pass each.
+        seen = self._order_rows
         order_rows = _rows(
-            ((o.ready_s, o.placed_s, *o.pickup, *o.rider_dropoff) for o in orders), len(orders), 6
+            [
+                had[1]
+                if (had := seen.get(o.id)) is not None and had[0] is o
+                else self._order_row(o)
+                for o in orders
+            ],
+            len(orders),
+            6,
         )
         ready, placed = order_rows[:, 0], order_rows[:, 1]
         pickups, drops = order_rows[:, 2:4], order_rows[:, 4:6]
+        known = self._courier_rows
         courier_rows = _rows(
-            (
-                (
-                    max(c.free_at_s, c.shift_start_s),
-                    c.shift_start_s,
-                    c.shift_end_s,
-                    *c.location,
-                    c.orders_committed,
-                    c.guaranteed_orders,
-                )
+            [
+                kept[1]
+                if (kept := known.get(c.id)) is not None and kept[0] is c
+                else self._courier_row(c)
                 for c in couriers
-            ),
+            ],
             len(couriers),
             7,
         )
+        self._forget_gone(orders, couriers)
         free_at, shift_start, shift_end = courier_rows[:, 0], courier_rows[:, 1], courier_rows[:, 2]
         start = np.maximum(free_at, now)
         deadline = self._deadlines(couriers, start)
@@ -288,6 +303,36 @@ class Dispatcher:
             courier_value=self._courier_value(now, ready, start),
         )
 
+    def _order_row(self, order: PendingOrder) -> tuple[float, ...]:
+        """What the arrays need of an order: ready, placed, pickup (x, y), drop-off (x, y)."""
+        row = (order.ready_s, order.placed_s, *order.pickup, *order.rider_dropoff)
+        self._order_rows[order.id] = (order, row)
+        return row
+
+    def _courier_row(self, courier: CourierState) -> tuple[float, ...]:
+        """What the arrays need of a courier: free at, shift start and end, location (x, y),
+        orders committed, orders guaranteed."""
+        c = courier
+        row = (
+            max(c.free_at_s, c.shift_start_s),
+            c.shift_start_s,
+            c.shift_end_s,
+            *c.location,
+            c.orders_committed,
+            c.guaranteed_orders,
+        )
+        self._courier_rows[c.id] = (c, row)
+        return row
+
+    def _forget_gone(self, orders: list[PendingOrder], couriers: list[CourierState]) -> None:
+        """Keep the rows read of only this decision's orders and couriers once the others
+        (delivered, off shift) outnumber them: a day's or a platform's long life holds no
+        more than a few decisions' worth."""
+        if len(self._order_rows) > _KEEP_ROWS_FACTOR * len(orders) + _KEEP_ROWS_MIN:
+            self._order_rows = {o.id: self._order_rows[o.id] for o in orders}
+        if len(self._courier_rows) > _KEEP_ROWS_FACTOR * len(couriers) + _KEEP_ROWS_MIN:
+            self._courier_rows = {c.id: self._courier_rows[c.id] for c in couriers}
+
     def _deadlines(self, couriers: list[CourierState], start: FloatArray) -> FloatArray:
         """When each courier must be done, by the policy's work window from their start."""
         if isinstance(self.policy, Unconstrained):
@@ -330,13 +375,17 @@ class Dispatcher:
         considered = self._due_rows(epoch)
         if considered.size == 0:
             return {}
-        feasible = epoch.feasible[considered]
-        cost = (epoch.pickup[considered] - epoch.now) + epoch.courier_value * epoch.to_restaurant[
-            considered
-        ]
+        if considered.size == len(epoch.orders):
+            # Every order is due (the usual case): the epoch's matrices as they are, uncopied.
+            feasible, pickup, to_restaurant = epoch.feasible, epoch.pickup, epoch.to_restaurant
+        else:
+            feasible = epoch.feasible[considered]
+            pickup, to_restaurant = epoch.pickup[considered], epoch.to_restaurant[considered]
+        cost = (pickup - epoch.now) + epoch.courier_value * to_restaurant
         # In place (the same numbers): the matrix is the largest of the decision.
         cost += self._pay_penalty(epoch)[None, :]
-        cost[~feasible] = _INFEASIBLE
+        # The same numbers as setting the infeasible entries in place, in half the time.
+        cost = np.where(feasible, cost, _INFEASIBLE)
         rows, cols = linear_sum_assignment(cost)
         kept = feasible[rows, cols]
         return dict(zip(considered[rows[kept]].tolist(), cols[kept].tolist(), strict=True))

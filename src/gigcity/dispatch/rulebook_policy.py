@@ -120,14 +120,17 @@ class RulebookPolicy:
         half_pickup, half_drop = self.service.pickup_s / 2, self.service.dropoff_s / 2
         combined_s, combined_m = half_pickup, 0.0
         previous = pickup
+        # Every stop's ride alone from the pickup in one question (the first stop's is also
+        # its ride in the trip): the travel model answers each destination on its own.
+        alone_s = self.travel.travel_seconds_many(pickup, list(dropoffs)).tolist()
         for position, stop in enumerate(dropoffs):
             if position:
                 combined_s += 2 * half_drop
-            combined_s += float(self.travel.travel_seconds_many(previous, [stop])[0])
+                combined_s += float(self.travel.travel_seconds_many(previous, [stop])[0])
+            else:
+                combined_s += float(alone_s[0])
             combined_m += self.travel.distance_m(previous, stop)
-            solo_s = (
-                half_pickup + float(self.travel.travel_seconds_many(pickup, [stop])[0]) + half_drop
-            )
+            solo_s = half_pickup + float(alone_s[position]) + half_drop
             solo_m = self.travel.distance_m(pickup, stop)
             total_s = combined_s + half_drop
             if not rules.allows(solo_s, total_s, solo_m, combined_m):

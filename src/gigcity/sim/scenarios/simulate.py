@@ -280,13 +280,10 @@ class _Day(CourierDay[_Rider]):
             self._rest_when_quiet(now, riders, len(pending))
             # `_state`, its kept state read inline: most riders' state is unchanged.
             states = tuple(
-                r.state or self._state(r) for r in riders.values() if r.resting_until_s <= now
+                [r.state or self._state(r) for r in riders.values() if r.resting_until_s <= now]
             )
             self._apply(self._ask(now, pending, states), now, pending, riders)
         self._decide_again(now, waiting=waiting)
-
-    def _idle(self, rider: _Rider, now: float) -> bool:
-        return rider.on_duty and not rider.busy and rider.resting_until_s <= now
 
     def _lend_idle_riders(self, now: float, within_s: float) -> None:
         """Idle riders go home to their station's area, then areas short of idle riders
@@ -296,13 +293,19 @@ class _Day(CourierDay[_Rider]):
         dispatches across the line rather than leave orders waiting next to idle riders.
         """
         idle: dict[str, list[_Rider]] = {area: [] for area in self.area_names}
-        everyone = [r for area in self.area_names for r in self.active[area].values()]
+        # The idle riders (on duty, not busy, not resting) picked out in one pass: every
+        # active rider is looked at every epoch.
+        everyone = [
+            r
+            for area in self.area_names
+            for r in self.active[area].values()
+            if r.on_duty and not r.busy and r.resting_until_s <= now
+        ]
         for rider in everyone:
-            if self._idle(rider, now):
-                home = self.station[rider.courier.id]
-                if home != rider.area:
-                    self._move(rider, home)
-                idle[home].append(rider)
+            home = self.station[rider.courier.id]
+            if home != rider.area:
+                self._move(rider, home)
+            idle[home].append(rider)
         short = {a: len(self.pending[a]) - len(idle[a]) for a in self.area_names}
         # An area lends at most half of what it has to spare, so its own next orders still
         # find a rider.
