@@ -99,7 +99,7 @@ class FatigueClock:
         self._day_work: dict[int, float] = {}
         self._work_days: frozenset[int] = frozenset(other_work_days)
         self._weekly_cache: dict[tuple[int, int], bool] = {}
-        for start, end in _merged(work):
+        for start, end in merged_work(work):
             self._append(start, end)
 
     # --- building -------------------------------------------------------------------------
@@ -253,13 +253,35 @@ class FatigueClock:
         self, start_s: float, duration_s: float, *, overtime_confirmed: bool = False
     ) -> FatigueDecision:
         """May work of `duration_s` (an order, or a bundle) start at `start_s`? With reasons."""
+        return self._judge(start_s, duration_s, overtime_confirmed, passed=True)
+
+    def refusal_reasons(
+        self, start_s: float, duration_s: float, *, overtime_confirmed: bool = False
+    ) -> tuple[Reason, ...]:
+        """The reasons `may_assign` gives of the clauses that refuse this work, in its order
+        (all its reasons when none refuses), without wording the clauses that pass: a
+        refusal's explanation at the cost of its own sentences."""
+        refusal = self._judge(start_s, duration_s, overtime_confirmed, passed=False)
+        if refusal.allowed:
+            return self.may_assign(
+                start_s, duration_s, overtime_confirmed=overtime_confirmed
+            ).reasons
+        return refusal.reasons
+
+    def _judge(
+        self, start_s: float, duration_s: float, confirmed: bool, *, passed: bool
+    ) -> FatigueDecision:
+        """The decision on this work; `passed`: with the reasons of the clauses that pass
+        too (else only the refusing clauses' sentences are worded)."""
         if duration_s < 0:
             raise ValueError(f"duration_s must not be negative (got {duration_s})")
         self._check_forward(start_s)
         reasons: list[Reason] = []
-        continuous_ok, rest_until = self._judge_continuous(start_s, duration_s, reasons)
-        daily_ok = self._judge_daily(start_s, duration_s, overtime_confirmed, reasons)
-        weekly_ok = self._judge_weekly(start_s, duration_s, reasons)
+        continuous_ok, rest_until = self._judge_continuous(
+            start_s, duration_s, reasons, passed=passed
+        )
+        daily_ok = self._judge_daily(start_s, duration_s, confirmed, reasons, passed=passed)
+        weekly_ok = self._judge_weekly(start_s, duration_s, reasons, passed=passed)
         refused_by = tuple(
             clause
             for clause, ok in ((_LIMIT, continuous_ok), (_DAILY, daily_ok), (_WEEKLY, weekly_ok))
@@ -272,25 +294,6 @@ class FatigueClock:
             refused_by=refused_by,
             reasons=tuple(reasons),
         )
-
-    def refusal_reasons(
-        self, start_s: float, duration_s: float, *, overtime_confirmed: bool = False
-    ) -> tuple[Reason, ...]:
-        """The reasons `may_assign` gives of the clauses that refuse this work, in its order
-        (all its reasons when none refuses), without wording the clauses that pass: a
-        refusal's explanation at the cost of its own sentences."""
-        if duration_s < 0:
-            raise ValueError(f"duration_s must not be negative (got {duration_s})")
-        self._check_forward(start_s)
-        reasons: list[Reason] = []
-        continuous_ok, _ = self._judge_continuous(start_s, duration_s, reasons, passed=False)
-        daily_ok = self._judge_daily(start_s, duration_s, overtime_confirmed, reasons, passed=False)
-        weekly_ok = self._judge_weekly(start_s, duration_s, reasons, passed=False)
-        if continuous_ok and daily_ok and weekly_ok:
-            return self.may_assign(
-                start_s, duration_s, overtime_confirmed=overtime_confirmed
-            ).reasons
-        return tuple(reasons)
 
     def _judge_continuous(
         self, start_s: float, duration_s: float, reasons: list[Reason], *, passed: bool = True
@@ -486,7 +489,7 @@ def work_stretches(
     )
     rest_s, pause_s = rules.min_rest_min * 60, rules.gap_counts_as_rest_from_min * 60
     groups: list[tuple[float, float, float, float | None]] = []  # start, end, counted, due at
-    for start, end in _merged(work):
+    for start, end in merged_work(work):
         if groups and start - groups[-1][1] < rest_s:
             first, last, counted, due = groups[-1]
             gap = start - last
@@ -585,10 +588,6 @@ def merged_work(work: Iterable[tuple[float, float]]) -> list[tuple[float, float]
     """The work as a clock records it: in time order, overlapping and touching intervals
     merged, empty ones left out. `FatigueClock(book, work)` appends these one by one, as
     `add_work` would: a clock of the first few extended by the rest is the same clock."""
-    return _merged(work)
-
-
-def _merged(work: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
     merged: list[tuple[float, float]] = []
     for start, end in sorted(work):
         if end < start:

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from gigcity.rules import OrderFacts, Rulebook, order_pay_fen
 from gigcity.rules.model import LatenessCause
 from gigcity.sim.labour import fatigue_stretches
-from gigcity.sim.scenarios.model import OrderDetails, Scenario
+from gigcity.sim.scenarios.model import Closure, OrderDetails, Scenario
 from gigcity.sim.scenarios.simulate import DayOutcome
 from gigcity.sim.scenarios.travel import DistrictTravel
 from gigcity.sim.stats import describe, gini
@@ -293,9 +293,9 @@ class DayFacts:
         # closures in force: one call per such set of times (a handful a day), not per order.
         travel = self.travel
         times, order_time = np.unique(self.delivered.placed_s, return_inverse=True)
-        groups: dict[tuple[float, tuple[bool, ...]], list[int]] = {}
+        groups: dict[tuple[float, tuple[Closure, ...]], list[int]] = {}
         for index, at in enumerate(times.tolist()):
-            key = (travel.speed_factor(at), tuple(c.active(at) for c in travel.closures))
+            key = (travel.speed_factor(at), travel.active_closures(at))
             groups.setdefault(key, []).append(index)
         for indices in groups.values():
             rows = np.flatnonzero(np.isin(order_time, indices))
