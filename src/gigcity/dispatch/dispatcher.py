@@ -21,10 +21,11 @@ which are immutable, to read each once while it is handed back unchanged).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,9 +51,6 @@ from gigcity.geo.travel import TravelModel
 FloatArray = NDArray[np.float64]
 
 _INFEASIBLE = 1e12
-_KEEP_ROWS_FACTOR, _KEEP_ROWS_MIN = 4, 1024
-"""The rows read of orders and couriers are pruned to one decision's past this many times
-its count plus this many (`Dispatcher._forget_gone`)."""
 _NOT_YET = Reason("hold.not_yet", "no courier needs to leave for it yet")
 _QUEUED = Reason("hold.queued", "every courier who could take it is better used elsewhere")
 _NO_COURIER = Reason("hold.no_courier", "no courier on shift can pick it up before going off")
@@ -165,6 +163,60 @@ def _relay_reasons(epoch: _Epoch, rows: list[int]) -> tuple[Reason, ...]:
     return tuple(reasons)
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_State = TypeVar("_State", bound=_Identified)
+
+
+class _ReadOnce(Generic[_State]):
+    """What the arrays need of each immutable state (an order, a courier), read once while a
+    simulator hands the same state back decision after decision; kept by identity, so a new
+    state of the same id is read again. Pruned to one decision's states once the others
+    (delivered, off shift) outnumber them 4 to 1 (and 1,024), so a long life keeps no more."""
+
+    def __init__(self, read: Callable[[_State], tuple[float, ...]]) -> None:
+        self._read = read
+        self._kept: dict[str, tuple[_State, tuple[float, ...]]] = {}
+
+    def rows(self, states: Sequence[_State]) -> list[tuple[float, ...]]:
+        kept = self._kept
+        rows = [
+            had[1] if (had := kept.get(x.id)) is not None and had[0] is x else self._new(x)
+            for x in states
+        ]
+        if len(kept) > 4 * len(states) + 1024:
+            self._kept = {x.id: kept[x.id] for x in states}
+        return rows
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def _new(self, state: _State) -> tuple[float, ...]:
+        row = self._read(state)
+        self._kept[state.id] = (state, row)
+        return row
+
+
+def _order_row(o: PendingOrder) -> tuple[float, ...]:
+    """Ready, placed, pickup (x, y), drop-off (x, y)."""
+    return (o.ready_s, o.placed_s, *o.pickup, *o.rider_dropoff)
+
+
+def _courier_row(c: CourierState) -> tuple[float, ...]:
+    """Free at, shift start and end, location (x, y), orders committed, orders guaranteed."""
+    return (
+        max(c.free_at_s, c.shift_start_s),
+        c.shift_start_s,
+        c.shift_end_s,
+        *c.location,
+        c.orders_committed,
+        c.guaranteed_orders,
+    )
+
+
 class Dispatcher:
     """Pure rolling-horizon dispatcher shared by the simulator and the live platform."""
 
@@ -179,11 +231,10 @@ class Dispatcher:
         self.service = service
         self.config = config or DispatchConfig()
         self.policy: DispatchPolicy = policy or Unconstrained()
-        # Per courier: their last state and what the arrays need of it (`_courier_row`);
-        # a simulator hands the same state back until something about the courier changes.
-        self._courier_rows: dict[str, tuple[CourierState, tuple[float, ...]]] = {}
-        # The same per order (`_order_row`): an order waits through many decisions.
-        self._order_rows: dict[str, tuple[PendingOrder, tuple[float, ...]]] = {}
+        # An order waits through many decisions; a courier's state is handed back until
+        # something about them changes.
+        self._order_rows: _ReadOnce[PendingOrder] = _ReadOnce(_order_row)
+        self._courier_rows: _ReadOnce[CourierState] = _ReadOnce(_courier_row)
 
     def decide(self, state: DispatchState) -> Decision:
         now = state.now_s
@@ -231,31 +282,10 @@ class Dispatcher:
 
         restaurant_points, restaurant_of = _restaurants_of(orders)
         # What the arrays need of each order and each courier, read in one pass each.
-        seen = self._order_rows
-        order_rows = _rows(
-            [
-                had[1]
-                if (had := seen.get(o.id)) is not None and had[0] is o
-                else self._order_row(o)
-                for o in orders
-            ],
-            len(orders),
-            6,
-        )
+        order_rows = _rows(self._order_rows.rows(orders), len(orders), 6)
         ready, placed = order_rows[:, 0], order_rows[:, 1]
         pickups, drops = order_rows[:, 2:4], order_rows[:, 4:6]
-        known = self._courier_rows
-        courier_rows = _rows(
-            [
-                kept[1]
-                if (kept := known.get(c.id)) is not None and kept[0] is c
-                else self._courier_row(c)
-                for c in couriers
-            ],
-            len(couriers),
-            7,
-        )
-        self._forget_gone(orders, couriers)
+        courier_rows = _rows(self._courier_rows.rows(couriers), len(couriers), 7)
         free_at, shift_start, shift_end = courier_rows[:, 0], courier_rows[:, 1], courier_rows[:, 2]
         start = np.maximum(free_at, now)
         deadline = self._deadlines(couriers, start)
@@ -302,36 +332,6 @@ class Dispatcher:
             latest_departure=latest_departure,
             courier_value=self._courier_value(now, ready, start),
         )
-
-    def _order_row(self, order: PendingOrder) -> tuple[float, ...]:
-        """What the arrays need of an order: ready, placed, pickup (x, y), drop-off (x, y)."""
-        row = (order.ready_s, order.placed_s, *order.pickup, *order.rider_dropoff)
-        self._order_rows[order.id] = (order, row)
-        return row
-
-    def _courier_row(self, courier: CourierState) -> tuple[float, ...]:
-        """What the arrays need of a courier: free at, shift start and end, location (x, y),
-        orders committed, orders guaranteed."""
-        c = courier
-        row = (
-            max(c.free_at_s, c.shift_start_s),
-            c.shift_start_s,
-            c.shift_end_s,
-            *c.location,
-            c.orders_committed,
-            c.guaranteed_orders,
-        )
-        self._courier_rows[c.id] = (c, row)
-        return row
-
-    def _forget_gone(self, orders: list[PendingOrder], couriers: list[CourierState]) -> None:
-        """Keep the rows read of only this decision's orders and couriers once the others
-        (delivered, off shift) outnumber them: a day's or a platform's long life holds no
-        more than a few decisions' worth."""
-        if len(self._order_rows) > _KEEP_ROWS_FACTOR * len(orders) + _KEEP_ROWS_MIN:
-            self._order_rows = {o.id: self._order_rows[o.id] for o in orders}
-        if len(self._courier_rows) > _KEEP_ROWS_FACTOR * len(couriers) + _KEEP_ROWS_MIN:
-            self._courier_rows = {c.id: self._courier_rows[c.id] for c in couriers}
 
     def _deadlines(self, couriers: list[CourierState], start: FloatArray) -> FloatArray:
         """When each courier must be done, by the policy's work window from their start."""
