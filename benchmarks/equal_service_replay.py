@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcity.sim.scenarios.equal_service import FleetSearch, prior_slopes
+from gigcity.sim.scenarios.equal_service import FleetSearch
 
 WALL_TARGET_S = 600.0
 TRIPLES = ((0, 1, 2), (3, 4, 5), (6, 7, 8))
@@ -94,9 +94,9 @@ def search_days(curves: list[_Curve], tolerance: float = 0.01) -> int:
     leader: FleetSearch | None = None
     for seed, curve in enumerate(curves):
         start = curve.fit.start
-        search = FleetSearch(
-            "b", seed, start, max(1, math.floor(tolerance * start)), 3 * start,
-            leader=leader, prior=prior_slopes(start, curve.fit.orders),
+        search = FleetSearch.starting(
+            "b", seed, start, curve.fit.orders,
+            tolerance=tolerance, max_riders=3 * start, leader=leader,
         )  # fmt: skip
         searches.append(search)
         leader = leader or search

@@ -167,6 +167,24 @@ class FleetSearch:
     settled: bool = False
     """Answered at the start without a search (`settle`)."""
 
+    @classmethod
+    def starting(
+        cls,
+        key: str,
+        seed: int,
+        start: int,
+        orders: int,
+        *,
+        tolerance: float,
+        max_riders: int,
+        leader: FleetSearch | None = None,
+    ) -> FleetSearch:
+        """A search from `start` riders on a day of `orders`: its step `tolerance` of the
+        start (at least one rider), its first slopes the prior's (`prior_slopes`)."""
+        step = max(1, math.floor(tolerance * start))
+        prior = prior_slopes(start, orders)
+        return cls(key, seed, start, step, max_riders, leader=leader, prior=prior)
+
     @property
     def answer(self) -> int | None:
         """The fewest riders known to meet the target, else the most known to miss it."""
@@ -645,10 +663,11 @@ def equal_service(
         for key in rulebooks:
             leader: FleetSearch | None = None
             for s in seeds:
-                search = FleetSearch(
-                    key, s, starts[s], max(1, math.floor(tolerance * starts[s])),
-                    min(round(MAX_FLEET_FACTOR * rosters[s]), max(1, round(max_factor * starts[s]))),
-                    leader=leader, prior=prior_slopes(starts[s], days.orders[s]),
+                search = FleetSearch.starting(
+                    key, s, starts[s], days.orders[s], tolerance=tolerance, leader=leader,
+                    max_riders=min(
+                        round(MAX_FLEET_FACTOR * rosters[s]), max(1, round(max_factor * starts[s]))
+                    ),
                 )  # fmt: skip
                 if own_service and dispatch_signature(rulebooks[key]) == dispatch_signature(a):
                     search.settle()  # its starting day's service is the target
