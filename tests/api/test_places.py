@@ -95,7 +95,7 @@ def test_place_details_and_404(client: TestClient, world: World) -> None:
     assert r.status_code == 200
     assert r.json()["subdistrict"] == "wanli"
     assert r.json()["subdistrict_name"] == "万里街道"
-    assert r.json()["amenities"]["beds"] == {"count": 10, "free": 4}
+    assert r.json()["amenities"]["beds"] == {"count": 10, "free": 4, "counted": False}
     missing = client.get("/api/places/999999")
     assert missing.status_code == 404
     assert missing.json()["detail"] == "服务点 999999 不存在。"

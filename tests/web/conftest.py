@@ -16,16 +16,18 @@ from sqlalchemy import select
 
 from gigcity.app import create_app
 from gigcity.config import Settings
-from gigcity.db.models import Account
+from gigcity.db.models import Account, Place
 from gigcity.db.session import transaction
-from gigcity.services.accounts import Principal, Role
+from gigcity.services.accounts import AccountCreate, Principal, Role
 from gigcity.services.demo import seed_demo
+from gigcity.services.demo.accounts import DEMO_PASSWORD
 from gigcity.services.demo.estates import demo_estate_id
 from gigcity.services.demo.governance import seed_demo_governance
-from gigcity.services.places import PlaceUpdate
+from gigcity.services.places import PlaceKind, PlaceUpdate
 from gigcity.services.platform import Platform
 from web import estate_support, web_support
 from web.web_support import (
+    BEDS_STAFF,
     CHROMIUM,
     CHROMIUM_ARGS,
     DEMO_POINTS,
@@ -61,12 +63,32 @@ def _seed(platform: Platform) -> Demo:
         )
     assert station_id is not None
     assert subdistrict is not None
-    # The demo station has no beds; give it some so staff can keep the free count current.
     admin = Principal(role=Role.admin, label="test-admin")
-    amenities = platform.places.get(station_id).amenities.model_copy(update={"beds": STAFF_BEDS})
-    platform.places.update(admin, station_id, PlaceUpdate(amenities=amenities))
+    beds_station_id = _station_keeping_its_beds(platform, admin, station_id)
     _open_handoffs_round_the_clock(platform, admin)
-    return Demo(platform, station_id, subdistrict)
+    return Demo(platform, station_id, subdistrict, beds_station_id)
+
+
+def _station_keeping_its_beds(platform: Platform, admin: Principal, staff_station_id: int) -> int:
+    """A rider station with beds its staff (`BEDS_STAFF`) enter by hand. The demo's `staff`
+    keep a driver home whose beds its stays desk counts (they cannot enter them), and other
+    tests' bookings there move its figures."""
+    with platform.factory() as session:
+        place_id = session.scalar(
+            select(Place.id)
+            .where(Place.kind == PlaceKind.rider_station.value, Place.id != staff_station_id)
+            .order_by(Place.id)
+            .limit(1)
+        )
+    assert place_id is not None
+    amenities = platform.places.get(place_id).amenities.model_copy(update={"beds": STAFF_BEDS})
+    platform.places.update(admin, place_id, PlaceUpdate(amenities=amenities))
+    account = AccountCreate(
+        username=BEDS_STAFF, password=DEMO_PASSWORD, display_name="驿站值班员",
+        role=Role.staff, station_id=place_id,
+    )  # fmt: skip
+    platform.accounts.create(admin, account)
+    return place_id
 
 
 def _open_handoffs_round_the_clock(platform: Platform, admin: Principal) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from gigcity.geo.coords import wgs84_to_gcj02
 from gigcity.i18n import translations
-from web.web_support import STAFF_BEDS, Demo
+from web.web_support import BEDS_STAFF, STAFF_BEDS, Demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -171,10 +171,12 @@ def test_nearest_open_now_uses_the_position_or_else_the_map_centre(page: Page) -
 
 
 def test_staff_set_free_beds_and_the_change_shows_in_the_history(page: Page, demo: Demo) -> None:
-    sign_in(page, "staff", demo.password)
+    sign_in(page, BEDS_STAFF, demo.password)
     expect(page.locator("#editor")).to_be_visible()
     beds = page.locator("#status-beds")
     expect(beds).to_have_value(str(STAFF_BEDS.free))
+    expect(beds).to_be_enabled()
+    expect(page.locator("#status-beds-counted")).to_be_hidden()
 
     beds.fill("1")
     page.click("#status-form button[type=submit]")
@@ -182,17 +184,43 @@ def test_staff_set_free_beds_and_the_change_shows_in_the_history(page: Page, dem
     expect(page.locator("#notice")).to_have_text(zh("Saved."))
     newest = page.locator("#history-rows tr").first
     expect(newest).to_contain_text(f"{STAFF_BEDS.free} → 1")
-    expect(newest).to_contain_text("staff")
+    expect(newest).to_contain_text(BEDS_STAFF)
     expect(newest).to_contain_text(zh("Status update"))
-    assert demo.platform.places.get(demo.staff_station_id).amenities.beds == STAFF_BEDS.model_copy(
+    assert demo.platform.places.get(demo.beds_station_id).amenities.beds == STAFF_BEDS.model_copy(
         update={"free": 1}
     )
     # Put it back for other tests sharing the demo.
     page.request.put(
-        f"/api/places/{demo.staff_station_id}/status",
+        f"/api/places/{demo.beds_station_id}/status",
         headers={"Authorization": f"Bearer {token_of(page)}"},
         data={"beds_free": STAFF_BEDS.free},
     )
+
+
+def test_a_homes_desk_counts_its_free_beds_and_staff_are_told_so(page: Page, demo: Demo) -> None:
+    # The flagship driver home keeps its beds in stays: the figure is shown, not entered.
+    counted = demo.platform.places.get(demo.staff_station_id).amenities.beds
+    assert counted is not None
+    assert counted.counted
+    sign_in(page, "staff", demo.password)
+    expect(page.locator("#editor")).to_be_visible()
+    beds = page.locator("#status-beds")
+    expect(beds).to_be_disabled()
+    expect(page.locator("#status-beds-count")).to_have_text(f"/ {counted.count}")
+    expect(page.locator("#status-beds-counted")).to_be_visible()
+    expect(page.locator("#status-beds-counted")).to_contain_text("预订")
+
+    # Saving today's status sends no beds (nothing else changed); the API refuses a figure.
+    page.click("#status-form button[type=submit]")
+    expect(page.locator("#notice")).to_have_text(zh("Nothing has changed."))
+    answer = page.request.put(
+        f"/api/places/{demo.staff_station_id}/status",
+        headers={"Authorization": f"Bearer {token_of(page)}"},
+        data={"beds_free": 0},
+    )
+    assert answer.status == 422
+    assert "预订" in answer.json()["detail"]
+    assert demo.platform.places.get(demo.staff_station_id).amenities.beds == counted
 
 
 def test_staff_cannot_change_another_station_and_are_told_why(page: Page, demo: Demo) -> None:

@@ -36,15 +36,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 TILE_HOST = "tiles.invalid"
 TILE_URL = f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
 PHONE = {"width": 390, "height": 844}
-STAFF_BEDS = Beds(count=8, free=3)
+STAFF_BEDS = Beds(count=8, free=3)  # entered by hand at the station `BEDS_STAFF` keep
+BEDS_STAFF = "bedstaff"
 DEMO_POINTS = 300
 
 
 @dataclass(frozen=True)
 class Demo:
     platform: Platform
-    staff_station_id: int
+    staff_station_id: int  # `staff`'s: the flagship driver home, its beds counted by stays
     officer_subdistrict: str
+    beds_station_id: int  # `BEDS_STAFF`'s: a rider station with beds entered by hand
     password: str = DEMO_PASSWORD
 
 

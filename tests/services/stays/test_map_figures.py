@@ -1,8 +1,9 @@
 """A home's beds on the friendly map follow its bookings: the service point's "beds" amenity
 (count and free tonight) and its "free beds now" flag are written in the transaction of each
 booking, cancellation and bed change, the points' revision moves (so every worker's map
-index refreshes), the sweep writes them again when the night turns over, and a home with
-no beds in stays keeps what its staff entered. On SQLite and PostgreSQL."""
+index refreshes), the sweep writes them again when the night turns over, figures so counted
+are not entered by hand, and a home with no beds in stays keeps what its staff entered.
+On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ from datetime import timedelta
 import pytest
 
 from gigcity.db.session import transaction
-from gigcity.services.accounts import Role
-from gigcity.services.places import Amenity
+from gigcity.services.accounts import Principal, Role
+from gigcity.services.errors import InvalidInput
+from gigcity.services.places import Amenity, PlaceStatus, PlaceUpdate
 from gigcity.services.places.search import current_revision
 from gigcity.services.platform import Platform
 from gigcity.services.stays import BedIn, BookIn
 from gigcity.services.stays.map_figures import mark_home
 from services.stays.stays_support import TODAY, StaysWorld, add_person, make_stays_world
+
+ADMIN = Principal(role=Role.admin, label="test-admin")
 
 
 @pytest.fixture
@@ -99,3 +103,43 @@ def test_a_home_without_beds_in_stays_keeps_the_figures_staff_entered(
     entered = platform.places.get(sw.world.station_id).amenities.beds
     platform.stays.sweep()
     assert platform.places.get(sw.world.station_id).amenities.beds == entered
+
+
+def test_counted_beds_are_not_entered_by_hand_until_the_home_keeps_none(
+    platform: Platform, sw: StaysWorld
+) -> None:
+    stays = platform.stays
+    stays.sweep()
+    counted = platform.places.get(sw.home_id).amenities.beds
+    assert counted is not None
+    assert counted.counted
+    # Free beds by hand, or a changed count in the point's details: refused, nothing written.
+    with pytest.raises(InvalidInput) as refused:
+        platform.places.set_status(sw.staff, sw.home_id, PlaceStatus(beds_free=0))
+    assert refused.value.field == "beds_free"
+    amenities = platform.places.get(sw.home_id).amenities
+    for beds in (counted.model_copy(update={"free": 0}), None):
+        with pytest.raises(InvalidInput) as refused:
+            platform.places.update(
+                ADMIN,
+                sw.home_id,
+                PlaceUpdate(amenities=amenities.model_copy(update={"beds": beds})),
+            )
+        assert refused.value.field == "amenities.beds"
+    assert platform.places.get(sw.home_id).amenities.beds == counted
+    # Other amenities change with the counted beds as they are.
+    platform.places.update(
+        ADMIN, sw.home_id, PlaceUpdate(amenities=amenities.model_copy(update={"microwave": True}))
+    )
+    assert platform.places.get(sw.home_id).amenities.microwave
+
+    # Every bed out of use: the figures go back to the home's staff.
+    for bed in sw.beds.values():
+        stays.update_bed(sw.staff, bed, BedIn(label=f"X{bed}", active=False))
+    handed_back = platform.places.get(sw.home_id).amenities.beds
+    assert handed_back is not None
+    assert not handed_back.counted
+    platform.places.set_status(sw.staff, sw.home_id, PlaceStatus(beds_free=0))
+    assert platform.places.get(sw.home_id).amenities.beds == handed_back.model_copy(
+        update={"free": 0}
+    )

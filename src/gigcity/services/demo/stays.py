@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from gigcity.db.models import Account, Place, StayBed, StayHome, StayRoom
 from gigcity.services.accounts import Role, hash_password
 from gigcity.services.demo.accounts import DEMO_PASSWORD
+from gigcity.services.stays.map_figures import write_figures
 
 HOME_STAFF_USERNAME = "homestaff"
 FLAGSHIP = "居高司机之家"
@@ -53,6 +54,10 @@ def _open(session: Session, place_id: int, cutoff: str, rooms: list) -> None:  #
                         label=f"{prefix}{number:02d}", kind=kind, price_fen=price, active=True,
                     )
                 )  # fmt: skip
+    session.flush()
+    # On the map from the start, as counted (no bookings yet: every bed is free).
+    now = datetime.now(UTC)
+    write_figures(session, place_id, now, now)
 
 
 def seed_stays(session: Session) -> None:

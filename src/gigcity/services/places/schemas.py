@@ -106,6 +106,12 @@ class Beds(BaseModel):
     model_config = ConfigDict(extra="forbid")
     count: Annotated[int, Field(ge=1, le=10_000)]
     free: Annotated[int, Field(ge=0)]
+    # A driver home open to stays counts its beds from the bookings at its desk; a figure
+    # entered by hand there would be overwritten at the next booking, so none is taken.
+    counted: Annotated[
+        bool,
+        Field(description="Counted from the bookings at the home's desk (stays), not entered."),
+    ] = False
 
     @model_validator(mode="after")
     def _free_within_count(self) -> Beds:

@@ -29,6 +29,7 @@ from gigcity.services.places.schemas import (
     Amenities,
     Amenity,
     AuditEntry,
+    Beds,
     DayHours,
     Markers,
     PlaceCreate,
@@ -49,6 +50,12 @@ BORDER_MARGIN_DEG = 0.05
 MAX_K = 100
 MAX_RADIUS_M = 50_000.0
 MAX_BBOX_RESULTS = 5_000
+
+# Where a driver home's beds are counted from the bookings at its desk (`Beds.counted`).
+BEDS_COUNTED = N_(
+    "This home counts its beds from the bookings at its desk; "
+    "they change as guests book, check in and leave."
+)
 
 
 class PlacesService:
@@ -391,6 +398,8 @@ class PlacesService:
                     id=place_id,
                     version=place.version,
                 )
+            if "amenities" in changes:
+                _check_counted_beds_kept(place, changes["amenities"])
             merged = {**snapshot(place), **changes}
             if "lon" in changes or "lat" in changes:
                 self.check_location(merged["lon"], merged["lat"], outside_district=outside_district)
@@ -423,6 +432,8 @@ class PlacesService:
                 amenities = Amenities.model_validate(place.amenities or {})
                 if amenities.beds is None:
                     raise InvalidInput(N_("This service point has no beds."), field="beds_free")
+                if amenities.beds.counted:
+                    raise InvalidInput(BEDS_COUNTED, field="beds_free")
                 if status.beds_free > amenities.beds.count:
                     raise InvalidInput(
                         N_("Free beds ({free}) cannot exceed the bed count ({count})."),
@@ -506,3 +517,14 @@ def _keep_exceptions(place: Place, hours: OpeningHours) -> OpeningHours:
         return hours
     stored = OpeningHours.model_validate(place.hours or {})
     return hours.model_copy(update={"exceptions": stored.exceptions})
+
+
+def _check_counted_beds_kept(place: Place, amenities: dict[str, Any] | None) -> None:
+    """A home whose beds are counted from its bookings keeps them as counted: a change of
+    them by hand would be overwritten at the next booking."""
+    stored = Amenities.model_validate(place.amenities or {}).beds
+    if stored is None or not stored.counted:
+        return
+    wanted = (amenities or {}).get("beds")
+    if wanted is None or Beds.model_validate(wanted) != stored:
+        raise InvalidInput(BEDS_COUNTED, field="amenities.beds")

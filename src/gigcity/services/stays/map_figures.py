@@ -5,7 +5,9 @@ kept live without the map knowing of stays.
 Every change of a home's bookings takes the home's lock first (`base.lock_home`), and every
 change of its rooms and beds marks the home too; the marked homes' figures are written just
 before the transaction commits, in it, and the points' revision moves so every worker's map
-index refreshes. A figure unchanged writes nothing. The sweep marks every home, so the
+index refreshes. A figure unchanged writes nothing. Figures so written are marked counted: the
+places service then refuses a free-beds figure entered by hand, which the next booking would
+overwrite; when a home keeps no beds in stays any more, its figures are handed back to staff. The sweep marks every home, so the
 figures follow the night turning over (at 10:00) without a booking. These live counts are
 not audited as staff's edits are: the bookings themselves are the record."""
 
@@ -43,14 +45,16 @@ def publisher(
         start, end = night_range_now()
         changed = False
         for place_id in sorted(homes):
-            changed |= _write(session, place_id, start, end)
+            changed |= write_figures(session, place_id, start, end)
         if changed:
             bump_revision(session)
 
     return publish
 
 
-def _write(session: Session, place_id: int, start: datetime, end: datetime) -> bool:
+def write_figures(session: Session, place_id: int, start: datetime, end: datetime) -> bool:
+    """Write the home's beds and those free in [start, end) on its point, marked as counted
+    (staff then cannot enter them by hand); True when they changed."""
     place = session.get(Place, place_id)
     if place is None:
         return False
@@ -76,10 +80,13 @@ def _write(session: Session, place_id: int, start: datetime, end: datetime) -> b
         )
         or 0
     )
-    if not beds:  # no beds kept here yet: the figures staff enter stand
-        return False
     amenities = Amenities.model_validate(place.amenities or {})
-    figures = Beds(count=beds, free=max(beds - busy, 0))
+    if not beds:  # no beds kept here (yet, or any more): the figures staff enter stand
+        if amenities.beds is None or not amenities.beds.counted:
+            return False
+        figures = amenities.beds.model_copy(update={"counted": False})
+    else:
+        figures = Beds(count=beds, free=max(beds - busy, 0), counted=True)
     if amenities.beds == figures:
         return False
     updated = amenities.model_copy(update={"beds": figures})

@@ -143,6 +143,10 @@
     const beds = place.amenities.beds;
     $("status-beds-row").hidden = !beds;
     setValue("status-beds", beds ? beds.free : "");
+    // A home open to stays counts its free beds from its bookings: shown, not entered.
+    const counted = counts(place);
+    $("status-beds").disabled = counted;
+    $("status-beds-counted").hidden = !counted;
     if (beds) {
       $("status-beds").max = String(beds.count);
       $("status-beds-count").textContent = "/ " + beds.count;
@@ -171,6 +175,7 @@
     setValue("f-meal-note", meals ? meals.note : "");
     const admin = me.role === "admin";
     for (const el of document.querySelectorAll("[data-registry]")) el.disabled = !admin;
+    for (const id of ["f-has-beds", "f-beds-count", "f-beds-free"]) $(id).disabled = counted;
     $("registry-note").hidden = admin;
 
     const index = points.findIndex((p) => p.id === place.id);
@@ -232,7 +237,7 @@
     if (!current) return;
     const body = { closed_today: $("status-closed").checked, closed_note: $("status-note").value.trim() };
     try {
-      if (current.amenities.beds && $("status-beds").value.trim() !== "") {
+      if (current.amenities.beds && !counts(current) && $("status-beds").value.trim() !== "") {
         body.beds_free = wholeNumber("status-beds", t("field_amenities"), false);
       }
       const hours = G.hoursForm.read(current.hours);
@@ -248,10 +253,17 @@
     return value === "" ? null : value;
   }
 
+  // Whether the point's beds are counted from its stays bookings (not entered by hand).
+  function counts(place) {
+    return Boolean(place.amenities.beds && place.amenities.beds.counted);
+  }
+
   function amenitiesFromForm() {
     const next = { ...current.amenities };
     for (const box of document.querySelectorAll("#f-flags [data-flag]")) next[box.dataset.flag] = box.checked;
-    next.beds = $("f-has-beds").checked
+    next.beds = counts(current)
+      ? current.amenities.beds
+      : $("f-has-beds").checked
       ? {
           count: wholeNumber("f-beds-count", config.amenities.beds, false),
           free: wholeNumber("f-beds-free", t("field_amenities"), true) || 0,
