@@ -68,6 +68,26 @@ def governance(demo: Demo) -> Demo:
     return demo
 
 
+def show_in_the_list(page: Page, governance: Demo, complaint_id: int) -> None:
+    """Wait for the filtered list to be in and to show `complaint_id`; if it does not,
+    fail saying what the list and the database hold (a CI run once timed out here)."""
+    expect(page.locator("#complaints")).to_have_attribute("data-state", "ready", timeout=15_000)
+    item = page.locator(f"#complaints li[data-complaint='{complaint_id}']")
+    try:
+        expect(item).to_be_visible(timeout=15_000)
+    except AssertionError as error:
+        with governance.platform.factory() as session:
+            row = session.get(GovComplaint, complaint_id)
+            assert row is not None
+            stored = (row.placed, row.placed_how, row.place_name, row.subdistrict)
+        listed = page.locator("#complaints li").evaluate_all(
+            "els => els.map(e => e.dataset.complaint + ':' + e.dataset.placed)"
+        )
+        count = page.locator("#complaint-count").inner_text()
+        message = f"complaint {complaint_id} stored as {stored}; the list ({count}): {listed}"
+        raise AssertionError(message) from error
+
+
 @pytest.fixture
 def unplaced_in_officer_area(governance: Demo) -> int:
     """A complaint whose address names the officer's sub-district (桃浦镇) but matches no
@@ -216,8 +236,8 @@ def test_an_officer_on_a_phone_places_a_complaint_and_records_a_measure(
         expect(page.locator("#f-subdistrict")).to_be_hidden()  # officers: their own only
 
         page.check("#f-unplaced")
+        show_in_the_list(page, governance, unplaced_in_officer_area)
         item = page.locator(f"#complaints li[data-complaint='{unplaced_in_officer_area}']")
-        expect(item).to_be_visible()
         expect(item.locator(".where .tag")).to_have_text(zh("Not placed"))
         item.locator("button.place-btn").click()
         expect(page.locator("#place-panel")).to_be_visible()
@@ -451,6 +471,7 @@ def test_an_officer_places_a_complaint_by_tapping_the_map(
     sign_in(page, "officer", governance.password, "/governance")
     page.wait_for_selector("#gov-page[data-state=ready]")
     page.check("#f-unplaced")
+    show_in_the_list(page, governance, unplaced_in_officer_area)
     item = page.locator(f"#complaints li[data-complaint='{unplaced_in_officer_area}']")
     item.locator("button.place-btn").click()
     page.fill("#place-q", OFFICER_STATION)

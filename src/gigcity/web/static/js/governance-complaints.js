@@ -104,10 +104,12 @@
   async function load(more) {
     const run = ++loads; // a newer load (filters changed meanwhile) wins
     const from = more ? offset : 0;
+    $("complaints").dataset.state = "loading"; // until this load's list is in
     let page;
     try {
       page = await api("/api/governance/complaints" + gov.query({ ...filters(), limit: PAGE, offset: from }));
     } catch (err) {
+      if (run === loads) $("complaints").dataset.state = "ready";
       return messages.fail(err);
     }
     if (run !== loads) return;
