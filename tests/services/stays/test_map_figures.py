@@ -11,11 +11,14 @@ from datetime import timedelta
 
 import pytest
 
+from gigcity.db.models import Place
 from gigcity.db.session import transaction
 from gigcity.services.accounts import Principal, Role
 from gigcity.services.errors import InvalidInput
 from gigcity.services.places import Amenity, PlaceStatus, PlaceUpdate
+from gigcity.services.places.schemas import Beds
 from gigcity.services.places.search import current_revision
+from gigcity.services.places.transfer import export_geojson, import_geojson
 from gigcity.services.platform import Platform
 from gigcity.services.stays import BedIn, BookIn
 from gigcity.services.stays.map_figures import mark_home
@@ -143,3 +146,42 @@ def test_counted_beds_are_not_entered_by_hand_until_the_home_keeps_none(
     assert platform.places.get(sw.home_id).amenities.beds == handed_back.model_copy(
         update={"free": 0}
     )
+
+
+def test_imports_and_edits_keep_counted_beds_and_mark_no_beds_counted(
+    platform: Platform, sw: StaysWorld
+) -> None:
+    platform.stays.sweep()
+    counted = platform.places.get(sw.home_id).amenities.beds
+    assert counted is not None
+    assert counted.counted
+    with transaction(platform.factory) as session:
+        home = session.get(Place, sw.home_id)
+        assert home is not None
+        home.external_id = "home-under-test"
+    # An export's row with other figures, imported again: the bookings' count stays.
+    exported = export_geojson(platform.places)
+    feature = next(
+        f for f in exported["features"] if f["properties"].get("external_id") == "home-under-test"
+    )
+    feature["properties"]["amenities"]["beds"] = {"count": counted.count, "free": 0}
+    collection = {"type": "FeatureCollection", "features": [feature]}
+    report = import_geojson(platform.places, ADMIN, collection)
+    assert (report.created, len(report.rejected)) == (0, 0)
+    assert platform.places.get(sw.home_id).amenities.beds == counted
+    # A client that does not know the mark sends the figures as they are: still counted.
+    amenities = platform.places.get(sw.home_id).amenities
+    plain = Beds(count=counted.count, free=counted.free)
+    platform.places.update(
+        ADMIN,
+        sw.home_id,
+        PlaceUpdate(amenities=amenities.model_copy(update={"beds": plain, "charging": True})),
+    )
+    assert platform.places.get(sw.home_id).amenities.beds == counted
+    # Nobody marks a point's beds counted by hand: only stays does.
+    station = sw.world.station_id
+    marked = platform.places.get(station).amenities.model_copy(
+        update={"beds": Beds(count=5, free=2, counted=True)}
+    )
+    platform.places.update(ADMIN, station, PlaceUpdate(amenities=marked))
+    assert platform.places.get(station).amenities.beds == Beds(count=5, free=2)

@@ -29,7 +29,6 @@ from gigcity.services.places.schemas import (
     Amenities,
     Amenity,
     AuditEntry,
-    Beds,
     DayHours,
     Markers,
     PlaceCreate,
@@ -313,7 +312,9 @@ class PlacesService:
     ) -> Place:
         """Create within a caller's transaction (used by imports to stay all-or-nothing)."""
         place = Place(version=1, created_at=utcnow(), updated_at=utcnow())
-        apply_fields(place, data.model_dump(), self.district)
+        fields = data.model_dump()
+        fields["amenities"] = beds_as_kept(None, fields["amenities"], refuse_changes=False)
+        apply_fields(place, fields, self.district)
         session.add(place)
         session.flush()
         self._audit(session, principal, place.id, action, None, snapshot(place))
@@ -399,7 +400,9 @@ class PlacesService:
                     version=place.version,
                 )
             if "amenities" in changes:
-                _check_counted_beds_kept(place, changes["amenities"])
+                changes["amenities"] = beds_as_kept(
+                    place, changes["amenities"], refuse_changes=True
+                )
             merged = {**snapshot(place), **changes}
             if "lon" in changes or "lat" in changes:
                 self.check_location(merged["lon"], merged["lat"], outside_district=outside_district)
@@ -519,12 +522,25 @@ def _keep_exceptions(place: Place, hours: OpeningHours) -> OpeningHours:
     return hours.model_copy(update={"exceptions": stored.exceptions})
 
 
-def _check_counted_beds_kept(place: Place, amenities: dict[str, Any] | None) -> None:
-    """A home whose beds are counted from its bookings keeps them as counted: a change of
-    them by hand would be overwritten at the next booking."""
-    stored = Amenities.model_validate(place.amenities or {}).beds
-    if stored is None or not stored.counted:
-        return
-    wanted = (amenities or {}).get("beds")
-    if wanted is None or Beds.model_validate(wanted) != stored:
-        raise InvalidInput(BEDS_COUNTED, field="amenities.beds")
+def beds_as_kept(
+    place: Place | None, amenities: dict[str, Any] | None, *, refuse_changes: bool
+) -> dict[str, Any] | None:
+    """`amenities` as an edit or an import may store them. `Beds.counted` is read-only: only
+    a home's stays bookings set it (`stays.map_figures`). A point whose beds are counted
+    keeps them: other figures are refused (`refuse_changes`: an edit, whose sender is told)
+    or left out (an import's row, a snapshot the bookings have moved on from)."""
+    if amenities is None:
+        return None
+    stored = Amenities.model_validate(place.amenities or {}).beds if place is not None else None
+    wanted = amenities.get("beds")
+    if stored is not None and stored.counted:
+        same = wanted is not None and (wanted["count"], wanted["free"]) == (
+            stored.count,
+            stored.free,
+        )
+        if refuse_changes and not same:
+            raise InvalidInput(BEDS_COUNTED, field="amenities.beds")
+        return {**amenities, "beds": stored.model_dump()}
+    if wanted is not None and wanted.get("counted"):
+        return {**amenities, "beds": {**wanted, "counted": False}}
+    return amenities
