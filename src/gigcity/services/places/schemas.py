@@ -110,7 +110,10 @@ class Beds(BaseModel):
     # entered by hand there would be overwritten at the next booking, so none is taken.
     counted: Annotated[
         bool,
-        Field(description="Counted from the bookings at the home's desk (stays), not entered."),
+        Field(
+            description="Counted from the bookings at the home's desk (stays); read-only: "
+            "such figures are not changed by hand or by an import."
+        ),
     ] = False
 
     @model_validator(mode="after")
