@@ -523,24 +523,19 @@ def _keep_exceptions(place: Place, hours: OpeningHours) -> OpeningHours:
 
 
 def beds_as_kept(
-    place: Place | None, amenities: dict[str, Any] | None, *, refuse_changes: bool
-) -> dict[str, Any] | None:
+    place: Place | None, amenities: dict[str, Any], *, refuse_changes: bool
+) -> dict[str, Any]:
     """`amenities` as an edit or an import may store them. `Beds.counted` is read-only: only
     a home's stays bookings set it (`stays.map_figures`). A point whose beds are counted
     keeps them: other figures are refused (`refuse_changes`: an edit, whose sender is told)
     or left out (an import's row, a snapshot the bookings have moved on from)."""
-    if amenities is None:
-        return None
     stored = Amenities.model_validate(place.amenities or {}).beds if place is not None else None
     wanted = amenities.get("beds")
     if stored is not None and stored.counted:
-        same = wanted is not None and (wanted["count"], wanted["free"]) == (
-            stored.count,
-            stored.free,
-        )
-        if refuse_changes and not same:
+        figures = None if wanted is None else (wanted["count"], wanted["free"])
+        if refuse_changes and figures != (stored.count, stored.free):
             raise InvalidInput(BEDS_COUNTED, field="amenities.beds")
         return {**amenities, "beds": stored.model_dump()}
-    if wanted is not None and wanted.get("counted"):
+    if wanted is not None and wanted.get("counted"):  # absent when the sender left it out
         return {**amenities, "beds": {**wanted, "counted": False}}
     return amenities

@@ -7,8 +7,9 @@ change of its rooms and beds marks the home too; the marked homes' figures are w
 before the transaction commits, in it, and the points' revision moves so every worker's map
 index refreshes. A figure unchanged writes nothing. Figures so written are marked counted: the
 places service then refuses a free-beds figure entered by hand, which the next booking would
-overwrite; when a home keeps no beds in stays any more, its figures are handed back to staff. The sweep marks every home, so the
-figures follow the night turning over (at 10:00) without a booking. These live counts are
+overwrite; when a home keeps no beds in stays any more, its figures are handed back to
+staff. The sweep marks every home, so the figures follow the night turning over (at 10:00)
+without a booking. These live counts are
 not audited as staff's edits are: the bookings themselves are the record."""
 
 from __future__ import annotations
