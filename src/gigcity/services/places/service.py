@@ -366,6 +366,9 @@ class PlacesService:
         changes: dict[str, Any],
         action: str = "update",
     ) -> None:
+        if "amenities" in changes:  # counted beds are kept, whoever writes (an import too)
+            amenities = beds_as_kept(place, changes["amenities"], refuse_changes=False)
+            changes = {**changes, "amenities": amenities}
         before = snapshot(place)
         apply_fields(place, changes, self.district)
         after = snapshot(place)
@@ -445,7 +448,7 @@ class PlacesService:
                         count=amenities.beds.count,
                     )
                 beds = amenities.beds.model_copy(update={"free": status.beds_free})
-                changes["amenities"] = amenities.model_copy(update={"beds": beds})
+                changes["amenities"] = amenities.model_copy(update={"beds": beds}).model_dump()
             if not changes:
                 raise InvalidInput(N_("Nothing to change: give closed_today, beds_free or hours."))
             self.update_in(session, principal, place, changes, action="status")

@@ -24,7 +24,7 @@ from gigcity.services.errors import InvalidInput
 from gigcity.services.places import access
 from gigcity.services.places.records import row_out, snapshot
 from gigcity.services.places.schemas import Amenities, Amenity, PlaceCreate
-from gigcity.services.places.service import PlacesService, beds_as_kept
+from gigcity.services.places.service import PlacesService
 
 MAX_IMPORT_ROWS = 200_000
 CSV_COLUMNS = (
@@ -219,9 +219,7 @@ def _import(
                 report.created += 1
                 continue
             before = snapshot(current)
-            fields = place.model_dump()
-            fields["amenities"] = beds_as_kept(current, fields["amenities"], refuse_changes=False)
-            service.update_in(session, principal, current, fields, action="import")
+            service.update_in(session, principal, current, place.model_dump(), action="import")
             if snapshot(current) == before:
                 report.unchanged += 1
             else:
