@@ -30,7 +30,7 @@ from web.test_browser import sign_in
 from web.web_support import PHONE, Demo, demo_principal
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 ADMIN = Principal(role=Role.admin, label="governance-pages-admin")
 SCRIPTS = sorted(p.name for p in (STATIC_DIR / "js").glob("governance*.js"))
@@ -68,9 +68,10 @@ def governance(demo: Demo) -> Demo:
     return demo
 
 
-def show_in_the_list(page: Page, governance: Demo, complaint_id: int) -> None:
-    """Wait for the filtered list to be in and to show `complaint_id`; if it does not,
-    fail saying what the list and the database hold (a CI run once timed out here)."""
+def show_in_the_list(page: Page, governance: Demo, complaint_id: int) -> Locator:
+    """Wait for the filtered list to be in and to show `complaint_id`, and give its item;
+    if it does not, fail saying what the list and the database hold (a CI run once timed
+    out here)."""
     expect(page.locator("#complaints")).to_have_attribute("data-state", "ready", timeout=15_000)
     item = page.locator(f"#complaints li[data-complaint='{complaint_id}']")
     try:
@@ -86,6 +87,7 @@ def show_in_the_list(page: Page, governance: Demo, complaint_id: int) -> None:
         count = page.locator("#complaint-count").inner_text()
         message = f"complaint {complaint_id} stored as {stored}; the list ({count}): {listed}"
         raise AssertionError(message) from error
+    return item
 
 
 @pytest.fixture
@@ -236,8 +238,7 @@ def test_an_officer_on_a_phone_places_a_complaint_and_records_a_measure(
         expect(page.locator("#f-subdistrict")).to_be_hidden()  # officers: their own only
 
         page.check("#f-unplaced")
-        show_in_the_list(page, governance, unplaced_in_officer_area)
-        item = page.locator(f"#complaints li[data-complaint='{unplaced_in_officer_area}']")
+        item = show_in_the_list(page, governance, unplaced_in_officer_area)
         expect(item.locator(".where .tag")).to_have_text(zh("Not placed"))
         item.locator("button.place-btn").click()
         expect(page.locator("#place-panel")).to_be_visible()
@@ -471,8 +472,7 @@ def test_an_officer_places_a_complaint_by_tapping_the_map(
     sign_in(page, "officer", governance.password, "/governance")
     page.wait_for_selector("#gov-page[data-state=ready]")
     page.check("#f-unplaced")
-    show_in_the_list(page, governance, unplaced_in_officer_area)
-    item = page.locator(f"#complaints li[data-complaint='{unplaced_in_officer_area}']")
+    item = show_in_the_list(page, governance, unplaced_in_officer_area)
     item.locator("button.place-btn").click()
     page.fill("#place-q", OFFICER_STATION)
     page.click("#place-search-form button[type=submit]")
